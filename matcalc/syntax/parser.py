@@ -1,0 +1,172 @@
+"""`parse(text) -> Program`: load grammar/matcalc.lark, parse with lark's LALR, build the AST.
+
+Owns the grammar lookup (source checkout first, then the copy packaged in the wheel), the
+cached parser, joining lines inside parentheses, and turning every lark syntax error into a
+`ParseError` whose message says, in words, what was found and what was expected. Imports
+lark, `matcalc.errors` and `matcalc.syntax`.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.resources
+from collections.abc import Iterator
+from pathlib import Path
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark.lark import PostLex
+
+from matcalc.errors import ParseError, Span
+from matcalc.syntax.ast import Program
+from matcalc.syntax.transformer import ToAst, make_program, token_span
+
+# Terminal names of grammar/matcalc.lark, grouped for the error messages (never shown).
+_OPERAND = frozenset({"NAME", "FUNC", "NUMBER", "ONES", "_LPAR"})
+_EXPONENT = frozenset({"CARET", "DOTCARET"})
+_BINARY = frozenset({"GT", "PLUS", "MINUS", "STAR", "AT", "HADAMARD", "EDIV", "SLASH", "KRON"})
+# Binary operators that cannot also start an operand (unlike a sign).
+_INFIX_ONLY = _BINARY - {"PLUS", "MINUS"}
+_ENDS = frozenset({"_SEP", "$END"})
+
+
+def grammar_text() -> str:
+    """matcalc.lark from the source checkout's grammar/ dir, else the copy inside the package."""
+    source = Path(__file__).resolve().parents[2] / "grammar" / "matcalc.lark"
+    if source.is_file():
+        return source.read_text(encoding="utf-8")
+    packaged = importlib.resources.files("matcalc") / "matcalc.lark"  # force-included by the wheel
+    return packaged.read_text(encoding="utf-8")
+
+
+class _JoinLinesInParens(PostLex):
+    """Drop newline separators inside parentheses, so a long call may span several lines."""
+
+    always_accept = ("_SEP",)
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        depth = 0
+        for token in stream:
+            depth += {"_LPAR": 1, "_RPAR": -1}.get(token.type, 0)
+            if not (token.type == "_SEP" and depth > 0 and ";" not in token):
+                yield token
+
+
+@functools.cache
+def build_parser(strict: bool = False) -> Lark:
+    """The LALR parser (cached); `strict=True` fails on any conflict or terminal collision."""
+    return Lark(
+        grammar_text(), start="program", parser="lalr",
+        propagate_positions=True, maybe_placeholders=True, strict=strict,
+        postlex=_JoinLinesInParens(),
+    )
+
+
+def parse(text: str) -> Program:
+    """Parse a matcalc program; raises ParseError (with line, column and caret) on bad input.
+
+    >>> from matcalc.syntax.ast import to_sexpr
+    >>> to_sexpr(parse("y = A x; tanh(y)'"))
+    '(program (= y (juxt A x)) (T (call tanh y)))'
+    """
+    try:
+        tree = build_parser().parse(text)
+    except UnexpectedInput as err:
+        raise syntax_error(err, text) from None
+    return make_program(ToAst().transform(tree), text)
+
+
+def syntax_error(err: UnexpectedInput, text: str) -> ParseError:
+    """Translate a lark error into a ParseError with a message in words."""
+    if isinstance(err, UnexpectedToken) and err.state is not None:
+        message, span = _token_message(err, text)
+    elif isinstance(err, UnexpectedCharacters):
+        message = f"unexpected character {err.char!r}"
+        span = _point(err.line, err.column, err.pos_in_stream)
+    else:  # not raised by the LALR front end; kept so no lark error escapes
+        message, span = "syntax error", _end_span(None, text)
+    return ParseError(message, span, source=text)
+
+
+def _token_message(err: UnexpectedToken, text: str) -> tuple[str, Span]:
+    """Message and span for a token the parser cannot take at this point."""
+    stack = err.state.value_stack
+    found, prev = err.token, (stack[-1] if stack else None)
+    expected = set(err.state.parse_conf.states[err.state.position])
+    span = _end_span(prev, text) if found.type == "$END" else _found_span(found)
+    return f"unexpected {_describe(found)}: {_diagnose(found, prev, expected, stack)}", span
+
+
+def _diagnose(found: Token, prev: Token | Tree | None, expected: set[str], stack: list) -> str:
+    """What should have come instead, in words (the part after 'unexpected X: ')."""
+    after = f" after {_describe(prev)}" if isinstance(prev, Token) else ""
+    opener = _unclosed_paren(stack)
+    if found.type == "_EQ":
+        return "a binding is 'name = expression', with one name at the start of a statement"
+    if isinstance(prev, Token) and prev.type in _EXPONENT:
+        return f"the exponent is missing{after} (expected a number, a name or '(')"
+    if expected & _OPERAND and not expected & _INFIX_ONLY:
+        return f"expected an operand (a name, number or '('){after}"
+    if found.type in _EXPONENT:
+        return "chained powers need parentheses: write a^(b^c) or (a^b)^c"
+    if found.type == "GT":
+        return "comparisons do not chain: use parentheses, as in (a > b) > c"
+    if found.type in _ENDS and opener is not None:
+        return f"missing ')' to close the '(' at line {opener.line}, column {opener.column}"
+    if found.type == "_COMMA":
+        return "',' only separates the arguments of a call, as in f(a, b)"
+    if found.type == "_RPAR" and opener is None:
+        return "this ')' has no matching '('"
+    return f"expected {_expected_words(expected)}"
+
+
+def _expected_words(expected: set[str]) -> str:
+    """A short phrase for an expected-terminal set, never naming lark terminals."""
+    words = []
+    if expected & _BINARY:
+        words.append("an operator")
+    if "_RPAR" in expected:
+        words.append("')'")
+    if "_COMMA" in expected:
+        words.append("','")
+    if expected & _ENDS:
+        words.append("the end of the statement")
+    if not words:
+        return "something else"
+    return ", ".join(words[:-1]) + (" or " if len(words) > 1 else "") + words[-1]
+
+
+def _describe(item: Token | Tree | None) -> str:
+    """A token in words: 'end of input', 'end of line', "name 'x'", "'+'"."""
+    if not isinstance(item, Token):
+        return "expression"
+    if item.type == "$END":
+        return "end of input"
+    if item.type == "_SEP":
+        return "';'" if str(item).startswith(";") else "end of line"
+    kind = {"NAME": "name ", "FUNC": "name ", "NUMBER": "number "}.get(item.type, "")
+    return kind + (f'"{item}"' if "'" in item else f"'{item}'")
+
+
+def _unclosed_paren(stack: list) -> Token | None:
+    """The innermost '(' on the parser stack that has not been closed yet."""
+    opens = [item for item in stack if isinstance(item, Token) and item.type == "_LPAR"]
+    return opens[-1] if opens else None
+
+
+def _found_span(token: Token) -> Span:
+    """The unexpected token's span; a separator run is shown as its first character."""
+    span = token_span(token)
+    return _point(span.line, span.column, span.start) if token.type == "_SEP" else span
+
+
+def _end_span(prev: Token | Tree | None, text: str) -> Span:
+    """Just after the last thing parsed (what the parser holds), where more input was due."""
+    meta = prev.meta if isinstance(prev, Tree) else prev
+    if meta is None or getattr(meta, "end_pos", None) is None:  # nothing parsed: end of text
+        line = text.count("\n") + 1
+        return _point(line, len(text) - (text.rfind("\n") + 1) + 1, len(text))
+    return _point(meta.end_line, meta.end_column, meta.end_pos)
+
+
+def _point(line: int, column: int, start: int) -> Span:
+    return Span(line, column, start, start + 1)

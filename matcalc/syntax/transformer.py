@@ -1,0 +1,132 @@
+"""Turn lark's parse tree into the AST of `matcalc.syntax.ast`, with a span on every node.
+
+`ToAst` has one method per `-> alias` of grammar/matcalc.lark; spans come from lark's
+propagated positions (`meta`) and from operator tokens. `make_program` applies the program-level
+rules (non-empty, bindings first, ends with an expression). Imports lark, `matcalc.errors` and
+`matcalc.syntax.ast` only.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from lark import Token, Transformer, v_args
+from lark.tree import Meta
+
+from matcalc.errors import ParseError, Span
+from matcalc.syntax.ast import (
+    Binary,
+    Bind,
+    Call,
+    Expr,
+    Name,
+    Number,
+    Postfix,
+    Program,
+    Unary,
+)
+
+# Postfix operator spellings (blanks removed, as `^ T` is allowed) -> Postfix.op.
+_POSTFIX = {"'": "T", "ᵀ": "T", "^T": "T", "⁻¹": "inv", "⁻ᵀ": "invT", "^-T": "invT"}
+
+
+def meta_span(meta: Meta) -> Span:
+    """The span of a grammar rule's match (positions propagated by lark)."""
+    return Span(meta.line, meta.column, meta.start_pos, meta.end_pos)
+
+
+def token_span(token: Token) -> Span:
+    """The span of one token."""
+    return Span(token.line, token.column, token.start_pos, token.end_pos)
+
+
+def _binary(op: str) -> Callable[..., Binary]:
+    """A transformer method for `left OP right` rules, normalising the operator to `op`."""
+
+    def method(self: ToAst, meta: Meta, left: Expr, token: Token, right: Expr) -> Binary:
+        return Binary(op, left, right, op_span=token_span(token), span=meta_span(meta))
+
+    method.__name__ = f"binary_{op}"
+    return method
+
+
+def _unary(self: ToAst, meta: Meta, sign: Token, operand: Expr) -> Unary:
+    return Unary(str(sign), operand, span=meta_span(meta))
+
+
+@v_args(meta=True, inline=True)
+class ToAst(Transformer):
+    """Parse tree -> AST. Method names are the grammar's aliases."""
+
+    gt = _binary(">")
+    add = _binary("+")
+    sub = _binary("-")
+    mul = _binary("*")
+    matmul = _binary("@")
+    hadamard = _binary(".*")
+    ediv = _binary("./")
+    div = _binary("/")
+    kron = _binary("kron")
+    pow = _binary("^")
+    epow = _binary(".^")
+    neg = _unary
+    pos = _unary
+
+    def juxt(self, meta: Meta, left: Expr, right: Expr) -> Binary:
+        # No operator token: point at the first character of the right operand.
+        start = right.span
+        op_span = Span(start.line, start.column, start.start, start.start + 1)
+        return Binary("juxt", left, right, op_span=op_span, span=meta_span(meta))
+
+    def postfix(self, meta: Meta, operand: Expr, token: Token) -> Postfix:
+        spelling = "".join(str(token).split())
+        return Postfix(_POSTFIX[spelling], operand, span=meta_span(meta))
+
+    def number(self, meta: Meta, token: Token) -> Number:
+        return Number(str(token), span=token_span(token))
+
+    def name(self, meta: Meta, token: Token) -> Name:
+        return Name(str(token), span=token_span(token))
+
+    def ones(self, meta: Meta, token: Token) -> Name:
+        return Name("ones", span=token_span(token))  # the bold 𝟏 we print
+
+    def call(self, meta: Meta, func: Token, args: tuple[Expr, ...] | None) -> Call:
+        return Call(str(func), args or (), func_span=token_span(func), span=meta_span(meta))
+
+    def args(self, meta: Meta, *exprs: Expr) -> tuple[Expr, ...]:
+        return exprs
+
+    def paren(self, meta: Meta, inner: Expr) -> Expr:
+        # Parentheses make no node; the inner node's span grows to include them.
+        return dataclasses.replace(inner, span=meta_span(meta))
+
+    def bind(self, meta: Meta, name: Token, value: Expr) -> Bind:
+        return Bind(str(name), value, name_span=token_span(name), span=meta_span(meta))
+
+    def program(self, meta: Meta, *statements: Any) -> list[Expr | Bind]:
+        return list(statements)
+
+
+def make_program(statements: list[Expr | Bind], text: str) -> Program:
+    """Check the statement sequence and build the Program (ParseError if it is not one)."""
+    if not statements:
+        raise ParseError(
+            "empty program: expected an expression to differentiate",
+            Span(1, 1, 0, 0), source=text,
+        )
+    *bindings, result = statements
+    for statement in bindings:
+        if not isinstance(statement, Bind):
+            raise ParseError(
+                "only the last statement can be an expression; the ones before it must be "
+                "bindings 'name = expression'", statement.span, source=text,
+            )
+    if isinstance(result, Bind):
+        raise ParseError(
+            "the program must end with the expression to differentiate, "
+            f"not with the binding of '{result.name}'", result.span, source=text,
+        )
+    whole = Span(1, 1, 0, len(text))
+    return Program(tuple(bindings), result, text, span=whole)
