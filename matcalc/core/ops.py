@@ -1,0 +1,214 @@
+"""The operator catalogue: one `defop` stanza per operator.
+
+Each stanza gives the operator's differentiation family (how diff/ treats it), its shape rule
+(raising `ShapeError` that names the operator and the shapes), and its numpy evaluation on
+already-evaluated arguments (2-D float arrays; column-major vec). Rendering and derivative
+rules live in render/ and diff/, keyed by the same names; tests check every table covers OPS.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..errors import ShapeError
+from ..shapes import SCALAR, Dim, Shape
+from .expr import SPECS, Expr
+
+LEAF, LINEAR, BILINEAR, ELEMENTWISE, SPECIAL, ZERO = (
+    "leaf", "linear", "bilinear", "elementwise", "special", "zero")
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    name: str
+    family: str
+    shape: Callable[[tuple[Expr, ...], dict[str, Any]], Shape]
+    evaluate: Callable[..., np.ndarray] | None  # (values, attrs) -> array; None: evaluate.py
+    title: str  # how error messages name the operator
+
+
+OPS: dict[str, OpSpec] = {}
+
+
+def defop(name: str, family: str, shape, evaluate=None, title: str | None = None) -> OpSpec:
+    spec = OpSpec(name, family, shape, evaluate, title or name)
+    OPS[name] = SPECS[name] = spec
+    return spec
+
+
+def _fail(title: str, *shapes: Shape, why: str = "") -> ShapeError:
+    listed = " and ".join(s.describe() for s in shapes)
+    return ShapeError(f"{title}: operand shapes {listed} do not fit" + (f" ({why})" if why else ""))
+
+
+# -- shape rules -----------------------------------------------------------------------------
+
+def _attr_shape(args, attrs) -> Shape:
+    return attrs["shape"]
+
+
+def _scalar(args, attrs) -> Shape:
+    return SCALAR
+
+
+def _same(title: str):
+    def rule(args, attrs) -> Shape:
+        first = args[0].shape
+        for other in args[1:]:
+            if other.shape != first:
+                raise _fail(title, first, other.shape, why="they must have the same shape")
+        return first
+    return rule
+
+
+def _first(args, attrs) -> Shape:
+    return args[0].shape
+
+
+def _square(title: str, result: Callable[[Shape], Shape]):
+    def rule(args, attrs) -> Shape:
+        shape = args[0].shape
+        if not shape.is_square:
+            raise ShapeError(f"{title} needs a square matrix, got {shape.describe()}")
+        return result(shape)
+    return rule
+
+
+def _vector_only(title: str, result: Callable[[Shape], Shape]):
+    def rule(args, attrs) -> Shape:
+        shape = args[0].shape
+        if not (shape.is_vector or shape.is_scalar):
+            raise ShapeError(f"{title} needs a vector, got {shape.describe()}")
+        return result(shape)
+    return rule
+
+
+def _mul_shape(args, attrs) -> Shape:
+    chain = [a.shape for a in args if not a.shape.is_scalar]
+    for left, right in zip(chain, chain[1:]):
+        if left.cols != right.rows:
+            raise _fail("matrix product", left, right,
+                        why=f"columns {left.cols} ≠ rows {right.rows}")
+    return Shape(chain[0].rows, chain[-1].cols) if chain else SCALAR
+
+
+def _kron_shape(args, attrs) -> Shape:
+    a, b = args[0].shape, args[1].shape
+    return Shape(a.rows * b.rows, a.cols * b.cols)
+
+
+def _pow_shape(args, attrs) -> Shape:
+    if not args[1].shape.is_scalar:
+        raise _fail("power", args[0].shape, args[1].shape, why="the exponent must be a scalar")
+    return args[0].shape
+
+
+def _gt_shape(args, attrs) -> Shape:
+    a, b = args[0].shape, args[1].shape
+    if b.is_scalar or a == b:
+        return a
+    raise _fail(">", a, b, why="compare equal shapes or with a scalar")
+
+
+def _absgrad_shape(args, attrs) -> Shape:
+    shape = args[0].shape
+    return shape.T if attrs["layout"] == "numerator" else shape
+
+
+# -- numpy helpers ---------------------------------------------------------------------------
+
+def commutation_matrix(m: int, n: int) -> np.ndarray:
+    """K (mn × mn) with K vec(A) = vec(Aᵀ) for A m × n (column-major vec)."""
+    k = np.zeros((m * n, m * n))
+    for i in range(m):
+        for j in range(n):
+            k[i * n + j, j * m + i] = 1.0
+    return k
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return np.exp(-np.logaddexp(0.0, -x))
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - x.max())
+    return e / e.sum()
+
+
+def _logsumexp(x: np.ndarray) -> np.ndarray:
+    top = x.max()
+    return np.array([[top + np.log(np.exp(x - top).sum())]])
+
+
+def _matmul_all(values, attrs):
+    scalars = [v for v in values if v.shape == (1, 1)]
+    chain = [v for v in values if v.shape != (1, 1)]
+    out = np.linalg.multi_dot(chain) if len(chain) > 1 else (chain[0] if chain else np.ones((1, 1)))
+    for s in scalars:
+        out = out * s[0, 0]
+    return out
+
+
+def _s(f: Callable[[np.ndarray], Any]):
+    """Wrap a reduction so that it returns a 1 × 1 array."""
+    return lambda values, attrs: np.array([[f(values[0])]], dtype=float)
+
+
+def _ew(f: Callable[[np.ndarray], np.ndarray]):
+    return lambda values, attrs: f(values[0])
+
+
+# -- the catalogue ---------------------------------------------------------------------------
+
+defop("var", LEAF, _attr_shape)
+defop("tangent", LEAF, _attr_shape)
+defop("const", LEAF, _scalar, lambda v, a: np.array([[float(a["value"])]]))
+defop("dim", LEAF, _scalar)
+defop("identity", LEAF, lambda args, a: Shape(a["n"], a["n"]))
+defop("ones", LEAF, lambda args, a: Shape(a["n"], Dim.of(1)))
+defop("zero", LEAF, _attr_shape)
+defop("commutation", LEAF, lambda args, a: Shape(a["m"] * a["n"], a["m"] * a["n"]))
+defop("apply", SPECIAL, _scalar, title="abstract function")
+defop("absgrad", LEAF, _absgrad_shape, title="abstract derivative")
+
+defop("add", LINEAR, _same("+"), lambda v, a: sum(v[1:], v[0]))
+defop("mul", BILINEAR, _mul_shape, _matmul_all, title="matrix product")
+defop("hadamard", BILINEAR, _same("⊙"), lambda v, a: np.prod(np.stack(v), axis=0))
+defop("kron", BILINEAR, _kron_shape, lambda v, a: np.kron(v[0], v[1]), title="⊗")
+defop("transpose", LINEAR, lambda args, a: args[0].shape.T, lambda v, a: v[0].T)
+defop("sum", LINEAR, _scalar, _s(np.sum))
+defop("mean", LINEAR, _scalar, _s(np.mean))
+defop("tr", LINEAR, _square("tr", lambda s: SCALAR), _s(np.trace))
+defop("vec", LINEAR, lambda args, a: Shape(args[0].shape.size, Dim.of(1)),
+      lambda v, a: v[0].reshape(-1, 1, order="F"))
+defop("expand", LINEAR, _attr_shape)
+defop("diag", LINEAR, _vector_only("diag", lambda s: Shape(s.rows, s.rows)),
+      lambda v, a: np.diag(v[0][:, 0]))
+defop("diagpart", LINEAR, _square("diag", lambda s: Shape(s.rows, Dim.of(1))),
+      lambda v, a: np.diag(v[0]).reshape(-1, 1), title="diag")
+
+defop("pow", SPECIAL, _pow_shape, lambda v, a: np.power(v[0], v[1][0, 0]), title="power")
+defop("gt", ZERO, _gt_shape, lambda v, a: (v[0] > v[1]).astype(float), title=">")
+defop("maximum", SPECIAL, _same("max"), lambda v, a: np.maximum(v[0], v[1]), title="max")
+defop("inv", SPECIAL, _square("inverse", lambda s: s), lambda v, a: np.linalg.inv(v[0]))
+defop("det", SPECIAL, _square("det", lambda s: SCALAR), _s(np.linalg.det))
+defop("logdet", SPECIAL, _square("logdet", lambda s: SCALAR),
+      _s(lambda x: np.linalg.slogdet(x)[1]))
+defop("mpow", SPECIAL, _square("matrix power", lambda s: s),
+      lambda v, a: np.linalg.matrix_power(v[0], a["k"]))
+defop("norm2", SPECIAL, _scalar, _s(np.linalg.norm))
+defop("norm1", SPECIAL, _scalar, _s(lambda x: np.abs(x).sum()))
+defop("softmax", SPECIAL, _vector_only("softmax", lambda s: s), _ew(_softmax))
+defop("logsumexp", SPECIAL, _vector_only("logsumexp", lambda s: SCALAR),
+      lambda v, a: _logsumexp(v[0]))
+
+ELEMENTWISE_FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "exp": np.exp, "log": np.log, "sin": np.sin, "cos": np.cos, "tan": np.tan,
+    "tanh": np.tanh, "sigmoid": _sigmoid, "relu": lambda x: np.maximum(x, 0.0),
+    "abs": np.abs, "sign": np.sign, "sqrt": np.sqrt, "softplus": lambda x: np.logaddexp(0.0, x),
+}
+for _name, _fn in ELEMENTWISE_FUNCTIONS.items():
+    defop(_name, ZERO if _name == "sign" else ELEMENTWISE, _first, _ew(_fn))

@@ -1,0 +1,30 @@
+"""The differential: a memoised postorder walk applying JVP rules.
+
+`differential(expr, name)` returns dF, an expression linear in the tangent leaf d(name), or
+`None` when `expr` does not depend on `name`. Every operator must have a rule; one without
+raises `UnsupportedError` naming it.
+"""
+from __future__ import annotations
+
+from ..core import build as b
+from ..core.expr import Expr, postorder
+from ..errors import UnsupportedError
+from . import elementwise, linear, matrix_fns  # noqa: F401  (fill the JVP table)
+from .registry import JVP
+
+
+def differential(expr: Expr, name: str) -> Expr | None:
+    """dF for F = `expr` and the variable `name` (None: F does not depend on it)."""
+    memo: dict[Expr, Expr | None] = {}
+    for node in postorder(expr):
+        if name not in node.free:
+            memo[node] = None
+        elif node.op == "var":
+            memo[node] = b.tangent(name, node.shape)
+        else:
+            rule = JVP.get(node.op)
+            if rule is None:
+                raise UnsupportedError(f"no derivative rule for '{node.op}'")
+            dargs = tuple(memo[a] for a in node.args)
+            memo[node] = rule(node, dargs)
+    return memo[expr]

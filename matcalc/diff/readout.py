@@ -1,0 +1,52 @@
+"""From a differential to a derivative in a layout.
+
+- by a scalar x: dF with dx = 1 (the shape of F: m × 1 for a vector, the tangent matrix for a
+  matrix);
+- of a scalar F by a vector or matrix X: the trace-form pull-back, df = tr(M dX), M the
+  numerator-layout derivative (1 × n, or n × m for X m × n);
+- otherwise: the vec-form pull-back, the |F| × |X| Jacobian d vec F / d vec(X)ᵀ.
+The denominator layout is the transpose of the numerator one, with transposes pushed inside.
+"""
+from __future__ import annotations
+
+from ..core import build as b
+from ..core.expr import TANGENT_MARK, Expr
+from ..core.rebuild import substitute
+from ..core.transpose import transposed
+from ..shapes import Shape
+from ..simplify import simplify
+from .adjoint import TRACE, VEC, pullback
+from .engine import differential
+
+LAYOUTS = ("numerator", "denominator")
+
+
+def numerator_shape(f: Shape, x: Shape) -> Shape:
+    """The numerator-layout shape of dF/dX."""
+    if x.is_scalar:
+        return f
+    if f.is_scalar:
+        return x.T
+    return Shape(f.size, x.size)
+
+
+def jacobian(f: Expr, x: Expr, layout: str = "numerator", trace: list | None = None) -> Expr:
+    """dF/dX in `layout`, simplified (`trace` collects the simplifier's steps)."""
+    raw = numerator_jacobian(f, x)
+    result = simplify(raw, trace)
+    if layout == "denominator":
+        result = simplify(transposed(result), trace)
+    return result
+
+
+def numerator_jacobian(f: Expr, x: Expr) -> Expr:
+    """The raw (unsimplified) numerator-layout derivative of f by the variable x."""
+    df = differential(f, x.attr("name"))
+    if df is None or TANGENT_MARK + x.attr("name") not in df.free:
+        return b.zero(numerator_shape(f.shape, x.shape))
+    dx = b.tangent(x.attr("name"), x.shape)
+    if x.is_scalar:
+        return substitute(df, {dx: b.const(1)})
+    if f.is_scalar:
+        return pullback(df, b.const(1), dx, TRACE)
+    return pullback(df, b.identity(f.shape.size), dx, VEC)

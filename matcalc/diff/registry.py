@@ -1,0 +1,51 @@
+"""The derivative-rule table and the helpers that fill it.
+
+`JVP[op](node, dargs)` returns the differential of `node` given the differentials of its
+arguments (`None` where an argument does not depend on the variable): an expression linear in
+the tangent leaf d(X). Operators are classified as in core.ops: linear ones apply themselves to
+the differentials, bilinear ones get the product rule, elementwise ones f(u) give f′(u) ⊙ du.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..core import build as b
+from ..core.expr import Expr
+
+Rule = Callable[[Expr, tuple], Expr]
+JVP: dict[str, Rule] = {}
+
+
+def defjvp(op: str) -> Callable[[Rule], Rule]:
+    """Decorator registering a hand-written JVP rule for `op`."""
+    def register(rule: Rule) -> Rule:
+        JVP[op] = rule
+        return rule
+    return register
+
+
+def deflinear(op: str, builder: Callable[..., Expr]) -> None:
+    """d op(u) = op(du) for an operator linear in its single argument."""
+    JVP[op] = lambda node, dargs: builder(dargs[0], *node.args[1:]) if len(node.args) > 1 \
+        else builder(dargs[0])
+
+
+def defzero(op: str) -> None:
+    """A piecewise-constant operator: its differential is zero (sign, comparisons)."""
+    JVP[op] = lambda node, dargs: b.zero(node.shape)
+
+
+def defelementwise(op: str, derivative: Callable[[Expr, Expr], Expr]) -> None:
+    """d f(u) = f′(u) ⊙ du, with `derivative(u, node)` returning f′(u) (node is f(u))."""
+    JVP[op] = lambda node, dargs: b.hadamard(derivative(node.arg, node), dargs[0])
+
+
+def product_rule(builder: Callable[..., Expr], node: Expr, dargs: tuple) -> Expr:
+    """d(a₁ ∘ … ∘ aₙ) = Σᵢ a₁ ∘ … ∘ daᵢ ∘ … ∘ aₙ for any multilinear product ∘."""
+    terms = [builder(*node.args[:i], d, *node.args[i + 1:])
+             for i, d in enumerate(dargs) if d is not None]
+    return b.add(*terms) if terms else b.zero(node.shape)
+
+
+def defmultilinear(op: str, builder: Callable[..., Expr]) -> None:
+    JVP[op] = lambda node, dargs: product_rule(builder, node, dargs)

@@ -1,0 +1,75 @@
+"""Kinds of names: the naming defaults and the user's declarations.
+
+Defaults (matrixcalculus.org's convention, language.md): single letters a–g scalar, h–z
+vector, A–Z matrix; longer names Capitalized → matrix, lowercase → vector; Greek names scalar.
+A declaration is `"scalar"`, `"vector"`, `"matrix"`, `"vector(n)"` or `"matrix(m,n)"` with sizes
+that are positive integers or size symbols (identifiers).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import DeclarationError
+from ..names import is_greek, split_subscript
+
+KINDS = ("scalar", "vector", "matrix")
+_DECLARATION = re.compile(r"^\s*(\w+)\s*(?:\((.*)\))?\s*$")
+_SIZE = re.compile(r"^(?:[1-9]\d*|[^\W\d]\w*)$")
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """A kind and its sizes (None where the size is to be inferred)."""
+
+    kind: str
+    sizes: tuple[int | str | None, ...]  # () scalar, (n,) vector, (m, n) matrix
+
+    @staticmethod
+    def default_for(name: str) -> Declaration:
+        kind = default_kind(name)
+        return Declaration(kind, (None,) * KINDS.index(kind))
+
+
+def default_kind(name: str) -> str:
+    base = split_subscript(name)[0]
+    if is_greek(base) or is_greek(name):
+        return "scalar"
+    if len(name) == 1:
+        if name.isupper():
+            return "matrix"
+        return "scalar" if "a" <= name <= "g" else "vector"
+    return "matrix" if name[0].isupper() else "vector"
+
+
+def parse_declaration(name: str, text: str) -> Declaration:
+    """`"matrix(m,n)"` → Declaration('matrix', ('m', 'n')); DeclarationError when malformed."""
+    if not isinstance(text, str):
+        raise DeclarationError(f"the declaration of '{name}' must be a string like 'vector(n)'")
+    match = _DECLARATION.match(text)
+    kind = match.group(1) if match else text.strip()
+    if match is None or kind not in KINDS:
+        raise DeclarationError(
+            f"unknown kind '{kind}' for '{name}': use scalar, vector, vector(n), matrix or "
+            f"matrix(m,n)")
+    wanted = KINDS.index(kind)
+    if match.group(2) is None:
+        return Declaration(kind, (None,) * wanted)
+    sizes = [s.strip() for s in match.group(2).split(",")] if match.group(2).strip() else []
+    if len(sizes) != wanted:
+        raise DeclarationError(
+            f"'{name}: {text}': a {kind} takes {wanted} size{'s' if wanted != 1 else ''}, "
+            f"got {len(sizes)}")
+    for size in sizes:
+        if not _SIZE.match(size):
+            raise DeclarationError(
+                f"'{name}: {text}': size '{size}' is neither a positive integer nor a name")
+    return Declaration(kind, tuple(int(s) if s.isdigit() else s for s in sizes))
+
+
+def parse_declarations(vars: dict[str, str] | None) -> dict[str, Declaration]:
+    if vars is None:
+        return {}
+    if not isinstance(vars, dict):
+        raise DeclarationError("vars must be a dict mapping names to kinds, e.g. {'x': 'vector'}")
+    return {name: parse_declaration(name, text) for name, text in vars.items()}

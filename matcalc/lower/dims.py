@@ -1,0 +1,83 @@
+"""Size variables and their unification (union-find).
+
+While a program is typed, every size is a `SizeVar`: a number, a size symbol the user named, or
+a generated symbol (`~n_x`, the length of an undeclared vector x), or a product of two sizes
+(the length of a vec). Unifying two sizes keeps the
+most specific (number > user symbol > generated); two different numbers, two different user
+symbols, or a symbol and the number 1 (a vector's length is never 1) do not unify. Generated symbols keep a leading '~' so printers can tell them apart.
+"""
+from __future__ import annotations
+
+from ..shapes import Dim
+
+GENERATED = "~"
+
+
+class SizeVar:
+    __slots__ = ("parent", "value")
+
+    def __init__(self, value: int | str | tuple[SizeVar, SizeVar]):
+        self.parent: SizeVar | None = None
+        self.value = value
+
+    def find(self) -> SizeVar:
+        root = self
+        while root.parent is not None:
+            root = root.parent
+        node = self
+        while node.parent is not None and node.parent is not root:
+            node.parent, node = root, node.parent
+        return root
+
+    @property
+    def rank(self) -> int:
+        """How specific the size is: 2 number, 1 user symbol, 0 generated."""
+        value = self.find().value
+        if isinstance(value, int):
+            return 2
+        return 1 if isinstance(value, tuple) or not value.startswith(GENERATED) else 0
+
+    def resolved(self) -> Dim:
+        value = self.find().value
+        if isinstance(value, tuple):
+            return value[0].resolved() * value[1].resolved()
+        return Dim.of(value)
+
+    def label(self) -> str:
+        value = self.find().value
+        if isinstance(value, tuple):
+            return value[0].label() + "·" + value[1].label()
+        return str(value).lstrip(GENERATED) if isinstance(value, str) else str(value)
+
+    @property
+    def is_one(self) -> bool:
+        return self.find().value == 1
+
+
+def unify(a: SizeVar, b: SizeVar) -> bool:
+    """Make a and b the same size; False (nothing changed) when they cannot be."""
+    ra, rb = a.find(), b.find()
+    if ra is rb:
+        return True
+    if ra.rank < rb.rank:
+        ra, rb = rb, ra
+    if ra.value == 1 and rb.rank < 2:  # a size symbol stands for a length other than 1
+        return False
+    if ra.rank == rb.rank and ra.rank > 0 and ra.label() != rb.label():
+        return False
+    rb.parent = ra
+    return True
+
+
+def one() -> SizeVar:
+    return SizeVar(1)
+
+
+def times(a: SizeVar, b: SizeVar) -> SizeVar:
+    """The size a·b (of a vec or a Kronecker product): numbers multiply, symbols are named."""
+    va, vb = a.find().value, b.find().value
+    if isinstance(va, int) and isinstance(vb, int):
+        return SizeVar(va * vb)
+    if va == 1 or vb == 1:
+        return b if va == 1 else a
+    return SizeVar((a, b))

@@ -1,0 +1,121 @@
+"""The built-in functions of the language and how each is typed.
+
+`FUNCTIONS[name](typer, call, args)` checks the arity and operand kinds and returns the typed
+node. Names here are reserved: anything else called like a function is either a variable times
+its operand or an abstract scalar function (typer.py).
+"""
+from __future__ import annotations
+
+from ..errors import ParseError, ShapeError
+from ..syntax import ast
+from .dims import one, times
+from .typed import T, fit, like, scalar
+
+ELEMENTWISE = ("exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs", "sign",
+               "sqrt", "softplus")
+
+
+def _arity(call: ast.Call, args: list[T], n: int) -> None:
+    if len(args) != n:
+        raise ParseError(f"{call.func} takes {n} argument{'s' if n != 1 else ''}, "
+                         f"got {len(args)}", call.func_span)
+
+
+def _text(typer, call: ast.Call) -> str:
+    return typer.source(call)
+
+
+def _elementwise(op: str):
+    def typed(typer, call, args):
+        _arity(call, args, 1)
+        return like(op, args[0], args[0], span=call.span, text=_text(typer, call))
+    return typed
+
+
+def _to_scalar(op: str, square: bool = False, vector: bool = False):
+    def typed(typer, call, args):
+        _arity(call, args, 1)
+        x = args[0]
+        if square:
+            typer.square(call.func, x, call.func_span)
+        if vector and not (x.is_vector or x.is_scalar):
+            raise ShapeError(f"{call.func} needs a vector, got {x.describe()}", call.func_span)
+        return scalar(op, x, span=call.span, text=_text(typer, call))
+    return typed
+
+
+def _inv(typer, call, args):
+    _arity(call, args, 1)
+    return typer.inverse(args[0], call.func_span)
+
+
+def _diag(typer, call, args):
+    """diag(vector) is the diagonal matrix; diag(matrix) the vector of its diagonal."""
+    _arity(call, args, 1)
+    x = args[0]
+    if x.is_scalar:
+        return x
+    if x.is_vector:
+        return T("diag", (x,), x.rows, x.rows, call.span, _text(typer, call))
+    typer.square("diag", x, call.func_span)
+    return T("diagpart", (x,), x.rows, one(), call.span, _text(typer, call))
+
+
+def _vec(typer, call, args):
+    _arity(call, args, 1)
+    x = args[0]
+    return T("vec", (x,), times(x.rows, x.cols), one(), call.span, _text(typer, call))
+
+
+def _softmax(typer, call, args):
+    _arity(call, args, 1)
+    if not args[0].is_vector:
+        raise ShapeError(f"softmax needs a vector, got {args[0].describe()}", call.func_span)
+    return like("softmax", args[0], args[0], span=call.span, text=_text(typer, call))
+
+
+def _dot(typer, call, args):
+    """dot(u, v) = uᵀ v for two vectors of the same size."""
+    _arity(call, args, 2)
+    u, v = args
+    if not all(a.is_vector or a.is_scalar for a in args):
+        raise ShapeError(f"dot needs two vectors, got {u.describe()} and {v.describe()}",
+                         call.func_span)
+    fit("dot", u, v, call.func_span, why="they must have the same size")
+    ut = T("transpose", (u,), u.cols, u.rows, call.span)
+    return scalar("mul", ut, v, span=call.span, text=_text(typer, call))
+
+
+def _is_zero(node) -> bool:
+    return isinstance(node, ast.Number) and float(node.text) == 0
+
+
+def _max(typer, call, args):
+    """max(0, u) = relu(u); max(u, v) elementwise (a scalar operand is expanded)."""
+    _arity(call, args, 2)
+    for zero, other in ((0, 1), (1, 0)):
+        if _is_zero(call.args[zero]):
+            return like("relu", args[other], args[other], span=call.span,
+                        text=_text(typer, call))
+    u, v = typer.broadcast(*args)
+    fit("max", u, v, call.func_span, why="they must have the same shape")
+    return like("maximum", u, u, v, span=call.span, text=_text(typer, call))
+
+
+def _kron(typer, call, args):
+    _arity(call, args, 2)
+    a, c = args
+    return T("kron", (a, c), times(a.rows, c.rows), times(a.cols, c.cols), call.span,
+             _text(typer, call))
+
+
+FUNCTIONS = {name: _elementwise(name) for name in ELEMENTWISE}
+FUNCTIONS.update({
+    "sum": _to_scalar("sum"), "mean": _to_scalar("mean"),
+    "tr": _to_scalar("tr", square=True), "trace": _to_scalar("tr", square=True),
+    "det": _to_scalar("det", square=True), "logdet": _to_scalar("logdet", square=True),
+    "norm2": _to_scalar("norm2"), "norm1": _to_scalar("norm1"),
+    "logsumexp": _to_scalar("logsumexp", vector=True),
+    "inv": _inv, "diag": _diag, "vec": _vec, "softmax": _softmax, "dot": _dot, "max": _max,
+    "kron": _kron,
+})

@@ -1,0 +1,213 @@
+"""Typing the syntax tree: names get kinds, operators get their meaning, sizes get unified.
+
+Meanings that depend on kinds are decided here, once kinds are known: a product with a scalar
+operand scales, `^` is a power for scalars, elementwise for vectors and a matrix power (`^-1`
+the inverse) for matrices, `/` and `./` divide elementwise with scalar expansion, `+ − >` expand
+a scalar operand, `max(0, u)` is relu, and `W(x)` is a product when W is a variable.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ..errors import ParseError, ShapeError, Span
+from ..syntax import ast
+from .declarations import Declaration
+from .dims import GENERATED, SizeVar, one, times, unify
+from .functions import FUNCTIONS
+from .typed import T, fit, like, scalar
+
+PRODUCT_OPS = {"*", "@", "juxt"}
+
+
+class Typer:
+    def __init__(self, program: ast.Program, declarations: dict[str, Declaration]):
+        self.text = program.text
+        self.declarations = declarations
+        self.bound: dict[str, T] = {}
+        self.variables: dict[str, T] = {}
+        self.value_names = _value_names(program)
+
+    # -- entry points ------------------------------------------------------------------------
+    def program(self, program: ast.Program) -> T:
+        for bind in program.bindings:
+            if bind.name in self.declarations:
+                raise ShapeError(f"'{bind.name}' is declared as a variable but bound here; "
+                                 f"a binding's kind comes from its right-hand side",
+                                 bind.name_span)
+            self.bound[bind.name] = self.expr(bind.value)
+        return self.expr(program.result)
+
+    def expr(self, node: ast.Expr) -> T:
+        return getattr(self, "t_" + type(node).__name__)(node)
+
+    def source(self, node) -> str:
+        return self.text[node.span.start:node.span.end]
+
+    # -- atoms -------------------------------------------------------------------------------
+    def t_Number(self, node: ast.Number) -> T:
+        return scalar("const", span=node.span, text=node.text, value=Fraction(node.text))
+
+    def t_Name(self, node: ast.Name) -> T:
+        name = node.name
+        if name in self.bound:
+            return self.bound[name]
+        if name in ("eye", "ones") and name not in self.declarations:
+            n = SizeVar(f"{GENERATED}n_{name}")
+            cols = n if name == "eye" else one()
+            return T("identity" if name == "eye" else "ones", (), n, cols, node.span, name)
+        if name in FUNCTIONS and name not in self.declarations:
+            raise ParseError(f"'{name}' is a function: call it as {name}(…)", node.span)
+        return self.variable(name, node.span)
+
+    def variable(self, name: str, span: Span | None) -> T:
+        if name not in self.variables:
+            decl = self.declarations.get(name) or Declaration.default_for(name)
+            sizes = [SizeVar(s) if s is not None else SizeVar(f"{GENERATED}{g}_{name}")
+                     for s, g in zip(decl.sizes, ("m", "n") if decl.kind == "matrix" else "n")]
+            rows, cols = (sizes + [one(), one()])[:2] if sizes else (one(), one())
+            self.variables[name] = T("var", (), rows, cols, span, name, name=name)
+        return self.variables[name]
+
+    # -- operators ---------------------------------------------------------------------------
+    def t_Unary(self, node: ast.Unary) -> T:
+        operand = self.expr(node.operand)
+        return operand if node.op == "+" else like("neg", operand, operand, span=node.span)
+
+    def t_Postfix(self, node: ast.Postfix) -> T:
+        x = self.expr(node.operand)
+        if node.op == "T":
+            return T("transpose", (x,), x.cols, x.rows, node.span, self.source(node))
+        inverse = self.inverse(x, node.span)
+        return inverse if node.op == "inv" else T("transpose", (inverse,), x.cols, x.rows,
+                                                   node.span, self.source(node))
+
+    def square(self, title: str, x: T, span: Span | None) -> None:
+        """Require a square matrix (unifying its two sizes)."""
+        if x.is_vector or not unify(x.rows, x.cols):
+            raise ShapeError(f"{title} needs a square matrix, got {x.describe()}", span)
+
+    def inverse(self, x: T, span: Span | None) -> T:
+        self.square("inverse", x, span)
+        return like("recip" if x.is_scalar else "inv", x, x, span=span, text=x.text)
+
+    def t_Binary(self, node: ast.Binary) -> T:
+        left, right = self.expr(node.left), self.expr(node.right)
+        left.text = left.text or self.source(node.left)
+        right.text = right.text or self.source(node.right)
+        span, text = node.op_span, self.source(node)
+        if node.op in PRODUCT_OPS:
+            return self.product(left, right, span, text)
+        if node.op in ("+", "-", ">"):
+            left, right = self.broadcast(left, right)
+            title = {"+": "+", "-": "−", ">": ">"}[node.op]
+            fit(title, left, right, span, why="they must have the same shape")
+            op = {"+": "add", "-": "sub", ">": "gt"}[node.op]
+            return like(op, left, left, right, span=span, text=text)
+        if node.op == ".*":
+            return self.elementwise("⊙", "hadamard", left, right, span, text)
+        if node.op in ("./", "/"):
+            recip = like("recip", right, right, span=span)
+            return self.elementwise(node.op, "hadamard", left, recip, span, text)
+        if node.op == "kron":
+            return T("kron", (left, right), times(left.rows, right.rows),
+                     times(left.cols, right.cols), span, text)
+        return self.power(node, left, right, span, text)
+
+    def product(self, left: T, right: T, span: Span, text: str) -> T:
+        if left.is_scalar or right.is_scalar:
+            model = right if left.is_scalar else left
+            return like("mul", model, left, right, span=span, text=text)
+        fit("matrix product", left, right, span, rows=False, cols=False)
+        if not unify(left.cols, right.rows):
+            raise ShapeError(
+                f"matrix product: {left.describe()} times {right.describe()}: the columns of "
+                f"the left ({left.cols.label()}) do not match the rows of the right "
+                f"({right.rows.label()})", span)
+        return T("mul", (left, right), left.rows, right.cols, span, text)
+
+    def broadcast(self, left: T, right: T) -> tuple[T, T]:
+        """Scalar expansion: a scalar operand of an elementwise operator takes the other shape."""
+        if left.is_scalar and not right.is_scalar:
+            left = like("expand", right, left, span=left.span, text=left.text)
+        elif right.is_scalar and not left.is_scalar:
+            right = like("expand", left, right, span=right.span, text=right.text)
+        return left, right
+
+    def elementwise(self, title, op, left: T, right: T, span, text) -> T:
+        if left.is_scalar or right.is_scalar:
+            return like("mul", right if left.is_scalar else left, left, right, span=span,
+                        text=text)
+        fit(title, left, right, span, why="they must have the same shape")
+        return like(op, left, left, right, span=span, text=text)
+
+    def power(self, node: ast.Binary, base: T, exponent: T, span: Span, text: str) -> T:
+        if not exponent.is_scalar:
+            raise ShapeError(f"power: the exponent must be a scalar, got "
+                             f"{exponent.describe()}", span)
+        if node.op == "^" and not (base.is_scalar or base.is_vector):
+            return self.matrix_power(node, base, span, text)
+        return like("pow", base, base, exponent, span=span, text=text)
+
+    def matrix_power(self, node: ast.Binary, base: T, span: Span, text: str) -> T:
+        k = _integer(node.right)
+        if k is None:
+            raise ShapeError(f"matrix power {text}: the exponent must be an integer "
+                             f"(use .^ for an elementwise power)", span)
+        if k == 0:
+            raise ShapeError(f"matrix power {text}: A^0 is the identity; write eye", span)
+        self.square("matrix power", base, span)
+        x = self.inverse(base, span) if k < 0 else base
+        return x if abs(k) == 1 else like("mpow", x, x, span=span, text=text, k=abs(k))
+
+    def t_Call(self, node: ast.Call) -> T:
+        args = [self.expr(a) for a in node.args]
+        for arg, a in zip(args, node.args):
+            arg.text = arg.text or self.source(a)
+        name = node.func
+        if name in self.declarations or name in self.bound or name in self.value_names \
+                or (name not in FUNCTIONS and name[0].isupper()):
+            if len(args) != 1:
+                raise ParseError(f"'{name}' is a variable: {name}(…) multiplies it by one "
+                                 f"operand, got {len(args)}", node.func_span)
+            return self.product(self.t_Name(ast.Name(name, node.func_span)), args[0],
+                                node.func_span, self.source(node))
+        if name in FUNCTIONS:
+            return FUNCTIONS[name](self, node, args)
+        return self.abstract(node, args)
+
+    def abstract(self, node: ast.Call, args: list[T]) -> T:
+        if len(args) != 1:
+            raise ParseError(f"the abstract function '{node.func}' must take exactly one "
+                             f"argument, got {len(args)}", node.func_span)
+        arg = node.args[0]
+        argname = arg.name if isinstance(arg, ast.Name) else f"({self.source(arg)})"
+        return scalar("apply", args[0], span=node.span, text=self.source(node),
+                      fname=node.func, argname=argname)
+
+
+def _integer(node) -> int | None:
+    sign = 1
+    if isinstance(node, ast.Unary):
+        sign, node = (-1 if node.op == "-" else 1), node.operand
+    if isinstance(node, ast.Number):
+        value = Fraction(node.text)
+        if value.denominator == 1:
+            return sign * int(value)
+    return None
+
+
+def _value_names(program: ast.Program) -> set[str]:
+    """Names used as values somewhere (not only called): such a name called is a product."""
+    names: set[str] = set()
+    stack: list = [b.value for b in program.bindings] + [program.result]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name):
+            names.add(node.name)
+        elif isinstance(node, ast.Call):
+            stack.extend(node.args)
+        elif isinstance(node, (ast.Unary, ast.Postfix)):
+            stack.append(node.operand)
+        elif isinstance(node, ast.Binary):
+            stack.extend((node.left, node.right))
+    return names

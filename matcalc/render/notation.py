@@ -1,0 +1,70 @@
+"""The three notations a result is printed in: Unicode text, ASCII text and LaTeX.
+
+One printer (render/printer.py) walks the expression; a `Notation` only says how each symbol is
+spelled, so text and LaTeX agree symbol for symbol. The ASCII spelling re-parses as matcalc input
+wherever the language has the symbol.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..names import latex_name, spelled, unicode_name
+
+LATEX_FUNCTIONS = {"exp", "log", "sin", "cos", "tan", "tanh", "det", "max"}
+
+
+@dataclass(frozen=True)
+class Notation:
+    name: str
+    transpose: str
+    inverse: str
+    inverse_transpose: str | None  # None: print (X⁻¹)ᵀ the long way
+    hadamard: str
+    ew_divide: str
+    kron: str | None  # None: print kron(A, B)
+    ones: str
+    power: str  # elementwise power operator
+    bold_names: bool = False
+
+    def var(self, name: str, scalar: bool) -> str:
+        if self.name == "latex":
+            return latex_name(name, bold=not scalar)
+        return unicode_name(name) if self.name == "unicode" else spelled(name)
+
+    def call(self, fn: str, args: list[str]) -> str:
+        if self.name != "latex":
+            return f"{fn}({', '.join(args)})"
+        head = f"\\{fn}" if fn in LATEX_FUNCTIONS else f"\\operatorname{{{fn}}}"
+        return f"{head}\\left({', '.join(args)}\\right)"
+
+    def superscript(self, base: str, exponent: str, elementwise: bool) -> str:
+        if self.name == "latex":
+            circ = "\\circ " if elementwise else ""
+            return f"{base}^{{{circ}{exponent}}}"
+        return f"{base}{self.power if elementwise else '^'}{exponent}"
+
+    def fraction(self, num: str, den: str) -> str:
+        return f"\\frac{{{num}}}{{{den}}}" if self.name == "latex" else f"{num} / {den}"
+
+    def subscript(self, base: str, sub: str) -> str:
+        plain = self.name != "latex" and not ("," in sub or " " in sub)
+        return f"{base}_{sub}" if plain else f"{base}_{{{sub}}}"
+
+    def partial(self, fn: str, arg: str) -> str:
+        if self.name == "latex":
+            return f"\\frac{{\\partial {fn}}}{{\\partial {arg}}}"
+        if self.name == "ascii":
+            return f"d{fn}_d{arg}"
+        return f"∂{fn}/∂{arg}"
+
+    def comparison(self) -> str:
+        return " > "
+
+    def zero(self, scalar: bool) -> str:
+        return "\\mathbf{0}" if self.name == "latex" and not scalar else "0"
+
+
+UNICODE = Notation("unicode", "ᵀ", "⁻¹", "⁻ᵀ", " ⊙ ", " ⊘ ", " ⊗ ", "𝟏", ".^")
+ASCII = Notation("ascii", "^T", "^-1", None, " .* ", " ./ ", None, "ones", ".^")
+LATEX = Notation("latex", "^{\\top}", "^{-1}", "^{-\\top}", " \\odot ", " \\oslash ",
+                 " \\otimes ", "\\mathbf{1}", "")

@@ -1,0 +1,192 @@
+"""The printer: one visitor for every notation, driven by one precedence table.
+
+`render(expr, notation)` returns the text. Each op's printer returns (text, precedence); a
+child is parenthesised when its precedence is too low for its place. Printers never simplify:
+what is printed is exactly the expression `evaluate` computes. Products print their negative
+powers as a denominator (`2 x / N`, `w ⊘ x.^2`).
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ..core import build as b
+from ..core.expr import Expr
+from .notation import LATEX, Notation
+
+CMP, ADD, MUL, EW, POW, ATOM = range(6)
+
+FUNCTION_NAMES = {"diagpart": "diag", "maximum": "max"}
+
+
+class Printer:
+    def __init__(self, notation: Notation):
+        self.n = notation
+        self.memo: dict[Expr, tuple[str, int]] = {}
+
+    def __call__(self, e: Expr) -> tuple[str, int]:
+        if e not in self.memo:
+            self.memo[e] = getattr(self, "p_" + e.op, self.p_function)(e)
+        return self.memo[e]
+
+    def at(self, e: Expr, least: int) -> str:
+        """e's text, in parentheses unless its precedence is at least `least`."""
+        text, prec = self(e)
+        if prec >= least:
+            return text
+        return f"\\left({text}\\right)" if self.n is LATEX else f"({text})"
+
+    # -- leaves ----------------------------------------------------------------------------
+    def p_var(self, e):
+        return self.n.var(e.attr("name"), e.is_scalar), ATOM
+
+    def p_tangent(self, e):
+        name = self.n.var(e.attr("name"), e.is_scalar)
+        return ("\\mathrm{d}" + name if self.n is LATEX else "d" + name), ATOM
+
+    def p_const(self, e):
+        return self.number(e.attr("value"))
+
+    def number(self, value: Fraction) -> tuple[str, int]:
+        if value < 0:
+            return "-" + self.number(-value)[0], ADD
+        if value.denominator == 1:
+            return str(value.numerator), ATOM
+        return self.n.fraction(str(value.numerator), str(value.denominator)), EW
+
+    def p_dim(self, e):
+        return self.n.var(str(e.attr("size")), True), ATOM
+
+    def p_identity(self, e):
+        return "I", ATOM
+
+    def sized_identity(self, e: Expr) -> str:
+        return self.n.subscript("I", " ".join(str(e.attr("n")).split("·")))
+
+    def p_ones(self, e):
+        return self.n.ones, ATOM
+
+    def p_zero(self, e):
+        return self.n.zero(e.is_scalar), ATOM
+
+    def p_commutation(self, e):
+        return self.n.subscript("K", f"{e.attr('m')},{e.attr('n')}"), ATOM
+
+    def p_absgrad(self, e):
+        arg = self.n.var(e.attr("argname"), e.arg.is_scalar)
+        return self.n.partial(e.attr("fname"), arg), ATOM
+
+    def p_apply(self, e):
+        return self.n.call(e.attr("fname"), [self(e.arg)[0]]), ATOM
+
+    # -- sums and products -----------------------------------------------------------------
+    def p_add(self, e):
+        parts = []
+        for i, term in enumerate(e.args):
+            c, rest = b.split_coeff(term)
+            if i and c < 0:
+                parts.append(" - " + self.term(b.scale(-c, rest), ADD + 1))
+            else:
+                parts.append((" + " if i else "") + self.term(term, ADD if i == 0 else CMP + 1))
+        return "".join(parts), ADD
+
+    def term(self, term: Expr, least: int) -> str:
+        if term.op == "expand":  # scalar expansion reads as the scalar inside a sum
+            return self.at(term.arg, least)
+        return self.at(term, least)
+
+    def p_expand(self, e):
+        return self(b.mul(e.arg, b.ones_matrix(e.shape)))
+
+    def p_mul(self, e):
+        coeff, num, den = Fraction(1), [], []
+        for f in e.args:
+            if f.op == "const":
+                coeff *= f.attr("value")
+            elif f.op == "pow" and f.args[1].op == "const" and f.args[1].attr("value") < 0:
+                den.append(b.power(f.args[0], b.const(-f.args[1].attr("value"))))
+            else:
+                num.append(f)
+        return self.quotient(coeff, num, den, " ", MUL)
+
+    def quotient(self, coeff, num, den, joiner, tier):
+        """±(p · num) / (q · den), each side a product joined by `joiner` at `tier`."""
+        top = [str(abs(coeff.numerator))] if abs(coeff.numerator) != 1 or not num else []
+        bottom = [str(coeff.denominator)] if coeff.denominator != 1 else []
+        top += [self.factor(f, i == 0 and (bool(top) or coeff < 0), tier)
+                for i, f in enumerate(num)]
+        bottom += [self.factor(f, False, tier) for f in den]
+        text, prec = joiner.join(top), (tier if len(top) > 1 else POW)
+        if bottom:
+            under = joiner.join(bottom)
+            if len(bottom) > 1 and self.n is not LATEX:
+                under = f"({under})"
+            if tier == MUL:
+                text = self.n.fraction(text, under)
+                prec = ATOM if self.n is LATEX else (MUL if len(top) > 1 else EW)
+            else:
+                text, prec = f"{text}{self.n.ew_divide}{under}", EW
+        if coeff < 0:
+            return "-" + text, ADD
+        return text, prec
+
+    def factor(self, f: Expr, after_number: bool, tier: int) -> str:
+        if tier == MUL:
+            least = EW if after_number else POW  # 2 x ⊙ y, but A (x ⊙ y)
+            if f.op == "mul":  # a 1 × 1 product inside a product keeps its parentheses
+                least = ATOM
+            return self.at(f, least)
+        return self.at(f, POW)
+
+    def p_hadamard(self, e):
+        num, den = [], []
+        for f in e.args:
+            if f.op == "pow" and f.args[1].op == "const" and f.args[1].attr("value") < 0:
+                den.append(b.power(f.args[0], b.const(-f.args[1].attr("value"))))
+            else:
+                num.append(f)
+        return self.quotient(Fraction(1), num, den, self.n.hadamard, EW)
+
+    def p_kron(self, e):
+        sides = [self.sized_identity(a) if a.op == "identity" else self.at(a, POW)
+                 for a in e.args]
+        if self.n.kron is None:
+            return self.n.call("kron", sides), ATOM
+        return self.n.kron.join(sides), EW
+
+    # -- powers and postfix operators ------------------------------------------------------
+    def p_pow(self, e):
+        base, exponent = e.args
+        if exponent.op == "const" and exponent.attr("value") < 0:
+            return self.reciprocal(e)
+        return self.n.superscript(self.at(base, ATOM), self.at(exponent, ATOM),
+                                  elementwise=not e.is_scalar), POW
+
+    def reciprocal(self, e: Expr):
+        base, exponent = e.args
+        den = [b.power(base, b.const(-exponent.attr("value")))]
+        if e.is_scalar:
+            return self.quotient(Fraction(1), [], den, " ", MUL)
+        return self.quotient(Fraction(1), [], den, self.n.hadamard, EW)
+
+    def p_transpose(self, e):
+        child = e.arg
+        if child.op == "inv" and self.n.inverse_transpose:
+            return self.at(child.arg, ATOM) + self.n.inverse_transpose, POW
+        return self.at(child, ATOM) + self.n.transpose, POW
+
+    def p_inv(self, e):
+        return self.at(e.arg, ATOM) + self.n.inverse, POW
+
+    def p_mpow(self, e):
+        return self.n.superscript(self.at(e.arg, ATOM), str(e.attr("k")), False), POW
+
+    def p_gt(self, e):
+        return self.at(e.args[0], ADD) + self.n.comparison() + self.at(e.args[1], ADD), CMP
+
+    def p_function(self, e):
+        fn = FUNCTION_NAMES.get(e.op, e.op)
+        return self.n.call(fn, [self(a)[0] for a in e.args]), ATOM
+
+
+def render(expr: Expr, notation: Notation) -> str:
+    return Printer(notation)(expr)[0]
