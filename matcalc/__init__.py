@@ -1,0 +1,22 @@
+"""matcalc: derivatives of matrix expressions as textbook closed forms.
+
+>>> from matcalc import derive
+>>> print(derive("W x + b", "x"))
+W
+"""
+from .api import Derivative, derive, value
+from .errors import (
+    DeclarationError,
+    EvaluationError,
+    MatcalcError,
+    ParseError,
+    ShapeError,
+    UnsupportedError,
+)
+from .syntax import parse
+
+__version__ = "0.1.0"
+__all__ = [
+    "DeclarationError", "Derivative", "EvaluationError", "MatcalcError", "ParseError",
+    "ShapeError", "UnsupportedError", "derive", "parse", "value",
+]

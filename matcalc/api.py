@@ -1,0 +1,128 @@
+"""The public entry points: `derive`, `value` and the `Derivative` result.
+
+This module orchestrates the pipeline (parse → lower → differentiate and read out in a layout →
+simplify → render / evaluate) and contains no mathematics of its own.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .core.expr import Expr, postorder
+from .diff.readout import LAYOUTS, jacobian
+from .errors import DeclarationError, MatcalcError
+from .evaluate import Env, bind, evaluate, symbol_names
+from .lower import Lowered, lower
+from .render import to_latex, to_text
+from .syntax import parse
+
+
+def _lowered(expr: str, vars: dict[str, str] | None) -> Lowered:
+    if not isinstance(expr, str):
+        raise DeclarationError("the expression must be a string of the matcalc language")
+    try:
+        return lower(parse(expr), vars)
+    except MatcalcError as err:
+        raise err.with_source(expr)
+
+
+def _variable(program: Lowered, wrt: str) -> Expr:
+    if not isinstance(wrt, str) or wrt not in program.variables:
+        if wrt in program.bindings:
+            raise DeclarationError(
+                f"'{wrt}' is a bound intermediate (name = ...), not a variable: differentiate "
+                f"by one of the variables {', '.join(program.variables) or '(none)'}")
+        listed = ", ".join(program.variables) or "none"
+        raise DeclarationError(
+            f"'{wrt}' is not a variable of the expression (its variables: {listed}); declare "
+            f"it to get a zero derivative")
+    return program.variables[wrt]
+
+
+class Derivative:
+    """dF/dX as a closed form: `str(d)` text, `d.latex()` LaTeX, `d.evaluate(**arrays)` values."""
+
+    def __init__(self, program: Lowered, wrt: Expr, layout: str, result: Expr):
+        self.program = program
+        self.variable = wrt
+        self.layout = layout
+        self.expr = result
+
+    @property
+    def wrt(self) -> str:
+        return self.variable.attr("name")
+
+    @property
+    def source(self) -> str:
+        return self.program.source
+
+    @property
+    def function(self) -> Expr:
+        """The differentiated expression (bindings substituted)."""
+        return self.program.expr
+
+    def text(self, ascii: bool = False) -> str:
+        return to_text(self.expr, ascii=ascii)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def __repr__(self) -> str:
+        return f"<Derivative d/d{self.wrt} ({self.layout} layout): {self}>"
+
+    def latex(self) -> str:
+        return to_latex(self.expr)
+
+    def _repr_latex_(self) -> str:
+        return f"${self.latex()}$"
+
+    def symbols(self) -> list[tuple[str, str]]:
+        """(printed, ASCII) names of the abstract symbols whose values evaluate needs."""
+        return [symbol_names(n) for n in postorder(self.expr) if n.op in ("absgrad", "apply")]
+
+    def evaluate(self, **arrays: Any) -> np.ndarray | float:
+        """The value of the closed form, in this derivative's layout.
+
+        Pass every variable of the expression (vectors as 1-D or (n, 1) arrays) and the values
+        of abstract symbols by name (`df_dY=...`). Scalar results come back as floats, results
+        that are vectors or row vectors as 1-D arrays.
+        """
+        values, sizes = bind(self.program.variables, arrays)
+        env = Env(values, sizes, arrays, self.layout)
+        out = evaluate(self.expr, env)
+        if self.expr.shape.is_scalar:
+            return float(out[0, 0])
+        if self.expr.shape.cols.is_one or self.expr.shape.rows.is_one:
+            return out.reshape(-1)
+        return out
+
+
+def derive(expr: str, wrt: str, vars: dict[str, str] | None = None,
+           layout: str = "numerator") -> Derivative:
+    """The derivative of the program `expr` by the variable `wrt` in `layout`.
+
+    >>> print(derive("W x + b", "x"))
+    W
+    >>> print(derive("x' A x", "x", layout="denominator"))
+    (A + Aᵀ) x
+    """
+    if layout not in LAYOUTS:
+        raise DeclarationError(f"layout must be 'numerator' or 'denominator', not {layout!r}")
+    program = _lowered(expr, vars)
+    variable = _variable(program, wrt)
+    try:
+        result = jacobian(program.expr, variable, layout)
+    except MatcalcError as err:
+        raise err.with_source(program.source)
+    return Derivative(program, variable, layout, result)
+
+
+def value(expr: str, vars: dict[str, str] | None = None, **arrays: Any) -> np.ndarray | float:
+    """The numeric value of the program `expr` at `arrays` (for checks against derivatives)."""
+    program = _lowered(expr, vars)
+    values, sizes = bind(program.variables, arrays)
+    out = evaluate(program.expr, Env(values, sizes, arrays))
+    if program.expr.shape.is_scalar:
+        return float(out[0, 0])
+    return out.reshape(-1) if program.expr.shape.cols.is_one else out

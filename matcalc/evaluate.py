@@ -1,0 +1,146 @@
+"""Numeric evaluation of core expressions with numpy.
+
+`bind(variables, arrays)` checks the user's arrays against the variables' shapes and returns
+the values (as 2-D float arrays) and the sizes they fix; `evaluate(expr, env)` computes an
+expression bottom-up with the operator catalogue's numpy functions. Abstract symbols (∂f/∂Y,
+f(Y)) take the values the user passes by their printed or ASCII name.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .core.expr import Expr, postorder
+from .core.ops import OPS, commutation_matrix
+from .errors import EvaluationError
+from .render import ASCII, UNICODE, render
+
+
+@dataclass
+class Env:
+    values: dict[str, np.ndarray]
+    sizes: dict[str, int]
+    symbols: dict[str, np.ndarray] = field(default_factory=dict)
+    layout: str = "numerator"
+
+
+def as_matrix(name: str, value: Any) -> np.ndarray:
+    """A scalar, 1-D vector or 2-D array as a 2-D float array (vectors as columns)."""
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise EvaluationError(f"the value of '{name}' is not numeric: {err}") from None
+    if array.ndim == 0:
+        return array.reshape(1, 1)
+    if array.ndim == 1:
+        return array.reshape(-1, 1)
+    if array.ndim == 2:
+        return array
+    raise EvaluationError(f"the value of '{name}' has {array.ndim} dimensions; at most 2")
+
+
+def _bind_size(dim, actual: int, sizes: dict[str, int], what: str) -> None:
+    if dim.number is not None:
+        if dim.number != actual:
+            raise EvaluationError(f"{what} must be {dim.number}, got {actual}")
+        return
+    if len(dim.symbols) == 1 and dim.coeff == 1:
+        symbol = dim.symbols[0]
+        if sizes.setdefault(symbol, actual) != actual:
+            label = symbol.lstrip("~")
+            raise EvaluationError(f"{what} is {actual} but the size {label} is already "
+                                  f"{sizes[symbol]}")
+
+
+def bind(variables: dict[str, Expr], arrays: dict[str, Any]) -> tuple[dict, dict]:
+    """Values (2-D arrays) of the given variables and the sizes their shapes fix."""
+    values: dict[str, np.ndarray] = {}
+    sizes: dict[str, int] = {}
+    for name, node in variables.items():
+        if name not in arrays:
+            continue
+        value = as_matrix(name, arrays[name])
+        shape = node.shape
+        if shape.is_row and value.shape[1] == 1:
+            value = value.T
+        if shape.rows.is_one and shape.cols.is_one and value.shape != (1, 1):
+            raise EvaluationError(f"'{name}' is a scalar, got an array of shape {value.shape}")
+        _bind_size(shape.rows, value.shape[0], sizes, f"the number of rows of '{name}'")
+        _bind_size(shape.cols, value.shape[1], sizes, f"the number of columns of '{name}'")
+        values[name] = value
+    return values, sizes
+
+
+def _size(dim, env: Env) -> int:
+    try:
+        return dim.value(env.sizes)
+    except KeyError as err:
+        size = str(err.args[0]).lstrip("~")
+        raise EvaluationError(f"the size {size} is unknown: pass the variables it is the "
+                              f"size of") from None
+
+
+def symbol_names(node: Expr) -> tuple[str, str]:
+    """The printed and ASCII names under which the user passes an abstract symbol's value."""
+    return render(node, UNICODE), render(node, ASCII)
+
+
+def _symbol(node: Expr, env: Env) -> np.ndarray:
+    names = symbol_names(node)
+    if node.op == "apply":
+        names += (node.attr("fname"),)
+    for name in names:
+        if name in env.symbols:
+            value = as_matrix(name, env.symbols[name])
+            break
+    else:
+        raise EvaluationError(f"pass the value of {names[0]} (as {names[1]}=...)")
+    if node.op == "absgrad" and node.attr("layout") != env.layout:
+        value = value.T
+    if node.shape.is_row and value.shape[1] == 1:
+        value = value.T
+    return value
+
+
+def _leaf(node: Expr, env: Env) -> np.ndarray:
+    op = node.op
+    if op == "var":
+        name = node.attr("name")
+        if name not in env.values:
+            raise EvaluationError(f"pass the value of '{name}'")
+        return env.values[name]
+    if op == "dim":
+        return np.array([[float(_size(node.attr("size"), env))]])
+    if op == "identity":
+        return np.eye(_size(node.attr("n"), env))
+    if op == "ones":
+        return np.ones((_size(node.attr("n"), env), 1))
+    if op == "zero":
+        return np.zeros((_size(node.shape.rows, env), _size(node.shape.cols, env)))
+    if op == "commutation":
+        return commutation_matrix(_size(node.attr("m"), env), _size(node.attr("n"), env))
+    if op in ("absgrad", "apply"):
+        return _symbol(node, env)
+    raise EvaluationError(f"cannot evaluate '{op}'")
+
+
+_LEAVES = {"var", "dim", "identity", "ones", "zero", "commutation", "absgrad", "apply",
+           "tangent"}
+
+
+def evaluate(expr: Expr, env: Env) -> np.ndarray:
+    """The value of `expr` as a 2-D float array."""
+    done: dict[Expr, np.ndarray] = {}
+    for node in postorder(expr):
+        if node.op in _LEAVES:
+            done[node] = _leaf(node, env)
+        elif node.op == "expand":
+            shape = (_size(node.shape.rows, env), _size(node.shape.cols, env))
+            done[node] = np.full(shape, done[node.arg][0, 0])
+        else:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                done[node] = OPS[node.op].evaluate([done[a] for a in node.args],
+                                                   dict(node.attrs))
+    return done[expr]
