@@ -74,7 +74,8 @@ def split_coeff(e: Expr) -> tuple[Fraction, Expr]:
 
 
 def add(*terms: Expr) -> Expr:
-    """Sum: flattened, zeros dropped, like terms combined, ordered (positive, larger first)."""
+    """Sum: flattened, zeros dropped, like terms combined, ordered: positive terms first, then
+    larger before smaller, constants last."""
     shape = _same("+")(terms, {})
     groups: dict[Expr, Fraction] = {}
     for term in terms:
@@ -83,7 +84,7 @@ def add(*terms: Expr) -> Expr:
                 c, rest = split_coeff(t)
                 groups[rest] = groups.get(rest, 0) + c
     items = sorted(((c, r) for r, c in groups.items() if c != 0),
-                   key=lambda cr: (cr[0] < 0, -cr[1].weight, cr[1].key))
+                   key=lambda cr: (cr[0] < 0, cr[1].op == "const", -cr[1].weight, cr[1].key))
     parts = [scale(c, r) for c, r in items]
     if not parts:
         return zero(shape)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..core import build as b
 from ..core.expr import Expr
+from ..core.rebuild import rebuild
 
 Example = tuple[str, str, dict[str, str]]
 
@@ -122,17 +123,30 @@ def _negative_terms(e: Expr) -> int:
     return sum(1 for t in e.args if b.split_coeff(t)[0] < 0)
 
 
+_LINEAR_PATH = {"transpose", "sum", "mean", "tr", "diag", "diagpart", "vec", "mul", "hadamard"}
+
+
+def _negated_inside(e: Expr) -> Expr | None:
+    """−e written by negating one difference reached through linear positions, or None."""
+    if e.op == "add":
+        flipped = b.add(*(b.neg(t) for t in e.args))
+        return flipped if _negative_terms(flipped) <= _negative_terms(e) else None
+    if e.op not in _LINEAR_PATH:
+        return None
+    for i, a in enumerate(e.args):
+        inner = None if a.op == "const" else _negated_inside(a)
+        if inner is not None:
+            return rebuild(e, (*e.args[:i], inner, *e.args[i + 1:]))
+    return None
+
+
 def _negate_difference(node: Expr) -> Expr | None:
-    """−c (a − b) = c (b − a): move a leading minus into a difference."""
-    coeff = node.args[0].attr("value") if node.args[0].op == "const" else 1
-    sums = [a for a in node.args if a.op == "add"]
-    if coeff >= 0 or len(sums) != 1:
+    """−c F(a − b) = c F(b − a) for F linear in the difference: the leading minus goes inside."""
+    coeff, rest = b.split_coeff(node)
+    if coeff >= 0:
         return None
-    flipped = b.add(*(b.neg(t) for t in sums[0].args))
-    if _negative_terms(flipped) > _negative_terms(sums[0]):
-        return None
-    return b.mul(*(flipped if a is sums[0] else b.neg(a) if a is node.args[0] else a
-                   for a in node.args))
+    inner = _negated_inside(rest)
+    return None if inner is None else b.scale(-coeff, inner)
 
 
 def _distribute_number(node: Expr) -> Expr | None:
@@ -164,7 +178,7 @@ RULES: tuple[Rule, ...] = (
          ("x' A x", "x", {})),
     Rule("factor-right", "add", lambda n: _factor(n, -1), "B A + C A = (B + C) A",
          ("x' A x", "x", {}),),
-    Rule("negate-difference", "mul", _negate_difference, "−c (a − b) = c (b − a)",
+    Rule("negate-difference", "mul", _negate_difference, "−c F(a − b) = c F(b − a), F linear",
          ("sum((y - X w) .^ 2)", "w", {})),
     Rule("distribute-number", "mul", _distribute_number, "c (a + d x) = c a + c d x",
          ("9*(x + x^2)", "x", {"x": "scalar"})),
