@@ -32,7 +32,7 @@ class Expr:
     attrs: tuple[tuple[str, Hashable], ...]
     shape: Shape
     free: frozenset[str]  # variables (and ∂-prefixed tangents) the node depends on
-    weight: int  # node count, transposes free: a size measure for ordering and guards
+    weight: int  # node count, transposes and expansions free: a size for ordering
     key: str  # deterministic structural key used to order commutative operands
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -76,6 +76,8 @@ def _key(op: str, args: tuple[Expr, ...], attrs: tuple) -> str:
         return dict(attrs)["name"]
     if op == "transpose":
         return args[0].key + "'"
+    if op == "expand":  # a broadcast scalar sorts where the scalar would
+        return args[0].key
     inner = ",".join([str(v) for _, v in attrs] + [a.key for a in args])
     return f"{op}({inner})"
 
@@ -100,7 +102,7 @@ def mk(op: str, *args: Expr, **attrs: Hashable) -> Expr:
     elif op == "tangent":
         free = free | {TANGENT_MARK + attrs["name"]}
     put(node, "free", free)
-    put(node, "weight", sum(a.weight for a in args) + (op != "transpose"))
+    put(node, "weight", sum(a.weight for a in args) + (op not in ("transpose", "expand")))
     put(node, "key", _key(op, args, frozen))
     _INTERN[ident] = node
     return node

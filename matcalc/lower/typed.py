@@ -34,11 +34,11 @@ class T:
 
     def describe(self) -> str:
         if self.is_scalar:
-            kind = "a scalar"
+            kind = "scalar"
         elif self.is_vector:
-            kind = f"a vector of size {self.rows.label()}"
+            kind = f"vector of size {self.rows.label()}"
         else:
-            kind = f"a {self.rows.label()}×{self.cols.label()} matrix"
+            kind = f"matrix {self.rows.label()}×{self.cols.label()}"
         return f"{self.text} ({kind})" if self.text else kind
 
     def shape(self) -> Shape:
@@ -56,9 +56,10 @@ def like(op: str, model: T, *args: T, span: Span | None = None, text: str = "", 
 def fit(title: str, a: T, b_: T, span: Span | None, rows: bool = True, cols: bool = True,
         why: str = "") -> None:
     """Unify the shapes of a and b (rows and/or columns) or raise a ShapeError naming both."""
+    before = f"{a.describe()} and {b_.describe()}"
     ok = (not rows or unify(a.rows, b_.rows)) and (not cols or unify(a.cols, b_.cols))
     if not ok:
-        raise ShapeError(f"{title}: {a.describe()} and {b_.describe()} do not fit"
+        raise ShapeError(f"{title}: {before} do not fit"
                          + (f" ({why})" if why else ""), span)
 
 

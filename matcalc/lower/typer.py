@@ -117,7 +117,6 @@ class Typer:
         if left.is_scalar or right.is_scalar:
             model = right if left.is_scalar else left
             return like("mul", model, left, right, span=span, text=text)
-        fit("matrix product", left, right, span, rows=False, cols=False)
         if not unify(left.cols, right.rows):
             raise ShapeError(
                 f"matrix product: {left.describe()} times {right.describe()}: the columns of "

@@ -1,0 +1,133 @@
+"""The `matcalc` command: parse the command line, call `derive`, print the result.
+
+A thin layer over `matcalc.api` with no mathematics of its own. Exit status: 0 with the
+derivative on stdout; 2 for bad input (a usage error or any `MatcalcError`, shown on stderr as
+`matcalc: error: ...` plus the caret excerpt); 1 for an internal error (a bug in matcalc).
+Output never crashes on a terminal that cannot show Unicode: the derivative is then printed in
+matcalc's ASCII notation (as with --ascii), and any other unencodable character is escaped.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TextIO
+
+from . import __version__
+from .api import derive
+from .errors import MatcalcError, ParseError
+
+EPILOG = """\
+examples:
+  matcalc "W x + b" --wrt x
+  matcalc "Y = A X + B; f(Y)" --wrt X --layout denominator
+  matcalc "W x" --wrt x --var "W:matrix(m,n)" --var x:vector
+  printf 'y = A x\\nz = tanh(y)\\nsum(z)\\n' | matcalc - --wrt x
+
+exit status: 0 on success, 2 on bad input, 1 on an internal error.
+"""
+
+
+def _declaration(text: str) -> tuple[str, str]:
+    """`NAME:KIND` (split on the first ':') as a (name, kind) pair."""
+    name, sep, kind = text.partition(":")
+    if not sep or not name.strip() or not kind.strip():
+        raise argparse.ArgumentTypeError(
+            f"expected NAME:KIND (e.g. z:scalar, x:vector(3), 'W:matrix(m,n)'), got {text!r}")
+    return name.strip(), kind.strip()
+
+
+def _arg_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="matcalc", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Differentiate a matrix expression and print the closed form.")
+    parser.add_argument("expr", metavar="EXPR",
+                        help="the program to differentiate, or '-' to read it from stdin")
+    parser.add_argument("--wrt", required=True, metavar="X",
+                        help="the variable to differentiate by")
+    parser.add_argument("--var", action="append", default=[], type=_declaration,
+                        metavar="NAME:KIND",
+                        help="declare a variable: scalar, vector, vector(n), matrix, "
+                             "matrix(m,n) (repeatable)")
+    parser.add_argument("--layout", choices=("numerator", "denominator"), default="numerator",
+                        help="numerator (default: the Jacobian) or denominator (gradients)")
+    style = parser.add_mutually_exclusive_group()
+    style.add_argument("--latex", action="store_true", help="print LaTeX")
+    style.add_argument("--ascii", action="store_true",
+                       help="print ASCII text (W^T, .*, kron, df_dY) instead of Unicode")
+    parser.add_argument("--version", action="version", version=f"matcalc {__version__}")
+    return parser
+
+
+def _declarations(parser: argparse.ArgumentParser, pairs: list[tuple[str, str]]) -> dict:
+    """The --var pairs as a dict; declaring one name twice is a usage error, not an override."""
+    vars: dict[str, str] = {}
+    for name, kind in pairs:
+        if name in vars:
+            parser.error(f"argument --var: '{name}' is declared twice")
+        vars[name] = kind
+    return vars
+
+
+def _read_program(expr: str) -> str:
+    """EXPR itself, or the text of standard input for '-' (UTF-8 when stdin has bytes)."""
+    if expr != "-":
+        return expr
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is None:
+        return sys.stdin.read()
+    try:
+        return raw.read().decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ParseError(f"standard input is not UTF-8 text ({err.reason} at byte "
+                           f"{err.start})") from None
+
+
+def _encodable(text: str, stream: TextIO) -> bool:
+    try:
+        text.encode(stream.encoding or "utf-8")
+    except UnicodeEncodeError:
+        return False
+    except (LookupError, TypeError, AttributeError):
+        return True
+    return True
+
+
+def _write(text: str, stream: TextIO) -> None:
+    """Print `text`, escaping (\\uXXXX) what the stream's encoding cannot show."""
+    if not _encodable(text, stream):
+        encoding = stream.encoding
+        text = text.encode(encoding, "backslashreplace").decode(encoding)
+    print(text, file=stream)
+
+
+def _rendered(d, args: argparse.Namespace) -> str:
+    if args.latex:
+        return d.latex()
+    text = d.text(ascii=args.ascii)
+    # Unicode notation the terminal cannot encode falls back to the ASCII notation, which is
+    # still a matcalc expression, rather than to escapes like A\u1d40.
+    return text if _encodable(text, sys.stdout) else d.text(ascii=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run `matcalc` on `argv` (default: sys.argv[1:]) and return the exit status."""
+    parser = _arg_parser()
+    try:  # usage errors, --help and --version end in SystemExit: return its status instead
+        args = parser.parse_args(argv)
+        vars = _declarations(parser, args.var)
+    except SystemExit as stop:
+        return stop.code if isinstance(stop.code, int) else int(stop.code is not None) * 2
+    try:
+        d = derive(_read_program(args.expr), args.wrt, vars=vars or None, layout=args.layout)
+        out = _rendered(d, args)
+    except MatcalcError as err:
+        _write(f"matcalc: error: {err}", sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as err:  # noqa: BLE001 - a bug must still not end in a traceback
+        _write(f"matcalc: internal error (a bug in matcalc; please report the command): "
+               f"{type(err).__name__}: {err}", sys.stderr)
+        return 1
+    _write(out, sys.stdout)
+    return 0

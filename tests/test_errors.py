@@ -1,0 +1,113 @@
+"""Bad input never gives a result: each case raises the right MatcalcError with a clear message
+(and a caret under the spot when the error has a place in the source)."""
+from __future__ import annotations
+
+import pytest
+
+from matcalc import (DeclarationError, MatcalcError, ParseError, ShapeError, UnsupportedError,
+                     derive)
+
+
+def _error(expr, wrt="x", **kwargs) -> MatcalcError:
+    with pytest.raises(MatcalcError) as info:
+        derive(expr, wrt, **kwargs)
+    return info.value
+
+
+def _caret_column(err: MatcalcError) -> int:
+    """The 1-based column the caret line points at."""
+    caret_line = str(err).splitlines()[-1]
+    return caret_line.index("^") - 1
+
+
+def test_dangling_operator_is_a_parse_error_with_caret():
+    err = _error("W x +")
+    assert isinstance(err, ParseError)
+    assert (err.line, err.column) == (1, 6)
+    assert "after '+'" in str(err) and "W x +" in str(err)
+    assert _caret_column(err) == 6
+
+
+def test_unclosed_parenthesis_says_what_is_missing():
+    err = _error("(W x")
+    assert isinstance(err, ParseError)
+    assert "missing ')'" in str(err)
+
+
+def test_matrix_product_shape_mismatch_names_operator_and_shapes():
+    err = _error("W x", vars={"W": "matrix(3,4)", "x": "vector(5)"})
+    assert isinstance(err, ShapeError)
+    text = str(err)
+    assert "matrix product" in text and "3×4" in text and "size 5" in text
+    assert _caret_column(err) == 3  # under the juxtaposed operand
+
+
+def test_sum_of_different_shapes():
+    err = _error("x + A")
+    assert isinstance(err, ShapeError) and "+" in str(err) and "matrix" in str(err)
+
+
+def test_inconsistent_declared_sizes():
+    err = _error("x + y", vars={"x": "vector(n)", "y": "vector(m)"})
+    assert isinstance(err, ShapeError) and "size n" in str(err) and "size m" in str(err)
+
+
+def test_vector_times_vector_is_not_a_product():
+    assert isinstance(_error("x y"), ShapeError)
+
+
+def test_unknown_variable_to_differentiate_by():
+    err = _error("W x", wrt="Q")
+    assert isinstance(err, DeclarationError)
+    assert "'Q' is not a variable" in str(err) and "W, x" in str(err)
+
+
+def test_bound_name_is_not_a_variable():
+    err = _error("y = A x; y", wrt="y")
+    assert isinstance(err, DeclarationError) and "bound" in str(err)
+
+
+def test_unknown_kind():
+    err = _error("W x", vars={"x": "tensor"})
+    assert isinstance(err, DeclarationError) and "tensor" in str(err)
+
+
+@pytest.mark.parametrize("decl", ["vector(3,4)", "matrix(n)", "vector(0)", "vector(n-1)"])
+def test_malformed_declarations(decl):
+    assert isinstance(_error("W x", vars={"x": decl}), DeclarationError)
+
+
+def test_unknown_layout():
+    assert isinstance(_error("W x", layout="sideways"), DeclarationError)
+
+
+def test_operation_without_a_rule_is_named():
+    err = _error("sum(kron(A, X))", wrt="X")
+    assert isinstance(err, UnsupportedError) and "kron" in str(err)
+
+
+def test_function_used_without_call():
+    err = _error("exp + x")
+    assert isinstance(err, ParseError) and "exp(" in str(err)
+
+
+@pytest.mark.parametrize("expr, fragment", [
+    ("tr(x)", "square"), ("softmax(A)", "vector"), ("dot(A, x)", "two vectors"),
+    ("A^0.5", "integer"), ("inv(x)", "square"),
+])
+def test_operand_kinds_are_checked(expr, fragment):
+    err = _error(expr)
+    assert isinstance(err, ShapeError) and fragment in str(err)
+
+
+def test_abstract_functions_take_one_argument():
+    assert isinstance(_error("f(x, y)"), ParseError)
+
+
+def test_error_on_a_later_line_points_there():
+    err = _error("y = W x\nz = y +\nz")
+    assert err.line == 2
+
+
+def test_expression_must_be_text():
+    assert isinstance(_error(3), DeclarationError)
