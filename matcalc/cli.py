@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from . import __version__
-from .api import derive
+from .api import Derivative, derive
 from .errors import MatcalcError, ParseError
 
 EPILOG = """\
@@ -21,6 +21,7 @@ examples:
   matcalc "W x + b" --wrt x
   matcalc "Y = A X + B; f(Y)" --wrt X --layout denominator
   matcalc "W x" --wrt x --var "W:matrix(m,n)" --var x:vector
+  matcalc --wrt x -- "-x^2"       (an EXPR that starts with '-' goes after '--')
   printf 'y = A x\\nz = tanh(y)\\nsum(z)\\n' | matcalc - --wrt x
 
 exit status: 0 on success, 2 on bad input, 1 on an internal error.
@@ -36,8 +37,26 @@ def _declaration(text: str) -> tuple[str, str]:
     return name.strip(), kind.strip()
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a hint when an EXPR starting with '-' (`-x^2`) was taken for an option."""
+
+    def parse_args(self, args: list[str] | None = None,  # type: ignore[override]
+                   namespace: argparse.Namespace | None = None) -> argparse.Namespace:
+        self._argv = sys.argv[1:] if args is None else list(args)
+        return super().parse_args(args, namespace)
+
+    def error(self, message: str) -> NoReturn:
+        argv = getattr(self, "_argv", [])
+        argv = argv[:argv.index("--")] if "--" in argv else argv
+        dashed = [a for a in argv if a[:1] == "-" and a[1:2] not in "-h"]
+        if dashed:
+            message += (f" (an EXPR that starts with '-' goes after '--', as in "
+                        f"matcalc --wrt x -- {dashed[0]!r})")
+        super().error(message)
+
+
 def _arg_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="matcalc", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Differentiate a matrix expression and print the closed form.")
     parser.add_argument("expr", metavar="EXPR",
@@ -100,7 +119,7 @@ def _write(text: str, stream: TextIO) -> None:
     print(text, file=stream)
 
 
-def _rendered(d, args: argparse.Namespace) -> str:
+def _rendered(d: Derivative, args: argparse.Namespace) -> str:
     if args.latex:
         return d.latex()
     text = d.text(ascii=args.ascii)
@@ -127,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as err:  # noqa: BLE001 - a bug must still not end in a traceback
         _write(f"matcalc: internal error (a bug in matcalc; please report the command): "
-               f"{type(err).__name__}: {err}", sys.stderr)
+               f"{type(err).__name__}: {' '.join(str(err).split())}", sys.stderr)
         return 1
     _write(out, sys.stdout)
     return 0

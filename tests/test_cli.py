@@ -1,0 +1,298 @@
+"""The `matcalc` command: output, options, standard input, and every bad input of issue 3.
+
+The CLI is a thin layer over `derive`, so beyond the README's examples these tests compare its
+output with `derive` itself instead of pinning closed forms (those live in the golden tests).
+"""
+from __future__ import annotations
+
+import doctest
+import io
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import matcalc.cli
+from matcalc import derive
+from matcalc.cli import main
+
+PROGRAM = "y = A x\nz = tanh(y)\nsum(z)\n"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def assert_clean_error(status: int, out: str, err: str) -> str:
+    """Exit 2, nothing on stdout, one `matcalc: error:` message, no traceback; the message."""
+    assert status == 2
+    assert out == ""
+    assert "Traceback" not in err
+    errors = [line for line in err.splitlines() if "error:" in line]
+    assert len(errors) == 1, err
+    return errors[0]
+
+
+def assert_caret_under_column(err: str) -> None:
+    """The caret line's '^' sits under the column that the message names."""
+    column = int(re.search(r"line \d+, column (\d+)", err).group(1))
+    caret = next(line for line in err.splitlines() if line.strip().startswith("^"))
+    assert caret.index("^") == 2 + column - 1, err  # the excerpt is indented by two spaces
+
+
+# -- output ---------------------------------------------------------------------------------
+
+
+def test_cli_affine_prints_w(capsys):
+    assert run(capsys, "W x + b", "--wrt", "x") == (0, "W\n", "")
+
+
+def test_cli_abstract_function_denominator_layout(capsys):
+    args = ("Y = A X + B; f(Y)", "--wrt", "X", "--layout", "denominator")
+    assert run(capsys, *args) == (0, "Aᵀ ∂f/∂Y\n", "")
+
+
+def test_cli_ascii(capsys):
+    args = ("Y = A X + B; f(Y)", "--wrt", "X", "--layout", "denominator", "--ascii")
+    assert run(capsys, *args) == (0, "A^T df_dY\n", "")
+
+
+def test_cli_latex(capsys):
+    status, out, err = run(capsys, "Y = A X + B; f(Y)", "--wrt", "X", "--layout", "denominator",
+                           "--latex")
+    assert (status, err) == (0, "")
+    assert out == derive("Y = A X + B; f(Y)", "X", layout="denominator").latex() + "\n"
+    assert r"\frac{\partial f}{\partial" in out and r"^{\top}" in out
+
+
+def test_cli_latex_and_ascii_are_exclusive(capsys):
+    status, _, err = run(capsys, "W x", "--wrt", "x", "--latex", "--ascii")
+    assert status == 2 and "not allowed" in err
+
+
+def test_cli_numerator_is_the_default_layout(capsys):
+    status, out, _ = run(capsys, "x' A x", "--wrt", "x")
+    assert (status, out) == (0, str(derive("x' A x", "x")) + "\n")
+    assert out != run(capsys, "x' A x", "--wrt", "x", "--layout", "denominator")[1]
+
+
+def test_cli_version(capsys):
+    status, out, _ = run(capsys, "--version")
+    assert (status, out) == (0, f"matcalc {matcalc.__version__}\n")
+
+
+# -- standard input and declarations -------------------------------------------------------
+
+
+def test_cli_reads_multiline_program_from_stdin(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PROGRAM))
+    assert run(capsys, "-", "--wrt", "x") == (0, str(derive(PROGRAM, "x")) + "\n", "")
+
+
+def test_cli_reads_stdin_bytes_as_utf8(capsys, monkeypatch):
+    program = "u = w ⊙ x\nsum(u)\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(program.encode()), "latin-1"))
+    assert run(capsys, "-", "--wrt", "x") == (0, str(derive(program, "x")) + "\n", "")
+
+
+def test_cli_stdin_that_is_not_utf8_is_an_error(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"W x \xff"), "latin-1"))
+    message = assert_clean_error(*run(capsys, "-", "--wrt", "x"))
+    assert "UTF-8" in message
+
+
+def test_cli_var_declarations(capsys):
+    status, out, _ = run(capsys, "W x", "--wrt", "W", "--var", "W:matrix(m,n)",
+                         "--var", "x:vector(n)")
+    vars = {"W": "matrix(m,n)", "x": "vector(n)"}
+    assert (status, out) == (0, str(derive("W x", "W", vars=vars)) + "\n")
+
+
+def test_cli_var_scalar_overrides_naming_default(capsys):
+    # `z` would be a vector by default; declared scalar, z x by z is the vector x.
+    status, out, _ = run(capsys, "z x", "--wrt", "z", "--var", "z:scalar")
+    assert (status, out) == (0, str(derive("z x", "z", vars={"z": "scalar"})) + "\n")
+    assert out != run(capsys, "z' x", "--wrt", "z")[1]
+
+
+@pytest.mark.parametrize("declaration", ["x", ":vector", "x:", "x :  "])
+def test_cli_malformed_var_is_a_usage_error(capsys, declaration):
+    status, out, err = run(capsys, "W x", "--wrt", "x", "--var", declaration)
+    assert (status, out) == (2, "")
+    assert "NAME:KIND" in err and "Traceback" not in err
+
+
+def test_cli_var_declared_twice_is_a_usage_error(capsys):
+    status, _, err = run(capsys, "W x", "--wrt", "x", "--var", "x:vector", "--var", "x:scalar")
+    assert status == 2 and "declared twice" in err
+
+
+# -- bad input (issue 3): exit 2, one message, no traceback --------------------------------
+
+
+@pytest.mark.parametrize("program", ["W x +", "(W x"])
+def test_cli_syntax_error_points_at_the_spot(capsys, program):
+    status, out, err = run(capsys, program, "--wrt", "x")
+    message = assert_clean_error(status, out, err)
+    assert message.startswith("matcalc: error: line 1, column ")
+    assert f"  {program}" in err.splitlines()
+    assert_caret_under_column(err)
+
+
+def test_cli_shape_error_names_product_and_shapes(capsys):
+    status, out, err = run(capsys, "W x", "--wrt", "x", "--var", "W:matrix(3,4)",
+                           "--var", "x:vector(5)")
+    message = assert_clean_error(status, out, err)
+    assert "matrix product" in message
+    assert re.search(r"3\s*[×x,]\s*4", message) and "5" in message, message
+
+
+def test_cli_wrt_not_a_variable(capsys):
+    message = assert_clean_error(*run(capsys, "W x", "--wrt", "Q"))
+    assert "'Q'" in message and "not a variable" in message
+
+
+def test_cli_function_without_derivative_rule(capsys):
+    # kron is accepted by the language but has no read-out rule for a matrix variable (yet).
+    status, out, err = run(capsys, "kron(A, X)", "--wrt", "X")
+    if status == 0:
+        pytest.skip("kron(A, X) by X now has a rule; choose another unsupported operation")
+    message = assert_clean_error(status, out, err)
+    assert "kron" in message
+
+
+def test_cli_unknown_kind(capsys):
+    message = assert_clean_error(*run(capsys, "W x", "--wrt", "x", "--var", "x:tensor"))
+    assert "tensor" in message and "'x'" in message
+
+
+@pytest.mark.parametrize("argv", [
+    ["W x"],                                         # --wrt missing
+    ["W x", "--wrt", "x", "--layout", "sideways"],   # not a layout
+    ["W x", "--wrt", "x", "--bogus"],                # unknown option
+])
+def test_cli_usage_errors_exit_2(capsys, argv):
+    status, out, err = run(capsys, *argv)
+    assert (status, out) == (2, "")
+    assert "usage: matcalc" in err and "Traceback" not in err
+
+
+def test_cli_expression_starting_with_minus(capsys):
+    status, _, err = run(capsys, "-x^2", "--wrt", "x")
+    assert status == 2 and "goes after '--'" in err
+    assert run(capsys, "--wrt", "x", "--", "-x^2") == (0, str(derive("-x^2", "x")) + "\n", "")
+
+
+def test_cli_internal_error_has_no_traceback(capsys, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(matcalc.cli, "derive", broken)
+    status, out, err = run(capsys, "W x", "--wrt", "x")
+    assert (status, out) == (1, "")
+    assert "internal error" in err and "boom" in err and "Traceback" not in err
+
+
+# -- terminals that cannot show Unicode ------------------------------------------------------
+
+
+def ascii_stream() -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(), encoding="ascii", newline="\n")
+
+
+def written(stream: io.TextIOWrapper) -> str:
+    stream.flush()
+    return stream.buffer.getvalue().decode("ascii")
+
+
+def test_cli_falls_back_to_ascii_notation_on_ascii_stdout(monkeypatch):
+    stdout = ascii_stream()
+    monkeypatch.setattr(sys, "stdout", stdout)
+    assert main(["Y = A X + B; f(Y)", "--wrt", "X", "--layout", "denominator"]) == 0
+    assert written(stdout) == "A^T df_dY\n"
+
+
+def test_cli_escapes_unicode_errors_on_ascii_stderr(monkeypatch):
+    stderr = ascii_stream()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    assert main(["w ⊙", "--wrt", "w"]) == 2
+    assert "matcalc: error:" in written(stderr) and "\\u2299" in written(stderr)
+
+
+# -- as a program ----------------------------------------------------------------------------
+
+
+def run_module(*argv: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "matcalc", *argv], capture_output=True,
+                          text=True, encoding="utf-8", stdin=subprocess.DEVNULL,
+                          env={**os.environ, **env}, timeout=120)
+
+
+def test_python_m_matcalc():
+    proc = run_module("W x + b", "--wrt", "x")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "W\n", "")
+
+
+def test_python_m_matcalc_error_exits_2_without_traceback():
+    proc = run_module("W x +", "--wrt", "x", PYTHONIOENCODING="ascii")
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr.startswith("matcalc: error: line 1, column 6:")
+    assert "Traceback" not in proc.stderr
+
+
+# -- the README's examples -------------------------------------------------------------------
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def readme_console_examples() -> list[tuple[str, str]]:
+    """(command, expected output) for each `$ ` line in README's ```console blocks."""
+    examples, indent, command, output = [], None, None, []
+    for line in README.read_text(encoding="utf-8").splitlines():
+        fence = line.lstrip().startswith("```")
+        if command is not None and (fence or line.lstrip().startswith("$ ")):
+            examples.append((command, "\n".join(output)))
+            command = None
+        if fence:  # a block's lines are indented like its fence (inside list items)
+            indent = len(line) - len(line.lstrip()) if line.strip() == "```console" else None
+        elif indent is not None and line[indent:].startswith("$ "):
+            command, output = line[indent + 2:], []
+        elif command is not None:
+            output.append(line[indent:])
+    return examples
+
+
+def run_console_example(capsys, monkeypatch, command: str) -> str:
+    words = shlex.split(command)
+    if words[0] == "printf":  # printf 'PROGRAM' | matcalc ...
+        assert words[2] == "|", command
+        program = words[1].replace("\\n", "\n")
+        monkeypatch.setattr(sys, "stdin", io.StringIO(program))
+        words = words[3:]
+    assert words[0] == "matcalc", command
+    main(words[1:])
+    out, err = capsys.readouterr()
+    return (out + err).rstrip("\n")
+
+
+def test_readme_shows_console_examples():
+    commands = [command for command, _ in readme_console_examples()]
+    assert 'matcalc "W x + b" --wrt x' in commands
+    assert len(commands) >= 8
+
+
+@pytest.mark.parametrize("command, expected", readme_console_examples())
+def test_readme_console_example(capsys, monkeypatch, command, expected):
+    assert run_console_example(capsys, monkeypatch, command) == expected
+
+
+def test_readme_python_examples():
+    result = doctest.testfile(str(README), module_relative=False, encoding="utf-8",
+                              optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 10 and result.failed == 0
