@@ -12,9 +12,10 @@ import numpy as np
 from .core.expr import Expr, postorder
 from .diff.readout import LAYOUTS, jacobian
 from .errors import DeclarationError, MatcalcError
-from .evaluate import Env, bind, evaluate, symbol_names
+from .evaluate import Env, bind, check_names, evaluate, symbol_names
 from .lower import Lowered, lower
 from .render import to_latex, to_text
+from .shapes import describe
 from .syntax import parse
 
 
@@ -77,6 +78,11 @@ class Derivative:
     def _repr_latex_(self) -> str:
         return f"${self.latex()}$"
 
+    @property
+    def variables(self) -> dict[str, str]:
+        """Every variable of the program with its kind and sizes, e.g. {'x': 'vector(n)'}."""
+        return {name: describe(node.shape) for name, node in self.program.variables.items()}
+
     def symbols(self) -> list[tuple[str, str]]:
         """(printed, ASCII) names of the abstract symbols whose values evaluate needs."""
         return [symbol_names(n) for n in postorder(self.expr) if n.op in ("absgrad", "apply")]
@@ -88,14 +94,9 @@ class Derivative:
         of abstract symbols by name (`df_dY=...`). Scalar results come back as floats, results
         that are vectors or row vectors as 1-D arrays.
         """
+        check_names(arrays, self.program.variables, self.symbols())
         values, sizes = bind(self.program.variables, arrays)
-        env = Env(values, sizes, arrays, self.layout)
-        out = evaluate(self.expr, env)
-        if self.expr.shape.is_scalar:
-            return float(out[0, 0])
-        if self.expr.shape.cols.is_one or self.expr.shape.rows.is_one:
-            return out.reshape(-1)
-        return out
+        return _returned(evaluate(self.expr, Env(values, sizes, arrays, self.layout)), self.expr)
 
 
 def derive(expr: str, wrt: str, vars: dict[str, str] | None = None,
@@ -121,8 +122,15 @@ def derive(expr: str, wrt: str, vars: dict[str, str] | None = None,
 def value(expr: str, vars: dict[str, str] | None = None, **arrays: Any) -> np.ndarray | float:
     """The numeric value of the program `expr` at `arrays` (for checks against derivatives)."""
     program = _lowered(expr, vars)
+    check_names(arrays, program.variables, [])
     values, sizes = bind(program.variables, arrays)
-    out = evaluate(program.expr, Env(values, sizes, arrays))
-    if program.expr.shape.is_scalar:
+    return _returned(evaluate(program.expr, Env(values, sizes, arrays)), program.expr)
+
+
+def _returned(out: np.ndarray, expr: Expr) -> np.ndarray | float:
+    """Scalars as floats, column and row vectors as 1-D arrays, matrices as 2-D arrays."""
+    if expr.shape.is_scalar:
         return float(out[0, 0])
-    return out.reshape(-1) if program.expr.shape.cols.is_one else out
+    if expr.shape.cols.is_one or expr.shape.rows.is_one:
+        return out.reshape(-1)
+    return out

@@ -73,6 +73,18 @@ def bind(variables: dict[str, Expr], arrays: dict[str, Any]) -> tuple[dict, dict
     return values, sizes
 
 
+def check_names(arrays: dict[str, Any], variables: dict[str, Expr],
+                symbols: list[tuple[str, ...]]) -> None:
+    """Refuse values for names that are neither variables nor abstract symbols (typos)."""
+    known = set(variables) | {name for names in symbols for name in names}
+    known |= {n.split("(")[0] for names in symbols for n in names}  # f for f(Y)
+    unknown = sorted(set(arrays) - known)
+    if unknown:
+        raise EvaluationError(f"unknown name{'s' if len(unknown) > 1 else ''} "
+                              f"{', '.join(map(repr, unknown))}: the values needed are "
+                              f"{', '.join(sorted(known)) or 'none'}")
+
+
 def _size(dim, env: Env) -> int:
     try:
         return dim.value(env.sizes)

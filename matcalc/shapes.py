@@ -100,12 +100,21 @@ class Shape:
         return f"{self.rows}×{self.cols}"
 
     def describe(self) -> str:
-        """Human description used in error messages: 'scalar', 'vector(n)', 'matrix(m×n)'."""
-        if self.is_scalar:
-            return "scalar"
-        if self.is_vector:
-            return f"vector({self.rows})"
-        return f"matrix({self.rows}×{self.cols})"
+        return describe(self)
 
 
 SCALAR = Shape(ONE, ONE)
+
+
+def _size_text(dim: Dim) -> str:
+    return str(dim).replace("~", "")
+
+
+def describe(shape: Shape) -> str:
+    """The shape as a declaration: 'scalar', 'vector(n)', 'matrix(m,n)' (generated sizes shown
+    without their marker)."""
+    if shape.is_scalar:
+        return "scalar"
+    if shape.is_vector:
+        return f"vector({_size_text(shape.rows)})"
+    return f"matrix({_size_text(shape.rows)},{_size_text(shape.cols)})"

@@ -85,7 +85,7 @@ PRINTED = {
     "ph_affine_b":         ("1", "1"),
     "ph_relu_vec":         ("diag(x > 0)", "diag(x > 0)"),
     "ph_neuron_w":         ("(wᵀ x + b > 0) xᵀ", "(wᵀ x + b > 0) x"),
-    "ph_neuron_b":         ("wᵀ x + b > 0", "wᵀ x + b > 0"),  # seed: (w·x + b > 0)
+    "ph_neuron_b":         ("(wᵀ x + b > 0)", "(wᵀ x + b > 0)"),
     "ph_mse_w": (
         "2 ((X w + b > 0) ⊙ (relu(X w + b) - y))ᵀ X / N",
         "2 Xᵀ ((X w + b > 0) ⊙ (relu(X w + b) - y)) / N"),

@@ -189,4 +189,5 @@ class Printer:
 
 
 def render(expr: Expr, notation: Notation) -> str:
-    return Printer(notation)(expr)[0]
+    """The text of `expr`; a comparison as a whole result keeps its parentheses: (u > 0)."""
+    return Printer(notation).at(expr, ADD)
