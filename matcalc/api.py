@@ -11,7 +11,7 @@ import numpy as np
 
 from .core.expr import Expr, postorder
 from .diff.readout import LAYOUTS, jacobian
-from .errors import DeclarationError, MatcalcError
+from .errors import DeclarationError, MatcalcError, ParseError, UnsupportedError
 from .evaluate import Env, bind, check_names, evaluate, symbol_names
 from .lower import Lowered, lower
 from .render import to_latex, to_text
@@ -26,6 +26,9 @@ def _lowered(expr: str, vars: dict[str, str] | None) -> Lowered:
         return lower(parse(expr), vars)
     except MatcalcError as err:
         raise err.with_source(expr)
+    except RecursionError:
+        raise ParseError("the program is nested too deeply (split it with bindings "
+                         "name = ...)", source=expr) from None
 
 
 def _variable(program: Lowered, wrt: str) -> Expr:
@@ -116,6 +119,9 @@ def derive(expr: str, wrt: str, vars: dict[str, str] | None = None,
         result = jacobian(program.expr, variable, layout)
     except MatcalcError as err:
         raise err.with_source(program.source)
+    except RecursionError:
+        raise UnsupportedError("the expression is nested too deeply to differentiate "
+                               "(split it with bindings name = ...)") from None
     return Derivative(program, variable, layout, result)
 
 

@@ -109,8 +109,6 @@ def _symbol(node: Expr, env: Env) -> np.ndarray:
             break
     else:
         raise EvaluationError(f"pass the value of {names[0]} (as {names[1]}=...)")
-    if node.op == "absgrad" and node.attr("layout") != env.layout:
-        value = value.T
     if node.shape.is_row and value.shape[1] == 1:
         value = value.T
     return value

@@ -104,10 +104,11 @@ class Shape:
 
 
 SCALAR = Shape(ONE, ONE)
+GENERATED = "~"  # marks a size symbol matcalc named (the length of an undeclared vector ...)
 
 
 def _size_text(dim: Dim) -> str:
-    return str(dim).replace("~", "")
+    return str(dim).replace(GENERATED, "")
 
 
 def describe(shape: Shape) -> str:

@@ -111,3 +111,9 @@ def test_error_on_a_later_line_points_there():
 
 def test_expression_must_be_text():
     assert isinstance(_error(3), DeclarationError)
+
+
+@pytest.mark.parametrize("expr", [" + ".join(["x"] * 600), "(" * 600 + "x" + ")" * 600])
+def test_too_deep_programs_are_refused_not_crashed(expr):
+    err = _error(expr)
+    assert isinstance(err, ParseError) and "nested too deeply" in str(err)

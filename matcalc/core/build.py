@@ -265,9 +265,6 @@ def transpose(e: Expr) -> Expr:
         return zero(e.shape.T) if e.op == "zero" else expand(e.arg, e.shape.T)
     if e.op == "commutation":
         return commutation(e.attr("n"), e.attr("m"))
-    if e.op == "absgrad":
-        flipped = "denominator" if e.attr("layout") == "numerator" else "numerator"
-        return mk("absgrad", e.arg, **{**dict(e.attrs), "layout": flipped})
     scalars, chain = matmul_chain(e)
     if scalars and len(chain) == 1:
         return mul(*scalars, transpose(chain[0]))

@@ -10,7 +10,7 @@ The denominator layout is the transpose of the numerator one, with transposes pu
 from __future__ import annotations
 
 from ..core import build as b
-from ..core.expr import TANGENT_MARK, Expr
+from ..core.expr import TANGENT_MARK, Expr, postorder
 from ..core.rebuild import substitute
 from ..core.transpose import transposed
 from ..shapes import Shape
@@ -35,8 +35,16 @@ def jacobian(f: Expr, x: Expr, layout: str = "numerator", trace: list | None = N
     raw = numerator_jacobian(f, x)
     result = simplify(raw, trace)
     if layout == "denominator":
-        result = simplify(transposed(result), trace)
+        result = simplify(to_denominator_symbols(transposed(result)), trace)
     return result
+
+
+def to_denominator_symbols(expr: Expr) -> Expr:
+    """Write each abstract derivative ∂f/∂Y (numerator layout) as the transpose of its
+    denominator-layout symbol, so that a denominator result speaks only of the latter."""
+    symbols = {n: b.transpose(b.mk("absgrad", n.arg, **{**dict(n.attrs), "layout": "denominator"}))
+               for n in postorder(expr) if n.op == "absgrad" and n.attr("layout") == "numerator"}
+    return substitute(expr, symbols) if symbols else expr
 
 
 def numerator_jacobian(f: Expr, x: Expr) -> Expr:

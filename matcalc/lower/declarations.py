@@ -67,9 +67,16 @@ def parse_declaration(name: str, text: str) -> Declaration:
     return Declaration(kind, tuple(int(s) if s.isdigit() else s for s in sizes))
 
 
+_NAME = re.compile(r"^[A-Za-zα-ωΑ-Ω_][A-Za-z0-9α-ωΑ-Ω_]*$")
+
+
 def parse_declarations(vars: dict[str, str] | None) -> dict[str, Declaration]:
     if vars is None:
         return {}
     if not isinstance(vars, dict):
         raise DeclarationError("vars must be a dict mapping names to kinds, e.g. {'x': 'vector'}")
+    for name in vars:
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise DeclarationError(f"{name!r} is not a name: names start with a letter or '_' "
+                                   f"and continue with letters, digits or '_'")
     return {name: parse_declaration(name, text) for name, text in vars.items()}

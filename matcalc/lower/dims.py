@@ -8,9 +8,7 @@ symbols, or a symbol and the number 1 (a vector's length is never 1) do not unif
 """
 from __future__ import annotations
 
-from ..shapes import Dim
-
-GENERATED = "~"
+from ..shapes import GENERATED, Dim
 
 
 class SizeVar:

@@ -179,7 +179,7 @@ class Typer:
             raise ParseError(f"the abstract function '{node.func}' must take exactly one "
                              f"argument, got {len(args)}", node.func_span)
         arg = node.args[0]
-        argname = arg.name if isinstance(arg, ast.Name) else f"({self.source(arg)})"
+        argname = arg.name if isinstance(arg, ast.Name) else ""  # "": print the argument
         return scalar("apply", args[0], span=node.span, text=self.source(node),
                       fname=node.func, argname=argname)
 

@@ -11,6 +11,7 @@ from fractions import Fraction
 
 from ..core import build as b
 from ..core.expr import Expr
+from ..shapes import GENERATED
 from .notation import LATEX, Notation
 
 CMP, ADD, MUL, EW, POW, ATOM = range(6)
@@ -54,13 +55,17 @@ class Printer:
         return self.n.fraction(str(value.numerator), str(value.denominator)), EW
 
     def p_dim(self, e):
-        return self.n.var(str(e.attr("size")), True), ATOM
+        return self.n.var(str(e.attr("size")).lstrip(GENERATED), True), ATOM
 
     def p_identity(self, e):
         return "I", ATOM
 
     def sized_identity(self, e: Expr) -> str:
-        return self.n.subscript("I", " ".join(str(e.attr("n")).split("·")))
+        """I with its size as a subscript, when the user named that size."""
+        size = e.attr("n")
+        if any(symbol.startswith(GENERATED) for symbol in size.symbols):
+            return "I"
+        return self.n.subscript("I", " ".join(str(size).split("·")))
 
     def p_ones(self, e):
         return self.n.ones, ATOM
@@ -69,10 +74,12 @@ class Printer:
         return self.n.zero(e.is_scalar), ATOM
 
     def p_commutation(self, e):
-        return self.n.subscript("K", f"{e.attr('m')},{e.attr('n')}"), ATOM
+        sizes = f"{e.attr('m')},{e.attr('n')}".replace(GENERATED, "")
+        return self.n.subscript("K", sizes), ATOM
 
     def p_absgrad(self, e):
-        arg = self.n.var(e.attr("argname"), e.arg.is_scalar)
+        name = e.attr("argname")
+        arg = self.n.var(name, e.arg.is_scalar) if name else self.at(e.arg, ATOM + 1)
         return self.n.partial(e.attr("fname"), arg), ATOM
 
     def p_apply(self, e):
@@ -172,6 +179,8 @@ class Printer:
         child = e.arg
         if child.op == "inv" and self.n.inverse_transpose:
             return self.at(child.arg, ATOM) + self.n.inverse_transpose, POW
+        if child.op == "absgrad":  # (∂f/∂Y)ᵀ: the transpose is of the whole symbol
+            return self.at(child, ATOM + 1) + self.n.transpose, POW
         return self.at(child, ATOM) + self.n.transpose, POW
 
     def p_inv(self, e):

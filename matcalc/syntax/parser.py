@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark.exceptions import (UnexpectedCharacters, UnexpectedInput, UnexpectedToken,
+                             VisitError)
 from lark.lark import PostLex
 
 from matcalc.errors import ParseError, Span
@@ -70,9 +71,14 @@ def parse(text: str) -> Program:
     """
     try:
         tree = build_parser().parse(text)
+        return make_program(ToAst().transform(tree), text)
     except UnexpectedInput as err:
         raise syntax_error(err, text) from None
-    return make_program(ToAst().transform(tree), text)
+    except (RecursionError, VisitError) as err:
+        if isinstance(err, VisitError) and not isinstance(err.orig_exc, RecursionError):
+            raise
+        raise ParseError("the program is nested too deeply to parse (split it with bindings "
+                         "name = ...)", source=text) from None
 
 
 def syntax_error(err: UnexpectedInput, text: str) -> ParseError:
