@@ -67,6 +67,7 @@ def sympy_scalar_case(expr: str):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     args = parser.parse_args()
     examples = json.loads(SEEDS.read_text(encoding="utf-8"))["examples"]
     start = time.perf_counter()
@@ -77,7 +78,10 @@ def main() -> None:
         matrix_cases = sympy_matrix_cases()
     except ImportError:
         matrix_cases = {}
-    print(f"{'example':24s} {'matcalc ms':>10s} {'sympy ms':>9s} {'ratio':>6s}")
+    row = ("| {} | {} | {} | {} |" if args.markdown else "{:24s} {:>10s} {:>9s} {:>6s}").format
+    print(row("example", "matcalc ms", "sympy ms", "ratio"))
+    if args.markdown:
+        print("|---|---:|---:|---:|")
     ours = []
     for ex in examples:
         ms = median_ms(lambda: derive(ex["expr"], ex["wrt"], ex["vars"]), args.repeat)
@@ -85,11 +89,9 @@ def main() -> None:
         peer = matrix_cases.get(ex["id"])
         if peer is None and ex["kind"] == "scalar-by-scalar" and ex["wrt"] == "x":
             peer = sympy_scalar_case(ex["expr"])
-        if peer is not None:
-            theirs = median_ms(peer, args.repeat)
-            print(f"{ex['id']:24s} {ms:10.2f} {theirs:9.2f} {ms / theirs:6.2f}")
-        else:
-            print(f"{ex['id']:24s} {ms:10.2f} {'-':>9s} {'-':>6s}")
+        theirs = median_ms(peer, args.repeat) if peer is not None else None
+        print(row(ex["id"], f"{ms:.2f}", f"{theirs:.2f}" if theirs else "-",
+                  f"{ms / theirs:.2f}" if theirs else "-"))
     print(f"\nmatcalc over {len(ours)} examples: median {statistics.median(ours):.2f} ms, "
           f"max {max(ours):.2f} ms")
 
