@@ -150,13 +150,25 @@ def mul(*factors: Expr) -> Expr:
     if coeff == 0 or any(is_zero(f) for f in scalars + chain):
         return zero(shape)
     if len(chain) > 1:
-        chain = [f for f in chain if f.op != "identity"] or chain[:1]
+        chain = _matrix_powers([f for f in chain if f.op != "identity"] or chain[:1])
     folded, scalars = _merge_powers(scalars, scalar_power)
     coeff *= folded
     if len(chain) == 1 and chain[0].op == "expand" and (scalars or coeff != 1):
         return expand(mul(const(coeff), *scalars, chain[0].arg), shape)
     args = ([const(coeff)] if coeff != 1 or not (scalars or chain) else []) + scalars + chain
     return args[0] if len(args) == 1 else mk("mul", *args)
+
+
+def _matrix_powers(chain: list[Expr]) -> list[Expr]:
+    """Adjacent powers of one square matrix combine: X X = X², X² X = X³."""
+    out: list[tuple[Expr, int]] = []
+    for f in chain:
+        base, k = (f.arg, f.attr("k")) if f.op == "mpow" else (f, 1)
+        if out and out[-1][0] is base:
+            out[-1] = (base, out[-1][1] + k)
+        else:
+            out.append((base, k))
+    return [base if k == 1 else mk("mpow", base, k=k) for base, k in out]
 
 
 def matmul_chain(e: Expr) -> tuple[list[Expr], list[Expr]]:

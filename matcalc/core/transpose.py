@@ -1,6 +1,6 @@
 """Deep transposition: `transposed(e)` is eᵀ with the transpose pushed inside where that does
 not add transpose marks: (A B)ᵀ = Bᵀ Aᵀ always, (A + B)ᵀ = Aᵀ + Bᵀ and (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ,
-f(A)ᵀ = f(Aᵀ) only when the pushed form has no more transposes than the plain one. Used for the
+f(A)ᵀ = f(Aᵀ) only when that removes a transpose (X⁻ᵀ stays X⁻ᵀ). Used for the
 denominator layout and for cotangents of transposes.
 """
 from __future__ import annotations
@@ -24,14 +24,13 @@ def transposed(e: Expr) -> Expr:
     if e.op == "mul":
         scalars, chain = b.matmul_chain(e)
         return b.mul(*scalars, *(transposed(f) for f in reversed(chain)))
-    if e.op in _DISTRIBUTES:
-        candidate = _DISTRIBUTES[e.op](*(transposed(a) for a in e.args))
-    elif e.op in _ELEMENTWISE or e.op == "pow":
-        candidate = b.apply(e.op, transposed(e.args[0]), *e.args[1:]) if e.op != "inv" \
-            else b.inv(transposed(e.arg))
-        if e.op == "pow":
-            candidate = b.power(transposed(e.args[0]), e.args[1])
-    else:
-        return b.transpose(e)
     plain = b.transpose(e)
-    return candidate if transpose_count(candidate) <= transpose_count(plain) else plain
+    if e.op in _DISTRIBUTES:  # (A + B)ᵀ = Aᵀ + Bᵀ unless that adds transposes
+        candidate = _DISTRIBUTES[e.op](*(transposed(a) for a in e.args))
+        return candidate if transpose_count(candidate) <= transpose_count(plain) else plain
+    if e.op in _ELEMENTWISE or e.op == "pow":  # f(A)ᵀ = f(Aᵀ) only when it removes one
+        inner = transposed(e.args[0])
+        candidate = b.inv(inner) if e.op == "inv" else b.power(inner, e.args[1]) \
+            if e.op == "pow" else b.apply(e.op, inner)
+        return candidate if transpose_count(candidate) < transpose_count(plain) else plain
+    return plain

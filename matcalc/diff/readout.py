@@ -31,8 +31,9 @@ def numerator_shape(f: Shape, x: Shape) -> Shape:
 
 
 def jacobian(f: Expr, x: Expr, layout: str = "numerator", trace: list | None = None) -> Expr:
-    """dF/dX in `layout`, simplified (`trace` collects the simplifier's steps)."""
-    raw = numerator_jacobian(f, x)
+    """dF/dX in `layout`, simplified (`trace` collects the simplifier's steps). F is simplified
+    first: the derivative of a shorter expression is shorter (diag(x) v is x ⊙ v)."""
+    raw = numerator_jacobian(simplify(f, trace), x)
     result = simplify(raw, trace)
     if layout == "denominator":
         result = simplify(to_denominator_symbols(transposed(result)), trace)

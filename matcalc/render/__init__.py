@@ -1,4 +1,6 @@
 """Printing expressions as Unicode text, ASCII text or LaTeX (one printer, three notations)."""
+import re
+
 from .notation import ASCII, LATEX, UNICODE, Notation
 from .printer import render
 
@@ -11,4 +13,13 @@ def to_latex(expr) -> str:
     return render(expr, LATEX)
 
 
-__all__ = ["ASCII", "LATEX", "UNICODE", "Notation", "render", "to_latex", "to_text"]
+_TOKEN = re.compile(r"∂\w+/∂\w+|\.\^|[^\W\d]\w*|\d+|\S")
+
+
+def token_count(expr) -> int:
+    """The number of tokens (names, numbers, symbols) of the printed form: its length."""
+    return len(_TOKEN.findall(render(expr, UNICODE)))
+
+
+__all__ = ["ASCII", "LATEX", "UNICODE", "Notation", "render", "to_latex", "to_text",
+           "token_count"]

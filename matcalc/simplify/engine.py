@@ -3,12 +3,15 @@
 Rules are indexed by the operator at their head. Each node is rebuilt from its simplified
 children, then the rules of its head are tried in order; when one fires, its result is
 simplified again. Every rewrite must keep the shape (asserted) and, by construction of the
-rule table, never grow the expression, so the loop ends; a pass cap guards it anyway.
+rule table, never grow the expression, so the loop ends; a pass cap guards it anyway. Rules whose
+effect on length depends on the operands are marked `shorter_only`: their rewrite is kept only
+when the printed form does not get longer.
 """
 from __future__ import annotations
 
 from ..core.expr import Expr, postorder
 from ..core.rebuild import rebuild
+from ..render import token_count
 from .rules import RULES, Rule
 
 MAX_REWRITES = 200
@@ -42,6 +45,8 @@ class _Run:
         for rule in _BY_HEAD.get(node.op, ()):
             out = rule.apply(node)
             if out is None or out is node or self.budget <= 0:
+                continue
+            if rule.shorter_only and token_count(out) > token_count(node):
                 continue
             assert out.shape == node.shape, f"rule {rule.name} changed the shape"
             self.budget -= 1

@@ -24,6 +24,7 @@ class Rule:
     apply: Callable[[Expr], Expr | None]
     identity: str
     example: Example
+    shorter_only: bool = False  # keep a rewrite only if its printed form is not longer
 
 
 def _is_ones_row(e: Expr) -> bool:
@@ -49,10 +50,14 @@ def _ones_row_diag(a: Expr, c: Expr) -> Expr | None:
     return b.transpose(c.arg) if _is_ones_row(a) and c.op == "diag" else None
 
 
-@_pairwise
-def _diag_vector(a: Expr, c: Expr) -> Expr | None:
-    if a.op == "diag" and c.shape.is_vector:
-        return c.arg if c.op == "ones" else b.hadamard(a.arg, c)
+def _diag_vector(node: Expr) -> Expr | None:
+    """diag(a) B c = a ⊙ (B c) when the rest of the product is a vector."""
+    scalars, chain = b.matmul_chain(node)
+    for j, f in enumerate(chain[:-1]):
+        rest = b.mul(*chain[j + 1:])
+        if f.op == "diag" and rest.shape.is_vector:
+            tail = f.arg if rest.op == "ones" else b.hadamard(f.arg, rest)
+            return b.mul(*scalars, *chain[:j], tail)
     return None
 
 
@@ -76,6 +81,16 @@ def _ones_outer_hadamard(node: Expr) -> Expr | None:
 
 
 # -- Kronecker products ----------------------------------------------------------------------
+
+@_pairwise
+def _kron_mixed_product(a: Expr, c: Expr) -> Expr | None:
+    """(A ⊗ B)(C ⊗ D) = (A C) ⊗ (B D) when the factors conform."""
+    if a.op == c.op == "kron":
+        (p, q), (r, s) = a.args, c.args
+        if p.shape.cols == r.shape.rows and q.shape.cols == s.shape.rows:
+            return b.kron(b.mul(p, r), b.mul(q, s))
+    return None
+
 
 @_pairwise
 def _kron_commutation(a: Expr, k: Expr) -> Expr | None:
@@ -153,13 +168,15 @@ def _distribute_number(node: Expr) -> Expr | None:
 RULES: tuple[Rule, ...] = (
     Rule("ones-row-diag", "mul", _ones_row_diag, "𝟏ᵀ diag(v) = vᵀ",
          ("sum(w .* x)", "x", {})),
-    Rule("diag-times-vector", "mul", _diag_vector, "diag(a) b = a ⊙ b; diag(a) 𝟏 = a",
-         ("y' tanh(x)", "x", {})),
     Rule("diag-diag", "mul", _diag_diag, "diag(a) diag(c) = diag(a ⊙ c)",
          ("diag(a) diag(c) x", "x", {"a": "vector", "c": "vector"})),
+    Rule("diag-times-vector", "mul", _diag_vector, "diag(a) B c = a ⊙ (B c); diag(a) 𝟏 = a",
+         ("y' tanh(x)", "x", {}), shorter_only=True),
     Rule("ones-inner", "mul", _ones_inner, "𝟏ᵀ 𝟏 = n", ("ones' (sum(x) + y)", "x", {})),
     Rule("ones-outer-hadamard", "hadamard", _ones_outer_hadamard, "(𝟏 𝟏ᵀ) ⊙ A = A",
          ("sum(A .* X)", "X", {})),
+    Rule("kron-mixed-product", "mul", _kron_mixed_product, "(A ⊗ B)(C ⊗ D) = A C ⊗ B D",
+         ("(A X)' y", "X", {})),
     Rule("kron-commutation", "mul", _kron_commutation, "(aᵀ ⊗ B) K = B ⊗ aᵀ",
          ("W' x", "W", {})),
     Rule("factor-left", "add", lambda n: _factor(n, 0), "A B + A C = A (B + C)",
