@@ -4,7 +4,7 @@
 >>> print(derive("W x + b", "x"))
 W
 """
-from .api import Derivative, derive, value
+from .api import Derivative, derive, hessian, value
 from .errors import (
     DeclarationError,
     EvaluationError,
@@ -18,5 +18,5 @@ from .syntax import parse
 __version__ = "0.1.0"
 __all__ = [
     "DeclarationError", "Derivative", "EvaluationError", "MatcalcError", "ParseError",
-    "ShapeError", "UnsupportedError", "derive", "parse", "value",
+    "ShapeError", "UnsupportedError", "derive", "hessian", "parse", "value",
 ]

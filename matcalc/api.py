@@ -5,13 +5,15 @@ simplify → render / evaluate) and contains no mathematics of its own.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from .core.expr import Expr, postorder
 from .diff.readout import LAYOUTS, jacobian
-from .errors import DeclarationError, MatcalcError, ParseError, UnsupportedError
+from .errors import (DeclarationError, MatcalcError, ParseError, ShapeError,
+                     UnsupportedError)
 from .evaluate import Env, bind, check_names, evaluate, symbol_names
 from .lower import Lowered, lower
 from .render import to_latex, to_text
@@ -19,7 +21,12 @@ from .shapes import describe
 from .syntax import parse
 
 
-def _lowered(expr: str, vars: dict[str, str] | None) -> Lowered:
+def _lowered(expr: str | Derivative, vars: dict[str, str] | None) -> Lowered:
+    if isinstance(expr, Derivative):
+        if vars is not None:
+            raise DeclarationError("a Derivative keeps the declarations it was derived with; "
+                                   "do not pass vars again")
+        return replace(expr.program, expr=expr.expr)
     if not isinstance(expr, str):
         raise DeclarationError("the expression must be a string of the matcalc language")
     try:
@@ -102,27 +109,59 @@ class Derivative:
         return _returned(evaluate(self.expr, Env(values, sizes, arrays, self.layout)), self.expr)
 
 
-def derive(expr: str, wrt: str, vars: dict[str, str] | None = None,
+def derive(expr: str | Derivative, wrt: str, vars: dict[str, str] | None = None,
            layout: str = "numerator") -> Derivative:
     """The derivative of the program `expr` by the variable `wrt` in `layout`.
+
+    `expr` may also be a `Derivative`: its closed form is differentiated again (the variables
+    keep their declarations), so `derive(derive(f, "x"), "x")` is a second derivative.
 
     >>> print(derive("W x + b", "x"))
     W
     >>> print(derive("x' A x", "x", layout="denominator"))
     (A + Aᵀ) x
     """
-    if layout not in LAYOUTS:
-        raise DeclarationError(f"layout must be 'numerator' or 'denominator', not {layout!r}")
+    _check_layout(layout)
     program = _lowered(expr, vars)
     variable = _variable(program, wrt)
+    return Derivative(program, variable, layout,
+                      _guarded(program, lambda: jacobian(program.expr, variable, layout)))
+
+
+def hessian(expr: str, wrt: str, vars: dict[str, str] | None = None,
+            layout: str = "numerator") -> Derivative:
+    """The Hessian of a scalar expression: the Jacobian of its gradient (the n × n matrix for a
+    vector variable, the mn × mn vec Hessian d vec(∇f) / d vec(X)ᵀ for a matrix one).
+
+    >>> print(hessian("x' A x", "x"))
+    A + Aᵀ
+    """
+    _check_layout(layout)
+    program = _lowered(expr, vars)
+    variable = _variable(program, wrt)
+    if not program.expr.is_scalar:
+        raise ShapeError(f"the Hessian needs a scalar expression; this one is "
+                         f"{describe(program.expr.shape)}", source=program.source)
+    gradient = _guarded(program, lambda: jacobian(program.expr, variable, "denominator"))
+    of_gradient = replace(program, expr=gradient)
+    return Derivative(of_gradient, variable, layout,
+                      _guarded(program, lambda: jacobian(gradient, variable, layout)))
+
+
+def _check_layout(layout: str) -> None:
+    if layout not in LAYOUTS:
+        raise DeclarationError(f"layout must be 'numerator' or 'denominator', not {layout!r}")
+
+
+def _guarded(program: Lowered, compute):
+    """Run a differentiation step, attaching the source to errors and refusing deep input."""
     try:
-        result = jacobian(program.expr, variable, layout)
+        return compute()
     except MatcalcError as err:
         raise err.with_source(program.source)
     except RecursionError:
         raise UnsupportedError("the expression is nested too deeply to differentiate "
                                "(split it with bindings name = ...)") from None
-    return Derivative(program, variable, layout, result)
 
 
 def value(expr: str, vars: dict[str, str] | None = None, **arrays: Any) -> np.ndarray | float:

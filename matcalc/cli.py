@@ -1,4 +1,4 @@
-"""The `matcalc` command: parse the command line, call `derive`, print the result.
+"""The `matcalc` command: parse the command line, call `derive` (or `hessian`), print the result.
 
 A thin layer over `matcalc.api` with no mathematics of its own. Exit status: 0 with the
 derivative on stdout; 2 for bad input (a usage error or any `MatcalcError`, shown on stderr as
@@ -13,7 +13,7 @@ import sys
 from typing import NoReturn, TextIO
 
 from . import __version__
-from .api import Derivative, derive
+from .api import Derivative, derive, hessian
 from .errors import MatcalcError, ParseError
 
 EPILOG = """\
@@ -21,6 +21,7 @@ examples:
   matcalc "W x + b" --wrt x
   matcalc "Y = A X + B; f(Y)" --wrt X --layout denominator
   matcalc "W x" --wrt x --var "W:matrix(m,n)" --var x:vector
+  matcalc "x' A x" --wrt x --hessian
   matcalc --wrt x -- "-x^2"       (an EXPR that starts with '-' goes after '--')
   printf 'y = A x\\nz = tanh(y)\\nsum(z)\\n' | matcalc - --wrt x
 
@@ -69,6 +70,8 @@ def _arg_parser() -> argparse.ArgumentParser:
                              "matrix(m,n) (repeatable)")
     parser.add_argument("--layout", choices=("numerator", "denominator"), default="numerator",
                         help="numerator (default: the Jacobian) or denominator (gradients)")
+    parser.add_argument("--hessian", action="store_true",
+                        help="print the Hessian of a scalar expression instead")
     style = parser.add_mutually_exclusive_group()
     style.add_argument("--latex", action="store_true", help="print LaTeX")
     style.add_argument("--ascii", action="store_true",
@@ -137,7 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as stop:
         return stop.code if isinstance(stop.code, int) else int(stop.code is not None) * 2
     try:
-        d = derive(_read_program(args.expr), args.wrt, vars=vars or None, layout=args.layout)
+        differentiate = hessian if args.hessian else derive
+        d = differentiate(_read_program(args.expr), args.wrt, vars=vars or None,
+                          layout=args.layout)
         out = _rendered(d, args)
     except MatcalcError as err:
         _write(f"matcalc: error: {err}", sys.stderr)

@@ -146,9 +146,11 @@ def evaluate(expr: Expr, env: Env) -> np.ndarray:
     for node in postorder(expr):
         if node.op in _LEAVES:
             done[node] = _leaf(node, env)
-        elif node.op == "expand":
+        elif node.op in ("expand", "unvec"):
             shape = (_size(node.shape.rows, env), _size(node.shape.cols, env))
-            done[node] = np.full(shape, done[node.arg][0, 0])
+            arg = done[node.arg]
+            done[node] = np.full(shape, arg[0, 0]) if node.op == "expand" else \
+                arg.reshape(shape, order="F")
         else:
             with np.errstate(divide="ignore", invalid="ignore"):
                 done[node] = OPS[node.op].evaluate([done[a] for a in node.args],

@@ -159,12 +159,14 @@ def test_cli_wrt_not_a_variable(capsys):
 
 
 def test_cli_function_without_derivative_rule(capsys):
-    # kron is accepted by the language but has no read-out rule for a matrix variable (yet).
-    status, out, err = run(capsys, "kron(A, X)", "--wrt", "X")
-    if status == 0:
-        pytest.skip("kron(A, X) by X now has a rule; choose another unsupported operation")
-    message = assert_clean_error(status, out, err)
-    assert "kron" in message
+    # an abstract function has a first derivative symbol but no second
+    message = assert_clean_error(*run(capsys, "f(x)", "--wrt", "x", "--hessian"))
+    assert "abstract function 'f'" in message
+
+
+def test_cli_hessian(capsys):
+    status, out, err = run(capsys, "x' A x", "--wrt", "x", "--hessian")
+    assert (status, out.strip(), err) == (0, "A + Aᵀ", "")
 
 
 def test_cli_unknown_kind(capsys):

@@ -105,7 +105,7 @@ def scale(c: Fraction | int, e: Expr) -> Expr:
 
 # -- products --------------------------------------------------------------------------------
 
-def _power_parts(e: Expr) -> tuple[Expr, Fraction | None]:
+def power_parts(e: Expr) -> tuple[Expr, Fraction | None]:
     """(base, numeric exponent) of e; exponent None when it is not a number."""
     if e.op == "pow" and e.args[1].op == "const":
         return e.args[0], e.args[1].attr("value")
@@ -117,7 +117,7 @@ def _merge_powers(factors: list[Expr], combine) -> tuple[Fraction, list[Expr]]:
     exponents: dict[Expr, Fraction] = {}
     coeff, out = Fraction(1), []
     for f in factors:
-        base, p = _power_parts(f)
+        base, p = power_parts(f)
         exponents[base] = exponents.get(base, 0) + p
     for base, p in exponents.items():
         if p == 0:
@@ -333,9 +333,22 @@ def trace(e: Expr) -> Expr:
 def vec(e: Expr) -> Expr:
     if e.shape.cols.is_one:
         return e
+    if e.op == "unvec":
+        return e.arg
     if is_zero(e):
         return zero(Shape(e.shape.size, Dim.of(1)))
     return _pull_scalars(vec, e) or mk("vec", e)
+
+
+def unvec(v: Expr, shape: Shape) -> Expr:
+    """The matrix of `shape` whose column-major vec is the vector v (vec⁻¹)."""
+    if shape.cols.is_one:
+        return v
+    if v.op == "vec" and v.arg.shape == shape:
+        return v.arg
+    if is_zero(v):
+        return zero(shape)
+    return _pull_scalars(lambda u: unvec(u, shape), v) or mk("unvec", v, shape=shape)
 
 
 def diag(v: Expr) -> Expr:

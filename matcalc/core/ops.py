@@ -28,13 +28,15 @@ class OpSpec:
     shape: Callable[[tuple[Expr, ...], dict[str, Any]], Shape]
     evaluate: Callable[..., np.ndarray] | None  # (values, attrs) -> array; None: evaluate.py
     title: str  # how error messages name the operator
+    in_language: bool  # False: only derivatives produce it (users cannot write it)
 
 
 OPS: dict[str, OpSpec] = {}
 
 
-def defop(name: str, family: str, shape, evaluate=None, title: str | None = None) -> OpSpec:
-    spec = OpSpec(name, family, shape, evaluate, title or name)
+def defop(name: str, family: str, shape, evaluate=None, title: str | None = None,
+          in_language: bool = True) -> OpSpec:
+    spec = OpSpec(name, family, shape, evaluate, title or name, in_language)
     OPS[name] = SPECS[name] = spec
     return spec
 
@@ -185,6 +187,7 @@ defop("tr", LINEAR, _square("tr", lambda s: SCALAR), _s(np.trace))
 defop("vec", LINEAR, lambda args, a: Shape(args[0].shape.size, Dim.of(1)),
       lambda v, a: v[0].reshape(-1, 1, order="F"))
 defop("expand", LINEAR, _attr_shape)
+defop("unvec", LINEAR, _attr_shape, title="vec⁻¹", in_language=False)  # evaluated with sizes
 defop("diag", LINEAR, _vector_only("diag", lambda s: Shape(s.rows, s.rows)),
       lambda v, a: np.diag(v[0][:, 0]))
 defop("diagpart", LINEAR, _square("diag", lambda s: Shape(s.rows, Dim.of(1))),

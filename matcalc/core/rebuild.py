@@ -23,6 +23,7 @@ BUILDERS = {
     "diagpart": lambda n, a: b.diagpart(a[0]),
     "inv": lambda n, a: b.inv(a[0]),
     "expand": lambda n, a: b.expand(a[0], n.shape),
+    "unvec": lambda n, a: b.unvec(a[0], n.shape),
 }
 
 

@@ -75,6 +75,7 @@ TRACE.update({
     "expand": _trace_expand,
     "diag": lambda node, i, m: b.transpose(b.diagpart(m)),          # tr(M diag(dv))
     "diagpart": lambda node, i, m: b.diag(b.transpose(m)),          # tr(M diag(dP))
+    "unvec": lambda node, i, m: b.transpose(b.vec(transposed(m))),  # tr(M vec⁻¹(dv))
 })
 
 
@@ -97,6 +98,19 @@ def _vec_transpose(node, i, m):
     return b.mul(m, b.commutation(p.rows, p.cols))
 
 
+def _vec_kron(node, i, m):
+    """vec(dA ⊗ B) = (Iₙ ⊗ K_{q,m} ⊗ I_p)(I_{mn} ⊗ vec B) vec(dA), and likewise for dB
+    (Magnus & Neudecker, Theorem 3.10), for A m × n and B p × q."""
+    a, c = node.args
+    (m_, n_), (p_, q_) = (a.shape.rows, a.shape.cols), (c.shape.rows, c.shape.cols)
+    shuffle = b.kron(b.kron(b.identity(n_), b.commutation(q_, m_)), b.identity(p_))
+    if i == 0:
+        spread = b.kron(b.identity(a.shape.size), b.vec(c))
+    else:
+        spread = b.kron(b.vec(a), b.identity(c.shape.size))
+    return b.mul(m, shuffle, spread)
+
+
 def _diag_selector(n):
     """E = diag(vec I)(I ⊗ 𝟏), the n² × n matrix with vec(diag(v)) = E v."""
     return b.mul(b.diag(b.vec(b.identity(n))), b.kron(b.identity(n), b.ones(n)))
@@ -115,7 +129,20 @@ VEC.update({
     "expand": lambda node, i, m: b.mul(m, b.ones(node.shape.size)),
     "diag": lambda node, i, m: b.mul(m, _diag_selector(node.shape.rows)),
     "diagpart": lambda node, i, m: b.mul(m, transposed(_diag_selector(node.shape.rows))),
+    "unvec": lambda node, i, m: m,
+    "kron": _vec_kron,
 })
+
+
+def _trace_through_vec(rule):
+    """A trace-form rule from a vec-form one: tr(M dU) = vec(Mᵀ)ᵀ vec(dU)."""
+    def trace_rule(node, i, m):
+        row = rule(node, i, b.transpose(b.vec(transposed(m))))
+        return transposed(b.unvec(b.transpose(row), node.args[i].shape))
+    return trace_rule
+
+
+TRACE.update({op: _trace_through_vec(rule) for op, rule in VEC.items() if op not in TRACE})
 
 
 def pullback(df: Expr, seed: Expr, tangent: Expr, table: dict) -> Expr:

@@ -1,6 +1,6 @@
 """JVP rules of linear and multilinear operators (they need no hand-written calculus).
 
-Linear: d op(U) = op(dU) for +, transpose, sum, mean, tr, vec, diag, scalar expansion.
+Linear: d op(U) = op(dU) for +, transpose, sum, mean, tr, vec, vec⁻¹, diag, scalar expansion.
 Multilinear: the product rule for the matrix product, ⊙ and ⊗.
 """
 from __future__ import annotations
@@ -23,6 +23,7 @@ deflinear("vec", b.vec)
 deflinear("diag", b.diag)
 deflinear("diagpart", b.diagpart)
 JVP["expand"] = lambda node, dargs: b.expand(dargs[0], node.shape)
+JVP["unvec"] = lambda node, dargs: b.unvec(dargs[0], node.shape)
 defmultilinear("mul", b.mul)
 defmultilinear("hadamard", b.hadamard)
 defmultilinear("kron", b.kron)

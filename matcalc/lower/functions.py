@@ -110,6 +110,7 @@ def _kron(typer, call, args):
 
 
 FUNCTIONS = {name: _elementwise(name) for name in ELEMENTWISE}
+FUNCTIONS["σ"] = FUNCTIONS["sigmoid"]  # as printed
 FUNCTIONS.update({
     "sum": _to_scalar("sum"), "mean": _to_scalar("mean"),
     "tr": _to_scalar("tr", square=True), "trace": _to_scalar("tr", square=True),

@@ -24,7 +24,8 @@ class Notation:
     kron: str | None  # None: print kron(A, B)
     ones: str
     power: str  # elementwise power operator
-    bold_names: bool = False
+    unvec: str = "vec⁻¹"
+    sigmoid: str = "σ"  # the logistic function
 
     def var(self, name: str, scalar: bool) -> str:
         if self.name == "latex":
@@ -34,7 +35,8 @@ class Notation:
     def call(self, fn: str, args: list[str]) -> str:
         if self.name != "latex":
             return f"{fn}({', '.join(args)})"
-        head = f"\\{fn}" if fn in LATEX_FUNCTIONS else f"\\operatorname{{{fn}}}"
+        head = f"\\{fn}" if fn in LATEX_FUNCTIONS else fn if fn.startswith("\\") else \
+            f"\\operatorname{{{fn}}}"
         return f"{head}\\left({', '.join(args)}\\right)"
 
     def superscript(self, base: str, exponent: str, elementwise: bool) -> str:
@@ -65,6 +67,7 @@ class Notation:
 
 
 UNICODE = Notation("unicode", "ᵀ", "⁻¹", "⁻ᵀ", " ⊙ ", " ⊘ ", " ⊗ ", "𝟏", ".^")
-ASCII = Notation("ascii", "^T", "^-1", None, " .* ", " ./ ", None, "ones", ".^")
+ASCII = Notation("ascii", "^T", "^-1", None, " .* ", " ./ ", None, "ones", ".^", "unvec",
+                 "sigmoid")
 LATEX = Notation("latex", "^{\\top}", "^{-1}", "^{-\\top}", " \\odot ", " \\oslash ",
-                 " \\otimes ", "\\mathbf{1}", "")
+                 " \\otimes ", "\\mathbf{1}", "", "\\operatorname{vec}^{-1}", "\\sigma")

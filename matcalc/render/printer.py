@@ -189,11 +189,14 @@ class Printer:
     def p_mpow(self, e):
         return self.n.superscript(self.at(e.arg, ATOM), str(e.attr("k")), False), POW
 
+    def p_unvec(self, e):
+        return self.n.call(self.n.unvec, [self(e.arg)[0]]), ATOM
+
     def p_gt(self, e):
         return self.at(e.args[0], ADD) + self.n.comparison() + self.at(e.args[1], ADD), CMP
 
     def p_function(self, e):
-        fn = FUNCTION_NAMES.get(e.op, e.op)
+        fn = self.n.sigmoid if e.op == "sigmoid" else FUNCTION_NAMES.get(e.op, e.op)
         return self.n.call(fn, [self(a)[0] for a in e.args]), ATOM
 
 

@@ -4,8 +4,8 @@ Rules are indexed by the operator at their head. Each node is rebuilt from its s
 children, then the rules of its head are tried in order; when one fires, its result is
 simplified again. Every rewrite must keep the shape (asserted) and, by construction of the
 rule table, never grow the expression, so the loop ends; a pass cap guards it anyway. Rules whose
-effect on length depends on the operands are marked `shorter_only`: their rewrite is kept only
-when the printed form does not get longer.
+effect on length depends on the operands are marked `shorter_only`: their rewrite, simplified,
+is kept only when its printed form is not longer.
 """
 from __future__ import annotations
 
@@ -46,13 +46,14 @@ class _Run:
             out = rule.apply(node)
             if out is None or out is node or self.budget <= 0:
                 continue
-            if rule.shorter_only and token_count(out) > token_count(node):
-                continue
             assert out.shape == node.shape, f"rule {rule.name} changed the shape"
             self.budget -= 1
+            result = self.tree(out)
+            if rule.shorter_only and token_count(result) > token_count(node):
+                continue
             if self.trace is not None:
                 self.trace.append((rule.name, node, out))
-            return self.tree(out)
+            return result
         return node
 
 

@@ -1,0 +1,103 @@
+"""Rules on sums and signs: common factors, a leading minus moved into a difference, numbers
+distributed, products expanded when that is shorter."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..core import build as b
+from ..core.expr import Expr
+from ..core.rebuild import rebuild
+
+
+def _factor(node: Expr, side: int) -> Expr | None:
+    """A B + A C = A (B + C) (side 0) or B A + C A = (B + C) A (side -1), A a matrix factor."""
+    parts = [b.matmul_chain(t) for t in node.args]
+    if any(not chain for _, chain in parts):
+        return None
+    common = parts[0][1][side]
+    if any(chain[side] is not common for _, chain in parts):
+        return None
+    if all(len(chain) == 1 for _, chain in parts):
+        return None
+    n = common.shape.cols if side == 0 else common.shape.rows
+    rests = [b.mul(*s, *(chain[1:] if side == 0 else chain[:-1]) or [b.identity(n)])
+             for s, chain in parts]
+    inner = b.add(*rests)
+    return b.mul(common, inner) if side == 0 else b.mul(inner, common)
+
+
+def _negative_terms(e: Expr) -> int:
+    return sum(1 for t in e.args if b.split_coeff(t)[0] < 0)
+
+
+_LINEAR_PATH = {"transpose", "sum", "mean", "tr", "diag", "diagpart", "vec", "mul", "hadamard"}
+
+
+def _negated_inside(e: Expr) -> Expr | None:
+    """−e written by negating one difference reached through linear positions, or None."""
+    if e.op == "add":
+        flipped = b.add(*(b.neg(t) for t in e.args))
+        return flipped if _negative_terms(flipped) <= _negative_terms(e) else None
+    if e.op not in _LINEAR_PATH:
+        return None
+    for i, a in enumerate(e.args):
+        inner = None if a.op == "const" else _negated_inside(a)
+        if inner is not None:
+            return rebuild(e, (*e.args[:i], inner, *e.args[i + 1:]))
+    return None
+
+
+def negate_difference(node: Expr) -> Expr | None:
+    """−c F(a − b) = c F(b − a) for F linear in the difference: the leading minus goes inside."""
+    coeff, rest = b.split_coeff(node)
+    if coeff >= 0:
+        return None
+    inner = _negated_inside(rest)
+    return None if inner is None else b.scale(-coeff, inner)
+
+
+def distribute_number(node: Expr) -> Expr | None:
+    """c (a + d x) = c a + c d x when that is not longer (only numbers are distributed)."""
+    if len(node.args) != 2 or node.args[0].op != "const" or node.args[1].op != "add":
+        return None
+    c, total = node.args
+    bare = sum(1 for t in total.args if b.split_coeff(t)[0] in (1, -1) and t.op != "const")
+    if bare > 2:
+        return None
+    return b.add(*(b.mul(c, t) for t in total.args))
+
+
+def factor_left(node: Expr) -> Expr | None:
+    return _factor(node, 0)
+
+
+def factor_right(node: Expr) -> Expr | None:
+    return _factor(node, -1)
+
+
+def _distributed(e: Expr) -> Expr:
+    """e with elementwise and scalar products multiplied out over the sums among their factors."""
+    coeff, rest = b.split_coeff(e)
+    build = b.hadamard if rest.op == "hadamard" else b.mul
+    if rest.op not in ("hadamard", "mul") or (rest.op == "mul" and not rest.is_scalar):
+        return e
+    for i, factor in enumerate(rest.args):
+        if factor.op == "add":
+            others = rest.args[:i] + rest.args[i + 1:]
+            return b.scale(coeff, b.add(*(_distributed(build(*others, t)) for t in factor.args)))
+    return e
+
+
+def expand_products(node: Expr) -> Expr | None:
+    """y ⊙ (1 − s) − (1 − y) ⊙ s = y − s: multiply out, let like terms cancel (kept only when
+    the result is shorter)."""
+    expanded = b.add(*(_distributed(t) for t in node.args))
+    return None if expanded is node else expanded
+
+
+def transposes_of_sum(node: Expr) -> Expr | None:
+    """Aᵀ + Bᵀ = (A + B)ᵀ, kept when the sum inside then simplifies to something shorter."""
+    parts = [b.split_coeff(t) for t in node.args]
+    if not all(rest.op == "transpose" for _, rest in parts):
+        return None
+    return b.transpose(b.add(*(b.scale(c, rest.arg) for c, rest in parts)))
