@@ -1,0 +1,74 @@
+"""Second derivatives: hessian() against finite differences of the gradient, the textbook Hessians,
+and closure: derive(derive(e)) works for every operator, because every node a derivative rule
+emits has its own rule."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numeric import as_displayed, assert_close, draw_point, numerical_jacobian, variables
+from test_ops_table import OP_CASES, SIZES, VARS
+
+from matcalc import derive, hessian
+from matcalc.core.expr import postorder
+from matcalc.core.ops import LEAF, OPS
+from matcalc.diff.registry import JVP
+
+
+def check_second(first, second, sizes, domains, rng, points=2):
+    """second.evaluate = finite differences of first.evaluate (vec Jacobian, numerator)."""
+    here = variables(first, sizes)
+    for _ in range(points):
+        point = draw_point(here, domains, rng, [], None)
+        want = numerical_jacobian(lambda p: first.evaluate(**p), point, first.wrt)
+        got = as_displayed(second.evaluate(**point), want)
+        assert_close(got, want, what=f"second derivative of {first.source!r}")
+
+
+@pytest.mark.parametrize("expr, wrt, vars, shown, domains", [
+    ("x' A x", "x", {}, "A + Aᵀ", None),                                 # Cookbook (81)
+    ("z = X theta - y; z' z", "theta", {"theta": "vector"}, "2 Xᵀ X", None),
+    ("sum(log(1 + exp(-y .* (X w))))", "w", {},
+     "Xᵀ diag(y.^2 ⊙ σ(-y ⊙ (X w)) ⊙ (1 - σ(-y ⊙ (X w)))) X", None),
+    ("s = sigmoid(X w); -sum(y .* log(s) + (1 - y) .* log(1 - s))", "w", {},
+     "Xᵀ diag(σ(X w) ⊙ (1 - σ(X w))) X", {"y": "uniform(0,1)"}),      # Bishop PRML (4.97)
+    ("logsumexp(x)", "x", {}, "diag(softmax(x)) - softmax(x) softmax(x)ᵀ", None),
+    ("norm2(x)", "x", {}, "I / norm2(x) - x xᵀ / norm2(x)^3", None),
+    ("norm2(A X)^2", "X", {}, "2 I ⊗ (Aᵀ A)", None),                       # vec Hessian
+    ("x^3", "x", {"x": "scalar"}, "6 x", None),
+    ("tr(X' X)", "X", {}, "2 I", None),
+])
+def test_textbook_hessians(expr, wrt, vars, shown, domains, rng):
+    h = hessian(expr, wrt, vars)
+    assert str(h) == shown
+    check_second(derive(expr, wrt, vars, layout="denominator"), h, {}, domains, rng)
+
+
+def test_hessian_needs_a_scalar():
+    with pytest.raises(Exception, match="scalar expression"):
+        hessian("W x", "x")
+
+
+def test_derive_of_a_derivative_is_the_second_derivative(rng):
+    first = derive("x' A x", "x")
+    second = derive(first, "x")
+    assert str(second) == "A + Aᵀ"
+    check_second(first, second, {}, None, rng)
+
+
+SECOND = [c for c in OP_CASES if c.op != "apply"]  # ∂f/∂Y has no derivative: a clear error
+
+
+@pytest.mark.parametrize("case", SECOND, ids=lambda c: c.op)
+def test_every_operator_differentiates_twice(case, rng):
+    first = derive(case.expr, case.wrt, VARS)
+    second = derive(first, case.wrt)
+    check_second(first, second, SIZES, case.domains, rng, points=1)
+
+
+def test_closure_every_node_of_every_derivative_has_a_rule():
+    for case in OP_CASES:
+        for layout in ("numerator", "denominator"):
+            d = derive(case.expr, case.wrt, VARS, layout=layout)
+            ops = {n.op for n in postorder(d.expr)}
+            missing = {op for op in ops if op not in JVP and OPS[op].family != LEAF}
+            assert not missing, f"{case.expr}: {missing}"
