@@ -91,7 +91,8 @@ class Derivative:
     @property
     def variables(self) -> dict[str, str]:
         """Every variable of the program with its kind and sizes, e.g. {'x': 'vector(n)'}."""
-        return {name: describe(node.shape) for name, node in self.program.variables.items()}
+        return {name: describe(node.shape, node.attr("structure"))
+                for name, node in self.program.variables.items()}
 
     def symbols(self) -> list[tuple[str, str]]:
         """(printed, ASCII) names of the abstract symbols whose values evaluate needs."""

@@ -54,6 +54,16 @@ def _bind_size(dim, actual: int, sizes: dict[str, int], what: str) -> None:
                                   f"{sizes[symbol]}")
 
 
+def _check_structure(name: str, structure: str, value: np.ndarray) -> None:
+    if structure == "general":
+        return
+    if value.shape[0] != value.shape[1] or not np.allclose(value, value.T, rtol=1e-10,
+                                                               atol=1e-12):
+        raise EvaluationError(f"'{name}' is declared {structure} but its value is not symmetric")
+    if structure == "spd" and np.linalg.eigvalsh(value).min() <= 0:
+        raise EvaluationError(f"'{name}' is declared spd but its value is not positive definite")
+
+
 def bind(variables: dict[str, Expr], arrays: dict[str, Any]) -> tuple[dict, dict]:
     """Values (2-D arrays) of the given variables and the sizes their shapes fix."""
     values: dict[str, np.ndarray] = {}
@@ -69,6 +79,7 @@ def bind(variables: dict[str, Expr], arrays: dict[str, Any]) -> tuple[dict, dict
             raise EvaluationError(f"'{name}' is a scalar, got an array of shape {value.shape}")
         _bind_size(shape.rows, value.shape[0], sizes, f"the number of rows of '{name}'")
         _bind_size(shape.cols, value.shape[1], sizes, f"the number of columns of '{name}'")
+        _check_structure(name, node.attr("structure"), value)
         values[name] = value
     return values, sizes
 

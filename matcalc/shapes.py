@@ -111,9 +111,11 @@ def _size_text(dim: Dim) -> str:
     return str(dim).replace(GENERATED, "")
 
 
-def describe(shape: Shape) -> str:
-    """The shape as a declaration: 'scalar', 'vector(n)', 'matrix(m,n)' (generated sizes shown
-    without their marker)."""
+def describe(shape: Shape, structure: str = "general") -> str:
+    """The shape as a declaration: 'scalar', 'vector(n)', 'matrix(m,n)', 'spd(n)' (generated
+    sizes shown without their marker)."""
+    if structure != "general":
+        return f"{structure}({_size_text(shape.rows)})"
     if shape.is_scalar:
         return "scalar"
     if shape.is_vector:

@@ -226,28 +226,67 @@ def assert_close(got: np.ndarray, want: np.ndarray, rtol: float = RTOL, atol: fl
 CONCRETE_F = "(sum(sin({u})) + sum(({u}) .^ 2) / 2)"  # a smooth scalar f for abstract f(u)
 
 
-def concrete(program: str, fname: str) -> str:
-    """`program` with every call fname(u) replaced by CONCRETE_F of u."""
+def concrete(program: str, fname: str, template: str = CONCRETE_F) -> str:
+    """`program` with every call fname(u) replaced by `template` (default CONCRETE_F) of u."""
     out, pattern = program, re.compile(rf"(?<![\w.]){re.escape(fname)}\s*\(")
     while match := pattern.search(out):
         args, end = _call(out, match.end() - 1)
-        out = out[:match.start()] + CONCRETE_F.format(u=args[0]) + out[end:]
+        out = out[:match.start()] + template.format(u=args[0]) + out[end:]
     return out
 
 
-def abstract_value(program: str, spec: Mapping[str, str], vars: Mapping | None,
-                   point: Point, layout: str) -> Any:
-    """The value of ∂f/∂u for the concrete f at `point`, in `layout` (gradient or its ᵀ)."""
+def concrete_all(program: str, abstract: Sequence[Mapping[str, str]]) -> str:
+    """`program` with every abstract function of `abstract` replaced by its concrete form.
+
+    A spec may name its own smooth template as "concrete" (a format string of {u}); nested
+    abstract functions (g(f(W x) ⊙ y)) are replaced outside in, so each sees concrete inner ones.
+    """
+    for spec in abstract:
+        program = concrete(program, spec["name"], spec.get("concrete", CONCRETE_F))
+    return program
+
+
+def _argument(program: str, spec: Mapping[str, str], vars: Mapping | None, point: Point,
+              abstract: Sequence[Mapping[str, str]]) -> Any:
+    """The value at `point` of the argument u of spec's f(u) (other abstract functions concrete)."""
     stmts = statements(program)
     call = re.compile(rf"(?<![\w.]){re.escape(spec['name'])}\s*\(")
     before = next(i for i, s in enumerate(stmts) if call.search(s))
-    u = value("; ".join(stmts[:before] + [spec["arg"]]), vars=vars, **point)
-    kind = {0: "scalar", 1: "vector", 2: "matrix"}[np.ndim(u)]
-    f = CONCRETE_F.format(u="U")
-    jac = numerical_jacobian(lambda p: value(f, vars={"U": kind}, **p), {"U": u}, "U")
+    arg = "; ".join(stmts[:before] + [spec["arg"]])
+    return value(concrete_all(arg, abstract), vars=vars, **point)
+
+
+def _kind(u: Any) -> str:
+    return {0: "scalar", 1: "vector", 2: "matrix"}[np.ndim(u)]
+
+
+def abstract_value(program: str, spec: Mapping[str, str], vars: Mapping | None,
+                   point: Point, layout: str,
+                   abstract: Sequence[Mapping[str, str]] = ()) -> Any:
+    """The value of ∂f/∂u for the concrete f at `point`, in `layout` (gradient or its ᵀ).
+
+    `abstract` lists every abstract function of the program, so that an argument u that calls
+    another one (the f in g(f(W x) ⊙ y)) is evaluated with that one concrete too.
+    """
+    u = _argument(program, spec, vars, point, abstract)
+    f = spec.get("concrete", CONCRETE_F).format(u="U")
+    jac = numerical_jacobian(lambda p: value(f, vars={"U": _kind(u)}, **p), {"U": u}, "U")
     grad = jac.reshape(shape2d(u), order="F")
     shown = grad.T if layout == "numerator" else grad
     return shown.item() if np.ndim(u) == 0 else shown.reshape(-1) if np.ndim(u) == 1 else shown
+
+
+def applied_values(d: Derivative, program: str, abstract: Sequence[Mapping[str, str]],
+                   vars: Mapping | None, point: Point) -> dict[str, float]:
+    """Values of the f(u) themselves, for each abstract f whose value the closed form shows
+    (a product rule f(X) ∂g/∂X, an outer ∂g/∂(f(W x) y)); passed to `evaluate` as f=...."""
+    out = {}
+    for spec in abstract:
+        if any(ascii.startswith(spec["name"] + "(") for _, ascii in d.symbols()):
+            u = _argument(program, spec, vars, point, abstract)
+            f = spec.get("concrete", CONCRETE_F).format(u="U")
+            out[spec["name"]] = value(f, vars={"U": _kind(u)}, U=u)
+    return out
 
 
 # -- the check ------------------------------------------------------------------------------
@@ -271,18 +310,20 @@ def check_derivative(expr: str, wrt: str, vars: Mapping[str, str] | None = None,
     """Derive `expr` by `wrt` and check its value at `points` random points; return it.
 
     `abstract` lists abstract functions as {"name": "f", "ascii": "df_dY", "arg": "Y"}; each
-    f(u) is checked as the concrete CONCRETE_F, and `evaluate` gets the matching ∂f/∂u.
+    f(u) is checked as the concrete CONCRETE_F (or the spec's own "concrete" template of {u}),
+    and `evaluate` gets the matching ∂f/∂u, and f's value when the closed form shows f(u).
+    Abstract functions may be nested (g(f(W x) ⊙ y)), in any order in `abstract`.
     Raises AssertionError (closed form ≠ finite differences, or a wrongly formed result).
     """
     rng = rng if rng is not None else np.random.default_rng(0)
     d = derive(expr, wrt, vars=dict(vars) if vars else None, layout=layout)
-    program = expr
-    for spec in abstract:
-        program = concrete(program, spec["name"])
+    program = concrete_all(expr, abstract)
     kinks, here = kink_programs(program), variables(d, sizes)
     for i in range(points):
         point = draw_point(here, domains, rng, kinks, vars)
-        symbols = {s["ascii"]: abstract_value(expr, s, vars, point, layout) for s in abstract}
+        symbols = {s["ascii"]: abstract_value(expr, s, vars, point, layout, abstract)
+                   for s in abstract}
+        symbols.update(applied_values(d, expr, abstract, vars, point))
         want = reference(program, wrt, vars, point, layout)
         got = as_displayed(d.evaluate(**point, **symbols), want)
         assert_close(got, want, rtol, atol, f"d/d{wrt} of {expr!r} ({layout}, point {i})")

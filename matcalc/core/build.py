@@ -68,8 +68,9 @@ def split_coeff(e: Expr) -> tuple[Fraction, Expr]:
         return e.attr("value"), const(1)
     if e.op == "mul" and e.args[0].op == "const":
         return e.args[0].attr("value"), mul(*e.args[1:])
-    if e.op == "expand" and e.arg.op == "const":
-        return e.arg.attr("value"), expand(const(1), e.shape)
+    if e.op == "expand":
+        c, rest = split_coeff(e.arg)
+        return c, expand(rest, e.shape)
     return Fraction(1), e
 
 

@@ -1,6 +1,7 @@
-"""Deep transposition: `transposed(e)` is eᵀ with the transpose pushed inside where that does
-not add transpose marks: (A B)ᵀ = Bᵀ Aᵀ always, (A + B)ᵀ = Aᵀ + Bᵀ and (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ,
-f(A)ᵀ = f(Aᵀ) only when that removes a transpose (X⁻ᵀ stays X⁻ᵀ). Used for the
+"""Deep transposition: `transposed(e)` is eᵀ with the transpose pushed inside: (A B)ᵀ = Bᵀ Aᵀ
+always; (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ unless that adds transpose marks; (A + B)ᵀ = Aᵀ + Bᵀ and
+f(A)ᵀ = f(Aᵀ) only when that removes one ((A + Aᵀ)ᵀ = A + Aᵀ, but (X θ − y)ᵀ and X⁻ᵀ stay).
+One rule for every sum keeps equal values equal nodes, so like terms still combine. Used for the
 denominator layout and for cotangents of transposes.
 """
 from __future__ import annotations
@@ -25,12 +26,13 @@ def transposed(e: Expr) -> Expr:
         scalars, chain = b.matmul_chain(e)
         return b.mul(*scalars, *(transposed(f) for f in reversed(chain)))
     plain = b.transpose(e)
-    if e.op in _DISTRIBUTES:  # (A + B)ᵀ = Aᵀ + Bᵀ unless that adds transposes
+    if e.op in _DISTRIBUTES:  # (A + B)ᵀ = Aᵀ + Bᵀ
         candidate = _DISTRIBUTES[e.op](*(transposed(a) for a in e.args))
-        return candidate if transpose_count(candidate) <= transpose_count(plain) else plain
-    if e.op in _ELEMENTWISE or e.op == "pow":  # f(A)ᵀ = f(Aᵀ) only when it removes one
+    elif e.op in _ELEMENTWISE or e.op == "pow":  # f(A)ᵀ = f(Aᵀ)
         inner = transposed(e.args[0])
         candidate = b.inv(inner) if e.op == "inv" else b.power(inner, e.args[1]) \
             if e.op == "pow" else b.apply(e.op, inner)
-        return candidate if transpose_count(candidate) < transpose_count(plain) else plain
-    return plain
+    else:
+        return plain
+    fewer = transpose_count(candidate) - transpose_count(plain)
+    return candidate if fewer < 0 or (fewer == 0 and e.op == "kron") else plain

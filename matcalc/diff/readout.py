@@ -6,8 +6,12 @@
   numerator-layout derivative (1 × n, or n × m for X m × n);
 - otherwise: the vec-form pull-back, the |F| × |X| Jacobian d vec F / d vec(X)ᵀ.
 The denominator layout is the transpose of the numerator one, with transposes pushed inside.
+By a symmetric (or spd) matrix S the derivative is taken on the space of symmetric matrices:
+the symmetric part of the unconstrained one, so that logdet(S) gives S⁻¹.
 """
 from __future__ import annotations
+
+from fractions import Fraction
 
 from ..core import build as b
 from ..core.expr import TANGENT_MARK, Expr, postorder
@@ -50,6 +54,21 @@ def to_denominator_symbols(expr: Expr) -> Expr:
 
 def numerator_jacobian(f: Expr, x: Expr) -> Expr:
     """The raw (unsimplified) numerator-layout derivative of f by the variable x."""
+    raw = _unstructured(f, x)
+    return symmetrized(raw, f, x) if x.attr("structure") != "general" else raw
+
+
+def symmetrized(m: Expr, f: Expr, x: Expr) -> Expr:
+    """The derivative on the space of symmetric matrices: the part of M that acts on symmetric
+    directions, (M + Mᵀ)/2 for a scalar function, M (I + K)/2 for a vec Jacobian."""
+    half = b.const(Fraction(1, 2))
+    if f.is_scalar:
+        return b.mul(half, b.add(m, transposed(m)))
+    n = x.shape.rows
+    return b.mul(half, m, b.add(b.identity(n * n), b.commutation(n, n)))
+
+
+def _unstructured(f: Expr, x: Expr) -> Expr:
     df = differential(f, x.attr("name"))
     if df is None or TANGENT_MARK + x.attr("name") not in df.free:
         return b.zero(numerator_shape(f.shape, x.shape))
@@ -59,3 +78,4 @@ def numerator_jacobian(f: Expr, x: Expr) -> Expr:
     if f.is_scalar:
         return pullback(df, b.const(1), dx, TRACE)
     return pullback(df, b.identity(f.shape.size), dx, VEC)
+

@@ -2,7 +2,8 @@
 
 Defaults (matrixcalculus.org's convention, language.md): single letters a–g scalar, h–z
 vector, A–Z matrix; longer names Capitalized → matrix, lowercase → vector; Greek names scalar.
-A declaration is `"scalar"`, `"vector"`, `"matrix"`, `"vector(n)"` or `"matrix(m,n)"` with sizes
+A declaration is `"scalar"`, `"vector"`, `"matrix"`, `"vector(n)"`, `"matrix(m,n)"`, or a
+structured square matrix `"symmetric(n)"` / `"spd(n)"` (symmetric positive definite), with sizes
 that are positive integers or size symbols (identifiers).
 """
 from __future__ import annotations
@@ -14,6 +15,7 @@ from ..errors import DeclarationError
 from ..names import is_greek, split_subscript
 
 KINDS = ("scalar", "vector", "matrix")
+STRUCTURED = ("symmetric", "spd")  # square matrices: one size
 _DECLARATION = re.compile(r"^\s*(\w+)\s*(?:\((.*)\))?\s*$")
 _SIZE = re.compile(r"^(?:[1-9]\d*|[^\W\d]\w*)$")
 
@@ -24,6 +26,7 @@ class Declaration:
 
     kind: str
     sizes: tuple[int | str | None, ...]  # () scalar, (n,) vector, (m, n) matrix
+    structure: str = "general"  # or "symmetric", "spd" (then kind is "matrix", sizes (n, n))
 
     @staticmethod
     def default_for(name: str) -> Declaration:
@@ -48,10 +51,13 @@ def parse_declaration(name: str, text: str) -> Declaration:
         raise DeclarationError(f"the declaration of '{name}' must be a string like 'vector(n)'")
     match = _DECLARATION.match(text)
     kind = match.group(1) if match else text.strip()
-    if match is None or kind not in KINDS:
+    if match is None or kind not in KINDS + STRUCTURED:
         raise DeclarationError(
-            f"unknown kind '{kind}' for '{name}': use scalar, vector, vector(n), matrix or "
-            f"matrix(m,n)")
+            f"unknown kind '{kind}' for '{name}': use scalar, vector, vector(n), matrix, "
+            f"matrix(m,n), symmetric(n) or spd(n)")
+    if kind in STRUCTURED:
+        square = parse_declaration(name, f"vector{text.strip()[len(kind):]}")
+        return Declaration("matrix", square.sizes * 2, kind)
     wanted = KINDS.index(kind)
     if match.group(2) is None:
         return Declaration(kind, (None,) * wanted)

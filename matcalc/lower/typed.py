@@ -68,7 +68,7 @@ def fit(title: str, a: T, b_: T, span: Span | None, rows: bool = True, cols: boo
 def _leaf(t: T, args) -> Expr:
     shape = t.shape()
     if t.op == "var":
-        return b.var(t.attrs["name"], shape)
+        return b.var(t.attrs["name"], shape, t.attrs["structure"])
     if t.op == "identity":
         return b.identity(shape.rows)
     return b.ones(shape.rows)

@@ -65,7 +65,10 @@ class Typer:
             sizes = [SizeVar(s) if s is not None else SizeVar(f"{GENERATED}{g}_{name}")
                      for s, g in zip(decl.sizes, ("m", "n") if decl.kind == "matrix" else "n")]
             rows, cols = (sizes + [one(), one()])[:2] if sizes else (one(), one())
-            self.variables[name] = T("var", (), rows, cols, span, name, name=name)
+            if decl.structure != "general":  # square: one size
+                unify(rows, cols)
+            self.variables[name] = T("var", (), rows, cols, span, name, name=name,
+                                     structure=decl.structure)
         return self.variables[name]
 
     # -- operators ---------------------------------------------------------------------------

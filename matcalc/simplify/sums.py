@@ -33,6 +33,12 @@ def _negative_terms(e: Expr) -> int:
 _LINEAR_PATH = {"transpose", "sum", "mean", "tr", "diag", "diagpart", "vec", "mul", "hadamard"}
 
 
+def _repeated_sum(e: Expr) -> bool:
+    sums = [f.arg if f.op == "transpose" else f for f in e.args] if e.op == "mul" else []
+    sums = [f for f in sums if f.op == "add"]
+    return len(sums) != len(set(sums))
+
+
 def _negated_inside(e: Expr) -> Expr | None:
     """−e written by negating one difference reached through linear positions, or None."""
     if e.op == "add":
@@ -48,17 +54,19 @@ def _negated_inside(e: Expr) -> Expr | None:
 
 
 def negate_difference(node: Expr) -> Expr | None:
-    """−c F(a − b) = c F(b − a) for F linear in the difference: the leading minus goes inside."""
+    """−c F(a − b) = c F(b − a) for F linear in the difference: the leading minus goes inside
+    (not when the difference appears twice, as in −(x − μ)(x − μ)ᵀ, whose symmetry shows)."""
     coeff, rest = b.split_coeff(node)
-    if coeff >= 0:
+    if coeff >= 0 or _repeated_sum(rest):
         return None
     inner = _negated_inside(rest)
     return None if inner is None else b.scale(-coeff, inner)
 
 
 def distribute_number(node: Expr) -> Expr | None:
-    """c (a + d x) = c a + c d x when that is not longer (only numbers are distributed)."""
-    if len(node.args) != 2 or node.args[0].op != "const" or node.args[1].op != "add":
+    """c (a + d x) = c a + c d x when that is not longer (only integers are distributed)."""
+    if len(node.args) != 2 or node.args[0].op != "const" or node.args[1].op != "add" \
+            or node.args[0].attr("value").denominator != 1:
         return None
     c, total = node.args
     bare = sum(1 for t in total.args if b.split_coeff(t)[0] in (1, -1) and t.op != "const")
