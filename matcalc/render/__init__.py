@@ -18,7 +18,8 @@ _TOKEN = re.compile(r"∂\w+/∂\w+|\.\^|[^\W\d]\w*|\d+|\S")
 
 def token_count(expr) -> int:
     """The number of tokens (names, numbers, symbols) of the printed form: its length."""
-    return len(_TOKEN.findall(render(expr, UNICODE)))
+    text = render(expr, UNICODE).replace("ᵀ", " ᵀ ").replace("⁻¹", " ⁻¹ ")
+    return len(_TOKEN.findall(text))
 
 
 __all__ = ["ASCII", "LATEX", "UNICODE", "Notation", "render", "to_latex", "to_text",

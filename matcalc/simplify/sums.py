@@ -7,6 +7,7 @@ from collections.abc import Callable
 from ..core import build as b
 from ..core.expr import Expr
 from ..core.rebuild import rebuild
+from ..core.transpose import transposed
 
 
 def _factor(node: Expr, side: int) -> Expr | None:
@@ -84,21 +85,27 @@ def factor_right(node: Expr) -> Expr | None:
 
 
 def _distributed(e: Expr) -> Expr:
-    """e with elementwise and scalar products multiplied out over the sums among their factors."""
+    """e with products (matrix, elementwise, scalar) multiplied out over the sums among their
+    factors, and transposes of sums pushed inside."""
     coeff, rest = b.split_coeff(e)
-    build = b.hadamard if rest.op == "hadamard" else b.mul
-    if rest.op not in ("hadamard", "mul") or (rest.op == "mul" and not rest.is_scalar):
+    if rest.op == "transpose" and rest.arg.op in ("add", "mul"):
+        inner = _distributed(rest.arg)
+        parts = inner.args if inner.op == "add" else (inner,)
+        return b.scale(coeff, b.add(*(transposed(t) for t in parts)))
+    if rest.op not in ("hadamard", "mul"):
         return e
+    build = b.hadamard if rest.op == "hadamard" else b.mul
     for i, factor in enumerate(rest.args):
         if factor.op == "add":
-            others = rest.args[:i] + rest.args[i + 1:]
-            return b.scale(coeff, b.add(*(_distributed(build(*others, t)) for t in factor.args)))
+            before, after = rest.args[:i], rest.args[i + 1:]
+            return b.scale(coeff, b.add(*(_distributed(build(*before, t, *after))
+                                          for t in factor.args)))
     return e
 
 
 def expand_products(node: Expr) -> Expr | None:
-    """y ⊙ (1 − s) − (1 − y) ⊙ s = y − s: multiply out, let like terms cancel (kept only when
-    the result is shorter)."""
+    """y ⊙ (1 − s) − (1 − y) ⊙ s = y − s: multiply out, let like terms cancel and common
+    factors come out again (kept only when the result is shorter)."""
     expanded = b.add(*(_distributed(t) for t in node.args))
     return None if expanded is node else expanded
 
@@ -109,3 +116,19 @@ def transposes_of_sum(node: Expr) -> Expr | None:
     if not all(rest.op == "transpose" for _, rest in parts):
         return None
     return b.transpose(b.add(*(b.scale(c, rest.arg) for c, rest in parts)))
+
+
+def factor_scalars(node: Expr) -> Expr | None:
+    """c a B / q + c a C / q = c a (B + C) / q: terms with the same scalar factors (and the same
+    coefficient) are gathered under them."""
+    groups: dict[tuple, list[Expr]] = {}
+    for term in node.args:
+        scalars, chain = b.matmul_chain(term)
+        if scalars and any(f.op != "const" for f in scalars):
+            groups.setdefault(tuple(scalars), []).append(b.mul(*chain) if chain else b.ONE)
+    gathered = {key: chains for key, chains in groups.items() if len(chains) > 1}
+    if not gathered:
+        return None
+    out = [t for t in node.args if tuple(b.matmul_chain(t)[0]) not in gathered]
+    out += [b.mul(*key, b.add(*chains)) for key, chains in gathered.items()]
+    return b.add(*out)
