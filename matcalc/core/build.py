@@ -392,6 +392,8 @@ def apply(fn: str, *args: Expr, **attrs) -> Expr:
     """A function node (elementwise, reduction or matrix function) by its op name."""
     if len(args) == 1 and fn in _ZERO_AT_ZERO and is_zero(args[0]):
         return args[0]
+    if fn == "log" and args[0].op == "softmax":  # one node, differentiated and computed stably
+        return mk("logsoftmax", args[0].arg)
     return mk(fn, *args, **attrs)
 
 

@@ -207,6 +207,8 @@ defop("norm1", SPECIAL, _scalar, _s(lambda x: np.abs(x).sum()))
 defop("softmax", SPECIAL, _vector_only("softmax", lambda s: s), _ew(_softmax))
 defop("logsumexp", SPECIAL, _vector_only("logsumexp", lambda s: SCALAR),
       lambda v, a: _logsumexp(v[0]))
+defop("logsoftmax", SPECIAL, _vector_only("log softmax", lambda s: s),
+      lambda v, a: v[0] - _logsumexp(v[0]), in_language=False)  # log(softmax(u)), stably
 
 ELEMENTWISE_FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "exp": np.exp, "log": np.log, "sin": np.sin, "cos": np.cos, "tan": np.tan,

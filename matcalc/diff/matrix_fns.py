@@ -55,6 +55,14 @@ def _softmax(node, dargs):
     return b.sub(b.hadamard(s, dx), b.mul(s, b.transpose(s), dx))
 
 
+@defjvp("logsoftmax")
+def _logsoftmax(node, dargs):
+    """d log(softmax(u)) = du − 𝟏 softmax(u)ᵀ du."""
+    u, du = node.arg, dargs[0]
+    s = b.apply("softmax", u)
+    return b.sub(du, b.mul(b.ones(u.shape.rows), b.transpose(s), du))
+
+
 @defjvp("logsumexp")
 def _logsumexp(node, dargs):
     """d logsumexp(x) = softmax(x)ᵀ dx."""

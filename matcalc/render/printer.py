@@ -189,6 +189,9 @@ class Printer:
     def p_mpow(self, e):
         return self.n.superscript(self.at(e.arg, ATOM), str(e.attr("k")), False), POW
 
+    def p_logsoftmax(self, e):
+        return self.n.call("log", [self.n.call("softmax", [self(e.arg)[0]])]), ATOM
+
     def p_unvec(self, e):
         return self.n.call(self.n.unvec, [self(e.arg)[0]]), ATOM
 

@@ -84,3 +84,13 @@ def kron_commutation(a: Expr, k: Expr) -> Expr | None:
     if not (p.shape.rows.is_one or q.shape.rows.is_one):
         return None
     return b.kron(q, p)
+
+
+@_pairwise
+def ones_sum(a: Expr, c: Expr) -> Expr | None:
+    """𝟏ᵀ v = vᵀ 𝟏 = sum(v) (the textbook spelling; one token longer than 𝟏ᵀ v)."""
+    if _is_ones_row(a) and c.shape.is_vector and c.op != "ones":
+        return b.reduce_sum(c)
+    if c.op == "ones" and a.op == "transpose" and a.arg.shape.is_vector and a.arg.op != "ones":
+        return b.reduce_sum(a.arg)
+    return None

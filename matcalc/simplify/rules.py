@@ -1,4 +1,5 @@
-"""The simplification rules: each a named identity that never lengthens the expression.
+"""The simplification rules: each a named identity that does not lengthen the expression (but
+for spelling 𝟏ᵀ v as sum(v), as textbooks do).
 
 A rule has a head operator, a function returning the rewritten node (or None when it does not
 apply) and an `example`: a derivative (expression, variable, declarations) whose simplification
@@ -37,7 +38,9 @@ RULES: tuple[Rule, ...] = (
          ("diag(a) diag(c) x", "x", {"a": "vector", "c": "vector"})),
     Rule("diag-times-vector", "mul", pr.diag_vector, "diag(a) B c = a ⊙ (B c); diag(a) 𝟏 = a",
          ("y' tanh(x)", "x", {}), shorter_only=True),
-    Rule("ones-inner", "mul", pr.ones_inner, "𝟏ᵀ 𝟏 = n", ("ones' (sum(x) + y)", "x", {})),
+    Rule("ones-sum", "mul", pr.ones_sum, "𝟏ᵀ v = vᵀ 𝟏 = sum(v)",
+         ("-y' log(softmax(z))", "z", {})),
+    Rule("ones-inner", "mul", pr.ones_inner, "𝟏ᵀ 𝟏 = n", ("(ones' ones) x", "x", {})),
     Rule("ones-outer-hadamard", "hadamard", pr.ones_outer_hadamard, "(𝟏 𝟏ᵀ) ⊙ A = A",
          ("sum(A .* X)", "X", {})),
     Rule("kron-mixed-product", "mul", pr.kron_mixed_product, "(A ⊗ B)(C ⊗ D) = A C ⊗ B D",

@@ -119,16 +119,19 @@ def transposes_of_sum(node: Expr) -> Expr | None:
 
 
 def factor_scalars(node: Expr) -> Expr | None:
-    """c a B / q + c a C / q = c a (B + C) / q: terms with the same scalar factors (and the same
-    coefficient) are gathered under them."""
+    """a B / q − 2 a C / q = a (B − 2 C) / q: terms with the same scalar factors (numbers
+    aside) are gathered under them."""
     groups: dict[tuple, list[Expr]] = {}
     for term in node.args:
         scalars, chain = b.matmul_chain(term)
-        if scalars and any(f.op != "const" for f in scalars):
-            groups.setdefault(tuple(scalars), []).append(b.mul(*chain) if chain else b.ONE)
+        key = tuple(f for f in scalars if f.op != "const")
+        if key:
+            numbers = [f for f in scalars if f.op == "const"]
+            groups.setdefault(key, []).append(b.mul(*numbers, *chain))
     gathered = {key: chains for key, chains in groups.items() if len(chains) > 1}
     if not gathered:
         return None
-    out = [t for t in node.args if tuple(b.matmul_chain(t)[0]) not in gathered]
+    out = [t for t in node.args
+           if tuple(f for f in b.matmul_chain(t)[0] if f.op != "const") not in gathered]
     out += [b.mul(*key, b.add(*chains)) for key, chains in gathered.items()]
     return b.add(*out)
