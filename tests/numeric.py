@@ -159,22 +159,33 @@ def vec(x: Any) -> np.ndarray:
     return np.asarray(x, dtype=float).ravel(order="F")
 
 
-def _nudged(point: Point, wrt: str, k: int, h: float) -> Point:
+def _nudged(point: Point, wrt: str, k: int, h: float, symmetric: bool = False) -> Point:
     x = np.array(point[wrt], dtype=float)
     if x.ndim == 0:
         return {**point, wrt: float(x) + h}
-    x[np.unravel_index(k, x.shape, order="F")] += h
+    index = np.unravel_index(k, x.shape, order="F")
+    if symmetric:  # along (E_ij + E_ji) / 2, which stays symmetric
+        x[index] += h / 2
+        x[index[::-1]] += h / 2
+    else:
+        x[index] += h
     return {**point, wrt: x}
 
 
 def numerical_jacobian(fun: Callable[[Point], Any], point: Point, wrt: str,
-                       step: float = STEP) -> np.ndarray:
-    """d vec(fun(point)) / d vec(point[wrt])ᵀ by central differences (|F| × |X|, float64)."""
+                       step: float = STEP, symmetric: bool = False) -> np.ndarray:
+    """d vec(fun(point)) / d vec(point[wrt])ᵀ by central differences (|F| × |X|, float64).
+
+    With `symmetric`, column (i, j) is the derivative along (E_ij + E_ji) / 2: the derivative on
+    the space of symmetric matrices (J (I + K) / 2), matcalc's convention for a variable
+    declared symmetric(n) or spd(n).
+    """
     x = vec(point[wrt])
     columns = []
     for k in range(x.size):
         h = step * max(1.0, abs(x[k]))
-        plus, minus = fun(_nudged(point, wrt, k, h)), fun(_nudged(point, wrt, k, -h))
+        plus = fun(_nudged(point, wrt, k, h, symmetric))
+        minus = fun(_nudged(point, wrt, k, -h, symmetric))
         columns.append((vec(plus) - vec(minus)) / (2 * h))
     return np.stack(columns, axis=1)
 
@@ -291,13 +302,23 @@ def applied_values(d: Derivative, program: str, abstract: Sequence[Mapping[str, 
 
 # -- the check ------------------------------------------------------------------------------
 
+STRUCTURED = ("symmetric", "spd")  # declarations of symmetric matrices
+
+
+def structured(vars: Mapping | None, name: str) -> bool:
+    """Whether `name` is declared symmetric(n) or spd(n)."""
+    decl = (vars or {}).get(name)
+    return isinstance(decl, str) and decl.strip().startswith(STRUCTURED)
+
+
 def reference(program: str, wrt: str, vars: Mapping | None, point: Point,
               layout: str) -> np.ndarray:
-    """The finite-difference dF/dX of `program` at `point`, as displayed in `layout`."""
+    """The finite-difference dF/dX of `program` at `point`, as displayed in `layout`
+    (along symmetric directions when X is declared symmetric or spd)."""
     def fun(p: Point) -> Any:
         return value(program, vars=vars, **p)
 
-    jac = numerical_jacobian(fun, point, wrt)
+    jac = numerical_jacobian(fun, point, wrt, symmetric=structured(vars, wrt))
     return arrange(jac, shape2d(fun(point)), shape2d(point[wrt]), layout)
 
 
@@ -313,12 +334,15 @@ def check_derivative(expr: str, wrt: str, vars: Mapping[str, str] | None = None,
     f(u) is checked as the concrete CONCRETE_F (or the spec's own "concrete" template of {u}),
     and `evaluate` gets the matching ∂f/∂u, and f's value when the closed form shows f(u).
     Abstract functions may be nested (g(f(W x) ⊙ y)), in any order in `abstract`.
+    Variables declared symmetric(n) / spd(n) are drawn spd unless `domains` says otherwise, and
+    a derivative by one is compared along symmetric directions (see `numerical_jacobian`).
     Raises AssertionError (closed form ≠ finite differences, or a wrongly formed result).
     """
     rng = rng if rng is not None else np.random.default_rng(0)
     d = derive(expr, wrt, vars=dict(vars) if vars else None, layout=layout)
     program = concrete_all(expr, abstract)
     kinks, here = kink_programs(program), variables(d, sizes)
+    domains = {**{v.name: "spd" for v in here if structured(vars, v.name)}, **(domains or {})}
     for i in range(points):
         point = draw_point(here, domains, rng, kinks, vars)
         symbols = {s["ascii"]: abstract_value(expr, s, vars, point, layout, abstract)
