@@ -1,0 +1,135 @@
+"""Smart constructors of the structural and linear operators (transpose, sum, mean, trace, vec,
+diag) and of functions (inverse, determinants, elementwise functions). Import them through
+core.build.
+"""
+from __future__ import annotations
+
+from ..shapes import Dim, Shape
+from .build import commutation, const, dim, expand, identity, is_zero, ones, zero
+from .expr import Expr, mk
+from .products import inverse_of, matmul_chain, mul
+
+
+def transpose(e: Expr) -> Expr:
+    """eᵀ: involution; symmetric leaves and scalars unchanged; scalar factors pulled out."""
+    if e.op == "transpose":
+        return e.arg
+    if e.is_scalar or e.op in ("identity", "diag") or e.attr("structure") in ("symmetric", "spd"):
+        return e
+    if e.op in ("zero", "expand"):
+        return zero(e.shape.T) if e.op == "zero" else expand(e.arg, e.shape.T)
+    if e.op == "commutation":
+        return commutation(e.attr("n"), e.attr("m"))
+    scalars, chain = matmul_chain(e)
+    if scalars and len(chain) == 1:
+        return mul(*scalars, transpose(chain[0]))
+    return mk("transpose", e)
+
+
+def _pull_scalars(op_builder, e: Expr) -> Expr | None:
+    """op(c · X) = c · op(X) for a linear op; None when e has no scalar factor."""
+    scalars, chain = matmul_chain(e)
+    if e.op == "mul" and scalars and chain:
+        return mul(*scalars, op_builder(mul(*chain)))
+    return None
+
+
+def reduce_sum(e: Expr) -> Expr:
+    if e.is_scalar:
+        return e
+    if is_zero(e):
+        return const(0)
+    if e.op == "ones":
+        return dim(e.attr("n"))
+    if e.op == "expand":
+        return mul(dim(e.shape.size), e.arg)
+    return _pull_scalars(reduce_sum, e) or mk("sum", e)
+
+
+def mean(e: Expr) -> Expr:
+    if e.is_scalar:
+        return e
+    if e.op == "expand":
+        return e.arg
+    return _pull_scalars(mean, e) or (const(0) if is_zero(e) else mk("mean", e))
+
+
+def trace(e: Expr) -> Expr:
+    if e.is_scalar:
+        return e
+    if e.op == "identity":
+        return dim(e.attr("n"))
+    if is_zero(e):
+        return const(0)
+    return _pull_scalars(trace, e) or mk("tr", e)
+
+
+def vec(e: Expr) -> Expr:
+    if e.shape.cols.is_one:
+        return e
+    if e.op == "unvec":
+        return e.arg
+    if is_zero(e):
+        return zero(Shape(e.shape.size, Dim.of(1)))
+    return _pull_scalars(vec, e) or mk("vec", e)
+
+
+def unvec(v: Expr, shape: Shape) -> Expr:
+    """The matrix of `shape` whose column-major vec is the vector v (vec⁻¹)."""
+    if shape.cols.is_one:
+        return v
+    if v.op == "vec" and v.arg.shape == shape:
+        return v.arg
+    if is_zero(v):
+        return zero(shape)
+    return _pull_scalars(lambda u: unvec(u, shape), v) or mk("unvec", v, shape=shape)
+
+
+def diag(v: Expr) -> Expr:
+    """The diagonal matrix with the vector v on its diagonal."""
+    if v.is_scalar:
+        return v
+    if is_zero(v):
+        return zero(Shape(v.shape.rows, v.shape.rows))
+    if v.op == "ones":
+        return identity(v.attr("n"))
+    return _pull_scalars(diag, v) or mk("diag", v)
+
+
+def diagpart(m: Expr) -> Expr:
+    """The vector of the diagonal entries of a square matrix."""
+    if m.is_scalar or m.op == "diag":
+        return m if m.is_scalar else m.arg
+    if m.op == "identity":
+        return ones(m.attr("n"))
+    if is_zero(m):
+        return zero(Shape(m.shape.rows, Dim.of(1)))
+    return _pull_scalars(diagpart, m) or mk("diagpart", m)
+
+
+def inv(e: Expr) -> Expr:
+    if e.is_scalar:
+        return inverse_of(e)
+    if e.op in ("inv", "identity"):
+        return e.arg if e.op == "inv" else e
+    scalars, chain = matmul_chain(e)
+    if e.op == "mul" and scalars and chain:
+        return mul(*(inverse_of(s) for s in scalars), inv(mul(*chain)))
+    return mk("inv", e)
+
+
+_ZERO_AT_ZERO = {"sin", "tan", "tanh", "relu", "abs", "sign", "sqrt"}
+
+
+def apply(fn: str, *args: Expr, **attrs) -> Expr:
+    """A function node (elementwise, reduction or matrix function) by its op name."""
+    if len(args) == 1 and fn in _ZERO_AT_ZERO and is_zero(args[0]):
+        return args[0]
+    if fn == "log" and args[0].op == "softmax":  # one node, differentiated and computed stably
+        return mk("logsoftmax", args[0].arg)
+    return mk(fn, *args, **attrs)
+
+
+def ones_matrix(shape: Shape) -> Expr:
+    """The all-ones matrix 𝟏 𝟏ᵀ of `shape` (𝟏 for a vector, 1 for a scalar)."""
+    return mul(ones(shape.rows), transpose(ones(shape.cols)))
