@@ -12,8 +12,7 @@ import numpy as np
 
 from .core.expr import Expr, postorder
 from .diff.readout import LAYOUTS, jacobian
-from .errors import (DeclarationError, MatcalcError, ParseError, ShapeError,
-                     UnsupportedError)
+from .errors import DeclarationError, MatcalcError, ParseError, ShapeError, UnsupportedError
 from .evaluate import Env, bind, check_names, evaluate, symbol_names
 from .lower import Lowered, lower
 from .render import to_latex, to_text

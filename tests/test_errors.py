@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from matcalc import (DeclarationError, MatcalcError, ParseError, ShapeError, UnsupportedError,
-                     derive, hessian)
+from matcalc import (
+    DeclarationError,
+    MatcalcError,
+    ParseError,
+    ShapeError,
+    UnsupportedError,
+    derive,
+    hessian,
+)
 
 
 def _error(expr, wrt="x", **kwargs) -> MatcalcError:

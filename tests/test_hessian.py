@@ -3,7 +3,6 @@ and closure: derive(derive(e)) works for every operator, because every node a de
 emits has its own rule."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from numeric import as_displayed, assert_close, draw_point, numerical_jacobian, variables
 from test_ops_table import OP_CASES, SIZES, VARS

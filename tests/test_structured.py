@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from numeric import as_displayed, assert_close, draw_point, variables, vec
+from numeric import assert_close, draw_point, variables, vec
 
 from matcalc import EvaluationError, derive, value
 from matcalc.core.ops import commutation_matrix

@@ -14,7 +14,7 @@ from fractions import Fraction
 from ..shapes import Dim, Shape
 from . import ops  # noqa: F401  (registers the operator specs used by mk)
 from .expr import Expr, mk
-from .ops import _mul_shape, _same
+from .ops import _same
 
 # -- leaves ----------------------------------------------------------------------------------
 
@@ -120,5 +120,7 @@ def expand(s: Expr, shape: Shape) -> Expr:
 ONE = const(1)
 
 
-from .products import *  # noqa: E402,F401,F403  (mul, hadamard, power, kron, ...)
-from .structural import *  # noqa: E402,F401,F403  (transpose, trace, diag, inv, apply, ...)
+# Re-exported: callers use `build` for every smart constructor.
+from .products import *  # noqa: E402,F401,F403,I001
+from .products import mul  # noqa: E402,I001  (used above, at call time)
+from .structural import *  # noqa: E402,F401,F403,I001

@@ -170,3 +170,6 @@ def kron(a: Expr, b: Expr) -> Expr:
     if a.op == b.op == "identity":
         return identity(shape.rows)
     return mk("kron", a, b)
+
+
+__all__ = ["power_parts", "mul", "matmul_chain", "hadamard", "power", "scalar_power", "elementwise_power", "inverse_of", "kron"]

@@ -133,3 +133,6 @@ def apply(fn: str, *args: Expr, **attrs) -> Expr:
 def ones_matrix(shape: Shape) -> Expr:
     """The all-ones matrix 𝟏 𝟏ᵀ of `shape` (𝟏 for a vector, 1 for a scalar)."""
     return mul(ones(shape.rows), transpose(ones(shape.cols)))
+
+
+__all__ = ["transpose", "reduce_sum", "mean", "trace", "vec", "unvec", "diag", "diagpart", "inv", "apply", "ones_matrix"]

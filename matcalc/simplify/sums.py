@@ -2,8 +2,6 @@
 distributed, products expanded when that is shorter."""
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from ..core import build as b
 from ..core.expr import Expr
 from ..core.rebuild import rebuild

@@ -13,8 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from lark import Lark, Token, Tree
-from lark.exceptions import (UnexpectedCharacters, UnexpectedInput, UnexpectedToken,
-                             VisitError)
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
 from lark.lark import PostLex
 
 from matcalc.errors import ParseError, Span
