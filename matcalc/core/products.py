@@ -12,30 +12,53 @@ from .expr import Expr, mk
 from .ops import _mul_shape, _same
 
 
-def power_parts(e: Expr) -> tuple[Expr, Fraction | None]:
-    """(base, numeric exponent) of e; exponent None when it is not a number."""
-    if e.op == "pow" and e.args[1].op == "const":
-        return e.args[0], e.args[1].attr("value")
+def power_parts(e: Expr) -> tuple[Expr, Fraction | Expr]:
+    """(base, exponent) of e, the exponent a number when it is one: x² is (x, 2), √u is
+    (u, 1/2), x^(k−1) is (x, k − 1)."""
+    if e.op == "sqrt":
+        return e.arg, Fraction(1, 2)
+    if e.op == "pow":
+        base, exponent = e.args
+        p = exponent.attr("value") if exponent.op == "const" else exponent
+        if base.op == "sqrt" and not isinstance(p, Expr):
+            return base.arg, p / 2
+        return base, p
     return e, Fraction(1)
 
 
+def _add_exponents(p, q):
+    if isinstance(p, Expr) or isinstance(q, Expr):
+        from .build import add
+        return add(p if isinstance(p, Expr) else const(p), q if isinstance(q, Expr) else const(q))
+    return p + q
+
+
 def _merge_powers(factors: list[Expr], combine) -> tuple[Fraction, list[Expr]]:
-    """Combine like bases (x · x² = x³); returns folded numeric factor and remaining factors."""
-    exponents: dict[Expr, Fraction] = {}
+    """Combine like bases (x · x² = x³, x · x^(k−1) = xᵏ, u / √u = √u); returns the folded
+    numeric factor and the remaining factors, numbers and powers of variables first."""
+    exponents: dict[Expr, Fraction | Expr] = {}
     coeff, out = Fraction(1), []
     for f in factors:
         base, p = power_parts(f)
-        exponents[base] = exponents.get(base, 0) + p
+        exponents[base] = _add_exponents(exponents[base], p) if base in exponents else p
     for base, p in exponents.items():
-        if p == 0:
+        if isinstance(p, Expr) and p.op == "const":
+            p = p.attr("value")
+        if not isinstance(p, Expr) and p == 0:
             continue
-        e = combine(base, const(p))
+        e = combine(base, p if isinstance(p, Expr) else const(p))
         for g in e.args if e.op == combine.flattens and e is not base else (e,):
             if g.op == "const":
                 coeff *= g.attr("value")
             else:
                 out.append(g)
-    return coeff, sorted(out, key=lambda f: (f.weight, f.key))
+    return coeff, sorted(out, key=factor_order)
+
+
+def factor_order(f: Expr) -> tuple:
+    """Scalar factors read as in textbooks: variables and their powers before functions."""
+    algebraic = f.op in ("var", "dim") or (f.op == "pow" and f.args[0].op in ("var", "dim"))
+    return (not algebraic, f.weight, f.key)
 
 
 def mul(*factors: Expr) -> Expr:
@@ -53,11 +76,16 @@ def mul(*factors: Expr) -> Expr:
             else:
                 chain.append(g)
         if f.op == "mul" and f.is_scalar and any(not g.is_scalar for g in f.args):
-            scalars.append(mk("mul", *[g for g in f.args if not g.is_scalar]))
+            unit = [g for g in f.args if not g.is_scalar]
+            scalars.append(mul(*_spread(unit)) if any(g.op == "expand" for g in unit)
+                           else mk("mul", *unit))
     if coeff == 0 or any(is_zero(f) for f in scalars + chain):
         return zero(shape)
+    if len(chain) > 1 and any(f.op == "expand" for f in chain):
+        return mul(const(coeff), *scalars, *_spread(chain))
     if len(chain) > 1:
-        chain = _matrix_powers([f for f in chain if f.op != "identity"] or chain[:1])
+        kept = _matrix_powers([f for f in chain if f.op != "identity"])
+        chain = kept or [identity(shape.rows)]
     folded, scalars = _merge_powers(scalars, scalar_power)
     coeff *= folded
     if len(chain) == 1 and chain[0].op == "expand" and (scalars or coeff != 1):
@@ -66,16 +94,53 @@ def mul(*factors: Expr) -> Expr:
     return args[0] if len(args) == 1 else mk("mul", *args)
 
 
+def _spread(chain: list[Expr]) -> list[Expr]:
+    """In a matrix product a broadcast scalar is the scalar times 𝟏 𝟏ᵀ (so 𝟏ᵀ v = sum(v)
+    and the like apply to it)."""
+    from .structural import ones_matrix
+    return [g for f in chain
+            for g in ((f.arg, ones_matrix(f.shape)) if f.op == "expand" else (f,))]
+
+
+def _integer_power(f: Expr) -> tuple[Expr, int]:
+    """(X, k) with f = Xᵏ: X⁻¹ is (X, −1), X³ is (X, 3), (X⁻¹)² is (X, −2), X⁻ᵀ is (Xᵀ, −1)."""
+    k = f.attr("k") if f.op == "mpow" else 1
+    base = f.arg if f.op == "mpow" else f
+    if base.op == "transpose" and base.arg.op == "inv":
+        return mk("transpose", base.arg.arg), -k
+    return (base.arg, -k) if base.op == "inv" else (base, k)
+
+
+def _from_power(base: Expr, k: int) -> Expr:
+    if k > 0:
+        root = base
+    elif base.op == "transpose":  # X⁻ᵀ is written as the transpose of X⁻¹
+        root = mk("transpose", mk("inv", base.arg))
+    else:
+        root = mk("inv", base)
+    return root if abs(k) == 1 else mk("mpow", root, k=abs(k))
+
+
 def _matrix_powers(chain: list[Expr]) -> list[Expr]:
-    """Adjacent powers of one square matrix combine: X X = X², X² X = X³."""
+    """Adjacent powers of one square matrix combine: X X = X², X² X⁻¹ = X, X X⁻¹ = I; and a
+    product next to its own inverse cancels: A B (A B)⁻¹ = I."""
     out: list[tuple[Expr, int]] = []
     for f in chain:
-        base, k = (f.arg, f.attr("k")) if f.op == "mpow" else (f, 1)
+        base, k = _integer_power(f)
         if out and out[-1][0] is base:
-            out[-1] = (base, out[-1][1] + k)
-        else:
-            out.append((base, k))
-    return [base if k == 1 else mk("mpow", base, k=k) for base, k in out]
+            k += out.pop()[1]
+            if k == 0:
+                continue
+        elif base.op == "mul" and k == -1 and _ends_with(out, base.args):
+            del out[len(out) - len(base.args):]
+            continue
+        out.append((base, k))
+    return [_from_power(base, k) for base, k in out]
+
+
+def _ends_with(out: list[tuple[Expr, int]], factors: tuple[Expr, ...]) -> bool:
+    tail = out[len(out) - len(factors):] if len(out) >= len(factors) else []
+    return len(tail) == len(factors) and all(b is f and k == 1 for (b, k), f in zip(tail, factors))
 
 
 def matmul_chain(e: Expr) -> tuple[list[Expr], list[Expr]]:
@@ -134,9 +199,19 @@ def power(base: Expr, exponent: Expr) -> Expr:
             a.is_scalar or base.op == "hadamard" for a in base.args):
         build = mul if base.op == "mul" else hadamard
         return build(*(power(a, exponent) for a in base.args))
-    if base.op == "sqrt" and p == 2:
-        return base.arg
+    if base.op == "sqrt" and integer:
+        return _half_power(base.arg, int(p))
+    if p.denominator == 2:
+        return _half_power(base, int(2 * p))
     return mk("pow", base, exponent)
+
+
+def _half_power(u: Expr, k: int) -> Expr:
+    """u^(k/2), written with √u when k is odd."""
+    if k % 2 == 0:
+        return power(u, const(k // 2))
+    root = mk("sqrt", u)
+    return root if k == 1 else mk("pow", root, const(k))
 
 
 def scalar_power(base: Expr, exponent: Expr) -> Expr:

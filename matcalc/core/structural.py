@@ -10,11 +10,31 @@ from .expr import Expr, mk
 from .products import inverse_of, matmul_chain, mul
 
 
+_SYMMETRIC_LEAVES = ("identity", "diag", "zero")
+
+
+def is_symmetric(e: Expr) -> bool:
+    """Whether e equals eᵀ by its structure: symmetric variables, I, diag(v), A Aᵀ-like
+    palindromic products, sums closed under transposition (A + Aᵀ), inverses and powers of those."""
+    if e.is_scalar or e.op in _SYMMETRIC_LEAVES or e.attr("structure") in ("symmetric", "spd"):
+        return e.shape.is_square
+    if e.op in ("inv", "mpow", "expand"):
+        return e.shape.is_square and (e.op == "expand" or is_symmetric(e.arg))
+    if e.op == "hadamard":
+        return all(is_symmetric(a) for a in e.args)
+    if e.op == "add":
+        return all(any(transpose(t) is u for u in e.args) for t in e.args)
+    if e.op == "mul":
+        chain = matmul_chain(e)[1]
+        return all(transpose(a) is c for a, c in zip(chain, reversed(chain)))
+    return False
+
+
 def transpose(e: Expr) -> Expr:
-    """eᵀ: involution; symmetric leaves and scalars unchanged; scalar factors pulled out."""
+    """eᵀ: involution; symmetric expressions and scalars unchanged; scalar factors pulled out."""
     if e.op == "transpose":
         return e.arg
-    if e.is_scalar or e.op in ("identity", "diag") or e.attr("structure") in ("symmetric", "spd"):
+    if is_symmetric(e):
         return e
     if e.op in ("zero", "expand"):
         return zero(e.shape.T) if e.op == "zero" else expand(e.arg, e.shape.T)
@@ -37,6 +57,12 @@ def _pull_scalars(op_builder, e: Expr) -> Expr | None:
 def reduce_sum(e: Expr) -> Expr:
     if e.is_scalar:
         return e
+    if e.op == "softmax":
+        return const(1)
+    if e.op == "transpose":
+        return reduce_sum(e.arg)
+    if e.op == "kron":
+        return mul(reduce_sum(e.args[0]), reduce_sum(e.args[1]))  # sum(A ⊗ B) = sum(A) sum(B)
     if is_zero(e):
         return const(0)
     if e.op == "ones":
@@ -57,6 +83,10 @@ def mean(e: Expr) -> Expr:
 def trace(e: Expr) -> Expr:
     if e.is_scalar:
         return e
+    if e.op == "transpose":
+        return trace(e.arg)
+    if e.op == "kron" and all(a.shape.is_square for a in e.args):
+        return mul(trace(e.args[0]), trace(e.args[1]))  # tr(A ⊗ B) = tr(A) tr(B)
     if e.op == "identity":
         return dim(e.attr("n"))
     if is_zero(e):
@@ -108,10 +138,15 @@ def diagpart(m: Expr) -> Expr:
 
 
 def inv(e: Expr) -> Expr:
+    """X⁻¹, canonically: (Xᵀ)⁻¹ is X⁻ᵀ, (Xᵏ)⁻¹ is (X⁻¹)ᵏ, (c X)⁻¹ = X⁻¹ / c."""
     if e.is_scalar:
         return inverse_of(e)
     if e.op in ("inv", "identity"):
         return e.arg if e.op == "inv" else e
+    if e.op == "transpose":
+        return transpose(inv(e.arg))
+    if e.op == "mpow":
+        return mk("mpow", inv(e.arg), k=e.attr("k"))
     scalars, chain = matmul_chain(e)
     if e.op == "mul" and scalars and chain:
         return mul(*(inverse_of(s) for s in scalars), inv(mul(*chain)))
@@ -122,12 +157,28 @@ _ZERO_AT_ZERO = {"sin", "tan", "tanh", "relu", "abs", "sign", "sqrt"}
 
 
 def apply(fn: str, *args: Expr, **attrs) -> Expr:
-    """A function node (elementwise, reduction or matrix function) by its op name."""
+    """A function node (elementwise, reduction or matrix function) by its op name, with the
+    identities of the determinant, the logistic family and softmax applied."""
     if len(args) == 1 and fn in _ZERO_AT_ZERO and is_zero(args[0]):
         return args[0]
-    if fn == "log" and args[0].op == "softmax":  # one node, differentiated and computed stably
-        return mk("logsoftmax", args[0].arg)
-    return mk(fn, *args, **attrs)
+    canonical = _canonical(fn, args[0]) if len(args) == 1 and not attrs else None
+    return canonical if canonical is not None else mk(fn, *args, **attrs)
+
+
+def _canonical(fn: str, a: Expr) -> Expr | None:
+    if fn in ("det", "logdet") and a.op == "transpose":  # det(Xᵀ) = det(X)
+        return apply(fn, a.arg)
+    if fn == "det" and a.op == "inv":
+        return inverse_of(apply("det", a.arg))                    # det(X⁻¹) = 1 / det(X)
+    if fn == "logdet" and a.op == "inv":
+        return mul(const(-1), apply("logdet", a.arg))             # log|det X⁻¹| = −log|det X|
+    if fn == "log" and a.op == "softmax":  # one node, differentiated and computed stably
+        return mk("logsoftmax", a.arg)
+    if fn == "log" and a.op == "abs" and a.arg.op == "det":
+        return apply("logdet", a.arg.arg)                          # log|det X|
+    if fn == "log" and a.op == "sum" and a.arg.op == "exp":
+        return apply("logsumexp", a.arg.arg)                       # log Σ exp(u)
+    return None
 
 
 def ones_matrix(shape: Shape) -> Expr:

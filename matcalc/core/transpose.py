@@ -28,10 +28,10 @@ def transposed(e: Expr) -> Expr:
     plain = b.transpose(e)
     if e.op in _DISTRIBUTES:  # (A + B)ᵀ = Aᵀ + Bᵀ
         candidate = _DISTRIBUTES[e.op](*(transposed(a) for a in e.args))
-    elif e.op in _ELEMENTWISE or e.op == "pow":  # f(A)ᵀ = f(Aᵀ)
+    elif e.op in _ELEMENTWISE or e.op in ("pow", "mpow"):  # f(A)ᵀ = f(Aᵀ), (Aᵏ)ᵀ = (Aᵀ)ᵏ
         inner = transposed(e.args[0])
         candidate = b.inv(inner) if e.op == "inv" else b.power(inner, e.args[1]) \
-            if e.op == "pow" else b.apply(e.op, inner)
+            if e.op == "pow" else b.apply(e.op, inner, **dict(e.attrs))
     else:
         return plain
     fewer = transpose_count(candidate) - transpose_count(plain)

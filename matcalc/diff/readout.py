@@ -40,13 +40,13 @@ def jacobian(f: Expr, x: Expr, layout: str = "numerator", trace: list | None = N
     raw = numerator_jacobian(simplify(f, trace), x)
     result = simplify(raw, trace)
     if layout == "denominator":
-        result = simplify(to_denominator_symbols(transposed(result)), trace)
+        result = simplify(transposed(to_denominator_symbols(result)), trace)
     return result
 
 
 def to_denominator_symbols(expr: Expr) -> Expr:
     """Write each abstract derivative ∂f/∂Y (numerator layout) as the transpose of its
-    denominator-layout symbol, so that a denominator result speaks only of the latter."""
+    denominator-layout symbol, so that once transposed the result speaks only of the latter."""
     symbols = {n: b.transpose(b.mk("absgrad", n.arg, **{**dict(n.attrs), "layout": "denominator"}))
                for n in postorder(expr) if n.op == "absgrad" and n.attr("layout") == "numerator"}
     return substitute(expr, symbols) if symbols else expr

@@ -119,8 +119,8 @@ class Printer:
         """±(p · num) / (q · den), each side a product joined by `joiner` at `tier`."""
         top = [str(abs(coeff.numerator))] if abs(coeff.numerator) != 1 or not num else []
         bottom = [str(coeff.denominator)] if coeff.denominator != 1 else []
-        top += [self.factor(f, i == 0 and (bool(top) or coeff < 0), tier)
-                for i, f in enumerate(num)]
+        lone = len(num) == 1  # 2 x ⊙ y reads well; 2 (x ⊙ y) A needs its parentheses
+        top += [self.factor(f, lone and (bool(top) or coeff < 0), tier) for f in num]
         bottom += [self.factor(f, False, tier) for f in den]
         text, prec = joiner.join(top), (tier if len(top) > 1 else POW)
         if bottom:
@@ -154,7 +154,9 @@ class Printer:
         return self.quotient(Fraction(1), num, den, self.n.hadamard, EW)
 
     def p_kron(self, e):
-        sides = [self.sized_identity(a) if a.op == "identity" else self.at(a, POW)
+        """A ⊗ B ⊗ C without inner parentheses: ⊗ is associative."""
+        sides = [self.sized_identity(a) if a.op == "identity" else
+                 self(a)[0] if a.op == "kron" and self.n.kron else self.at(a, POW)
                  for a in e.args]
         if self.n.kron is None:
             return self.n.call("kron", sides), ATOM
@@ -187,7 +189,11 @@ class Printer:
         return self.at(e.arg, ATOM) + self.n.inverse, POW
 
     def p_mpow(self, e):
-        return self.n.superscript(self.at(e.arg, ATOM), str(e.attr("k")), False), POW
+        """Xᵏ, and X^-k for the powers of an inverse."""
+        base, k = e.arg, str(e.attr("k"))
+        if base.op == "inv":
+            base, k = base.arg, "-" + k
+        return self.n.superscript(self.at(base, ATOM), k, False), POW
 
     def p_logsoftmax(self, e):
         return self.n.call("log", [self.n.call("softmax", [self(e.arg)[0]])]), ATOM

@@ -14,7 +14,7 @@ from ..core.rebuild import rebuild
 from ..render import token_count
 from .rules import RULES, Rule
 
-MAX_REWRITES = 200
+MAX_REWRITES = 2000
 
 
 def _index(rules: tuple[Rule, ...]) -> dict[str, list[Rule]]:
@@ -30,6 +30,7 @@ _BY_HEAD = _index(RULES)
 class _Run:
     def __init__(self, trace: list | None):
         self.memo: dict[Expr, Expr] = {}
+        self.active: set[Expr] = set()  # nodes being simplified: a rewrite back to one stops
         self.trace = trace
         self.budget = MAX_REWRITES
 
@@ -42,6 +43,15 @@ class _Run:
         return self.memo[root]
 
     def node(self, node: Expr) -> Expr:
+        if node in self.active:
+            return node
+        self.active.add(node)
+        try:
+            return self.rewrite(node)
+        finally:
+            self.active.discard(node)
+
+    def rewrite(self, node: Expr) -> Expr:
         for rule in _BY_HEAD.get(node.op, ()):
             out = rule.apply(node)
             if out is None or out is node or self.budget <= 0:
@@ -49,7 +59,7 @@ class _Run:
             assert out.shape == node.shape, f"rule {rule.name} changed the shape"
             self.budget -= 1
             result = self.tree(out)
-            if rule.shorter_only and token_count(result) > token_count(node):
+            if result is node or (rule.shorter_only and token_count(result) > token_count(node)):
                 continue
             if self.trace is not None:
                 self.trace.append((rule.name, node, out))

@@ -49,3 +49,17 @@ def exp_times_sigmoid(node: Expr) -> Expr | None:
                 return build(*rest, b.power(b.apply("sigmoid", base.arg), b.const(k)),
                              b.power(base, b.const(a - k)), b.power(other, b.const(c - k)))
     return None
+
+
+def sign_over_abs(node: Expr) -> Expr | None:
+    """sign(u) / |u| = 1 / u (u ≠ 0)."""
+    build = b.hadamard if node.op == "hadamard" else b.mul
+    parts = {f: b.power_parts(f) for f in node.args}
+    for f, (base, p) in parts.items():
+        if base.op != "sign":
+            continue
+        for g, (other, q) in parts.items():
+            if other.op == "abs" and other.arg is base.arg and q == -p:
+                rest = [h for h in node.args if h is not f and h is not g]
+                return build(*rest, b.power(base.arg, b.const(q)))
+    return None

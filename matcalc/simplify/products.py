@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from ..core import build as b
 from ..core.expr import Expr
+from ..core.transpose import transposed
 
 
 def _is_ones_row(e: Expr) -> bool:
@@ -93,4 +94,35 @@ def ones_sum(a: Expr, c: Expr) -> Expr | None:
         return b.reduce_sum(c)
     if c.op == "ones" and a.op == "transpose" and a.arg.shape.is_vector and a.arg.op != "ones":
         return b.reduce_sum(a.arg)
+    return None
+
+
+def inverse_of_product(node: Expr) -> Expr | None:
+    """(A B)⁻¹ = B⁻¹ A⁻¹ for square A, B (kept when factors then cancel: (A X)⁻¹ A = X⁻¹)."""
+    scalars, chain = b.matmul_chain(node)
+    for j, f in enumerate(chain):
+        if f.op == "transpose" and f.arg.op == "inv":  # X⁻ᵀ = (Xᵀ)⁻¹
+            f = b.mk("inv", transposed(f.arg.arg))
+        if f.op == "inv" and f.arg.op == "mul":
+            factors = b.matmul_chain(f.arg)[1]
+            if all(g.shape.is_square for g in factors):
+                spread = [b.inv(g) for g in reversed(factors)]
+                return b.mul(*scalars, *chain[:j], *spread, *chain[j + 1:])
+    return None
+
+
+@_pairwise
+def row_diag(a: Expr, c: Expr) -> Expr | None:
+    """vᵀ diag(u) = (u ⊙ v)ᵀ."""
+    if a.op == "transpose" and a.arg.shape.is_vector and c.op == "diag":
+        return b.transpose(b.hadamard(c.arg, a.arg))
+    return None
+
+
+def transposed_sum_factor(node: Expr) -> Expr | None:
+    """(Aᵀ − Bᵀ) C = (A − B)ᵀ C: in a product a sum's parentheses are there anyway."""
+    for i, f in enumerate(node.args):
+        if f.op == "add" and all(b.split_coeff(t)[1].op == "transpose" for t in f.args):
+            inner = b.add(*(b.scale(c, rest.arg) for c, rest in map(b.split_coeff, f.args)))
+            return b.mul(*node.args[:i], b.transpose(inner), *node.args[i + 1:])
     return None

@@ -2,6 +2,10 @@
 distributed, products expanded when that is shorter."""
 from __future__ import annotations
 
+from fractions import Fraction
+from functools import reduce
+from math import gcd
+
 from ..core import build as b
 from ..core.expr import Expr
 from ..core.rebuild import rebuild
@@ -117,11 +121,18 @@ def transposes_of_sum(node: Expr) -> Expr | None:
 
 
 def factor_scalars(node: Expr) -> Expr | None:
-    """a B / q − 2 a C / q = a (B − 2 C) / q: terms with the same scalar factors (numbers
-    aside) are gathered under them."""
+    """x^x log(x) + x^x = x^x (log(x) + 1), and a B / q − 2 a C / q = a (B − 2 C) / q: scalar
+    factors common to every term come out; else terms with equal scalar factors (numbers aside)
+    are gathered under them."""
+    parts = [b.matmul_chain(t) for t in node.args]
+    common = [f for f in parts[0][0] if f.op != "const"
+              and all(any(g is f for g in scalars) for scalars, _ in parts[1:])]
+    if common:
+        rests = [b.mul(*[g for g in scalars if all(g is not f for f in common)], *chain)
+                 for scalars, chain in parts]
+        return b.mul(*common, b.add(*rests))
     groups: dict[tuple, list[Expr]] = {}
-    for term in node.args:
-        scalars, chain = b.matmul_chain(term)
+    for scalars, chain in parts:
         key = tuple(f for f in scalars if f.op != "const")
         if key:
             numbers = [f for f in scalars if f.op == "const"]
@@ -129,7 +140,35 @@ def factor_scalars(node: Expr) -> Expr | None:
     gathered = {key: chains for key, chains in groups.items() if len(chains) > 1}
     if not gathered:
         return None
-    out = [t for t in node.args
-           if tuple(f for f in b.matmul_chain(t)[0] if f.op != "const") not in gathered]
+    out = [t for t, (scalars, _) in zip(node.args, parts)
+           if tuple(f for f in scalars if f.op != "const") not in gathered]
     out += [b.mul(*key, b.add(*chains)) for key, chains in gathered.items()]
     return b.add(*out)
+
+
+def _common_number(total: Expr) -> Fraction:
+    """The largest number dividing every coefficient of a sum (negative when all are)."""
+    coeffs = [b.split_coeff(t)[0] for t in total.args]
+    top = reduce(gcd, (c.numerator for c in coeffs))
+    bottom = reduce(lambda x, y: x * y // gcd(x, y), (c.denominator for c in coeffs))
+    g = Fraction(top, bottom)
+    return -g if all(c < 0 for c in coeffs) else g
+
+
+def _divided(total: Expr, g: Fraction) -> Expr:
+    return b.add(*(b.scale(c / g, rest) for c, rest in map(b.split_coeff, total.args)))
+
+
+def common_number(node: Expr) -> Expr | None:
+    """c (2 A + 2 Aᵀ) = 2 c (A + Aᵀ): a number common to the terms of a sum inside a product
+    joins the product's coefficient."""
+    for i, f in enumerate(node.args):
+        if f.op == "add" and (g := _common_number(f)) != 1:
+            return b.mul(b.const(g), *node.args[:i], _divided(f, g), *node.args[i + 1:])
+    return None
+
+
+def number_out_of_sum(node: Expr) -> Expr | None:
+    """A / 2 + Aᵀ / 2 = (A + Aᵀ) / 2 (kept when shorter)."""
+    g = _common_number(node)
+    return None if g == 1 else b.mul(b.const(g), _divided(node, g))
