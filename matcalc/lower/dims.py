@@ -57,6 +57,8 @@ def unify(a: SizeVar, b: SizeVar) -> bool:
     ra, rb = a.find(), b.find()
     if ra is rb:
         return True
+    if isinstance(ra.value, tuple) and isinstance(rb.value, tuple):  # m·n = p·q as m = p, n = q
+        return unify(ra.value[0], rb.value[0]) and unify(ra.value[1], rb.value[1])
     if ra.rank < rb.rank:
         ra, rb = rb, ra
     if ra.value == 1 and rb.rank < 2:  # a size symbol stands for a length other than 1
