@@ -5,6 +5,8 @@
 W
 """
 from .api import Derivative, derive, hessian, value
+from .check import CheckResult
+from .equivalent import Verdict, equivalent
 from .errors import (
     DeclarationError,
     EvaluationError,
@@ -17,6 +19,7 @@ from .syntax import parse
 
 __version__ = "0.1.0"
 __all__ = [
-    "DeclarationError", "Derivative", "EvaluationError", "MatcalcError", "ParseError",
-    "ShapeError", "UnsupportedError", "derive", "hessian", "parse", "value",
+    "CheckResult", "DeclarationError", "Derivative", "EvaluationError", "MatcalcError", "ParseError",
+    "ShapeError", "UnsupportedError", "Verdict", "derive", "equivalent", "hessian", "parse",
+    "value",
 ]

@@ -13,6 +13,7 @@ import numpy as np
 from .core.expr import Expr, postorder
 from .diff.readout import LAYOUTS, jacobian
 from .errors import DeclarationError, MatcalcError, ParseError, ShapeError, UnsupportedError
+from .check import CheckResult, check
 from .evaluate import Env, bind, check_names, evaluate, symbol_names
 from .lower import Lowered, lower
 from .render import to_latex, to_text
@@ -92,6 +93,12 @@ class Derivative:
         """Every variable of the program with its kind and sizes, e.g. {'x': 'vector(n)'}."""
         return {name: describe(node.shape, node.attr("structure"))
                 for name, node in self.program.variables.items()}
+
+    def check(self, points: int = 3, seed: int = 0) -> CheckResult:
+        """Compare the closed form with central finite differences at random points; the result
+        prints as one line and has `.max_error` and `.ok`."""
+        return check(self.function, self.expr, self.variable, self.program.variables,
+                     self.layout, points, seed)
 
     def symbols(self) -> list[tuple[str, str]]:
         """(printed, ASCII) names of the abstract symbols whose values evaluate needs."""

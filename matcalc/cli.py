@@ -14,6 +14,7 @@ from typing import NoReturn, TextIO
 
 from . import __version__
 from .api import Derivative, derive, hessian
+from .equivalent import equivalent
 from .errors import MatcalcError, ParseError
 
 EPILOG = """\
@@ -22,10 +23,12 @@ examples:
   matcalc "Y = A X + B; f(Y)" --wrt X --layout denominator
   matcalc "W x" --wrt x --var "W:matrix(m,n)" --var x:vector
   matcalc "x' A x" --wrt x --hessian
+  matcalc "x' A x" --wrt x --check
+  matcalc "x' A x" --wrt x --claim "2 x' A"
   matcalc --wrt x -- "-x^2"       (an EXPR that starts with '-' goes after '--')
   printf 'y = A x\\nz = tanh(y)\\nsum(z)\\n' | matcalc - --wrt x
 
-exit status: 0 on success, 2 on bad input, 1 on an internal error.
+exit status: 0 on success, 2 on bad input, 1 when --claim differs or on an internal error.
 """
 
 
@@ -72,6 +75,11 @@ def _arg_parser() -> argparse.ArgumentParser:
                         help="numerator (default: the Jacobian) or denominator (gradients)")
     parser.add_argument("--hessian", action="store_true",
                         help="print the Hessian of a scalar expression instead")
+    parser.add_argument("--check", action="store_true",
+                        help="also compare the result with finite differences at random points")
+    parser.add_argument("--claim", metavar="ANSWER",
+                        help="say whether ANSWER (your own derivative) equals matcalc's; "
+                             "exit status 1 when it does not")
     style = parser.add_mutually_exclusive_group()
     style.add_argument("--latex", action="store_true", help="print LaTeX")
     style.add_argument("--ascii", action="store_true",
@@ -140,10 +148,16 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as stop:
         return stop.code if isinstance(stop.code, int) else int(stop.code is not None) * 2
     try:
+        program = _read_program(args.expr)
         differentiate = hessian if args.hessian else derive
-        d = differentiate(_read_program(args.expr), args.wrt, vars=vars or None,
-                          layout=args.layout)
+        d = differentiate(program, args.wrt, vars=vars or None, layout=args.layout)
         out = _rendered(d, args)
+        verdict = None
+        if args.claim is not None:
+            verdict = equivalent(args.claim, program, args.wrt, vars or None, args.layout)
+            out += f"\nclaim: {verdict}"
+        if args.check:
+            out += f"\n{d.check()}"
     except MatcalcError as err:
         _write(f"matcalc: error: {err}", sys.stderr)
         return 2
@@ -154,4 +168,4 @@ def main(argv: list[str] | None = None) -> int:
                f"{type(err).__name__}: {' '.join(str(err).split())}", sys.stderr)
         return 1
     _write(out, sys.stdout)
-    return 0
+    return 0 if verdict is None or verdict.equal else 1

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core.expr import Expr
+from ..shapes import Shape
 from ..errors import MatcalcError
 from ..syntax import ast
-from .declarations import parse_declarations
+from .declarations import Declaration, parse_declarations
 from .typed import to_core
 from .typer import Typer
 
@@ -24,11 +25,19 @@ class Lowered:
     source: str
 
 
-def lower(program: ast.Program, vars: dict[str, str] | None = None) -> Lowered:
-    declarations = parse_declarations(vars)
-    typer = Typer(program, declarations)
+def lower(program: ast.Program, vars: dict[str, str] | None = None,
+          identity_names: frozenset[str] = frozenset(),
+          declarations: dict[str, Declaration] | None = None,
+          expect: Shape | None = None) -> Lowered:
+    """`identity_names`: names read as the identity matrix (`I` in a user's claimed answer);
+    `declarations`: ready-made declarations instead of `vars` (another program's shapes);
+    `expect`: the shape the program's value must have (sizes it leaves open follow it)."""
+    declarations = declarations if declarations is not None else parse_declarations(vars)
+    typer = Typer(program, declarations, identity_names)
     try:
         root = typer.program(program)
+        if expect is not None:
+            typer.expect(root, expect)
         for name in declarations:
             if name not in typer.variables and name not in typer.bound:
                 typer.variable(name, None)
@@ -40,4 +49,20 @@ def lower(program: ast.Program, vars: dict[str, str] | None = None) -> Lowered:
     return Lowered(expr, variables, tuple(typer.bound), program.text)
 
 
-__all__ = ["Lowered", "lower"]
+
+
+def declarations_of(variables: dict[str, Expr]) -> dict[str, Declaration]:
+    """Declarations giving other programs exactly these variables' kinds and sizes."""
+    def size(dim):
+        return dim.number if dim.number is not None else "·".join(dim.symbols)
+    out = {}
+    for name, node in variables.items():
+        shape = node.shape
+        kind = shape.kind
+        sizes = () if kind == "scalar" else (size(shape.rows),) if kind == "vector" else \
+            (size(shape.rows), size(shape.cols))
+        out[name] = Declaration(kind, sizes, node.attr("structure", "general"))
+    return out
+
+
+__all__ = ["Lowered", "declarations_of", "lower"]

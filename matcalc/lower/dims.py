@@ -12,11 +12,12 @@ from ..shapes import GENERATED, Dim
 
 
 class SizeVar:
-    __slots__ = ("parent", "value")
+    __slots__ = ("parent", "value", "pinned")
 
-    def __init__(self, value: int | str | tuple[SizeVar, SizeVar]):
+    def __init__(self, value: int | str | tuple[SizeVar, SizeVar], pinned: bool = False):
         self.parent: SizeVar | None = None
         self.value = value
+        self.pinned = pinned  # a generated name carried over from another program: keep it
 
     def find(self) -> SizeVar:
         root = self
@@ -30,10 +31,11 @@ class SizeVar:
     @property
     def rank(self) -> int:
         """How specific the size is: 2 number, 1 user symbol, 0 generated."""
-        value = self.find().value
-        if isinstance(value, int):
+        root = self.find()
+        if isinstance(root.value, int):
             return 2
-        return 1 if isinstance(value, tuple) or not value.startswith(GENERATED) else 0
+        return 1 if isinstance(root.value, tuple) or root.pinned or \
+            not root.value.startswith(GENERATED) else 0
 
     def resolved(self) -> Dim:
         value = self.find().value

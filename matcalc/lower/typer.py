@@ -20,8 +20,10 @@ PRODUCT_OPS = {"*", "@", "juxt"}
 
 
 class Typer:
-    def __init__(self, program: ast.Program, declarations: dict[str, Declaration]):
+    def __init__(self, program: ast.Program, declarations: dict[str, Declaration],
+                 identity_names: frozenset[str] = frozenset()):
         self.text = program.text
+        self.identity_names = identity_names
         self.declarations = declarations
         self.bound: dict[str, T] = {}
         self.variables: dict[str, T] = {}
@@ -37,6 +39,13 @@ class Typer:
             self.bound[bind.name] = self.expr(bind.value)
         return self.expr(program.result)
 
+    def expect(self, root: T, shape) -> None:
+        """Let the program's value have `shape` where that fixes open sizes (e.g. the size of
+        `I` in a claimed derivative `z I`); a mismatch is left for the caller to report."""
+        for mine, dim in ((root.rows, shape.rows), (root.cols, shape.cols)):
+            if dim.number is not None or (len(dim.symbols) == 1 and dim.coeff == 1):
+                unify(mine, _pinned(dim))
+
     def expr(self, node: ast.Expr) -> T:
         return getattr(self, "t_" + type(node).__name__)(node)
 
@@ -51,6 +60,8 @@ class Typer:
         name = node.name
         if name in self.bound:
             return self.bound[name]
+        if name in self.identity_names and name not in self.declarations:
+            name = "eye"
         if name in ("eye", "ones") and name not in self.declarations:
             n = SizeVar(f"{GENERATED}n_{name}")
             cols = n if name == "eye" else one()
@@ -62,7 +73,8 @@ class Typer:
     def variable(self, name: str, span: Span | None) -> T:
         if name not in self.variables:
             decl = self.declarations.get(name) or Declaration.default_for(name)
-            sizes = [SizeVar(s) if s is not None else SizeVar(f"{GENERATED}{g}_{name}")
+            sizes = [SizeVar(s, pinned=isinstance(s, str) and s.startswith(GENERATED))
+                     if s is not None else SizeVar(f"{GENERATED}{g}_{name}")
                      for s, g in zip(decl.sizes, ("m", "n") if decl.kind == "matrix" else "n")]
             rows, cols = (sizes + [one(), one()])[:2] if sizes else (one(), one())
             if decl.structure != "general":  # square: one size
@@ -185,6 +197,12 @@ class Typer:
         argname = arg.name if isinstance(arg, ast.Name) else ""  # "": print the argument
         return scalar("apply", args[0], span=node.span, text=self.source(node),
                       fname=node.func, argname=argname)
+
+
+def _pinned(dim) -> SizeVar:
+    if dim.number is not None:
+        return SizeVar(dim.number)
+    return SizeVar(dim.symbols[0], pinned=True)
 
 
 def _integer(node) -> int | None:
