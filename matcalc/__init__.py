@@ -6,6 +6,7 @@ W
 """
 from .api import Derivative, derive, hessian, value
 from .check import CheckResult
+from .differential import Differential, differential
 from .equivalent import Verdict, equivalent
 from .errors import (
     DeclarationError,
@@ -19,7 +20,7 @@ from .syntax import parse
 
 __version__ = "0.1.0"
 __all__ = [
-    "CheckResult", "DeclarationError", "Derivative", "EvaluationError", "MatcalcError", "ParseError",
-    "ShapeError", "UnsupportedError", "Verdict", "derive", "equivalent", "hessian", "parse",
+    "CheckResult", "DeclarationError", "Derivative", "Differential", "EvaluationError", "MatcalcError", "ParseError",
+    "ShapeError", "UnsupportedError", "Verdict", "derive", "differential", "equivalent", "hessian", "parse",
     "value",
 ]

@@ -14,6 +14,7 @@ from typing import NoReturn, TextIO
 
 from . import __version__
 from .api import Derivative, derive, hessian
+from .differential import Differential, differential
 from .equivalent import equivalent
 from .errors import MatcalcError, ParseError
 
@@ -24,6 +25,7 @@ examples:
   matcalc "W x" --wrt x --var "W:matrix(m,n)" --var x:vector
   matcalc "x' A x" --wrt x --hessian
   matcalc "x' A x" --wrt x --check
+  matcalc "inv(X)" --wrt X --form differential
   matcalc "x' A x" --wrt x --claim "2 x' A"
   matcalc --wrt x -- "-x^2"       (an EXPR that starts with '-' goes after '--')
   printf 'y = A x\\nz = tanh(y)\\nsum(z)\\n' | matcalc - --wrt x
@@ -75,6 +77,9 @@ def _arg_parser() -> argparse.ArgumentParser:
                         help="numerator (default: the Jacobian) or denominator (gradients)")
     parser.add_argument("--hessian", action="store_true",
                         help="print the Hessian of a scalar expression instead")
+    parser.add_argument("--form", choices=("closed", "differential"), default="closed",
+                        help="closed (default): the derivative; differential: df = tr(M dX), "
+                             "dF = ..., or d²f with --hessian")
     parser.add_argument("--check", action="store_true",
                         help="also compare the result with finite differences at random points")
     parser.add_argument("--claim", metavar="ANSWER",
@@ -130,7 +135,7 @@ def _write(text: str, stream: TextIO) -> None:
     print(text, file=stream)
 
 
-def _rendered(d: Derivative, args: argparse.Namespace) -> str:
+def _rendered(d: Derivative | Differential, args: argparse.Namespace) -> str:
     if args.latex:
         return d.latex()
     text = d.text(ascii=args.ascii)
@@ -152,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:
         differentiate = hessian if args.hessian else derive
         d = differentiate(program, args.wrt, vars=vars or None, layout=args.layout)
         out = _rendered(d, args)
+        if args.form == "differential":
+            out = _rendered(differential(program, args.wrt, vars or None,
+                                         order=2 if args.hessian else 1), args)
         verdict = None
         if args.claim is not None:
             verdict = equivalent(args.claim, program, args.wrt, vars or None, args.layout)

@@ -132,6 +132,11 @@ def _leaf(node: Expr, env: Env) -> np.ndarray:
         if name not in env.values:
             raise EvaluationError(f"pass the value of '{name}'")
         return env.values[name]
+    if op == "tangent":  # a differential dX: its value is passed as "dX"
+        name = "d" + node.attr("name")
+        if name not in env.values:
+            raise EvaluationError(f"pass the value of the differential '{name}'")
+        return env.values[name]
     if op == "dim":
         return np.array([[float(_size(node.attr("size"), env))]])
     if op == "identity":
@@ -148,7 +153,7 @@ def _leaf(node: Expr, env: Env) -> np.ndarray:
 
 
 _LEAVES = {"var", "dim", "identity", "ones", "zero", "commutation", "absgrad", "apply",
-           "tangent"}
+           "tangent"}  # (absgrad and apply are evaluated from the values passed for them)
 
 
 def evaluate(expr: Expr, env: Env) -> np.ndarray:
