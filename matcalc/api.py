@@ -10,10 +10,10 @@ from typing import Any
 
 import numpy as np
 
+from .check import CheckResult, check
 from .core.expr import Expr, postorder
 from .diff.readout import LAYOUTS, jacobian
 from .errors import DeclarationError, MatcalcError, ParseError, ShapeError, UnsupportedError
-from .check import CheckResult, check
 from .evaluate import Env, bind, check_names, evaluate, symbol_names
 from .lower import Lowered, lower
 from .render import to_latex, to_text

@@ -15,9 +15,9 @@ from .check import _draw, _sizes, _value, concrete
 from .core import build as b
 from .core.expr import Expr, postorder
 from .core.rebuild import substitute
-from .evaluate import symbol_names
 from .diff.readout import LAYOUTS
 from .errors import DeclarationError, ShapeError
+from .evaluate import symbol_names
 from .lower import declarations_of, lower
 from .simplify import simplify
 from .syntax import parse

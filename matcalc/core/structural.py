@@ -9,7 +9,6 @@ from .build import commutation, const, dim, expand, identity, is_zero, ones, zer
 from .expr import Expr, mk
 from .products import inverse_of, matmul_chain, mul
 
-
 _SYMMETRIC_LEAVES = ("identity", "diag", "zero")
 
 

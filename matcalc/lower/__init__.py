@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core.expr import Expr
-from ..shapes import Shape
 from ..errors import MatcalcError
+from ..shapes import Shape
 from ..syntax import ast
 from .declarations import Declaration, parse_declarations
 from .typed import to_core
