@@ -20,7 +20,7 @@ from .syntax import parse
 
 __version__ = "0.1.0"
 __all__ = [
-    "CheckResult", "DeclarationError", "Derivative", "Differential", "EvaluationError", "MatcalcError", "ParseError",
-    "ShapeError", "UnsupportedError", "Verdict", "derive", "differential", "equivalent", "hessian", "parse",
-    "value",
+    "CheckResult", "DeclarationError", "Derivative", "Differential", "EvaluationError",
+    "MatcalcError", "ParseError", "ShapeError", "UnsupportedError", "Verdict", "derive",
+    "differential", "equivalent", "hessian", "parse", "value",
 ]

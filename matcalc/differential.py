@@ -1,10 +1,10 @@
 """The derivative in differential form (Magnus–Neudecker notation).
 
 `differential(expr, wrt)` gives df = tr(M dX) for a scalar function of a matrix (M the
-numerator-layout derivative: the identification theorem), df = M dx for a vector, and
-dF = (the simplified differential) for a vector or matrix function, readable where a Kronecker form would not be: d(X⁻¹) =
-−X⁻¹ dX X⁻¹. With `order=2`, the second differential d²f = D²f(X)[dX, dX] of a scalar function,
-the quadratic form of its Hessian: d²(‖A X‖²) = 2 tr((A dX)ᵀ A dX).
+numerator-layout derivative: the identification theorem), df = M dx for a vector, and dF = (the
+simplified differential) for a vector or matrix function, readable where a Kronecker form would not
+be: d(X⁻¹) = −X⁻¹ dX X⁻¹. With `order=2`, the second differential d²f = D²f(X)[dX, dX] of a scalar
+function, the quadratic form of its Hessian: d²(‖A X‖²) = 2 tr((A dX)ᵀ A dX).
 """
 from __future__ import annotations
 

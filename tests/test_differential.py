@@ -25,7 +25,8 @@ CASES = [  # (expression, variable, order, printed)
 SQUARE = {"inv(X)", "logdet(X)", "tr(X' A X)"}  # X must be square and invertible there
 
 
-@pytest.mark.parametrize("expr, wrt, order, printed", CASES, ids=[f"{c[0]} d^{c[2]}" for c in CASES])
+@pytest.mark.parametrize("expr, wrt, order, printed", CASES,
+                         ids=[f"{c[0]} d^{c[2]}" for c in CASES])
 def test_differential(expr, wrt, order, printed, rng):
     d = differential(expr, wrt, order=order)
     assert str(d) == printed

@@ -1,4 +1,4 @@
-"""Core nodes: interned, immutable, shape-checked at construction; smart constructors canonicalise."""
+"""Core nodes: interned, immutable, shape-checked when built; smart constructors canonicalise."""
 from __future__ import annotations
 
 import pytest

@@ -247,4 +247,7 @@ def kron(a: Expr, b: Expr) -> Expr:
     return mk("kron", a, b)
 
 
-__all__ = ["power_parts", "mul", "matmul_chain", "hadamard", "power", "scalar_power", "elementwise_power", "inverse_of", "kron"]
+__all__ = [
+    "power_parts", "mul", "matmul_chain", "hadamard", "power", "scalar_power",
+    "elementwise_power", "inverse_of", "kron",
+]

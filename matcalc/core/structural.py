@@ -185,4 +185,7 @@ def ones_matrix(shape: Shape) -> Expr:
     return mul(ones(shape.rows), transpose(ones(shape.cols)))
 
 
-__all__ = ["transpose", "reduce_sum", "mean", "trace", "vec", "unvec", "diag", "diagpart", "inv", "apply", "ones_matrix"]
+__all__ = [
+    "transpose", "reduce_sum", "mean", "trace", "vec", "unvec", "diag", "diagpart", "inv",
+    "apply", "ones_matrix",
+]

@@ -1,10 +1,10 @@
 """Size variables and their unification (union-find).
 
-While a program is typed, every size is a `SizeVar`: a number, a size symbol the user named, or
-a generated symbol (`~n_x`, the length of an undeclared vector x), or a product of two sizes
-(the length of a vec). Unifying two sizes keeps the
-most specific (number > user symbol > generated); two different numbers, two different user
-symbols, or a symbol and the number 1 (a vector's length is never 1) do not unify. Generated symbols keep a leading '~' so printers can tell them apart.
+While a program is typed, every size is a `SizeVar`: a number, a size symbol the user named, or a
+generated symbol (`~n_x`, the length of an undeclared vector x), or a product of two sizes (the
+length of a vec). Unifying two sizes keeps the most specific (number > user symbol > generated); two
+different numbers, two different user symbols, or a symbol and the number 1 (a vector's length is
+never 1) do not unify. Generated symbols keep a leading '~' so printers can tell them apart.
 """
 from __future__ import annotations
 
