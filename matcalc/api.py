@@ -18,6 +18,7 @@ from .evaluate import Env, bind, check_names, evaluate, symbol_names
 from .lower import Lowered, lower
 from .render import to_latex, to_text
 from .shapes import describe
+from .steps import Steps, steps
 from .syntax import parse
 
 
@@ -99,6 +100,11 @@ class Derivative:
         prints as one line and has `.max_error` and `.ok`."""
         return check(self.function, self.expr, self.variable, self.program.variables,
                      self.layout, points, seed)
+
+    def steps(self) -> Steps:
+        """The derivation: statements, differentials with the rules used, the chain rule, the
+        read-off and the simplifier's rewrites (print it, or `.latex()` in a notebook)."""
+        return steps(self)
 
     def symbols(self) -> list[tuple[str, str]]:
         """(printed, ASCII) names of the abstract symbols whose values evaluate needs."""

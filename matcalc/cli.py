@@ -16,6 +16,7 @@ from . import __version__
 from .api import Derivative, derive, hessian
 from .differential import Differential, differential
 from .equivalent import equivalent
+from .steps import Steps
 from .errors import MatcalcError, ParseError
 
 EPILOG = """\
@@ -26,6 +27,7 @@ examples:
   matcalc "x' A x" --wrt x --hessian
   matcalc "x' A x" --wrt x --check
   matcalc "inv(X)" --wrt X --form differential
+  matcalc "max(0, dot(w, x) + b)" --wrt w --steps
   matcalc "x' A x" --wrt x --claim "2 x' A"
   matcalc --wrt x -- "-x^2"       (an EXPR that starts with '-' goes after '--')
   printf 'y = A x\\nz = tanh(y)\\nsum(z)\\n' | matcalc - --wrt x
@@ -80,6 +82,8 @@ def _arg_parser() -> argparse.ArgumentParser:
     parser.add_argument("--form", choices=("closed", "differential"), default="closed",
                         help="closed (default): the derivative; differential: df = tr(M dX), "
                              "dF = ..., or d²f with --hessian")
+    parser.add_argument("--steps", action="store_true",
+                        help="print the derivation step by step (rules by name)")
     parser.add_argument("--check", action="store_true",
                         help="also compare the result with finite differences at random points")
     parser.add_argument("--claim", metavar="ANSWER",
@@ -135,7 +139,7 @@ def _write(text: str, stream: TextIO) -> None:
     print(text, file=stream)
 
 
-def _rendered(d: Derivative | Differential, args: argparse.Namespace) -> str:
+def _rendered(d: Derivative | Differential | Steps, args: argparse.Namespace) -> str:
     if args.latex:
         return d.latex()
     text = d.text(ascii=args.ascii)
@@ -157,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
         differentiate = hessian if args.hessian else derive
         d = differentiate(program, args.wrt, vars=vars or None, layout=args.layout)
         out = _rendered(d, args)
+        if args.steps:
+            out = _rendered(d.steps(), args)
         if args.form == "differential":
             out = _rendered(differential(program, args.wrt, vars or None,
                                          order=2 if args.hessian else 1), args)

@@ -44,7 +44,7 @@ def test_symbolic_sizes_are_kept():
 def test_binding_kind_comes_from_its_right_hand_side():
     # l defaults to a vector, but here it is bound to a scalar
     program = low("z = X theta - y; l = z' z; l", {"theta": "vector"})
-    assert program.expr.is_scalar and program.bindings == ("z", "l")
+    assert program.expr.is_scalar and tuple(program.bindings) == ("z", "l")
 
 
 def test_bound_name_used_twice_is_one_node():

@@ -7,7 +7,7 @@ and max(u, v) follows v where u = v.
 from __future__ import annotations
 
 from ..core import build as b
-from .registry import defelementwise, defjvp, defzero
+from .registry import TITLES, defelementwise, defjvp, defzero
 
 ONE = b.const(1)
 
@@ -16,19 +16,21 @@ def _one_minus(e):
     return b.sub(b.expand(ONE, e.shape), e)
 
 
-defelementwise("exp", lambda u, f: f)                                   # exp′ = exp
-defelementwise("log", lambda u, f: b.inverse_of(u))                     # log′ u = 1 ⊘ u
-defelementwise("sin", lambda u, f: b.apply("cos", u))                   # sin′ = cos
-defelementwise("cos", lambda u, f: b.neg(b.apply("sin", u)))            # cos′ = −sin
-defelementwise("tan", lambda u, f: b.add(b.expand(ONE, u.shape), b.power(f, b.const(2))))
-defelementwise("tanh", lambda u, f: _one_minus(b.power(f, b.const(2))))  # 1 − tanh²
-defelementwise("sigmoid", lambda u, f: b.hadamard(f, _one_minus(f)))     # σ (1 − σ)
-defelementwise("softplus", lambda u, f: b.apply("sigmoid", u))          # softplus′ = σ
-defelementwise("relu", lambda u, f: b.apply("gt", u, b.const(0)))       # relu′ = (u > 0)
-defelementwise("abs", lambda u, f: b.apply("sign", u))                  # |u|′ = sign(u)
-defelementwise("sqrt", lambda u, f: b.inverse_of(b.mul(b.const(2), f)))  # 1 ⊘ (2 √u)
+defelementwise("exp", lambda u, f: f, "exp(u)")
+defelementwise("log", lambda u, f: b.inverse_of(u), "(1 ⊘ u)")
+defelementwise("sin", lambda u, f: b.apply("cos", u), "cos(u)")
+defelementwise("cos", lambda u, f: b.neg(b.apply("sin", u)), "−sin(u)")
+defelementwise("tan", lambda u, f: b.add(b.expand(ONE, u.shape), b.power(f, b.const(2))),
+               "(1 + tan(u).^2)")
+defelementwise("tanh", lambda u, f: _one_minus(b.power(f, b.const(2))), "(1 − tanh(u).^2)")
+defelementwise("sigmoid", lambda u, f: b.hadamard(f, _one_minus(f)), "σ(u) ⊙ (1 − σ(u))")
+defelementwise("softplus", lambda u, f: b.apply("sigmoid", u), "σ(u)")
+defelementwise("relu", lambda u, f: b.apply("gt", u, b.const(0)), "(u > 0)")
+defelementwise("abs", lambda u, f: b.apply("sign", u), "sign(u)")
+defelementwise("sqrt", lambda u, f: b.inverse_of(b.mul(b.const(2), f)), "1 ⊘ (2 sqrt(u))")
 defzero("sign")
 defzero("gt")
+TITLES["gt"] = "piecewise constant: d(u > v) = 0"
 
 
 @defjvp("pow")

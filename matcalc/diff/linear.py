@@ -6,7 +6,7 @@ Multilinear: the product rule for the matrix product, ⊙ and ⊗.
 from __future__ import annotations
 
 from ..core import build as b
-from .registry import JVP, deflinear, defmultilinear
+from .registry import JVP, TITLES, deflinear, defmultilinear
 
 
 def _add(node, dargs):
@@ -15,15 +15,19 @@ def _add(node, dargs):
 
 
 JVP["add"] = _add
+TITLES["add"] = "sum rule: d(A + B) = dA + dB"
 deflinear("transpose", b.transpose)
+TITLES["transpose"] = "linear: d(Uᵀ) = (dU)ᵀ"
 deflinear("sum", b.reduce_sum)
 deflinear("mean", b.mean)
 deflinear("tr", b.trace)
 deflinear("vec", b.vec)
 deflinear("diag", b.diag)
-deflinear("diagpart", b.diagpart)
+deflinear("diagpart", b.diagpart, "diag")
 JVP["expand"] = lambda node, dargs: b.expand(dargs[0], node.shape)
+TITLES["expand"] = "linear: a broadcast scalar's differential is broadcast"
 JVP["unvec"] = lambda node, dargs: b.unvec(dargs[0], node.shape)
-defmultilinear("mul", b.mul)
-defmultilinear("hadamard", b.hadamard)
-defmultilinear("kron", b.kron)
+TITLES["unvec"] = "linear: d vec⁻¹(u) = vec⁻¹(du)"
+defmultilinear("mul", b.mul, "d(A B) = dA B + A dB")
+defmultilinear("hadamard", b.hadamard, "d(A ⊙ B) = dA ⊙ B + A ⊙ dB")
+defmultilinear("kron", b.kron, "d(A ⊗ B) = dA ⊗ B + A ⊗ dB")

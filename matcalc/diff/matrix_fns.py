@@ -78,6 +78,7 @@ def _apply(node, dargs):
 
 @defjvp("absgrad")
 def _absgrad(node, dargs):
+    """∂f/∂Y has no derivative: an abstract function's second derivative has no symbol."""
     raise UnsupportedError(
         f"no derivative rule for the derivative of the abstract function "
         f"'{node.attr('fname')}': its second derivative has no symbol")

@@ -69,13 +69,18 @@ def symmetrized(m: Expr, f: Expr, x: Expr) -> Expr:
 
 
 def _unstructured(f: Expr, x: Expr) -> Expr:
-    df = differential(f, x.attr("name"))
+    return read_off(differential(f, x.attr("name")), f.shape, x)
+
+
+def read_off(df: Expr | None, f_shape: Shape, x: Expr) -> Expr:
+    """The numerator-layout derivative M identified from a differential dF linear in dX:
+    dF with dx = 1 for a scalar x; df = tr(M dX) for a scalar F; d vec F = M d vec X else."""
     if df is None or TANGENT_MARK + x.attr("name") not in df.free:
-        return b.zero(numerator_shape(f.shape, x.shape))
+        return b.zero(numerator_shape(f_shape, x.shape))
     dx = b.tangent(x.attr("name"), x.shape)
     if x.is_scalar:
         return substitute(df, {dx: b.const(1)})
-    if f.is_scalar:
+    if f_shape.is_scalar:
         return pullback(df, b.const(1), dx, TRACE)
-    return pullback(df, b.identity(f.shape.size), dx, VEC)
+    return pullback(df, b.identity(f_shape.size), dx, VEC)
 

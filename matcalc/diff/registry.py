@@ -14,30 +14,35 @@ from ..core.expr import Expr
 
 Rule = Callable[[Expr, tuple], Expr]
 JVP: dict[str, Rule] = {}
+TITLES: dict[str, str] = {}  # op -> the rule's name and identity, shown by derivations (steps)
 
 
 def defjvp(op: str) -> Callable[[Rule], Rule]:
-    """Decorator registering a hand-written JVP rule for `op`."""
+    """Decorator registering a hand-written JVP rule for `op`; its docstring is its title."""
     def register(rule: Rule) -> Rule:
         JVP[op] = rule
+        TITLES[op] = (rule.__doc__ or op).strip().splitlines()[0]
         return rule
     return register
 
 
-def deflinear(op: str, builder: Callable[..., Expr]) -> None:
+def deflinear(op: str, builder: Callable[..., Expr], shown: str | None = None) -> None:
     """d op(u) = op(du) for an operator linear in its single argument."""
     JVP[op] = lambda node, dargs: builder(dargs[0], *node.args[1:]) if len(node.args) > 1 \
         else builder(dargs[0])
+    TITLES[op] = f"linear: d {shown or op}(U) = {shown or op}(dU)"
 
 
 def defzero(op: str) -> None:
     """A piecewise-constant operator: its differential is zero (sign, comparisons)."""
     JVP[op] = lambda node, dargs: b.zero(node.shape)
+    TITLES[op] = f"piecewise constant: d {op} = 0"
 
 
-def defelementwise(op: str, derivative: Callable[[Expr, Expr], Expr]) -> None:
+def defelementwise(op: str, derivative: Callable[[Expr, Expr], Expr], identity: str) -> None:
     """d f(u) = f′(u) ⊙ du, with `derivative(u, node)` returning f′(u) (node is f(u))."""
     JVP[op] = lambda node, dargs: b.hadamard(derivative(node.arg, node), dargs[0])
+    TITLES[op] = f"elementwise: d {op}(u) = {identity} ⊙ du"
 
 
 def product_rule(builder: Callable[..., Expr], node: Expr, dargs: tuple) -> Expr:
@@ -47,5 +52,6 @@ def product_rule(builder: Callable[..., Expr], node: Expr, dargs: tuple) -> Expr
     return b.add(*terms) if terms else b.zero(node.shape)
 
 
-def defmultilinear(op: str, builder: Callable[..., Expr]) -> None:
+def defmultilinear(op: str, builder: Callable[..., Expr], identity: str) -> None:
     JVP[op] = lambda node, dargs: product_rule(builder, node, dargs)
+    TITLES[op] = f"product rule: {identity}"

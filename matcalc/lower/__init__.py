@@ -21,7 +21,7 @@ from .typer import Typer
 class Lowered:
     expr: Expr
     variables: dict[str, Expr]  # name -> var node, in order of first use, then declared ones
-    bindings: tuple[str, ...]
+    bindings: dict[str, Expr]  # name = expr statements, in order (their core nodes)
     source: str
 
 
@@ -44,11 +44,10 @@ def lower(program: ast.Program, vars: dict[str, str] | None = None,
         memo: dict = {}
         expr = to_core(root, memo)
         variables = {n: to_core(t, memo) for n, t in typer.variables.items()}
+        bindings = {n: to_core(t, memo) for n, t in typer.bound.items()}
     except MatcalcError as err:
         raise err.with_source(program.text)
-    return Lowered(expr, variables, tuple(typer.bound), program.text)
-
-
+    return Lowered(expr, variables, bindings, program.text)
 
 
 def declarations_of(variables: dict[str, Expr]) -> dict[str, Declaration]:

@@ -1,0 +1,205 @@
+"""Derivations shown step by step, the way the seed texts teach them.
+
+`steps(d)` lays out how matcalc got `d`: the program as parsed, one statement per line with its
+shape (the user's bindings, or else names matcalc gives the arguments of the outer functions,
+as Parr & Howard do: u = w·x + b, then max(0, u)); the differential of each statement with
+the rule applied; the chain rule, substituting the differentials back in; the read-off of the
+derivative from the differential (df = tr(M dX) ⇒ M, dF = J dx ⇒ J); the layout; and the
+simplifier's rewrites by name, ending in the closed form.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .core import build as b
+from .core.expr import Expr, postorder
+from .core.rebuild import substitute
+from .diff.engine import differential
+from .diff.readout import jacobian, read_off
+from .diff.registry import TITLES
+from .names import unicode_name
+from .render import to_latex, to_text
+from .shapes import describe
+from .simplify import simplify
+
+_NAMED_ARGUMENT = {"exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs", "sqrt",
+                   "softplus", "det", "logdet", "inv", "softmax", "logsumexp", "norm2", "norm1",
+                   "apply", "maximum", "logsoftmax", "pow"}
+_FRESH = ("u", "v", "t", "s", "r", "q", "p", "g", "h")
+
+
+@dataclass(frozen=True)
+class Line:
+    """`left = right` (or a note alone when `right` is None), with a comment."""
+
+    left: str
+    right: Expr | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Steps:
+    sections: tuple[tuple[str, tuple[Line, ...]], ...]
+
+    def text(self, ascii: bool = False) -> str:
+        out = []
+        for title, lines in self.sections:
+            out.append(f"{title}:")
+            for line in lines:
+                right = "" if line.right is None else " = " + to_text(line.right, ascii=ascii)
+                note = f"    [{line.note}]" if line.note else ""
+                left = f"  {line.left}"
+                out.append(_ascii(left) + right + _ascii(note) if ascii else left + right + note)
+        return "\n".join(out)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def latex(self) -> str:
+        """An aligned block: one row per line, section titles as text rows."""
+        rows = []
+        for title, lines in self.sections:
+            rows.append(f"&\\text{{{title}}}")
+            for line in lines:
+                right = "" if line.right is None else f" &= {to_latex(line.right)}"
+                note = f" && \\text{{{_latex_text(line.note)}}}" if line.note else ""
+                rows.append(f"{_latex_text(line.left, math=True)}{right}{note}")
+        return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+
+    def _repr_latex_(self) -> str:
+        return f"$$\n{self.latex()}\n$$"
+
+
+_ASCII = str.maketrans({"ᵀ": "^T", "⊙": ".*", "⊘": "./", "⊗": "(x)", "⇒": "=>", "→": "->",
+                        "∂": "d", "−": "-", "𝟏": "ones", "σ": "sigmoid", "‖": "||", "₁": "1",
+                        "Σ": "sum", "ᵢ": "_i", "ⁱ": "^i", "ᵏ": "^k", "⁻": "^-", "¹": "1",
+                        "θ": "theta", "μ": "mu", "–": "-", "≥": ">="})
+
+
+def _ascii(text: str) -> str:
+    return text.translate(_ASCII)
+
+
+def _latex_text(text: str, math: bool = False) -> str:
+    """A line's left side (u, du, ∂f/∂x) in math, or a note as text."""
+    if not math or ":" in text:  # a note, or the list of variables
+        escaped = text.replace("\\", "\\textbackslash ").replace("_", "\\_")
+        escaped = escaped.replace("&", "\\&").replace("{", "\\{").replace("}", "\\}")
+        return escaped if not math else f"\\text{{{escaped}}}"
+    if text.startswith("∂"):
+        top, bottom = text[1:].split("/∂")
+        return f"\\frac{{\\partial {top}}}{{\\partial {bottom}}}"
+    return f"\\mathrm{{d}}{text[1:]}" if text.startswith("d") and len(text) > 1 else text
+
+
+# -- the statements --------------------------------------------------------------------------
+
+def _statements(d) -> list[tuple[str, Expr]]:
+    """(name, expression over earlier names) for the bindings, or for named arguments."""
+    bound = list(d.program.bindings.items())
+    if not bound:
+        bound = _named_arguments(d.function, set(d.program.variables))
+    out, names = [], {}
+    final = ("f" if d.function.is_scalar else "F", d.function)
+    if bound and bound[-1][1] is d.function:  # the program ends with a bound name (...; l)
+        final = bound.pop()
+    for name, node in bound + [final]:
+        local = substitute(node, names) if names else node
+        out.append((name, local))
+        names[node] = b.var(name, node.shape)
+    return out
+
+
+def _named_arguments(expr: Expr, taken: set[str]) -> list[tuple[str, Expr]]:
+    """The compound arguments of nonlinear functions, innermost first, with fresh names."""
+    fresh = (n for n in _FRESH if n not in taken)
+    named: list[tuple[str, Expr]] = []
+    for node in postorder(expr):
+        if node.op in _NAMED_ARGUMENT:
+            arg = node.args[0]
+            compound = arg.op not in ("var", "const", "transpose") and arg.weight > 1
+            if compound and all(arg is not n for _, n in named):
+                name = next(fresh, None)
+                if name is None:
+                    break
+                named.append((name, arg))
+    return named
+
+
+def _differential(expr: Expr, names: list[str]) -> Expr:
+    terms = [t for t in (differential(expr, n) for n in names) if t is not None]
+    return simplify(b.add(*terms)) if terms else b.zero(expr.shape)
+
+
+def _rules(expr: Expr) -> str:
+    ops = []
+    for node in postorder(expr):
+        if node.args and node.op in TITLES and node.op not in ops:
+            ops.append(node.op)
+    return "; ".join(TITLES[op] for op in reversed(ops))
+
+
+# -- the derivation ------------------------------------------------------------------------
+
+def steps(d) -> Steps:
+    """The derivation of the Derivative `d`."""
+    wrt, statements = d.wrt, _statements(d)
+    parsed = [Line(name, expr, describe(expr.shape)) for name, expr in statements]
+    parsed.append(Line(", ".join(f"{unicode_name(n)}: {k}" for n, k in d.variables.items()),
+                       None, f"differentiate by {unicode_name(wrt)}, {d.layout} layout"))
+    known = [wrt]
+    diffs, tangents = [], {}
+    for name, expr in statements:
+        deps = [n for n in known if n in expr.free]
+        dexpr = _differential(expr, deps)
+        diffs.append(Line(f"d{name}", dexpr, _rules(expr)))
+        tangents[name] = dexpr
+        known.append(name)
+    final_name, _ = statements[-1]
+    chained = _chain(tangents, statements)
+    sections = [("expression", tuple(parsed)), ("differentials", tuple(diffs))]
+    if len(statements) > 1:
+        sections.append(("chain rule", (Line(f"d{final_name}", chained,
+                                             "substitute the differentials"),)))
+    sections.append(("read off", _read_off(d, final_name, chained, statements)))
+    return Steps(tuple(sections))
+
+
+def _chain(tangents: dict[str, Expr], statements: list[tuple[str, Expr]]) -> Expr:
+    """The last differential with every intermediate d(name) replaced by its own."""
+    result = tangents[statements[-1][0]]
+    for name, expr in reversed(statements[:-1]):
+        result = simplify(substitute(result, {b.tangent(name, expr.shape): tangents[name]}))
+    return result
+
+
+def _read_off(d, name: str, chained: Expr, statements) -> tuple[Line, ...]:
+    """M from the chained differential (intermediates kept), then the intermediates
+    substituted, the simplifier's rewrites, and the closed form in the layout."""
+    f, x = d.function, d.variable
+    wrt = unicode_name(x.attr("name"))
+    dx = f"d{wrt}"
+    if x.is_scalar:
+        how = f"d{name} = (∂{name}/∂{wrt}) {dx}: set {dx} = 1"
+    elif f.is_scalar:
+        how = f"d{name} = tr(M {dx}) ⇒ ∂{name}/∂{wrt} = M (Magnus–Neudecker)" \
+            if not x.is_vector else f"d{name} = M {dx} ⇒ ∂{name}/∂{wrt} = M"
+    else:
+        how = f"d vec({name}) = J d vec({wrt}) ⇒ ∂{name}/∂{wrt} = J"
+    label = f"∂{name}/∂{wrt}"
+    in_names = simplify(read_off(chained, f.shape, x))
+    lines = [Line(label, in_names, how + " (numerator layout)")]
+    if len(statements) > 1:
+        names = {b.var(n, e.shape): e for n, e in statements[:-1]}
+        for node in names:  # earlier definitions are expanded first
+            names[node] = substitute(names[node], names)
+        substituted = substitute(in_names, names)
+        lines.append(Line(label, substituted, "substitute " + ", ".join(
+            f"{n} = {to_text(e)}" for n, e in statements[:-1])))
+    trace: list = []
+    result = jacobian(f, x, d.layout, trace)
+    for rule, before, after in trace:
+        if before.op != "var":
+            lines.append(Line("", None, f"{rule}: {to_text(before)} → {to_text(after)}"))
+    lines.append(Line(label, result, f"closed form, {d.layout} layout"))
+    return tuple(lines)
