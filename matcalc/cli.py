@@ -16,8 +16,8 @@ from . import __version__
 from .api import Derivative, derive, hessian
 from .differential import Differential, differential
 from .equivalent import equivalent
-from .steps import Steps
 from .errors import MatcalcError, ParseError
+from .steps import Steps
 
 EPILOG = """\
 examples:
