@@ -16,7 +16,8 @@ from .diff.readout import LAYOUTS, jacobian
 from .errors import DeclarationError, MatcalcError, ParseError, ShapeError, UnsupportedError
 from .evaluate import Env, bind, check_names, evaluate, symbol_names
 from .lower import Lowered, lower
-from .render import to_latex, to_text
+from .render import ASCII, LATEX, UNICODE, render
+from .render.where import render_with, where_clauses
 from .shapes import describe
 from .steps import Steps, steps
 from .syntax import parse
@@ -74,8 +75,16 @@ class Derivative:
         """The differentiated expression (bindings substituted)."""
         return self.program.expr
 
-    def text(self, ascii: bool = False) -> str:
-        return to_text(self.expr, ascii=ascii)
+    def text(self, ascii: bool = False, where: bool = True) -> str:
+        """The closed form; with `where`, a repeated subexpression is named once when that is
+        shorter (diag(s) - s sᵀ  where s = softmax(x))."""
+        return self._shown(ASCII if ascii else UNICODE, where)
+
+    def _shown(self, notation, where: bool) -> str:
+        if not where:
+            return render(self.expr, notation)
+        reserved = set(self.program.variables) | set(self.program.bindings)
+        return render_with(*where_clauses(self.expr, reserved), notation)
 
     def __str__(self) -> str:
         return self.text()
@@ -83,8 +92,8 @@ class Derivative:
     def __repr__(self) -> str:
         return f"<Derivative d/d{self.wrt} ({self.layout} layout): {self}>"
 
-    def latex(self) -> str:
-        return to_latex(self.expr)
+    def latex(self, where: bool = True) -> str:
+        return self._shown(LATEX, where)
 
     def _repr_latex_(self) -> str:
         return f"${self.latex()}$"

@@ -27,10 +27,10 @@ def check_second(first, second, sizes, domains, rng, points=2):
     ("x' A x", "x", {}, "A + Aᵀ", None),                                 # Cookbook (81)
     ("z = X theta - y; z' z", "theta", {"theta": "vector"}, "2 Xᵀ X", None),
     ("sum(log(1 + exp(-y .* (X w))))", "w", {},
-     "Xᵀ diag(y.^2 ⊙ σ(-y ⊙ (X w)) ⊙ (1 - σ(-y ⊙ (X w)))) X", None),
+     "Xᵀ diag(s ⊙ y.^2 ⊙ (1 - s)) X  where s = σ(-y ⊙ (X w))", None),
     ("s = sigmoid(X w); -sum(y .* log(s) + (1 - y) .* log(1 - s))", "w", {},
      "Xᵀ diag(σ(X w) ⊙ (1 - σ(X w))) X", {"y": "uniform(0,1)"}),      # Bishop PRML (4.97)
-    ("logsumexp(x)", "x", {}, "diag(softmax(x)) - softmax(x) softmax(x)ᵀ", None),
+    ("logsumexp(x)", "x", {}, "diag(s) - s sᵀ  where s = softmax(x)", None),
     ("norm2(x)", "x", {}, "I / norm2(x) - x xᵀ / norm2(x)^3", None),
     ("norm2(A X)^2", "X", {}, "2 I ⊗ (Aᵀ A)", None),                       # vec Hessian
     ("x^3", "x", {"x": "scalar"}, "6 x", None),

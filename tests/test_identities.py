@@ -874,17 +874,8 @@ KNOWN_VALUE: dict[tuple[str, str], str] = {}
 
 # A numerator form longer than the source's: case id -> matcalc's form and the missing rewrite.
 KNOWN_FORM: dict[str, str] = {
-    "quadratic: x' x / (x' A x) d/dx":
-        "prints xᵀ ((xᵀ x) (-A - Aᵀ) / (xᵀ A x)^2 + 2 I / (xᵀ A x)) (35 tokens > 33): "
-        "-A - Aᵀ kept, I kept inside the factor",
     "quadratic: a' x x' b d/dx":
         "prints (aᵀ x) bᵀ + (xᵀ b) aᵀ (15 tokens > 11)",
-    "vecbymat: softmax(W x) d/dW":
-        "prints diag(softmax(W x)) (xᵀ ⊗ I_m) - xᵀ ⊗ (softmax(W x) softmax(W x)ᵀ) "
-        "(31 tokens > 28): the softmax Jacobian is multiplied out instead of kept as a factor",
-    "loss: x' A x / (x' x) d/dx":
-        "prints xᵀ ((A + Aᵀ) / (xᵀ x) - 2 (xᵀ A x) I / (xᵀ x)^2) (33 tokens > 32): "
-        "I kept inside the factor",
     "scalar: x^0.5 d/dx":
         "prints 1 / (2 sqrt(x)) (8 tokens > 5): the textbook power form 0.5 x^-0.5 is shorter "
         "than the sqrt form matcalc prints for every half power",

@@ -19,7 +19,7 @@ CASES = [  # (expression, declarations, numerator form)
     ("tr(S S)", {"S": "symmetric(n)"}, "2 S"),
     ("x' inv(S) x", {"S": "spd(n)"}, "-S⁻¹ x xᵀ S⁻¹"),
     ("0.5 logdet(S) + 0.5 (x - mu)' inv(S) (x - mu)", {"S": "spd(n)", "mu": "vector(n)"},
-     "S⁻¹ (I - (x - μ) (x - μ)ᵀ S⁻¹) / 2"),                      # Gaussian NLL, Bishop (2.118)
+     "S⁻¹ (I - u uᵀ S⁻¹) / 2  where u = x - μ"),                      # Gaussian NLL, Bishop (2.118)
     ("A S", {"S": "symmetric(n)"}, "(I_n ⊗ A) (K_{n,n} + I) / 2"),
     ("S x", {"S": "symmetric(n)"}, "(xᵀ ⊗ I_n) (K_{n,n} + I) / 2"),
 ]
