@@ -614,7 +614,7 @@ CASES: list[Case] = [
     Case("loss", "sum(y .* (X w) - log(1 + exp(X w)))", "w", "(y - σ(X w))ᵀ X",
          LOGREG),
     # PRML (3.13), MSE
-    Case("loss", "mean((X w - y).^2)", "w", "2 (X w - y)ᵀ X / N", LOGREG),
+    Case("loss", "mean((X w - y).^2)", "w", "(2/N) (X w - y)ᵀ X", LOGREG),
     # PRML (3.13)
     Case("loss", "norm2(X w - y)^2", "w", "2 (X w - y)ᵀ X", LOGREG),
     # PRML (3.13)

@@ -87,8 +87,8 @@ PRINTED = {
     "ph_neuron_w":         ("(wᵀ x + b > 0) xᵀ", "(wᵀ x + b > 0) x"),
     "ph_neuron_b":         ("(wᵀ x + b > 0)", "(wᵀ x + b > 0)"),
     "ph_mse_w": (
-        "2 ((X w + b > 0) ⊙ (relu(X w + b) - y))ᵀ X / N",
-        "2 Xᵀ ((X w + b > 0) ⊙ (relu(X w + b) - y)) / N"),
+        "(2/N) ((X w + b > 0) ⊙ (relu(X w + b) - y))ᵀ X",
+        "(2/N) Xᵀ ((X w + b > 0) ⊙ (relu(X w + b) - y))"),
     "ph_mse_b": (
         "2 mean((X w + b > 0) ⊙ (relu(X w + b) - y))",
         "2 mean((X w + b > 0) ⊙ (relu(X w + b) - y))"),

@@ -116,7 +116,11 @@ class Printer:
         return self.quotient(coeff, num, den, " ", MUL)
 
     def quotient(self, coeff, num, den, joiner, tier):
-        """±(p · num) / (q · den), each side a product joined by `joiner` at `tier`."""
+        """±(p · num) / (q · den), each side a product joined by `joiner` at `tier`; a product
+        of matrices with a coefficient over sizes reads (2/N) A B, the scalar factor in front."""
+        if tier == MUL and den and all(f.op == "dim" for f in den) and \
+                abs(coeff.numerator) != 1 and sum(not f.is_scalar for f in num) > 1:
+            return self.sized_coefficient(coeff, num, den)
         top = [str(abs(coeff.numerator))] if abs(coeff.numerator) != 1 or not num else []
         bottom = [str(coeff.denominator)] if coeff.denominator != 1 else []
         lone = len(num) == 1  # 2 x ⊙ y reads well; 2 (x ⊙ y) A needs its parentheses
@@ -135,6 +139,17 @@ class Printer:
         if coeff < 0:
             return "-" + text, ADD
         return text, prec
+
+    def sized_coefficient(self, coeff, num, den):
+        """(2/N) A: a coefficient over sizes N gathered in front of a matrix product."""
+        top = str(abs(coeff.numerator))
+        under = " ".join([str(coeff.denominator)] * (coeff.denominator != 1) +
+                         [self(f)[0] for f in den])
+        fraction = self.n.fraction(top, under).replace(" / ", "/")
+        lead = fraction if self.n is LATEX else f"({fraction})"
+        rest = [self.factor(f, False, MUL) for f in num]
+        return ("-" if coeff < 0 else "") + " ".join([lead, *rest]), \
+            (ADD if coeff < 0 else MUL)
 
     def factor(self, f: Expr, after_number: bool, tier: int) -> str:
         if tier == MUL:
