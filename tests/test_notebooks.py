@@ -79,7 +79,7 @@ def test_notebook_runs(path: Path, kernel_dir: Path):
                             kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernel_dir)]))
     client = nbclient.NotebookClient(nb, km=manager, timeout=TIMEOUT, record_timing=False,
                                      resources={"metadata": {"path": str(path.parent)}})
-    client.execute()  # raises CellExecutionError, naming the cell, on any error
+    client.execute(cleanup_kc=True)  # shuts the kernel down; raises CellExecutionError on an error
     outputs = "\n".join(output_text(cell) for cell in code_cells(nb))
     assert "check: agrees with" in outputs
     assert "DISAGREES" not in outputs, f"a check in {path.name} disagrees with finite differences"
