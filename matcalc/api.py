@@ -19,6 +19,7 @@ from .lower import Lowered, lower
 from .render import ASCII, LATEX, UNICODE, render
 from .render.where import render_with, where_clauses
 from .shapes import describe
+from .simplify import simplify
 from .steps import Steps, steps
 from .syntax import parse
 
@@ -84,7 +85,8 @@ class Derivative:
         if not where:
             return render(self.expr, notation)
         reserved = set(self.program.variables) | set(self.program.bindings)
-        return render_with(*where_clauses(self.expr, reserved), notation)
+        named = {simplify(node): name for name, node in self.program.bindings.items()}
+        return render_with(*where_clauses(self.expr, reserved, named), notation)
 
     def __str__(self) -> str:
         return self.text()

@@ -34,6 +34,9 @@ class CheckResult:
     def ok(self) -> bool:
         return self.points > 0 and self.max_error < 1e-5
 
+    def __repr__(self) -> str:  # a notebook cell ending in d.check() shows the sentence
+        return str(self)
+
     def __str__(self) -> str:
         if not self.points:
             return "check: no point where the function is finite and smooth was found"

@@ -1,11 +1,13 @@
 """Is the user's own derivation right? `equivalent(claim, expr, wrt)` compares a claimed
 derivative with matcalc's: symbolically when the simplifier brings both to the same closed form,
 numerically at random points otherwise, and says how they differ when they do (the transpose,
-a constant factor, the sign, the shape). In a claim, `I` is the identity unless it is a
-variable, and abstract derivatives are written by their ASCII names (`df_dY`).
+a constant factor, the sign, the shape). In a claim, `I` (or `I_n`, as printed in Kronecker
+products) is the identity unless it is a variable, and abstract derivatives are written by
+their ASCII names (`df_dY`).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from itertools import product
 
@@ -35,12 +37,20 @@ class Verdict:
     def __str__(self) -> str:
         return self.message
 
+    def __repr__(self) -> str:
+        return self.message
+
+
+def _identity_spellings(text: str) -> set[str]:
+    """I and I_n, I_m, ... as printed in Kronecker products."""
+    return {"I"} | set(re.findall(r"\bI_\w+", text))
+
 
 def _claim(text: str, d) -> tuple[Expr, list[str]]:
     """The claim as an expression typed with exactly the derivative's variables (so equal forms
     are one node), its abstract symbols (df_dY) standing for matcalc's; and the names it uses
     that the expression does not have."""
-    names = frozenset() if "I" in d.program.variables else frozenset({"I"})
+    names = frozenset(n for n in _identity_spellings(text) if n not in d.program.variables)
     symbols = {ascii: n for n in postorder(d.expr) if n.op == "absgrad"
                for ascii in [symbol_names(n)[1]]}
     known = {**d.program.variables, **symbols}

@@ -13,7 +13,7 @@ from matcalc.cli import main
 CASES = [  # (expression, variable, order, printed)
     ("x' A x", "x", 1, "df = xᵀ (A + Aᵀ) dx"),
     ("x' A x", "x", 2, "d²f = 2 (dxᵀ A dx)"),
-    ("inv(X)", "X", 1, "dF = -X⁻¹ dX X⁻¹"),                       # Cookbook (36)
+    ("inv(X)", "X", 1, "dF = -X⁻¹ dX X⁻¹"),                       # Cookbook (40)
     ("A X B", "X", 1, "dF = A dX B"),
     ("logdet(X)", "X", 1, "df = tr(X⁻¹ dX)"),                      # Cookbook (43)
     ("norm2(A X)^2", "X", 1, "df = 2 tr((A X)ᵀ A dX)"),

@@ -33,7 +33,7 @@ OP_CASES = [
     OpCase("transpose", "(A X)' y", "X"),
     OpCase("sum", "sum(X .* A)", "X"),
     OpCase("mean", "mean(exp(W x))", "x"),
-    OpCase("tr", "tr(A X B)", "X"),                                   # Cookbook (102)
+    OpCase("tr", "tr(A X B)", "X"),                                   # Cookbook (101)
     OpCase("vec", "vec(A X)", "X"),
     OpCase("expand", "exp(x + c)", "c"),
     OpCase("diag", "diag(x) W' b", "x"),
@@ -41,7 +41,7 @@ OP_CASES = [
     OpCase("pow", "(W x + b) .^ 3", "x"),
     OpCase("gt", "relu(W x + b)", "x"),
     OpCase("maximum", "max(W x, b)", "x"),
-    OpCase("inv", "inv(X) y", "X", {"X": "well_conditioned"}),       # Cookbook (59)
+    OpCase("inv", "inv(X) y", "X", {"X": "well_conditioned"}),       # Cookbook (60)
     OpCase("det", "det(X)", "X", {"X": "well_conditioned"}),          # Cookbook (49)
     OpCase("logdet", "logdet(X)", "X", {"X": "spd"}),                 # Cookbook (57)
     OpCase("mpow", "tr(X^3)", "X"),                                   # Cookbook (121)

@@ -11,19 +11,19 @@ from .registry import defjvp
 
 @defjvp("inv")
 def _inv(node, dargs):
-    """d(X⁻¹) = −X⁻¹ dX X⁻¹ (Cookbook 59)."""
+    """d(X⁻¹) = −X⁻¹ dX X⁻¹ (Cookbook 40)."""
     return b.neg(b.mul(node, dargs[0], node))
 
 
 @defjvp("det")
 def _det(node, dargs):
-    """d det(X) = det(X) tr(X⁻¹ dX) (Cookbook 46)."""
+    """d det(X) = det(X) tr(X⁻¹ dX) (Cookbook 42)."""
     return b.mul(node, b.trace(b.mul(b.inv(node.arg), dargs[0])))
 
 
 @defjvp("logdet")
 def _logdet(node, dargs):
-    """d log|det X| = tr(X⁻¹ dX) (Cookbook 50)."""
+    """d log|det X| = tr(X⁻¹ dX) (Cookbook 43)."""
     return b.trace(b.mul(b.inv(node.arg), dargs[0]))
 
 

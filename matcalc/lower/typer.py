@@ -90,6 +90,13 @@ class Typer:
 
     def t_Postfix(self, node: ast.Postfix) -> T:
         x = self.expr(node.operand)
+        name = node.operand.name if isinstance(node.operand, ast.Name) else None
+        if node.op == "T" and x.is_scalar and name in self.variables and \
+                name not in self.declarations:
+            raise ShapeError(
+                f"{name}ᵀ: '{name}' is a scalar by the naming defaults (a–g and Greek names "
+                f"are scalars), so transposing it does nothing; declare it, e.g. "
+                f"vars={{'{name}': 'vector'}} or --var {name}:vector", node.span)
         if node.op == "T":
             return T("transpose", (x,), x.cols, x.rows, node.span, self.source(node))
         inverse = self.inverse(x, node.span)

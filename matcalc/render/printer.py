@@ -58,14 +58,15 @@ class Printer:
         return self.n.var(str(e.attr("size")).lstrip(GENERATED), True), ATOM
 
     def p_identity(self, e):
-        return "I", ATOM
+        return ("\\mathbf{I}" if self.n is LATEX else "I"), ATOM
 
     def sized_identity(self, e: Expr) -> str:
         """I with its size as a subscript, when the user named that size."""
         size = e.attr("n")
+        name = self(e)[0]
         if any(symbol.startswith(GENERATED) for symbol in size.symbols):
-            return "I"
-        return self.n.subscript("I", " ".join(str(size).split("·")))
+            return name
+        return self.n.subscript(name, " ".join(str(size).split("·")))
 
     def p_ones(self, e):
         return self.n.ones, ATOM

@@ -37,21 +37,22 @@ def _name(node: Expr, taken: set[str]) -> str:
     return "u_1"
 
 
-def where_clauses(expr: Expr, reserved: set[str] = frozenset()
-                  ) -> tuple[Expr, list[tuple[str, Expr]]]:
+def where_clauses(expr: Expr, reserved: set[str] = frozenset(),
+                  named: dict[Expr, str] | None = None) -> tuple[Expr, list[tuple[str, Expr]]]:
     """expr with repeated subexpressions named (the names' definitions alongside), or as is;
-    `reserved`: names the new ones must not take (the program's)."""
+    `reserved`: names new ones must not take (the program's); `named`: the names the program
+    itself gave some subexpressions (its bindings), used for them."""
     taken = {n.attr("name") for n in postorder(expr) if n.op == "var"} | set(reserved)
     count = _occurrences(expr)
     candidates = sorted((n for n, c in count.items() if c > 1 and n.weight >= 2),
                         key=lambda n: (-n.weight, n.key))
     best, clauses = expr, []
     for node in candidates[:6]:
-        name = _name(node, taken)
-        named = substitute(best, {node: b.var(name, node.shape)})
+        name = (named or {}).get(node) or _name(node, taken)
+        shorter = substitute(best, {node: b.var(name, node.shape)})
         trial = clauses + [(name, node)]
-        if _length(named, trial) + SAVING <= _length(best, clauses):
-            best, clauses = named, trial
+        if _length(shorter, trial) + SAVING <= _length(best, clauses):
+            best, clauses = shorter, trial
             taken.add(name)
     return best, clauses
 
