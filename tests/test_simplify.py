@@ -10,6 +10,7 @@ from matcalc.core.expr import postorder
 from matcalc.diff.readout import LAYOUTS, jacobian
 from matcalc.evaluate import Env, evaluate
 from matcalc.simplify import simplify
+from matcalc.render import token_count
 from matcalc.simplify.rules import RULES
 
 SIZES = {"n": 3, "m": 4}
@@ -52,3 +53,18 @@ def test_simplify_is_idempotent():
     for rule in RULES:
         d = derive(*rule.example)
         assert simplify(d.expr) is d.expr
+
+
+SPELLING_RULES = {"ones-sum"}  # 𝟏ᵀ v → sum(v): one token longer, the textbook's spelling
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.name for r in RULES])
+def test_rule_never_lengthens(rule):
+    expr, wrt, vars = rule.example
+    d = derive(expr, wrt, vars)
+    trace: list = []
+    for layout in LAYOUTS:
+        jacobian(d.function, d.variable, layout, trace)
+    for name, before, after in trace:
+        if name == rule.name and name not in SPELLING_RULES:
+            assert token_count(after) <= token_count(before), (name, before, after)
