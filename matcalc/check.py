@@ -61,13 +61,13 @@ def concrete(expr: Expr, layout: str) -> Expr:
     return substitute(expr, mapping) if mapping else expr
 
 
-def _sizes(expressions: list[Expr], rng: np.random.Generator) -> dict[str, int]:
+def symbol_sizes(expressions: list[Expr], rng: np.random.Generator) -> dict[str, int]:
     symbols = sorted({s for e in expressions for n in postorder(e)
                       for d in (n.shape.rows, n.shape.cols) for s in d.symbols})
     return {s: int(v) for s, v in zip(symbols, rng.permutation(np.arange(2, 2 + len(symbols))))}
 
 
-def _draw(variables: dict[str, Expr], sizes: dict[str, int], rng, positive: bool) -> dict:
+def draw_point(variables: dict[str, Expr], sizes: dict[str, int], rng, positive: bool) -> dict:
     point = {}
     for name, node in variables.items():
         shape = (node.shape.rows.value(sizes), node.shape.cols.value(sizes))
@@ -78,7 +78,7 @@ def _draw(variables: dict[str, Expr], sizes: dict[str, int], rng, positive: bool
     return point
 
 
-def _value(expr: Expr, point: dict, sizes: dict, layout: str) -> np.ndarray:
+def value_at(expr: Expr, point: dict, sizes: dict, layout: str) -> np.ndarray:
     with np.errstate(all="ignore"):
         return evaluate(expr, Env(point, sizes, {}, layout))
 
@@ -93,8 +93,8 @@ def _finite_differences(f: Expr, point: dict, sizes: dict, x: Expr, layout: str)
         delta = step.reshape(base.shape, order="F")
         if x.attr("structure") != "general":  # symmetric directions (E_ij + E_ji)/2
             delta = (delta + delta.T) / 2
-        up = _value(f, {**point, name: base + delta}, sizes, layout)
-        down = _value(f, {**point, name: base - delta}, sizes, layout)
+        up = value_at(f, {**point, name: base + delta}, sizes, layout)
+        down = value_at(f, {**point, name: base - delta}, sizes, layout)
         columns.append((up - down).reshape(-1, order="F") / (2 * step[k]))
     jac = np.array(columns).T  # |F| × |X|
     if x.shape.is_scalar:
@@ -115,9 +115,9 @@ def check(function: Expr, derivative: Expr, x: Expr, variables: dict[str, Expr],
     for attempt in range(4 * points):
         if len(errors) == points:
             break
-        sizes = _sizes([f, closed], rng)
-        point = _draw(variables, sizes, rng, positive=attempt % 2 == 1)
-        got = _value(closed, point, sizes, layout)
+        sizes = symbol_sizes([f, closed], rng)
+        point = draw_point(variables, sizes, rng, positive=attempt % 2 == 1)
+        got = value_at(closed, point, sizes, layout)
         want = _finite_differences(f, point, sizes, x, layout)
         if not (np.all(np.isfinite(got)) and np.all(np.isfinite(want))):
             continue

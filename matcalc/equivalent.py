@@ -13,7 +13,7 @@ from itertools import product
 
 import numpy as np
 
-from .check import _draw, _sizes, _value, concrete
+from .check import concrete, draw_point, symbol_sizes, value_at
 from .core import build as b
 from .core.expr import Expr, postorder
 from .core.rebuild import substitute
@@ -111,10 +111,10 @@ def equivalent(claim: str, expr: str, wrt: str, vars: dict[str, str] | None = No
     rng = np.random.default_rng(seed)
     ours_expr, claim_expr = concrete(d.expr, layout), concrete(claimed, layout)
     for _ in range(points):
-        sizes = _sizes([ours_expr, concrete(d.function, layout)], rng)
-        point = _draw(d.program.variables, sizes, rng, positive=True)
-        ours = _value(ours_expr, point, sizes, layout)
-        theirs = _value(claim_expr, point, _open_sizes(claim_expr, sizes, ours.shape), layout)
+        sizes = symbol_sizes([ours_expr, concrete(d.function, layout)], rng)
+        point = draw_point(d.program.variables, sizes, rng, positive=True)
+        ours = value_at(ours_expr, point, sizes, layout)
+        theirs = value_at(claim_expr, point, _open_sizes(claim_expr, sizes, ours.shape), layout)
         if ours.shape != theirs.shape or not np.allclose(theirs, ours, rtol=1e-7, atol=1e-9):
             return Verdict(False, False, _difference(theirs, ours, layout))
     return Verdict(True, False, f"equal at {points} random points (not proved symbolically)")

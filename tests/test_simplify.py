@@ -9,8 +9,8 @@ from matcalc import derive
 from matcalc.core.expr import postorder
 from matcalc.diff.readout import LAYOUTS, jacobian
 from matcalc.evaluate import Env, evaluate
-from matcalc.simplify import simplify
 from matcalc.render import token_count
+from matcalc.simplify import simplify
 from matcalc.simplify.rules import RULES
 
 SIZES = {"n": 3, "m": 4}
