@@ -100,7 +100,11 @@ def _statements(d) -> list[tuple[str, Expr]]:
     if not bound:
         bound = _named_arguments(d.function, set(d.program.variables))
     out, names = [], {}
-    final = ("f" if d.function.is_scalar else "F", d.function)
+    used = set(d.program.variables) | set(d.program.bindings) | \
+        {n.attr("fname") for n in postorder(d.function) if n.op == "apply"}
+    final_name = next(n for n in (("f", "g", "h", "ℓ") if d.function.is_scalar else
+                                  ("F", "G", "H", "Φ")) if n not in used)
+    final = (final_name, d.function)
     if bound and bound[-1][1] is d.function:  # the program ends with a bound name (...; l)
         final = bound.pop()
     for name, node in bound + [final]:
