@@ -4,7 +4,7 @@
 >>> print(derive("W x + b", "x"))
 W
 """
-from .api import Derivative, derive, hessian, value
+from .api import Derivative, derive, hessian, value, value_and_grad
 from .check import CheckResult
 from .differential import Differential, differential
 from .equivalent import Verdict, equivalent
@@ -22,5 +22,5 @@ __version__ = "0.1.0"
 __all__ = [
     "CheckResult", "DeclarationError", "Derivative", "Differential", "EvaluationError",
     "MatcalcError", "ParseError", "ShapeError", "UnsupportedError", "Verdict", "derive",
-    "differential", "equivalent", "hessian", "parse", "value",
+    "differential", "equivalent", "hessian", "parse", "value", "value_and_grad",
 ]

@@ -1,0 +1,150 @@
+"""What each backend spells: one table of code templates per array library.
+
+Templates are `str.format` patterns over the operands' code (`{0}`, `{1}`, ...). Vectors are
+1-D arrays and scalars 0-d (their orientation is known statically), matrices 2-D. A template
+that needs a helper names it in `helpers`; the helper's source is emitted once at the top of the
+generated module. Everything here is fixed text: no user input reaches a template.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ELEMENTWISE = ("exp", "log", "sin", "cos", "tan", "tanh", "sqrt", "abs", "sign")
+
+
+@dataclass(frozen=True)
+class Backend:
+    name: str
+    imports: tuple[str, ...]
+    templates: dict[str, str]
+    helpers: dict[str, str] = field(default_factory=dict)  # name used -> its definition
+    modules: tuple[str, ...] = ()  # modules the generated code may import
+
+    def spell(self, key: str, *operands: str) -> str:
+        return self.templates[key].format(*operands)
+
+
+def _elementwise(prefix: str) -> dict[str, str]:
+    return {name: f"{prefix}.{name}({{0}})" for name in ELEMENTWISE}
+
+
+_COMMON = {  # methods and operators the three libraries share
+    "matmul": "{0} @ {1}", "T": "{0}.T", "sum": "{0}.sum()", "mean": "{0}.mean()",
+    "rowsums": "{0}.sum(axis=1)", "colsums": "{0}.sum(axis=0)", "trace": "{0}.trace()",
+    "diagonal": "{0}.diagonal()", "vec": "{0}.T.reshape(-1)", "unvec": "{0}.reshape({2}, {1}).T",
+    "col": "{0}[:, None]", "row": "{0}[None, :]", "flat": "{0}.reshape(-1)",
+    "commute": "{0}.reshape({2}, {1}).T.reshape(-1)",  # K_{m,n} v for v of length m n
+    "commute_cols": "{0}.reshape({2}, {1}, -1).swapaxes(0, 1).reshape({1} * {2}, -1)",
+    "commute_rows": "{0}.reshape(-1, {1}, {2}).swapaxes(1, 2).reshape(-1, {1} * {2})",
+    "power": "{0} ** {1}", "neg": "-{0}",
+}
+
+NUMPY = Backend(
+    "numpy",
+    ("import numpy as np",),
+    {**_COMMON, **_elementwise("np"),
+     "asarray": "np.asarray({0}, dtype=float)", "scalar_in": "float({0})",
+     "scalar_out": "float({0})", "lift": "{0}",
+     "sigmoid": "_sigmoid({0})", "softplus": "np.logaddexp(0.0, {0})",
+     "relu": "np.maximum({0}, 0.0)", "maximum": "np.maximum({0}, {1})",
+     "gt": "np.greater({0}, {1}).astype(float)",
+     "eye": "np.eye({0})", "ones": "np.ones({0})", "zeros": "np.zeros({0})",
+     "diag": "np.diag({0})", "kron": "np.kron({0}, {1})", "outer": "np.outer({0}, {1})",
+     "einsum": "np.einsum({0})", "multi_dot": "np.linalg.multi_dot([{0}])",
+     "inv": "np.linalg.inv({0})", "solve": "np.linalg.solve({0}, {1})",
+     "det": "np.linalg.det({0})", "logabsdet": "np.linalg.slogdet({0})[1]",
+     "cholesky": "np.linalg.cholesky({0})", "matrix_power": "np.linalg.matrix_power({0}, {1})",
+     "norm2": "np.linalg.norm({0})", "softmax": "_softmax({0})",
+     "logsumexp": "_logsumexp({0})", "commutation": "_commutation({0}, {1})",
+     "lu_factor": "scipy.linalg.lu_factor({0})", "lu_solve": "scipy.linalg.lu_solve({0}, {1})",
+     "lu_solve_T": "scipy.linalg.lu_solve({0}, {1}, trans=1)",
+     "lu_logabsdet": "np.log(np.abs(np.diagonal({0}[0]))).sum()",
+     "cho_factor": "scipy.linalg.cho_factor({0})",
+     "cho_solve": "scipy.linalg.cho_solve({0}, {1})",
+     "cho_logdet": "2.0 * np.log(np.diagonal({0}[0])).sum()"},
+    {"_sigmoid": "def _sigmoid(x):\n    return np.exp(-np.logaddexp(0.0, -x))",
+     "_softmax": "def _softmax(u):\n    e = np.exp(u - u.max())\n    return e / e.sum()",
+     "_logsumexp": "def _logsumexp(u):\n    top = u.max()\n"
+                  "    return top + np.log(np.exp(u - top).sum())",
+     "_commutation": "def _commutation(m, n):\n"
+                    "    return np.eye(m * n)[np.arange(m * n).reshape(n, m).T.reshape(-1)]",
+     "scipy.linalg": "import scipy.linalg"},
+    ("numpy", "scipy", "scipy.linalg"),
+)
+
+JAX = Backend(
+    "jax",
+    ("import jax", "import jax.numpy as jnp", "import jax.scipy.linalg",
+     "import jax.scipy.special"),
+    {**_COMMON, **_elementwise("jnp"),
+     "asarray": "jnp.asarray({0})", "scalar_in": "jnp.asarray({0})",
+     "scalar_out": "jnp.asarray({0})", "lift": "{0}",
+     "sigmoid": "jax.nn.sigmoid({0})", "softplus": "jax.nn.softplus({0})",
+     "relu": "jnp.maximum({0}, 0.0)", "maximum": "jnp.maximum({0}, {1})",
+     "gt": "jnp.greater({0}, {1}).astype({0}.dtype)",
+     "eye": "jnp.eye({0})", "ones": "jnp.ones({0})", "zeros": "jnp.zeros({0})",
+     "diag": "jnp.diag({0})", "kron": "jnp.kron({0}, {1})", "outer": "jnp.outer({0}, {1})",
+     "einsum": "jnp.einsum({0})", "multi_dot": "jnp.linalg.multi_dot([{0}])",
+     "inv": "jnp.linalg.inv({0})", "solve": "jnp.linalg.solve({0}, {1})",
+     "det": "jnp.linalg.det({0})", "logabsdet": "jnp.linalg.slogdet({0})[1]",
+     "cholesky": "jnp.linalg.cholesky({0})",
+     "matrix_power": "jnp.linalg.matrix_power({0}, {1})",
+     "norm2": "jnp.linalg.norm({0})", "softmax": "jax.nn.softmax({0})",
+     "logsumexp": "jax.scipy.special.logsumexp({0})", "commutation": "_commutation({0}, {1})",
+     "lu_factor": "jax.scipy.linalg.lu_factor({0})",
+     "lu_solve": "jax.scipy.linalg.lu_solve({0}, {1})",
+     "lu_solve_T": "jax.scipy.linalg.lu_solve({0}, {1}, trans=1)",
+     "lu_logabsdet": "jnp.log(jnp.abs(jnp.diagonal({0}[0]))).sum()",
+     "cho_factor": "jax.scipy.linalg.cho_factor({0})",
+     "cho_solve": "jax.scipy.linalg.cho_solve({0}, {1})",
+     "cho_logdet": "2.0 * jnp.log(jnp.diagonal({0}[0])).sum()"},
+    {"_commutation": "def _commutation(m, n):\n"
+                    "    return jnp.eye(m * n)[jnp.arange(m * n).reshape(n, m).T.reshape(-1)]"},
+    ("jax", "jax.numpy", "jax.scipy.linalg", "jax.scipy.special"),
+)
+
+_F64 = "dtype=torch.float64"
+TORCH = Backend(
+    "torch",
+    ("import torch",),
+    {**_COMMON, **_elementwise("torch"),
+     "rowsums": "{0}.sum(dim=1)", "colsums": "{0}.sum(dim=0)",
+     "asarray": f"torch.as_tensor({{0}}, {_F64})", "scalar_in": f"torch.as_tensor({{0}}, {_F64})",
+     "scalar_out": f"torch.as_tensor({{0}}, {_F64})", "lift": f"torch.as_tensor({{0}}, {_F64})",
+     "sigmoid": "torch.sigmoid({0})", "softplus": "torch.logaddexp({0}, torch.zeros_like({0}))",
+     "relu": "torch.relu({0})", "maximum": "_maximum({0}, {1})",
+     "gt": "torch.gt({0}, {1}).to(torch.float64)",
+     "eye": f"torch.eye({{0}}, {_F64})", "ones": f"torch.ones({{0}}, {_F64})",
+     "zeros": f"torch.zeros({{0}}, {_F64})", "diag": "torch.diag({0})",
+     "kron": "torch.kron({0}.contiguous(), {1}.contiguous())", "outer": "torch.outer({0}, {1})",
+     "einsum": "torch.einsum({0})", "multi_dot": "torch.linalg.multi_dot([{0}])",
+     "inv": "torch.linalg.inv({0})", "solve": "_solve({0}, {1})",
+     "det": "torch.linalg.det({0})", "logabsdet": "torch.linalg.slogdet({0})[1]",
+     "cholesky": "torch.linalg.cholesky({0})",
+     "matrix_power": "torch.linalg.matrix_power({0}, {1})",
+     "norm2": "torch.linalg.norm({0})", "softmax": "torch.softmax({0}, dim=0)",
+     "logsumexp": "torch.logsumexp({0}, dim=0)", "commutation": "_commutation({0}, {1})",
+     "lu_factor": "torch.linalg.lu_factor({0})", "lu_solve": "_lu_solve({0}, {1}, False)",
+     "lu_solve_T": "_lu_solve({0}, {1}, True)",
+     "lu_logabsdet": "torch.log(torch.abs(torch.diagonal({0}[0]))).sum()",
+     "cho_factor": "(torch.linalg.cholesky({0}),)",
+     "cho_solve": "_cho_solve({0}, {1})",
+     "cho_logdet": "2.0 * torch.log(torch.diagonal({0}[0])).sum()"},
+    {"_maximum": f"def _maximum(a, b):\n    return torch.maximum(torch.as_tensor(a, {_F64}), "
+                f"torch.as_tensor(b, {_F64}))",
+     "_solve": "def _solve(a, b):  # torch solves matrices; a vector b goes in as a column\n"
+              "    return torch.linalg.solve(a, b[:, None])[:, 0] if b.ndim == 1 else "
+              "torch.linalg.solve(a, b)",
+     "_lu_solve": "def _lu_solve(f, b, transposed):\n"
+                 "    x = torch.linalg.lu_solve(f[0], f[1], b[:, None] if b.ndim == 1 else b, "
+                 "adjoint=transposed)\n    return x[:, 0] if b.ndim == 1 else x",
+     "_cho_solve": "def _cho_solve(f, b):\n"
+                  "    x = torch.cholesky_solve(b[:, None] if b.ndim == 1 else b, f[0])\n"
+                  "    return x[:, 0] if b.ndim == 1 else x",
+     "_commutation": "def _commutation(m, n):\n"
+                    f"    return torch.eye(m * n, {_F64})"
+                    "[torch.arange(m * n).reshape(n, m).T.reshape(-1)]"},
+    ("torch",),
+)
+
+BACKENDS = {b.name: b for b in (NUMPY, JAX, TORCH)}

@@ -1,0 +1,289 @@
+"""Matrix products as cheap code.
+
+A product's factors are split where their inner size is 1 (an outer product); each piece is
+then folded from a vector end when it has one (every step a matrix-vector product), or, when
+all its factors are matrices, with consecutive dense factors multiplied in the order numpy's
+`multi_dot` picks at call time. Structured factors are applied rather than formed:
+
+    diag(v) M    = v[:, None] * M                 M diag(v) = M * v
+    X⁻¹ B        = solve(X, B)                    B X⁻¹     = solve(Xᵀ, Bᵀ)ᵀ
+    (A ⊗ B) v    = vec(B V Aᵀ),  v = vec(V)       K_{m,n} vec(V) = vec(Vᵀ)
+    𝟏ᵀ M         = column sums of M               (S₁ + S₂) v = S₁ v + S₂ v
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..core.expr import Expr
+from ..core.products import matmul_chain
+from ..core.transpose import transposed
+from ..shapes import Shape
+from .source import wrap
+
+
+@dataclass(frozen=True)
+class Value:
+    """A quantity in the generated code: its code (placeholder or atomic) and static shape."""
+
+    code: str
+    shape: Shape
+
+    @property
+    def is_2d(self) -> bool:
+        return self.shape.is_matrix
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A structured factor of a product: kind I, D (diag), inv, kron, K, ones or sum."""
+
+    kind: str
+    node: Expr  # the factor itself (formed densely when it cannot be applied)
+    parts: tuple = ()
+
+
+def classify(node: Expr) -> Factor | None:
+    """The structured kind of a product factor, or None for a dense one."""
+    flipped = node.op == "transpose"
+    base = node.arg if flipped else node
+    op = base.op
+    if op == "identity":
+        return Factor("I", node)
+    if op == "diag":
+        return Factor("D", node, (base.arg,))
+    if op == "inv":
+        return Factor("inv", node, (base.arg, flipped))
+    if op == "kron" and not (base.args[0].is_scalar or base.args[1].is_scalar):
+        a, b = base.args
+        return Factor("kron", node, (transposed(a), transposed(b)) if flipped else (a, b))
+    if op == "commutation":
+        m, n = base.attr("m"), base.attr("n")
+        return Factor("K", node, (n, m) if flipped else (m, n))
+    if op == "ones":
+        return Factor("ones", node)
+    if op == "add":
+        return Factor("sum", node, tuple(transposed(t) if flipped else t for t in base.args))
+    return None
+
+
+class Products:
+    """Code for products, for one emitter (which supplies values, sizes and statements)."""
+
+    def __init__(self, emitter) -> None:
+        self.em = emitter
+        self.spell = emitter.backend.spell
+
+    def _let(self, code: str, shape: Shape) -> Value:
+        return Value(self.em.let(code), shape)
+
+    def product(self, node: Expr) -> str:
+        scalars, chain = matmul_chain(node)
+        return self.scaled(scalars, self.chain(chain).code if chain else None)
+
+    def scaled(self, scalars: list[Expr], code: str | None) -> str:
+        """`code` times the scalar factors (negative constants as a minus sign); without
+        `code`, the product of the scalars."""
+        sign, words = "", []
+        for s in scalars:
+            if s.op == "const" and s.attr("value") < 0:
+                sign = "" if sign else "-"
+                if s.attr("value") != -1:
+                    words.append(self.em.literal(-s.attr("value")))
+            else:
+                words.append(wrap(self.em.value(s).code))
+        words += [wrap(code)] if code is not None else []
+        body = " * ".join(words) if words else "1"
+        if len(words) == 1 and code is not None:
+            body = code
+        return f"-{wrap(body)}" if sign else body
+
+    def chain(self, factors: list[Expr]) -> Value:
+        """The product of non-scalar factors."""
+        pieces, start = [], 0
+        for at in range(1, len(factors) + 1):
+            if at == len(factors) or factors[at - 1].shape.cols.is_one:
+                pieces.append(self._piece(factors[start:at]))
+                start = at
+        scalars = [p for p in pieces if p.shape.is_scalar]
+        ends = [p for p in pieces if not p.shape.is_scalar]
+        if len(ends) == 2:
+            out = Shape(ends[0].shape.rows, ends[1].shape.cols)
+            value = self._let(self.spell("outer", ends[0].code, ends[1].code), out)
+        else:
+            value = ends[0] if ends else scalars.pop()
+        if not scalars:
+            return value
+        code = " * ".join(wrap(p.code) for p in scalars + [value])
+        return self._let(code, value.shape)
+
+    def _piece(self, factors: list[Expr]) -> Value:
+        if len(factors) == 1:
+            return self.em.value(factors[0])
+        if factors[-1].shape.cols.is_one:  # ... v: matrix-vector products from the right
+            acc = self.em.value(factors[-1])
+            for f in reversed(factors[:-1]):
+                acc = self.left(f, acc)
+            return acc
+        if factors[0].shape.rows.is_one:  # uᵀ ...: from the left
+            acc = self.em.value(factors[0])
+            for f in factors[1:]:
+                acc = self.right(acc, f)
+            return acc
+        return self._matrices(factors)
+
+    def _matrices(self, factors: list[Expr]) -> Value:
+        """A product of matrices: dense runs by multi_dot, structured factors applied."""
+        items: list[Value | Factor] = []
+        run: list[Value] = []
+        for f in factors + [None]:
+            kind = classify(f) if f is not None else None
+            if kind is not None and kind.kind == "sum":
+                kind = None  # a sum of matrices times a matrix: form the sum
+            if f is not None and kind is None:
+                run.append(self.em.value(f))
+                continue
+            if run:
+                items.append(self._dense_run(run))
+                run = []
+            if kind is not None and kind.kind != "I":
+                items.append(kind)
+        if not items:
+            return self.em.value(factors[0])
+        acc = items[0]
+        for item in items[1:]:
+            if isinstance(acc, Value):
+                acc = self.right(acc, item.node if isinstance(item, Factor) else item)
+            elif isinstance(item, Value):
+                acc = self.left(acc.node, item)
+            else:
+                acc = self.right(self.em.value(acc.node), item.node)
+        return acc if isinstance(acc, Value) else self.em.value(acc.node)
+
+    def _dense_run(self, run: list[Value]) -> Value:
+        shape = Shape(run[0].shape.rows, run[-1].shape.cols)
+        if len(run) == 1:
+            return run[0]
+        if len(run) == 2:
+            return self._let(self.spell("matmul", wrap(run[0].code), wrap(run[1].code)), shape)
+        return self._let(self.spell("multi_dot", ", ".join(v.code for v in run)), shape)
+
+    # -- f @ acc and acc @ f for one factor f --------------------------------------------
+
+    def left(self, f: Expr | Value, acc: Value) -> Value:
+        """f acc, for acc a column vector (1-D) or a matrix (2-D)."""
+        if isinstance(f, Value):
+            return self._let(self.spell("matmul", wrap(f.code), wrap(acc.code)),
+                             Shape(f.shape.rows, acc.shape.cols))
+        shape = Shape(f.shape.rows, acc.shape.cols)
+        kind, s, a = classify(f), self.spell, acc.code
+        if kind is None:
+            return self.left(self.em.value(f), acc)
+        if kind.kind == "I":
+            return acc
+        if kind.kind == "D":
+            v = self.em.value(kind.parts[0]).code
+            return self._let(f"{wrap(v if not acc.is_2d else s('col', v))} * {wrap(a)}", shape)
+        if kind.kind == "inv":
+            return self._let(self.em.solve(kind.parts[0], a, kind.parts[1]), shape)
+        if kind.kind == "kron":
+            return self._let(self._kron_left(kind, acc), shape)
+        if kind.kind == "K":
+            m, n = (self.em.size(d) for d in kind.parts)
+            return self._let(s("commute_cols" if acc.is_2d else "commute", wrap(a), m, n), shape)
+        if kind.kind == "ones":  # a row of ones: column sums
+            return self._let(s("colsums" if acc.is_2d else "sum", wrap(a)), shape)
+        return self._sum([self._term_left(t, acc) for t in kind.parts], shape)
+
+    def right(self, acc: Value, f: Expr | Value) -> Value:
+        """acc f, for acc a row vector (1-D) or a matrix (2-D)."""
+        if isinstance(f, Value):
+            return self._let(self.spell("matmul", wrap(acc.code), wrap(f.code)),
+                             Shape(acc.shape.rows, f.shape.cols))
+        shape = Shape(acc.shape.rows, f.shape.cols)
+        kind, s, a = classify(f), self.spell, acc.code
+        if kind is None:
+            return self.right(acc, self.em.value(f))
+        if kind.kind == "I":
+            return acc
+        if kind.kind == "D":
+            return self._let(f"{wrap(a)} * {wrap(self.em.value(kind.parts[0]).code)}", shape)
+        if kind.kind == "inv":  # B X⁻¹ = (X⁻ᵀ Bᵀ)ᵀ
+            x, flipped = kind.parts
+            if not acc.is_2d:
+                return self._let(self.em.solve(x, a, not flipped), shape)
+            solved = self.em.let(self.em.solve(x, s("T", wrap(a)), not flipped))
+            return self._let(s("T", wrap(solved)), shape)
+        if kind.kind == "kron":
+            return self._let(self._kron_right(acc, kind), shape)
+        if kind.kind == "K":
+            m, n = (self.em.size(d) for d in kind.parts)
+            if acc.is_2d:
+                return self._let(s("commute_rows", wrap(a), m, n), shape)
+            return self._let(s("commute", wrap(a), n, m), shape)  # uᵀ K_{m,n} = (K_{n,m} u)ᵀ
+        if kind.kind == "ones":  # a column of ones: row sums
+            return self._let(s("rowsums" if acc.is_2d else "sum", wrap(a)), shape)
+        return self._sum([self._term_right(acc, t) for t in kind.parts], shape)
+
+    def _term_left(self, term: Expr, acc: Value) -> str:
+        scalars, factors = matmul_chain(term) if term.op == "mul" else ([], [term])
+        for f in reversed(factors):
+            acc = self.left(f, acc)
+        return self.scaled(scalars, acc.code)
+
+    def _term_right(self, acc: Value, term: Expr) -> str:
+        scalars, factors = matmul_chain(term) if term.op == "mul" else ([], [term])
+        for f in factors:
+            acc = self.right(acc, f)
+        return self.scaled(scalars, acc.code)
+
+    def _sum(self, terms: list[str], shape: Shape) -> Value:
+        code = terms[0]
+        for t in terms[1:]:
+            code += f" - {wrap(t[1:])}" if t.startswith("-") else f" + {t}"
+        return self._let(code, shape)
+
+    # -- Kronecker products applied through reshapes -------------------------------------
+
+    def _kron_operands(self, kind: Factor):
+        a, b = kind.parts
+        size = self.em.size
+        dims = (size(a.shape.rows), size(a.shape.cols), size(b.shape.rows), size(b.shape.cols))
+        return self._operand2d(a), self._operand2d(b), dims
+
+    def _operand2d(self, node: Expr) -> str | None:
+        """The operand as a 2-D array, None for an identity."""
+        if node.op == "identity":
+            return None
+        value = self.em.value(node)
+        if value.is_2d:
+            return wrap(value.code)
+        return self.spell("col" if node.shape.cols.is_one else "row", wrap(value.code))
+
+    def _kron_left(self, kind: Factor, acc: Value) -> str:
+        """(A ⊗ B) M: vec(B V Aᵀ) column by column, with V the (b2 × a2) unvec of a column."""
+        a, b, (a1, a2, b1, b2) = self._kron_operands(kind)
+        m = wrap(acc.code)
+        if not acc.is_2d:
+            v = f"{m}.reshape({a2}, {b2})"
+            inner = v if b is None else f"{v} @ {b}.T"
+            return f"{wrap(inner if a is None else f'{a} @ {wrap(inner)}')}.reshape(-1)"
+        if a is None:
+            return f"({b} @ {m}.reshape({a2}, {b2}, -1)).reshape({a1} * {b1}, -1)"
+        if b is None:
+            return f"({a} @ {m}.reshape({a2}, -1)).reshape({a1} * {b1}, -1)"
+        return (f"({a} @ ({b} @ {m}.reshape({a2}, {b2}, -1)).reshape({a2}, -1))"
+                f".reshape({a1} * {b1}, -1)")
+
+    def _kron_right(self, acc: Value, kind: Factor) -> str:
+        """L (A ⊗ B), row by row: (Aᵀ L_k B) for L_k the (a1 × b1) reshape of a row."""
+        a, b, (a1, a2, b1, b2) = self._kron_operands(kind)
+        m = wrap(acc.code)
+        if not acc.is_2d:
+            v = f"{m}.reshape({a1}, {b1})"
+            inner = v if b is None else f"{v} @ {b}"
+            return f"{wrap(inner if a is None else f'{a}.T @ {wrap(inner)}')}.reshape(-1)"
+        if a is None:
+            return f"({m}.reshape(-1, {a1}, {b1}) @ {b}).reshape(-1, {a2} * {b2})"
+        if b is None:
+            return f"({a}.T @ {m}.reshape(-1, {a1}, {b1})).reshape(-1, {a2} * {b2})"
+        return f"({a}.T @ ({m}.reshape(-1, {a1}, {b1}) @ {b})).reshape(-1, {a2} * {b2})"

@@ -1,0 +1,338 @@
+"""Expressions to statements: one emission rule per operator, spelled by a backend table.
+
+Values keep natural array shapes: scalars 0-d, vectors (column or row, known statically) 1-D,
+matrices 2-D. A broadcast scalar (`expand`) stays a scalar inside sums and elementwise
+products; traces and diagonals of products never form the product:
+
+    tr(A B) = sum(A ⊙ Bᵀ)        diag(A B) = rowsums(A ⊙ Bᵀ)
+
+A matrix that is inverted, solved with or log-determined more than once is factorised once
+(LU, or Cholesky when declared spd), and every solve and logdet reuses the factors.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from fractions import Fraction
+
+from ..core import build as b
+from ..core.expr import Expr, postorder
+from ..core.products import matmul_chain
+from ..errors import UnsupportedError
+from ..shapes import Dim, Shape
+from .backends import ELEMENTWISE, Backend
+from .chains import Products, Value
+from .source import Builder, wrap
+
+_SELF_INVERSE_STRUCTURES = ("symmetric", "spd")
+
+
+def _factor_uses(roots: list[Expr]) -> Counter:
+    """How many solves and log-determinants each inverted matrix takes part in."""
+    nodes = {n: None for root in roots for n in postorder(root)}
+    parents = Counter(a for n in nodes for a in n.args)
+    uses: Counter = Counter()
+    for n in nodes:
+        if n.op == "inv":
+            flips = [p for p in nodes if p.op == "transpose" and p.arg is n]
+            uses[n.arg] += parents[n] - len(flips) + sum(max(1, parents[p]) for p in flips)
+        elif n.op == "logdet":
+            uses[n.arg] += 1
+    return uses
+
+
+class Emitter:
+    """Emits expressions as statements of one function, given the names of its inputs."""
+
+    def __init__(self, backend: Backend, roots: list[Expr], names: dict[Expr, str],
+                 sizes: dict[str, str]):
+        self.backend = backend
+        self.spell = backend.spell
+        self.builder = Builder()
+        self.names = names  # input leaves (variables, abstract symbols) -> parameter names
+        self.sizes = sizes  # size symbol -> the name its value is bound to
+        self.used_sizes: set[str] = set()
+        self.products = Products(self)
+        self._memo: dict[Expr, Value] = {}
+        self._uses = _factor_uses(roots)
+        self._factors: dict[Expr, str] = {}
+
+    def let(self, code: str) -> str:
+        return self.builder.let(code)
+
+    @staticmethod
+    def literal(value: Fraction | int) -> str:
+        value = Fraction(value)
+        if value.denominator == 1 and abs(value.numerator) < 10 ** 15:
+            return str(value.numerator)
+        return repr(float(value))
+
+    def size(self, dim: Dim) -> str:
+        words = [str(dim.coeff)] if dim.coeff != 1 or not dim.symbols else []
+        for symbol in dim.symbols:
+            if symbol not in self.sizes:
+                raise UnsupportedError(f"cannot generate code: the size {symbol.lstrip('~')} is "
+                                       f"not the size of any input")
+            self.used_sizes.add(symbol)
+            words.append(self.sizes[symbol])
+        return " * ".join(words)
+
+    def _dims(self, shape: Shape) -> str:
+        if shape.is_scalar:
+            return "()"
+        if not shape.is_matrix:
+            return self.size(shape.rows if shape.cols.is_one else shape.cols)
+        return f"({self.size(shape.rows)}, {self.size(shape.cols)})"
+
+    def value(self, node: Expr) -> Value:
+        done = self._memo.get(node)
+        if done is None:
+            for n in postorder(node):  # children first: no deep recursion
+                if n not in self._memo:
+                    code = self._emit(n)
+                    atomic = code.isidentifier() or code.replace(".", "").isdigit()
+                    self._memo[n] = Value(code if atomic else self.let(code), n.shape)
+            done = self._memo[node]
+        return done
+
+    def _code(self, node: Expr) -> str:
+        return self.value(node).code
+
+    def _emit(self, node: Expr) -> str:
+        if node in self.names:
+            return self.names[node]
+        op = node.op
+        if op in ELEMENTWISE:
+            return self.spell(op, self._lifted(node.arg))
+        rule = getattr(self, "_" + op, None)
+        if rule is None:
+            raise UnsupportedError(f"cannot generate code for the operator '{op}'")
+        return rule(node)
+
+    def _lifted(self, arg: Expr) -> str:
+        """An elementwise function's argument (a constant one as a backend scalar)."""
+        code = self._code(arg)
+        return code if arg.free else self.spell("lift", code)
+
+    def _broadcast(self, args: tuple[Expr, ...]) -> list[str]:
+        """Operands of an elementwise operator: broadcast scalars stay scalars when another
+        operand has the full shape."""
+        if all(a.op == "expand" for a in args):
+            return [self._code(a) for a in args]
+        return [self._code(a.arg if a.op == "expand" else a) for a in args]
+
+    # -- leaves -----------------------------------------------------------------------------
+
+    def _const(self, node):
+        return self.literal(node.attr("value"))
+
+    def _dim(self, node):
+        return self.size(node.attr("size"))
+
+    def _identity(self, node):
+        return self.spell("eye", self.size(node.attr("n")))
+
+    def _ones(self, node):
+        return self.spell("ones", self.size(node.attr("n")))
+
+    def _zero(self, node):
+        return "0.0" if node.is_scalar else self.spell("zeros", self._dims(node.shape))
+
+    def _commutation(self, node):
+        return self.spell("commutation", self.size(node.attr("m")), self.size(node.attr("n")))
+
+    def _var(self, node):
+        raise UnsupportedError(f"cannot generate code: '{node.attr('name')}' is not an input")
+
+    _tangent = _absgrad = _apply = _var
+
+    # -- linear and bilinear ----------------------------------------------------------------
+
+    def _add(self, node):
+        codes = self._broadcast(node.args)
+        out = codes[0]
+        for term, code in zip(node.args[1:], codes[1:]):
+            negated = self._negated(term)
+            out += f" - {wrap(negated)}" if negated is not None else f" + {code}"
+        return out
+
+    def _negated(self, term: Expr) -> str | None:
+        """The code of -term when term carries a negative coefficient, else None."""
+        if term.op != "mul" or term.args[0].op != "const" or term.args[0].attr("value") >= 0:
+            return None
+        scalars, chain = matmul_chain(term)
+        flipped = [b.const(-scalars[0].attr("value"))] + scalars[1:]
+        if flipped[0].attr("value") == 1:
+            flipped = flipped[1:]
+        return self.products.scaled(flipped, self.products.chain(chain).code if chain else None)
+
+    def _mul(self, node):
+        return self.products.product(node)
+
+    def _hadamard(self, node):
+        return " * ".join(wrap(c) for c in self._broadcast(node.args))
+
+    def _kron(self, node):
+        x, y = node.args
+        if x.is_scalar or y.is_scalar:
+            return f"{wrap(self._code(x))} * {wrap(self._code(y))}"
+        if x.shape.is_matrix == y.shape.is_matrix and x.shape.is_row == y.shape.is_row:
+            return self.spell("kron", self._code(x), self._code(y))  # both 2-D or both 1-D
+        two_d = [self.products._operand2d(a) or self._code(a) for a in (x, y)]
+        out = self.spell("kron", *two_d)
+        return out if node.shape.is_matrix else self.spell("flat", wrap(out))
+
+    def _transpose(self, node):
+        code = self._code(node.arg)
+        return self.spell("T", wrap(code)) if node.shape.is_matrix else code
+
+    def _sum(self, node):
+        return self.spell("sum", wrap(self._code(node.arg))) if not node.arg.is_scalar \
+            else self._code(node.arg)
+
+    def _mean(self, node):
+        return self.spell("mean", wrap(self._code(node.arg))) if not node.arg.is_scalar \
+            else self._code(node.arg)
+
+    def _split_last(self, node: Expr):
+        """For a product of matrices: (scalars, value of all but the last factor, last)."""
+        if node.op != "mul":
+            return None
+        scalars, chain = matmul_chain(node)
+        if len(chain) < 2:
+            return None
+        return scalars, self.products.chain(chain[:-1]), self.value(chain[-1])
+
+    def _tr(self, node):
+        split = self._split_last(node.arg)
+        if split is None:
+            return self.spell("trace", wrap(self._code(node.arg)))
+        scalars, head, last = split  # tr(H L) = Σ H ⊙ Lᵀ
+        tail = self.spell("T", wrap(last.code)) if last.is_2d else last.code
+        return self.products.scaled(scalars, self.spell("sum", f"({head.code} * {wrap(tail)})"))
+
+    def _diagpart(self, node):
+        split = self._split_last(node.arg)
+        if split is None or not split[1].is_2d:
+            return self.spell("diagonal", wrap(self._code(node.arg)))
+        scalars, head, last = split  # diag(H L) = rowsums(H ⊙ Lᵀ)
+        rows = self.spell("rowsums", f"({head.code} * {self.spell('T', wrap(last.code))})")
+        return self.products.scaled(scalars, rows)
+
+    def _vec(self, node):
+        code = self._code(node.arg)
+        return self.spell("vec", wrap(code)) if node.arg.shape.is_matrix else code
+
+    def _unvec(self, node):
+        code = self._code(node.arg)
+        if not node.shape.is_matrix:
+            return code
+        return self.spell("unvec", wrap(code), self.size(node.shape.rows),
+                          self.size(node.shape.cols))
+
+    def _expand(self, node):
+        scalar = self._code(node.arg)
+        if node.is_scalar:
+            return scalar
+        return f"{wrap(scalar)} * {self.spell('ones', self._dims(node.shape))}"
+
+    def _diag(self, node):
+        code = self._code(node.arg)
+        return code if node.is_scalar else self.spell("diag", code)
+
+    # -- nonlinear --------------------------------------------------------------------------
+
+    def _pow(self, node):
+        base, exponent = node.args
+        return self.spell("power", wrap(self._code(base)), wrap(self._code(exponent)))
+
+    def _gt(self, node):
+        return self.spell("gt", *self._broadcast(node.args))
+
+    def _maximum(self, node):
+        return self.spell("maximum", *self._broadcast(node.args))
+
+    def _relu(self, node):
+        return self.spell("relu", self._lifted(node.arg))
+
+    def _sigmoid(self, node):
+        return self.spell("sigmoid", self._lifted(node.arg))
+
+    def _softplus(self, node):
+        return self.spell("softplus", self._lifted(node.arg))
+
+    def _inv(self, node):
+        x = node.arg
+        if x.is_scalar:
+            return f"1.0 / {wrap(self._code(x))}"
+        if self._uses[x] > 1:
+            return self.solve(x, self.spell("eye", self.size(x.shape.rows)), False)
+        return self.spell("inv", self._code(x))
+
+    def _det(self, node):
+        return self.spell("det", self._code(node.arg))
+
+    def _logdet(self, node):
+        x = node.arg
+        if self._uses[x] > 1:
+            factor = self._factor(x)
+            key = "cho_logdet" if self._is_spd(x) else "lu_logabsdet"
+            return self.spell(key, factor)
+        if self._is_spd(x):
+            chol = self.let(self.spell("cholesky", self._code(x)))
+            return f"2.0 * {self.spell('sum', self.spell('log', self.spell('diagonal', chol)))}"
+        return self.spell("logabsdet", self._code(x))
+
+    def _mpow(self, node):
+        return self.spell("matrix_power", self._code(node.arg), str(node.attr("k")))
+
+    def _norm2(self, node):
+        code = self._code(node.arg)
+        return self.spell("abs", code) if node.arg.is_scalar else self.spell("norm2", code)
+
+    def _norm1(self, node):
+        absolute = self.spell("abs", self._code(node.arg))
+        return absolute if node.arg.is_scalar else self.spell("sum", absolute)
+
+    def _softmax(self, node):
+        return "1.0" if node.arg.is_scalar else self.spell("softmax", self._code(node.arg))
+
+    def _logsumexp(self, node):
+        code = self._code(node.arg)
+        return code if node.arg.is_scalar else self.spell("logsumexp", code)
+
+    def _logsoftmax(self, node):
+        code = self._code(node.arg)
+        if node.arg.is_scalar:
+            return "0.0"
+        return f"{wrap(code)} - {wrap(self.spell('logsumexp', code))}"
+
+    # -- linear systems ---------------------------------------------------------------------
+
+    @staticmethod
+    def _is_spd(x: Expr) -> bool:
+        return x.op == "var" and x.attr("structure") == "spd"
+
+    def _factor(self, x: Expr) -> str:
+        if x not in self._factors:
+            key = "cho_factor" if self._is_spd(x) else "lu_factor"
+            self._factors[x] = self.let(self.spell(key, self._code(x)))
+        return self._factors[x]
+
+    def solve(self, x: Expr, rhs: str, transposed: bool) -> str:
+        """The code of X⁻¹ rhs (X⁻ᵀ rhs when `transposed`)."""
+        symmetric = x.op == "var" and x.attr("structure") in _SELF_INVERSE_STRUCTURES
+        if self._uses[x] > 1:
+            factor = self._factor(x)
+            if self._is_spd(x):
+                return self.spell("cho_solve", factor, rhs)
+            key = "lu_solve_T" if transposed and not symmetric else "lu_solve"
+            return self.spell(key, factor, rhs)
+        matrix = self._code(x)
+        if transposed and not symmetric:
+            matrix = self.spell("T", wrap(matrix))
+        return self.spell("solve", matrix, rhs)
+
+
+def returned(backend: Backend, value: Value) -> str:
+    """An output's code, scalars converted to the backend's scalar type."""
+    return backend.spell("scalar_out", value.code) if value.shape.is_scalar else value.code

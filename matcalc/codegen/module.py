@@ -1,0 +1,178 @@
+"""The generated module: imports, helpers, one function with a docstring, and its compilation.
+
+Parameters are the program's variables (in declaration order) and then the abstract symbols
+(∂f/∂Y as `df_dY`, f(Y) as `f`), under the names `evaluate` takes, made safe as Python
+identifiers. The first statements bring every input to its array form (vectors 1-D) and read
+the sizes off the inputs' shapes. `compile_function` executes only this generated text, in a
+namespace whose builtins are `float` and an import limited to the backend's modules.
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+import inspect
+import itertools
+import keyword
+import linecache
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..core.expr import Expr, postorder
+from ..errors import DeclarationError
+from ..evaluate import symbol_names
+from .backends import BACKENDS, Backend
+from .emit import Emitter, returned
+from .source import safe_identifier
+
+RESERVED = {"np", "jnp", "jax", "torch", "scipy", "float", "math"}
+
+
+@dataclass(frozen=True)
+class Output:
+    """What the function returns: `nodes` in order, grouped as (value, (grads...)) or one."""
+
+    nodes: tuple[Expr, ...]
+    grouping: str = "one"  # "one", "value_and_grad" (one gradient) or "value_and_grads"
+
+
+def backend_named(name: str) -> Backend:
+    if name not in BACKENDS:
+        raise DeclarationError(f"unknown backend {name!r}: choose one of "
+                               f"{', '.join(map(repr, BACKENDS))}")
+    return BACKENDS[name]
+
+
+def _inputs(variables: dict[str, Expr], roots: tuple[Expr, ...]) -> dict[Expr, str]:
+    """Input leaves -> parameter names: the variables, then the abstract symbols."""
+    names: dict[Expr, str] = {}
+    taken = set(RESERVED)
+    for name, node in variables.items():
+        names[node] = safe_identifier(name, taken)
+        taken.add(names[node])
+    for root in roots:
+        for node in postorder(root):
+            if node.op in ("absgrad", "apply") and node not in names:
+                label = node.attr("fname") if node.op == "apply" else symbol_names(node)[1]
+                names[node] = safe_identifier(label, taken)
+                taken.add(names[node])
+    return names
+
+
+def parameters(variables: dict[str, Expr], roots: tuple[Expr, ...]) -> dict[str, str]:
+    """The generated function's parameter for each name `evaluate` takes (variables, then
+    abstract symbols by their ASCII names and applied functions by theirs)."""
+    return {(node.attr("name") if node.op == "var" else node.attr("fname")
+             if node.op == "apply" else symbol_names(node)[1]): param
+            for node, param in _inputs(variables, roots).items()}
+
+
+def _axes(node: Expr) -> list[tuple[object, int]]:
+    shape = node.shape
+    if shape.is_matrix:
+        return [(shape.rows, 0), (shape.cols, 1)]
+    if shape.is_scalar:
+        return []
+    return [(shape.rows if shape.cols.is_one else shape.cols, 0)]
+
+
+def _size_sources(names: dict[Expr, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """(size symbol -> its name in the code, size name -> 'x.shape[0]')."""
+    sizes, reads = {}, {}
+    taken = set(RESERVED) | set(names.values())
+    for node, param in names.items():
+        for dim, axis in _axes(node):
+            if len(dim.symbols) == 1 and dim.coeff == 1 and dim.symbols[0] not in sizes:
+                name = safe_identifier(dim.symbols[0].lstrip("~"), taken)
+                taken.add(name)
+                sizes[dim.symbols[0]] = name
+                reads[name] = f"{param}.shape[{axis}]"
+    return sizes, reads
+
+
+def _docstring(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    return f'"""{escaped}"""'
+
+
+def _uses(name: str, text: str) -> bool:
+    return re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", text) is not None
+
+
+def generate(variables: dict[str, Expr], output: Output, backend_name: str, function: str,
+             doc: str) -> str:
+    """The source of a module defining `function` that computes `output` from the inputs."""
+    backend = backend_named(backend_name)
+    names = _inputs(variables, output.nodes)
+    symbols = [f"{param}: the value of {symbol_names(node)[0]}" for node, param in names.items()
+               if node.op in ("absgrad", "apply")]
+    if symbols:
+        doc = doc.rstrip("\n") + "\nAbstract symbols: " + "; ".join(symbols) + ".\n"
+    sizes, reads = _size_sources(names)
+    emitter = Emitter(backend, list(output.nodes), names, sizes)
+    values = [emitter.value(node) for node in output.nodes]
+    taken = set(RESERVED) | set(names.values()) | set(sizes.values())
+    lines, results = emitter.builder.write([returned(backend, v) for v in values], taken)
+    if output.grouping == "one":
+        result = results[0]
+    else:
+        grads = results[1] if output.grouping == "value_and_grad" else \
+            "(" + ", ".join(results[1:]) + ("," if len(results) == 2 else "") + ")"
+        result = f"{results[0]}, {grads}"
+    body = "\n".join(lines + [result])
+    size_lines = [f"{name} = {read}" for name, read in reads.items()
+                  if _uses(name, body)]
+    needed = body + "\n" + "\n".join(size_lines)
+    setup = []
+    for node, param in names.items():
+        if not _uses(param, needed):
+            continue
+        if node.shape.is_scalar:
+            setup.append(f"{param} = {backend.spell('scalar_in', param)}")
+        elif node.shape.is_matrix:
+            setup.append(f"{param} = {backend.spell('asarray', param)}")
+        else:
+            setup.append(f"{param} = {backend.spell('flat', backend.spell('asarray', param))}")
+    statements = setup + size_lines + lines + [f"return {result}"]
+    params = ", ".join(names.values())
+    source = "\n".join(statements)
+    helpers = [code for marker, code in backend.helpers.items() if _uses(marker, source)]
+    imports = [line for line in backend.imports] + sorted({h for h in helpers
+                                                           if h.startswith("import ")})
+    defs = [h for h in helpers if not h.startswith("import ")]
+    doc_lines = _docstring(doc).split("\n")
+    head = "\n".join(imports) + "\n\n\n" + "".join(d + "\n\n\n" for d in defs)
+    indented = "\n".join("    " + line if line else "" for line in doc_lines + statements)
+    module = f"{head}def {function}({params}):\n{indented}\n"
+    assert all(p.isidentifier() and not keyword.iskeyword(p) for p in names.values())
+    _verify(module, function, doc)
+    return module
+
+
+def _verify(module: str, function: str, doc: str) -> None:
+    """The text parses, defines `function` last, and its docstring is exactly `doc`."""
+    tree = ast.parse(module)
+    last = tree.body[-1]
+    assert isinstance(last, ast.FunctionDef) and last.name == function
+    assert ast.get_docstring(last) == inspect.cleandoc(doc)
+
+
+_COUNTER = itertools.count(1)
+
+
+def compile_function(module: str, function: str, backend_name: str) -> Callable:
+    """The function defined by generated `module`, executed with restricted builtins."""
+    backend = backend_named(backend_name)
+    allowed = {m.split(".")[0] for m in backend.modules}  # (libraries import their own parts)
+
+    def limited_import(name, globals=None, locals=None, fromlist=(), level=0):
+        if name.split(".")[0] not in allowed or level:
+            raise ImportError(f"generated code may not import {name!r}")
+        return builtins.__import__(name, globals, locals, fromlist, level)
+
+    filename = f"<matcalc {backend.name} {function} #{next(_COUNTER)}>"
+    linecache.cache[filename] = (len(module), None, module.splitlines(True), filename)
+    namespace = {"__builtins__": {"float": float, "__import__": limited_import},
+                 "__name__": "matcalc_generated"}
+    exec(compile(module, filename, "exec"), namespace)  # generated text only: see generate
+    return namespace[function]
