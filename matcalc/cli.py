@@ -29,6 +29,7 @@ examples:
   matcalc "inv(X)" --wrt X --form differential
   matcalc "max(0, dot(w, x) + b)" --wrt w --steps
   matcalc "x' A x" --wrt x --claim "2 x' A"
+  matcalc "norm2(A x - b)^2" --wrt x --layout denominator --code numpy
   matcalc --wrt x -- "-x^2"       (an EXPR that starts with '-' goes after '--')
   printf 'y = A x\\nz = tanh(y)\\nsum(z)\\n' | matcalc - --wrt x
 
@@ -89,6 +90,9 @@ def _arg_parser() -> argparse.ArgumentParser:
     parser.add_argument("--claim", metavar="ANSWER",
                         help="say whether ANSWER (your own derivative) equals matcalc's; "
                              "exit status 1 when it does not")
+    parser.add_argument("--code", choices=("numpy", "jax", "torch"), metavar="BACKEND",
+                        help="print Python source of a function computing the result with "
+                             "numpy, jax or torch (instead of the closed form)")
     style = parser.add_mutually_exclusive_group()
     style.add_argument("--latex", action="store_true", help="print LaTeX")
     style.add_argument("--ascii", action="store_true",
@@ -154,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     try:  # usage errors, --help and --version end in SystemExit: return its status instead
         args = parser.parse_args(argv)
         vars = _declarations(parser, args.var)
+        if args.code and (args.steps or args.form == "differential" or args.latex):
+            parser.error("argument --code: prints the code of the closed form; it does not "
+                         "combine with --steps, --form differential or --latex")
     except SystemExit as stop:
         return stop.code if isinstance(stop.code, int) else int(stop.code is not None) * 2
     try:
@@ -163,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
         out = _rendered(d, args)
         if args.steps:
             out = _rendered(d.steps(), args)
+        if args.code:
+            out = d.to_source(args.code).rstrip("\n")
         if args.form == "differential":
             out = _rendered(differential(program, args.wrt, vars or None,
                                          order=2 if args.hessian else 1), args)

@@ -151,7 +151,7 @@ class Emitter:
         codes = self._broadcast(node.args)
         out = codes[0]
         for term, code in zip(node.args[1:], codes[1:]):
-            negated = self._negated(term)
+            negated = self._negated(term.arg if term.op == "expand" else term)
             out += f" - {wrap(negated)}" if negated is not None else f" + {code}"
         return out
 

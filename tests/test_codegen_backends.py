@@ -1,0 +1,189 @@
+"""The public face of code generation: value_and_grad, Hessians, names, safety, determinism, the
+CLI's --code, and the jax (jit, vmap, grad) and torch (torch.func, torch.compile) backends.
+
+jax and torch tests skip when the library is not installed, unless MATCALC_REQUIRE_BACKENDS
+names it (.ci/run sets it, so that CI cannot pass by skipping them).
+"""
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import matcalc
+from matcalc import DeclarationError, ShapeError, derive, hessian, value, value_and_grad
+from matcalc.cli import main
+
+REQUIRED = {b for b in os.environ.get("MATCALC_REQUIRE_BACKENDS", "").split(",") if b}
+LOGISTIC = "sum(softplus(X w)) - y' X w"
+LOGISTIC_VARS = {"X": "matrix(N,n)", "w": "vector(n)", "y": "vector(N)"}
+
+
+def backend(name: str):
+    if importlib.util.find_spec(name) is None:
+        if name in REQUIRED:
+            pytest.fail(f"{name} is required (MATCALC_REQUIRE_BACKENDS) but not installed")
+        pytest.skip(f"{name} is not installed")
+    module = importlib.import_module(name)
+    if name == "jax":
+        module.config.update("jax_enable_x64", True)
+    return module
+
+
+def logistic_point(rng, rows: int = 7, cols: int = 3) -> dict:
+    return {"X": rng.normal(size=(rows, cols)), "w": rng.normal(size=cols),
+            "y": (rng.uniform(size=rows) > 0.5).astype(float)}
+
+
+def test_required_backends_are_installed():
+    missing = [b for b in REQUIRED if importlib.util.find_spec(b) is None]
+    assert not missing, f"MATCALC_REQUIRE_BACKENDS names uninstalled backends: {missing}"
+
+
+def test_value_and_grad_several_variables(rng):
+    point = logistic_point(rng)
+    f = value_and_grad(LOGISTIC, ["w", "X"], vars=LOGISTIC_VARS)
+    got_value, (grad_w, grad_x) = f(**point)
+    assert got_value == pytest.approx(value(LOGISTIC, vars=LOGISTIC_VARS, **point), rel=1e-12)
+    for name, got in (("w", grad_w), ("X", grad_x)):
+        want = derive(LOGISTIC, name, LOGISTIC_VARS, layout="denominator").evaluate(**point)
+        assert got.shape == np.shape(point[name]) and np.allclose(got, want, rtol=1e-12)
+
+
+def test_value_and_grad_computes_shared_work_once(rng):
+    f = value_and_grad(LOGISTIC, ["w", "X"], vars=LOGISTIC_VARS)
+    source = inspect.getsource(f)
+    assert source.count("X @ w") == 1, source
+    one = value_and_grad(LOGISTIC, "w", vars=LOGISTIC_VARS)
+    point = logistic_point(rng)
+    got_value, grad = one(**point)  # one variable: (value, gradient), not a 1-tuple
+    assert isinstance(got_value, float) and grad.shape == (3,)
+
+
+def test_value_and_grad_needs_a_scalar():
+    with pytest.raises(ShapeError, match="scalar"):
+        value_and_grad("A x", "x")
+
+
+def test_hessian_code_scales_rows_instead_of_forming_diag(rng):
+    h = hessian(LOGISTIC, "w", LOGISTIC_VARS)
+    source = h.to_source()
+    assert "np.diag" not in source, source
+    point = logistic_point(rng)
+    assert np.allclose(h.to_function()(**point), h.evaluate(**point), rtol=1e-12)
+
+
+def test_unknown_backend():
+    with pytest.raises(DeclarationError, match="unknown backend 'fortran'"):
+        derive("x' x", "x").to_source("fortran")
+
+
+@pytest.mark.parametrize("name", ["lambda", "def", "os", "np", "float", "t1", "import"])
+def test_python_names_as_variables(name, rng):
+    d = derive(f"{name}' A x + sum(x)", "x", vars={name: "vector(n)", "x": "vector(n)"})
+    params = list(inspect.signature(d.to_function()).parameters)
+    assert all(p.isidentifier() for p in params) and len(params) == 3
+    point = {name: rng.normal(size=3), "A": rng.normal(size=(3, 3)), "x": rng.normal(size=3)}
+    got = d.to_function()(*point.values())
+    assert np.allclose(got, d.evaluate(**point))
+
+
+def test_generated_code_has_no_general_builtins():
+    f = derive("x' A x", "x").to_function()
+    assert set(f.__globals__["__builtins__"]) == {"float", "__import__"}
+    with pytest.raises(ImportError, match="may not import 'os'"):
+        f.__globals__["__builtins__"]["__import__"]("os")
+
+
+def test_docstring_states_the_closed_form_and_layout():
+    d = derive("x' A x", "x", layout="denominator")
+    doc = inspect.getdoc(d.to_function())
+    assert str(d) in doc and "denominator layout" in doc and "x: vector(n_A)" in doc
+
+
+def test_source_is_deterministic_across_processes():
+    script = ("import matcalc; print(matcalc.derive('log(det(X)) + tr(inv(X) A)', 'X')"
+              ".to_source('numpy'))")
+    outs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}, check=True).stdout
+            for seed in ("0", "1", "12345")}
+    assert len(outs) == 1
+
+
+def test_cli_prints_code_that_runs(capsys, rng):
+    assert main(["norm2(A x - b)^2", "--wrt", "x", "--var", "b:vector", "--layout",
+                 "denominator", "--code", "numpy"]) == 0
+    source = capsys.readouterr().out
+    namespace: dict = {}
+    exec(compile(source, "<cli output>", "exec"), namespace)  # the test runs matcalc's output
+    point = {"A": rng.normal(size=(4, 3)), "x": rng.normal(size=3), "b": rng.normal(size=4)}
+    want = derive("norm2(A x - b)^2", "x", {"b": "vector"}, layout="denominator")
+    assert np.allclose(namespace["d_dx"](**point), want.evaluate(**point))
+
+
+def test_cli_code_does_not_combine_with_steps(capsys):
+    assert main(["x' x", "--wrt", "x", "--code", "numpy", "--steps"]) == 2
+    assert "does not combine" in capsys.readouterr().err
+
+
+# -- jax -------------------------------------------------------------------------------------
+
+def test_jax_jit_vmap_grad(rng):
+    jax = backend("jax")
+    import jax.numpy as jnp
+    d = derive("x' A x + log(det(S))", "x", vars={"S": "spd(n)"}, layout="denominator")
+    f = d.to_function("jax")
+    a, x = rng.normal(size=(3, 3)), rng.normal(size=3)
+    s = a @ a.T + 3 * np.eye(3)
+    assert np.allclose(jax.jit(f)(x, a, s), d.evaluate(x=x, A=a, S=s))
+    batch = rng.normal(size=(5, 3))
+    mapped = jax.vmap(f, in_axes=(0, None, None))(batch, a, s)
+    assert np.allclose(mapped, [d.evaluate(x=row, A=a, S=s) for row in batch])
+    h = hessian("x' A x + log(det(S))", "x", vars={"S": "spd(n)"})
+    grad = jax.grad(lambda v: jnp.sum(f(v, a, s)))(x)
+    assert np.allclose(grad, h.evaluate(x=x, A=a, S=s).sum(axis=0))
+
+
+def test_jax_shared_factorisation_under_jit(rng):
+    jax = backend("jax")
+    d = derive("log(det(X)) + tr(inv(X) A)", "X")
+    source = d.to_source("jax")
+    assert source.count("lu_factor") == 1, source
+    x, a = rng.normal(size=(4, 4)) + 4 * np.eye(4), rng.normal(size=(4, 4))
+    assert np.allclose(jax.jit(d.to_function("jax"))(x, a), d.evaluate(X=x, A=a))
+
+
+def test_jax_value_and_grad_matches_jax_grad(rng):
+    jax = backend("jax")
+    f = value_and_grad(LOGISTIC, ["w", "X"], vars=LOGISTIC_VARS, backend="jax")
+    point = logistic_point(rng)
+    value_fn = lambda w, X: f(X, w, point["y"])[0]  # noqa: E731
+    want = jax.grad(value_fn, argnums=(0, 1))(point["w"], point["X"])
+    _, (grad_w, grad_x) = jax.jit(f)(**point)
+    assert np.allclose(grad_w, want[0]) and np.allclose(grad_x, want[1])
+
+
+# -- torch -----------------------------------------------------------------------------------
+
+def test_torch_func_grad_of_generated_code(rng):
+    torch = backend("torch")
+    f = value_and_grad(LOGISTIC, "w", vars=LOGISTIC_VARS, backend="torch")
+    point = {k: torch.as_tensor(v) for k, v in logistic_point(rng).items()}
+    _, grad = f(**point)
+    want = torch.func.grad(lambda w: f(point["X"], w, point["y"])[0])(point["w"])
+    assert torch.allclose(grad, want)
+
+
+@pytest.mark.slow
+def test_torch_compile(rng):
+    torch = backend("torch")
+    d = matcalc.hessian(LOGISTIC, "w", LOGISTIC_VARS)
+    compiled = torch.compile(d.to_function("torch"))
+    point = logistic_point(rng)
+    got = compiled(**{k: torch.as_tensor(v) for k, v in point.items()})
+    assert np.allclose(got.numpy(), d.evaluate(**point))
