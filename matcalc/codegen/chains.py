@@ -21,6 +21,11 @@ from ..shapes import Shape
 from .source import wrap
 
 
+def times(a: str, b: str) -> str:
+    """The code of the product of two sizes (a factor 1 left out)."""
+    return b if a == "1" else a if b == "1" else f"{a} * {b}"
+
+
 @dataclass(frozen=True)
 class Value:
     """A quantity in the generated code: its code (placeholder or atomic) and static shape."""
@@ -250,14 +255,15 @@ class Products:
         dims = (size(a.shape.rows), size(a.shape.cols), size(b.shape.rows), size(b.shape.cols))
         return self._operand2d(a), self._operand2d(b), dims
 
-    def _operand2d(self, node: Expr) -> str | None:
-        """The operand as a 2-D array, None for an identity."""
+    def _operand2d(self, node: Expr, flip: bool = False) -> str | None:
+        """The operand (its transpose with `flip`) as a 2-D array, None for an identity."""
         if node.op == "identity":
             return None
         value = self.em.value(node)
         if value.is_2d:
-            return wrap(value.code)
-        return self.spell("col" if node.shape.cols.is_one else "row", wrap(value.code))
+            return self.spell("T", wrap(value.code)) if flip else wrap(value.code)
+        column = node.shape.cols.is_one != flip
+        return self.spell("col" if column else "row", wrap(value.code))
 
     def _kron_left(self, kind: Factor, acc: Value) -> str:
         """(A ⊗ B) M: vec(B V Aᵀ) column by column, with V the (b2 × a2) unvec of a column."""
@@ -268,22 +274,23 @@ class Products:
             inner = v if b is None else f"{v} @ {b}.T"
             return f"{wrap(inner if a is None else f'{a} @ {wrap(inner)}')}.reshape(-1)"
         if a is None:
-            return f"({b} @ {m}.reshape({a2}, {b2}, -1)).reshape({a1} * {b1}, -1)"
+            return f"({b} @ {m}.reshape({a2}, {b2}, -1)).reshape({times(a1, b1)}, -1)"
         if b is None:
-            return f"({a} @ {m}.reshape({a2}, -1)).reshape({a1} * {b1}, -1)"
+            return f"({a} @ {m}.reshape({a2}, -1)).reshape({times(a1, b1)}, -1)"
         return (f"({a} @ ({b} @ {m}.reshape({a2}, {b2}, -1)).reshape({a2}, -1))"
-                f".reshape({a1} * {b1}, -1)")
+                f".reshape({times(a1, b1)}, -1)")
 
     def _kron_right(self, acc: Value, kind: Factor) -> str:
         """L (A ⊗ B), row by row: (Aᵀ L_k B) for L_k the (a1 × b1) reshape of a row."""
-        a, b, (a1, a2, b1, b2) = self._kron_operands(kind)
+        _, b, (a1, a2, b1, b2) = self._kron_operands(kind)
+        at = self._operand2d(kind.parts[0], flip=True)
         m = wrap(acc.code)
         if not acc.is_2d:
             v = f"{m}.reshape({a1}, {b1})"
             inner = v if b is None else f"{v} @ {b}"
-            return f"{wrap(inner if a is None else f'{a}.T @ {wrap(inner)}')}.reshape(-1)"
-        if a is None:
-            return f"({m}.reshape(-1, {a1}, {b1}) @ {b}).reshape(-1, {a2} * {b2})"
+            return f"{wrap(inner if at is None else f'{at} @ {wrap(inner)}')}.reshape(-1)"
+        if at is None:
+            return f"({m}.reshape(-1, {a1}, {b1}) @ {b}).reshape(-1, {times(a2, b2)})"
         if b is None:
-            return f"({a}.T @ {m}.reshape(-1, {a1}, {b1})).reshape(-1, {a2} * {b2})"
-        return f"({a}.T @ ({m}.reshape(-1, {a1}, {b1}) @ {b})).reshape(-1, {a2} * {b2})"
+            return f"({at} @ {m}.reshape(-1, {a1}, {b1})).reshape(-1, {times(a2, b2)})"
+        return f"({at} @ ({m}.reshape(-1, {a1}, {b1}) @ {b})).reshape(-1, {times(a2, b2)})"

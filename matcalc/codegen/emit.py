@@ -157,6 +157,8 @@ class Emitter:
 
     def _negated(self, term: Expr) -> str | None:
         """The code of -term when term carries a negative coefficient, else None."""
+        if term.op == "const" and term.attr("value") < 0:
+            return self.literal(-term.attr("value"))
         if term.op != "mul" or term.args[0].op != "const" or term.args[0].attr("value") >= 0:
             return None
         scalars, chain = matmul_chain(term)

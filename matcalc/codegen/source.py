@@ -125,11 +125,12 @@ class Builder:
                 return inner if fits else f"({inner})"
             return _REF.sub(operand, code)
 
+        returned = set(pending)  # a statement used once, by a result, goes into the return
         for at, code in enumerate(self.codes):
             if not live[at]:
                 continue
             text[at] = resolve(code)
-            if uses[at] > 1 or len(text[at]) > _INLINE_LIMIT:
+            if uses[at] > 1 or (len(text[at]) > _INLINE_LIMIT and at not in returned):
                 names[at] = f"{prefix}{len(lines) + 1}"
                 lines.append(f"{names[at]} = {text[at]}")
         return lines, [resolve(out) for out in outputs]
