@@ -32,9 +32,10 @@ def _factor_uses(roots: list[Expr]) -> Counter:
     parents = Counter(a for n in nodes for a in n.args)
     uses: Counter = Counter()
     for n in nodes:
-        if n.op == "inv":
-            flips = [p for p in nodes if p.op == "transpose" and p.arg is n]
-            uses[n.arg] += parents[n] - len(flips) + sum(max(1, parents[p]) for p in flips)
+        if n.op == "inv":  # each product it is a factor of is one solve (Xᵀ's too)
+            uses[n.arg] += parents[n]
+        elif n.op == "transpose" and n.arg.op == "inv":
+            uses[n.arg.arg] += max(1, parents[n]) - 1
         elif n.op == "logdet":
             uses[n.arg] += 1
     return uses
