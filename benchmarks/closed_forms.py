@@ -7,12 +7,11 @@ goal: <= 1.1 on at least 90 % of the cases, never above 2. Printed per family (s
 cases, share <= 1.1, median and worst ratio, count above 2; then every case above 1.1 with both
 forms (the simplifier's to-do list).
 
-Peer in the same run: SymPy. A case is translated mechanically (juxtaposition -> `*`, `'` -> `.T`,
-`^` -> `**`, bindings -> Python names) over the table of `sympy_namespace`: MatrixSymbols of the
-declared symbolic sizes (undeclared names: real scalars), Trace, Inverse, Determinant,
-KroneckerProduct, `norm2(u)^2` as `u.T*u` (a trace for a matrix), scalar functions of scalars or
-1 x 1 expressions only (SymPy's exp(X) is the matrix exponential). A case SymPy cannot build
-(elementwise operators, softmax, sum, scalar + matrix, ...) is not translated ("-"). SymPy's
+Peer in the same run: SymPy. A case is translated mechanically by `sympy_build` of
+benchmarks/common.py (shared with derive_speed.py: MatrixSymbols of the declared symbolic sizes,
+Trace, Inverse, Determinant, KroneckerProduct, `norm2(u)^2` as `u.T*u`, scalar functions of
+scalars or 1 x 1 expressions only). A case SymPy cannot build (elementwise operators, softmax,
+sum, scalar + matrix, ...) is not translated ("-"). SymPy's
 answer is `f.diff(wrt)`, or SymPy's transpose of it when that is shorter (its gradients are in
 denominator layout; it is not charged for the layout). It is a failure when SymPy raises, leaves
 a Derivative unevaluated or returns 0 for a nonzero textbook form (SymPy 1.14 does for log(det(X)),
@@ -24,97 +23,31 @@ Run from the project root: `python benchmarks/closed_forms.py [--markdown]`.
 from __future__ import annotations
 
 import argparse
-import json
-import re
 import statistics
-import sys
 import warnings
-from pathlib import Path
 
 import sympy as sp
-from sympy.matrices.expressions import MatrixExpr, ZeroMatrix
+from common import identity_cases, seed_cases, sympy_build, sympy_outcome, sympy_program, table
+from numeric import tokens
+from sympy.matrices.expressions import MatrixExpr
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seed_examples.json"
-sys.path.insert(0, str(ROOT / "tests"))
-
-from numeric import tokens  # noqa: E402
-from test_identities import CASES  # noqa: E402
-
-from matcalc import derive  # noqa: E402
+from matcalc import derive
 
 GOAL = 1.1
 
 
-def sympy_namespace() -> dict:
-    """The translation table: functions of the input language -> SymPy constructions."""
-    def scalar_only(f):
-        def g(*args):
-            if any(isinstance(a, MatrixExpr) and a.shape != (1, 1) for a in args):
-                raise TypeError("elementwise function of a vector or matrix")
-            return f(*args)
-        return g
-
-    def sq(u):  # norm2(u)^2
-        return u.T * u if u.shape[1] == 1 else sp.Trace(u.T * u)
-
-    scalar = {"exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt, "sin": sp.sin, "cos": sp.cos,
-              "tan": sp.tan, "tanh": sp.tanh, "abs": sp.Abs, "sign": sp.sign, "max": sp.Max,
-              "relu": lambda u: sp.Max(0, u), "sigmoid": lambda u: 1 / (1 + sp.exp(-u)),
-              "softplus": lambda u: sp.log(1 + sp.exp(u))}
-    return {"tr": sp.Trace, "inv": sp.Inverse, "det": sp.Determinant,
-            "logdet": lambda u: sp.log(sp.Determinant(u)), "kron": sp.KroneckerProduct,
-            "dot": lambda u, v: u.T * v, "sq": sq, "norm2": lambda u: sp.sqrt(sq(u)),
-            **{name: scalar_only(f) for name, f in scalar.items()}}
-
-
-class Names(dict):
-    """An eval namespace in which an undeclared name is a real scalar (as matcalc types it)."""
-
-    def __missing__(self, name: str):
-        return sp.Symbol(name, real=True)
-
-
-def sympy_symbols(vars: dict) -> dict:
-    """MatrixSymbols (vectors n x 1) of the declared symbolic sizes; real Symbols for scalars."""
-    out = {}
-    for name, decl in vars.items():
-        kind, _, args = decl.partition("(")
-        dims = [sp.Symbol(a.strip()) for a in args.rstrip(")").split(",") if a.strip()]
-        key = "lam" if name == "lambda" else name
-        if kind == "scalar":
-            out[key] = sp.Symbol(name, real=True)
-        else:  # vector(n), matrix(m,n), spd(n), symmetric(n) (SymPy's diff ignores symmetry)
-            out[key] = sp.MatrixSymbol(name, dims[0], 1 if kind == "vector" else dims[-1])
-    return out
-
-
-def to_python(text: str) -> str:
-    text = re.sub(r"\blambda\b", "lam", text)
-    text = re.sub(r"norm2\(([^()]*)\)\^2", r"sq(\1)", text)
-    text = re.sub(r"(?<=[\w)'])\s+(?=[\w(])", "*", text.strip())
-    return text.replace("'", ".T").replace("^", "**")
-
-
 def sympy_form(expr: str, wrt: str, vars: dict, textbook: str) -> tuple[str, str | None]:
     """("-", None) if SymPy cannot build the case; (failure, None); or ("ok", SymPy's text)."""
-    ns = Names({**sympy_namespace(), **sympy_symbols(vars)})
     try:
-        *bindings, last = [s for s in re.split(r"[;\n]", expr) if s.strip()]
-        for stmt in bindings:
-            name, rhs = stmt.split("=")
-            ns[name.strip()] = eval(to_python(rhs), {"__builtins__": {}}, ns)
-        f = sp.sympify(eval(to_python(last), {"__builtins__": {}}, ns))
+        f, x = sympy_build(sympy_program(expr), vars, wrt)
     except Exception:
         return "-", None
     try:
-        d = f.diff(ns[wrt])
+        d = f.diff(x)
     except Exception as e:
         return f"error ({type(e).__name__})", None
-    if isinstance(d, sp.Derivative) or d.has(sp.Derivative):
-        return "unevaluated", None
-    if (isinstance(d, ZeroMatrix) or d == 0) and textbook.strip() != "0":
-        return "returns 0", None
+    if (status := sympy_outcome(d, textbook)) != "ok":
+        return status, None
     forms = [d, d.T] if vars.get(wrt) != "scalar" and isinstance(d, MatrixExpr) else [d]
     texts = [str(f).replace(".T", "ᵀ").replace("**(-1)", "⁻¹").replace("ᵀ⁻¹", "⁻ᵀ")
              .replace("**", "^").replace("*", " ") for f in forms]
@@ -131,20 +64,6 @@ def rows_of(cases) -> list[dict]:
                     "sympy_form": form,
                     "sympy_ratio": form and len(tokens(form)) / len(tokens(textbook))})
     return out
-
-
-def table(headers: list[str], rows: list[list], markdown: bool) -> None:
-    if markdown:
-        print("| " + " | ".join(headers) + " |")
-        numeric = [all(re.match(r"[\d-]", str(c)) for c in col) for col in zip(*rows)]
-        print("|---|" + "".join("---:|" if n else "---|" for n in numeric[1:]))
-        for r in rows:
-            print("| " + " | ".join(str(c).replace("|", "\\|") for c in r) + " |")
-    else:
-        widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows)]
-        for r in [headers, *rows]:
-            print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
-    print()
 
 
 def stats(ratios: list[float], n: int | None = None) -> list:
@@ -168,11 +87,7 @@ def main() -> None:
         print(f"{'### ' if md else ''}{title}\n")
 
     warnings.simplefilter("ignore")  # SymPy's deprecation warnings inside its array code
-    seeds = json.loads(SEEDS.read_text(encoding="utf-8"))["examples"]
-    parts = {"identity table": rows_of((c.family, c.id, c.expr, c.wrt, c.vars, c.expected)
-                                       for c in CASES),
-             "seed examples": rows_of((e["kind"], e["id"], e["expr"], e["wrt"], e["vars"],
-                                       e["numerator"]) for e in seeds)}
+    parts = {"identity table": rows_of(identity_cases()), "seed examples": rows_of(seed_cases())}
     for title, rows in parts.items():
         head(f"{title.capitalize()}: matcalc's tokens / textbook's ({len(rows)} cases)")
         groups = dict.fromkeys(r["group"] for r in rows)
