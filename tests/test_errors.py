@@ -124,3 +124,31 @@ def test_expression_must_be_text():
 def test_too_deep_programs_are_refused_not_crashed(expr):
     err = _error(expr)
     assert isinstance(err, ParseError) and "nested too deeply" in str(err)
+
+
+# -- numbers: literals and exact constants are bounded (issue 9's fuzzing finds) ---------------
+
+@pytest.mark.parametrize("literal", ["1e400", "1e-30099999999999999999999999", "0.0001e-297",
+                                     "1" * 101, "1e99999999999999999999"])
+def test_numbers_outside_the_range_are_parse_errors_at_their_column(literal):
+    err = _error(f"x * {literal} + x")
+    assert isinstance(err, ParseError) and err.column == 5
+    assert "the number" in str(err) and ("range" in str(err) or "digits" in str(err))
+
+
+@pytest.mark.parametrize("literal, value", [("1e300", 1e300), ("0e99999999", 0.0),
+                                            ("0.0001e-296", 1e-300), ("2.50", 2.5)])
+def test_numbers_inside_the_range_are_exact(literal, value):
+    assert float(derive(f"{literal} * x", "x", vars={"x": "scalar"}).evaluate(x=1.0)) \
+        == pytest.approx(value, rel=1e-15, abs=0)
+
+
+def test_fuzzed_huge_numbers_raise_a_matcalc_error():
+    err = _error("1e400 k^T⊙1e40001e3", "k")
+    assert isinstance(err, ParseError) and err.column == 1
+
+
+@pytest.mark.parametrize("expr", ["x * 2^100000", "x * 1e300 * 1e300", "(1/2)^5000 * x"])
+def test_constant_arithmetic_beyond_10_to_400_is_refused(expr):
+    err = _error(expr, vars={"x": "scalar"})
+    assert isinstance(err, UnsupportedError) and "beyond the range" in str(err)

@@ -7,10 +7,9 @@ a scalar operand, `max(0, u)` is relu, and `W(x)` is a product when W is a varia
 """
 from __future__ import annotations
 
-from fractions import Fraction
-
 from ..errors import ParseError, ShapeError, Span
 from ..syntax import ast
+from ..syntax.transformer import literal_value
 from .declarations import Declaration
 from .dims import GENERATED, SizeVar, one, times, unify
 from .functions import FUNCTIONS
@@ -54,7 +53,7 @@ class Typer:
 
     # -- atoms -------------------------------------------------------------------------------
     def t_Number(self, node: ast.Number) -> T:
-        return scalar("const", span=node.span, text=node.text, value=Fraction(node.text))
+        return scalar("const", span=node.span, text=node.text, value=literal_value(node.text))
 
     def t_Name(self, node: ast.Name) -> T:
         name = node.name
@@ -217,7 +216,7 @@ def _integer(node) -> int | None:
     if isinstance(node, ast.Unary):
         sign, node = (-1 if node.op == "-" else 1), node.operand
     if isinstance(node, ast.Number):
-        value = Fraction(node.text)
+        value = literal_value(node.text)
         if value.denominator == 1:
             return sign * int(value)
     return None

@@ -74,6 +74,8 @@ def parse(text: str) -> Program:
     except UnexpectedInput as err:
         raise syntax_error(err, text) from None
     except (RecursionError, VisitError) as err:
+        if isinstance(err, VisitError) and isinstance(err.orig_exc, ParseError):
+            raise err.orig_exc.with_source(text) from None
         if isinstance(err, VisitError) and not isinstance(err.orig_exc, RecursionError):
             raise
         raise ParseError("the program is nested too deeply to parse (split it with bindings "

@@ -8,7 +8,9 @@ rules (non-empty, bindings first, ends with an expression). Imports lark, `matca
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any
 
 from lark import Token, Transformer, v_args
@@ -26,6 +28,42 @@ from matcalc.syntax.ast import (
     Program,
     Unary,
 )
+
+MAX_DIGITS = 100  # significant digits of a literal, read exactly as a rational
+MAX_MAGNITUDE = 300  # literals lie in 1e-300 .. 1e300 (or are 0)
+_NUMBER = re.compile(r"(?P<int>[0-9]*)(?:\.(?P<frac>[0-9]*))?(?:[eE](?P<exp>[+-]?[0-9]+))?")
+
+
+def number_problem(text: str) -> str | None:
+    """Why a literal is refused, or None: too many digits, or its magnitude is outside
+    1e-300 .. 1e300 (decided from the text, without computing the value)."""
+    match = _NUMBER.fullmatch(text)
+    digits = (match["int"] + (match["frac"] or "")).lstrip("0")
+    if not digits:
+        return None  # zero, whatever its exponent
+    if len(digits.rstrip("0")) > MAX_DIGITS:
+        return f"has more than {MAX_DIGITS} significant digits"
+    exponent = match["exp"] or "0"
+    if len(exponent.lstrip("+-").lstrip("0")) > 4:
+        return f"is outside the range of numbers matcalc reads (1e-{MAX_MAGNITUDE} to " \
+               f"1e{MAX_MAGNITUDE})"
+    lead = len(match["int"].lstrip("0")) - 1 if match["int"].lstrip("0") else \
+        -(len(match["frac"]) - len(match["frac"].lstrip("0")) + 1)
+    if not -MAX_MAGNITUDE <= lead + int(exponent) <= MAX_MAGNITUDE:
+        return f"is outside the range of numbers matcalc reads (1e-{MAX_MAGNITUDE} to " \
+               f"1e{MAX_MAGNITUDE})"
+    return None
+
+
+def literal_value(text: str) -> Fraction:
+    """The exact value of a literal that `number_problem` accepts (0 without computing 10^e)."""
+    match = _NUMBER.fullmatch(text)
+    return Fraction(text) if (match["int"] + (match["frac"] or "")).strip("0") else Fraction(0)
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:20]}...{text[-10:]}"
+
 
 # Postfix operator spellings (blanks removed, as `^ T` is allowed) -> Postfix.op.
 _POSTFIX = {"'": "T", "ᵀ": "T", "^T": "T", "⁻¹": "inv", "⁻ᵀ": "invT", "^-T": "invT"}
@@ -84,7 +122,11 @@ class ToAst(Transformer):
         return Postfix(_POSTFIX[spelling], operand, span=meta_span(meta))
 
     def number(self, meta: Meta, token: Token) -> Number:
-        return Number(str(token), span=token_span(token))
+        text = str(token)
+        problem = number_problem(text)
+        if problem:
+            raise ParseError(f"the number {_shortened(text)} {problem}", token_span(token))
+        return Number(text, span=token_span(token))
 
     def name(self, meta: Meta, token: Token) -> Name:
         return Name(str(token), span=token_span(token))
