@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from ..errors import UnsupportedError
 from ..shapes import Dim, Shape
 from . import ops  # noqa: F401  (registers the operator specs used by mk)
 from .expr import Expr, mk
@@ -18,8 +19,15 @@ from .ops import _same
 
 # -- leaves ----------------------------------------------------------------------------------
 
+MAX_CONST_BITS = 1330  # exact constants: |numerator| and denominator below about 10^400
+
+
 def const(value: int | Fraction) -> Expr:
-    return mk("const", value=Fraction(value))
+    value = Fraction(value)
+    if max(value.numerator.bit_length(), value.denominator.bit_length()) > MAX_CONST_BITS:
+        raise UnsupportedError("a constant of the expression is beyond the range matcalc "
+                               "computes exactly (numerators and denominators below 10^400)")
+    return mk("const", value=value)
 
 
 def var(name: str, shape: Shape, structure: str = "general") -> Expr:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from ..errors import UnsupportedError
 from ..shapes import Shape
-from .build import const, expand, identity, is_zero, zero
+from .build import MAX_CONST_BITS, const, expand, identity, is_zero, zero
 from .expr import Expr, mk
 from .ops import _mul_shape, _same
 
@@ -191,6 +192,10 @@ def power(base: Expr, exponent: Expr) -> Expr:
     integer = p.denominator == 1
     if base.op == "const" and (integer or base.attr("value") == 1):
         value = base.attr("value")
+        bits = max(value.numerator.bit_length(), value.denominator.bit_length())
+        if integer and bits > 1 and abs(p) * (bits - 1) > MAX_CONST_BITS:
+            raise UnsupportedError(f"the constant power ({value})^{p} is beyond the range matcalc "
+                                   f"computes exactly (numerators and denominators below 10^400)")
         if value != 0 or p > 0:
             return const(value ** int(p)) if integer else const(1)
     if base.op == "pow" and base.args[1].op == "const" and integer:
