@@ -68,3 +68,14 @@ def test_rule_never_lengthens(rule):
     for name, before, after in trace:
         if name == rule.name and name not in SPELLING_RULES:
             assert token_count(after) <= token_count(before), (name, before, after)
+
+
+FUZZED = ("t0 = (ones / tr(inv(X)) + 2) / tr(inv(S.^2ᵀ)); t1 = dot((v + dot(v, y) max(0, x)), "
+          "exp(u / 3).^a); t2 = sigmoid(y' x); sum(S v) + t2")
+
+
+def test_symbolic_exponents_do_not_break_the_exp_sigmoid_rule(rng):
+    # found by fuzzing: a symbolic exponent a in exp(u/3).^a raised a TypeError in the rule
+    assert str(derive(FUZZED, "x")) == str(derive("sum(S v) + sigmoid(y' x)", "x"))
+    from numeric import check_derivative
+    check_derivative("exp(u).^a .* sigmoid(-u)", "u", domains={"a": "uniform(0.5,2)"}, rng=rng)

@@ -5,6 +5,8 @@ forms (the closed forms of logistic regression and cross-entropy read with σ).
 """
 from __future__ import annotations
 
+from fractions import Fraction
+
 from ..core import build as b
 from ..core.expr import Expr
 
@@ -40,10 +42,11 @@ def exp_times_sigmoid(node: Expr) -> Expr | None:
     factors = list(node.args)
     powers = {f: b.power_parts(f) for f in factors}
     for f, (base, a) in powers.items():
-        if base.op != "exp" or a is None or a <= 0:
+        if base.op != "exp" or not isinstance(a, Fraction) or a <= 0:  # (a may be symbolic)
             continue
         for g, (other, c) in powers.items():
-            if other.op == "sigmoid" and other.arg is b.neg(base.arg) and c is not None and c > 0:
+            if other.op == "sigmoid" and other.arg is b.neg(base.arg) and \
+                    isinstance(c, Fraction) and c > 0:
                 k = min(a, c)
                 rest = [h for h in factors if h is not f and h is not g]
                 return build(*rest, b.power(b.apply("sigmoid", base.arg), b.const(k)),
