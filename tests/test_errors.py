@@ -152,3 +152,36 @@ def test_fuzzed_huge_numbers_raise_a_matcalc_error():
 def test_constant_arithmetic_beyond_10_to_400_is_refused(expr):
     err = _error(expr, vars={"x": "scalar"})
     assert isinstance(err, UnsupportedError) and "beyond the range" in str(err)
+
+
+# -- near misses of built-in functions ---------------------------------------------------------
+
+@pytest.mark.parametrize("typo, meant", [("sigmod", "sigmoid"), ("sofmax", "softmax"),
+                                         ("trace2", "trace"), ("tanhh", "tanh"),
+                                         ("lgo", "log"), ("cost", "cos")])
+def test_a_near_miss_of_a_function_is_an_error_with_a_suggestion(typo, meant):
+    err = _error(f"sum({typo}(x))")
+    assert isinstance(err, ParseError) and err.column == 5
+    assert f"did you mean '{meant}'?" in str(err) and f"--var {typo}:function" in str(err)
+
+
+def test_a_declared_function_is_abstract(rng):
+    from numeric import check_derivative
+    d = derive("cost(W x)", "x", vars={"cost": "function"})
+    assert str(d) == "∂cost/∂(W x) W"
+    check_derivative("cost(W x)", "x", {"cost": "function"}, rng=rng,
+                     abstract=({"name": "cost", "arg": "W x", "ascii": "dcost_d(W x)"},))
+
+
+def test_names_far_from_functions_stay_abstract():
+    assert str(derive("f(Y)", "Y")) == "∂f/∂Y" and "loss" in str(derive("loss(W x)", "x"))
+
+
+def test_a_declared_function_is_not_a_value():
+    err = _error("cost + x", vars={"cost": "function"})
+    assert isinstance(err, ParseError) and "call it as cost(…)" in str(err)
+
+
+def test_a_builtin_cannot_be_declared_abstract():
+    err = _error("exp(x)", vars={"exp": "function"})
+    assert isinstance(err, DeclarationError) and "built-in" in str(err)

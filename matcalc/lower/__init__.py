@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core.expr import Expr
-from ..errors import MatcalcError
+from ..errors import DeclarationError, MatcalcError
 from ..shapes import Shape
 from ..syntax import ast
 from .declarations import Declaration, parse_declarations
+from .functions import FUNCTIONS
 from .typed import to_core
 from .typer import Typer
 
@@ -33,13 +34,18 @@ def lower(program: ast.Program, vars: dict[str, str] | None = None,
     `declarations`: ready-made declarations instead of `vars` (another program's shapes);
     `expect`: the shape the program's value must have (sizes it leaves open follow it)."""
     declarations = declarations if declarations is not None else parse_declarations(vars)
+    for name, decl in declarations.items():
+        if decl.kind == "function" and name in FUNCTIONS:
+            raise DeclarationError(f"'{name}' is a built-in function; it cannot be declared "
+                                   f"an abstract one")
     typer = Typer(program, declarations, identity_names)
     try:
         root = typer.program(program)
         if expect is not None:
             typer.expect(root, expect)
-        for name in declarations:
-            if name not in typer.variables and name not in typer.bound:
+        for name, decl in declarations.items():
+            if decl.kind != "function" and name not in typer.variables and \
+                    name not in typer.bound:
                 typer.variable(name, None)
         memo: dict = {}
         expr = to_core(root, memo)

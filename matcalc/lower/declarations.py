@@ -4,7 +4,8 @@ Defaults (matrixcalculus.org's convention, language.md): single letters a–g sc
 vector, A–Z matrix; longer names Capitalized → matrix, lowercase → vector; Greek names scalar.
 A declaration is `"scalar"`, `"vector"`, `"matrix"`, `"vector(n)"`, `"matrix(m,n)"`, or a
 structured square matrix `"symmetric(n)"` / `"spd(n)"` (symmetric positive definite), with sizes
-that are positive integers or size symbols (identifiers).
+that are positive integers or size symbols (identifiers); or `"function"`, an abstract scalar
+function of one argument.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from ..names import is_greek, split_subscript
 
 KINDS = ("scalar", "vector", "matrix")
 STRUCTURED = ("symmetric", "spd")  # square matrices: one size
+FUNCTION = "function"  # an abstract scalar function f(Y), declared (no sizes)
 _DECLARATION = re.compile(r"^\s*(\w+)\s*(?:\((.*)\))?\s*$")
 _SIZE = re.compile(r"^(?:[1-9]\d*|[^\W\d]\w*)$")
 
@@ -51,10 +53,12 @@ def parse_declaration(name: str, text: str) -> Declaration:
         raise DeclarationError(f"the declaration of '{name}' must be a string like 'vector(n)'")
     match = _DECLARATION.match(text)
     kind = match.group(1) if match else text.strip()
+    if kind == FUNCTION and match.group(2) is None:
+        return Declaration(FUNCTION, ())
     if match is None or kind not in KINDS + STRUCTURED:
         raise DeclarationError(
             f"unknown kind '{kind}' for '{name}': use scalar, vector, vector(n), matrix, "
-            f"matrix(m,n), symmetric(n) or spd(n)")
+            f"matrix(m,n), symmetric(n), spd(n) or function")
     if kind in STRUCTURED:
         square = parse_declaration(name, f"vector{text.strip()[len(kind):]}")
         return Declaration("matrix", square.sizes * 2, kind)

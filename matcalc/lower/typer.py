@@ -13,6 +13,7 @@ from ..syntax.transformer import literal_value
 from .declarations import Declaration
 from .dims import GENERATED, SizeVar, one, times, unify
 from .functions import FUNCTIONS
+from .suggest import near_miss
 from .typed import T, fit, like, scalar
 
 PRODUCT_OPS = {"*", "@", "juxt"}
@@ -65,7 +66,7 @@ class Typer:
             n = SizeVar(f"{GENERATED}n_{name}")
             cols = n if name == "eye" else one()
             return T("identity" if name == "eye" else "ones", (), n, cols, node.span, name)
-        if name in FUNCTIONS and name not in self.declarations:
+        if (name in FUNCTIONS and name not in self.declarations) or self._is_function(name):
             raise ParseError(f"'{name}' is a function: call it as {name}(…)", node.span)
         return self.variable(name, node.span)
 
@@ -184,6 +185,8 @@ class Typer:
         for arg, a in zip(args, node.args):
             arg.text = arg.text or self.source(a)
         name = node.func
+        if self._is_function(name):
+            return self.abstract(node, args)
         if name in self.declarations or name in self.bound or name in self.value_names \
                 or (name not in FUNCTIONS and name[0].isupper()):
             if len(args) != 1:
@@ -195,7 +198,17 @@ class Typer:
             return FUNCTIONS[name](self, node, args)
         return self.abstract(node, args)
 
+    def _is_function(self, name: str) -> bool:
+        decl = self.declarations.get(name)
+        return decl is not None and decl.kind == "function"
+
     def abstract(self, node: ast.Call, args: list[T]) -> T:
+        typo = None if self._is_function(node.func) else near_miss(node.func)
+        if typo is not None:
+            raise ParseError(f"unknown function '{node.func}': did you mean '{typo}'? (to use "
+                             f"an abstract function of this name, declare it: "
+                             f"vars={{'{node.func}': 'function'}}, or --var {node.func}:function)",
+                             node.func_span)
         if len(args) != 1:
             raise ParseError(f"the abstract function '{node.func}' must take exactly one "
                              f"argument, got {len(args)}", node.func_span)
