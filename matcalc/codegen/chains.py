@@ -176,6 +176,9 @@ class Products:
 
     def left(self, f: Expr | Value, acc: Value) -> Value:
         """f acc, for acc a column vector (1-D) or a matrix (2-D)."""
+        if acc.shape.is_scalar:  # an outer product met on the way: f times a scalar
+            f = f if isinstance(f, Value) else self.em.value(f)
+            return self._let(f"{wrap(f.code)} * {wrap(acc.code)}", f.shape)
         if isinstance(f, Value):
             return self._let(self.spell("matmul", wrap(f.code), wrap(acc.code)),
                              Shape(f.shape.rows, acc.shape.cols))
@@ -201,6 +204,9 @@ class Products:
 
     def right(self, acc: Value, f: Expr | Value) -> Value:
         """acc f, for acc a row vector (1-D) or a matrix (2-D)."""
+        if acc.shape.is_scalar:
+            f = f if isinstance(f, Value) else self.em.value(f)
+            return self._let(f"{wrap(acc.code)} * {wrap(f.code)}", f.shape)
         if isinstance(f, Value):
             return self._let(self.spell("matmul", wrap(acc.code), wrap(f.code)),
                              Shape(acc.shape.rows, f.shape.cols))
