@@ -120,10 +120,31 @@ def test_expression_must_be_text():
     assert isinstance(_error(3), DeclarationError)
 
 
-@pytest.mark.parametrize("expr", [" + ".join(["x"] * 600), "(" * 600 + "x" + ")" * 600])
-def test_too_deep_programs_are_refused_not_crashed(expr):
+@pytest.mark.parametrize("expr", ["sin(" * 101 + "x" + ")" * 101,
+                                  "-" * 150 + "x", "x" + "'" * 200],
+                         ids=["101 nested calls", "150 signs", "200 transposes"])
+def test_too_deep_programs_are_refused_with_the_limit(expr):
     err = _error(expr)
     assert isinstance(err, ParseError) and "nested too deeply" in str(err)
+    assert "at most 100" in str(err)
+
+
+@pytest.mark.parametrize("expr, want", [(" + ".join(["x"] * 100000), "100000 I"),
+                                        (" - ".join(["x"] * 3001), "-2999 I"),
+                                        ("(" * 10000 + "2 x" + ")" * 10000, "2 I"),
+                                        ("sin(" * 99 + "x" + ")" * 99, None)],
+                         ids=["100000-term sum", "3001-term difference", "10000 parentheses",
+                              "99 nested calls"])
+def test_long_chains_and_parentheses_are_not_nesting(expr, want):
+    got = str(derive(expr, "x"))
+    assert want is None or got == want
+
+
+def test_a_long_product_and_sum_of_distinct_terms(rng):
+    from numeric import check_derivative
+    check_derivative(" ".join(["A"] * 300) + " x", "x", {"A": "matrix(n,n)"}, rng=rng,
+                     domains={"A": "uniform(-0.3,0.3)"})
+    check_derivative(" + ".join(f"sin(x{i})" for i in range(2000)) + " + x'x", "x", rng=rng)
 
 
 # -- numbers: literals and exact constants are bounded (issue 9's fuzzing finds) ---------------

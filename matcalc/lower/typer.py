@@ -17,6 +17,7 @@ from .suggest import near_miss
 from .typed import T, fit, like, scalar
 
 PRODUCT_OPS = {"*", "@", "juxt"}
+SUM_OPS = {"+", "-"}
 
 
 class Typer:
@@ -112,7 +113,61 @@ class Typer:
         self.square("inverse", x, span)
         return like("recip" if x.is_scalar else "inv", x, x, span=span, text=x.text)
 
+    def _links(self, node: ast.Binary, tier: set[str]) -> tuple[T, list[tuple[ast.Binary, T]]]:
+        """A left-associative chain `a op b op c ...` of `tier`'s operators, typed without
+        recursion: (the first operand, [(each link, its right operand)])."""
+        links = []
+        while isinstance(node, ast.Binary) and node.op in tier:
+            links.append(node)
+            node = node.left
+        first = self.expr(node)
+        first.text = first.text or self.source(node)
+        typed = []
+        for link in reversed(links):
+            right = self.expr(link.right)
+            right.text = right.text or self.source(link.right)
+            typed.append((link, right))
+        return first, typed
+
+    def sum_chain(self, node: ast.Binary) -> T:
+        """a ± b ± c ...: one n-ary sum; scalar terms broadcast to the others' shape."""
+        first, links = self._links(node, SUM_OPS)
+        terms, model = [first], first
+        for link, right in links:
+            if link.op == "-":
+                right = like("neg", right, right, span=link.op_span, text=right.text)
+            if model.is_scalar and not right.is_scalar:
+                terms = [self.broadcast(t, right)[0] for t in terms]
+                model = right
+            right = self.broadcast(model, right)[1]
+            fit("+" if link.op == "+" else "−", model, right, link.op_span,
+                why="they must have the same shape")
+            terms.append(right)
+        return like("add", model, *terms, span=node.op_span, text=self.source(node))
+
+    def product_chain(self, node: ast.Binary) -> T:
+        """a b c ... (and *, @): one n-ary product, sizes unified factor by factor."""
+        first, links = self._links(node, PRODUCT_OPS)
+        factors, model = [first], first
+        for link, right in links:
+            factors.append(right)
+            if not (model.is_scalar or right.is_scalar):
+                model = self.product(model, right, link.op_span, self.source(link))  # sizes
+                if model.is_scalar:  # uᵀ v ...: a scalar, which scales what follows
+                    model = T("mul", tuple(factors), model.rows, model.cols, link.op_span,
+                              self.source(link))
+                    factors = [model]
+            elif model.is_scalar:
+                model = right
+        if len(factors) == 1:
+            return factors[0]
+        return T("mul", tuple(factors), model.rows, model.cols, node.op_span, self.source(node))
+
     def t_Binary(self, node: ast.Binary) -> T:
+        if node.op in SUM_OPS:
+            return self.sum_chain(node)
+        if node.op in PRODUCT_OPS:
+            return self.product_chain(node)
         left, right = self.expr(node.left), self.expr(node.right)
         left.text = left.text or self.source(node.left)
         right.text = right.text or self.source(node.right)

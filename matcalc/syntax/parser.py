@@ -17,7 +17,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from lark.lark import PostLex
 
 from matcalc.errors import ParseError, Span
-from matcalc.syntax.ast import Program
+from matcalc.syntax.ast import Binary, Call, Postfix, Program, Unary
 from matcalc.syntax.transformer import ToAst, make_program, token_span
 
 # Terminal names of grammar/matcalc.lark, grouped for the error messages (never shown).
@@ -70,7 +70,7 @@ def parse(text: str) -> Program:
     """
     try:
         tree = build_parser().parse(text)
-        return make_program(ToAst().transform(tree), text)
+        program = make_program(ToAst().transform(tree), text)
     except UnexpectedInput as err:
         raise syntax_error(err, text) from None
     except (RecursionError, VisitError) as err:
@@ -80,6 +80,37 @@ def parse(text: str) -> Program:
             raise
         raise ParseError("the program is nested too deeply to parse (split it with bindings "
                          "name = ...)", source=text) from None
+    depth, where = nesting(program)
+    if depth > MAX_NESTING:
+        raise ParseError(f"the expression is nested too deeply: {depth} levels of parentheses, "
+                         f"calls and operators, at most {MAX_NESTING} (split it with bindings "
+                         f"name = ...; long sums and products count as one level)", where,
+                         source=text)
+    return program
+
+
+MAX_NESTING = 100
+# Left-associative tiers: a chain a + b - c + ... (or a b c ..., a ⊙ b ⊙ ...) is one level.
+_TIERS = ({"+", "-"}, {"*", "@", "juxt"}, {".*", "./", "/", "kron"})
+
+
+def nesting(program: Program) -> tuple[int, Span | None]:
+    """The deepest nesting of the program's statements, and the span of its innermost node."""
+    best, where = 0, None
+    stack = [(b.value, 1) for b in program.bindings] + [(program.result, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > best:
+            best, where = depth, node.span
+        if isinstance(node, Binary):
+            chained = any(node.op in tier and getattr(node.left, "op", None) in tier
+                          for tier in _TIERS)
+            stack += [(node.left, depth if chained else depth + 1), (node.right, depth + 1)]
+        elif isinstance(node, Call):
+            stack += [(a, depth + 1) for a in node.args]
+        elif isinstance(node, (Unary, Postfix)):
+            stack.append((node.operand, depth + 1))
+    return best, where
 
 
 def syntax_error(err: UnexpectedInput, text: str) -> ParseError:

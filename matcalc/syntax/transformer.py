@@ -13,7 +13,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-from lark import Token, Transformer, v_args
+from lark import Token, Transformer_NonRecursive, v_args
 from lark.tree import Meta
 
 from matcalc.errors import ParseError, Span
@@ -94,8 +94,9 @@ def _unary(self: ToAst, meta: Meta, sign: Token, operand: Expr) -> Unary:
 
 
 @v_args(meta=True, inline=True)
-class ToAst(Transformer):
-    """Parse tree -> AST. Method names are the grammar's aliases."""
+class ToAst(Transformer_NonRecursive):
+    """Parse tree -> AST (without recursion: a 100,000-term sum is a deep tree). Method names
+    are the grammar's aliases."""
 
     gt = _binary(">")
     add = _binary("+")
