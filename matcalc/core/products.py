@@ -194,7 +194,8 @@ def power(base: Expr, exponent: Expr) -> Expr:
         value = base.attr("value")
         bits = max(value.numerator.bit_length(), value.denominator.bit_length())
         if integer and bits > 1 and abs(p) * (bits - 1) > MAX_CONST_BITS:
-            raise UnsupportedError(f"the constant power ({value})^{p} is beyond the range matcalc "
+            shown = str(value) if value.denominator == 1 else f"({value})"
+            raise UnsupportedError(f"the constant power {shown}^{p} is beyond the range matcalc "
                                    f"computes exactly (numerators and denominators below 10^400)")
         if value != 0 or p > 0:
             return const(value ** int(p)) if integer else const(1)
