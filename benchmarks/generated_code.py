@@ -1,0 +1,348 @@
+"""Speed of matcalc's generated numpy code against hand-written NumPy, JAX and PyTorch (issue 8,
+benchmark 3).
+
+Six problems (`CASES` of generated_code_cases.py), each differentiated by matcalc from its
+text, at every size n of --sizes, float64 on the CPU: the gradient (shaped like its variable)
+and the Hessian (n × n for a vector variable, the column-major vec Hessian mn × mn for a matrix
+one). Columns:
+
+- hand: a hand-written NumPy closed form (what a careful person writes, `HAND_GRAD`/`HAND_HESS`);
+- matcalc: `derive(expr, wrt, vars, layout="denominator").to_function("numpy")` for the gradient,
+  `hessian(expr, wrt, vars).to_function("numpy")` for the Hessian, called with keyword arrays;
+  v&g: `value_and_grad(expr, [wrt], vars, backend="numpy")`, which also returns the value;
+  evaluate: matcalc's interpreter, `d.evaluate(**arrays)`, for reference;
+- jax: `jax.jit(jax.grad(f))` / `jax.jit(jax.hessian(f))` with x64 on, compiled before timing,
+  `.block_until_ready()` inside the timed call; its (m, n, m, n) Hessian of a matrix variable is
+  reshaped to the vec Hessian outside the timing;
+- torch: `torch.func.grad(f)` / `torch.func.hessian(f)` (eager) on float64 CPU tensors.
+
+Before timing, every implementation's result is compared with the hand-written one
+(`np.allclose`, rtol 1e-8, atol 1e-10 × the largest entry); a disagreement prints MISMATCH on
+stderr, shows FAIL in the table and makes the exit status 1. Times are per call, warm: the best
+of --repeat repeats, each the mean of a loop long enough to take ≥ 20 ms (timeit's method),
+the repeats going round the implementations. numpy's BLAS, XLA and torch get --threads threads
+(default 1, set through the environment: the script re-executes itself once). Ratios are
+against hand-written NumPy in the same run; jax/mc is jax.hessian's time over matcalc's. The
+summary checks the issue's goals: gradients within 1.2× of hand-written NumPy, Hessians at
+least 5× faster than jax.hessian at the largest size. Columns whose library (or matcalc API)
+is missing show "-".
+
+Run: `python benchmarks/generated_code.py [--sizes 100 1000] [--repeat R] [--threads T]
+[--markdown]`.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+import timeit
+from typing import Callable
+
+import numpy as np
+from common import table
+from generated_code_cases import (
+    CASES,
+    HAND_GRAD,
+    HAND_HESS,
+    VALUE,
+    Case,
+    describe_shapes,
+    make_arrays,
+    numpy_ops,
+)
+
+import matcalc
+
+RTOL = 1e-8
+MIN_LOOP_S = 0.02
+CODEGEN = hasattr(matcalc.Derivative, "to_function")
+VALUE_AND_GRAD = CODEGEN and hasattr(matcalc, "value_and_grad")
+
+
+# ---- implementations: name -> zero-argument callable, or None when unavailable ----------------
+
+jax = jnp = torch = None  # imported by `load_libraries` once the thread count is pinned
+
+
+def pin_threads(threads: int) -> None:
+    """Give numpy's BLAS, XLA and torch `threads` threads through the environment (read when
+    the libraries load), re-executing the script once if it had other values."""
+    want = {"OPENBLAS_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads),
+            "MKL_NUM_THREADS": str(threads),
+            "XLA_FLAGS": f"--xla_cpu_multi_thread_eigen={str(threads > 1).lower()} "
+                         f"intra_op_parallelism_threads={threads}"}
+    if any(os.environ.get(k) != v for k, v in want.items()):
+        os.environ.update(want)
+        os.execv(sys.executable, [sys.executable, *sys.argv])
+
+
+def load_libraries(threads: int) -> None:
+    global jax, jnp, torch
+    try:
+        import jax
+        import jax.numpy as jnp
+
+        jax.config.update("jax_enable_x64", True)
+    except ImportError:
+        pass
+    try:
+        import torch
+
+        if threads:
+            torch.set_num_threads(threads)
+    except ImportError:
+        pass
+
+
+def jax_ops():
+    return argparse.Namespace(sum=jnp.sum, tanh=jnp.tanh, logsumexp=jax.nn.logsumexp,
+                              softplus=jax.nn.softplus)
+
+
+def torch_ops():
+    return argparse.Namespace(sum=torch.sum, tanh=torch.tanh, softplus=torch.nn.functional.softplus,
+                              logsumexp=lambda z: torch.logsumexp(z, 0))
+
+
+def positional(case: Case, ops) -> Callable:
+    """The value as a function of the arrays in declaration order (for jax.grad, torch.func)."""
+    names = list(case.vars)
+    return lambda *vals: VALUE[case.name](ops, **dict(zip(names, vals)))
+
+
+def implementations(case: Case, kind: str, arrays: dict) -> dict[str, Callable | None]:
+    """The computations to time, each returning its result (converted later by `as_numpy`)."""
+    wrt = case.grad_wrt if kind == "grad" else case.hess_wrt
+    hand = (HAND_GRAD if kind == "grad" else HAND_HESS)[case.name]
+    impl: dict[str, Callable | None] = {"hand": lambda: hand(**arrays)}
+    try:  # matcalc failing to derive is reported as a failure of its columns (see run_case)
+        d = (matcalc.derive(case.expr, wrt, vars=case.vars, layout="denominator")
+             if kind == "grad" else matcalc.hessian(case.expr, wrt, vars=case.vars))
+        mc = d.to_function(backend="numpy") if CODEGEN else None
+        vg = (matcalc.value_and_grad(case.expr, wrt=[wrt], vars=case.vars, backend="numpy")
+              if VALUE_AND_GRAD and kind == "grad" else None)
+    except Exception as err:
+        d = argparse.Namespace(evaluate=raising(err))
+        mc = vg = raising(err) if CODEGEN else None
+    impl["matcalc"] = None if mc is None else lambda: mc(**arrays)
+    if kind == "grad":
+        impl["v&g"] = None if vg is None else lambda: vg(**arrays)
+    impl["evaluate"] = lambda: d.evaluate(**arrays)
+    impl["jax"] = impl["torch"] = None
+    names = list(case.vars)
+    i = names.index(wrt)
+    if jax is not None:
+        gj = jax.jit((jax.grad if kind == "grad" else jax.hessian)(positional(case, jax_ops()),
+                                                                  argnums=i))
+        jargs = [jnp.asarray(arrays[k]) for k in names]
+        impl["jax"] = lambda: gj(*jargs).block_until_ready()
+    if torch is not None:
+        gt = (torch.func.grad if kind == "grad" else torch.func.hessian)(
+            positional(case, torch_ops()), argnums=i)
+        targs = [torch.from_numpy(arrays[k]) for k in names]
+        impl["torch"] = lambda: gt(*targs)
+    return impl
+
+
+def raising(err: Exception) -> Callable:
+    def fn(*args, **kwargs):
+        raise err
+    return fn
+
+
+def as_numpy(name: str, out, kind: str, shape: tuple[int, ...]) -> np.ndarray:
+    """The result as the hand-written form gives it: v&g's gradient, vec Hessians column-major."""
+    if name == "v&g":
+        out = out[1][0]
+    out = np.asarray(out.detach() if hasattr(out, "detach") else out, dtype=float)
+    if kind == "hess" and len(shape) == 2:  # library Hessian (m, n, m, n) -> vec Hessian
+        size = shape[0] * shape[1]
+        if out.ndim == 4:
+            out = out.transpose(1, 0, 3, 2).reshape(size, size)
+    return out
+
+
+def agrees(out: np.ndarray, ref: np.ndarray) -> bool:
+    scale = float(np.abs(ref).max()) or 1.0
+    return out.shape == ref.shape and np.allclose(out, ref, rtol=RTOL, atol=1e-10 * scale)
+
+
+def best_ms(fns: dict[str, Callable], repeat: int) -> dict[str, float]:
+    """Per-call ms of each warm function: the best of `repeat` loops, each long enough to take
+    >= MIN_LOOP_S; each repeat goes round the functions (starting one further each time), so
+    a burst of load hits them alike."""
+    numbers = {}
+    for name, fn in fns.items():
+        start = time.perf_counter()
+        fn()
+        once = time.perf_counter() - start
+        numbers[name] = max(1, min(100_000, int(MIN_LOOP_S / max(once, 1e-7))))
+    best, names = dict.fromkeys(fns, float("inf")), list(fns)
+    for r in range(repeat):
+        for name in names[r % len(names):] + names[:r % len(names)]:  # rotated: no first place
+            loop = timeit.timeit(fns[name], number=numbers[name]) / numbers[name]
+            best[name] = min(best[name], loop * 1000)
+    return best
+
+
+# ---- the run ---------------------------------------------------------------------------------
+
+def run_case(case: Case, kind: str, n: int, repeat: int) -> dict:
+    sizes = (case.grad_sizes if kind == "grad" else case.hess_sizes)(n)
+    arrays = make_arrays(case, sizes)
+    wrt = case.grad_wrt if kind == "grad" else case.hess_wrt
+    row: dict = {"problem": case.name, "wrt": wrt, "n": n,
+                 "shapes": describe_shapes(case, arrays), "ms": {}, "failed": []}
+    impl = implementations(case, kind, arrays)
+    ref = impl["hand"]()
+    if kind == "grad":  # the hand-written gradient itself, against central differences
+        check_hand(case, arrays, wrt, ref)
+    timed = {}
+    for name, fn in impl.items():
+        if fn is None:
+            continue
+        try:
+            fn()  # warm-up (compiles jax)
+            out = fn()
+        except Exception as err:  # a broken implementation is a failure, not a crash
+            fail(row, name, f"raised {type(err).__name__}: {err}")
+            continue
+        if name == "v&g":
+            value = float(VALUE[case.name](numpy_ops(), **arrays))
+            if not np.isclose(float(out[0]), value, rtol=RTOL):
+                fail(row, name, f"value {float(out[0])!r} != {value!r}")
+                continue
+        res = as_numpy(name, out, kind, arrays[wrt].shape)
+        if not agrees(res, ref):
+            err = (float(np.abs(res - ref).max()) if res.shape == ref.shape
+                   else f"shape {res.shape} vs {ref.shape}")
+            fail(row, name, f"max |difference| {err}")
+            continue
+        timed[name] = fn
+    row["ms"] = best_ms(timed, repeat)
+    return row
+
+
+def fail(row: dict, name: str, why: str) -> None:
+    row["failed"].append(name)
+    print(f"\n*** MISMATCH *** {row['problem']} ({row['n']}): {name} disagrees with "
+          f"hand-written NumPy: {why}\n", file=sys.stderr, flush=True)
+
+
+def check_hand(case: Case, arrays: dict, wrt: str, grad: np.ndarray) -> None:
+    """Guard the reference: a directional central difference of the value in numpy."""
+    ops, rng = numpy_ops(), np.random.default_rng(1)
+    direction = rng.standard_normal(arrays[wrt].shape)
+    h = 1e-6 * max(1.0, float(np.abs(arrays[wrt]).max()))
+
+    def at(t):
+        return float(VALUE[case.name](ops, **{**arrays, wrt: arrays[wrt] + t * direction}))
+    fd = (at(h) - at(-h)) / (2 * h)
+    exact = float(np.sum(grad * direction))
+    if not np.isclose(fd, exact, rtol=1e-5, atol=1e-6):
+        raise SystemExit(f"hand-written gradient of {case.name} is wrong: {exact} vs fd {fd}")
+
+
+def cell(row: dict, name: str) -> str:
+    if name in row["failed"]:
+        return "FAIL"
+    ms = row["ms"].get(name)
+    if ms is None:
+        return "-"
+    return f"{ms:.3f}" if ms < 1 else f"{ms:.2f}" if ms < 100 else f"{ms:.0f}"
+
+
+def ratio(row: dict, top: str, bottom: str) -> str:
+    a, b = row["ms"].get(top), row["ms"].get(bottom)
+    return "-" if a is None or b is None else f"{a / b:.2f}"
+
+
+def print_tables(rows: list[dict], markdown: bool) -> None:
+    for kind, title in (("grad", "Gradients"), ("hess", "Hessians")):
+        sel = [r for r in rows if r["kind"] == kind]
+        if not sel:
+            continue
+        names = ["hand", "matcalc", *(["v&g"] if kind == "grad" else []), "evaluate", "jax",
+                 "torch"]
+        headers = ["problem", "d/d", "n", "shapes", *(f"{m} ms" for m in names),
+                   "mc/hand", "jax/hand", "torch/hand", *(["jax/mc"] if kind == "hess" else [])]
+        body = [[r["problem"], r["wrt"], r["n"], r["shapes"], *(cell(r, m) for m in names),
+                 ratio(r, "matcalc", "hand"), ratio(r, "jax", "hand"), ratio(r, "torch", "hand"),
+                 *([ratio(r, "jax", "matcalc")] if kind == "hess" else [])] for r in sel]
+        print(f"### {title}\n" if markdown else f"{title}:")
+        table(headers, body, markdown)
+
+
+def summary(rows: list[dict]) -> list[str]:
+    lines = []
+    grads = [r for r in rows if r["kind"] == "grad" and "matcalc" in r["ms"]]
+    if grads:
+        within = [r for r in grads if r["ms"]["matcalc"] <= 1.2 * r["ms"]["hand"]]
+        worst = max(grads, key=lambda r: r["ms"]["matcalc"] / r["ms"]["hand"])
+        lines.append(f"goal 1, gradients within 1.2x of hand-written NumPy: {len(within)} of "
+                     f"{len(grads)} (worst {worst['ms']['matcalc'] / worst['ms']['hand']:.2f}x, "
+                     f"{worst['problem']} at n = {worst['n']})")
+    big = max((r["n"] for r in rows), default=0)
+    hess = [r for r in rows if r["kind"] == "hess" and r["n"] == big
+            and {"matcalc", "jax"} <= r["ms"].keys()]
+    if hess:
+        fast = [r for r in hess if r["ms"]["jax"] >= 5 * r["ms"]["matcalc"]]
+        slow = min(hess, key=lambda r: r["ms"]["jax"] / r["ms"]["matcalc"])
+        lines.append(f"goal 2, Hessians >= 5x faster than jax.hessian at n = {big}: {len(fast)} "
+                     f"of {len(hess)} (least {slow['ms']['jax'] / slow['ms']['matcalc']:.1f}x, "
+                     f"{slow['problem']})")
+    if not CODEGEN:
+        lines.append("matcalc codegen API (Derivative.to_function) absent: goals not measured")
+    failed = sum(len(r["failed"]) for r in rows)
+    lines.append(f"agreement with hand-written NumPy: {'all agree' if not failed else failed} "
+                 f"{'' if not failed else 'FAILURES (see MISMATCH above)'}".rstrip())
+    return lines
+
+
+def environment(repeat: int) -> str:
+    blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"].get("name")
+    env = {k: os.environ.get(k, "unset") for k in ("OPENBLAS_NUM_THREADS", "XLA_FLAGS")}
+    parts = [f"Python {platform.python_version()}, {os.cpu_count()} cores",
+             f"numpy {np.__version__} ({blas}, OPENBLAS_NUM_THREADS={env['OPENBLAS_NUM_THREADS']})",
+             f"jax {jax.__version__} (x64, {jax.devices()[0].platform}, "
+             f"XLA_FLAGS={env['XLA_FLAGS']})" if jax else "jax absent",
+             f"torch {torch.__version__} (get_num_threads() = {torch.get_num_threads()})" if torch
+             else "torch absent", f"matcalc codegen {'present' if CODEGEN else 'absent'}"]
+    return ("; ".join(parts) + f". float64; per-call ms, best of {repeat} repeats, each the "
+            f"mean of a loop of >= {MIN_LOOP_S * 1000:.0f} ms, warm.")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--threads", type=int, default=1,
+                    help="threads of numpy's BLAS, XLA and torch (default 1; 0: their defaults)")
+    ap.add_argument("--only", nargs="+", help="problems to run (default: all)")
+    ap.add_argument("--markdown", action="store_true")
+    args = ap.parse_args()
+    if args.threads:
+        pin_threads(args.threads)
+    load_libraries(args.threads)
+    print(environment(args.repeat) + "\n")
+    rows = []
+    for kind in ("grad", "hess"):
+        for case in CASES:
+            if args.only and case.name not in args.only:
+                continue
+            for n in args.sizes:
+                start = time.perf_counter()
+                rows.append({"kind": kind, **run_case(case, kind, n, args.repeat)})
+                print(f"  {kind} {case.name} n = {n}: {time.perf_counter() - start:.1f} s",
+                      file=sys.stderr, flush=True)
+    print_tables(rows, args.markdown)
+    for line in summary(rows):
+        print(("- " if args.markdown else "") + line)
+    if any(r["failed"] for r in rows):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
