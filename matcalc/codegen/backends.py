@@ -62,7 +62,9 @@ NUMPY = Backend(
      "cho_factor": "scipy.linalg.cho_factor({0})",
      "cho_solve": "scipy.linalg.cho_solve({0}, {1})",
      "cho_logdet": "2.0 * np.log(np.diagonal({0}[0])).sum()"},
-    {"_sigmoid": "def _sigmoid(x):\n    return np.exp(-np.logaddexp(0.0, -x))",
+    {"_sigmoid": "def _sigmoid(x):  # exact in the tails: exp(-x) = inf there gives 0\n"
+                 "    with np.errstate(over=\"ignore\"):\n"
+                 "        return 1.0 / (1.0 + np.exp(-x))",
      "_softmax": "def _softmax(u):\n    e = np.exp(u - u.max())\n    return e / e.sum()",
      "_logsumexp": "def _logsumexp(u):\n    top = u.max()\n"
                   "    return top + np.log(np.exp(u - top).sum())",
