@@ -8,6 +8,7 @@ all its factors are matrices, with consecutive dense factors multiplied in the o
     diag(v) M    = v[:, None] * M                 M diag(v) = M * v
     X⁻¹ B        = solve(X, B)                    B X⁻¹     = solve(Xᵀ, Bᵀ)ᵀ
     (A ⊗ B) v    = vec(B V Aᵀ),  v = vec(V)       K_{m,n} vec(V) = vec(Vᵀ)
+                   (but u ⊗ I and I ⊗ u, for a vector u, are formed: they are thin)
     𝟏ᵀ M         = column sums of M               (S₁ + S₂) v = S₁ v + S₂ v
 """
 from __future__ import annotations
@@ -58,6 +59,8 @@ def classify(node: Expr) -> Factor | None:
         return Factor("D", node, (base.arg,))
     if op == "inv":
         return Factor("inv", node, (base.arg, flipped))
+    if op == "kron" and _thin(base):
+        return None  # formed: no larger than what it multiplies, and a plain GEMM
     if op == "kron" and not (base.args[0].is_scalar or base.args[1].is_scalar):
         a, b = base.args
         return Factor("kron", node, (transposed(a), transposed(b)) if flipped else (a, b))
@@ -71,6 +74,26 @@ def classify(node: Expr) -> Factor | None:
     return None
 
 
+def _formed_size(item: Value | Factor) -> tuple[int, int]:
+    """A guess at the cost of forming a product's factor (computed ones cost nothing more):
+    how many size symbols its shape has; an inverse, a commutation matrix or a diagonal
+    matrix, which are applied cheaply, counted higher."""
+    if isinstance(item, Value):
+        return (-1, 0)
+    shape = item.node.shape
+    degree = len(shape.rows.symbols) + len(shape.cols.symbols)
+    extra = {"inv": 10, "K": 10, "D": 3}.get(item.kind, 0)  # (diag(v) is applied for free)
+    return (degree + extra, shape.rows.coeff * shape.cols.coeff)
+
+
+def _thin(kron: Expr) -> bool:
+    """u ⊗ I or I ⊗ u for a vector u: a matrix with one entry per row or column, cheaper
+    to form and multiply than to apply through reshapes (strided writes)."""
+    a, b = kron.args
+    return any(x.op == "identity" and (y.shape.rows.is_one or y.shape.cols.is_one)
+               for x, y in ((a, b), (b, a)))
+
+
 class Products:
     """Code for products, for one emitter (which supplies values, sizes and statements)."""
 
@@ -82,8 +105,19 @@ class Products:
         return Value(self.em.let(code), shape)
 
     def product(self, node: Expr) -> str:
+        """A product's code; its scalar factors scale the smallest dense matrix factor (not
+        the result, which may be far larger: 2 (a bᵀ) is (2 a) bᵀ)."""
         scalars, chain = matmul_chain(node)
+        dense = [i for i, f in enumerate(chain) if classify(f) is None]
+        if scalars and len(chain) > 1 and dense:
+            at = min(dense, key=lambda i: _formed_size(Factor("dense", chain[i])))
+            factor = self.em.value(chain[at])
+            scaled = Value(self.em.let(self.scaled(scalars, factor.code)), factor.shape)
+            return self.chain(chain[:at] + [scaled] + chain[at + 1:]).code
         return self.scaled(scalars, self.chain(chain).code if chain else None)
+
+    def _value(self, f: Expr | Value) -> Value:
+        return f if isinstance(f, Value) else self.em.value(f)
 
     def scaled(self, scalars: list[Expr], code: str | None) -> str:
         """`code` times the scalar factors (negative constants as a minus sign); without
@@ -123,14 +157,14 @@ class Products:
 
     def _piece(self, factors: list[Expr]) -> Value:
         if len(factors) == 1:
-            return self.em.value(factors[0])
+            return self._value(factors[0])
         if factors[-1].shape.cols.is_one:  # ... v: matrix-vector products from the right
-            acc = self.em.value(factors[-1])
+            acc = self._value(factors[-1])
             for f in reversed(factors[:-1]):
                 acc = self.left(f, acc)
             return acc
         if factors[0].shape.rows.is_one:  # uᵀ ...: from the left
-            acc = self.em.value(factors[0])
+            acc = self._value(factors[0])
             for f in factors[1:]:
                 acc = self.right(acc, f)
             return acc
@@ -141,11 +175,11 @@ class Products:
         items: list[Value | Factor] = []
         run: list[Value] = []
         for f in factors + [None]:
-            kind = classify(f) if f is not None else None
+            kind = classify(f) if isinstance(f, Expr) else None
             if kind is not None and kind.kind == "sum":
                 kind = None  # a sum of matrices times a matrix: form the sum
             if f is not None and kind is None:
-                run.append(self.em.value(f))
+                run.append(self._value(f))
                 continue
             if run:
                 items.append(self._dense_run(run))
@@ -153,16 +187,14 @@ class Products:
             if kind is not None and kind.kind != "I":
                 items.append(kind)
         if not items:
-            return self.em.value(factors[0])
-        acc = items[0]
-        for item in items[1:]:
-            if isinstance(acc, Value):
-                acc = self.right(acc, item.node if isinstance(item, Factor) else item)
-            elif isinstance(item, Value):
-                acc = self.left(acc.node, item)
-            else:
-                acc = self.right(self.em.value(acc.node), item.node)
-        return acc if isinstance(acc, Value) else self.em.value(acc.node)
+            return self._value(factors[0])
+        at = min(range(len(items)), key=lambda i: _formed_size(items[i]))
+        acc = items[at] if isinstance(items[at], Value) else self.em.value(items[at].node)
+        for item in items[at + 1:]:  # the others are applied to it, from both sides
+            acc = self.right(acc, item.node if isinstance(item, Factor) else item)
+        for item in reversed(items[:at]):
+            acc = self.left(item.node if isinstance(item, Factor) else item, acc)
+        return acc
 
     def _dense_run(self, run: list[Value]) -> Value:
         shape = Shape(run[0].shape.rows, run[-1].shape.cols)
