@@ -105,12 +105,14 @@ class Products:
         return Value(self.em.let(code), shape)
 
     def product(self, node: Expr) -> str:
-        """A product's code; its scalar factors scale the smallest dense matrix factor (not
-        the result, which may be far larger: 2 (a bᵀ) is (2 a) bᵀ)."""
+        """A product's code; its scalar factors scale the smallest dense factor when that is
+        smaller than the result (2 (a bᵀ) is (2 a) bᵀ, but 2 (Aᵀ v) stays 2 (Aᵀ v))."""
         scalars, chain = matmul_chain(node)
-        dense = [i for i, f in enumerate(chain) if classify(f) is None]
+        size = lambda i: _formed_size(Factor("dense", chain[i]))  # noqa: E731
+        result = _formed_size(Factor("dense", node))
+        dense = [i for i, f in enumerate(chain) if classify(f) is None and size(i) < result]
         if scalars and len(chain) > 1 and dense:
-            at = min(dense, key=lambda i: _formed_size(Factor("dense", chain[i])))
+            at = min(dense, key=size)
             factor = self.em.value(chain[at])
             scaled = Value(self.em.let(self.scaled(scalars, factor.code)), factor.shape)
             return self.chain(chain[:at] + [scaled] + chain[at + 1:]).code
