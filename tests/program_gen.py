@@ -1,0 +1,402 @@
+"""Random well-typed matcalc programs, grown from typed pieces, and the properties they must have.
+
+`generate(chooser)` builds one `Program` (bindings `name = expr`, then an expression) over every
+operator and function of the language, with symbolic, numeric or inferred sizes, symmetric / spd
+declarations and abstract f(Y) of bound names. Pieces have kinds (scalar S, vectors V (n) and
+U (m), matrices N (n × n) and R (m × n)) and are made of pieces of the kinds their templates
+name, so programs are well formed. Domains are valid by construction (log, sqrt, ./ see positive
+pieces, inv / det / logdet well-conditioned ones, tan a bounded one); the arguments of relu, abs,
+sign, norm1, max, > are `kinks`, kept off 0. Choices come from `RandomChooser` (benchmarks/fuzz.py)
+or tests/test_properties.py's hypothesis `DataChooser`. `check(program)` runs the properties of
+tests/test_properties.py on one program and returns its failures.
+"""
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import numeric as nm
+import numpy as np
+
+from matcalc import derive, hessian, value
+from matcalc.api import _lowered  # (lowers as `value` does: errors carry the text)
+from matcalc.core.expr import postorder
+from matcalc.core.transpose import transposed
+from matcalc.diff.readout import LAYOUTS, numerator_jacobian, to_denominator_symbols
+from matcalc.evaluate import Env, bind, evaluate
+from matcalc.shapes import describe
+
+SIZES = {"n": 3, "m": 2}
+KINDS = ("S", "V", "U", "N", "R")
+
+# (template, kink): {K} is a piece of kind K; P<K> a positive piece, C a well-conditioned
+# n × n matrix, Y a matrix bound and passed to an abstract f, Z a vector passed to g; {mul},
+# {T}, {had}, {ediv}, {kron} are spellings of one operator. A kink "arg" records the first
+# piece, "diff" the first minus the second, as a program that must stay away from 0.
+PIECES: dict[str, list[tuple[str, str]]] = {
+    "S": [("sum({V})", ""), ("mean({V})", ""), ("dot({V}, {V})", ""), ("{V}{T}{mul}{V}", ""),
+          ("tr({N})", ""), ("trace({N})", ""), ("norm2({V})", "self"), ("norm2({R})^2", ""),
+          ("norm1({V})", "arg"), ("logsumexp({V})", ""), ("det({C})", ""),
+          ("logdet({C})", ""), ("log({PS})", ""), ("sqrt({PS})", ""), ("{S} + {S}", ""),
+          ("{S} - {S}", ""), ("{S}{mul}{S}", ""), ("{S} / {PS}", ""), ("{S}^2", ""),
+          ("{S}^3", ""), ("{PS}^0.5", ""), ("{U}{T}{mul}{R}{mul}{V}", ""),
+          ("max({S}, {S})", "diff"), ("abs({S})", "arg"), ("tanh({S})", ""),
+          ("sum(vec({R}))", ""), ("sum(diag({N}))", ""), ("sum({kron})", ""),
+          ("tr(kron({N}, {N}))", ""), ("-{S}", ""), ("sum(sigmoid({V}))", ""),
+          ("f({Y})", ""), ("g({Z})", ""), ("sum({V} > {V})", "diff"),
+          ("{V}{T}{mul}{C}{mul}{V}", "")],
+    "V": [("{N}{mul}{V}", ""), ("{R}{T}{mul}{U}", ""), ("{V} + {V}", ""), ("{V} - {V}", ""),
+          ("{S}{mul}{V}", ""), ("{V}{had}{V}", ""), ("{V}{ediv}{PV}", ""), ("{V} / {PS}", ""),
+          ("exp(tanh({V}))", ""), ("log({PV})", ""), ("sin({V})", ""), ("cos({V})", ""),
+          ("tan(tanh({V}))", ""), ("tanh({V})", ""), ("sigmoid({V})", ""),
+          ("softplus({V})", ""), ("sqrt({PV})", ""), ("softmax({V})", ""), ("diag({N})", ""),
+          ("max(0, {V})", "arg"), ("relu({V})", "arg"), ("max({V}, {V})", "diff"),
+          ("abs({V})", "arg"), ("sign({V}){had}{V}", "arg"), ("{V} .^ 2", ""),
+          ("{V}^3", ""), ("{PV} .^ 0.5", ""), ("inv({C}){mul}{V}", ""), ("{C}⁻¹{mul}{V}", ""),
+          ("{C}^-1{mul}{V}", ""), ("({V} > {V}){had}{V}", "diff"), ("-{V}", ""),
+          ("vec({V}{T})", ""), ("{V} + ones", ""), ("{V} + {S}", ""), ("diag({V}){mul}{V}", "")],
+    "U": [("{R}{mul}{V}", ""), ("{U} + {U}", ""), ("tanh({U})", ""), ("{S}{mul}{U}", ""),
+          ("{U}{had}{U}", ""), ("softmax({U})", ""), ("relu({U})", "arg")],
+    "N": [("{N}{mul}{N}", ""), ("{N} + {N}", ""), ("{N} - {N}", ""), ("{N}{T}", ""),
+          ("diag({V})", ""), ("{N}{had}{N}", ""), ("{N}{ediv}{PN}", ""), ("{S}{mul}{N}", ""),
+          ("{R}{T}{mul}{R}", ""), ("{V}{mul}{V}{T}", ""), ("sin({N})", ""), ("tanh({N})", ""),
+          ("{N}^2", ""), ("{N}^3", ""), ("inv({C})", ""), ("{C}⁻¹", ""), ("{N} + eye", ""),
+          ("{N} / {PS}", ""), ("{R}{T}{mul}{R}{mul}{N}", ""), ("{N} .^ 2", "")],
+    "R": [("{R}{mul}{N}", ""), ("{U}{mul}{V}{T}", ""), ("{R} + {R}", ""), ("{R}{had}{R}", ""),
+          ("tanh({R})", ""), ("{S}{mul}{R}", ""), ("kron({U}, {V}{T})", ""),
+          ("{U} ⊗ {V}{T}", ""), ("{R}{T}{T}", "")],
+}
+POSITIVE = {"S": ["exp({S})", "{S}^2 + 1", "softplus({S})", "sigmoid({S})", "norm2({V})^2 + 1",
+                  "exp(tanh({S}))"],
+            "V": ["exp(tanh({V}))", "{V} .^ 2 + 1", "softplus({V})", "sigmoid({V})", "p",
+                  "1 + {0}{had}{0}", "exp({V}) + {PV}"],
+            "N": ["exp(tanh({N}))", "{N} .^ 2 + 1", "sigmoid({N})"]}
+CONDITIONED = ["S", "{0}{T}{mul}{0} + eye", "{1}{T}{mul}{1} + eye", "eye + diag({PV})",
+               "{0}{mul}{0}{T} + 2 eye"]  # {0} one n × n piece twice (a Gram matrix), {1} R
+SPELLINGS = {"mul": [" ", " * ", " @ "], "T": ["'", "ᵀ", "^T"], "had": [" .* ", " ⊙ ", " ∘ "],
+             "ediv": [" ./ ", " ⊘ "], "kron": ["kron({U}, {V})", "{U} ⊗ {V}"]}
+LEAVES = {"S": ["a", "b", "2", "0.5"], "V": ["x", "y", "p"], "U": ["z"], "N": ["A", "B", "S"],
+          "R": ["W"]}
+KIND_OF = {"a": "S", "b": "S", "x": "V", "y": "V", "p": "V", "z": "U", "A": "N", "B": "N",
+           "S": "N", "W": "R"}
+_PLACE = re.compile(r"\{(\w+)\}")
+
+
+@dataclass
+class Program:  # abstract: numeric.check_derivative's specs; kinks: programs kept off 0
+    text: str
+    vars: dict[str, str]
+    abstract: list[dict[str, str]] = field(default_factory=list)
+    kinks: list[str] = field(default_factory=list)
+    domains: dict[str, str] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=lambda: dict(SIZES))
+
+    def __str__(self) -> str:
+        return f"{self.text!r} vars={self.vars}"
+
+
+class RandomChooser(random.Random):
+    """Choices from a seeded random.Random (benchmarks/fuzz.py)."""
+
+    def pick(self, options):
+        return self.choice(list(options))
+
+    def flip(self, p: float) -> bool:
+        return self.random() < p
+
+
+def _atomic(text: str) -> bool:
+    """A name, a number, or one call name(...) whose parenthesis closes at the end."""
+    call = re.match(r"\w+\(", text)
+    return bool(re.fullmatch(r"[\w.]+", text) or call and text.endswith(")")
+                and nm._call(text, call.end() - 1)[1] == len(text))
+
+
+def _wrap(text: str) -> str:
+    return text if _atomic(text) else f"({text})"
+
+
+class _Grower:
+    def __init__(self, chooser, max_bindings: int = 3):
+        self.c = chooser
+        self.bindings: list[str] = []
+        self.kinks: list[str] = []
+        self.used: set[str] = set()
+        self.abstract: list[dict[str, str]] = []
+        self.max_bindings = max_bindings
+
+    def leaf(self, kind: str) -> str:
+        return self.leaf_named(self.c.pick(LEAVES[kind]))
+
+    def piece(self, kind: str, depth: int, top: bool = False) -> str:
+        if depth <= 0 or (not top and self.c.flip(0.2)):
+            return self.leaf(kind)
+        template, kink = self.c.pick(PIECES[kind])
+        return self.fill(template, kink, depth - 1, kind)
+
+    def fill(self, template: str, kink: str, depth: int, kind: str = "") -> str:
+        parts: list[str] = []
+
+        def one(match: re.Match) -> str:
+            what = match.group(1)
+            if what in SPELLINGS:
+                spelled = self.c.pick(SPELLINGS[what])
+                return self.fill(spelled, "", depth) if "{" in spelled else \
+                    "\x01" if spelled == " " else spelled
+            text = self.special(what, depth)
+            bare = template[match.start() - 1:match.start()] in ("(", " ") and \
+                template[match.end():match.end() + 1] in (")", ",")
+            text = text if bare and match.start() > 0 else _wrap(text)
+            parts.append(text)
+            return text
+
+        out = _PLACE.sub(one, template)
+        for _ in range(3):  # max(u, u) or u > u sits on its kink everywhere: draw again
+            if kink != "diff" or parts[0] != parts[1]:
+                break
+            parts.clear()
+            out = _PLACE.sub(one, template)
+        # `z (u)'` would be the call z(u), then transposed: a name juxtaposed with ( is `*`
+        out = re.sub(r"(?<=[A-Za-z_])\x01(?=\()", " * ", out).replace("\x01", " ")
+        if kink:
+            arg = parts[0] if kink == "arg" else out if kink == "self" else \
+                f"{_wrap(parts[0])} - {_wrap(parts[1])}"
+            self.kinks.append("; ".join(self.bindings + [arg]))
+        if kind and depth >= 1 and len(self.bindings) < self.max_bindings and self.c.flip(0.2):
+            return self.bind(kind, out)
+        return out
+
+    def special(self, what: str, depth: int) -> str:
+        if what in KINDS:
+            return self.piece(what, depth)
+        if what.startswith("P"):
+            inner = what[1]
+            if depth <= 0 and inner == "V" and self.c.flip(0.5):
+                return self.leaf_named("p")
+            choice = self.c.pick(POSITIVE[inner][:-1] if depth <= 0 else POSITIVE[inner])
+            if choice == "p":
+                return self.leaf_named("p")
+            if "{0}" in choice:  # u .* u: one piece twice
+                choice = choice.replace("{0}", _wrap(self.piece(inner, depth - 1)))
+            return self.fill(choice, "", max(depth - 1, 0))
+        if what == "C":
+            choice = self.c.pick(CONDITIONED)
+            if choice == "S":
+                return self.leaf_named("S")
+            gram = _wrap(self.piece("N" if "{0}" in choice else "R", depth))
+            return self.fill(choice.replace("{0}", gram).replace("{1}", gram), "", depth)
+        if what in ("Y", "Z"):  # an abstract function of a bound matrix or vector
+            fname = "f" if what == "Y" else "g"
+            arg = self.piece(self.c.pick(["N", "R"]) if what == "Y" else "V", max(depth, 1))
+            if any(spec["name"] == fname for spec in self.abstract):
+                return self.fill("{S}", "", depth)
+            name = self.bind("", arg, prefix="Y" if what == "Y" else "u")
+            self.abstract.append({"name": fname, "ascii": f"d{fname}_d{name}", "arg": name})
+            return name
+        raise ValueError(what)
+
+    def leaf_named(self, name: str) -> str:
+        self.used |= {name} & set(KIND_OF)
+        return name
+
+    def bind(self, kind: str, text: str, prefix: str = "") -> str:
+        prefix = prefix or {"S": "c", "V": "h", "U": "k", "N": "M", "R": "Q"}[kind]
+        name = f"{prefix}{len(self.bindings) + 1}"
+        self.bindings.append(f"{name} = {text}")
+        return name
+
+
+MODES = ("symbolic", "numeric", "inferred")
+
+
+def declarations(used: set[str], mode: str, abstract: list, spd: bool) -> dict[str, str]:
+    n, m = ("n", "m") if mode == "symbolic" else (str(SIZES["n"]), str(SIZES["m"]))
+    full = {"a": "scalar", "b": "scalar", "x": f"vector({n})", "y": f"vector({n})",
+            "p": f"vector({n})", "z": f"vector({m})", "A": f"matrix({n},{n})",
+            "B": f"matrix({n},{n})", "W": f"matrix({m},{n})",
+            "S": f"{'spd' if spd else 'symmetric'}({n})"}
+    if mode == "inferred":  # naming defaults, sizes by unification; S needs its structure
+        full = {"S": "spd" if spd else "symmetric"}
+    out = {name: kind for name, kind in full.items() if name in used}
+    out.update({spec["name"]: "function" for spec in abstract})
+    return out
+
+
+def generate(chooser, max_depth: int = 3) -> Program:
+    """One well-typed program from `chooser`'s choices (a final expression of any kind)."""
+    for _ in range(10):
+        grower = _Grower(chooser)
+        kind = chooser.pick(["S", "S", "V", "N", "R", "U"])
+        final = grower.piece(kind, chooser.pick([1] + [2, 3, 4][:max_depth - 1] * 2), top=True)
+        if grower.used:
+            break
+    else:
+        grower.used.add("x")
+        final = f"{final} + sum(x)" if kind == "S" else f"{_wrap(final)} + sum(x)"
+    mode = chooser.pick(MODES)
+    decls = declarations(grower.used, mode, grower.abstract, chooser.flip(0.5))
+    text = "; ".join(grower.bindings + [final])
+    domains = {"p": "positive"} if "p" in grower.used else {}
+    return Program(text, decls, grower.abstract, grower.kinks, domains)
+
+
+def program_of_seed(seed: int, max_depth: int = 3) -> Program:
+    return generate(RandomChooser(seed), max_depth)
+
+
+# -- the properties ---------------------------------------------------------------------------
+
+FD, SIMPLIFY, READBACK, HESSIAN, NO_POINT = ("finite differences", "simplified != unsimplified",
+                                             "read-back", "Hessian asymmetry", "no point")
+SAME = 1e-8  # tolerance of values that must agree up to rounding
+
+
+@dataclass
+class Failure:
+    kind: str  # one of the five above, or "raised <ErrorType>"
+    wrt: str
+    layout: str
+    detail: str
+    category: str = ""  # read-back failures: what the printed form shows (identity, kron, ...)
+
+
+def _function(text: str, vars: dict):
+    """point -> the 2-D value of `text` (lowered once; `value` lowers at each call)."""
+    program = _lowered(text, vars)
+
+    def fun(point):
+        values, sizes = bind(program.variables, {k: point[k] for k in program.variables})
+        return evaluate(program.expr, Env(values, sizes))
+    return fun
+
+
+def _attempt(failures: list, kind: str, wrt: str, layout: str, run) -> None:
+    try:
+        run()
+    except AssertionError as err:
+        failures.append(Failure(kind, wrt, layout, str(err)[:400]))
+    except Exception as err:  # noqa: BLE001 - any other exception is a finding too
+        failures.append(Failure(f"raised {type(err).__name__}", wrt, layout,
+                                f"{kind}: {err}"[:400]))
+
+
+def unsimplified(d) -> object:
+    """The derivative before any simplification, in d's layout (readout.jacobian, unsimplified)."""
+    raw = numerator_jacobian(d.function, d.variable)
+    return transposed(to_denominator_symbols(raw)) if d.layout == "denominator" else raw
+
+
+CATEGORIES = (  # what a printed form that does not read back shows (the printer's known gaps)
+    ("commutation", r"K_"), ("unvec", r"vec⁻¹|unvec"), ("identity", r"(?<!\w)I(?!\w)|I_"),
+    ("ones", r"n_ones"), ("kron", r"kron|⊗"), ("zero", r"(?<![\w.])0(?![\w.])"),
+    ("call-postfix", r"\w \(.*\)(?:\^T|ᵀ|'|⁻¹|\^|\.\^)"),
+    ("size", r"(?<!\w)[nm](?:_\w+)?(?!\w)"))
+
+
+def _category(text: str) -> str:
+    return next((name for name, pattern in CATEGORIES if re.search(pattern, text)), "other")
+
+
+def read_back(d, arrays: dict, failures: list) -> None:
+    """Property 3: the ASCII and Unicode forms, read back as programs, have d's value."""
+    nodes = [n for n in postorder(d.expr) if n.op in ("absgrad", "apply")]
+    if any(n.op == "apply" or n.shape.is_row for n in nodes):
+        return  # f(Y) and row-vector symbols cannot be declared as variables
+    want = np.asarray(d.evaluate(**arrays), dtype=float)
+    vars = {**d.variables, **{render: describe(n.shape) for n in nodes
+                              for render in (d.symbols()[nodes.index(n)][1],)}}
+    for ascii in (True, False) if not nodes else (True,):
+        text = d.text(ascii=ascii, where=False)
+        try:
+            names = _lowered(text, vars).variables
+            got = value(text, vars=vars, **{k: v for k, v in arrays.items() if k in names})
+            nm.assert_close(np.asarray(got, dtype=float).reshape(want.shape), want, SAME, SAME,
+                         f"read back {text!r}")
+        except Exception as err:  # noqa: BLE001 - every way of not reading back counts
+            what = "mismatch" if isinstance(err, (AssertionError, ValueError)) else \
+                type(err).__name__
+            failures.append(Failure(READBACK, d.wrt, d.layout, f"{text!r}: {err}"[:300],
+                                    f"{_category(f'{text} {err}')}: {what}"))
+
+
+def _draw(here, domains: dict, rng: np.random.Generator, kinks: list) -> dict:
+    """A random point inside `domains` with every kink argument at least KINK_MARGIN from 0
+    (numeric.draw_point's test, with kink programs that need not use every variable)."""
+    for _ in range(nm.MAX_DRAWS):
+        point = nm.draw_point(here, domains, rng)
+        if all(np.min(np.abs(k(point))) > nm.KINK_MARGIN for k in kinks):
+            return point
+    raise RuntimeError(f"no point with every kink argument away from 0 in {nm.MAX_DRAWS} draws")
+
+
+def _symbols(d, program: Program, point: dict) -> dict:
+    """∂f/∂Y (in d's layout) and f(Y) where d shows them, f = numeric.CONCRETE_F."""
+    shown = {a for _, a in d.symbols()}
+    out = {}
+    for spec in program.abstract:
+        applied = any(a.startswith(spec["name"] + "(") for a in shown)
+        if spec["ascii"] not in shown and not applied:
+            continue
+        bound = "; ".join(program.text.split("; ")[:-1] + [spec["arg"]])
+        u = _function(nm.concrete_all(bound, program.abstract), program.vars)(point)
+        grad = np.cos(u) + u
+        grad = grad.T if d.layout == "numerator" else grad
+        if spec["ascii"] in shown:
+            out[spec["ascii"]] = grad.reshape(-1) if 1 in grad.shape else grad
+        if applied:
+            out[spec["name"]] = float(np.sum(np.sin(u)) + np.sum(u ** 2) / 2)
+    return out
+
+
+def check(program: Program, rng: np.random.Generator | None = None, hessians: bool = True,
+          readback: bool = True) -> list[Failure]:
+    """Every property of `program`, for every variable and both layouts: its failures."""
+    rng = rng if rng is not None else np.random.default_rng(0)
+    vars, abstract, failures = program.vars, program.abstract, []
+    try:
+        here = nm.variables(SimpleNamespace(program=_lowered(program.text, vars)), program.sizes)
+        domains = {**{v.name: "spd" for v in here if nm.structured(vars, v.name)},
+                   **program.domains}
+        kinks = [_function(nm.concrete_all(k, abstract), vars) for k in program.kinks]
+        point = _draw(here, domains, rng, kinks)
+        fun = _function(nm.concrete_all(program.text, abstract), vars)
+        value_at = fun(point)
+        f_shape, noise = nm.shape2d(value_at), 1e-8 * float(np.max(np.abs(value_at)))
+    except RuntimeError as err:
+        return [Failure(NO_POINT, "", "", str(err))]
+    except Exception as err:  # noqa: BLE001
+        return [Failure(f"raised {type(err).__name__}", "", "", str(err)[:400])]
+    for var in here:
+        name, sym = var.name, nm.structured(vars, var.name)
+        jac = nm.numerical_jacobian(fun, point, name, symmetric=sym)
+        for layout in LAYOUTS:
+            state = {}
+
+            def first(layout=layout, name=name, jac=jac, state=state):
+                d = state["d"] = derive(program.text, name, vars, layout)
+                state["arrays"] = {**point, **_symbols(d, program, point)}
+                want = nm.arrange(jac, f_shape, nm.shape2d(point[name]), layout)
+                got = nm.as_displayed(d.evaluate(**state["arrays"]), want)
+                nm.assert_close(got, want, atol=nm.ATOL + noise,  # rounding of F in differences
+                                what=f"d/d{name} of {program.text!r} ({layout})")
+
+            def simplified(state=state):
+                d, arrays = state["d"], state["arrays"]
+                env = Env(*bind(d.program.variables, {k: arrays[k] for k in d.program.variables}),
+                          arrays, d.layout)
+                want = evaluate(unsimplified(d), env)
+                nm.assert_close(evaluate(d.expr, env), want, SAME, SAME, f"{d} vs unsimplified")
+
+            _attempt(failures, FD, name, layout, first)
+            if "arrays" in state:
+                _attempt(failures, SIMPLIFY, name, layout, simplified)
+            if "arrays" in state and readback:
+                read_back(state["d"], state["arrays"], failures)
+        if hessians and f_shape == (1, 1) and not abstract and var.kind != "scalar":
+            def symmetric_hessian(name=name):
+                h = np.atleast_2d(hessian(program.text, name, vars).evaluate(**point))
+                nm.assert_close(h, h.T, SAME, SAME, f"Hessian by {name} of {program.text!r}")
+            _attempt(failures, HESSIAN, name, "numerator", symmetric_hessian)
+    return failures

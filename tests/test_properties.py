@@ -1,0 +1,146 @@
+"""Property tests over random well-typed programs (tests/program_gen.py), in both layouts.
+
+For each generated program, every variable and both layouts: (1) the closed form agrees with
+central finite differences; (2) the simplified and the unsimplified derivative have the same
+value; (3) the printed ASCII and Unicode forms read back (`value`) give the same value; (4) the
+Hessian of a scalar program by a vector or matrix is symmetric. Hypothesis draws the
+generator's choices (derandomized, so CI is reproducible, and a failure shrinks to a small
+program). Read-back failures are the printer's known gaps: they are counted by category in
+`test_read_back` (non-strict xfails) rather than failing the run. `MATCALC_PROPERTY_EXAMPLES`
+(default 500) sets the number of programs; the slow suite draws ten times as many, deeper.
+Reduced matcalc failures found this way are the strict xfails at the end.
+"""
+from __future__ import annotations
+
+import os
+import zlib
+from collections import Counter
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from program_gen import (
+    CATEGORIES,
+    NO_POINT,
+    READBACK,
+    Program,
+    check,
+    generate,
+    program_of_seed,
+)
+
+from matcalc import MatcalcError, ShapeError, derive
+
+
+class DataChooser:
+    """Choices drawn from hypothesis's `data` (shrinks towards the first option, False)."""
+
+    def __init__(self, data):
+        self.data, self.st = data, st
+
+    def pick(self, options):
+        return self.data.draw(self.st.sampled_from(list(options)))
+
+    def flip(self, p: float) -> bool:
+        return self.data.draw(self.st.integers(0, 99)) >= round(100 * (1 - p))
+
+
+
+EXAMPLES = int(os.environ.get("MATCALC_PROPERTY_EXAMPLES", "500"))
+READ_BACKS: Counter = Counter()  # read-back failures by category, from the runs below
+EXAMPLE_OF: dict[str, str] = {}
+SETTINGS = dict(deadline=None, derandomize=True, database=None,
+                suppress_health_check=list(HealthCheck))
+
+
+def run(program: Program, readback: bool = True) -> list:
+    """The failures of `program` other than read-backs (those are counted in READ_BACKS)."""
+    failures = check(program, np.random.default_rng(zlib.crc32(program.text.encode())),
+                     readback=readback)
+    for f in failures:
+        if f.kind == READBACK:
+            READ_BACKS[f.category] += 1
+            EXAMPLE_OF.setdefault(f.category.split(":")[0], f"{program}: {f.detail}")
+    return [f for f in failures if f.kind not in (READBACK, NO_POINT)]  # (no point: u, u'')
+
+
+def _report(program: Program, failures: list) -> str:
+    return f"{program}\n" + "\n".join(f"  {f.kind} (d/d{f.wrt}, {f.layout}): {f.detail}"
+                                      for f in failures)
+
+
+@settings(max_examples=EXAMPLES, **SETTINGS)
+@given(st.data())
+def test_generated_programs(data):
+    program = generate(DataChooser(data))
+    failures = run(program)
+    assert not failures, _report(program, failures)
+
+
+BLOCK = 50
+
+
+@pytest.mark.parametrize("start", range(0, EXAMPLES, BLOCK))
+def test_seeded_programs(start):
+    """Programs of fixed seeds (program_of_seed, as benchmarks/fuzz.py --programs draws them)."""
+    found = [(seed, program, run(program)) for seed in range(start, start + BLOCK)
+             for program in [program_of_seed(seed)]]
+    found = [f"seed {seed}: {_report(p, fs)}" for seed, p, fs in found if fs]
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.slow
+@settings(max_examples=EXAMPLES * 10, **SETTINGS)
+@given(st.data())
+def test_generated_programs_deeper(data):
+    program = generate(DataChooser(data), max_depth=4)
+    failures = run(program)
+    assert not failures, _report(program, failures)
+
+
+def test_the_generator_is_deterministic_and_well_typed():
+    for seed in range(50):
+        program = program_of_seed(seed)
+        assert program_of_seed(seed).text == program.text
+        derive(program.text, next(iter(_variables(program))), program.vars)
+
+
+def _variables(program: Program) -> list[str]:
+    from matcalc.api import _lowered
+    return list(_lowered(program.text, program.vars).variables)
+
+
+def _read_back_counts() -> Counter:
+    if not READ_BACKS:  # run alone: count over a fixed set of programs
+        for seed in range(150):
+            run(program_of_seed(seed))
+    return READ_BACKS
+
+
+@pytest.mark.xfail(strict=False, reason="printed forms that do not read back (identities "
+                   "without size, kron, zeros, ...): the printer is being fixed separately")
+@pytest.mark.parametrize("kind", [name for name, _ in CATEGORIES] + ["other"])
+def test_read_back(kind):
+    counts = {c: n for c, n in _read_back_counts().items() if c.split(":")[0] == kind}
+    assert not counts, f"{sum(counts.values())} read-back failures {counts}, e.g. " \
+                       f"{EXAMPLE_OF.get(kind)}"
+
+
+# -- reduced findings (matcalc failures, not the printer's): strict xfails until fixed --------
+
+@pytest.mark.xfail(strict=True, reason="size unification has no occurs check: X = kron(B, X) "
+                   "recurses, and is reported as 'the program is nested too deeply' "
+                   "(a ParseError) instead of a ShapeError")
+@pytest.mark.parametrize("text, wrt", [("kron(B, X) + X", "X"), ("kron(x, y) + y", "x")])
+def test_kron_cyclic_size_is_a_shape_error(text, wrt):
+    with pytest.raises(MatcalcError) as err:
+        derive(text, wrt)
+    assert isinstance(err.value, ShapeError), str(err.value)
+
+
+@pytest.mark.xfail(strict=True, reason="the where clause names a repeated inverse 'I', the "
+                   "identity's symbol: '-Aᵀ I (u yᵀ + y uᵀ) I  where I = (A Aᵀ + I)⁻¹'")
+def test_where_clause_does_not_name_a_subexpression_i():
+    text = str(derive("u' inv(A A' + eye) y", "A"))
+    assert "where I =" not in text, text
