@@ -8,6 +8,7 @@ core.build; nothing here rewrites.
 """
 from __future__ import annotations
 
+import threading
 import weakref
 from collections.abc import Callable, Hashable, Iterator
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from ..shapes import Shape
 
 _INTERN: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+_INTERNING = threading.Lock()
 
 TANGENT_MARK = "∂"  # free-name prefix of tangent leaves, never a variable's name
 
@@ -90,6 +92,15 @@ def mk(op: str, *args: Expr, **attrs: Hashable) -> Expr:
     if node is not None:
         return node
     shape = SPECS[op].shape(args, attrs)
+    with _INTERNING:  # two threads building the same node must get one node
+        node = _INTERN.get(ident)
+        if node is None:
+            node = _new(op, args, frozen, attrs, shape)
+            _INTERN[ident] = node
+    return node
+
+
+def _new(op: str, args: tuple[Expr, ...], frozen: tuple, attrs: dict, shape: Shape) -> Expr:
     node = object.__new__(Expr)
     put = object.__setattr__
     put(node, "op", op)
@@ -104,7 +115,6 @@ def mk(op: str, *args: Expr, **attrs: Hashable) -> Expr:
     put(node, "free", free)
     put(node, "weight", sum(a.weight for a in args) + (op not in ("transpose", "expand")))
     put(node, "key", _key(op, args, frozen))
-    _INTERN[ident] = node
     return node
 
 
