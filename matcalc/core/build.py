@@ -84,13 +84,19 @@ def split_coeff(e: Expr) -> tuple[Fraction, Expr]:
     return Fraction(1), e
 
 
+FLATTEN_WEIGHT = 200  # a heavier sum inside a sum stays one term (see `add`)
+
+
 def add(*terms: Expr) -> Expr:
     """Sum: flattened, zeros dropped, like terms combined, ordered: positive terms first, then
-    larger before smaller, constants last."""
+    larger before smaller, constants last. A sum whose printed tree is heavy (FLATTEN_WEIGHT:
+    in practice one that shares subexpressions, y₂ = sin(y₁) + y₁) stays one term: flattening
+    every y_k = sin(y_{k-1}) + y_{k-1} would give y_L L terms, quadratic in a chain's length."""
     shape = _same("+")(terms, {})
     groups: dict[Expr, Fraction] = {}
     for term in terms:
-        for t in term.args if term.op == "add" else (term,):
+        flat = term.op == "add" and term.weight <= FLATTEN_WEIGHT
+        for t in term.args if flat else (term,):
             if not is_zero(t):
                 c, rest = split_coeff(t)
                 groups[rest] = groups.get(rest, 0) + c

@@ -8,6 +8,7 @@ core.build; nothing here rewrites.
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 import weakref
 from collections.abc import Callable, Hashable, Iterator
@@ -73,15 +74,30 @@ def _rebuild(op: str, args: tuple[Expr, ...], attrs: tuple) -> Expr:
     return mk(op, *args, **dict(attrs))
 
 
+KEY_CHARS = 256  # longer structural keys keep this prefix and a digest of the rest
+_CUT = "\uffff"  # sorts after every character of a key: a prefix sorts first
+
+
+def _prefix(key: str) -> str:
+    return key.split(_CUT, 1)[0]
+
+
 def _key(op: str, args: tuple[Expr, ...], attrs: tuple) -> str:
+    """The structural key: the expression written out (W x → "mul(W,x)") while that is short;
+    past KEY_CHARS its first KEY_CHARS characters, then a digest of the whole, so that a node
+    deep in a chain does not carry the text of its (exponentially long) printed tree."""
     if op == "var":
         return dict(attrs)["name"]
-    if op == "transpose":
-        return args[0].key + "'"
     if op == "expand":  # a broadcast scalar sorts where the scalar would
         return args[0].key
-    inner = ",".join([str(v) for _, v in attrs] + [a.key for a in args])
-    return f"{op}({inner})"
+    if op == "transpose":
+        text = _prefix(args[0].key) + "'"
+    else:
+        text = f"{op}({','.join([str(v) for _, v in attrs] + [_prefix(a.key) for a in args])})"
+    if len(text) <= KEY_CHARS and not any(_CUT in a.key for a in args):
+        return text
+    whole = "\x00".join([op, repr(attrs), *(a.key for a in args)])
+    return text[:KEY_CHARS] + _CUT + hashlib.blake2b(whole.encode(), digest_size=10).hexdigest()
 
 
 def mk(op: str, *args: Expr, **attrs: Hashable) -> Expr:
@@ -107,15 +123,71 @@ def _new(op: str, args: tuple[Expr, ...], frozen: tuple, attrs: dict, shape: Sha
     put(node, "args", args)
     put(node, "attrs", frozen)
     put(node, "shape", shape)
-    free = frozenset().union(*(a.free for a in args)) if args else frozenset()
-    if op == "var":
-        free = free | {attrs["name"]}
-    elif op == "tangent":
-        free = free | {TANGENT_MARK + attrs["name"]}
-    put(node, "free", free)
+    put(node, "free", _free(op, args, attrs))
     put(node, "weight", sum(a.weight for a in args) + (op not in ("transpose", "expand")))
     put(node, "key", _key(op, args, frozen))
     return node
+
+
+FREE_NAMES = 64  # a node depending on more names answers `name in node.free` lazily
+
+
+def _free(op: str, args: tuple[Expr, ...], attrs: dict):
+    """The names a node depends on: a frozenset (a child's own when it is the union), or past
+    FREE_NAMES names a `LazyFree`, so that a chain over L variables does not hold L² names."""
+    if op in ("var", "tangent"):
+        return frozenset({attrs["name"] if op == "var" else TANGENT_MARK + attrs["name"]})
+    sets = [a.free for a in args]
+    if any(isinstance(f, LazyFree) for f in sets):
+        return LazyFree(args)
+    biggest = max(sets, key=len, default=frozenset())
+    if all(f <= biggest for f in sets):
+        return biggest
+    union = frozenset().union(*sets)
+    return union if len(union) <= FREE_NAMES else LazyFree(args)
+
+
+class LazyFree:
+    """The free names of a node with many: `name in free` walks down once per name and
+    remembers the answer per node (iteratively, however deep)."""
+
+    __slots__ = ("args", "known")
+
+    def __init__(self, args: tuple[Expr, ...]):
+        self.args = args
+        self.known: dict[str, bool] = {}
+
+    def __bool__(self) -> bool:
+        return True  # (it has more than FREE_NAMES names)
+
+    def __iter__(self) -> Iterator[str]:
+        names: set[str] = set()
+        for node in postorder_new(_Holder(self), ()):
+            if not isinstance(node.free, LazyFree):
+                names |= node.free
+        return iter(sorted(names))
+
+    def __contains__(self, name: str) -> bool:
+        stack, expanded = [(self, False)], set()
+        while stack:
+            free, ready = stack.pop()
+            if name in free.known:
+                continue
+            if ready:
+                free.known[name] = any(name in a.free for a in free.args)
+            elif id(free) not in expanded:
+                expanded.add(id(free))
+                stack.append((free, True))
+                stack.extend((a.free, False) for a in free.args
+                             if isinstance(a.free, LazyFree) and name not in a.free.known)
+        return self.known[name]
+
+
+class _Holder:
+    """A stand-in root for walking the nodes below a LazyFree."""
+
+    def __init__(self, free: LazyFree):
+        self.args, self.free = free.args, frozenset()
 
 
 def postorder(root: Expr) -> Iterator[Expr]:
@@ -132,6 +204,24 @@ def postorder(root: Expr) -> Iterator[Expr]:
             continue
         stack.append((node, True))
         stack.extend((a, False) for a in reversed(node.args) if id(a) not in seen)
+
+
+def postorder_new(root: Expr, known) -> Iterator[Expr]:
+    """Like `postorder`, but skipping the nodes in `known` (a memo: `node in known`) and all
+    below them: walking a memoised DAG again costs only its new nodes."""
+    seen: set[int] = set()
+    stack: list[tuple[Expr, bool]] = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if id(node) in seen or node in known:
+            continue
+        if expanded:
+            seen.add(id(node))
+            yield node
+            continue
+        stack.append((node, True))
+        stack.extend((a, False) for a in reversed(node.args)
+                     if id(a) not in seen and a not in known)
 
 
 def rebuild_bottom_up(root: Expr, visit: Callable[[Expr, tuple[Expr, ...]], Expr]) -> Expr:

@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from ..errors import UnsupportedError
 from ..shapes import Shape
-from .build import MAX_CONST_BITS, const, expand, identity, is_zero, zero
+from .build import FLATTEN_WEIGHT, MAX_CONST_BITS, const, expand, identity, is_zero, zero
 from .expr import Expr, mk
 from .ops import _mul_shape, _same
 
@@ -67,6 +67,11 @@ def mul(*factors: Expr) -> Expr:
     shape = _mul_shape(factors, {})
     coeff, scalars, chain = Fraction(1), [], []
     for f in factors:
+        if f.op == "mul" and not f.is_scalar and f.weight > FLATTEN_WEIGHT:
+            f = _kept_whole(f, scalars)
+            if f.op != "mul" or f.weight > FLATTEN_WEIGHT:
+                chain.append(f)
+                continue
         for g in f.args if f.op == "mul" else (f,):
             if g.op == "const":
                 coeff *= g.attr("value")
@@ -93,6 +98,18 @@ def mul(*factors: Expr) -> Expr:
         return expand(mul(const(coeff), *scalars, chain[0].arg), shape)
     args = ([const(coeff)] if coeff != 1 or not (scalars or chain) else []) + scalars + chain
     return args[0] if len(args) == 1 else mk("mul", *args)
+
+
+def _kept_whole(f: Expr, scalars: list[Expr]) -> Expr:
+    """A heavy product inside a product stays one factor (like a heavy sum inside a sum, see
+    build.add: the prefixes of a chain's product would otherwise cost its length squared); its
+    scalar factors join `scalars` (the coefficient leads the outer product)."""
+    inner = [g for g in f.args if g.is_scalar]
+    if not inner:
+        return f
+    scalars.extend(inner)
+    rest = [g for g in f.args if not g.is_scalar]
+    return rest[0] if len(rest) == 1 else mk("mul", *rest)
 
 
 def _spread(chain: list[Expr]) -> list[Expr]:
@@ -164,8 +181,9 @@ def hadamard(*factors: Expr) -> Expr:
         g = mul(*chain) if s else f
         if g.op == "expand":
             scalars.append(g.arg)
-        else:
-            parts.extend(g.args if g.op == "hadamard" else (g,))
+        else:  # (a heavy elementwise product stays one factor, as in `mul`)
+            flat = g.op == "hadamard" and g.weight <= FLATTEN_WEIGHT
+            parts.extend(g.args if flat else (g,))
     if shape is None:
         return mul(*scalars)
     if not parts:

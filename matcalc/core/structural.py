@@ -4,19 +4,32 @@ core.build.
 """
 from __future__ import annotations
 
+import weakref
+
 from ..shapes import Dim, Shape
 from .build import commutation, const, dim, expand, identity, is_zero, ones, zero
 from .expr import Expr, mk
 from .products import inverse_of, matmul_chain, mul
 
 _SYMMETRIC_LEAVES = ("identity", "diag", "zero")
+_SYMMETRIC: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # node -> is_symmetric
 
 
 def is_symmetric(e: Expr) -> bool:
     """Whether e equals eᵀ by its structure: symmetric variables, I, diag(v), A Aᵀ-like
-    palindromic products, sums closed under transposition (A + Aᵀ), inverses and powers of those."""
+    palindromic products, sums closed under transposition (A + Aᵀ), inverses and powers of those
+    (cached per node: every transpose built asks)."""
     if e.is_scalar or e.op in _SYMMETRIC_LEAVES or e.attr("structure") in ("symmetric", "spd"):
         return e.shape.is_square
+    if not e.shape.is_square:
+        return False
+    known = _SYMMETRIC.get(e)
+    if known is None:
+        known = _SYMMETRIC[e] = _symmetric_by_structure(e)
+    return known
+
+
+def _symmetric_by_structure(e: Expr) -> bool:
     if e.op in ("inv", "mpow", "expand"):
         return e.shape.is_square and (e.op == "expand" or is_symmetric(e.arg))
     if e.op == "hadamard":

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..core import build as b
-from ..core.expr import Expr
+from ..core.expr import Expr, postorder
 from ..shapes import GENERATED
 from .notation import LATEX, Notation
 
@@ -156,8 +156,10 @@ class Printer:
         if tier == MUL:
             least = EW if after_number else POW  # 2 x ⊙ y, but A (x ⊙ y)
             if f.op == "mul":  # a 1 × 1 product inside a product keeps its parentheses
-                least = ATOM
+                least = MUL if _associative(f) else ATOM
             return self.at(f, least)
+        if f.op == "hadamard" and _associative(f):
+            return self.at(f, EW)
         return self.at(f, POW)
 
     def p_hadamard(self, e):
@@ -225,6 +227,16 @@ class Printer:
         return self.n.call(fn, [self(a)[0] for a in e.args]), ATOM
 
 
+def _associative(f: Expr) -> bool:
+    """Whether a (heavy, so unflattened) matrix or elementwise product inside one reads
+    without parentheses: A (B C) = A B C, when it has neither a scalar factor nor a quotient."""
+    return not f.is_scalar and all(not a.is_scalar and not (a.op == "pow" and a.args[1].op ==
+                                                            "const") for a in f.args)
+
+
 def render(expr: Expr, notation: Notation) -> str:
     """The text of `expr`; a comparison as a whole result keeps its parentheses: (u > 0)."""
-    return Printer(notation).at(expr, ADD)
+    printer = Printer(notation)
+    for node in postorder(expr):  # children first: no recursion, however deep the expression
+        printer(node)
+    return printer.at(expr, ADD)
