@@ -2,30 +2,25 @@
 when that makes the result shorter: diag(s) - s sᵀ  where s = softmax(x).
 
 Display only: the expression evaluated is unchanged (the name stands for exactly that
-subexpression).
+subexpression). The choice is one pass over the DAG, parents before children, so it costs the
+number of distinct nodes: a node is named when the tokens its repetitions take (counted on the
+DAG, render/length.py, parentheses included) exceed those of its clause by SAVING. A clause's
+own definition uses the other clauses' names, so the text of a deep chain stays linear in its
+length (h2 = tanh(W2 h1), ...).
 """
 from __future__ import annotations
 
 from ..core import build as b
 from ..core.expr import Expr, postorder
-from ..core.rebuild import substitute
+from ..core.rebuild import rebuild
+from .length import counted, printed_parts
 from .notation import LATEX, Notation
 from .printer import render
-from .tokens import text_tokens
 
 SAVING = 2  # tokens a where clause must save to be worth the reader's detour
+CLAUSE = 3  # tokens a clause adds besides its definition: "where", the name, "="
 _LETTERS = ("u", "v", "r", "q", "p")
-
-
-def _occurrences(root: Expr) -> dict[Expr, int]:
-    """How many times each node appears in the tree (shared nodes counted per use)."""
-    order = list(postorder(root))
-    count = {node: 0 for node in order}
-    count[root] = 1
-    for node in reversed(order):
-        for arg in node.args:
-            count[arg] += count[node]
-    return count
+_PRINTED = {"I", "K"}  # the identity and commutation matrices print as these: no name's
 
 
 def _name(node: Expr, taken: set[str]) -> str:
@@ -34,31 +29,55 @@ def _name(node: Expr, taken: set[str]) -> str:
         name = letter.upper() if node.shape.is_matrix else letter
         if name not in taken:
             return name
-    return "u_1"
+    base = "U" if node.shape.is_matrix else "u"
+    return next(f"{base}_{i}" for i in range(1, len(taken) + 2) if f"{base}_{i}" not in taken)
+
+
+def _saving(node: Expr, uses: int, parenthesised: int) -> int:
+    """Tokens saved by printing `uses` occurrences of node (`parenthesised` of them in
+    parentheses) as a name and defining it once."""
+    size = counted(node)
+    return (uses - 1) * size + 2 * parenthesised - uses - CLAUSE
+
+
+def _chosen(expr: Expr) -> list[Expr]:
+    """The subexpressions worth naming: parents first, each node's uses are counted in the text
+    left once its named ancestors are printed as names (a named node's definition is printed
+    once)."""
+    parts = printed_parts(expr)
+    uses: dict[Expr, int] = {expr: 1}
+    parens: dict[Expr, int] = {}
+    chosen = []
+    for node in reversed(list(postorder(expr))):
+        n = uses.get(node, 0)
+        if node is not expr and n > 1 and node.weight >= 2 and \
+                _saving(node, n, parens.get(node, 0)) >= SAVING:
+            chosen.append(node)
+            n = 1
+        for part, wrapped in parts.get(node, ()):
+            uses[part] = uses.get(part, 0) + n
+            parens[part] = parens.get(part, 0) + n * wrapped
+    return chosen
 
 
 def where_clauses(expr: Expr, reserved: set[str] = frozenset(),
                   named: dict[Expr, str] | None = None) -> tuple[Expr, list[tuple[str, Expr]]]:
     """expr with repeated subexpressions named (the names' definitions alongside), or as is;
     `reserved`: names new ones must not take (the program's); `named`: the names the program
-    itself gave some subexpressions (its bindings), used for them."""
-    taken = {n.attr("name") for n in postorder(expr) if n.op == "var"} | set(reserved)
-    count = _occurrences(expr)
-    candidates = sorted((n for n, c in count.items() if c > 1 and n.weight >= 2),
-                        key=lambda n: (-n.weight, n.key))
-    best, clauses = expr, []
-    for node in candidates[:6]:
+    itself gave some subexpressions (its bindings), used for them. Clauses come heaviest first."""
+    chosen = sorted(_chosen(expr), key=lambda n: (-n.weight, n.key))
+    if not chosen:
+        return expr, []
+    taken = {n.attr("name") for n in postorder(expr) if n.op == "var"} | set(reserved) | _PRINTED
+    names: dict[Expr, Expr] = {}
+    for node in chosen:
         name = (named or {}).get(node) or _name(node, taken)
-        shorter = substitute(best, {node: b.var(name, node.shape)})
-        trial = clauses + [(name, node)]
-        if _length(shorter, trial) + SAVING <= _length(best, clauses):
-            best, clauses = shorter, trial
-            taken.add(name)
-    return best, clauses
-
-
-def _length(expr: Expr, clauses: list[tuple[str, Expr]]) -> int:
-    return len(text_tokens(render_with(expr, clauses, None)))
+        taken.add(name)
+        names[node] = b.var(name, node.shape)
+    body: dict[Expr, Expr] = {}  # each node with its named subexpressions printed as names
+    for node in postorder(expr):
+        body[node] = rebuild(node, tuple(names.get(a) or body[a] for a in node.args))
+    return body[expr], [(names[n].attr("name"), body[n]) for n in chosen]
 
 
 def render_with(expr: Expr, clauses: list[tuple[str, Expr]], notation: Notation | None) -> str:

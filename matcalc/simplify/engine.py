@@ -6,10 +6,16 @@ simplified again. Every rewrite must keep the shape (asserted) and, by construct
 rule table, never grow the expression, so the loop ends; a pass cap guards it anyway. Rules whose
 effect on length depends on the operands are marked `shorter_only`: their rewrite, simplified,
 is kept only when its printed form is not longer.
+
+Results are remembered across calls (weakly, per node): simplifying the bindings of a program
+one by one (each a part of the next) then costs the new nodes only, not the whole chain again.
+A call with a `trace` neither uses nor fills that memory, so that its trace is complete.
 """
 from __future__ import annotations
 
-from ..core.expr import Expr, postorder
+import weakref
+
+from ..core.expr import Expr, postorder_new
 from ..core.rebuild import rebuild
 from ..render import token_count
 from .rules import RULES, Rule
@@ -25,22 +31,52 @@ def _index(rules: tuple[Rule, ...]) -> dict[str, list[Rule]]:
 
 
 _BY_HEAD = _index(RULES)
+_DONE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # node -> ref to its result
+
+
+class _Memo(dict):
+    """A run's memo, which also finds the results of earlier calls."""
+
+    def __init__(self, shared: bool):
+        super().__init__()
+        self.shared = shared
+
+    def __contains__(self, node) -> bool:
+        if dict.__contains__(self, node):
+            return True
+        ref = _DONE.get(node) if self.shared else None
+        result = ref() if ref is not None else None
+        if result is None:
+            return False
+        self[node] = result
+        return True
 
 
 class _Run:
     def __init__(self, trace: list | None):
-        self.memo: dict[Expr, Expr] = {}
+        self.memo = _Memo(shared=trace is None)
         self.active: set[Expr] = set()  # nodes being simplified: a rewrite back to one stops
         self.trace = trace
         self.budget = MAX_REWRITES
+        self.outer: list[tuple[Expr, Expr]] | None = None  # the outermost walk's results
 
     def tree(self, root: Expr) -> Expr:
-        for node in postorder(root):
-            if node not in self.memo:
+        outer, self.outer = self.outer is None, self.outer if self.outer is not None else []
+        for node in postorder_new(root, self.memo):
+            if node not in self.memo:  # (a rewrite of an earlier node may have reached it)
                 args = tuple(self.memo[a] for a in node.args)
                 result = self.node(rebuild(node, args))
                 self.memo[node] = self.memo[result] = result  # results are fixpoints
+                if outer:
+                    self.outer.append((node, result))
         return self.memo[root]
+
+    def remember(self) -> None:
+        """Keep the results of the outermost walk (no rewrite in progress: they do not depend
+        on where the walk came from) for later calls, unless the run ran out of rewrites."""
+        if self.memo.shared and self.budget > 0:
+            for node, result in self.outer or ():
+                _DONE[node] = _DONE[result] = weakref.ref(result)
 
     def node(self, node: Expr) -> Expr:
         if node in self.active:
@@ -69,4 +105,7 @@ class _Run:
 
 def simplify(expr: Expr, trace: list | None = None) -> Expr:
     """The closed form of `expr` under RULES; `trace` collects (rule name, before, after)."""
-    return _Run(trace).tree(expr)
+    run = _Run(trace)
+    result = run.tree(expr)
+    run.remember()
+    return result

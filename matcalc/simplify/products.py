@@ -7,6 +7,7 @@ from collections.abc import Callable
 from ..core import build as b
 from ..core.expr import Expr
 from ..core.transpose import transposed
+from ..shapes import Shape
 
 
 def _is_ones_row(e: Expr) -> bool:
@@ -36,8 +37,8 @@ def diag_vector(node: Expr) -> Expr | None:
     """diag(a) B c = a ⊙ (B c) when the rest of the product is a vector."""
     scalars, chain = b.matmul_chain(node)
     for j, f in enumerate(chain[:-1]):
-        rest = b.mul(*chain[j + 1:])
-        if f.op == "diag" and rest.shape.is_vector:
+        if f.op == "diag" and Shape(chain[j + 1].shape.rows, chain[-1].shape.cols).is_vector:
+            rest = b.mul(*chain[j + 1:])
             tail = f.arg if rest.op == "ones" else b.hadamard(f.arg, rest)
             return b.mul(*scalars, *chain[:j], tail)
     return None

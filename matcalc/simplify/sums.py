@@ -42,18 +42,25 @@ def _repeated_sum(e: Expr) -> bool:
     return len(sums) != len(set(sums))
 
 
-def _negated_inside(e: Expr) -> Expr | None:
+NEGATION_DEPTH = 12  # how deep below a product a difference to negate is looked for
+
+
+def _negated_inside(e: Expr, memo: dict[Expr, Expr | None], depth: int = 0) -> Expr | None:
     """−e written by negating one difference reached through linear positions, or None."""
+    if e in memo:
+        return memo[e]
+    out = None
     if e.op == "add":
         flipped = b.add(*(b.neg(t) for t in e.args))
-        return flipped if _negative_terms(flipped) <= _negative_terms(e) else None
-    if e.op not in _LINEAR_PATH:
-        return None
-    for i, a in enumerate(e.args):
-        inner = None if a.op == "const" else _negated_inside(a)
-        if inner is not None:
-            return rebuild(e, (*e.args[:i], inner, *e.args[i + 1:]))
-    return None
+        out = flipped if _negative_terms(flipped) <= _negative_terms(e) else None
+    elif e.op in _LINEAR_PATH and depth < NEGATION_DEPTH:
+        for i, a in enumerate(e.args):
+            inner = None if a.op == "const" else _negated_inside(a, memo, depth + 1)
+            if inner is not None:
+                out = rebuild(e, (*e.args[:i], inner, *e.args[i + 1:]))
+                break
+    memo[e] = out
+    return out
 
 
 def negate_difference(node: Expr) -> Expr | None:
@@ -62,7 +69,7 @@ def negate_difference(node: Expr) -> Expr | None:
     coeff, rest = b.split_coeff(node)
     if coeff >= 0 or _repeated_sum(rest):
         return None
-    inner = _negated_inside(rest)
+    inner = _negated_inside(rest, {})
     return None if inner is None else b.scale(-coeff, inner)
 
 
@@ -86,12 +93,23 @@ def factor_right(node: Expr) -> Expr | None:
     return _factor(node, -1)
 
 
-def _distributed(e: Expr) -> Expr:
+EXPANSION_STEPS = 64  # products multiplied out per sum at most: an expansion may only shorten
+
+
+class _TooLong(Exception):
+    pass
+
+
+def _distributed(e: Expr, budget: list[int]) -> Expr:
     """e with products (matrix, elementwise, scalar) multiplied out over the sums among their
-    factors, and transposes of sums pushed inside."""
+    factors, and transposes of sums pushed inside; raises _TooLong past `budget` steps (the
+    product of L sums has 2^L terms: in a deep chain the expansion is never the shorter)."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooLong
     coeff, rest = b.split_coeff(e)
     if rest.op == "transpose" and rest.arg.op in ("add", "mul"):
-        inner = _distributed(rest.arg)
+        inner = _distributed(rest.arg, budget)
         parts = inner.args if inner.op == "add" else (inner,)
         return b.scale(coeff, b.add(*(transposed(t) for t in parts)))
     if rest.op not in ("hadamard", "mul"):
@@ -100,7 +118,7 @@ def _distributed(e: Expr) -> Expr:
     for i, factor in enumerate(rest.args):
         if factor.op == "add":
             before, after = rest.args[:i], rest.args[i + 1:]
-            return b.scale(coeff, b.add(*(_distributed(build(*before, t, *after))
+            return b.scale(coeff, b.add(*(_distributed(build(*before, t, *after), budget)
                                           for t in factor.args)))
     return e
 
@@ -108,7 +126,11 @@ def _distributed(e: Expr) -> Expr:
 def expand_products(node: Expr) -> Expr | None:
     """y ⊙ (1 − s) − (1 − y) ⊙ s = y − s: multiply out, let like terms cancel and common
     factors come out again (kept only when the result is shorter)."""
-    expanded = b.add(*(_distributed(t) for t in node.args))
+    budget = [EXPANSION_STEPS]
+    try:
+        expanded = b.add(*(_distributed(t, budget) for t in node.args))
+    except _TooLong:
+        return None
     return None if expanded is node else expanded
 
 
