@@ -192,18 +192,10 @@ class _Holder:
 
 def postorder(root: Expr) -> Iterator[Expr]:
     """Every distinct node below and including `root`, children before parents."""
-    seen: set[int] = set()
-    stack: list[tuple[Expr, bool]] = [(root, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if id(node) in seen:
-            continue
-        if expanded:
-            seen.add(id(node))
-            yield node
-            continue
-        stack.append((node, True))
-        stack.extend((a, False) for a in reversed(node.args) if id(a) not in seen)
+    return postorder_new(root, _NOTHING)
+
+
+_NOTHING: frozenset = frozenset()
 
 
 def postorder_new(root: Expr, known) -> Iterator[Expr]:
