@@ -18,7 +18,7 @@ from .diff.readout import LAYOUTS, jacobian
 from .errors import DeclarationError, MatcalcError, ParseError, ShapeError, UnsupportedError
 from .evaluate import Env, bind, check_names, evaluate, symbol_names
 from .lower import Lowered, lower
-from .names import spelled
+from .names import canonical, spelled
 from .render import ASCII, LATEX, UNICODE, render
 from .render.where import render_with, where_clauses
 from .shapes import GENERATED, describe
@@ -45,6 +45,7 @@ def _lowered(expr: str | Derivative, vars: dict[str, str] | None) -> Lowered:
 
 
 def _variable(program: Lowered, wrt: str) -> Expr:
+    wrt = canonical(wrt) if isinstance(wrt, str) else wrt
     if not isinstance(wrt, str) or wrt not in program.variables:
         if wrt in program.bindings:
             raise DeclarationError(
@@ -153,6 +154,7 @@ class Derivative:
         of abstract symbols by name (`df_dY=...`). Scalar results come back as floats, results
         that are vectors or row vectors as 1-D arrays.
         """
+        arrays = {canonical(k): v for k, v in arrays.items()}  # θ=... is theta=...
         check_names(arrays, self.program.variables, self.symbols())
         values, sizes = bind(self.program.variables, arrays)
         return _returned(evaluate(self.expr, Env(values, sizes, arrays, self.layout)), self.expr)
@@ -260,6 +262,7 @@ def _guarded(program: Lowered, compute):
 def value(expr: str, vars: dict[str, str] | None = None, **arrays: Any) -> np.ndarray | float:
     """The numeric value of the program `expr` at `arrays` (for checks against derivatives)."""
     program = _lowered(expr, vars)
+    arrays = {canonical(k): v for k, v in arrays.items()}
     check_names(arrays, program.variables, [])
     values, sizes = bind(program.variables, arrays)
     return _returned(evaluate(program.expr, Env(values, sizes, arrays)), program.expr)

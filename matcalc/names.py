@@ -29,6 +29,13 @@ def spelled(name: str) -> str:
     return GREEK_SPELLING.get(name, name)
 
 
+def canonical(name: str) -> str:
+    """The name as matcalc keeps it: a Greek letter stem spelled (θ → theta, θ1 → theta1),
+    so that θ and theta are one variable and printed Unicode reads back."""
+    base, _ = split_subscript(name)
+    return GREEK_SPELLING[base] + name[len(base):] if base in GREEK_SPELLING else name
+
+
 def unicode_name(name: str) -> str:
     """The name as typed, with a spelled Greek stem shown as its letter (theta1 → θ1)."""
     base, _ = split_subscript(name)

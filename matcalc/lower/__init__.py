@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from ..core.expr import Expr
 from ..errors import DeclarationError, MatcalcError
 from ..shapes import Shape
-from ..syntax import ast
+from ..syntax import ast, parse
 from .declarations import Declaration, parse_declarations
 from .functions import FUNCTIONS
 from .typed import to_core
-from .typer import Typer
+from .typer import Typer, called_variables
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,9 @@ def lower(program: ast.Program, vars: dict[str, str] | None = None,
         if decl.kind == "function" and name in FUNCTIONS:
             raise DeclarationError(f"'{name}' is a built-in function; it cannot be declared "
                                    f"an abstract one")
+    variables = called_variables(program, declarations)
+    if variables:  # re-read `W (x + b)ᵀ` as W times (x + b)ᵀ, not as the call W(x + b), then ᵀ
+        program = parse(program.text, variables)
     typer = Typer(program, declarations, identity_names)
     try:
         root = typer.program(program)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import DeclarationError
-from ..names import is_greek, split_subscript
+from ..names import canonical, is_greek, split_subscript
 
 KINDS = ("scalar", "vector", "matrix")
 STRUCTURED = ("symmetric", "spd")  # square matrices: one size
@@ -89,4 +89,5 @@ def parse_declarations(vars: dict[str, str] | None) -> dict[str, Declaration]:
         if not isinstance(name, str) or not _NAME.match(name):
             raise DeclarationError(f"{name!r} is not a name: names start with a letter or '_' "
                                    f"and continue with letters, digits or '_'")
-    return {name: parse_declaration(name, text) for name, text in vars.items()}
+    return {canonical(name): parse_declaration(canonical(name), text)  # θ is theta
+            for name, text in vars.items()}

@@ -12,12 +12,14 @@ from ..shapes import GENERATED, Dim
 
 
 class SizeVar:
-    __slots__ = ("parent", "value", "pinned")
+    __slots__ = ("parent", "value", "pinned", "weak")
 
-    def __init__(self, value: int | str | tuple[SizeVar, SizeVar], pinned: bool = False):
+    def __init__(self, value: int | str | tuple[SizeVar, SizeVar], pinned: bool = False,
+                 weak: bool = False):
         self.parent: SizeVar | None = None
         self.value = value
         self.pinned = pinned  # a generated name carried over from another program: keep it
+        self.weak = weak  # the generated size of a constant (eye, ones): a variable's wins
 
     def find(self) -> SizeVar:
         root = self
@@ -30,12 +32,13 @@ class SizeVar:
 
     @property
     def rank(self) -> int:
-        """How specific the size is: 2 number, 1 user symbol, 0 generated."""
+        """How specific the size is: 2 number, 1 user symbol, 0 generated, -1 a constant's."""
         root = self.find()
         if isinstance(root.value, int):
             return 2
-        return 1 if isinstance(root.value, tuple) or root.pinned or \
-            not root.value.startswith(GENERATED) else 0
+        if isinstance(root.value, tuple) or root.pinned or not root.value.startswith(GENERATED):
+            return 1
+        return -1 if root.weak else 0
 
     def resolved(self) -> Dim:
         value = self.find().value
@@ -59,8 +62,8 @@ def unify(a: SizeVar, b: SizeVar) -> bool:
     ra, rb = a.find(), b.find()
     if ra is rb:
         return True
-    if isinstance(ra.value, tuple) and isinstance(rb.value, tuple):  # m·n = p·q as m = p, n = q
-        return unify(ra.value[0], rb.value[0]) and unify(ra.value[1], rb.value[1])
+    if isinstance(ra.value, tuple) and isinstance(rb.value, tuple):
+        return _unify_products(_factors(ra), _factors(rb))
     if ra.rank < rb.rank:
         ra, rb = rb, ra
     if ra.value == 1 and rb.rank < 2:  # a size symbol stands for a length other than 1
@@ -69,6 +72,30 @@ def unify(a: SizeVar, b: SizeVar) -> bool:
         return False
     rb.parent = ra
     return True
+
+
+def _factors(size: SizeVar) -> list[SizeVar]:
+    root = size.find()
+    if isinstance(root.value, tuple):
+        return _factors(root.value[0]) + _factors(root.value[1])
+    return [root]
+
+
+def _unify_products(left: list[SizeVar], right: list[SizeVar]) -> bool:
+    """m·n = n·m: factors with the same name or number pair up whatever their order, the
+    others (inferred sizes) in order; products of different lengths are left unequal."""
+    if len(left) != len(right):
+        return False
+    rest = list(right)
+    unnamed = []
+    for a in left:
+        twin = next((b for b in rest if a.rank > 0 and b.rank > 0 and b.label() == a.label()),
+                    None)
+        if twin is None:
+            unnamed.append(a)
+        else:
+            rest.remove(twin)
+    return all(unify(a, b) for a, b in zip(unnamed, rest))
 
 
 def one() -> SizeVar:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..errors import ParseError, ShapeError, Span
 from ..syntax import ast
 from ..syntax.transformer import literal_value
+from .constants import size_names, size_value, sized
 from .declarations import Declaration
 from .dims import GENERATED, SizeVar, one, times, unify
 from .functions import FUNCTIONS
@@ -29,6 +30,7 @@ class Typer:
         self.bound: dict[str, T] = {}
         self.variables: dict[str, T] = {}
         self.value_names = _value_names(program)
+        self.size_names = size_names(declarations)
 
     # -- entry points ------------------------------------------------------------------------
     def program(self, program: ast.Program) -> T:
@@ -61,15 +63,21 @@ class Typer:
         name = node.name
         if name in self.bound:
             return self.bound[name]
-        if name in self.identity_names and name not in self.declarations:
-            name = "eye"
+        if name not in self.declarations:
+            if name in self.identity_names or name == "I":  # I: the identity, as printed
+                name = "eye"
+            elif name in self.size_names:
+                return size_value(name, node.span)
         if name in ("eye", "ones") and name not in self.declarations:
-            n = SizeVar(f"{GENERATED}n_{name}")
+            n = SizeVar(f"{GENERATED}n_{name}", weak=True)
             cols = n if name == "eye" else one()
             return T("identity" if name == "eye" else "ones", (), n, cols, node.span, name)
         if (name in FUNCTIONS and name not in self.declarations) or self._is_function(name):
             raise ParseError(f"'{name}' is a function: call it as {name}(…)", node.span)
         return self.variable(name, node.span)
+
+    def t_Sized(self, node: ast.Sized) -> T:
+        return sized(self, node)
 
     def variable(self, name: str, span: Span | None) -> T:
         if name not in self.variables:
@@ -242,8 +250,7 @@ class Typer:
         name = node.func
         if self._is_function(name):
             return self.abstract(node, args)
-        if name in self.declarations or name in self.bound or name in self.value_names \
-                or (name not in FUNCTIONS and name[0].isupper()):
+        if is_variable(name, self.declarations, set(self.bound), self.value_names):
             if len(args) != 1:
                 raise ParseError(f"'{name}' is a variable: {name}(…) multiplies it by one "
                                  f"operand, got {len(args)}", node.func_span)
@@ -290,6 +297,36 @@ def _integer(node) -> int | None:
     return None
 
 
+def is_variable(name: str, declarations: dict, bound: set[str], value_names: set[str]) -> bool:
+    """Whether `name` followed by '(' is a value times a parenthesised operand, not a call."""
+    decl = declarations.get(name)
+    if decl is not None:
+        return decl.kind != "function"
+    return name in bound or name in value_names or \
+        (name not in FUNCTIONS and name[0].isupper())
+
+
+def called_variables(program: ast.Program, declarations: dict) -> frozenset[str]:
+    """Names called with one operand that are values (`W (x + b)`, `x (y + 1)` where x is
+    used as a value): the parser re-reads them as names, so that `W (x + b)ᵀ` is W (x + b)ᵀ."""
+    bound = {b.name for b in program.bindings}
+    values, out = _value_names(program), set()
+    stack: list = [b.value for b in program.bindings] + [program.result]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Call):
+            if len(node.args) == 1 and is_variable(node.func, declarations, bound, values):
+                out.add(node.func)
+            stack.extend(node.args)
+        elif isinstance(node, ast.Sized) and node.arg is not None:
+            stack.append(node.arg)
+        elif isinstance(node, (ast.Unary, ast.Postfix)):
+            stack.append(node.operand)
+        elif isinstance(node, ast.Binary):
+            stack.extend((node.left, node.right))
+    return frozenset(out)
+
+
 def _value_names(program: ast.Program) -> set[str]:
     """Names used as values somewhere (not only called): such a name called is a product."""
     names: set[str] = set()
@@ -300,6 +337,8 @@ def _value_names(program: ast.Program) -> set[str]:
             names.add(node.name)
         elif isinstance(node, ast.Call):
             stack.extend(node.args)
+        elif isinstance(node, ast.Sized) and node.arg is not None:
+            stack.append(node.arg)
         elif isinstance(node, (ast.Unary, ast.Postfix)):
             stack.append(node.operand)
         elif isinstance(node, ast.Binary):

@@ -22,7 +22,8 @@ class Number:
 
 @dataclass(frozen=True, slots=True)
 class Name:
-    """A variable or constant name (`x`, `W1`, `θ`, `eye`, `ones`; `𝟏` is read as `ones`)."""
+    """A variable or constant name (`x`, `W1`, `θ`, `eye`, `ones`; `𝟏` is read as `ones`,
+    `∂f/∂Y` as `df_dY`)."""
 
     name: str
     span: Span
@@ -71,6 +72,20 @@ class Call:
 
 
 @dataclass(frozen=True, slots=True)
+class Sized:
+    """A constant with its sizes, as printed: head `I` (I_n), `ones` (𝟏_n), `0` (0_{m×n}),
+    `K` (K_{m,n}) or `unvec` (vec⁻¹_{m×n}(arg)); `sizes` the subscript's parts as typed
+    (`("m n",)`, `("m", "n")`); `text` the token as typed (a declared name of that spelling
+    is the variable)."""
+
+    head: str
+    sizes: tuple[str, ...]
+    text: str
+    arg: Expr | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class Bind:
     """A statement `name = value`."""
 
@@ -90,7 +105,7 @@ class Program:
     span: Span
 
 
-Expr = Number | Name | Unary | Binary | Postfix | Call
+Expr = Number | Name | Unary | Binary | Postfix | Call | Sized
 Node = Expr | Bind | Program
 
 BINARY_OPS = frozenset({"+", "-", "*", "@", "juxt", ".*", "./", "/", "kron", "^", ".^", ">"})
@@ -105,6 +120,8 @@ def to_sexpr(node: Node) -> str:
         return node.name
     if isinstance(node, Call):
         return _paren("call", node.func, *map(to_sexpr, node.args))
+    if isinstance(node, Sized):
+        return node.text if node.arg is None else _paren("call", node.text, to_sexpr(node.arg))
     if isinstance(node, Binary):
         return _paren(node.op, to_sexpr(node.left), to_sexpr(node.right))
     if isinstance(node, (Unary, Postfix)):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import importlib.resources
 from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
 from lark import Lark, Token, Tree
@@ -17,7 +18,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from lark.lark import PostLex
 
 from matcalc.errors import ParseError, Span
-from matcalc.syntax.ast import Binary, Call, Postfix, Program, Unary
+from matcalc.syntax.ast import Binary, Call, Postfix, Program, Sized, Unary
 from matcalc.syntax.transformer import ToAst, make_program, token_span
 
 # Terminal names of grammar/matcalc.lark, grouped for the error messages (never shown).
@@ -38,15 +39,22 @@ def grammar_text() -> str:
     return packaged.read_text(encoding="utf-8")
 
 
-class _JoinLinesInParens(PostLex):
-    """Drop newline separators inside parentheses, so a long call may span several lines."""
+# Names to lex as NAME even when '(' follows: variables, so `A (B + C)⁻¹` is A times (B + C)⁻¹.
+_VARIABLES: ContextVar[frozenset[str]] = ContextVar("variables", default=frozenset())
 
-    always_accept = ("_SEP",)
+
+class _JoinLinesInParens(PostLex):
+    """Drop newline separators inside parentheses, so a long call may span several lines; lex
+    a FUNC token naming one of the `variables` of this parse as a NAME."""
+
+    always_accept = ("_SEP", "FUNC")
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
-        depth = 0
+        depth, variables = 0, _VARIABLES.get()
         for token in stream:
             depth += {"_LPAR": 1, "_RPAR": -1}.get(token.type, 0)
+            if token.type == "FUNC" and str(token) in variables:
+                token = Token.new_borrow_pos("NAME", str(token), token)
             if not (token.type == "_SEP" and depth > 0 and ";" not in token):
                 yield token
 
@@ -61,13 +69,16 @@ def build_parser(strict: bool = False) -> Lark:
     )
 
 
-def parse(text: str) -> Program:
+def parse(text: str, variables: frozenset[str] = frozenset()) -> Program:
     """Parse a matcalc program; raises ParseError (with line, column and caret) on bad input.
+    `variables`: names that are values even where '(' follows them (`W (x + b)` is then the
+    product W (x + b), so `W (x + b)ᵀ` is W times (x + b)ᵀ, not (W (x + b))ᵀ).
 
     >>> from matcalc.syntax.ast import to_sexpr
     >>> to_sexpr(parse("y = A x; tanh(y)'"))
     '(program (= y (juxt A x)) (T (call tanh y)))'
     """
+    reset = _VARIABLES.set(frozenset(variables))
     try:
         tree = build_parser().parse(text)
         program = make_program(ToAst().transform(tree), text)
@@ -80,6 +91,8 @@ def parse(text: str) -> Program:
             raise
         raise ParseError("the program is nested too deeply to parse (split it with bindings "
                          "name = ...)", source=text) from None
+    finally:
+        _VARIABLES.reset(reset)
     depth, where = nesting(program)
     if depth > MAX_NESTING:
         raise ParseError(f"the expression is nested too deeply: {depth} levels of parentheses, "
@@ -108,6 +121,8 @@ def nesting(program: Program) -> tuple[int, Span | None]:
             stack += [(node.left, depth if chained else depth + 1), (node.right, depth + 1)]
         elif isinstance(node, Call):
             stack += [(a, depth + 1) for a in node.args]
+        elif isinstance(node, Sized) and node.arg is not None:
+            stack.append((node.arg, depth + 1))
         elif isinstance(node, (Unary, Postfix)):
             stack.append((node.operand, depth + 1))
     return best, where

@@ -17,6 +17,7 @@ from lark import Token, Transformer_NonRecursive, v_args
 from lark.tree import Meta
 
 from matcalc.errors import ParseError, Span
+from matcalc.names import canonical, spelled
 from matcalc.syntax.ast import (
     Binary,
     Bind,
@@ -26,6 +27,7 @@ from matcalc.syntax.ast import (
     Number,
     Postfix,
     Program,
+    Sized,
     Unary,
 )
 
@@ -130,13 +132,24 @@ class ToAst(Transformer_NonRecursive):
         return Number(text, span=token_span(token))
 
     def name(self, meta: Meta, token: Token) -> Name:
-        return Name(str(token), span=token_span(token))
+        return Name(canonical(str(token)), span=token_span(token))
 
     def ones(self, meta: Meta, token: Token) -> Name:
         return Name("ones", span=token_span(token))  # the bold 𝟏 we print
 
+    def sized(self, meta: Meta, token: Token) -> Sized:
+        return _sized(token, None, meta_span(meta))
+
+    def sized_call(self, meta: Meta, token: Token, arg: Expr) -> Sized:
+        return _sized(token, arg, meta_span(meta))
+
+    def partial(self, meta: Meta, token: Token) -> Name:
+        fn, arg = str(token)[1:].split("/∂")
+        return Name(f"d{fn}_d{spelled(arg)}", span=token_span(token))  # ∂f/∂θ is df_dtheta
+
     def call(self, meta: Meta, func: Token, args: tuple[Expr, ...] | None) -> Call:
-        return Call(str(func), args or (), func_span=token_span(func), span=meta_span(meta))
+        name = "sigmoid" if str(func) == "σ" else canonical(str(func))  # σ(…) as printed
+        return Call(name, args or (), func_span=token_span(func), span=meta_span(meta))
 
     def args(self, meta: Meta, *exprs: Expr) -> tuple[Expr, ...]:
         return exprs
@@ -146,10 +159,24 @@ class ToAst(Transformer_NonRecursive):
         return dataclasses.replace(inner, span=meta_span(meta))
 
     def bind(self, meta: Meta, name: Token, value: Expr) -> Bind:
-        return Bind(str(name), value, name_span=token_span(name), span=meta_span(meta))
+        return Bind(canonical(str(name)), value, name_span=token_span(name), span=meta_span(meta))
 
     def program(self, meta: Meta, *statements: Any) -> list[Expr | Bind]:
         return list(statements)
+
+
+_HEADS = {"𝟏": "ones", "vec⁻¹": "unvec"}
+_SEPARATORS = re.compile(r"\s*[,×]\s*")
+
+
+def _sized(token: Token, arg: Expr | None, span: Span) -> Sized:
+    """I_n, 𝟏_{m n}, 0_{m×n}, K_{m,n}, vec⁻¹_{m×n}: the head and the subscript's parts."""
+    text = str(token)
+    head, _, sub = text.partition("_")
+    if sub.startswith("{"):
+        sub = sub[1:-1]
+    parts = tuple(p.strip() for p in _SEPARATORS.split(sub.strip()))
+    return Sized(_HEADS.get(head, head), parts, text, arg, span=span)
 
 
 def make_program(statements: list[Expr | Bind], text: str) -> Program:
