@@ -49,8 +49,12 @@ class Notation:
         return f"\\frac{{{num}}}{{{den}}}" if self.name == "latex" else f"{num} / {den}"
 
     def subscript(self, base: str, sub: str) -> str:
-        plain = self.name != "latex" and not ("," in sub or " " in sub)
+        plain = self.name != "latex" and len(sub) == 1
         return f"{base}_{sub}" if plain else f"{base}_{{{sub}}}"
+
+    def by(self, rows: str, cols: str) -> str:
+        """The subscript of a zero matrix or vec⁻¹: m×n (ASCII m,n)."""
+        return rows + {"latex": " \\times ", "ascii": ","}.get(self.name, "×") + cols
 
     def partial(self, fn: str, arg: str) -> str:
         if self.name == "latex":

@@ -11,8 +11,9 @@ from fractions import Fraction
 
 from ..core import build as b
 from ..core.expr import Expr, postorder
-from ..shapes import GENERATED
+from ..shapes import GENERATED, Dim
 from .notation import LATEX, Notation
+from .sizes import implied_constants
 
 CMP, ADD, MUL, EW, POW, ATOM = range(6)
 
@@ -20,8 +21,11 @@ FUNCTION_NAMES = {"diagpart": "diag", "maximum": "max"}
 
 
 class Printer:
-    def __init__(self, notation: Notation):
+    """`implied`: identity and all-ones nodes printed without their size (render/sizes.py)."""
+
+    def __init__(self, notation: Notation, implied: frozenset[Expr] = frozenset()):
         self.n = notation
+        self.implied = implied
         self.memo: dict[Expr, tuple[str, int]] = {}
 
     def __call__(self, e: Expr) -> tuple[str, int]:
@@ -57,26 +61,29 @@ class Printer:
     def p_dim(self, e):
         return self.n.var(str(e.attr("size")).lstrip(GENERATED), True), ATOM
 
-    def p_identity(self, e):
-        return ("\\mathbf{I}" if self.n is LATEX else "I"), ATOM
+    def size(self, dim: Dim) -> str:
+        """A size as a subscript shows it: n, 3, m n (the product m·n)."""
+        parts = [str(dim.coeff)] if dim.coeff != 1 or not dim.symbols else []
+        return " ".join(parts + [self.n.var(s.lstrip(GENERATED), True) for s in dim.symbols])
 
-    def sized_identity(self, e: Expr) -> str:
-        """I with its size as a subscript, when the user named that size."""
-        size = e.attr("n")
-        name = self(e)[0]
-        if any(symbol.startswith(GENERATED) for symbol in size.symbols):
-            return name
-        return self.n.subscript(name, " ".join(str(size).split("·")))
+    def p_identity(self, e):
+        name = "\\mathbf{I}" if self.n is LATEX else "I"
+        return (name if e in self.implied else self.n.subscript(name, self.size(e.attr("n")))), \
+            ATOM
 
     def p_ones(self, e):
-        return self.n.ones, ATOM
+        if e in self.implied:
+            return self.n.ones, ATOM
+        return self.n.subscript(self.n.ones, self.size(e.attr("n"))), ATOM
 
     def p_zero(self, e):
-        return self.n.zero(e.is_scalar), ATOM
+        if e.is_scalar:
+            return "0", ATOM
+        rows, cols = self.size(e.shape.rows), self.size(e.shape.cols)
+        return self.n.subscript(self.n.zero(False), self.n.by(rows, cols)), ATOM
 
     def p_commutation(self, e):
-        sizes = f"{e.attr('m')},{e.attr('n')}".replace(GENERATED, "")
-        return self.n.subscript("K", sizes), ATOM
+        return self.n.subscript("K", f"{self.size(e.attr('m'))},{self.size(e.attr('n'))}"), ATOM
 
     def p_absgrad(self, e):
         name = e.attr("argname")
@@ -173,8 +180,7 @@ class Printer:
 
     def p_kron(self, e):
         """A ⊗ B ⊗ C without inner parentheses: ⊗ is associative."""
-        sides = [self.sized_identity(a) if a.op == "identity" else
-                 self(a)[0] if a.op == "kron" and self.n.kron else self.at(a, POW)
+        sides = [self(a)[0] if a.op == "kron" and self.n.kron else self.at(a, POW)
                  for a in e.args]
         if self.n.kron is None:
             return self.n.call("kron", sides), ATOM
@@ -217,7 +223,8 @@ class Printer:
         return self.n.call("log", [self.n.call("softmax", [self(e.arg)[0]])]), ATOM
 
     def p_unvec(self, e):
-        return self.n.call(self.n.unvec, [self(e.arg)[0]]), ATOM
+        sizes = self.n.by(self.size(e.shape.rows), self.size(e.shape.cols))
+        return self.n.call(self.n.subscript(self.n.unvec, sizes), [self(e.arg)[0]]), ATOM
 
     def p_gt(self, e):
         return self.at(e.args[0], ADD) + self.n.comparison() + self.at(e.args[1], ADD), CMP
@@ -236,7 +243,7 @@ def _associative(f: Expr) -> bool:
 
 def render(expr: Expr, notation: Notation) -> str:
     """The text of `expr`; a comparison as a whole result keeps its parentheses: (u > 0)."""
-    printer = Printer(notation)
+    printer = Printer(notation, implied_constants(expr))
     for node in postorder(expr):  # children first: no recursion, however deep the expression
         printer(node)
     return printer.at(expr, ADD)
