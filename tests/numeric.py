@@ -360,6 +360,7 @@ _TOKEN = re.compile(r"""
     ∂\w+/∂\w+                          # an abstract derivative symbol ∂f/∂Y
   | \^T | \^-1 | ⁻ᵀ | ⁻¹ | ᵀ | '          # transpose / inverse marks
   | \.\^ | \./ | \.\*                    # elementwise operators
+  | (?:𝟏|0|vec⁻¹|unvec|ones)_(?:\{[^{}]*\}|(?:(?!ᵀ)[^\W_])+)   # sized constants 𝟏_n, 0_{m×n}
   | \d+(?:\.\d+)?(?:[eE][-+]?\d+)?       # numbers
   | (?!ᵀ)[^\W\d_](?:(?!ᵀ)[^\W_]|_(?!\{))*(?:_\{[^}]*\})?   # names, I_N, I_{m n}
   | \S                                   # any other symbol: ( ) + - ⊗ ⊙ · > / ...

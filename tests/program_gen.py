@@ -299,15 +299,18 @@ def _category(text: str) -> str:
     return next((name for name, pattern in CATEGORIES if re.search(pattern, text)), "other")
 
 
-def read_back(d, arrays: dict, failures: list) -> None:
-    """Property 3: the ASCII and Unicode forms, read back as programs, have d's value."""
+def read_back(d, arrays: dict, failures: list) -> str | None:
+    """Property 3: the ASCII and Unicode forms, read back as programs, have d's value. Returns
+    why it was not tried, if it was not: f(Y) and row-vector ∂f/∂Y cannot be declared."""
     nodes = [n for n in postorder(d.expr) if n.op in ("absgrad", "apply")]
-    if any(n.op == "apply" or n.shape.is_row for n in nodes):
-        return  # f(Y) and row-vector symbols cannot be declared as variables
+    if any(n.op == "apply" for n in nodes):
+        return "shows f(Y), a value that cannot be declared"
+    if any(n.shape.is_row for n in nodes):
+        return "shows a row-vector ∂f/∂Y, a kind that cannot be declared"
     want = np.asarray(d.evaluate(**arrays), dtype=float)
     vars = {**d.variables, **{render: describe(n.shape) for n in nodes
                               for render in (d.symbols()[nodes.index(n)][1],)}}
-    for ascii in (True, False) if not nodes else (True,):
+    for ascii in (True, False):
         text = d.text(ascii=ascii, where=False)
         try:
             names = _lowered(text, vars).variables
@@ -319,6 +322,7 @@ def read_back(d, arrays: dict, failures: list) -> None:
                 type(err).__name__
             failures.append(Failure(READBACK, d.wrt, d.layout, f"{text!r}: {err}"[:300],
                                     f"{_category(f'{text} {err}')}: {what}"))
+    return None
 
 
 def _draw(here, domains: dict, rng: np.random.Generator, kinks: list) -> dict:

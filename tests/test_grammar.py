@@ -73,7 +73,7 @@ PARSES = [
     (".5 x", "(juxt .5 x)"),
     ("eye", "eye"),
     ("ones", "ones"),
-    ("θ σ", "(juxt θ σ)"),
+    ("θ σ", "(juxt theta sigma)"),
     ("theta W1 x_2", "(juxt (juxt theta W1) x_2)"),
     ("f(Y)", "(call f Y)"),
     ("W (x + b)", "(call W (+ x b))"),

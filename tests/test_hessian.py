@@ -32,9 +32,9 @@ def check_second(first, second, sizes, domains, rng, points=2):
      "Xᵀ diag(σ(X w) ⊙ (1 - σ(X w))) X", {"y": "uniform(0,1)"}),      # Bishop PRML (4.97)
     ("logsumexp(x)", "x", {}, "diag(s) - s sᵀ  where s = softmax(x)", None),
     ("norm2(x)", "x", {}, "I / norm2(x) - x xᵀ / norm2(x)^3", None),
-    ("norm2(A X)^2", "X", {}, "2 I ⊗ (Aᵀ A)", None),                       # vec Hessian
+    ("norm2(A X)^2", "X", {}, "2 I_{n_X} ⊗ (Aᵀ A)", None),                       # vec Hessian
     ("x^3", "x", {"x": "scalar"}, "6 x", None),
-    ("tr(X' X)", "X", {}, "2 I", None),
+    ("tr(X' X)", "X", {}, "2 I_{m_X n_X}", None),
 ])
 def test_textbook_hessians(expr, wrt, vars, shown, domains, rng):
     h = hessian(expr, wrt, vars)

@@ -39,6 +39,6 @@ def test_layout_shapes_and_values(expr, wrt, shape, layout, rng):
 
 def test_unused_variable_gives_a_zero_of_the_right_shape():
     d = derive("W x", "y", vars={"W": "matrix(2,3)", "y": "vector(4)"})
-    assert str(d) == "0"
+    assert str(d) == "0_{2×4}" and d.text(ascii=True) == "0_{2,4}"
     value = d.evaluate(W=np.ones((2, 3)), x=np.ones(3), y=np.ones(4))
     assert value.shape == (2, 4) and not value.any()

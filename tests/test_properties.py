@@ -5,10 +5,10 @@ central finite differences; (2) the simplified and the unsimplified derivative h
 value; (3) the printed ASCII and Unicode forms read back (`value`) give the same value; (4) the
 Hessian of a scalar program by a vector or matrix is symmetric. Hypothesis draws the
 generator's choices (derandomized, so CI is reproducible, and a failure shrinks to a small
-program). Read-back failures are the printer's known gaps: they are counted by category in
-`test_read_back` (non-strict xfails) rather than failing the run. `MATCALC_PROPERTY_EXAMPLES`
-(default 500) sets the number of programs; the slow suite draws ten times as many, deeper.
-Reduced matcalc failures found this way are the strict xfails at the end.
+program). Read-back failures are counted by category (identity, kron, zero, ...) and reported
+by `test_read_back`, one test per category, each of which must find none.
+`MATCALC_PROPERTY_EXAMPLES` (default 500) sets the number of programs; the slow suite draws ten
+times as many, deeper. Reduced matcalc failures found this way are the strict xfails at the end.
 """
 from __future__ import annotations
 
@@ -121,8 +121,6 @@ def _read_back_counts() -> Counter:
     return READ_BACKS
 
 
-@pytest.mark.xfail(strict=False, reason="printed forms that do not read back (identities "
-                   "without size, kron, zeros, ...): the printer is being fixed separately")
 @pytest.mark.parametrize("kind", [name for name, _ in CATEGORIES] + ["other"])
 def test_read_back(kind):
     counts = {c: n for c, n in _read_back_counts().items() if c.split(":")[0] == kind}

@@ -10,8 +10,8 @@ LAYOUTS = ("numerator", "denominator")
 
 
 @pytest.mark.parametrize("expr, wrt, numerator, denominator", [
-    ("X W", "X", "Wᵀ ⊗ I", "W ⊗ I"),          # sizes matcalc named are not shown
-    ("mean(x)", "x", "𝟏ᵀ / n_x", "𝟏 / n_x"),   # n_x: the length of x
+    ("X W", "X", "Wᵀ ⊗ I_{m_X}", "W ⊗ I_{m_X}"),  # sizes matcalc named: m_X rows of X
+    ("mean(x)", "x", "𝟏_{n_x}ᵀ / n_x", "𝟏_{n_x} / n_x"),   # n_x: the length of x
     ("A'", "A", "K_{m_A,n_A}", "K_{n_A,m_A}"),
 ])
 def test_sizes_matcalc_named(expr, wrt, numerator, denominator, rng):

@@ -65,4 +65,4 @@ def test_a_symmetric_value_is_required():
 def test_structured_declarations_are_square():
     d = derive("S x", "x", {"S": "symmetric(4)"})
     assert d.variables == {"S": "symmetric(4)", "x": "vector(4)"}
-    assert str(derive("S'", "x", {"S": "spd", "x": "vector"})) == "0"
+    assert str(derive("S'", "x", {"S": "spd", "x": "vector"})) == "0_{m_S m_S×n_x}"
