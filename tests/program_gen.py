@@ -269,6 +269,7 @@ def _function(text: str, vars: dict):
     def fun(point):
         values, sizes = bind(program.variables, {k: point[k] for k in program.variables})
         return evaluate(program.expr, Env(values, sizes))
+    fun.names = set(program.variables)
     return fun
 
 
@@ -363,7 +364,9 @@ def check(program: Program, rng: np.random.Generator | None = None, hessians: bo
         here = nm.variables(SimpleNamespace(program=_lowered(program.text, vars)), program.sizes)
         domains = {**{v.name: "spd" for v in here if nm.structured(vars, v.name)},
                    **program.domains}
-        kinks = [_function(nm.concrete_all(k, abstract), vars) for k in program.kinks]
+        names = {v.name for v in here}  # (a kink of a piece the generator dropped is moot)
+        kinks = [f for k in program.kinks
+                 for f in [_function(nm.concrete_all(k, abstract), vars)] if f.names <= names]
         point = _draw(here, domains, rng, kinks)
         fun = _function(nm.concrete_all(program.text, abstract), vars)
         value_at = fun(point)

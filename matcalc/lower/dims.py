@@ -70,8 +70,15 @@ def unify(a: SizeVar, b: SizeVar) -> bool:
         return False
     if ra.rank == rb.rank and ra.rank > 0 and ra.label() != rb.label():
         return False
+    if _occurs(ra, rb) or _occurs(rb, ra):  # n = m·n: not a size (the other factor would be 1)
+        return False
     rb.parent = ra
     return True
+
+
+def _occurs(size: SizeVar, product: SizeVar) -> bool:
+    """Whether the root `size` is one of the factors of `product` (the occurs check)."""
+    return isinstance(product.value, tuple) and any(f is size for f in _factors(product))
 
 
 def _factors(size: SizeVar) -> list[SizeVar]:
