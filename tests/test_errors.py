@@ -206,3 +206,12 @@ def test_a_declared_function_is_not_a_value():
 def test_a_builtin_cannot_be_declared_abstract():
     err = _error("exp(x)", vars={"exp": "function"})
     assert isinstance(err, DeclarationError) and "built-in" in str(err)
+
+
+@pytest.mark.parametrize("expr, suggestion", [("ones(3)' x", "ones_3"), ("eye(3) x", "I_3"),
+                                              ("sum(ones(x))", "ones_n")])
+def test_a_constant_called_like_a_function_is_an_error(expr, suggestion):
+    """MATLAB's ones(3) / eye(3) would otherwise be an abstract function named ones or eye."""
+    err = _error(expr)
+    assert isinstance(err, ParseError) and "not a function" in str(err)
+    assert suggestion in str(err) and "^" in str(err)

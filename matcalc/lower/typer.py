@@ -21,6 +21,8 @@ PRODUCT_OPS = {"*", "@", "juxt"}
 SUM_OPS = {"+", "-"}
 
 
+_CONSTANTS = {"eye": "the identity matrix", "ones": "the all-ones vector"}
+
 class Typer:
     def __init__(self, program: ast.Program, declarations: dict[str, Declaration],
                  identity_names: frozenset[str] = frozenset()):
@@ -258,6 +260,11 @@ class Typer:
                                 node.func_span, self.source(node))
         if name in FUNCTIONS:
             return FUNCTIONS[name](self, node, args)
+        if name in _CONSTANTS and name not in self.declarations:
+            raise ParseError(f"'{name}' is {_CONSTANTS[name]}, not a function: its size is "
+                             f"inferred ({name}), or give it as a subscript "
+                             f"({'I' if name == 'eye' else name}_3, "
+                             f"{'I' if name == 'eye' else name}_n)", node.func_span)
         return self.abstract(node, args)
 
     def _is_function(self, name: str) -> bool:
