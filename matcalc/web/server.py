@@ -148,7 +148,9 @@ class Handler(BaseHTTPRequestHandler):
             raise RequestError("a POST needs a Content-Length",
                                HTTPStatus.LENGTH_REQUIRED) from None
         if length > MAX_BODY:
-            self.close_connection = True  # the unread body is not read: drop the connection
+            self.close_connection = True
+            if length <= 16 * MAX_BODY:  # read (and drop) a moderate body so the client, still
+                self.rfile.read(length)  # sending, sees the answer rather than a reset
             raise RequestError(f"the request body is larger than {MAX_BODY // 1024} KiB",
                                HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
         return self.rfile.read(max(length, 0))
