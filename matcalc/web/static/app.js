@@ -111,7 +111,7 @@ function showResult(result) {
   section("check-out", Boolean(result.check));
   if (result.check) $("check-line").textContent = result.check.line;
   section("steps-out", Boolean(result.steps));
-  if (result.steps) typeset(result.steps.latex, $("steps-math"));
+  if (result.steps) $("steps-text").textContent = result.steps.text;
   section("code-out", Boolean(result.code));
   if (result.code) $("code-text").textContent = result.code.source;
 }
@@ -183,6 +183,7 @@ function setUp() {
   }
   $("copy-latex").addEventListener("click", (e) => last && copy(last.latex, e.target));
   $("copy-ascii").addEventListener("click", (e) => last && copy(last.ascii, e.target));
+  $("copy-steps").addEventListener("click", (e) => last && last.steps && copy(last.steps.latex, e.target));
   $("copy-code").addEventListener("click", (e) => last && last.code && copy(last.code.source, e.target));
   schedule(0);
 }
