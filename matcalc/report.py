@@ -6,6 +6,7 @@ is the dict printed or answered instead when the input is bad. Neither has mathe
 from __future__ import annotations
 
 import json
+import math
 from importlib import resources
 from typing import Any
 
@@ -43,7 +44,9 @@ def build(expr: str, wrt: str, vars: dict[str, str] | None = None, layout: str =
         out["claim"] = {"answer": claim, "equal": verdict.equal, "line": str(verdict)}
     if check:
         result = d.check()
-        out["check"] = {"max_error": float(result.max_error), "ok": bool(result.ok),
+        error = float(result.max_error)  # JSON has no NaN or infinity: null instead
+        out["check"] = {"max_error": error if math.isfinite(error) else None,
+                        "ok": bool(result.ok),
                         "line": str(result)}
     return out
 
