@@ -126,18 +126,28 @@ class Pool:
             try:
                 worker.send(kind, payload)
                 status, answer = worker.receive(self.limit)
-            except (TimeLimit, WorkerDied):
+            except (TimeLimit, WorkerDied, OSError) as err:
                 worker.kill()
+                threading.Thread(target=self._replace, daemon=True).start()
+                if isinstance(err, OSError):
+                    raise WorkerDied("the worker process ended without answering") from None
                 raise
-            except OSError:
-                worker.kill()
-                raise WorkerDied("the worker process ended without answering") from None
-            with self._lock:
-                if self._closed:
-                    worker.kill()
-                else:
-                    self._idle.append(worker)
+            self._keep(worker)
             return status, answer
+
+    def _keep(self, worker: _Worker) -> None:
+        with self._lock:
+            if not self._closed:
+                self._idle.append(worker)
+                return
+        worker.kill()
+
+    def _replace(self) -> None:
+        """Start a worker in place of a killed one, so the next job waits for no import."""
+        try:
+            self._keep(_Worker())
+        except (WorkerDied, OSError):
+            pass  # the next job starts one itself
 
     def close(self) -> None:
         with self._lock:
