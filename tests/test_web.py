@@ -189,11 +189,41 @@ def test_other_methods_and_api_get(server):
                                    ("DELETE", "/", 405), ("POST", "/index.html", 405),
                                    ("POST", "/api/other", 404)]:
         connection = http.client.HTTPConnection(host, port, timeout=30)
-        connection.request(method, path, body=b"{}" if method != "GET" else None)
+        connection.request(method, path, body=b"{}" if method != "GET" else None,
+                           headers={"Content-Type": "application/json"})
         response = connection.getresponse()
         assert response.status == expected, (method, path)
         assert json.loads(response.read())["error"]["kind"] == "RequestError"
         connection.close()
+
+
+def test_post_needs_json_content_type(server):
+    host, port = server.server_address[:2]
+    connection = http.client.HTTPConnection(host, port, timeout=30)
+    connection.request("POST", "/api/derive", body=b'{"expr": "x", "wrt": "x"}',
+                       headers={"Content-Type": "text/plain"})
+    response = connection.getresponse()
+    assert response.status == 415 and b"application/json" in response.read()
+    connection.close()
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_requests_for_another_host_name_are_refused(server, method):
+    """No DNS-rebinding: a loopback server answers only Host 127.0.0.1 / localhost."""
+    host, port = server.server_address[:2]
+    connection = http.client.HTTPConnection(host, port, timeout=30)
+    connection.request(method, "/api/derive" if method == "POST" else "/",
+                       body=b'{"expr": "x", "wrt": "x"}' if method == "POST" else None,
+                       headers={"Host": f"evil.example:{port}",
+                                "Content-Type": "application/json"})
+    response = connection.getresponse()
+    assert response.status == 421
+    response.read()
+    connection.close()
+    connection = http.client.HTTPConnection(host, port, timeout=30)
+    connection.request("GET", "/", headers={"Host": f"localhost:{port}"})
+    assert connection.getresponse().status == 200
+    connection.close()
 
 
 def test_serve_command_prints_the_url_and_answers():

@@ -29,6 +29,7 @@ TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=u
          ".css": "text/css; charset=utf-8", ".woff2": "font/woff2", ".txt": "text/plain"}
 LAYOUTS = ("numerator", "denominator")
 FLAGS = ("hessian", "steps", "check", "differential")
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 
 def static_files() -> dict[str, tuple[bytes, str]]:
@@ -112,6 +113,8 @@ class Handler(BaseHTTPRequestHandler):
         self._json(status, report.usage_error(message, kind))
 
     def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        if self._foreign_host():
+            return
         path = self.path.split("?", 1)[0]
         if path in self.server.files:
             self._send(HTTPStatus.OK, *self.server.files[path])
@@ -122,13 +125,32 @@ class Handler(BaseHTTPRequestHandler):
 
     do_HEAD = do_GET
 
+    def _foreign_host(self) -> bool:
+        """A loopback server answers only requests addressed to a loopback name (a page
+        elsewhere cannot reach it through a DNS name rebound to 127.0.0.1)."""
+        if not self.server.loopback:
+            return False
+        host = (self.headers.get("Host") or "").rsplit(":", 1)[0].strip("[]").lower()
+        if host in LOOPBACK_NAMES:
+            return False
+        self._fail(HTTPStatus.MISDIRECTED_REQUEST, "RequestError",
+                   "this server answers requests to 127.0.0.1 or localhost only")
+        return True
+
     def do_POST(self) -> None:  # noqa: N802
+        if self._foreign_host():
+            return
         kind = {"/api/derive": "derive", "/api/variables": "variables"}.get(self.path)
         if kind is None:
             status = HTTPStatus.METHOD_NOT_ALLOWED if self.path in self.server.files \
                 else HTTPStatus.NOT_FOUND
             return self._fail(status, "RequestError", "POST goes to /api/derive or "
                                                       "/api/variables")
+        content_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if content_type != "application/json":  # (another site's form cannot send this)
+            self.close_connection = True
+            return self._fail(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "RequestError",
+                              "the request body must be application/json")
         try:
             payload = parse_request(self._body(), kind)
         except RequestError as err:
@@ -174,6 +196,7 @@ class MatcalcServer(ThreadingHTTPServer):
                  time_limit: float = 10.0, workers: int = 2, verbose: bool = False):
         self.files = static_files()
         self.verbose = verbose
+        self.loopback = host in LOOPBACK_NAMES
         self.pool = Pool(workers, time_limit)
         try:
             super().__init__((host, port), Handler)
