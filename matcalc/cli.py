@@ -12,7 +12,7 @@ import argparse
 import sys
 from typing import NoReturn, TextIO
 
-from . import __version__
+from . import __version__, report
 from .api import Derivative, derive, hessian
 from .differential import Differential, differential
 from .equivalent import equivalent
@@ -30,6 +30,8 @@ examples:
   matcalc "max(0, dot(w, x) + b)" --wrt w --steps
   matcalc "x' A x" --wrt x --claim "2 x' A"
   matcalc "norm2(A x - b)^2" --wrt x --layout denominator --code numpy
+  matcalc "x' A x" --wrt x --check --json
+  matcalc serve --open            (a local web page; see matcalc serve --help)
   matcalc --wrt x -- "-x^2"       (an EXPR that starts with '-' goes after '--')
   printf 'y = A x\\nz = tanh(y)\\nsum(z)\\n' | matcalc - --wrt x
 
@@ -61,6 +63,8 @@ class _Parser(argparse.ArgumentParser):
         if dashed:
             message += (f" (an EXPR that starts with '-' goes after '--', as in "
                         f"matcalc --wrt x -- {dashed[0]!r})")
+        if "--json" in argv:  # the usual usage message on stderr, and the JSON error on stdout
+            print(report.dumps(report.usage_error(message)))
         super().error(message)
 
 
@@ -97,6 +101,9 @@ def _arg_parser() -> argparse.ArgumentParser:
     style.add_argument("--latex", action="store_true", help="print LaTeX")
     style.add_argument("--ascii", action="store_true",
                        help="print ASCII text (W^T, .*, kron, df_dY) instead of Unicode")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object (text, ASCII, LaTeX, variables and what "
+                             "--steps, --check, --code, --form, --claim ask for; errors too)")
     parser.add_argument("--version", action="version", version=f"matcalc {__version__}")
     return parser
 
@@ -152,17 +159,44 @@ def _rendered(d: Derivative | Differential | Steps, args: argparse.Namespace) ->
     return text if _encodable(text, sys.stdout) else d.text(ascii=True)
 
 
+def _json_main(args: argparse.Namespace, vars: dict[str, str]) -> int:
+    """--json: the object of `matcalc.report` on stdout; errors as {"error": ...} (exit 2)."""
+    try:
+        out = report.build(_read_program(args.expr), args.wrt, vars or None, args.layout,
+                           hessian=args.hessian, steps=args.steps, check=args.check,
+                           code=args.code, differential=args.form == "differential",
+                           claim=args.claim)
+        status = 0 if "claim" not in out or out["claim"]["equal"] else 1
+    except MatcalcError as err:
+        out, status = report.error(err), 2
+        _write(f"matcalc: error: {err}", sys.stderr)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as err:  # noqa: BLE001 - a bug must still not end in a traceback
+        out, status = report.error(err), 1
+    _write(report.dumps(out), sys.stdout)
+    return status
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run `matcalc` on `argv` (default: sys.argv[1:]) and return the exit status."""
+    """Run `matcalc` on `argv` (default: sys.argv[1:]) and return the exit status; `matcalc
+    serve ...` starts the local web page (matcalc.web.server)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] == "serve":
+        from .web.server import serve_main
+        return serve_main(argv[1:])
     parser = _arg_parser()
     try:  # usage errors, --help and --version end in SystemExit: return its status instead
         args = parser.parse_args(argv)
         vars = _declarations(parser, args.var)
-        if args.code and (args.steps or args.form == "differential" or args.latex):
+        clash = args.steps or args.form == "differential" or args.latex
+        if args.code and clash and not args.json:
             parser.error("argument --code: prints the code of the closed form; it does not "
                          "combine with --steps, --form differential or --latex")
     except SystemExit as stop:
         return stop.code if isinstance(stop.code, int) else int(stop.code is not None) * 2
+    if args.json:
+        return _json_main(args, vars)
     try:
         program = _read_program(args.expr)
         differentiate = hessian if args.hessian else derive

@@ -1,0 +1,1 @@
+"""matcalc's local web page: `matcalc serve` (server.py), its worker processes (workers.py)."""

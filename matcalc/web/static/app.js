@@ -1,0 +1,191 @@
+// matcalc's local page: sends the form to POST /api/derive (and /api/variables) as you type,
+// typesets the answer with the bundled KaTeX. No other network access.
+"use strict";
+
+const EXAMPLES = [
+  { expr: "W x + b", wrt: "x", layout: "numerator" },
+  { expr: "x' A x", wrt: "x", layout: "denominator" },
+  { expr: "log(det(X))", wrt: "X", layout: "denominator" },
+  { expr: "Y = A X + B; f(Y)", wrt: "X", layout: "denominator" },
+  { expr: "norm2(A x - b)^2", wrt: "x", layout: "denominator" },
+  { expr: "sum(softmax(x) .* y)", wrt: "x", layout: "denominator" },
+  { expr: "tr(X' A X)", wrt: "X", layout: "denominator" },
+  { expr: "inv(X)", wrt: "X", layout: "numerator" },
+  { expr: "max(0, dot(w, x) + b)", wrt: "w", layout: "denominator" },
+  { expr: "h = tanh(W x + b); sum((h - y).^2)", wrt: "W", layout: "denominator" },
+];
+
+const $ = (id) => document.getElementById(id);
+let sequence = 0;
+let timer = null;
+let last = null;
+
+function declarations() {
+  const vars = {};
+  const lines = $("decls").value.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (!line) continue;
+    const at = line.indexOf(":");
+    if (at <= 0 || !line.slice(at + 1).trim()) {
+      throw new Error(`declaration line ${i + 1}: expected NAME: KIND (e.g. W: matrix(m,n)), ` +
+                      `got ${JSON.stringify(line)}`);
+    }
+    vars[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+  }
+  return vars;
+}
+
+function request() {
+  const layout = document.querySelector("input[name=layout]:checked").value;
+  return {
+    expr: $("expr").value, wrt: $("wrt").value.trim(), vars: declarations(), layout,
+    hessian: $("hessian").checked, steps: $("steps").checked,
+    differential: $("differential").checked, check: $("check").checked,
+    code: $("code").checked ? $("backend").value : null,
+  };
+}
+
+async function post(path, body) {
+  const response = await fetch(path, {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+  });
+  let answer;
+  try {
+    answer = await response.json();
+  } catch (err) {
+    answer = { error: { kind: "HTTPError", message: `HTTP ${response.status}` } };
+  }
+  return answer;
+}
+
+function typeset(latex, element) {
+  if (window.katex) {
+    katex.render(latex, element, { displayMode: true, throwOnError: false });
+  } else {
+    element.textContent = latex;
+  }
+}
+
+function showVariables(variables) {
+  const box = $("variables");
+  box.textContent = "";
+  const names = Object.keys(variables || {});
+  if (!names.length) return;
+  box.append("variables: ");
+  for (const name of names) {
+    const item = document.createElement("span");
+    const b = document.createElement("b");
+    b.textContent = name;
+    item.append(b, ": " + variables[name]);
+    item.title = "differentiate by " + name;
+    item.className = "variable";
+    item.addEventListener("click", () => { $("wrt").value = name; schedule(0); });
+    box.append(item);
+  }
+}
+
+function showError(message) {
+  const box = $("error");
+  box.textContent = message;
+  box.hidden = !message;
+  $("output-section").classList.toggle("stale", Boolean(message));
+}
+
+function section(id, show) {
+  $(id).hidden = !show;
+}
+
+function showResult(result) {
+  last = result;
+  showError("");
+  showVariables(result.variables);
+  const by = result.wrt;
+  $("title").textContent = result.order === 2
+    ? `Hessian by ${by} (${result.layout} layout)`
+    : `Derivative by ${by} (${result.layout} layout)`;
+  typeset(result.latex, $("result"));
+  $("text").textContent = result.text;
+  section("differential-out", Boolean(result.differential));
+  if (result.differential) typeset(result.differential.latex, $("diff-math"));
+  section("check-out", Boolean(result.check));
+  if (result.check) $("check-line").textContent = result.check.line;
+  section("steps-out", Boolean(result.steps));
+  if (result.steps) $("steps-text").textContent = result.steps.text;
+  section("code-out", Boolean(result.code));
+  if (result.code) $("code-text").textContent = result.code.source;
+}
+
+async function run() {
+  const mine = ++sequence;
+  let body;
+  try {
+    body = request();
+  } catch (err) {
+    showError(err.message);
+    return;
+  }
+  $("status").textContent = "working…";
+  const variables = post("/api/variables", { expr: body.expr, vars: body.vars });
+  const answer = body.wrt
+    ? await post("/api/derive", body)
+    : { error: { message: "choose the variable to differentiate by (the box 'by')" } };
+  if (mine !== sequence) return; // a newer request is on its way
+  $("status").textContent = "";
+  if (answer.error) {
+    showError(answer.error.message);
+    const known = await variables;
+    if (mine === sequence) showVariables(known.variables);
+  } else {
+    showResult(answer);
+  }
+}
+
+function schedule(delay = 300) {
+  clearTimeout(timer);
+  timer = setTimeout(run, delay);
+}
+
+async function copy(text, button) {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch (err) {
+    const area = document.createElement("textarea");
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    document.execCommand("copy");
+    area.remove();
+  }
+  const label = button.textContent;
+  button.textContent = "copied";
+  setTimeout(() => { button.textContent = label; }, 1200);
+}
+
+function setUp() {
+  const examples = $("examples");
+  for (const example of EXAMPLES) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = example.expr;
+    button.title = `by ${example.wrt}, ${example.layout} layout`;
+    button.addEventListener("click", () => {
+      $("expr").value = example.expr;
+      $("wrt").value = example.wrt;
+      document.querySelector(`input[name=layout][value=${example.layout}]`).checked = true;
+      schedule(0);
+    });
+    examples.append(button);
+  }
+  for (const id of ["expr", "wrt", "decls"]) $(id).addEventListener("input", () => schedule());
+  for (const input of document.querySelectorAll("input[type=checkbox], input[type=radio], select")) {
+    input.addEventListener("change", () => schedule(0));
+  }
+  $("copy-latex").addEventListener("click", (e) => last && copy(last.latex, e.target));
+  $("copy-ascii").addEventListener("click", (e) => last && copy(last.ascii, e.target));
+  $("copy-steps").addEventListener("click", (e) => last && last.steps && copy(last.steps.latex, e.target));
+  $("copy-code").addEventListener("click", (e) => last && last.code && copy(last.code.source, e.target));
+  schedule(0);
+}
+
+document.addEventListener("DOMContentLoaded", setUp);

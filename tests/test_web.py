@@ -1,0 +1,256 @@
+"""`matcalc serve`: the JSON API, its bounds (body size, time limit), and the static files."""
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import numpy as np
+import pytest
+
+import matcalc
+import matcalc.cli
+from matcalc import derive
+from matcalc.web.server import MAX_BODY, start
+
+jsonschema = pytest.importorskip("jsonschema")
+from matcalc import report  # noqa: E402
+
+VALIDATOR = jsonschema.Draft202012Validator(report.schema())
+SLOW = "; ".join(f"x{i + 1} = tanh(W x{i})" for i in range(1000)) + "; sum(x1000)"  # ~2 s
+
+
+@pytest.fixture(scope="module")
+def server():
+    server, thread = start(port=0, time_limit=0.5, workers=2)
+    yield server
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
+def post(server, path: str, body, raw: bytes | None = None) -> tuple[int, dict]:
+    data = raw if raw is not None else json.dumps(body).encode()
+    request = urllib.request.Request(server.url.rstrip("/") + path, data=data, method="POST",
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            status, text = response.status, response.read()
+    except urllib.error.HTTPError as err:
+        status, text = err.code, err.read()
+    obj = json.loads(text)
+    VALIDATOR.validate(obj)
+    return status, obj
+
+
+def get(server, path: str) -> tuple[int, dict, bytes]:
+    """GET with the path sent exactly as written (no client-side normalisation of '..')."""
+    host, port = server.server_address[:2]
+    connection = http.client.HTTPConnection(host, port, timeout=30)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, dict(response.getheaders()), body
+
+
+def test_derive_answers_the_json_object(server):
+    status, obj = post(server, "/api/derive", {"expr": "x' A x", "wrt": "x",
+                                                "layout": "denominator", "check": True})
+    assert status == 200
+    d = derive("x' A x", "x", layout="denominator")
+    assert obj["text"] == str(d) and obj["latex"] == d.latex() and obj["order"] == 1
+    assert obj["variables"] == d.variables and obj["check"]["ok"]
+
+
+def test_derive_matches_the_cli_object(server, capsys):
+    request = {"expr": "Y = A X + B; f(Y)", "wrt": "X", "layout": "denominator",
+               "steps": True, "differential": True, "code": "numpy"}
+    _, obj = post(server, "/api/derive", request)
+    matcalc.cli.main(["Y = A X + B; f(Y)", "--wrt", "X", "--layout", "denominator", "--steps",
+                      "--form", "differential", "--code", "numpy", "--json"])
+    assert obj == json.loads(capsys.readouterr().out)
+
+
+def test_derive_numbers_agree(server):
+    """The returned ASCII text, evaluated by matcalc.value, equals derive(...).evaluate."""
+    vars = {"W": "matrix(m,n)", "x": "vector(n)", "b": "vector(m)", "y": "vector(m)"}
+    _, obj = post(server, "/api/derive", {"expr": "norm2(W x + b - y)^2", "wrt": "x",
+                                          "vars": vars, "layout": "denominator"})
+    rng = np.random.default_rng(3)
+    arrays = {"W": rng.standard_normal((4, 3)), "x": rng.standard_normal(3),
+              "b": rng.standard_normal(4), "y": rng.standard_normal(4)}
+    expected = derive("norm2(W x + b - y)^2", "x", vars, "denominator").evaluate(**arrays)
+    assert np.allclose(matcalc.value(obj["ascii"], vars, **arrays), expected)
+
+
+def test_hessian_request(server):
+    status, obj = post(server, "/api/derive", {"expr": "x' A x", "wrt": "x", "hessian": True})
+    assert status == 200 and obj["order"] == 2 and obj["ascii"] == "A + A^T"
+
+
+def test_variables_endpoint(server):
+    status, obj = post(server, "/api/variables", {"expr": "W x + b", "vars": {"x": "vector(3)"}})
+    assert status == 200 and obj["variables"]["x"] == "vector(3)"
+    assert set(obj["variables"]) == {"W", "x", "b"}
+
+
+def test_matcalc_error_is_422_with_caret(server):
+    status, obj = post(server, "/api/derive", {"expr": "W x +", "wrt": "x"})
+    assert status == 422
+    err = obj["error"]
+    assert err["kind"] == "ParseError" and (err["line"], err["column"]) == (1, 6)
+    assert "^" in err["message"] and "W x +" in err["message"]
+
+
+@pytest.mark.parametrize("raw", [b"not json", b"[1, 2]", b'{"expr": 3, "wrt": "x"}',
+                                 b'{"expr": "x", "wrt": "x", "layout": "up"}',
+                                 b'{"expr": "x", "wrt": "x", "code": "fortran"}',
+                                 b'{"expr": "x", "wrt": "x", "steps": "yes"}',
+                                 b'{"expr": "x", "wrt": "x", "vars": {"x": 1}}',
+                                 b'{"expr": "x", "wrt": ""}'])
+def test_bad_requests_are_400(server, raw):
+    status, obj = post(server, "/api/derive", None, raw=raw)
+    assert status == 400 and obj["error"]["kind"] == "RequestError"
+
+
+def test_body_size_limit_is_413(server):
+    big = {"expr": "x" + " + x" * (MAX_BODY // 4), "wrt": "x"}
+    status, obj = post(server, "/api/derive", big)
+    assert status == 413 and "64 KiB" in obj["error"]["message"]
+    assert post(server, "/api/derive", {"expr": "W x", "wrt": "x"})[0] == 200
+
+
+def test_time_limit_then_the_next_request_is_answered(server):
+    assert len(SLOW) < MAX_BODY
+    started = time.monotonic()
+    status, obj = post(server, "/api/derive", {"expr": SLOW, "wrt": "x0"})
+    assert status == 503 and obj["error"]["kind"] == "TimeLimit"
+    assert "0.5 s" in obj["error"]["message"]
+    assert time.monotonic() - started < 10
+    status, obj = post(server, "/api/derive", {"expr": "W x + b", "wrt": "x"})
+    assert status == 200 and obj["text"] == "W"
+
+
+def test_a_slow_request_does_not_block_a_fast_one(server):
+    import threading
+    slow = threading.Thread(target=post, args=(server, "/api/derive",
+                                               {"expr": SLOW, "wrt": "x0"}))
+    slow.start()
+    time.sleep(0.05)
+    started = time.monotonic()
+    assert post(server, "/api/derive", {"expr": "x' x", "wrt": "x"})[0] == 200
+    slow.join(30)
+    assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize("path, kind", [("/", "text/html"), ("/index.html", "text/html"),
+                                        ("/app.js", "text/javascript"),
+                                        ("/style.css", "text/css"),
+                                        ("/katex/katex.min.js", "text/javascript"),
+                                        ("/katex/katex.min.css", "text/css"),
+                                        ("/katex/fonts/KaTeX_Main-Regular.woff2", "font/woff2")])
+def test_static_files_with_headers(server, path, kind):
+    status, headers, body = get(server, path)
+    assert status == 200 and body
+    assert headers["Content-Type"].startswith(kind)
+    csp = headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "script-src 'self'" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_page_loads_nothing_from_the_network(server):
+    """No absolute URL in the page, its script and styles; KaTeX's CSS loads only its fonts/."""
+    for path in ("/", "/app.js", "/style.css"):
+        text = get(server, path)[2].decode()
+        assert "http:" not in text and "https:" not in text and "//cdn" not in text
+    css = get(server, "/katex/katex.min.css")[2].decode()
+    assert "url(fonts/" in css and "url(http" not in css and "url(//" not in css
+
+
+@pytest.mark.parametrize("path", ["/../pyproject.toml", "/../../../../etc/passwd",
+                                  "/%2e%2e/%2e%2e/etc/passwd", "/katex/../server.py",
+                                  "/static/index.html", "/server.py", "/katex/",
+                                  "//etc/passwd", "/index.html/../../x"])
+def test_traversal_and_unknown_paths_are_404(server, path):
+    status, _, body = get(server, path)
+    assert status == 404
+    assert b"root:" not in body
+
+
+def test_other_methods_and_api_get(server):
+    host, port = server.server_address[:2]
+    for method, path, expected in [("GET", "/api/derive", 405), ("PUT", "/api/derive", 405),
+                                   ("DELETE", "/", 405), ("POST", "/index.html", 405),
+                                   ("POST", "/api/other", 404)]:
+        connection = http.client.HTTPConnection(host, port, timeout=30)
+        connection.request(method, path, body=b"{}" if method != "GET" else None,
+                           headers={"Content-Type": "application/json"})
+        response = connection.getresponse()
+        assert response.status == expected, (method, path)
+        assert json.loads(response.read())["error"]["kind"] == "RequestError"
+        connection.close()
+
+
+def test_post_needs_json_content_type(server):
+    host, port = server.server_address[:2]
+    connection = http.client.HTTPConnection(host, port, timeout=30)
+    connection.request("POST", "/api/derive", body=b'{"expr": "x", "wrt": "x"}',
+                       headers={"Content-Type": "text/plain"})
+    response = connection.getresponse()
+    assert response.status == 415 and b"application/json" in response.read()
+    connection.close()
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_requests_for_another_host_name_are_refused(server, method):
+    """No DNS-rebinding: a loopback server answers only Host 127.0.0.1 / localhost."""
+    host, port = server.server_address[:2]
+    connection = http.client.HTTPConnection(host, port, timeout=30)
+    connection.request(method, "/api/derive" if method == "POST" else "/",
+                       body=b'{"expr": "x", "wrt": "x"}' if method == "POST" else None,
+                       headers={"Host": f"evil.example:{port}",
+                                "Content-Type": "application/json"})
+    response = connection.getresponse()
+    assert response.status == 421
+    response.read()
+    connection.close()
+    connection = http.client.HTTPConnection(host, port, timeout=30)
+    connection.request("GET", "/", headers={"Host": f"localhost:{port}"})
+    assert connection.getresponse().status == 200
+    connection.close()
+
+
+def test_serve_command_prints_the_url_and_answers():
+    """`python -m matcalc serve --port 0` in a subprocess: bound to 127.0.0.1, URL printed."""
+    process = subprocess.Popen([sys.executable, "-m", "matcalc", "serve", "--port", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        assert line.startswith("matcalc: serving http://127.0.0.1:"), line
+        url = line.split()[2]
+        with urllib.request.urlopen(url, timeout=30) as response:
+            assert b"matcalc" in response.read()
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def test_serve_refuses_a_busy_port():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "matcalc", "serve", "--port", str(port)],
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "cannot listen" in done.stderr
+
+
+def test_serve_usage_errors_exit_2():
+    assert matcalc.cli.main(["serve", "--port", "-3"]) == 2
+    assert matcalc.cli.main(["serve", "--time-limit", "0"]) == 2

@@ -1,0 +1,140 @@
+"""The page in a real browser: Debian's chromium driven by selenium (skipped without them,
+unless MATCALC_REQUIRE_BROWSER=1). Screenshots go to $MATCALC_SCREENSHOT (default: a tmp dir);
+MATCALC_DOCS_SCREENSHOT=path also writes the README's picture (docs/web-page.png)."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from matcalc.web.server import start
+
+CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+
+
+def _require(reason: str) -> None:
+    if os.environ.get("MATCALC_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"MATCALC_REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason)
+
+
+try:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+except ImportError:
+    webdriver = None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if webdriver is None:
+        _require("selenium is not installed (pip install selenium)")
+    if not (os.path.exists(CHROMIUM) and os.path.exists(DRIVER)):
+        _require("chromium/chromedriver are missing (apt-get install chromium chromium-driver)")
+    profile = tempfile.mkdtemp(prefix="matcalc-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                 "--window-size=1100,900", f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    server, thread = start(port=0)
+    driver.get(server.url)
+    yield driver
+    driver.quit()
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def _enter(driver, element_id: str, text: str) -> None:
+    box = driver.find_element(By.ID, element_id)
+    box.clear()
+    box.send_keys(text)
+
+
+def _katex_text(driver, timeout: float = 30) -> str:
+    """The text of the typeset derivative once KaTeX has drawn it."""
+    wait = WebDriverWait(driver, timeout)
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#result .katex")))
+    return driver.find_element(By.CSS_SELECTOR, "#result .katex-mathml annotation").get_attribute(
+        "textContent")
+
+
+def _screenshot(driver, name: str) -> Path:
+    folder = Path(os.environ.get("MATCALC_SCREENSHOT") or tempfile.mkdtemp(prefix="matcalc-"))
+    if folder.suffix == ".png":
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        path = folder.with_name(f"{folder.stem}-{name}.png")
+    else:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
+    driver.save_screenshot(str(path))
+    assert path.stat().st_size > 1000
+    return path
+
+
+def test_quadratic_form_is_typeset(browser):
+    _enter(browser, "expr", "x' A x")
+    _enter(browser, "wrt", "x")
+    WebDriverWait(browser, 30).until(
+        lambda d: "A" in d.find_element(By.ID, "text").text
+        and "x" in d.find_element(By.ID, "text").text)
+    latex = _katex_text(browser)
+    assert "\\mathbf{A}" in latex and "\\mathbf{x}" in latex and "\\top" in latex, latex
+    shown = browser.find_element(By.CSS_SELECTOR, "#result .katex-html").text
+    assert "A" in shown and "x" in shown and "⊤" in shown, shown
+    variables = browser.find_element(By.ID, "variables").text
+    assert "x:" in variables and "A:" in variables
+    _screenshot(browser, "quadratic-form")
+
+
+def test_bad_expression_shows_the_caret(browser):
+    _enter(browser, "expr", "W x +")
+    _enter(browser, "wrt", "x")
+    error = WebDriverWait(browser, 30).until(
+        EC.visibility_of_element_located((By.ID, "error")))
+    WebDriverWait(browser, 30).until(lambda d: "^" in error.text)
+    assert "column 6" in error.text and "W x +" in error.text
+    caret_line = next(line for line in error.text.splitlines() if line.strip() == "^")
+    assert caret_line.index("^") == 2 + 6 - 1
+    _screenshot(browser, "error")
+
+
+def test_no_content_security_policy_violations(browser):
+    logs = browser.get_log("browser")
+    assert not [entry for entry in logs if "Content Security Policy" in entry["message"]], logs
+
+
+def test_example_with_options_for_the_readme(browser):
+    """`Y = A X + B; f(Y)` by X in denominator layout, with the differential, the check and
+    then the steps; the README's image is taken before the steps."""
+    button = next(b for b in browser.find_elements(By.CSS_SELECTOR, "#examples button")
+                  if b.text == "Y = A X + B; f(Y)")
+    button.click()
+    for box in ("differential", "check"):
+        browser.find_element(By.ID, box).click()
+    WebDriverWait(browser, 30).until(
+        lambda d: d.find_element(By.ID, "text").text == "Aᵀ ∂f/∂Y"
+        and d.find_element(By.ID, "check-line").text.startswith("check: agrees")
+        and d.find_elements(By.CSS_SELECTOR, "#diff-math .katex"))
+    assert "\\frac{\\partial f}" in _katex_text(browser)
+    docs = os.environ.get("MATCALC_DOCS_SCREENSHOT")
+    if docs:
+        browser.set_window_size(1100, 1230)
+        browser.save_screenshot(docs)
+        browser.set_window_size(1100, 900)
+    browser.find_element(By.ID, "steps").click()
+    WebDriverWait(browser, 30).until(
+        lambda d: "read off" in d.find_element(By.ID, "steps-text").text)
+    _screenshot(browser, "example")
