@@ -2,7 +2,7 @@
 properties of tests/test_properties.py.
 
     python benchmarks/fuzz.py --frontend 100000 [--seed 0]
-    python benchmarks/fuzz.py --programs 20000 [--seed 0]
+    python benchmarks/fuzz.py --programs 20000 [--seed 0]     (or --examples 20000)
 
 `--frontend N`: each input is one of tests/fuzz_text.py's families (printable noise, shuffled
 tokens, Unicode, huge and tiny numbers, mutated programs), derived by its first variable and
@@ -106,8 +106,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frontend", type=int, default=None, metavar="N",
                         help="number of random strings (default 100000 without --programs)")
-    parser.add_argument("--programs", type=int, default=None, metavar="N",
-                        help="number of random well-typed programs to check")
+    parser.add_argument("--programs", "--examples", dest="programs", type=int, default=None,
+                        metavar="N", help="number of random well-typed programs to check")
     parser.add_argument("--seed", type=int, default=0, help="first seed")
     args = parser.parse_args()
     if args.frontend is None and args.programs is None:
