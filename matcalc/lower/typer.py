@@ -317,13 +317,12 @@ def called_variables(program: ast.Program, declarations: dict) -> frozenset[str]
     """Names called with one operand that are values (`W (x + b)`, `x (y + 1)` where x is
     used as a value): the parser re-reads them as names, so that `W (x + b)ᵀ` is W (x + b)ᵀ."""
     bound = {b.name for b in program.bindings}
-    values, out = _value_names(program), set()
-    stack: list = [b.value for b in program.bindings] + [program.result]
+    calls, stack = set(), [b.value for b in program.bindings] + [program.result]
     while stack:
         node = stack.pop()
         if isinstance(node, ast.Call):
-            if len(node.args) == 1 and is_variable(node.func, declarations, bound, values):
-                out.add(node.func)
+            if len(node.args) == 1:
+                calls.add(node.func)
             stack.extend(node.args)
         elif isinstance(node, ast.Sized) and node.arg is not None:
             stack.append(node.arg)
@@ -331,7 +330,10 @@ def called_variables(program: ast.Program, declarations: dict) -> frozenset[str]
             stack.append(node.operand)
         elif isinstance(node, ast.Binary):
             stack.extend((node.left, node.right))
-    return frozenset(out)
+    if not calls:
+        return frozenset()
+    values = _value_names(program)
+    return frozenset(f for f in calls if is_variable(f, declarations, bound, values))
 
 
 def _value_names(program: ast.Program) -> set[str]:

@@ -84,6 +84,8 @@ def _around(e: Expr, outside: Known, own: dict[Expr, Known]) -> list[Known]:
 def implied_constants(expr: Expr) -> frozenset[Expr]:
     """The identity and all-ones nodes of expr that may print without a size."""
     order = list(postorder(expr))
+    if not any(node.op in _CONSTANTS for node in order):
+        return frozenset()
     own: dict[Expr, Known] = {}
     for node in order:
         own[node] = _own(node, [own[a] for a in node.args])
