@@ -17,6 +17,7 @@ from .core.expr import Expr, postorder
 from .diff.readout import LAYOUTS, jacobian
 from .errors import DeclarationError, MatcalcError, ParseError, ShapeError, UnsupportedError
 from .evaluate import Env, bind, check_names, evaluate, symbol_names
+from .interop import to_sympy
 from .lower import Lowered, lower
 from .names import spelled
 from .render import ASCII, LATEX, UNICODE, render
@@ -141,6 +142,11 @@ class Derivative:
     def _function_name(self) -> str:
         ident = re.sub(r"\W", "_", spelled(self.wrt))
         return f"d2_d{ident}2" if self.order == 2 else f"d_d{ident}"
+
+    def to_sympy(self):
+        """The closed form as a SymPy matrix expression (MatrixSymbols of the variables with
+        their sizes, abstract symbols by their ASCII names); see matcalc/interop/to_sympy.py."""
+        return to_sympy(self.expr)
 
     def symbols(self) -> list[tuple[str, str]]:
         """(printed, ASCII) names of the abstract symbols whose values evaluate needs."""
