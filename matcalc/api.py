@@ -17,7 +17,7 @@ from .core.expr import Expr, postorder
 from .diff.readout import LAYOUTS, jacobian
 from .errors import DeclarationError, MatcalcError, ParseError, ShapeError, UnsupportedError
 from .evaluate import Env, bind, check_names, evaluate, symbol_names
-from .interop import to_sympy
+from .interop import from_sympy, to_sympy
 from .lower import Lowered, lower
 from .names import spelled
 from .render import ASCII, LATEX, UNICODE, render
@@ -169,7 +169,8 @@ def derive(expr: str | Derivative, wrt: str, vars: dict[str, str] | None = None,
     """The derivative of the program `expr` by the variable `wrt` in `layout`.
 
     `expr` may also be a `Derivative`: its closed form is differentiated again (the variables
-    keep their declarations), so `derive(derive(f, "x"), "x")` is a second derivative.
+    keep their declarations), so `derive(derive(f, "x"), "x")` is a second derivative, or a
+    SymPy matrix expression (`wrt` then its symbol or name; see matcalc/interop/from_sympy.py).
 
     >>> print(derive("W x + b", "x"))
     W
@@ -177,6 +178,8 @@ def derive(expr: str | Derivative, wrt: str, vars: dict[str, str] | None = None,
     (A + Aᵀ) x
     """
     _check_layout(layout)
+    if not isinstance(expr, (str, Derivative)):  # a SymPy expression: declarations from shapes
+        expr, vars, wrt = from_sympy(expr, wrt, vars)
     program = _lowered(expr, vars)
     variable = _variable(program, wrt)
     return Derivative(program, variable, layout,
@@ -192,6 +195,8 @@ def hessian(expr: str, wrt: str, vars: dict[str, str] | None = None,
     A + Aᵀ
     """
     _check_layout(layout)
+    if not isinstance(expr, (str, Derivative)):
+        expr, vars, wrt = from_sympy(expr, wrt, vars)
     program = _lowered(expr, vars)
     variable = _variable(program, wrt)
     if not program.expr.is_scalar:
