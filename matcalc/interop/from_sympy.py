@@ -20,7 +20,8 @@ from ..errors import DeclarationError, UnsupportedError
 from ..lower.functions import FUNCTIONS
 
 _NAME = re.compile(r"[A-Za-z_\u03b1-\u03c9\u0391-\u03a9][A-Za-z0-9_\u03b1-\u03c9\u0391-\u03a9]*")
-_ATOM = re.compile(rf"(?:{_NAME.pattern}'?|\d+(?:\.\d+)?(?:e[-+]?\d+)?)")
+_NUMBER = r"\d+(?:\.\d+)?(?:e[-+]?\d+)?"
+_ATOM = re.compile(rf"(?:{_NAME.pattern}'?|{_NUMBER}|\(-?{_NUMBER}(?:/\d+)?\))")
 RESERVED = frozenset(FUNCTIONS) | {"eye", "ones", "I", "T"}
 
 # SymPy scalar functions and the matcalc function of the same value (elementwise on matrices).
@@ -167,11 +168,21 @@ class _Writer:
         return sep.join(self.group(a, env) for a in e.args)
 
     def w_Add(self, e, env):
-        return self._all(e, env, " + ")
+        text = ""
+        for i, term in enumerate(e.args):
+            negated = _negated(term)
+            if negated is not None:
+                text += (" - " if i else "-") + self.group(negated, env)
+            else:
+                text += (" + " if i else "") + self.group(term, env)
+        return text
 
     w_MatAdd = w_Add
 
     def w_Mul(self, e, env):
+        negated = _negated(e)
+        if negated is not None:
+            return f"-{self.group(negated, env)}"
         entrywise = [a for a in e.args if _depends(a, env)]
         plain = [a for a in e.args if not _depends(a, env)]
         parts = [self.group(a, env) for a in plain]
@@ -180,6 +191,9 @@ class _Writer:
         return " * ".join(parts)
 
     def w_MatMul(self, e, env):
+        negated = _negated(e)
+        if negated is not None:
+            return f"-{self.group(negated, env)}"
         return self._all(e, env, " * ")
 
     def w_Pow(self, e, env):
@@ -255,7 +269,7 @@ class _Writer:
         parent, i, j = e.args
         if parent.shape == (1, 1) and i == 0 and j == 0:
             return self.emit(parent, env)  # the entry of a 1 × 1 product is a scalar
-        raise UnsupportedError(f"the matrix entry {e}: matcalc has no indexing")
+        raise UnsupportedError(f"the SymPy construct MatrixElement ({e}): matcalc has no indexing")
 
     def w_ElementwiseApplyFunction(self, e, env):
         fn, matrix = e.function, e.expr
@@ -269,6 +283,16 @@ class _Writer:
 
     def w_undefined(self, e, env):
         return f"{self.names[e.func]}({self.emit(e.args[0], env)})"
+
+
+def _negated(e: sp.Basic) -> sp.Basic | None:
+    """-e when `e` is a product with a negative numeric coefficient, else None."""
+    if not isinstance(e, (sp.Mul, sp.MatMul)) or not (e.args[0].is_Number and e.args[0] < 0):
+        return None
+    rest = ([-e.args[0]] if e.args[0] != -1 else []) + list(e.args[1:])
+    if len(rest) == 1:
+        return rest[0]
+    return e.func(*rest, evaluate=False) if isinstance(e, sp.Mul) else sp.MatMul(*rest)
 
 
 def _is_matrix(e: sp.Basic) -> bool:
