@@ -9,6 +9,9 @@ derivatives produce (vec⁻¹, K, differentials) are checked on their own.
 from __future__ import annotations
 
 import importlib
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -166,3 +169,10 @@ def test_comparisons_and_max_at_ties():
 
 def test_sizes_table_is_small():
     assert set(SIZES.values()) <= {2, 3, 4}
+
+
+def test_sympy_is_imported_only_when_used():
+    code = "import sys, matcalc; matcalc.derive('W x', 'x'); print('sympy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.stdout.strip() == "False"
