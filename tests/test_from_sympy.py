@@ -165,6 +165,8 @@ def test_text_is_generated_not_evaluated():
     (sp.Trace(sp.OneMatrix(n, n) * X), "all-ones matrix"),
     (sp.Trace(X**sp.Rational(1, 2)), "matrix power"),
     (sp.Trace(X) * sp.I, "ImaginaryUnit"),
+    (sp.Trace(sp.KroneckerProduct(sp.Identity(3), X)), "size nothing around it fixes"),
+    (sp.KroneckerProduct(sp.OneMatrix(n, 1), X), "size nothing around it fixes"),
 ])
 def test_unsupported_constructs_are_named(expr, what):
     if what is None:  # SymPy drops the zero: nothing unsupported is left

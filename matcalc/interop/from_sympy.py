@@ -16,8 +16,12 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
-from ..errors import DeclarationError, UnsupportedError
+from ..core.expr import postorder
+from ..errors import DeclarationError, MatcalcError, UnsupportedError
+from ..lower import lower
 from ..lower.functions import FUNCTIONS
+from ..shapes import GENERATED, Dim
+from ..syntax import parse
 
 _NAME = re.compile(r"[A-Za-z_\u03b1-\u03c9\u0391-\u03a9][A-Za-z0-9_\u03b1-\u03c9\u0391-\u03a9]*")
 _NUMBER = r"\d+(?:\.\d+)?(?:e[-+]?\d+)?"
@@ -49,7 +53,26 @@ def from_sympy(expr, wrt, vars: dict[str, str] | None = None
         if name not in writer.by_name:
             raise DeclarationError(f"'{name}' is not a symbol of the SymPy expression")
         declared[writer.names[writer.by_name[name]]] = declaration
+    _check_sizes(text, declared)
     return text, declared, writer.variable(wrt)
+
+
+def _check_sizes(text: str, declared: dict[str, str]) -> None:
+    """Refuse an Identity / all-ones vector whose size nothing around it fixes (I ⊗ X): the
+    language's `eye` and `ones` take their sizes from their neighbours, so it would be lost."""
+    if "eye" not in text and "ones" not in text:
+        return
+    try:
+        program = lower(parse(text), declared)
+    except MatcalcError:
+        return  # derive reports it, with the source
+    for node in postorder(program.expr):  # every variable is sized: generated sizes are eye's
+        dims = [node.shape.rows, node.shape.cols] + [v for _, v in node.attrs
+                                                     if isinstance(v, Dim)]
+        if any(name.startswith(GENERATED) for dim in dims for name in dim.symbols):
+            raise UnsupportedError("an Identity or OneMatrix whose size nothing around it "
+                                   "fixes (as in KroneckerProduct(Identity(n), X)): matcalc's "
+                                   "eye and ones take their sizes from their neighbours")
 
 
 def _identifier(name: str, taken: set[str]) -> str:
