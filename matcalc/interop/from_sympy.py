@@ -1,11 +1,12 @@
 """A SymPy matrix expression as a matcalc program (`derive(sympy_expr, wrt)`).
 
-The expression is written out as matcalc text (generated here, every operand parenthesised;
-never user text) with one declaration per symbol from its shape: n × 1 → vector(n), 1 × n → a
-vector(n) used transposed (the language has no row vectors), k × l → matrix(k,l), a `Symbol` or
-1 × 1 symbol → scalar, an undefined function f(Y) → an abstract function. Names that are not
-identifiers of the language, or are its reserved words, are replaced by sanitised ones.
-Anything without a matcalc counterpart raises `UnsupportedError` naming the SymPy class.
+The expression is written out as matcalc text (generated here, operands parenthesised unless
+names or numbers; never user text) with one declaration per symbol from its shape: n × 1 →
+vector(n), 1 × n → a vector(n) used transposed (the language has no row vectors), k × l →
+matrix(k,l), a `Symbol` or 1 × 1 symbol → scalar (a size symbol used as a value, too), an
+undefined function f(Y) → an abstract function. Names that are not identifiers of the language,
+or are its reserved words, are replaced by sanitised ones. Anything without a matcalc
+counterpart raises `UnsupportedError` naming the SymPy class.
 """
 from __future__ import annotations
 
