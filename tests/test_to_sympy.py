@@ -20,7 +20,7 @@ from sympy_numeric import SIZES, assert_same_value, sympy_value
 from test_identities import CASES
 from test_seeds import EXAMPLES
 
-from matcalc import derive
+from matcalc import derive, hessian
 from matcalc.core import build as b
 from matcalc.core.expr import mk
 from matcalc.core.ops import OPS
@@ -176,3 +176,13 @@ def test_sympy_is_imported_only_when_used():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1])
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("expr, vars", [
+    ("x' A x", {"x": "vector(n)", "A": "matrix(n,n)"}),
+    ("sum(softplus(X w)) - y' X w", {"X": "matrix(N,n)", "w": "vector(n)", "y": "vector(N)"}),
+    ("logsumexp(W x)", {"W": "matrix(m,n)", "x": "vector(n)"}),
+])
+def test_hessians(expr, vars, rng):
+    wrt = "w" if "w" in vars else "x"
+    assert_same_value(hessian(expr, wrt, vars=vars), rng)
