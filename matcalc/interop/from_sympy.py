@@ -1,0 +1,344 @@
+"""A SymPy matrix expression as a matcalc program (`derive(sympy_expr, wrt)`).
+
+The expression is written out as matcalc text (generated here, operands parenthesised unless
+names or numbers; never user text) with one declaration per symbol from its shape: n × 1 →
+vector(n), 1 × n → a vector(n) used transposed (the language has no row vectors), k × l →
+matrix(k,l), a `Symbol` or 1 × 1 symbol → scalar (a size symbol used as a value, too), an
+undefined function f(Y) → an abstract function. Names that are not identifiers of the language,
+or are its reserved words, are replaced by sanitised ones. Anything without a matcalc
+counterpart raises `UnsupportedError` naming the SymPy class.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+from sympy.matrices.expressions.matexpr import MatrixExpr
+
+from ..core.expr import postorder
+from ..errors import DeclarationError, MatcalcError, UnsupportedError
+from ..lower import lower
+from ..lower.functions import FUNCTIONS
+from ..shapes import GENERATED, Dim
+from ..syntax import parse
+
+_NAME = re.compile(r"[A-Za-z_\u03b1-\u03c9\u0391-\u03a9][A-Za-z0-9_\u03b1-\u03c9\u0391-\u03a9]*")
+_NUMBER = r"\d+(?:\.\d+)?(?:e[-+]?\d+)?"
+_ATOM = re.compile(rf"(?:{_NAME.pattern}'?|{_NUMBER}|\(-?{_NUMBER}(?:/\d+)?\))")
+RESERVED = frozenset(FUNCTIONS) | {"eye", "ones", "I", "T"}
+
+# SymPy scalar functions and the matcalc function of the same value (elementwise on matrices).
+FUNCTION_NAMES = {sp.exp: "exp", sp.log: "log", sp.sin: "sin", sp.cos: "cos", sp.tan: "tan",
+                  sp.tanh: "tanh", sp.Abs: "abs", sp.sign: "sign"}
+
+
+def from_sympy(expr, wrt, vars: dict[str, str] | None = None
+               ) -> tuple[str, dict[str, str], object]:
+    """(program text, declarations, name of `wrt`) for the SymPy expression `expr`.
+
+    `wrt` is a SymPy symbol of `expr` or its name; `vars` may override the declaration of a
+    symbol (by its SymPy name), e.g. {"S": "spd(n)"}.
+    """
+    if not isinstance(expr, sp.Basic):
+        raise DeclarationError("the expression must be a string of the matcalc language or a "
+                               "SymPy expression")
+    writer = _Writer(expr)
+    try:
+        text = writer.emit(expr, {})
+    except RecursionError:
+        raise UnsupportedError("the SymPy expression is nested too deeply") from None
+    declared = dict(writer.declarations)
+    for name, declaration in (vars or {}).items():
+        if name not in writer.by_name:
+            raise DeclarationError(f"'{name}' is not a symbol of the SymPy expression")
+        declared[writer.names[writer.by_name[name]]] = declaration
+    _check_sizes(text, declared)
+    return text, declared, writer.variable(wrt)
+
+
+def _check_sizes(text: str, declared: dict[str, str]) -> None:
+    """Refuse an Identity / all-ones vector whose size nothing around it fixes (I ⊗ X): the
+    language's `eye` and `ones` take their sizes from their neighbours, so it would be lost."""
+    if "eye" not in text and "ones" not in text:
+        return
+    try:
+        program = lower(parse(text), declared)
+    except MatcalcError:
+        return  # derive reports it, with the source
+    for node in postorder(program.expr):  # every variable is sized: generated sizes are eye's
+        dims = [node.shape.rows, node.shape.cols] + [v for _, v in node.attrs
+                                                     if isinstance(v, Dim)]
+        if any(name.startswith(GENERATED) for dim in dims for name in dim.symbols):
+            raise UnsupportedError("an Identity or OneMatrix whose size nothing around it "
+                                   "fixes (as in KroneckerProduct(Identity(n), X)): matcalc's "
+                                   "eye and ones take their sizes from their neighbours")
+
+
+def _identifier(name: str, taken: set[str]) -> str:
+    """`name` if it is a free identifier of the language, else a sanitised variant."""
+    if _NAME.fullmatch(name) and name not in RESERVED and name not in taken:
+        return name
+    base = re.sub(r"\W", "_", name) or "v"
+    if not _NAME.fullmatch(base):
+        base = "v_" + base
+    candidate, k = base, 1
+    while candidate in RESERVED or candidate in taken:
+        candidate, k = f"{base}_{k}", k + 1
+    return candidate
+
+
+class _Writer:
+    """Names the symbols of one SymPy expression and writes its matcalc text."""
+
+    def __init__(self, expr: sp.Basic):
+        symbols = expr.atoms(sp.MatrixSymbol, sp.Symbol, AppliedUndef)
+        bound = {v for lam in expr.find(sp.Lambda) for v in lam.variables}
+        symbols = {s for s in symbols if not isinstance(s, sp.Dummy) and s not in bound}
+        shapes = {s for m in symbols if isinstance(m, sp.MatrixSymbol) for s in m.shape}
+        self.names: dict[sp.Basic, str] = {}
+        self.by_name: dict[str, sp.Basic] = {}
+        self.declarations: dict[str, str] = {}
+        taken: set[str] = set()
+        for s in sorted(symbols, key=lambda s: (str(s), type(s).__name__)):
+            if s in shapes and not isinstance(s, sp.MatrixSymbol) and not self._used(expr, s):
+                continue  # a size symbol only
+            key = s.func if isinstance(s, AppliedUndef) else s
+            if key in self.names:
+                continue
+            name = _identifier(str(key), taken)
+            taken.add(name)
+            self.names[key] = name
+            self.by_name.setdefault(str(key), key)
+            self.declarations[name] = self._declaration(s)
+
+    @staticmethod
+    def _used(expr: sp.Basic, symbol: sp.Symbol) -> bool:
+        """Whether a size symbol also appears as a value (outside shapes)."""
+        stack = [expr]
+        while stack:
+            e = stack.pop()
+            if e == symbol:
+                return True
+            if not isinstance(e, (sp.MatrixSymbol, sp.Identity, sp.ZeroMatrix, sp.OneMatrix)):
+                stack.extend(e.args)
+        return False
+
+    def _declaration(self, s: sp.Basic) -> str:
+        if isinstance(s, AppliedUndef):
+            if len(s.args) != 1:
+                raise UnsupportedError(f"the undefined function {s.func} takes {len(s.args)} "
+                                       f"arguments; an abstract function takes one")
+            return "function"
+        if not isinstance(s, sp.MatrixSymbol):
+            return "scalar"
+        rows, cols = s.shape
+        if rows == 1 and cols == 1:
+            return "scalar"
+        if cols == 1 or rows == 1:
+            return f"vector({self.size(cols if rows == 1 else rows)})"
+        return f"matrix({self.size(rows)},{self.size(cols)})"
+
+    def size(self, dim: sp.Expr) -> str:
+        if dim.is_Integer and dim > 0:
+            return str(dim)
+        if isinstance(dim, sp.Symbol):
+            return _identifier(str(dim), set())
+        raise UnsupportedError(f"the size {dim} of a SymPy matrix symbol: matcalc declares "
+                               f"sizes as positive integers or single size symbols")
+
+    def variable(self, wrt) -> object:
+        """The matcalc name of `wrt` (a symbol or a SymPy name); other values unchanged."""
+        if isinstance(wrt, sp.Basic):
+            if wrt not in self.names:
+                raise DeclarationError(f"'{wrt}' is not a symbol of the SymPy expression")
+            return self.names[wrt]
+        if isinstance(wrt, str) and wrt in self.by_name:
+            return self.names[self.by_name[wrt]]
+        return wrt
+
+    # -- writing ---------------------------------------------------------------------------
+    def emit(self, e: sp.Basic, env: dict[sp.Basic, str]) -> str:
+        """The text of `e`; `env` maps the argument of an elementwise lambda to its matrix."""
+        if e in env:
+            return env[e]
+        if isinstance(e, sp.MatrixSymbol):
+            rows, cols = e.shape
+            return f"{self.names[e]}'" if rows == 1 and cols != 1 else self.names[e]
+        if isinstance(e, sp.Symbol):
+            if e not in self.names:
+                raise UnsupportedError(f"the SymPy symbol {e} is bound by a construct matcalc "
+                                       f"does not have")
+            return self.names[e]
+        if isinstance(e, sp.Number) or isinstance(e, sp.NumberSymbol):
+            return _number(e)
+        method = getattr(self, "w_" + type(e).__name__, None)
+        if method is None and isinstance(e, AppliedUndef):
+            method = self.w_undefined
+        if method is None and type(e) in FUNCTION_NAMES:
+            return f"{FUNCTION_NAMES[type(e)]}({self.emit(e.args[0], env)})"
+        if method is None:
+            raise UnsupportedError(f"the SymPy construct {type(e).__name__} ({e}) has no "
+                                   f"matcalc counterpart")
+        return method(e, env)
+
+    def group(self, e: sp.Basic, env: dict) -> str:
+        """The text of `e` as an operand: in parentheses unless it is a name or a number."""
+        text = self.emit(e, env)
+        return text if _ATOM.fullmatch(text) else f"({text})"
+
+    def _all(self, e, env, sep: str) -> str:
+        return sep.join(self.group(a, env) for a in e.args)
+
+    def w_Add(self, e, env):
+        text = ""
+        for i, term in enumerate(e.args):
+            negated = _negated(term)
+            if negated is not None:
+                text += (" - " if i else "-") + self.group(negated, env)
+            else:
+                text += (" + " if i else "") + self.group(term, env)
+        return text
+
+    w_MatAdd = w_Add
+
+    def w_Mul(self, e, env):
+        negated = _negated(e)
+        if negated is not None:
+            return f"-{self.group(negated, env)}"
+        entrywise = [a for a in e.args if _depends(a, env)]
+        plain = [a for a in e.args if not _depends(a, env)]
+        parts = [self.group(a, env) for a in plain]
+        if entrywise:
+            parts.append("(" + " .* ".join(self.group(a, env) for a in entrywise) + ")")
+        return " * ".join(parts)
+
+    def w_MatMul(self, e, env):
+        negated = _negated(e)
+        if negated is not None:
+            return f"-{self.group(negated, env)}"
+        return self._all(e, env, " * ")
+
+    def w_Pow(self, e, env):
+        base, exponent = e.args
+        if _depends(exponent, env):  # b^u = exp(log(b) u)
+            return self.emit(sp.exp(sp.Mul(sp.log(base), exponent, evaluate=False)), env)
+        if exponent == sp.S.Half:
+            return f"sqrt({self.emit(base, env)})"
+        op = " .^ " if _depends(base, env) else "^"
+        return f"{self.group(base, env)}{op}{self.group(exponent, env)}"
+
+    def w_MatPow(self, e, env):
+        base, k = e.args
+        if not (k.is_Integer and k != 0):
+            raise UnsupportedError(f"the matrix power {e}: matcalc takes nonzero integer "
+                                   f"exponents (HadamardPower for entrywise powers)")
+        text = f"inv({self.emit(base, env)})" if k < 0 else self.group(base, env)
+        return text if abs(k) == 1 else f"({text})^{abs(k)}"
+
+    def w_HadamardPower(self, e, env):
+        base, exponent = e.args
+        if _is_matrix(exponent) or not _is_matrix(base):
+            raise UnsupportedError(f"the HadamardPower {e}: matcalc takes a matrix base and a "
+                                   f"scalar exponent")
+        return f"{self.group(base, env)} .^ {self.group(exponent, env)}"
+
+    def w_HadamardProduct(self, e, env):
+        return self._all(e, env, " .* ")
+
+    def w_KroneckerProduct(self, e, env):
+        text = self.group(e.args[0], env)
+        for arg in e.args[1:]:
+            text = f"kron({text}, {self.emit(arg, env)})"
+        return text
+
+    def w_Transpose(self, e, env):
+        return f"{self.group(e.arg, env)}'"
+
+    def _call(name: str):
+        return lambda self, e, env: f"{name}({self.emit(e.args[0], env)})"
+
+    w_Inverse = _call("inv")
+    w_Trace = _call("tr")
+    w_Determinant = _call("det")
+    w_DiagonalOf = _call("diag")
+
+    def w_DiagMatrix(self, e, env):
+        v = e.args[0]
+        rows, cols = v.shape
+        return f"diag(({self.emit(v, env)})')" if rows == 1 and cols != 1 else \
+            f"diag({self.emit(v, env)})"
+
+    def w_DiagonalMatrix(self, e, env):
+        return f"diag(diag({self.emit(e.args[0], env)}))"
+
+    def w_Identity(self, e, env):
+        return "eye"
+
+    def w_OneMatrix(self, e, env):
+        rows, cols = e.shape
+        if cols == 1:
+            return "ones"
+        if rows == 1:
+            return "ones'"
+        raise UnsupportedError(f"the all-ones matrix {e}: matcalc has the all-ones vector only")
+
+    def w_Max(self, e, env):
+        if len(e.args) != 2:
+            raise UnsupportedError(f"Max of {len(e.args)} arguments (matcalc's max takes two)")
+        return f"max({self.emit(e.args[0], env)}, {self.emit(e.args[1], env)})"
+
+    def w_MatrixElement(self, e, env):
+        parent, i, j = e.args
+        if parent.shape == (1, 1) and i == 0 and j == 0:
+            return self.emit(parent, env)  # the entry of a 1 × 1 product is a scalar
+        raise UnsupportedError(f"the SymPy construct MatrixElement ({e}): matcalc has no indexing")
+
+    def w_ElementwiseApplyFunction(self, e, env):
+        fn, matrix = e.function, e.expr
+        inner = self.group(matrix, env)
+        if isinstance(fn, sp.Lambda):
+            (t,), body = fn.variables, fn.expr
+        else:
+            t = sp.Dummy("t")
+            body = fn(t)
+        return self.emit(body, {**env, t: inner})
+
+    def w_undefined(self, e, env):
+        return f"{self.names[e.func]}({self.emit(e.args[0], env)})"
+
+
+def _negated(e: sp.Basic) -> sp.Basic | None:
+    """-e when `e` is a product with a negative numeric coefficient, else None."""
+    if not isinstance(e, (sp.Mul, sp.MatMul)) or not (e.args[0].is_Number and e.args[0] < 0):
+        return None
+    rest = ([-e.args[0]] if e.args[0] != -1 else []) + list(e.args[1:])
+    if len(rest) == 1:
+        return rest[0]
+    return e.func(*rest, evaluate=False) if isinstance(e, sp.Mul) else sp.MatMul(*rest)
+
+
+def _is_matrix(e: sp.Basic) -> bool:
+    return isinstance(e, (MatrixExpr, sp.MatrixBase))
+
+
+def _depends(e: sp.Basic, env: dict) -> bool:
+    """Whether `e` is a matrix inside an elementwise lambda (it uses the lambda's argument)."""
+    return bool(env) and any(e.has(t) for t in env)
+
+
+def _number(e: sp.Basic) -> str:
+    if e.is_Integer:
+        return f"({e})" if e < 0 else str(e)
+    if e.is_Rational:
+        return f"({e.p}/{e.q})"
+    try:
+        value = float(e)
+    except TypeError:
+        raise UnsupportedError(f"the SymPy number {e} is not real") from None
+    if not math.isfinite(value):
+        raise UnsupportedError(f"the SymPy number {e} is not finite")
+    text = repr(abs(value))
+    return f"(-{text})" if value < 0 else text
+

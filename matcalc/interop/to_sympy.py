@@ -1,0 +1,258 @@
+"""A core expression as a SymPy matrix expression (`Derivative.to_sympy`).
+
+Every operator is written as the SymPy construct with the value `evaluate.py` gives it: variables
+become `MatrixSymbol`s (scalars `Symbol`s) with their sizes as SymPy symbols or integers, abstract
+symbols ∂f/∂Y the `MatrixSymbol` named as `evaluate` takes its value (`df_dY`), f(Y) an undefined
+`Function` f applied to Y. Scalar nodes become SymPy scalars (a 1 × 1 product `xᵀ A x` is its
+entry `(x.T*A*x)[0, 0]`); matrix nodes become matrix expressions of the node's shape. vec, vec⁻¹
+and the commutation matrix, which SymPy lacks, are `FunctionMatrix`es of their entries.
+An operator with no faithful SymPy form raises `UnsupportedError` naming it.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sympy as sp
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
+
+from ..core.expr import Expr, postorder
+from ..errors import UnsupportedError
+from ..evaluate import symbol_names
+from ..shapes import GENERATED, Dim
+
+_T = sp.Dummy("t")  # the argument of elementwise lambdas
+
+# The scalar function each elementwise operator applies, as evaluate's numpy function does.
+SCALAR_FUNCTIONS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
+    "exp": sp.exp, "log": sp.log, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan,
+    "tanh": sp.tanh, "abs": sp.Abs, "sign": sp.sign, "sqrt": sp.sqrt,
+    "sigmoid": lambda t: 1 / (1 + sp.exp(-t)),
+    "relu": lambda t: sp.Max(t, 0),
+    "softplus": lambda t: sp.log(1 + sp.exp(t)),
+    "step": lambda t: sp.Heaviside(t, 0),  # gt: 1 where t > 0, else 0 (also at 0)
+}
+
+
+def size(dim: Dim) -> sp.Expr:
+    """A matcalc size as a SymPy integer or product of symbols (generated names unmarked)."""
+    out = sp.Integer(dim.coeff)
+    for name in dim.symbols:
+        out *= sp.Symbol(name.replace(GENERATED, ""))
+    return out
+
+
+def to_sympy(expr: Expr) -> sp.Basic:
+    """The SymPy form of the core expression `expr` (its value is `evaluate`'s)."""
+    done: dict[Expr, sp.Basic] = {}
+    for node in postorder(expr):
+        rule = _RULES.get(node.op)
+        if rule is None:
+            raise UnsupportedError(f"no SymPy form for the matcalc operator '{node.op}'")
+        out = rule(node, [done[a] for a in node.args])
+        done[node] = scalar(out) if node.is_scalar else out
+    return done[expr]
+
+
+def scalar(value: sp.Basic) -> sp.Expr:
+    """A SymPy scalar: the entry of a 1 × 1 matrix expression, anything else as it is."""
+    if isinstance(value, (MatrixExpr, sp.MatrixBase)):
+        return MatrixElement(value, 0, 0)
+    return value
+
+
+def _is_matrix(value: sp.Basic) -> bool:
+    return isinstance(value, (MatrixExpr, sp.MatrixBase))
+
+
+def _shape(node: Expr) -> tuple[sp.Expr, sp.Expr]:
+    return size(node.shape.rows), size(node.shape.cols)
+
+
+def elementwise(fn: Callable[[sp.Expr], sp.Expr], value: sp.Basic) -> sp.Basic:
+    """`fn` applied to every entry of a matrix expression (or to a scalar)."""
+    if not _is_matrix(value):
+        return fn(value)
+    return ElementwiseApplyFunction(sp.Lambda(_T, fn(_T)), value)
+
+
+def _total(value: sp.Basic) -> sp.Expr:
+    """The sum of the entries: 𝟏ᵀ X 𝟏 (a scalar)."""
+    if not _is_matrix(value):
+        return value
+    rows, cols = value.shape
+    left = [] if rows == 1 else [sp.OneMatrix(1, rows)]
+    right = [] if cols == 1 else [sp.OneMatrix(cols, 1)]
+    return scalar(sp.MatMul(*left, value, *right))
+
+
+def _expanded(value: sp.Basic, like: sp.Basic) -> sp.Basic:
+    """A scalar broadcast to the shape of the matrix `like` (a matrix is left alone)."""
+    if _is_matrix(value) or not _is_matrix(like):
+        return value
+    return sp.MatMul(value, sp.OneMatrix(*like.shape))
+
+
+def _minus(a: sp.Basic, b: sp.Basic) -> sp.Basic:
+    """a - b, unevaluated for matrices (SymPy's operators call doit)."""
+    return sp.MatAdd(a, sp.MatMul(-1, b)) if _is_matrix(a) else a - b
+
+
+def _var(node, args):
+    name = node.attr("name")
+    return sp.Symbol(name) if node.is_scalar else sp.MatrixSymbol(name, *_shape(node))
+
+
+def _tangent(node, args):
+    name = "d" + node.attr("name")
+    return sp.Symbol(name) if node.is_scalar else sp.MatrixSymbol(name, *_shape(node))
+
+
+def _symbol(node, args):
+    """∂f/∂Y: a symbol named as `evaluate` takes its value (df_dY)."""
+    name = symbol_names(node)[1]
+    return sp.Symbol(name) if node.is_scalar else sp.MatrixSymbol(name, *_shape(node))
+
+
+def _const(node, args):
+    value = node.attr("value")
+    return sp.Rational(value.numerator, value.denominator)
+
+
+def _zero(node, args):
+    return sp.Integer(0) if node.is_scalar else sp.ZeroMatrix(*_shape(node))
+
+
+def _commutation(node, args):
+    """K with K vec(A) = vec(Aᵀ), A m × n: row i n + j has its 1 in column j m + i."""
+    m, n = size(node.attr("m")), size(node.attr("n"))
+    r, c = sp.Dummy("r"), sp.Dummy("c")
+    entry = sp.KroneckerDelta(c, sp.Mod(r, n) * m + sp.floor(r / n))
+    return sp.FunctionMatrix(m * n, m * n, sp.Lambda((r, c), entry))
+
+
+def _reshaped(value: sp.Basic, rows: sp.Expr, cols: sp.Expr) -> sp.Basic:
+    """The column-major reshape of a matrix expression to rows × cols."""
+    if not _is_matrix(value):
+        return value
+    old_rows, old_cols = value.shape
+    if (old_rows, old_cols) == (rows, cols):
+        return value
+    if (old_rows, old_cols) == (cols, rows) and 1 in (rows, cols):
+        return sp.Transpose(value)
+    r, c = sp.Dummy("r"), sp.Dummy("c")
+    k = c * rows + r  # the column-major position of (r, c)
+    entry = MatrixElement(value, sp.Mod(k, old_rows), sp.floor(k / old_rows))
+    return sp.FunctionMatrix(rows, cols, sp.Lambda((r, c), entry))
+
+
+def _mul(node, args):
+    coeff = sp.Mul(*[a for a in args if not _is_matrix(a)])
+    chain = [a for a in args if _is_matrix(a)]
+    if not chain:
+        return coeff
+    product = chain[0] if len(chain) == 1 else sp.MatMul(*chain)
+    return product if coeff == 1 else sp.MatMul(coeff, *chain)
+
+
+def _add(node, args):
+    return sp.MatAdd(*args) if _is_matrix(args[0]) else sp.Add(*args)
+
+
+def _hadamard(node, args):
+    return sp.HadamardProduct(*args) if _is_matrix(args[0]) else sp.Mul(*args)
+
+
+def _kron(node, args):
+    a, b = args
+    if _is_matrix(a) and _is_matrix(b):
+        return sp.KroneckerProduct(a, b)
+    return sp.MatMul(a, b) if _is_matrix(a) or _is_matrix(b) else a * b
+
+
+def _transpose(node, args):
+    return sp.Transpose(args[0]) if _is_matrix(args[0]) else args[0]
+
+
+def _mean(node, args):
+    return _total(args[0]) / size(node.arg.shape.size)
+
+
+def _square(matrix_form, scalar_form):
+    def rule(node, args):
+        return matrix_form(args[0]) if _is_matrix(args[0]) else scalar_form(args[0])
+    return rule
+
+
+def _pow(node, args):
+    base, exponent = args
+    return sp.HadamardPower(base, exponent) if _is_matrix(base) else base ** exponent
+
+
+def _gt(node, args):
+    left, right = args
+    return elementwise(SCALAR_FUNCTIONS["step"], _minus(left, _expanded(right, left)))
+
+
+def _maximum(node, args):
+    u, v = args  # max(u, v) = v + relu(u - v), entrywise
+    if not _is_matrix(u):
+        return v + sp.Max(u - v, 0)
+    return sp.MatAdd(v, elementwise(SCALAR_FUNCTIONS["relu"], _minus(u, v)))
+
+
+def _norm2(node, args):
+    x = args[0]
+    if not _is_matrix(x):
+        return sp.Abs(x)
+    return sp.sqrt(_total(sp.HadamardPower(x, 2)))
+
+
+def _softmax(node, args):
+    e = elementwise(sp.exp, args[0])
+    return e if not _is_matrix(e) else sp.MatMul(1 / _total(e), e)
+
+
+def _logsumexp(x: sp.Basic) -> sp.Expr:
+    return sp.log(_total(elementwise(sp.exp, x)))
+
+
+def _logsoftmax(node, args):
+    x = args[0]
+    return _minus(x, _expanded(_logsumexp(x), x))
+
+
+def _elementwise(name: str):
+    return lambda node, args: elementwise(SCALAR_FUNCTIONS[name], args[0])
+
+
+_RULES: dict[str, Callable] = {
+    "var": _var, "tangent": _tangent, "const": _const, "zero": _zero,
+    "dim": lambda node, args: size(node.attr("size")),
+    "identity": lambda node, args: sp.Identity(size(node.attr("n"))),
+    "ones": lambda node, args: sp.OneMatrix(size(node.attr("n")), 1),
+    "commutation": _commutation,
+    "absgrad": _symbol,
+    "apply": lambda node, args: sp.Function(node.attr("fname"), commutative=True)(args[0]),
+    "add": _add, "mul": _mul, "hadamard": _hadamard, "kron": _kron, "transpose": _transpose,
+    "sum": lambda node, args: _total(args[0]),
+    "mean": _mean,
+    "tr": _square(sp.Trace, lambda s: s),
+    "vec": lambda node, args: _reshaped(args[0], *_shape(node)),
+    "unvec": lambda node, args: _reshaped(args[0], *_shape(node)),
+    "expand": lambda node, args: sp.MatMul(args[0], sp.OneMatrix(*_shape(node))),
+    "diag": _square(sp.DiagMatrix, lambda s: s),
+    "diagpart": _square(sp.DiagonalOf, lambda s: s),
+    "pow": _pow, "gt": _gt, "maximum": _maximum,
+    "inv": _square(sp.Inverse, lambda s: 1 / s),
+    "det": _square(sp.Determinant, lambda s: s),
+    "logdet": _square(lambda x: sp.log(sp.Abs(sp.Determinant(x))), lambda s: sp.log(sp.Abs(s))),
+    "mpow": lambda node, args: (sp.MatPow(args[0], node.attr("k")) if _is_matrix(args[0])
+                                else args[0] ** node.attr("k")),
+    "norm2": _norm2,
+    "norm1": lambda node, args: _total(elementwise(sp.Abs, args[0])),
+    "softmax": _softmax,
+    "logsumexp": lambda node, args: _logsumexp(args[0]),
+    "logsoftmax": _logsoftmax,
+    **{name: _elementwise(name) for name in SCALAR_FUNCTIONS if name != "step"},
+}
