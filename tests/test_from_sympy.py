@@ -165,15 +165,21 @@ def test_text_is_generated_not_evaluated():
     (sp.Trace(sp.OneMatrix(n, n) * X), "all-ones matrix"),
     (sp.Trace(X**sp.Rational(1, 2)), "matrix power"),
     (sp.Trace(X) * sp.I, "ImaginaryUnit"),
-    (sp.Trace(sp.KroneckerProduct(sp.Identity(3), X)), "size nothing around it fixes"),
-    (sp.KroneckerProduct(sp.OneMatrix(n, 1), X), "size nothing around it fixes"),
 ])
 def test_unsupported_constructs_are_named(expr, what):
     if what is None:  # SymPy drops the zero: nothing unsupported is left
-        assert str(derive(expr, X)) == "I"
+        assert str(derive(expr, X)) == "I_n"
         return
     with pytest.raises(UnsupportedError, match=what):
         derive(expr, X)
+
+
+@pytest.mark.parametrize("expr", [sp.Trace(sp.KroneckerProduct(sp.Identity(3), X)),
+                                  sp.KroneckerProduct(sp.OneMatrix(n, 1), X)])
+def test_identity_and_ones_keep_their_sizes(expr):
+    """Identity(3) and OneMatrix(n, 1) are written I_{3} and ones_{n}: no size is lost."""
+    d = derive(expr, X)
+    assert ("I_{3}" in d.source or "ones_{n}" in d.source) and d.check().ok
 
 
 def test_wrt_must_be_a_symbol_of_the_expression():

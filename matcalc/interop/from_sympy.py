@@ -17,12 +17,8 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
-from ..core.expr import postorder
-from ..errors import DeclarationError, MatcalcError, UnsupportedError
-from ..lower import lower
+from ..errors import DeclarationError, UnsupportedError
 from ..lower.functions import FUNCTIONS
-from ..shapes import GENERATED, Dim
-from ..syntax import parse
 
 _NAME = re.compile(r"[A-Za-z_\u03b1-\u03c9\u0391-\u03a9][A-Za-z0-9_\u03b1-\u03c9\u0391-\u03a9]*")
 _NUMBER = r"\d+(?:\.\d+)?(?:e[-+]?\d+)?"
@@ -54,26 +50,7 @@ def from_sympy(expr, wrt, vars: dict[str, str] | None = None
         if name not in writer.by_name:
             raise DeclarationError(f"'{name}' is not a symbol of the SymPy expression")
         declared[writer.names[writer.by_name[name]]] = declaration
-    _check_sizes(text, declared)
     return text, declared, writer.variable(wrt)
-
-
-def _check_sizes(text: str, declared: dict[str, str]) -> None:
-    """Refuse an Identity / all-ones vector whose size nothing around it fixes (I ⊗ X): the
-    language's `eye` and `ones` take their sizes from their neighbours, so it would be lost."""
-    if "eye" not in text and "ones" not in text:
-        return
-    try:
-        program = lower(parse(text), declared)
-    except MatcalcError:
-        return  # derive reports it, with the source
-    for node in postorder(program.expr):  # every variable is sized: generated sizes are eye's
-        dims = [node.shape.rows, node.shape.cols] + [v for _, v in node.attrs
-                                                     if isinstance(v, Dim)]
-        if any(name.startswith(GENERATED) for dim in dims for name in dim.symbols):
-            raise UnsupportedError("an Identity or OneMatrix whose size nothing around it "
-                                   "fixes (as in KroneckerProduct(Identity(n), X)): matcalc's "
-                                   "eye and ones take their sizes from their neighbours")
 
 
 def _identifier(name: str, taken: set[str]) -> str:
@@ -274,14 +251,14 @@ class _Writer:
         return f"diag(diag({self.emit(e.args[0], env)}))"
 
     def w_Identity(self, e, env):
-        return "eye"
+        return f"I_{{{self.size(e.shape[0])}}}"
 
     def w_OneMatrix(self, e, env):
         rows, cols = e.shape
         if cols == 1:
-            return "ones"
+            return f"ones_{{{self.size(rows)}}}"
         if rows == 1:
-            return "ones'"
+            return f"ones_{{{self.size(cols)}}}'"
         raise UnsupportedError(f"the all-ones matrix {e}: matcalc has the all-ones vector only")
 
     def w_Max(self, e, env):
