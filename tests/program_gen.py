@@ -20,12 +20,13 @@ from types import SimpleNamespace
 import numeric as nm
 import numpy as np
 
-from matcalc import derive, hessian, value
+from matcalc import MatcalcError, derive, hessian, value
 from matcalc.api import _lowered  # (lowers as `value` does: errors carry the text)
 from matcalc.core.expr import postorder
 from matcalc.core.transpose import transposed
 from matcalc.diff.readout import LAYOUTS, numerator_jacobian, to_denominator_symbols
-from matcalc.evaluate import Env, bind, evaluate
+from matcalc.evaluate import Env, bind, evaluate, symbol_names
+from matcalc.render import ASCII, render
 from matcalc.shapes import describe
 
 SIZES = {"n": 3, "m": 2}
@@ -308,7 +309,12 @@ def read_back(d, arrays: dict, failures: list) -> str | None:
         return "shows f(Y), a value that cannot be declared"
     if any(n.shape.is_row for n in nodes):
         return "shows a row-vector ∂f/∂Y, a kind that cannot be declared"
-    want = np.asarray(d.evaluate(**arrays), dtype=float)
+    if any(not n.attr("argname") for n in nodes):  # ∂f/∂(A X + B): the name has parentheses
+        return "shows ∂f/∂(expression), a name that cannot be declared"
+    try:
+        want = np.asarray(d.evaluate(**arrays), dtype=float)
+    except MatcalcError:
+        return "d cannot be evaluated at this point (counted by the other properties)"
     vars = {**d.variables, **{render: describe(n.shape) for n in nodes
                               for render in (d.symbols()[nodes.index(n)][1],)}}
     for ascii in (True, False):
@@ -337,21 +343,21 @@ def _draw(here, domains: dict, rng: np.random.Generator, kinks: list) -> dict:
 
 
 def _symbols(d, program: Program, point: dict) -> dict:
-    """∂f/∂Y (in d's layout) and f(Y) where d shows them, f = numeric.CONCRETE_F."""
-    shown = {a for _, a in d.symbols()}
+    """The values of the abstract symbols d shows, ∂f/∂U (in d's layout) and f(U), with f =
+    numeric.CONCRETE_F at the argument U the symbol names (whatever the program called it)."""
     out = {}
-    for spec in program.abstract:
-        applied = any(a.startswith(spec["name"] + "(") for a in shown)
-        if spec["ascii"] not in shown and not applied:
+    for node in postorder(d.expr):
+        if node.op not in ("absgrad", "apply"):
             continue
-        bound = "; ".join(program.text.split("; ")[:-1] + [spec["arg"]])
-        u = _function(nm.concrete_all(bound, program.abstract), program.vars)(point)
+        _, ascii = symbol_names(node)
+        argument = nm.concrete_all(render(node.args[0], ASCII), program.abstract)
+        u = _function(argument, program.vars)(point)
+        if node.op == "apply":
+            out[ascii] = float(np.sum(np.sin(u)) + np.sum(u ** 2) / 2)
+            continue
         grad = np.cos(u) + u
         grad = grad.T if d.layout == "numerator" else grad
-        if spec["ascii"] in shown:
-            out[spec["ascii"]] = grad.reshape(-1) if 1 in grad.shape else grad
-        if applied:
-            out[spec["name"]] = float(np.sum(np.sin(u)) + np.sum(u ** 2) / 2)
+        out[ascii] = grad.reshape(-1) if 1 in grad.shape else grad
     return out
 
 

@@ -3,8 +3,9 @@ table and of the seeds, read back by matcalc with the declarations of `d.variabl
 value of `d.evaluate`, in both layouts; and the spellings the printer uses for sized constants
 (I_n, 𝟏_n, 0_{m×n}, K_{m,n}, vec⁻¹_{m×n}) and the call-or-product reading are pinned by values.
 
-Not tried (skipped, with the reason): forms showing f(Y), a value that cannot be declared, or a
-row-vector ∂f/∂Y. Known gaps are listed in NOT_READ_BACK with the reason.
+Not tried (skipped, with the reason): forms showing f(Y), a value that cannot be declared, a
+row-vector ∂f/∂Y, or ∂f/∂(A X + B), an abstract derivative at an argument that has no name (its
+value is passed as `df_d(A X + B)=...`, which is not a name a program can declare).
 """
 from __future__ import annotations
 
@@ -21,25 +22,13 @@ from matcalc import derive, value
 from matcalc.api import _lowered
 from matcalc.errors import MatcalcError
 
-# The printed form names an abstract derivative at an argument that is not a name of the
-# program (∂f/∂(A X + B) is printed as ∂f/∂U with U = A X + B unnamed): reading it back needs
-# the argument as a binding. Case id (identity table) or seed id -> reason.
-_AT_AN_EXPRESSION = ("prints ∂f/∂(argument) for an abstract f applied to an expression that "
-                     "is not a name; the reader reads ∂f/∂Y only for a name Y")
-NOT_READ_BACK: dict[str, str] = {
-    f"identity: composition: {case}": _AT_AN_EXPRESSION
-    for case in ("f(A X + B) d/dX", "f(W x) d/dx", "f(W x) d/dW", "f(x' x) d/dx",
-                 "f(x' A x) d/dx", "f(tr(X)) d/dX")}
-
 
 def _cases() -> list:
     rows = [(f"identity: {c.id}", c.expr, c.wrt, c.vars, c.domains or {}, list(c.abstract),
              identities.SIZES) for c in identities.CASES]
     rows += [(f"seed: {sid}", e["expr"], e["wrt"], e["vars"] or {}, e.get("domains") or {},
               list(e.get("abstract", ())), seeds.SIZES) for sid, e in seeds.EXAMPLES.items()]
-    return [pytest.param(*row, layout, id=f"{row[0]} ({layout})",
-                         marks=[pytest.mark.xfail(strict=True, reason=NOT_READ_BACK[row[0]])]
-                         if row[0] in NOT_READ_BACK else [])
+    return [pytest.param(*row, layout, id=f"{row[0]} ({layout})")
             for row in rows for layout in ("numerator", "denominator")]
 
 
