@@ -66,3 +66,12 @@ def sign_over_abs(node: Expr) -> Expr | None:
                 rest = [h for h in node.args if h is not f and h is not g]
                 return build(*rest, b.power(base.arg, b.const(q)))
     return None
+
+
+def zero_one_power(node: Expr) -> Expr | None:
+    """I.^k = I and 𝟏.^k = 𝟏 for k > 0 (their entries are 0 and 1)."""
+    base, exponent = node.args
+    if base.op in ("identity", "ones") and exponent.op == "const" and \
+            exponent.attr("value") > 0:
+        return base
+    return None

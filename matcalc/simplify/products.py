@@ -55,12 +55,13 @@ def ones_inner(a: Expr, c: Expr) -> Expr | None:
 
 
 def ones_outer_hadamard(node: Expr) -> Expr | None:
-    """(𝟏 𝟏ᵀ) ⊙ A = A."""
+    """(𝟏 𝟏ᵀ) ⊙ A = A and 𝟏 ⊙ v = v."""
     def is_ones_outer(e):
-        return e.op == "mul" and len(e.args) == 2 and e.args[0].op == "ones" \
-            and _is_ones_row(e.args[1])
+        return e.op == "ones" or e.op == "mul" and len(e.args) == 2 and \
+            e.args[0].op == "ones" and _is_ones_row(e.args[1])
     kept = [a for a in node.args if not is_ones_outer(a)]
-    return b.hadamard(*kept) if kept and len(kept) < len(node.args) else None
+    shaped = any(a.shape == node.shape for a in kept)  # (not a broadcast scalar alone)
+    return b.hadamard(*kept) if shaped and len(kept) < len(node.args) else None
 
 
 # -- Kronecker products ----------------------------------------------------------------------
