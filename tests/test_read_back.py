@@ -20,6 +20,7 @@ from program_gen import Program, _draw, _function, _symbols, read_back
 
 from matcalc import derive, value
 from matcalc.api import _lowered
+from matcalc.core.ops import commutation_matrix as commutation
 from matcalc.errors import MatcalcError
 
 
@@ -51,15 +52,6 @@ def test_printed_form_reads_back(cid, expr, wrt, vars, domains, abstract, sizes,
 
 def _v(text: str, vars: dict | None = None, **arrays) -> np.ndarray:
     return np.atleast_2d(np.asarray(value(text, vars=vars, **arrays), dtype=float))
-
-
-def commutation(m: int, n: int) -> np.ndarray:
-    """K_{m,n}: K vec(A) = vec(Aᵀ) for A of m × n (column-major vec)."""
-    k = np.zeros((m * n, m * n))
-    for i in range(m):
-        for j in range(n):
-            k[i * n + j, j * m + i] = 1.0
-    return k
 
 
 @pytest.mark.parametrize("text, vars, want", [

@@ -31,7 +31,7 @@ class Typer:
         self.declarations = declarations
         self.bound: dict[str, T] = {}
         self.variables: dict[str, T] = {}
-        self.value_names = _value_names(program)
+        self.value_names = value_names(program)
         self.size_names = size_names(declarations)
 
     # -- entry points ------------------------------------------------------------------------
@@ -317,34 +317,25 @@ def called_variables(program: ast.Program, declarations: dict) -> frozenset[str]
     """Names called with one operand that are values (`W (x + b)`, `x (y + 1)` where x is
     used as a value): the parser re-reads them as names, so that `W (x + b)ᵀ` is W (x + b)ᵀ."""
     bound = {b.name for b in program.bindings}
-    calls, stack = set(), [b.value for b in program.bindings] + [program.result]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Call):
-            if len(node.args) == 1:
-                calls.add(node.func)
-            stack.extend(node.args)
-        elif isinstance(node, ast.Sized) and node.arg is not None:
-            stack.append(node.arg)
-        elif isinstance(node, (ast.Unary, ast.Postfix)):
-            stack.append(node.operand)
-        elif isinstance(node, ast.Binary):
-            stack.extend((node.left, node.right))
+    calls = {n.func for n in _nodes(program) if isinstance(n, ast.Call) and len(n.args) == 1}
     if not calls:
         return frozenset()
-    values = _value_names(program)
+    values = value_names(program)
     return frozenset(f for f in calls if is_variable(f, declarations, bound, values))
 
 
-def _value_names(program: ast.Program) -> set[str]:
+def value_names(program: ast.Program) -> set[str]:
     """Names used as values somewhere (not only called): such a name called is a product."""
-    names: set[str] = set()
+    return {n.name for n in _nodes(program) if isinstance(n, ast.Name)}
+
+
+def _nodes(program: ast.Program):
+    """Every expression node of the program's statements (iteratively: programs can be deep)."""
     stack: list = [b.value for b in program.bindings] + [program.result]
     while stack:
         node = stack.pop()
-        if isinstance(node, ast.Name):
-            names.add(node.name)
-        elif isinstance(node, ast.Call):
+        yield node
+        if isinstance(node, ast.Call):
             stack.extend(node.args)
         elif isinstance(node, ast.Sized) and node.arg is not None:
             stack.append(node.arg)
@@ -352,4 +343,3 @@ def _value_names(program: ast.Program) -> set[str]:
             stack.append(node.operand)
         elif isinstance(node, ast.Binary):
             stack.extend((node.left, node.right))
-    return names
