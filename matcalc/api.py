@@ -276,10 +276,12 @@ def _guarded(program: Lowered, compute):
 
 
 def value(expr: str, vars: dict[str, str] | None = None, **arrays: Any) -> np.ndarray | float:
-    """The numeric value of the program `expr` at `arrays` (for checks against derivatives)."""
+    """The numeric value of the program `expr` at `arrays` (for checks against derivatives);
+    the value of an abstract function at its argument is passed as `f(Y)=...`."""
     program = _lowered(expr, vars)
     arrays = {canonical(k): v for k, v in arrays.items()}
-    check_names(arrays, program.variables, [])
+    check_names(arrays, program.variables, [symbol_names(n) for n in postorder(program.expr)
+                                            if n.op == "apply"])  # f(Y)=... for an abstract f
     values, sizes = bind(program.variables, arrays)
     return _returned(evaluate(program.expr, Env(values, sizes, arrays)), program.expr)
 

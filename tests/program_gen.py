@@ -302,25 +302,22 @@ def _category(text: str) -> str:
 
 
 def read_back(d, arrays: dict, failures: list) -> str | None:
-    """Property 3: the ASCII and Unicode forms, read back as programs, have d's value. Returns
-    why it was not tried, if it was not: f(Y) and row-vector ∂f/∂Y cannot be declared."""
+    """Property 3: the ASCII and Unicode forms, read back as programs with the symbols ∂f/∂Y
+    declared (row vectors as matrix(1,n), ∂f/∂(u) by its ASCII name df_d(u)) and the values
+    of f(Y) passed, have d's value. Returns why it was not tried, if it was not."""
     nodes = [n for n in postorder(d.expr) if n.op in ("absgrad", "apply")]
-    if any(n.op == "apply" for n in nodes):
-        return "shows f(Y), a value that cannot be declared"
-    if any(n.shape.is_row for n in nodes):
-        return "shows a row-vector ∂f/∂Y, a kind that cannot be declared"
-    if any(not n.attr("argname") for n in nodes):  # ∂f/∂(A X + B): the name has parentheses
-        return "shows ∂f/∂(expression), a name that cannot be declared"
     try:
         want = np.asarray(d.evaluate(**arrays), dtype=float)
     except MatcalcError:
         return "d cannot be evaluated at this point (counted by the other properties)"
-    vars = {**d.variables, **{render: describe(n.shape) for n in nodes
-                              for render in (d.symbols()[nodes.index(n)][1],)}}
+    vars = {**d.variables, **{symbol_names(n)[1]: describe(n.shape) for n in nodes
+                              if n.op == "absgrad"}}
     for ascii in (True, False):
         text = d.text(ascii=ascii, where=False)
         try:
-            names = _lowered(text, vars).variables
+            program = _lowered(text, vars)
+            names = {*program.variables, *(symbol_names(n)[1] for n in postorder(program.expr)
+                                           if n.op == "apply")}  # f(Y) values read back
             got = value(text, vars=vars, **{k: v for k, v in arrays.items() if k in names})
             nm.assert_close(np.asarray(got, dtype=float).reshape(want.shape), want, SAME, SAME,
                          f"read back {text!r}")

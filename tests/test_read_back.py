@@ -3,9 +3,9 @@ table and of the seeds, read back by matcalc with the declarations of `d.variabl
 value of `d.evaluate`, in both layouts; and the spellings the printer uses for sized constants
 (I_n, 𝟏_n, 0_{m×n}, K_{m,n}, vec⁻¹_{m×n}) and the call-or-product reading are pinned by values.
 
-Not tried (skipped, with the reason): forms showing f(Y), a value that cannot be declared, a
-row-vector ∂f/∂Y, or ∂f/∂(A X + B), an abstract derivative at an argument that has no name (its
-value is passed as `df_d(A X + B)=...`, which is not a name a program can declare).
+Abstract symbols are declared as the reader expects: ∂f/∂Y by its ASCII name df_dY (a row
+vector as matrix(1,n)), ∂f/∂(A X + B) by its ASCII name df_d(A X + B); the values of f(Y) are
+passed as f(Y)=... (tests/program_gen.py's read_back).
 """
 from __future__ import annotations
 
@@ -116,3 +116,34 @@ def test_greek_letters_are_their_names():
     assert derive("θ' θ", "theta", vector).wrt == "theta"
     assert str(derive("norm2(θ)^2", "θ", vector, layout="denominator")) == "2 θ"
 
+
+
+# -- abstract symbols read back ----------------------------------------------------------------
+
+def test_a_derivative_at_an_unnamed_argument_reads_back(rng):
+    vars = {"A": "matrix(2,3)", "B": "matrix(2,4)", "X": "matrix(3,4)"}
+    d = derive("f(A X + B)", "X", vars)
+    assert (str(d), d.text(ascii=True)) == ("∂f/∂(A X + B) A", "df_d(A X + B) A")
+    arrays = {"A": rng.normal(size=(2, 3)), "B": rng.normal(size=(2, 4)),
+              "X": rng.normal(size=(3, 4)), "df_d(A X + B)": rng.normal(size=(4, 2))}
+    declared = {**vars, "df_d(A X + B)": "matrix(4,2)"}
+    for text in (str(d), d.text(ascii=True)):
+        assert np.allclose(value(text, declared, **arrays), d.evaluate(**arrays))
+
+
+def test_two_symbols_of_one_function_need_the_argument_as_declared():
+    declared = {"df_d(A x)": "vector(2)", "df_d(B x)": "vector(2)", "A": "matrix(2,2)",
+                "B": "matrix(2,2)", "x": "vector(2)"}
+    one, two = np.array([1.0, 2.0]), np.array([3.0, 5.0])
+    arrays = {"df_d(A x)": one, "df_d(B x)": two}
+    assert np.allclose(value("df_d(B x)", declared, **arrays), two)  # the argument as declared
+    with pytest.raises(MatcalcError, match="several symbols"):
+        value("df_d(A  x)", declared, **arrays)
+
+
+def test_the_value_of_an_abstract_function_is_passed_by_its_printed_name(rng):
+    d = derive("log(f(Y))", "Y")
+    arrays = {"Y": rng.normal(size=(2, 2)), "df_dY": rng.normal(size=(2, 2)), "f(Y)": 1.7}
+    assert str(d) == "∂f/∂Y / f(Y)"
+    got = value(str(d), {**d.variables, "df_dY": "matrix(2,2)"}, **arrays)
+    assert np.allclose(got, arrays["df_dY"] / 1.7) and np.allclose(got, d.evaluate(**arrays))

@@ -78,6 +78,8 @@ def parse_declaration(name: str, text: str) -> Declaration:
 
 
 _NAME = re.compile(r"^[A-Za-zα-ωΑ-Ω_][A-Za-z0-9α-ωΑ-Ω_]*$")
+# The symbol ∂f/∂(u) of a printed derivative, df_d(u) in ASCII: declared under that name.
+PARTIAL_AT = re.compile(r"^d[A-Za-zα-ωΑ-Ω_][A-Za-z0-9α-ωΑ-Ω_]*_d\(.+\)$", re.DOTALL)
 
 
 def parse_declarations(vars: dict[str, str] | None) -> dict[str, Declaration]:
@@ -86,8 +88,9 @@ def parse_declarations(vars: dict[str, str] | None) -> dict[str, Declaration]:
     if not isinstance(vars, dict):
         raise DeclarationError("vars must be a dict mapping names to kinds, e.g. {'x': 'vector'}")
     for name in vars:
-        if not isinstance(name, str) or not _NAME.match(name):
+        if not isinstance(name, str) or not (_NAME.match(name) or PARTIAL_AT.match(name)):
             raise DeclarationError(f"{name!r} is not a name: names start with a letter or '_' "
                                    f"and continue with letters, digits or '_'")
-    return {canonical(name): parse_declaration(canonical(name), text)  # θ is theta
+    named = {name: name if PARTIAL_AT.match(name) else canonical(name) for name in vars}
+    return {named[name]: parse_declaration(named[name], text)  # θ is theta
             for name, text in vars.items()}

@@ -7,7 +7,9 @@ a scalar operand, `max(0, u)` is relu, and `W(x)` is a product when W is a varia
 """
 from __future__ import annotations
 
-from ..errors import ParseError, ShapeError, Span
+import re
+
+from ..errors import DeclarationError, ParseError, ShapeError, Span
 from ..syntax import ast
 from ..syntax.transformer import literal_value
 from .constants import size_names, size_value, sized
@@ -246,6 +248,9 @@ class Typer:
         return x if abs(k) == 1 else like("mpow", x, x, span=span, text=text, k=abs(k))
 
     def t_Call(self, node: ast.Call) -> T:
+        symbol = self._partial_at(node)
+        if symbol is not None:
+            return self.variable(symbol, node.span)
         args = [self.expr(a) for a in node.args]
         for arg, a in zip(args, node.args):
             arg.text = arg.text or self.source(a)
@@ -266,6 +271,20 @@ class Typer:
                              f"({'I' if name == 'eye' else name}_3, "
                              f"{'I' if name == 'eye' else name}_n)", node.func_span)
         return self.abstract(node, args)
+
+    def _partial_at(self, node: ast.Call) -> str | None:
+        """The declared symbol df_d(u) that the call df_d(u) (∂f/∂(u) printed) stands for:
+        the one declared with this argument text, or else the only one declared for f."""
+        if len(node.args) != 1 or not re.fullmatch(r"d\w+_d", node.func):
+            return None
+        exact = f"{node.func}({self.source(node.args[0])})"
+        if exact in self.declarations:
+            return exact
+        declared = [n for n in self.declarations if n.startswith(node.func + "(")]
+        if len(declared) > 1:
+            raise DeclarationError(f"{node.func}(…): several symbols {', '.join(declared)} are "
+                                   f"declared; write the argument as declared", node.func_span)
+        return declared[0] if declared else None
 
     def _is_function(self, name: str) -> bool:
         decl = self.declarations.get(name)

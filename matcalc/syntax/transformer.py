@@ -147,6 +147,11 @@ class ToAst(Transformer_NonRecursive):
         fn, arg = str(token)[1:].split("/∂")
         return Name(f"d{fn}_d{spelled(arg)}", span=token_span(token))  # ∂f/∂θ is df_dtheta
 
+    def partial_at(self, meta: Meta, token: Token, arg: Expr) -> Call:
+        """∂f/∂(u) is the call df_d(u), as ASCII prints it (the typer reads it as a symbol)."""
+        fn = str(token)[1:].split("/∂")[0]
+        return Call(f"d{fn}_d", (arg,), func_span=token_span(token), span=meta_span(meta))
+
     def call(self, meta: Meta, func: Token, args: tuple[Expr, ...] | None) -> Call:
         name = "sigmoid" if str(func) == "σ" else canonical(str(func))  # σ(…) as printed
         return Call(name, args or (), func_span=token_span(func), span=meta_span(meta))
