@@ -339,11 +339,11 @@ def _draw(here, domains: dict, rng: np.random.Generator, kinks: list) -> dict:
     raise RuntimeError(f"no point with every kink argument away from 0 in {nm.MAX_DRAWS} draws")
 
 
-def _symbols(d, program: Program, point: dict) -> dict:
+def _symbols(d, program: Program, point: dict, expr=None) -> dict:
     """The values of the abstract symbols d shows, ∂f/∂U (in d's layout) and f(U), with f =
     numeric.CONCRETE_F at the argument U the symbol names (whatever the program called it)."""
     out = {}
-    for node in postorder(d.expr):
+    for node in postorder(d.expr if expr is None else expr):
         if node.op not in ("absgrad", "apply"):
             continue
         _, ascii = symbol_names(node)
@@ -393,10 +393,12 @@ def check(program: Program, rng: np.random.Generator | None = None, hessians: bo
                                 what=f"d/d{name} of {program.text!r} ({layout})")
 
             def simplified(state=state):
-                d, arrays = state["d"], state["arrays"]
+                d = state["d"]
+                raw = unsimplified(d)  # its symbols may differ: g(diag(x) u) for g(x ⊙ u)
+                arrays = {**state["arrays"], **_symbols(d, program, point, raw)}
                 env = Env(*bind(d.program.variables, {k: arrays[k] for k in d.program.variables}),
                           arrays, d.layout)
-                want = evaluate(unsimplified(d), env)
+                want = evaluate(raw, env)
                 nm.assert_close(evaluate(d.expr, env), want, SAME, SAME, f"{d} vs unsimplified")
 
             _attempt(failures, FD, name, layout, first)

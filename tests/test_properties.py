@@ -145,3 +145,13 @@ def test_where_clause_does_not_name_a_subexpression_i():
 def test_a_kink_of_a_dropped_piece_does_not_break_the_set_up():
     """Found by the deeper run: 'relu(z)' recorded as a kink of a piece that was not kept."""
     assert run(Program("det(eye + diag(exp(tanh(x + x))))", {}, [], ["relu(z)"])) == []
+
+
+def test_symbols_of_the_unsimplified_form_are_passed_too():
+    """Found by the deeper run: the unsimplified derivative shows g(diag(x) Wᵀ z) where the
+    simplified one shows another spelling of the argument; both must be given values."""
+    program = Program("u1 = diag(x) (W' z); max(a, g(u1))",
+                      {"a": "scalar", "x": "vector(n)", "z": "vector(m)", "W": "matrix(m,n)",
+                       "g": "function"}, [{"name": "g", "arg": "u1", "ascii": "dg_du1"}],
+                      ["a - g(u1)"])
+    assert run(program) == []
