@@ -18,7 +18,8 @@ from .diff.engine import differential
 from .diff.readout import jacobian, read_off
 from .diff.registry import TITLES
 from .names import unicode_name
-from .render import to_latex, to_text
+from .render import ASCII, LATEX, UNICODE, Notation, render, to_text, token_count
+from .render.where import render_with, where_clauses
 from .shapes import describe
 from .simplify import simplify
 
@@ -46,7 +47,8 @@ class Steps:
         for title, lines in self.sections:
             out.append(f"{title}:")
             for line in lines:
-                right = "" if line.right is None else " = " + to_text(line.right, ascii=ascii)
+                right = "" if line.right is None else \
+                    " = " + _form(line.right, ASCII if ascii else UNICODE)
                 note = f"    [{line.note}]" if line.note else ""
                 left = f"  {line.left}"
                 out.append(_ascii(left) + right + _ascii(note) if ascii else left + right + note)
@@ -61,7 +63,7 @@ class Steps:
         for title, lines in self.sections:
             rows.append(f"&\\text{{{title}}}")
             for line in lines:
-                right = "" if line.right is None else f" &= {to_latex(line.right)}"
+                right = "" if line.right is None else f" &= {_form(line.right, LATEX)}"
                 note = f" && \\text{{{_latex_text(line.note)}}}" if line.note else ""
                 rows.append(f"{_latex_text(line.left, math=True)}{right}{note}")
         return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
@@ -74,6 +76,18 @@ _ASCII = str.maketrans({"ᵀ": "^T", "⊙": ".*", "⊘": "./", "⊗": "(x)", "�
                         "∂": "d", "−": "-", "𝟏": "ones", "σ": "sigmoid", "‖": "||", "₁": "1",
                         "Σ": "sum", "ᵢ": "_i", "ⁱ": "^i", "ᵏ": "^k", "⁻": "^-", "¹": "1",
                         "θ": "theta", "μ": "mu", "–": "-", "≥": ">="})
+
+
+LONG = 200  # tokens: a longer expression is shown with where clauses (its DAG, not its tree)
+
+
+def _form(expr: Expr, notation: Notation | None = UNICODE) -> str:
+    """The expression's text; past LONG tokens with its repeated parts named (where u = ...),
+    so that a deep chain's shared subexpressions do not print exponentially often."""
+    if token_count(expr) <= LONG:
+        return render(expr, notation)
+    shown = {n.attr("name") for n in postorder(expr) if n.op in ("var", "tangent")}
+    return render_with(*where_clauses(expr, shown), notation)
 
 
 def _ascii(text: str) -> str:
@@ -204,6 +218,6 @@ def _read_off(d, name: str, chained: Expr, statements) -> tuple[Line, ...]:
     result = jacobian(f, x, d.layout, trace)
     for rule, before, after in trace:
         if before.op != "var":
-            lines.append(Line("", None, f"{rule}: {to_text(before)} → {to_text(after)}"))
+            lines.append(Line("", None, f"{rule}: {_form(before)} → {_form(after)}"))
     lines.append(Line(label, result, f"closed form, {d.layout} layout"))
     return tuple(lines)

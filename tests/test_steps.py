@@ -64,3 +64,14 @@ def test_cli_steps(capsys):
     assert main(["max(0, dot(w, x) + b)", "--wrt", "w", "--steps", "--var", "w:vector(n)",
                  "--var", "x:vector(n)"]) == 0
     assert capsys.readouterr().out.strip() == NEURON
+
+
+def test_a_deep_chain_of_shared_subexpressions_prints_its_dag_not_its_tree():
+    """y_{k+1} = sin(y_k) ⊙ cos(y_k): printed as a tree, the differentials double with every
+    binding (680 MB of text at 12 bindings); long forms are shown with where clauses."""
+    program = "; ".join(["y1 = x"] + [f"y{i + 1} = sin(y{i}) .* cos(y{i})" for i in range(1, 12)]
+                        + ["sum(y12)"])
+    shown = derive(program, "x").steps()
+    text, latex = str(shown), shown.latex()
+    assert len(text) < 200_000 and len(latex) < 250_000
+    assert "where" in text and "closed form, numerator layout" in text
