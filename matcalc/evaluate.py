@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .core.expr import Expr, postorder
+from .core.expr import Expr
 from .core.ops import OPS, commutation_matrix
 from .errors import EvaluationError
 from .render import ASCII, UNICODE, render
@@ -156,10 +156,27 @@ _LEAVES = {"var", "dim", "identity", "ones", "zero", "commutation", "absgrad", "
            "tangent"}  # (absgrad and apply are evaluated from the values passed for them)
 
 
+def _needed(root: Expr):
+    """The nodes evaluation needs, children first: not the arguments of f(Y) and ∂f/∂Y, whose
+    values are passed (so a size that only such an argument has need not be known)."""
+    seen: set[int] = set()
+    stack: list[tuple[Expr, bool]] = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if id(node) in seen:
+            continue
+        if expanded or node.op in _LEAVES:
+            seen.add(id(node))
+            yield node
+            continue
+        stack.append((node, True))
+        stack.extend((a, False) for a in reversed(node.args) if id(a) not in seen)
+
+
 def evaluate(expr: Expr, env: Env) -> np.ndarray:
     """The value of `expr` as a 2-D float array."""
     done: dict[Expr, np.ndarray] = {}
-    for node in postorder(expr):
+    for node in _needed(expr):
         if node.op in _LEAVES:
             done[node] = _leaf(node, env)
         elif node.op in ("expand", "unvec"):

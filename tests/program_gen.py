@@ -26,7 +26,6 @@ from matcalc.core.expr import postorder
 from matcalc.core.transpose import transposed
 from matcalc.diff.readout import LAYOUTS, numerator_jacobian, to_denominator_symbols
 from matcalc.evaluate import Env, bind, evaluate, symbol_names
-from matcalc.render import ASCII, render
 from matcalc.shapes import describe
 
 SIZES = {"n": 3, "m": 2}
@@ -342,13 +341,13 @@ def _draw(here, domains: dict, rng: np.random.Generator, kinks: list) -> dict:
 def _symbols(d, program: Program, point: dict, expr=None) -> dict:
     """The values of the abstract symbols d shows, ∂f/∂U (in d's layout) and f(U), with f =
     numeric.CONCRETE_F at the argument U the symbol names (whatever the program called it)."""
-    out = {}
-    for node in postorder(d.expr if expr is None else expr):
+    out: dict = {}
+    values, sizes = bind(d.program.variables, {k: point[k] for k in d.program.variables})
+    for node in postorder(d.expr if expr is None else expr):  # inner f(u) before g(f(u))
         if node.op not in ("absgrad", "apply"):
             continue
         _, ascii = symbol_names(node)
-        argument = nm.concrete_all(render(node.args[0], ASCII), program.abstract)
-        u = _function(argument, program.vars)(point)
+        u = evaluate(node.args[0], Env(values, sizes, out))
         if node.op == "apply":
             out[ascii] = float(np.sum(np.sin(u)) + np.sum(u ** 2) / 2)
             continue

@@ -155,3 +155,15 @@ def test_symbols_of_the_unsimplified_form_are_passed_too():
                        "g": "function"}, [{"name": "g", "arg": "u1", "ascii": "dg_du1"}],
                       ["a - g(u1)"])
     assert run(program) == []
+
+
+def test_an_abstract_argument_of_unknown_size_is_not_evaluated():
+    """Found by the deeper run: u1 = (A A) (x - x) is 0_{n_A×1}; g(u1)'s value is passed, so
+    evaluating the derivative needs neither A nor the size n_A."""
+    d = derive("u1 = (A A) (x - x); max(a, g(u1))", "a")
+    assert str(d) == "(a > g(0_{n_A×1}))"
+    assert d.evaluate(a=2.0, **{"g(0_{n_A,1})": 1.0}) == 1.0
+    assert d.evaluate(a=0.5, **{"g(0_{n_A,1})": 1.0}) == 0.0
+    program = Program("u1 = (A A) (x - x); max(a, g(u1))", {"g": "function"},
+                      [{"name": "g", "arg": "u1", "ascii": "dg_du1"}], ["a - g(u1)"])
+    assert run(program) == []
