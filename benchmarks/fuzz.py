@@ -64,6 +64,7 @@ def programs(n: int, first: int, shown: int = 20) -> int:
 
     kinds: Counter = Counter()
     readbacks: Counter = Counter()
+    readback_example: dict = {}
     failing, first_failures, skipped, slowest = 0, [], 0, (0.0, None)
     start = time.perf_counter()
     for seed in range(first, first + n):
@@ -81,6 +82,9 @@ def programs(n: int, first: int, shown: int = 20) -> int:
             continue
         real = [f for f in failures if f.kind != READBACK]
         readbacks.update(f.category for f in failures if f.kind == READBACK)
+        for f in failures:
+            if f.kind == READBACK and f.category not in readback_example:
+                readback_example[f.category] = (seed, f.detail)
         kinds.update({f.kind for f in real})
         failing += bool(real)
         if real and len(first_failures) < shown:
@@ -95,6 +99,8 @@ def programs(n: int, first: int, shown: int = 20) -> int:
     print("\n| read-back failure (derivatives), category: error | count |\n|---|---:|")
     for cat, count in readbacks.most_common():
         print(f"| {cat} | {count} |")
+    for cat, (seed, detail) in sorted(readback_example.items()):
+        print(f"\nread-back, {cat}: seed {seed}: {detail[:300]}")
     for seed, program, real in first_failures:
         print(f"\nseed {seed}: {program}")
         for f in real[:4]:

@@ -173,20 +173,22 @@ def _nudged(point: Point, wrt: str, k: int, h: float, symmetric: bool = False) -
 
 
 def numerical_jacobian(fun: Callable[[Point], Any], point: Point, wrt: str,
-                       step: float = STEP, symmetric: bool = False) -> np.ndarray:
+                       step: float = STEP, symmetric: bool = False, order: int = 2) -> np.ndarray:
     """d vec(fun(point)) / d vec(point[wrt])ᵀ by central differences (|F| × |X|, float64).
 
     With `symmetric`, column (i, j) is the derivative along (E_ij + E_ji) / 2: the derivative on
     the space of symmetric matrices (J (I + K) / 2), matcalc's convention for a variable
-    declared symmetric(n) or spd(n).
+    declared symmetric(n) or spd(n). `order=4`: the five-point stencil (f(x−2h) − 8 f(x−h) +
+    8 f(x+h) − f(x+2h)) / 12h, for steep functions where the second-order error shows.
     """
     x = vec(point[wrt])
     columns = []
     for k in range(x.size):
-        h = step * max(1.0, abs(x[k]))
-        plus = fun(_nudged(point, wrt, k, h, symmetric))
-        minus = fun(_nudged(point, wrt, k, -h, symmetric))
-        columns.append((vec(plus) - vec(minus)) / (2 * h))
+        h = step * max(1.0, abs(x[k])) * (10 if order == 4 else 1)  # (rounding error balance)
+        at = lambda t: vec(fun(_nudged(point, wrt, k, t * h, symmetric)))  # noqa: E731
+        column = (at(1) - at(-1)) / (2 * h) if order == 2 else \
+            (8 * (at(1) - at(-1)) - (at(2) - at(-2))) / (12 * h)
+        columns.append(column)
     return np.stack(columns, axis=1)
 
 

@@ -167,3 +167,12 @@ def test_an_abstract_argument_of_unknown_size_is_not_evaluated():
     program = Program("u1 = (A A) (x - x); max(a, g(u1))", {"g": "function"},
                       [{"name": "g", "arg": "u1", "ascii": "dg_du1"}], ["a - g(u1)"])
     assert run(program) == []
+
+
+def test_a_steep_function_is_judged_by_fourth_order_differences():
+    """Found by the 20,000-program fuzz run (seed 19925): det((WᵀW)⁶ + 2I) has values near
+    1e10, and central differences are off by 1.7e-6 relative; matcalc agrees with jax.grad to
+    1.8e-10. The checker falls back to the five-point stencil before calling it a failure."""
+    program = program_of_seed(19925)
+    assert program.text == "M1 = (W' * W)^3; det(M1 @ M1' + 2 eye)"
+    assert run(program) == []
