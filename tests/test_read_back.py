@@ -9,6 +9,7 @@ passed as f(Y)=... (tests/program_gen.py's read_back).
 """
 from __future__ import annotations
 
+import zlib
 from types import SimpleNamespace
 
 import numeric as nm
@@ -147,3 +148,24 @@ def test_the_value_of_an_abstract_function_is_passed_by_its_printed_name(rng):
     assert str(d) == "∂f/∂Y / f(Y)"
     got = value(str(d), {**d.variables, "df_dY": "matrix(2,2)"}, **arrays)
     assert np.allclose(got, arrays["df_dY"] / 1.7) and np.allclose(got, d.evaluate(**arrays))
+
+
+# -- findings of the 20,000-program fuzz run (benchmarks/fuzz.py --examples 20000) -------------
+
+@pytest.mark.parametrize("seed", [15978, 672, 5359, 6120, 3121, 12420, 2870])
+def test_fuzz_read_back_findings(seed):
+    """A size before '(' (n (…), n_p (…)) read as a call; ASCII `ones (u)ᵀ` read as the call
+    ones(u); a vector reciprocal v.^-1 printed as the scalar division A / v."""
+    from program_gen import check, program_of_seed
+    program = program_of_seed(seed)
+    assert check(program, np.random.default_rng(zlib.crc32(program.text.encode()))) == []
+
+
+def test_a_size_before_parentheses_is_a_product():
+    assert np.allclose(value("n (x + 1)", {"x": "vector(n)"}, x=np.arange(3.0)), [3, 6, 9])
+
+
+def test_a_vector_reciprocal_is_not_printed_as_a_division():
+    d = derive("sum((inv(S) @ y) ./ sigmoid(y))", "y", {"y": "vector(3)", "S": "symmetric(3)"},
+               layout="denominator")
+    assert " / " not in d.text(ascii=True) and "S⁻¹ (1 ⊘ σ(y))" in str(d)

@@ -33,7 +33,7 @@ class Typer:
         self.declarations = declarations
         self.bound: dict[str, T] = {}
         self.variables: dict[str, T] = {}
-        self.value_names = value_names(program)
+        self.value_names = value_names(program) | size_names(declarations)
         self.size_names = size_names(declarations)
 
     # -- entry points ------------------------------------------------------------------------
@@ -269,7 +269,8 @@ class Typer:
             raise ParseError(f"'{name}' is {_CONSTANTS[name]}, not a function: its size is "
                              f"inferred ({name}), or give it as a subscript "
                              f"({'I' if name == 'eye' else name}_3, "
-                             f"{'I' if name == 'eye' else name}_n)", node.func_span)
+                             f"{'I' if name == 'eye' else name}_n); a product with a "
+                             f"parenthesised factor is written {name} * (…)", node.func_span)
         return self.abstract(node, args)
 
     def _partial_at(self, node: ast.Call) -> str | None:
@@ -339,7 +340,7 @@ def called_variables(program: ast.Program, declarations: dict) -> frozenset[str]
     calls = {n.func for n in _nodes(program) if isinstance(n, ast.Call) and len(n.args) == 1}
     if not calls:
         return frozenset()
-    values = value_names(program)
+    values = value_names(program) | size_names(declarations)  # n (x + 1) is the size n times
     return frozenset(f for f in calls if is_variable(f, declarations, bound, values))
 
 

@@ -7,12 +7,13 @@ powers as a denominator (`2 x / N`, `w ⊘ x.^2`).
 """
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
 from ..core import build as b
 from ..core.expr import Expr, postorder
 from ..shapes import GENERATED, Dim
-from .notation import LATEX, Notation
+from .notation import ASCII, LATEX, Notation
 from .sizes import implied_constants
 
 CMP, ADD, MUL, EW, POW, ATOM = range(6)
@@ -117,7 +118,8 @@ class Printer:
         for f in e.args:
             if f.op == "const":
                 coeff *= f.attr("value")
-            elif f.op == "pow" and f.args[1].op == "const" and f.args[1].attr("value") < 0:
+            elif f.op == "pow" and f.is_scalar and f.args[1].op == "const" and \
+                    f.args[1].attr("value") < 0:  # (not v.^-1 of a vector: / is by scalars)
                 den.append(b.power(f.args[0], b.const(-f.args[1].attr("value"))))
             else:
                 num.append(f)
@@ -134,7 +136,7 @@ class Printer:
         lone = len(num) == 1  # 2 x ⊙ y reads well; 2 (x ⊙ y) A needs its parentheses
         top += [self.factor(f, lone and (bool(top) or coeff < 0), tier) for f in num]
         bottom += [self.factor(f, False, tier) for f in den]
-        text, prec = joiner.join(top), (tier if len(top) > 1 else POW)
+        text, prec = self.joined(top, joiner), (tier if len(top) > 1 else POW)
         if bottom:
             under = joiner.join(bottom)
             if len(bottom) > 1 and self.n is not LATEX:
@@ -147,6 +149,16 @@ class Printer:
         if coeff < 0:
             return "-" + text, ADD
         return text, prec
+
+    def joined(self, parts: list[str], joiner: str) -> str:
+        """The factors' texts joined; in ASCII, `ones * (u)ᵀ` where `ones (u)ᵀ` would read as
+        the call ones(u) (the reader takes a name before '(' for a call)."""
+        text = parts[0] if parts else ""
+        for part in parts[1:]:
+            call_like = joiner == " " and self.n is ASCII and part.startswith("(") and \
+                re.search(r"(?<![\w.])ones$", text)
+            text += (" * " if call_like else joiner) + part
+        return text
 
     def sized_coefficient(self, coeff, num, den):
         """(2/N) A: a coefficient over sizes N gathered in front of a matrix product."""
