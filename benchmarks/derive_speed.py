@@ -2,7 +2,9 @@
 tensorgrad on the cases they can express.
 
 matcalc: `derive(expr, wrt, vars, layout)` from text in both layouts, warm (one untimed call per
-case first; the grammar is built once per process), median of --repeat calls; the time of
+case first; the grammar is built once per process; repeated calls find the parsed program and
+simplified nodes matcalc remembers), median of --repeat calls, and in numerator layout also
+"fresh", with that memory cleared (untimed) before every call, against cold SymPy; the time of
 `str(d)` (rendering) is measured apart. SymPy: the same case translated mechanically
 (`sympy_build` of benchmarks/common.py, shared with closed_forms.py): building the expression
 (compiled from the translated source, symbols included) plus `f.diff(wrt)`; "cold" clears
@@ -10,8 +12,8 @@ SymPy's cache (`sympy.core.cache.clear_cache()`, untimed) before every call, "wa
 (then repeated calls are mostly cache hits). A case is shared when SymPy returns a derivative
 (not an error, an unevaluated Derivative or a 0 for a nonzero form). tensorgrad, when importable:
 16 hand-translated cases (`tensorgrad_cases`), expression built + `grad` + `full_simplify`.
-Speedup = other tool's median / matcalc's (numerator layout); issue 8's goal is >= 10 against
-SymPy on the median of the shared cases.
+Speedup = other tool's median / matcalc's (numerator layout; cold SymPy against fresh
+matcalc); issue 8's goal is >= 10 against SymPy on the median of the shared cases.
 
 The 10 slowest matcalc cases are profiled (cProfile over `str(derive(...))`): self time is
 charged to the pipeline stage of its function's package (matcalc/syntax: parse, lower,
@@ -82,7 +84,18 @@ def time_matcalc(case, repeat: int) -> dict:
         out[layout] = statistics.median(derives)
         if layout == "numerator":
             out["render"] = statistics.median(renders)
+            out["fresh"] = median_ms(lambda: derive(expr, wrt, vars, layout), repeat,
+                                     forget_matcalc)
     return out
+
+
+def forget_matcalc() -> None:
+    """Clear what matcalc remembers across calls (parsed programs, simplified nodes), as
+    SymPy's cache is cleared for its cold time."""
+    from matcalc.simplify import engine
+    from matcalc.syntax import parser
+    parser._remembered.cache_clear()
+    engine._DONE.clear()
 
 
 def time_sympy(case, repeat: int) -> dict:
@@ -312,15 +325,16 @@ def main() -> None:
           f"{max(r['numerator'] for r in rows):.2f} ms; str(d) adds a median "
           f"{med(r['render'] for r in rows):.2f} ms")
     ours, cold = med(r["numerator"] for r in shared), med(r["cold"] for r in shared)
-    warm = med(r["warm"] for r in shared)
+    warm, fresh = med(r["warm"] for r in shared), med(r["fresh"] for r in shared)
     print(f"shared with SymPy: {len(shared)} cases (of {sum(r['status'] != '-' for r in rows)} "
-          f"translated); matcalc median {ours:.2f} ms, SymPy median {cold:.2f} ms cold "
-          f"({warm:.2f} ms warm)")
-    speed = med(r["cold"] / r["numerator"] for r in shared)
-    verdict = ", ".join(f"{'meets' if t / ours >= 10 else 'does NOT meet'} the 10x goal {how}"
-                        for t, how in ((cold, "cold"), (warm, "warm")))
-    print(f"speedup over SymPy, ratio of the medians: {cold / ours:.1f}x cold, {warm / ours:.1f}x "
-          f"warm (median of per-case ratios: {speed:.1f}x cold); {verdict}\n")
+          f"translated); matcalc median {ours:.2f} ms ({fresh:.2f} ms with its memory cleared), "
+          f"SymPy median {cold:.2f} ms cold ({warm:.2f} ms warm)")
+    speed = med(r["cold"] / r["fresh"] for r in shared)
+    verdict = ", ".join(f"{'meets' if t / m >= 10 else 'does NOT meet'} the 10x goal {how}"
+                        for t, m, how in ((cold, fresh, "cold"), (warm, ours, "warm")))
+    print(f"speedup over SymPy, ratio of the medians: {cold / fresh:.1f}x cold (both with "
+          f"their memory cleared), {warm / ours:.1f}x warm (median of per-case ratios: "
+          f"{speed:.1f}x cold); {verdict}\n")
 
     body = []
     for source in ("identity", "seed"):
@@ -330,7 +344,7 @@ def main() -> None:
             sh = [r for r in grp if r["status"] == "ok"]
             cells = [ms(med(r["numerator"] for r in sh)), ms(med(r["cold"] for r in sh)),
                      ms(med(r["warm"] for r in sh)),
-                     f"{med(r['cold'] for r in sh) / med(r['numerator'] for r in sh):.1f}"
+                     f"{med(r['cold'] for r in sh) / med(r['fresh'] for r in sh):.1f}"
                      ] if sh else ["-"] * 4
             name = g or (f"**all {source}**" if md else f"all {source}")
             body.append([name, len(grp), ms(med(r["numerator"] for r in grp)),
@@ -384,7 +398,7 @@ def main() -> None:
                "speedup cold", "tensorgrad"],
               [[code(r["id"]), ms(r["numerator"]), ms(r["denominator"]), ms(r["render"]),
                 ms(r.get("cold")) if r["status"] == "ok" else r["status"], ms(r.get("warm")),
-                f"{r['cold'] / r['numerator']:.1f}" if r["status"] == "ok" else "-",
+                f"{r['cold'] / r['fresh']:.1f}" if r["status"] == "ok" else "-",
                 ms(r.get("tensorgrad"))] for r in rows], md)
 
 

@@ -255,3 +255,14 @@ def test_error_empty_program(text: str) -> None:
 )
 def test_error_messages_in_words(text: str, words: str) -> None:
     assert words in parse_error(text).message
+
+
+def test_programs_are_remembered_and_errors_are_not():
+    """parse remembers its last immutable trees (up to CACHED_LENGTH characters)."""
+    from matcalc.syntax.parser import CACHED_LENGTH
+    assert parse("W x + b") is parse("W x + b")
+    long = " + ".join(["x"] * (CACHED_LENGTH // 4 + 1))
+    assert parse(long) is not parse(long)  # too long to keep
+    for _ in range(2):
+        with pytest.raises(ParseError):
+            parse("W x +")

@@ -72,13 +72,29 @@ def build_parser(strict: bool = False) -> Lark:
 def parse(text: str, variables: frozenset[str] = frozenset()) -> Program:
     """Parse a matcalc program; raises ParseError (with line, column and caret) on bad input.
     `variables`: names that are values even where '(' follows them (`W (x + b)` is then the
-    product W (x + b), so `W (x + b)ᵀ` is W times (x + b)ᵀ, not (W (x + b))ᵀ).
+    product W (x + b), so `W (x + b)ᵀ` is W times (x + b)ᵀ, not (W (x + b))ᵀ). The trees are
+    immutable, so the last programs of up to CACHED_LENGTH characters are remembered.
 
     >>> from matcalc.syntax.ast import to_sexpr
     >>> to_sexpr(parse("y = A x; tanh(y)'"))
     '(program (= y (juxt A x)) (T (call tanh y)))'
     """
-    reset = _VARIABLES.set(frozenset(variables))
+    variables = frozenset(variables)
+    if isinstance(text, str) and len(text) <= CACHED_LENGTH:
+        return _remembered(text, variables)
+    return _parse(text, variables)
+
+
+CACHED_LENGTH = 4096  # characters (64 remembered programs: well under 1 MB)
+
+
+@functools.lru_cache(maxsize=64)
+def _remembered(text: str, variables: frozenset[str]) -> Program:
+    return _parse(text, variables)
+
+
+def _parse(text: str, variables: frozenset[str]) -> Program:
+    reset = _VARIABLES.set(variables)
     try:
         tree = build_parser().parse(text)
         program = make_program(ToAst().transform(tree), text)
