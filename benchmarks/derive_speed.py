@@ -3,7 +3,7 @@ tensorgrad on the cases they can express.
 
 matcalc: `derive(expr, wrt, vars, layout)` from text in both layouts, warm (one untimed call per
 case first; the grammar is built once per process; repeated calls find the parsed program and
-simplified nodes matcalc remembers), median of --repeat calls, and in numerator layout also
+lowered programs and simplified nodes matcalc remembers), median of --repeat calls, and in numerator layout also
 "fresh", with that memory cleared (untimed) before every call, against cold SymPy; the time of
 `str(d)` (rendering) is measured apart. SymPy: the same case translated mechanically
 (`sympy_build` of benchmarks/common.py, shared with closed_forms.py): building the expression
@@ -90,10 +90,12 @@ def time_matcalc(case, repeat: int) -> dict:
 
 
 def forget_matcalc() -> None:
-    """Clear what matcalc remembers across calls (parsed programs, simplified nodes), as
-    SymPy's cache is cleared for its cold time."""
+    """Clear what matcalc remembers across calls (parsed and lowered programs, simplified
+    nodes), as SymPy's cache is cleared for its cold time."""
+    from matcalc import api
     from matcalc.simplify import engine
     from matcalc.syntax import parser
+    api._remembered.cache_clear()
     parser._remembered.cache_clear()
     engine._DONE.clear()
 

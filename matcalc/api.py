@@ -5,6 +5,7 @@ simplify → render / evaluate) and contains no mathematics of its own.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 from typing import Any
@@ -36,12 +37,22 @@ def _lowered(expr: str | Derivative, vars: dict[str, str] | None) -> Lowered:
     if not isinstance(expr, str):
         raise DeclarationError("the expression must be a string of the matcalc language")
     try:
-        return lower(parse(expr), vars)
+        key = None if vars is None else tuple(vars.items()) if isinstance(vars, dict) else vars
+        try:
+            return _remembered(expr, key)
+        except TypeError:  # declarations that are not hashable: not remembered
+            return lower(parse(expr), vars)
     except MatcalcError as err:
         raise err.with_source(expr)
     except RecursionError:
         raise ParseError("the program is nested too deeply (split it with bindings "
                          "name = ...)", source=expr) from None
+
+
+@functools.lru_cache(maxsize=64)
+def _remembered(expr: str, declared: tuple | None) -> Lowered:
+    """The last programs lowered (immutable: re-deriving a program skips parse and lower)."""
+    return lower(parse(expr), None if declared is None else dict(declared))
 
 
 def _variable(program: Lowered, wrt: str) -> Expr:
