@@ -2,10 +2,10 @@
 tensorgrad on the cases they can express.
 
 matcalc: `derive(expr, wrt, vars, layout)` from text in both layouts, warm (one untimed call per
-case first; the grammar is built once per process; repeated calls find the parsed program and
-lowered programs and simplified nodes matcalc remembers), median of --repeat calls, and in numerator layout also
-"fresh", with that memory cleared (untimed) before every call, against cold SymPy; the time of
-`str(d)` (rendering) is measured apart. SymPy: the same case translated mechanically
+case first; the grammar is built once per process; repeated calls find the parsed and lowered
+program and the simplified nodes matcalc remembers), median of --repeat calls, and in numerator
+layout also "fresh", that memory cleared (untimed) before every call, against cold SymPy; the
+time of `str(d)` (rendering) is measured apart. SymPy: the same case translated mechanically
 (`sympy_build` of benchmarks/common.py, shared with closed_forms.py): building the expression
 (compiled from the translated source, symbols included) plus `f.diff(wrt)`; "cold" clears
 SymPy's cache (`sympy.core.cache.clear_cache()`, untimed) before every call, "warm" leaves it on
