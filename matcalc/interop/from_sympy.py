@@ -15,14 +15,14 @@ import re
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
-from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from ..errors import DeclarationError, UnsupportedError
+from ..lower.declarations import NAME
 from ..lower.functions import FUNCTIONS
+from .to_sympy import is_matrix
 
-_NAME = re.compile(r"[A-Za-z_\u03b1-\u03c9\u0391-\u03a9][A-Za-z0-9_\u03b1-\u03c9\u0391-\u03a9]*")
 _NUMBER = r"\d+(?:\.\d+)?(?:e[-+]?\d+)?"
-_ATOM = re.compile(rf"(?:{_NAME.pattern}'?|{_NUMBER}|\(-?{_NUMBER}(?:/\d+)?\))")
+_ATOM = re.compile(rf"(?:{NAME.pattern}'?|{_NUMBER}|\(-?{_NUMBER}(?:/\d+)?\))")
 RESERVED = frozenset(FUNCTIONS) | {"eye", "ones", "I", "T"}
 
 # SymPy scalar functions and the matcalc function of the same value (elementwise on matrices).
@@ -55,10 +55,10 @@ def from_sympy(expr, wrt, vars: dict[str, str] | None = None
 
 def _identifier(name: str, taken: set[str]) -> str:
     """`name` if it is a free identifier of the language, else a sanitised variant."""
-    if _NAME.fullmatch(name) and name not in RESERVED and name not in taken:
+    if NAME.fullmatch(name) and name not in RESERVED and name not in taken:
         return name
     base = re.sub(r"\W", "_", name) or "v"
-    if not _NAME.fullmatch(base):
+    if not NAME.fullmatch(base):
         base = "v_" + base
     candidate, k = base, 1
     while candidate in RESERVED or candidate in taken:
@@ -216,7 +216,7 @@ class _Writer:
 
     def w_HadamardPower(self, e, env):
         base, exponent = e.args
-        if _is_matrix(exponent) or not _is_matrix(base):
+        if is_matrix(exponent) or not is_matrix(base):
             raise UnsupportedError(f"the HadamardPower {e}: matcalc takes a matrix base and a "
                                    f"scalar exponent")
         return f"{self.group(base, env)} .^ {self.group(exponent, env)}"
@@ -294,10 +294,6 @@ def _negated(e: sp.Basic) -> sp.Basic | None:
     if len(rest) == 1:
         return rest[0]
     return e.func(*rest, evaluate=False) if isinstance(e, sp.Mul) else sp.MatMul(*rest)
-
-
-def _is_matrix(e: sp.Basic) -> bool:
-    return isinstance(e, (MatrixExpr, sp.MatrixBase))
 
 
 def _depends(e: sp.Basic, env: dict) -> bool:

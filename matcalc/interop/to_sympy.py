@@ -61,7 +61,8 @@ def scalar(value: sp.Basic) -> sp.Expr:
     return value
 
 
-def _is_matrix(value: sp.Basic) -> bool:
+def is_matrix(value: sp.Basic) -> bool:
+    """Whether a SymPy value is a matrix (expression or explicit), not a scalar."""
     return isinstance(value, (MatrixExpr, sp.MatrixBase))
 
 
@@ -71,14 +72,14 @@ def _shape(node: Expr) -> tuple[sp.Expr, sp.Expr]:
 
 def elementwise(fn: Callable[[sp.Expr], sp.Expr], value: sp.Basic) -> sp.Basic:
     """`fn` applied to every entry of a matrix expression (or to a scalar)."""
-    if not _is_matrix(value):
+    if not is_matrix(value):
         return fn(value)
     return ElementwiseApplyFunction(sp.Lambda(_T, fn(_T)), value)
 
 
 def _total(value: sp.Basic) -> sp.Expr:
     """The sum of the entries: 𝟏ᵀ X 𝟏 (a scalar)."""
-    if not _is_matrix(value):
+    if not is_matrix(value):
         return value
     rows, cols = value.shape
     left = [] if rows == 1 else [sp.OneMatrix(1, rows)]
@@ -88,14 +89,14 @@ def _total(value: sp.Basic) -> sp.Expr:
 
 def _expanded(value: sp.Basic, like: sp.Basic) -> sp.Basic:
     """A scalar broadcast to the shape of the matrix `like` (a matrix is left alone)."""
-    if _is_matrix(value) or not _is_matrix(like):
+    if is_matrix(value) or not is_matrix(like):
         return value
     return sp.MatMul(value, sp.OneMatrix(*like.shape))
 
 
 def _minus(a: sp.Basic, b: sp.Basic) -> sp.Basic:
     """a - b, unevaluated for matrices (SymPy's operators call doit)."""
-    return sp.MatAdd(a, sp.MatMul(-1, b)) if _is_matrix(a) else a - b
+    return sp.MatAdd(a, sp.MatMul(-1, b)) if is_matrix(a) else a - b
 
 
 def _var(node, args):
@@ -133,7 +134,7 @@ def _commutation(node, args):
 
 def _reshaped(value: sp.Basic, rows: sp.Expr, cols: sp.Expr) -> sp.Basic:
     """The column-major reshape of a matrix expression to rows × cols."""
-    if not _is_matrix(value):
+    if not is_matrix(value):
         return value
     old_rows, old_cols = value.shape
     if (old_rows, old_cols) == (rows, cols):
@@ -147,8 +148,8 @@ def _reshaped(value: sp.Basic, rows: sp.Expr, cols: sp.Expr) -> sp.Basic:
 
 
 def _mul(node, args):
-    coeff = sp.Mul(*[a for a in args if not _is_matrix(a)])
-    chain = [a for a in args if _is_matrix(a)]
+    coeff = sp.Mul(*[a for a in args if not is_matrix(a)])
+    chain = [a for a in args if is_matrix(a)]
     if not chain:
         return coeff
     product = chain[0] if len(chain) == 1 else sp.MatMul(*chain)
@@ -156,22 +157,22 @@ def _mul(node, args):
 
 
 def _add(node, args):
-    return sp.MatAdd(*args) if _is_matrix(args[0]) else sp.Add(*args)
+    return sp.MatAdd(*args) if is_matrix(args[0]) else sp.Add(*args)
 
 
 def _hadamard(node, args):
-    return sp.HadamardProduct(*args) if _is_matrix(args[0]) else sp.Mul(*args)
+    return sp.HadamardProduct(*args) if is_matrix(args[0]) else sp.Mul(*args)
 
 
 def _kron(node, args):
     a, b = args
-    if _is_matrix(a) and _is_matrix(b):
+    if is_matrix(a) and is_matrix(b):
         return sp.KroneckerProduct(a, b)
-    return sp.MatMul(a, b) if _is_matrix(a) or _is_matrix(b) else a * b
+    return sp.MatMul(a, b) if is_matrix(a) or is_matrix(b) else a * b
 
 
 def _transpose(node, args):
-    return sp.Transpose(args[0]) if _is_matrix(args[0]) else args[0]
+    return sp.Transpose(args[0]) if is_matrix(args[0]) else args[0]
 
 
 def _mean(node, args):
@@ -180,13 +181,13 @@ def _mean(node, args):
 
 def _square(matrix_form, scalar_form):
     def rule(node, args):
-        return matrix_form(args[0]) if _is_matrix(args[0]) else scalar_form(args[0])
+        return matrix_form(args[0]) if is_matrix(args[0]) else scalar_form(args[0])
     return rule
 
 
 def _pow(node, args):
     base, exponent = args
-    return sp.HadamardPower(base, exponent) if _is_matrix(base) else base ** exponent
+    return sp.HadamardPower(base, exponent) if is_matrix(base) else base ** exponent
 
 
 def _gt(node, args):
@@ -196,21 +197,21 @@ def _gt(node, args):
 
 def _maximum(node, args):
     u, v = args  # max(u, v) = v + relu(u - v), entrywise
-    if not _is_matrix(u):
+    if not is_matrix(u):
         return v + sp.Max(u - v, 0)
     return sp.MatAdd(v, elementwise(SCALAR_FUNCTIONS["relu"], _minus(u, v)))
 
 
 def _norm2(node, args):
     x = args[0]
-    if not _is_matrix(x):
+    if not is_matrix(x):
         return sp.Abs(x)
     return sp.sqrt(_total(sp.HadamardPower(x, 2)))
 
 
 def _softmax(node, args):
     e = elementwise(sp.exp, args[0])
-    return e if not _is_matrix(e) else sp.MatMul(1 / _total(e), e)
+    return e if not is_matrix(e) else sp.MatMul(1 / _total(e), e)
 
 
 def _logsumexp(x: sp.Basic) -> sp.Expr:
@@ -247,7 +248,7 @@ _RULES: dict[str, Callable] = {
     "inv": _square(sp.Inverse, lambda s: 1 / s),
     "det": _square(sp.Determinant, lambda s: s),
     "logdet": _square(lambda x: sp.log(sp.Abs(sp.Determinant(x))), lambda s: sp.log(sp.Abs(s))),
-    "mpow": lambda node, args: (sp.MatPow(args[0], node.attr("k")) if _is_matrix(args[0])
+    "mpow": lambda node, args: (sp.MatPow(args[0], node.attr("k")) if is_matrix(args[0])
                                 else args[0] ** node.attr("k")),
     "norm2": _norm2,
     "norm1": lambda node, args: _total(elementwise(sp.Abs, args[0])),

@@ -77,7 +77,7 @@ def parse_declaration(name: str, text: str) -> Declaration:
     return Declaration(kind, tuple(int(s) if s.isdigit() else s for s in sizes))
 
 
-_NAME = re.compile(r"^[A-Za-zα-ωΑ-Ω_][A-Za-z0-9α-ωΑ-Ω_]*$")
+NAME = re.compile(r"[A-Za-zα-ωΑ-Ω_][A-Za-z0-9α-ωΑ-Ω_]*")  # a name of the language
 # The symbol ∂f/∂(u) of a printed derivative, df_d(u) in ASCII: declared under that name.
 PARTIAL_AT = re.compile(r"^d[A-Za-zα-ωΑ-Ω_][A-Za-z0-9α-ωΑ-Ω_]*_d\(.+\)$", re.DOTALL)
 
@@ -88,7 +88,7 @@ def parse_declarations(vars: dict[str, str] | None) -> dict[str, Declaration]:
     if not isinstance(vars, dict):
         raise DeclarationError("vars must be a dict mapping names to kinds, e.g. {'x': 'vector'}")
     for name in vars:
-        if not isinstance(name, str) or not (_NAME.match(name) or PARTIAL_AT.match(name)):
+        if not isinstance(name, str) or not (NAME.fullmatch(name) or PARTIAL_AT.match(name)):
             raise DeclarationError(f"{name!r} is not a name: names start with a letter or '_' "
                                    f"and continue with letters, digits or '_'")
     named = {name: name if PARTIAL_AT.match(name) else canonical(name) for name in vars}
