@@ -23,11 +23,22 @@ MAX_CONST_BITS = 1330  # exact constants: |numerator| and denominator below abou
 
 
 def const(value: int | Fraction) -> Expr:
+    node = _COMMON.get(value)
+    if node is not None:
+        return node
     value = Fraction(value)
     if max(value.numerator.bit_length(), value.denominator.bit_length()) > MAX_CONST_BITS:
         raise UnsupportedError("a constant of the expression is beyond the range matcalc "
                                "computes exactly (numerators and denominators below 10^400)")
-    return mk("const", value=value)
+    node = mk("const", value=value)
+    if abs(value.numerator) <= 16 and value.denominator <= 8:
+        _COMMON[value] = node
+    return node
+
+
+# Small constants (0, 1, -1, 2, 1/2, ...) are built thousands of times a derivation: kept here
+# (a few hundred at most, so distinct derivations do not make memory grow).
+_COMMON: dict[Fraction, Expr] = {}
 
 
 def var(name: str, shape: Shape, structure: str = "general") -> Expr:

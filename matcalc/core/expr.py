@@ -28,7 +28,8 @@ SPECS: dict[str, Any] = {}
 class Expr:
     """A node: `op` names the operator, `args` are child nodes, `attrs` are hashable data."""
 
-    __slots__ = ("op", "args", "attrs", "shape", "free", "weight", "key", "__weakref__")
+    __slots__ = ("op", "args", "attrs", "shape", "free", "weight", "key", "is_scalar",
+                 "__weakref__")
 
     op: str
     args: tuple[Expr, ...]
@@ -37,6 +38,7 @@ class Expr:
     free: frozenset[str]  # variables (and ∂-prefixed tangents) the node depends on
     weight: int  # node count, transposes and expansions free: a size for ordering
     key: str  # deterministic structural key used to order commutative operands
+    is_scalar: bool  # shape 1 × 1 (asked of nearly every node: stored, not recomputed)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Expr nodes are immutable")
@@ -51,10 +53,6 @@ class Expr:
     def arg(self) -> Expr:
         """The only argument of a unary node."""
         return self.args[0]
-
-    @property
-    def is_scalar(self) -> bool:
-        return self.shape.is_scalar
 
     @property
     def is_vector(self) -> bool:
@@ -102,9 +100,10 @@ def _key(op: str, args: tuple[Expr, ...], attrs: tuple) -> str:
 
 def mk(op: str, *args: Expr, **attrs: Hashable) -> Expr:
     """Build (or find) the node `op(*args)` with `attrs`; the shape rule validates the operands."""
-    frozen = tuple(sorted(attrs.items()))
+    frozen = tuple(sorted(attrs.items())) if len(attrs) > 1 else tuple(attrs.items())
     ident = (op, args, frozen)
-    node = _INTERN.get(ident)
+    ref = _INTERN.data.get(ident)  # WeakValueDictionary.get without its Python-level wrapper
+    node = None if ref is None else ref()
     if node is not None:
         return node
     shape = SPECS[op].shape(args, attrs)
@@ -126,6 +125,7 @@ def _new(op: str, args: tuple[Expr, ...], frozen: tuple, attrs: dict, shape: Sha
     put(node, "free", _free(op, args, attrs))
     put(node, "weight", sum(a.weight for a in args) + (op not in ("transpose", "expand")))
     put(node, "key", _key(op, args, frozen))
+    put(node, "is_scalar", shape.is_scalar)
     return node
 
 
