@@ -13,21 +13,22 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
 
-from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
+from lark import Lark, Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.lark import PostLex
 
 from matcalc.errors import ParseError, Span
-from matcalc.syntax.ast import Binary, Call, Postfix, Program, Sized, Unary
+from matcalc.syntax.ast import Binary, Bind, Call, Expr, Postfix, Program, Sized, Unary
 from matcalc.syntax.transformer import ToAst, make_program, token_span
 
 # Terminal names of grammar/matcalc.lark, grouped for the error messages (never shown).
-_OPERAND = frozenset({"NAME", "FUNC", "NUMBER", "ONES", "_LPAR"})
+_OPERAND = frozenset({"NAME", "FUNC", "NUMBER", "ONES", "LPAR"})
 _EXPONENT = frozenset({"CARET", "DOTCARET"})
 _BINARY = frozenset({"GT", "PLUS", "MINUS", "STAR", "AT", "HADAMARD", "EDIV", "SLASH", "KRON"})
 # Binary operators that cannot also start an operand (unlike a sign).
 _INFIX_ONLY = _BINARY - {"PLUS", "MINUS"}
 _ENDS = frozenset({"_SEP", "$END"})
+Node = Expr | Bind  # what the parser holds for a reduced rule
 
 
 def grammar_text() -> str:
@@ -52,7 +53,7 @@ class _JoinLinesInParens(PostLex):
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
         depth, variables = 0, _VARIABLES.get()
         for token in stream:
-            depth += {"_LPAR": 1, "_RPAR": -1}.get(token.type, 0)
+            depth += {"LPAR": 1, "RPAR": -1}.get(token.type, 0)
             if token.type == "FUNC" and str(token) in variables:
                 token = Token.new_borrow_pos("NAME", str(token), token)
             if not (token.type == "_SEP" and depth > 0 and ";" not in token):
@@ -61,11 +62,11 @@ class _JoinLinesInParens(PostLex):
 
 @functools.cache
 def build_parser(strict: bool = False) -> Lark:
-    """The LALR parser (cached); `strict=True` fails on any conflict or terminal collision."""
+    """The LALR parser (cached), building the AST as it reduces (`ToAst`, no parse tree);
+    `strict=True` fails on any conflict or terminal collision."""
     return Lark(
-        grammar_text(), start="program", parser="lalr",
-        propagate_positions=True, maybe_placeholders=True, strict=strict,
-        postlex=_JoinLinesInParens(),
+        grammar_text(), start="program", parser="lalr", maybe_placeholders=True,
+        strict=strict, postlex=_JoinLinesInParens(), transformer=ToAst(),
     )
 
 
@@ -96,15 +97,12 @@ def _remembered(text: str, variables: frozenset[str]) -> Program:
 def _parse(text: str, variables: frozenset[str]) -> Program:
     reset = _VARIABLES.set(variables)
     try:
-        tree = build_parser().parse(text)
-        program = make_program(ToAst().transform(tree), text)
+        program = make_program(build_parser().parse(text), text)
     except UnexpectedInput as err:
         raise syntax_error(err, text) from None
-    except (RecursionError, VisitError) as err:
-        if isinstance(err, VisitError) and isinstance(err.orig_exc, ParseError):
-            raise err.orig_exc.with_source(text) from None
-        if isinstance(err, VisitError) and not isinstance(err.orig_exc, RecursionError):
-            raise
+    except ParseError as err:  # a callback's (a number out of range)
+        raise err.with_source(text) from None
+    except RecursionError:
         raise ParseError("the program is nested too deeply to parse (split it with bindings "
                          "name = ...)", source=text) from None
     finally:
@@ -165,7 +163,7 @@ def _token_message(err: UnexpectedToken, text: str) -> tuple[str, Span]:
     return f"unexpected {_describe(found)}: {_diagnose(found, prev, expected, stack)}", span
 
 
-def _diagnose(found: Token, prev: Token | Tree | None, expected: set[str], stack: list) -> str:
+def _diagnose(found: Token, prev: Token | Node | None, expected: set[str], stack: list) -> str:
     """What should have come instead, in words (the part after 'unexpected X: ')."""
     after = f" after {_describe(prev)}" if isinstance(prev, Token) else ""
     opener = _unclosed_paren(stack)
@@ -183,7 +181,7 @@ def _diagnose(found: Token, prev: Token | Tree | None, expected: set[str], stack
         return f"missing ')' to close the '(' at line {opener.line}, column {opener.column}"
     if found.type == "_COMMA":
         return "',' only separates the arguments of a call, as in f(a, b)"
-    if found.type == "_RPAR" and opener is None:
+    if found.type == "RPAR" and opener is None:
         return "this ')' has no matching '('"
     return f"expected {_expected_words(expected)}"
 
@@ -193,7 +191,7 @@ def _expected_words(expected: set[str]) -> str:
     words = []
     if expected & _BINARY:
         words.append("an operator")
-    if "_RPAR" in expected:
+    if "RPAR" in expected:
         words.append("')'")
     if "_COMMA" in expected:
         words.append("','")
@@ -204,7 +202,7 @@ def _expected_words(expected: set[str]) -> str:
     return ", ".join(words[:-1]) + (" or " if len(words) > 1 else "") + words[-1]
 
 
-def _describe(item: Token | Tree | None) -> str:
+def _describe(item: Token | Node | None) -> str:
     """A token in words: 'end of input', 'end of line', "name 'x'", "'+'"."""
     if not isinstance(item, Token):
         return "expression"
@@ -218,7 +216,7 @@ def _describe(item: Token | Tree | None) -> str:
 
 def _unclosed_paren(stack: list) -> Token | None:
     """The innermost '(' on the parser stack that has not been closed yet."""
-    opens = [item for item in stack if isinstance(item, Token) and item.type == "_LPAR"]
+    opens = [item for item in stack if isinstance(item, Token) and item.type == "LPAR"]
     return opens[-1] if opens else None
 
 
@@ -228,13 +226,18 @@ def _found_span(token: Token) -> Span:
     return _point(span.line, span.column, span.start) if token.type == "_SEP" else span
 
 
-def _end_span(prev: Token | Tree | None, text: str) -> Span:
+def _end_span(prev: Token | Node | None, text: str) -> Span:
     """Just after the last thing parsed (what the parser holds), where more input was due."""
-    meta = prev.meta if isinstance(prev, Tree) else prev
-    if meta is None or getattr(meta, "end_pos", None) is None:  # nothing parsed: end of text
-        line = text.count("\n") + 1
-        return _point(line, len(text) - (text.rfind("\n") + 1) + 1, len(text))
-    return _point(meta.end_line, meta.end_column, meta.end_pos)
+    if isinstance(prev, Token):
+        end = prev.end_pos
+    elif isinstance(prev, (list, tuple)):  # the statements or arguments reduced so far
+        end = prev[-1].span.end if prev else None
+    else:
+        end = None if prev is None else prev.span.end
+    if end is None:  # nothing parsed: the end of the text
+        end = len(text)
+    line = text.count("\n", 0, end) + 1
+    return _point(line, end - (text.rfind("\n", 0, end) + 1) + 1, end)
 
 
 def _point(line: int, column: int, start: int) -> Span:

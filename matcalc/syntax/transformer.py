@@ -1,9 +1,9 @@
-"""Turn lark's parse tree into the AST of `matcalc.syntax.ast`, with a span on every node.
+"""Build the AST of `matcalc.syntax.ast` as lark parses, with a span on every node.
 
-`ToAst` has one method per `-> alias` of grammar/matcalc.lark; spans come from lark's
-propagated positions (`meta`) and from operator tokens. `make_program` applies the program-level
-rules (non-empty, bindings first, ends with an expression). Imports lark, `matcalc.errors` and
-`matcalc.syntax.ast` only.
+`ToAst` has one method per `-> alias` of grammar/matcalc.lark, called by the LALR parser as it
+reduces; spans come from the tokens (parentheses are kept as tokens for that). `make_program`
+applies the program-level rules (non-empty, bindings first, ends with an expression). Imports
+lark, `matcalc.errors` and `matcalc.syntax.ast` only.
 """
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-from lark import Token, Transformer_NonRecursive, v_args
-from lark.tree import Meta
+from lark import Token, Transformer, v_args
 
 from matcalc.errors import ParseError, Span
 from matcalc.names import canonical, spelled
@@ -71,34 +70,40 @@ def _shortened(text: str) -> str:
 _POSTFIX = {"'": "T", "ᵀ": "T", "^T": "T", "⁻¹": "inv", "⁻ᵀ": "invT", "^-T": "invT"}
 
 
-def meta_span(meta: Meta) -> Span:
-    """The span of a grammar rule's match (positions propagated by lark)."""
-    return Span(meta.line, meta.column, meta.start_pos, meta.end_pos)
-
-
 def token_span(token: Token) -> Span:
     """The span of one token."""
     return Span(token.line, token.column, token.start_pos, token.end_pos)
 
 
+def _span(item: Token | Expr | Bind) -> Span:
+    return token_span(item) if isinstance(item, Token) else item.span
+
+
+def cover(first: Token | Expr | Bind, last: Token | Expr | Bind) -> Span:
+    """The span from the start of `first` to the end of `last` (tokens or AST nodes)."""
+    start, end = _span(first), _span(last)
+    return Span(start.line, start.column, start.start, end.end)
+
+
 def _binary(op: str) -> Callable[..., Binary]:
     """A transformer method for `left OP right` rules, normalising the operator to `op`."""
 
-    def method(self: ToAst, meta: Meta, left: Expr, token: Token, right: Expr) -> Binary:
-        return Binary(op, left, right, op_span=token_span(token), span=meta_span(meta))
+    def method(self: ToAst, left: Expr, token: Token, right: Expr) -> Binary:
+        return Binary(op, left, right, op_span=token_span(token), span=cover(left, right))
 
     method.__name__ = f"binary_{op}"
     return method
 
 
-def _unary(self: ToAst, meta: Meta, sign: Token, operand: Expr) -> Unary:
-    return Unary(str(sign), operand, span=meta_span(meta))
+def _unary(self: ToAst, sign: Token, operand: Expr) -> Unary:
+    return Unary(str(sign), operand, span=cover(sign, operand))
 
 
-@v_args(meta=True, inline=True)
-class ToAst(Transformer_NonRecursive):
-    """Parse tree -> AST (without recursion: a 100,000-term sum is a deep tree). Method names
-    are the grammar's aliases."""
+@v_args(inline=True)
+class ToAst(Transformer):
+    """The parser's callbacks (lark calls them as it reduces, so no parse tree is built and
+    nothing recurses: a 100,000-term sum is a deep tree). Method names are the grammar's
+    aliases; spans cover a rule's first to last token, parentheses included."""
 
     gt = _binary(">")
     add = _binary("+")
@@ -114,59 +119,61 @@ class ToAst(Transformer_NonRecursive):
     neg = _unary
     pos = _unary
 
-    def juxt(self, meta: Meta, left: Expr, right: Expr) -> Binary:
+    def juxt(self, left: Expr, right: Expr) -> Binary:
         # No operator token: point at the first character of the right operand.
         start = right.span
         op_span = Span(start.line, start.column, start.start, start.start + 1)
-        return Binary("juxt", left, right, op_span=op_span, span=meta_span(meta))
+        return Binary("juxt", left, right, op_span=op_span, span=cover(left, right))
 
-    def postfix(self, meta: Meta, operand: Expr, token: Token) -> Postfix:
+    def postfix(self, operand: Expr, token: Token) -> Postfix:
         spelling = "".join(str(token).split())
-        return Postfix(_POSTFIX[spelling], operand, span=meta_span(meta))
+        return Postfix(_POSTFIX[spelling], operand, span=cover(operand, token))
 
-    def number(self, meta: Meta, token: Token) -> Number:
+    def number(self, token: Token) -> Number:
         text = str(token)
         problem = number_problem(text)
         if problem:
             raise ParseError(f"the number {_shortened(text)} {problem}", token_span(token))
         return Number(text, span=token_span(token))
 
-    def name(self, meta: Meta, token: Token) -> Name:
+    def name(self, token: Token) -> Name:
         return Name(canonical(str(token)), span=token_span(token))
 
-    def ones(self, meta: Meta, token: Token) -> Name:
+    def ones(self, token: Token) -> Name:
         return Name("ones", span=token_span(token))  # the bold 𝟏 we print
 
-    def sized(self, meta: Meta, token: Token) -> Sized:
-        return _sized(token, None, meta_span(meta))
+    def sized(self, token: Token) -> Sized:
+        return _sized(token, None, token_span(token))
 
-    def sized_call(self, meta: Meta, token: Token, arg: Expr) -> Sized:
-        return _sized(token, arg, meta_span(meta))
+    def sized_call(self, token: Token, _open: Token, arg: Expr, close: Token) -> Sized:
+        return _sized(token, arg, cover(token, close))
 
-    def partial(self, meta: Meta, token: Token) -> Name:
+    def partial(self, token: Token) -> Name:
         fn, arg = str(token)[1:].split("/∂")
         return Name(f"d{fn}_d{spelled(arg)}", span=token_span(token))  # ∂f/∂θ is df_dtheta
 
-    def partial_at(self, meta: Meta, token: Token, arg: Expr) -> Call:
+    def partial_at(self, token: Token, _open: Token, arg: Expr, close: Token) -> Call:
         """∂f/∂(u) is the call df_d(u), as ASCII prints it (the typer reads it as a symbol)."""
         fn = str(token)[1:].split("/∂")[0]
-        return Call(f"d{fn}_d", (arg,), func_span=token_span(token), span=meta_span(meta))
+        return Call(f"d{fn}_d", (arg,), func_span=token_span(token), span=cover(token, close))
 
-    def call(self, meta: Meta, func: Token, args: tuple[Expr, ...] | None) -> Call:
+    def call(self, func: Token, _open: Token, args: tuple[Expr, ...] | None,
+             close: Token) -> Call:
         name = "sigmoid" if str(func) == "σ" else canonical(str(func))  # σ(…) as printed
-        return Call(name, args or (), func_span=token_span(func), span=meta_span(meta))
+        return Call(name, args or (), func_span=token_span(func), span=cover(func, close))
 
-    def args(self, meta: Meta, *exprs: Expr) -> tuple[Expr, ...]:
+    def args(self, *exprs: Expr) -> tuple[Expr, ...]:
         return exprs
 
-    def paren(self, meta: Meta, inner: Expr) -> Expr:
+    def paren(self, opener: Token, inner: Expr, close: Token) -> Expr:
         # Parentheses make no node; the inner node's span grows to include them.
-        return dataclasses.replace(inner, span=meta_span(meta))
+        return dataclasses.replace(inner, span=cover(opener, close))
 
-    def bind(self, meta: Meta, name: Token, value: Expr) -> Bind:
-        return Bind(canonical(str(name)), value, name_span=token_span(name), span=meta_span(meta))
+    def bind(self, name: Token, value: Expr) -> Bind:
+        return Bind(canonical(str(name)), value, name_span=token_span(name),
+                    span=cover(name, value))
 
-    def program(self, meta: Meta, *statements: Any) -> list[Expr | Bind]:
+    def program(self, *statements: Any) -> list[Expr | Bind]:
         return list(statements)
 
 
