@@ -25,13 +25,23 @@ VALIDATOR = jsonschema.Draft202012Validator(report.schema())
 SLOW = "; ".join(f"x{i + 1} = tanh(W x{i})" for i in range(1000)) + "; sum(x1000)"  # ~2 s
 
 
-@pytest.fixture(scope="module")
-def server():
-    server, thread = start(port=0, time_limit=0.5, workers=2)
+def _serving(time_limit: float):
+    server, thread = start(port=0, time_limit=time_limit, workers=2)
     yield server
     server.shutdown()
     server.server_close()
     thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def server():
+    yield from _serving(time_limit=0.5)
+
+
+@pytest.fixture(scope="module")
+def roomy_server():
+    """A time limit a loaded machine's fresh worker (imports, grammar) is well within."""
+    yield from _serving(time_limit=8.0)
 
 
 def post(server, path: str, body, raw: bytes | None = None) -> tuple[int, dict]:
@@ -137,16 +147,17 @@ def test_time_limit_then_the_next_request_is_answered(server):
     assert status == 200 and obj["text"] == "W"
 
 
-def test_a_slow_request_does_not_block_a_fast_one(server):
+def test_a_slow_request_does_not_block_a_fast_one(roomy_server):
     import threading
-    slow = threading.Thread(target=post, args=(server, "/api/derive",
-                                               {"expr": SLOW, "wrt": "x0"}))
+    slow_done = []
+    slow = threading.Thread(target=lambda: slow_done.append(time.monotonic()) if post(
+        roomy_server, "/api/derive", {"expr": SLOW, "wrt": "x0"}) else None)
     slow.start()
     time.sleep(0.05)
-    started = time.monotonic()
-    assert post(server, "/api/derive", {"expr": "x' x", "wrt": "x"})[0] == 200
+    assert post(roomy_server, "/api/derive", {"expr": "x' x", "wrt": "x"})[0] == 200
+    fast_done = time.monotonic()
     slow.join(30)
-    assert time.monotonic() - started < 10
+    assert slow_done and fast_done < slow_done[0]  # answered while the slow one worked
 
 
 @pytest.mark.parametrize("path, kind", [("/", "text/html"), ("/index.html", "text/html"),

@@ -83,16 +83,21 @@ def is_const(e: Expr, value: int | None = None) -> bool:
 
 # -- sums ------------------------------------------------------------------------------------
 
+UNIT = Fraction(1)  # the coefficient 1, built once (Fractions are immutable)
+
+
 def split_coeff(e: Expr) -> tuple[Fraction, Expr]:
-    """e = c · rest with c the numeric coefficient (rest is 1 for a constant)."""
+    """e = c · rest with c the numeric coefficient (rest is 1 for a constant). A product's
+    factors after its coefficient are already in `mul`'s order, so rest is built as they are."""
     if e.op == "const":
         return e.attr("value"), const(1)
     if e.op == "mul" and e.args[0].op == "const":
-        return e.args[0].attr("value"), mul(*e.args[1:])
+        rest = e.args[1:]
+        return e.args[0].attr("value"), rest[0] if len(rest) == 1 else mk("mul", *rest)
     if e.op == "expand":
         c, rest = split_coeff(e.arg)
         return c, expand(rest, e.shape)
-    return Fraction(1), e
+    return UNIT, e
 
 
 FLATTEN_WEIGHT = 200  # a heavier sum inside a sum stays one term (see `add`)

@@ -89,7 +89,7 @@ def _vector_only(title: str, result: Callable[[Shape], Shape]):
 
 
 def _mul_shape(args, attrs) -> Shape:
-    chain = [a.shape for a in args if not a.shape.is_scalar]
+    chain = [a.shape for a in args if not a.is_scalar]
     for left, right in zip(chain, chain[1:]):
         if left.cols != right.rows:
             raise _fail("matrix product", left, right,

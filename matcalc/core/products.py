@@ -8,23 +8,34 @@ from fractions import Fraction
 
 from ..errors import UnsupportedError
 from ..shapes import Shape
-from .build import FLATTEN_WEIGHT, MAX_CONST_BITS, const, expand, identity, is_zero, zero
+from .build import (
+    FLATTEN_WEIGHT,
+    MAX_CONST_BITS,
+    UNIT,
+    const,
+    expand,
+    identity,
+    is_zero,
+    zero,
+)
 from .expr import Expr, mk
 from .ops import _mul_shape, _same
+
+HALF = Fraction(1, 2)
 
 
 def power_parts(e: Expr) -> tuple[Expr, Fraction | Expr]:
     """(base, exponent) of e, the exponent a number when it is one: x² is (x, 2), √u is
     (u, 1/2), x^(k−1) is (x, k − 1)."""
     if e.op == "sqrt":
-        return e.arg, Fraction(1, 2)
+        return e.arg, HALF
     if e.op == "pow":
         base, exponent = e.args
         p = exponent.attr("value") if exponent.op == "const" else exponent
         if base.op == "sqrt" and not isinstance(p, Expr):
             return base.arg, p / 2
         return base, p
-    return e, Fraction(1)
+    return e, UNIT
 
 
 def _add_exponents(p, q):
@@ -38,7 +49,7 @@ def _merge_powers(factors: list[Expr], combine) -> tuple[Fraction, list[Expr]]:
     """Combine like bases (x · x² = x³, x · x^(k−1) = xᵏ, u / √u = √u); returns the folded
     numeric factor and the remaining factors, numbers and powers of variables first."""
     exponents: dict[Expr, Fraction | Expr] = {}
-    coeff, out = Fraction(1), []
+    coeff, out = UNIT, []
     for f in factors:
         base, p = power_parts(f)
         exponents[base] = _add_exponents(exponents[base], p) if base in exponents else p
@@ -65,7 +76,7 @@ def factor_order(f: Expr) -> tuple:
 def mul(*factors: Expr) -> Expr:
     """Product: scalar factors (coefficient first) in front, then the matrix-product chain."""
     shape = _mul_shape(factors, {})
-    coeff, scalars, chain = Fraction(1), [], []
+    coeff, scalars, chain = UNIT, [], []
     for f in factors:
         if f.op == "mul" and not f.is_scalar and f.weight > FLATTEN_WEIGHT:
             f = _kept_whole(f, scalars)
