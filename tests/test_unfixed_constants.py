@@ -61,6 +61,7 @@ ACCEPTED = [  # program, variable, declarations: sizes from neighbours or given
     ("a^2 * tr(I_n) + sum(x)", "a", {"x": "vector(n)"}),
     ("u = ones\nx' x", "x", None),  # a binding the value does not use
     ("u = ones\nu' x", "x", None),
+    ("sum(ones) - sum(ones) + a^2", "a", None),  # cancels when built: the value has no n_ones
 ]
 
 
