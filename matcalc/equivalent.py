@@ -55,7 +55,7 @@ def _claim(text: str, d) -> tuple[Expr, list[str]]:
                for ascii in [symbol_names(n)[1]]}
     known = {**d.program.variables, **symbols}
     program = lower(parse(text), identity_names=names, declarations=declarations_of(known),
-                    expect=d.expr.shape)
+                    expect=d.expr.shape, open_constants=True)
     mapping = {program.variables[s]: n for s, n in symbols.items() if s in program.variables}
     unknown = sorted(set(program.variables) - set(known))
     return substitute(program.expr, mapping) if mapping else program.expr, unknown

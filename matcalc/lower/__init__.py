@@ -2,7 +2,8 @@
 
 `lower(program, vars)` types the program (typer.py), unifies sizes, and builds the core
 expression of its last statement with every binding substituted (a DAG: a bound name used twice
-is one node). It also returns the program's variables as core `var` nodes with their shapes.
+is one node), refusing it if its value depends on the size of a `ones` or `I` that nothing
+fixes (unfixed.py). It also returns the program's variables as core `var` nodes with their shapes.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from .declarations import Declaration, parse_declarations
 from .functions import FUNCTIONS
 from .typed import to_core
 from .typer import Typer, called_variables
+from .unfixed import refuse_unfixed_constants
 
 
 @dataclass(frozen=True)
@@ -29,10 +31,12 @@ class Lowered:
 def lower(program: ast.Program, vars: dict[str, str] | None = None,
           identity_names: frozenset[str] = frozenset(),
           declarations: dict[str, Declaration] | None = None,
-          expect: Shape | None = None) -> Lowered:
+          expect: Shape | None = None, open_constants: bool = False) -> Lowered:
     """`identity_names`: names read as the identity matrix (`I` in a user's claimed answer);
     `declarations`: ready-made declarations instead of `vars` (another program's shapes);
-    `expect`: the shape the program's value must have (sizes it leaves open follow it)."""
+    `expect`: the shape the program's value must have (sizes it leaves open follow it);
+    `open_constants`: keep a `ones`/`I` whose size nothing fixes (a claimed answer's `Wᵀ ⊗ I`,
+    its size found from the derivative's shape) instead of refusing it."""
     declarations = declarations if declarations is not None else parse_declarations(vars)
     for name, decl in declarations.items():
         if decl.kind == "function" and name in FUNCTIONS:
@@ -52,6 +56,8 @@ def lower(program: ast.Program, vars: dict[str, str] | None = None,
                 typer.variable(name, None)
         memo: dict = {}
         expr = to_core(root, memo)
+        if not open_constants:
+            refuse_unfixed_constants(root, expr, program.text)
         variables = {n: to_core(t, memo) for n, t in typer.variables.items()}
         bindings = {n: to_core(t, memo) for n, t in typer.bound.items()}
     except MatcalcError as err:
