@@ -108,6 +108,35 @@ def test_grammar_strict_has_no_conflicts() -> None:
     build_parser(strict=True)
 
 
+def test_parse_tables_are_kept_in_the_users_cache_folder(tmp_path, monkeypatch) -> None:
+    from matcalc.syntax import parser
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path = parser.tables_file(grammar_text())
+    assert Path(path).parent == tmp_path / "matcalc"
+    assert (Path(path).parent.stat().st_mode & 0o777) == 0o700
+    build_parser.cache_clear()
+    try:
+        written = to_sexpr(build_parser().parse("y = A (x + 1)'; tanh(y)")[0].value)
+        assert Path(path).is_file()
+        build_parser.cache_clear()
+        assert to_sexpr(build_parser().parse("y = A (x + 1)'; tanh(y)")[0].value) == written
+        Path(path).write_bytes(b"not a table")  # a damaged file: lark builds the tables again
+        build_parser.cache_clear()
+        assert to_sexpr(build_parser().parse("y = A (x + 1)'; tanh(y)")[0].value) == written
+    finally:
+        build_parser.cache_clear()
+
+
+def test_no_cache_where_the_folder_cannot_be_made(tmp_path, monkeypatch) -> None:
+    from matcalc.syntax import parser
+
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # a file, not a folder
+    assert parser.tables_file(grammar_text()) is False
+
+
 def test_grammar_is_read_from_the_checkout() -> None:
     source = Path(__file__).resolve().parents[1] / "grammar" / "matcalc.lark"
     assert grammar_text() == source.read_text(encoding="utf-8")
