@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from numeric import check_derivative
 
-from matcalc import ShapeError, parse
+from matcalc import ShapeError, derive, parse
 from matcalc.lower import lower
 from matcalc.lower.declarations import default_kind, parse_declaration
 from matcalc.render import to_text
@@ -82,3 +83,25 @@ def test_vector_length_never_unifies_with_one():
     assert low("x' y z").expr.shape == low("z").expr.shape  # (xᵀ y) is a scalar: it scales
     with pytest.raises(ShapeError):
         low("x x")
+
+
+# -- a product of sizes equal to a number (kron, vec) ----------------------------------------
+
+@pytest.mark.parametrize(("expr", "vars", "text"), [
+    ("kron(I, A) vec(X)", {"X": "matrix(3,3)", "A": "matrix(3,3)"}, "I_3 ⊗ A"),
+    ("kron(I, A) vec(X)", {"X": "matrix(3,3)", "A": "matrix(3,1)"}, "I_9 ⊗ A"),
+    ("kron(A, I) vec(X)", {"X": "matrix(2,3)", "A": "matrix(2,3)"}, "A ⊗ I_2"),
+])
+def test_one_unknown_factor_of_a_product_is_the_quotient(expr, vars, text):
+    assert str(derive(expr, "X", vars)) == text
+    check_derivative(expr, "X", vars)
+
+
+@pytest.mark.parametrize(("expr", "vars", "column"), [
+    ("kron(I, A) vec(X)", {"X": "matrix(3,3)"}, 12),  # n_eye·n_A = 9: 1·9, 3·3 or 9·1
+    ("kron(I, A) vec(X)", {"X": "matrix(2,5)", "A": "matrix(3,3)"}, 12),  # 3·n = 10
+])
+def test_an_undecided_or_impossible_product_is_a_shape_error_at_the_product(expr, vars, column):
+    with pytest.raises(ShapeError) as err:
+        low(expr, vars)
+    assert err.value.span.column == column and "do not match" in err.value.message
