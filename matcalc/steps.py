@@ -187,8 +187,8 @@ def _chain(tangents: dict[str, Expr], statements: list[tuple[str, Expr]]) -> Exp
     """The last differential with every intermediate d(name) replaced by its own."""
     result = tangents[statements[-1][0]]
     for name, expr in reversed(statements[:-1]):
-        result = simplify(substitute(result, {b.tangent(name, expr.shape): tangents[name]}))
-    return result
+        result = substitute(result, {b.tangent(name, expr.shape): tangents[name]})
+    return simplify(result)
 
 
 def _read_off(d, name: str, chained: Expr, statements) -> tuple[Line, ...]:
