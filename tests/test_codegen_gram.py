@@ -25,7 +25,7 @@ from matcalc.shapes import Dim, Shape
 BACKENDS = [name for name in ("numpy", "jax", "torch")
             if name == "numpy" or importlib.util.find_spec(name) is not None]
 VARS = {"X": "matrix(N,n)", "w": "vector(n)", "y": "vector(N)", "A": "matrix(n,N)",
-        "x": "vector(n)", "S": "spd(N)"}
+        "x": "vector(n)", "S": "spd(N)", "W1": "matrix(h,n)", "W2": "matrix(N,h)"}
 SIZES = {"N": 7, "n": 3}
 
 GRAM = {  # (text, variable, how the numpy code forms the Hessian)
@@ -44,12 +44,16 @@ GEMM = {  # weights of unknown sign: the general product stays
     "cos": ("sum(cos(X w))", "w"),
     "diag(A' x) on the other side": ("sum((A' x).^3)", "x"),
 }
+OTHER = {  # products whose factors codegen computes before the chain (scaled, Kronecker)
+    "MLP by W1": ("norm2(W2 tanh(W1 x) - y)^2", "W1"),
+}
 
 
 def _point(rng) -> dict:
     s = rng.normal(size=(SIZES["N"], SIZES["N"]))
     return {"X": rng.normal(size=(7, 3)), "w": rng.normal(size=3), "y": rng.uniform(size=7),
-            "A": rng.normal(size=(3, 7)), "x": rng.normal(size=3), "S": s @ s.T + 7 * np.eye(7)}
+            "A": rng.normal(size=(3, 7)), "x": rng.normal(size=3), "S": s @ s.T + 7 * np.eye(7),
+            "W1": rng.normal(size=(2, 3)), "W2": rng.normal(size=(7, 2))}
 
 
 def _as_numpy(value) -> np.ndarray:
@@ -67,9 +71,9 @@ def _inputs(h, point: dict) -> dict:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("name", list(GRAM) + list(GEMM))
+@pytest.mark.parametrize("name", list(GRAM) + list(GEMM) + list(OTHER))
 def test_generated_hessian_agrees(name: str, backend: str, rng) -> None:
-    text, wrt, *_ = {**GRAM, **GEMM}[name]
+    text, wrt, *_ = {**GRAM, **GEMM, **OTHER}[name]
     vars = {k: v for k, v in VARS.items() if k in text}
     _backend_ready(backend)
     h = hessian(text, wrt, vars)

@@ -225,6 +225,8 @@ class Products:
         """Mᵀ diag(d) M = Rᵀ R with R = diag(√d) M (R Rᵀ with R = M diag(√d) when M's first
         factor is a transpose), for dense factors and d ≥ 0; None when that does not apply."""
         mid = len(factors) // 2
+        if not all(isinstance(f, Expr) for f in factors):  # (a factor already computed)
+            return None
         center, right = classify(factors[mid]), factors[mid + 1:]
         if ("gram" not in self.em.backend.templates or len(factors) % 2 == 0
                 or center is None or center.kind != "D"
