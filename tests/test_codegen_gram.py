@@ -37,6 +37,7 @@ GRAM = {  # (text, variable, how the numpy code forms the Hessian)
     "M diag(d) Mᵀ": ("sum(log(1 + exp(A' x)))", "x", "t2 @ t2.T"),
     "spd diagonal": ("x' A diag(diag(S)) A' x", "x", "t1 @ t1.T"),
     "weights times a constant": ("sum(exp(X w)) + 3 sum(softplus(X w))", "w", ".T @ t"),
+    "a negative constant outside": ("-sum(exp(X w)) / 2", "w", "t1.T @ t1"),
 }
 GEMM = {  # weights of unknown sign: the general product stays
     "diag(X w)": ("sum((X w).^3)", "w"),
