@@ -24,8 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("MATCALC_SHARED", ROOT.parent / "shared"))
 SEEDS = SHARED / "seed_examples.json"
-if str(ROOT / "tests") not in sys.path:
-    sys.path.insert(0, str(ROOT / "tests"))
+for _path in (ROOT / "tests", ROOT):  # this checkout's matcalc, not an installed copy
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
 
 def identity_cases() -> list[tuple]:

@@ -27,6 +27,11 @@ summary checks the issue's goals: gradients within 1.2× of hand-written NumPy, 
 least 5× faster than jax.hessian at the largest size. Columns whose library (or matcalc API)
 is missing show "-".
 
+Each Hessian also gets a floor, the least time any implementation could take here: max(least
+flops (`floor_flops`) / the fastest library's 1000³ float64 GEMM rate, the time of storing a
+result-sized array), timed in the row's rotation (same load); jax/floor is jax.hessian's time
+over it, the most any implementation could beat jax by (benchmarks/README.md).
+
 Run: `python benchmarks/generated_code.py [--sizes 100 1000] [--repeat R] [--threads T]
 [--markdown]`.
 """
@@ -68,7 +73,12 @@ jax = jnp = torch = None  # imported by `load_libraries` once the thread count i
 
 def pin_threads(threads: int) -> None:
     """Give numpy's BLAS, XLA and torch `threads` threads through the environment (read when
-    the libraries load), re-executing the script once if it had other values."""
+    the libraries load), re-executing the script once if it had other values, and the process
+    `threads` CPUs: XLA's GEMM runs on two threads despite its flags when a second core is free
+    (wall time half its CPU time)."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) > threads:
+        os.sched_setaffinity(0, cpus[-threads:])
     want = {"OPENBLAS_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads),
             "MKL_NUM_THREADS": str(threads),
             "XLA_FLAGS": f"--xla_cpu_multi_thread_eigen={str(threads > 1).lower()} "
@@ -187,6 +197,40 @@ def best_ms(fns: dict[str, Callable], repeat: int) -> dict[str, float]:
     return best
 
 
+# ---- the floor: what no implementation can beat -----------------------------------------------
+
+GEMM_N = 1000
+_GEMMS: dict[str, Callable] = {}
+
+
+def floor_fns(shape: tuple[int, ...]) -> dict[str, Callable]:
+    """Timed with a Hessian's implementations, in the same rotation (so under the same load):
+    a GEMM_N × GEMM_N float64 product per library (2 GEMM_N³ flops), and storing every entry
+    of a preallocated, paged-in array of the Hessian's shape."""
+    if not _GEMMS:
+        a = np.random.default_rng(0).standard_normal((GEMM_N, GEMM_N))
+        _GEMMS["gemm numpy"] = lambda: a @ a
+        if jax is not None:
+            ja, mm = jnp.asarray(a), jax.jit(lambda x: x @ x)
+            _GEMMS["gemm jax"] = lambda: mm(ja).block_until_ready()
+        if torch is not None:
+            ta = torch.from_numpy(a)
+            _GEMMS["gemm torch"] = lambda: ta @ ta
+    out = np.empty(shape)
+    out.fill(0.0)
+    return {**_GEMMS, "fill": lambda: out.fill(1.0)}
+
+
+def add_floor(row: dict, case: Case, n: int) -> None:
+    """Moves the floor's timings out of row["ms"]: the GEMM rates to row["rates"] and the floor,
+    max(least flops / fastest rate, the store), to row["ms"]["floor"]."""
+    ms = row["ms"]
+    row["rates"] = {k[5:]: 2 * GEMM_N ** 3 / (ms.pop(k) / 1000) for k in list(ms)
+                    if k.startswith("gemm ")}
+    flops = case.floor_flops(case.hess_sizes(n))
+    ms["floor"] = max(flops / max(row["rates"].values()) * 1000, ms.pop("fill"))
+
+
 # ---- the run ---------------------------------------------------------------------------------
 
 def run_case(case: Case, kind: str, n: int, repeat: int) -> dict:
@@ -221,7 +265,9 @@ def run_case(case: Case, kind: str, n: int, repeat: int) -> dict:
             fail(row, name, f"max |difference| {err}")
             continue
         timed[name] = fn
-    row["ms"] = best_ms(timed, repeat)
+    row["ms"] = best_ms({**timed, **(floor_fns(ref.shape) if kind == "hess" else {})}, repeat)
+    if kind == "hess":
+        add_floor(row, case, n)
     return row
 
 
@@ -264,13 +310,15 @@ def print_tables(rows: list[dict], markdown: bool) -> None:
         sel = [r for r in rows if r["kind"] == kind]
         if not sel:
             continue
-        names = ["hand", "matcalc", *(["v&g"] if kind == "grad" else []), "evaluate", "jax",
-                 "torch"]
+        hess = kind == "hess"
+        names = ["hand", "matcalc", *(["v&g"] if not hess else []), "evaluate", "jax", "torch",
+                 *(["floor"] if hess else [])]
         headers = ["problem", "d/d", "n", "shapes", *(f"{m} ms" for m in names),
-                   "mc/hand", "jax/hand", "torch/hand", *(["jax/mc"] if kind == "hess" else [])]
+                   "mc/hand", "jax/hand", "torch/hand", *(["jax/mc", "jax/floor"] if hess else [])]
         body = [[r["problem"], r["wrt"], r["n"], r["shapes"], *(cell(r, m) for m in names),
                  ratio(r, "matcalc", "hand"), ratio(r, "jax", "hand"), ratio(r, "torch", "hand"),
-                 *([ratio(r, "jax", "matcalc")] if kind == "hess" else [])] for r in sel]
+                 *([ratio(r, "jax", "matcalc"), ratio(r, "jax", "floor")] if hess else [])]
+                for r in sel]
         print(f"### {title}\n" if markdown else f"{title}:")
         table(headers, body, markdown)
 
@@ -293,6 +341,18 @@ def summary(rows: list[dict]) -> list[str]:
         lines.append(f"goal 2, Hessians >= 5x faster than jax.hessian at n = {big}: {len(fast)} "
                      f"of {len(hess)} (least {slow['ms']['jax'] / slow['ms']['matcalc']:.1f}x, "
                      f"{slow['problem']})")
+        floored = [r for r in hess if "floor" in r["ms"]]
+        if floored:
+            rates = {k: [r["rates"][k] / 1e9 for r in floored] for k in floored[0]["rates"]}
+            lines.append(f"float64 {GEMM_N}³ GEMM, GFLOP/s at n = {big} (least to most over "
+                         "the rows; each row's floor uses its fastest): " + ", ".join(
+                             f"{k} {min(v):.0f}–{max(v):.0f}" for k, v in rates.items()))
+            reachable = [r for r in floored if r["ms"]["jax"] >= 5 * r["ms"]["floor"]]
+            beyond = [r["problem"] for r in floored if r not in reachable]
+            lines.append(f"goal 2 is reachable (jax/floor >= 5) on {len(reachable)} of "
+                         f"{len(floored)} problems at n = {big} and met on "
+                         f"{len([r for r in reachable if r in fast])} of them; beyond any "
+                         f"implementation on this machine: {', '.join(beyond) or 'none'}")
     if not CODEGEN:
         lines.append("matcalc codegen API (Derivative.to_function) absent: goals not measured")
     failed = sum(len(r["failed"]) for r in rows)
@@ -304,7 +364,8 @@ def summary(rows: list[dict]) -> list[str]:
 def environment(repeat: int) -> str:
     blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"].get("name")
     env = {k: os.environ.get(k, "unset") for k in ("OPENBLAS_NUM_THREADS", "XLA_FLAGS")}
-    parts = [f"Python {platform.python_version()}, {os.cpu_count()} cores",
+    parts = [f"Python {platform.python_version()}, {os.cpu_count()} cores (this process on "
+             f"{len(os.sched_getaffinity(0))})",
              f"numpy {np.__version__} ({blas}, OPENBLAS_NUM_THREADS={env['OPENBLAS_NUM_THREADS']})",
              f"jax {jax.__version__} (x64, {jax.devices()[0].platform}, "
              f"XLA_FLAGS={env['XLA_FLAGS']})" if jax else "jax absent",

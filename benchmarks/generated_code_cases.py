@@ -92,6 +92,43 @@ def numpy_ops():
                               softplus=lambda z: np.logaddexp(0.0, z))
 
 
+# ---- the least work of any Hessian implementation: flops of the cheapest closed form ---------
+# Counted generously low (a floor, not an estimate): only the leading term, symmetric results at
+# the cost of one triangle (a rank-k update Rᵀ R, R k × n: k n² flops, as BLAS syrk does it),
+# and nothing for reading the inputs. generated_code.py turns them into milliseconds with the
+# machine's peak GEMM rate and compares with the time of writing the result at all.
+
+def _flops_quadratic(s):
+    """A + Aᵀ: one add per entry of a triangle, n² / 2."""
+    return s["n"] ** 2 / 2
+
+
+def _flops_least_squares(s):
+    """2 AᵀA, A m × n: a rank-m update, m n² (syrk)."""
+    return s["m"] * s["n"] ** 2
+
+
+def _flops_logistic(s):
+    """Xᵀ diag(d) X = Rᵀ R, R = diag(√d) X, X N × n: N n² (syrk)."""
+    return s["N"] * s["n"] ** 2
+
+
+def _flops_factorisation(s):
+    """2 (VᵀV) ⊗ I_n, V p × r: p r² for VᵀV, then r² n nonzero entries (the rest are zeros)."""
+    return s["p"] * s["r"] ** 2 + s["r"] ** 2 * s["n"]
+
+
+def _flops_softmax(s):
+    """Wᵀ (diag(s) - s sᵀ) W = Rᵀ R with R k × n (the middle is positive semidefinite, of
+    rank < k): k n² (syrk), the k × k factorisation negligible."""
+    return s["k"] * s["n"] ** 2
+
+
+def _flops_mlp(s):
+    """2 (x xᵀ) ⊗ J, J h × h: one multiply per entry of a triangle of the (h n)² result."""
+    return (s["h"] * s["n"]) ** 2 / 2
+
+
 # ---- the cases -------------------------------------------------------------------------------
 
 @dataclass
@@ -103,6 +140,7 @@ class Case:
     grad_sizes: Callable[[int], dict[str, int]]
     hess_wrt: str
     hess_sizes: Callable[[int], dict[str, int]]
+    floor_flops: Callable[[dict[str, int]], float]  # the Hessian's least flops, at its sizes
     data: dict[str, Callable] = field(default_factory=dict)  # name -> (rng, shape) -> array
 
 
@@ -118,23 +156,27 @@ def _one_hot(rng, shape):
 
 CASES = [
     Case("quadratic", "x' A x", {"A": "matrix(n,n)", "x": "vector(n)"},
-         "x", lambda n: {"n": n}, "x", lambda n: {"n": n}),
+         "x", lambda n: {"n": n}, "x", lambda n: {"n": n}, _flops_quadratic),
     Case("least squares", "norm2(A x - b)^2",
          {"A": "matrix(m,n)", "x": "vector(n)", "b": "vector(m)"},
-         "x", lambda n: {"m": 2 * n, "n": n}, "x", lambda n: {"m": 2 * n, "n": n}),
+         "x", lambda n: {"m": 2 * n, "n": n}, "x", lambda n: {"m": 2 * n, "n": n},
+         _flops_least_squares),
     Case("logistic", "sum(softplus(X w)) - y' X w",
          {"X": "matrix(N,n)", "w": "vector(n)", "y": "vector(N)"},
          "w", lambda n: {"N": 2 * n, "n": n}, "w", lambda n: {"N": 2 * n, "n": n},
-         {"y": _binary}),
+         _flops_logistic, {"y": _binary}),
     Case("factorisation", "norm2(U V' - M)^2",
          {"U": "matrix(n,r)", "V": "matrix(p,r)", "M": "matrix(n,p)"},
-         "U", lambda n: {"n": n, "p": n, "r": 10}, "U", lambda n: {"n": n, "p": 10, "r": 2}),
+         "U", lambda n: {"n": n, "p": n, "r": 10}, "U", lambda n: {"n": n, "p": 10, "r": 2},
+         _flops_factorisation),
     Case("softmax CE", "logsumexp(W x) - y' W x",
          {"W": "matrix(k,n)", "x": "vector(n)", "y": "vector(k)"},
-         "W", lambda n: {"k": 10, "n": n}, "x", lambda n: {"k": 10, "n": n}, {"y": _one_hot}),
+         "W", lambda n: {"k": 10, "n": n}, "x", lambda n: {"k": 10, "n": n}, _flops_softmax,
+         {"y": _one_hot}),
     Case("MLP", "norm2(W2 tanh(W1 x) - y)^2",
          {"W1": "matrix(h,n)", "W2": "matrix(k,h)", "x": "vector(n)", "y": "vector(k)"},
-         "W1", lambda n: {"h": 32, "k": 10, "n": n}, "W1", lambda n: {"h": 2, "k": 10, "n": n}),
+         "W1", lambda n: {"h": 32, "k": 10, "n": n}, "W1", lambda n: {"h": 2, "k": 10, "n": n},
+         _flops_mlp),
 ]
 
 

@@ -44,6 +44,9 @@ NUMPY = Backend(
     ("import numpy as np",),
     {**_COMMON, **_elementwise("np"),
      "asarray": "np.asarray({0}, dtype=float)", "scalar_in": "float({0})",
+     # Rᵀ R and R Rᵀ of one array: numpy's matmul calls BLAS syrk (half a GEMM's flops);
+     # XLA and torch multiply them as two matrices, so their tables leave these out
+     "gram": "{0}.T @ {0}", "gram_rows": "{0} @ {0}.T",
      "scalar_out": "float({0})", "lift": "{0}",
      "sigmoid": "_sigmoid({0})", "softplus": "np.logaddexp(0.0, {0})",
      "relu": "np.maximum({0}, 0.0)", "maximum": "np.maximum({0}, {1})",

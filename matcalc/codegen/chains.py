@@ -10,15 +10,21 @@ all its factors are matrices, with consecutive dense factors multiplied in the o
     (A ⊗ B) v    = vec(B V Aᵀ),  v = vec(V)       K_{m,n} vec(V) = vec(Vᵀ)
                    (but u ⊗ I and I ⊗ u, for a vector u, are formed: they are thin)
     𝟏ᵀ M         = column sums of M               (S₁ + S₂) v = S₁ v + S₂ v
+
+A palindrome Mᵀ diag(d) M with weights d ≥ 0 (proved by signs.py) is Rᵀ R, R = diag(√d) M,
+and M diag(d) Mᵀ is R Rᵀ, R = M diag(√d), where the backend has a product of a matrix with its
+own transpose in half the flops (numpy: BLAS syrk); Mᵀ diag(c 𝟏) M is c (Mᵀ M) for any c.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..core import build as b
 from ..core.expr import Expr
 from ..core.products import matmul_chain
 from ..core.transpose import transposed
 from ..shapes import Shape
+from .signs import nonnegative
 from .source import wrap
 
 
@@ -70,8 +76,22 @@ def classify(node: Expr) -> Factor | None:
     if op == "ones":
         return Factor("ones", node)
     if op == "add":
+        weights = _diagonal_sum(base)
+        if weights is not None:
+            return Factor("D", node, (weights,))
         return Factor("sum", node, tuple(transposed(t) if flipped else t for t in base.args))
     return None
+
+
+def _diagonal_sum(node: Expr) -> Expr | None:
+    """Σ cᵢ diag(dᵢ) = diag(Σ cᵢ dᵢ) for scalars cᵢ: the weights, or None for another sum."""
+    weights = []
+    for term in node.args:
+        scalars, chain = matmul_chain(term)
+        if len(chain) != 1 or chain[0].op != "diag":
+            return None
+        weights.append(b.mul(*scalars, chain[0].arg))
+    return b.add(*weights)
 
 
 def _formed_size(item: Value | Factor) -> tuple[int, int]:
@@ -174,6 +194,9 @@ class Products:
 
     def _matrices(self, factors: list[Expr]) -> Value:
         """A product of matrices: dense runs by multi_dot, structured factors applied."""
+        gram = self._gram(factors)
+        if gram is not None:
+            return gram
         items: list[Value | Factor] = []
         run: list[Value] = []
         for f in factors + [None]:
@@ -197,6 +220,33 @@ class Products:
         for item in reversed(items[:at]):
             acc = self.left(item.node if isinstance(item, Factor) else item, acc)
         return acc
+
+    def _gram(self, factors: list[Expr]) -> Value | None:
+        """Mᵀ diag(d) M = Rᵀ R with R = diag(√d) M (R Rᵀ with R = M diag(√d) when M's first
+        factor is a transpose), for dense factors and d ≥ 0; None when that does not apply."""
+        mid = len(factors) // 2
+        if not all(isinstance(f, Expr) for f in factors):  # (a factor already computed)
+            return None
+        center, right = classify(factors[mid]), factors[mid + 1:]
+        if ("gram" not in self.em.backend.templates or len(factors) % 2 == 0
+                or center is None or center.kind != "D"
+                or any(classify(f) is not None for f in right)
+                or any(transposed(f) is not g for f, g in zip(factors[:mid], reversed(right)))):
+            return None
+        shape, s = Shape(factors[0].shape.rows, factors[-1].shape.cols), self.spell
+        weights = center.parts[0]
+        if weights.op == "expand":  # Mᵀ (c I) M = c Mᵀ M, whatever the sign of c
+            scalar = self.em.value(weights.arg).code
+            gram = self.em.let(s("gram", self._piece(right).code))
+            return self._let(f"{wrap(scalar)} * {wrap(gram)}", shape)
+        if not nonnegative(weights):
+            return None
+        root = s("sqrt", self.em.value(weights).code)
+        if right[0].op == "transpose":  # M diag(d) Mᵀ: scale the columns of M
+            scaled = self.em.let(f"{wrap(self._piece(factors[:mid]).code)} * {wrap(root)}")
+            return self._let(s("gram_rows", scaled), shape)
+        scaled = self.em.let(f"{s('col', wrap(root))} * {wrap(self._piece(right).code)}")
+        return self._let(s("gram", scaled), shape)
 
     def _dense_run(self, run: list[Value]) -> Value:
         shape = Shape(run[0].shape.rows, run[-1].shape.cols)
