@@ -71,18 +71,20 @@ VALUE_AND_GRAD = CODEGEN and hasattr(matcalc, "value_and_grad")
 jax = jnp = torch = None  # imported by `load_libraries` once the thread count is pinned
 
 
-def pin_threads(threads: int) -> None:
+def pin_threads(threads: int, kernel: str | None) -> None:
     """Give numpy's BLAS, XLA and torch `threads` threads through the environment (read when
     the libraries load), re-executing the script once if it had other values, and the process
     `threads` CPUs: XLA's GEMM runs on two threads despite its flags when a second core is free
-    (wall time half its CPU time)."""
+    (wall time half its CPU time). `kernel`: OpenBLAS's kernel set (OPENBLAS_CORETYPE)."""
     cpus = sorted(os.sched_getaffinity(0))
-    if len(cpus) > threads:
+    if threads and len(cpus) > threads:
         os.sched_setaffinity(0, cpus[-threads:])
-    want = {"OPENBLAS_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads),
-            "MKL_NUM_THREADS": str(threads),
-            "XLA_FLAGS": f"--xla_cpu_multi_thread_eigen={str(threads > 1).lower()} "
-                         f"intra_op_parallelism_threads={threads}"}
+    want = {"OPENBLAS_CORETYPE": kernel} if kernel else {}
+    if threads:
+        want |= {"OPENBLAS_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads),
+                 "MKL_NUM_THREADS": str(threads),
+                 "XLA_FLAGS": f"--xla_cpu_multi_thread_eigen={str(threads > 1).lower()} "
+                              f"intra_op_parallelism_threads={threads}"}
     if any(os.environ.get(k) != v for k, v in want.items()):
         os.environ.update(want)
         os.execv(sys.executable, [sys.executable, *sys.argv])
@@ -363,10 +365,12 @@ def summary(rows: list[dict]) -> list[str]:
 
 def environment(repeat: int) -> str:
     blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"].get("name")
-    env = {k: os.environ.get(k, "unset") for k in ("OPENBLAS_NUM_THREADS", "XLA_FLAGS")}
+    env = {k: os.environ.get(k, "unset")
+           for k in ("OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE", "XLA_FLAGS")}
     parts = [f"Python {platform.python_version()}, {os.cpu_count()} cores (this process on "
              f"{len(os.sched_getaffinity(0))})",
-             f"numpy {np.__version__} ({blas}, OPENBLAS_NUM_THREADS={env['OPENBLAS_NUM_THREADS']})",
+             f"numpy {np.__version__} ({blas}, OPENBLAS_NUM_THREADS={env['OPENBLAS_NUM_THREADS']}, "
+             f"OPENBLAS_CORETYPE={env['OPENBLAS_CORETYPE']})",
              f"jax {jax.__version__} (x64, {jax.devices()[0].platform}, "
              f"XLA_FLAGS={env['XLA_FLAGS']})" if jax else "jax absent",
              f"torch {torch.__version__} (get_num_threads() = {torch.get_num_threads()})" if torch
@@ -381,11 +385,12 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--threads", type=int, default=1,
                     help="threads of numpy's BLAS, XLA and torch (default 1; 0: their defaults)")
+    ap.add_argument("--blas-kernel", metavar="NAME",
+                    help="OpenBLAS's kernel set, OPENBLAS_CORETYPE (e.g. SkylakeX: AVX-512)")
     ap.add_argument("--only", nargs="+", help="problems to run (default: all)")
     ap.add_argument("--markdown", action="store_true")
     args = ap.parse_args()
-    if args.threads:
-        pin_threads(args.threads)
+    pin_threads(args.threads, args.blas_kernel)
     load_libraries(args.threads)
     print(environment(args.repeat) + "\n")
     rows = []
