@@ -15,7 +15,8 @@ SymPy's cache (`sympy.core.cache.clear_cache()`, untimed) before every call, "wa
 Speedup = other tool's median / matcalc's (numerator layout; cold SymPy against fresh
 matcalc); issue 8's goal is >= 10 against SymPy on the median of the shared cases.
 
-The 10 slowest matcalc cases are profiled (cProfile over `str(derive(...))`): self time is
+The 10 slowest matcalc cases are profiled (cProfile over `str(derive(...))`, fresh: the
+memory cleared before each call, outside the profile): self time is
 charged to the pipeline stage of its function's package (matcalc/syntax: parse, lower,
 diff: differentiate, simplify, render); time in shared code (matcalc/core, lark, builtins) is
 charged to the stages of its callers in proportion to the time spent under each call site
@@ -223,13 +224,15 @@ def label(func: tuple) -> str:
 
 
 def profile(case, repeat: int) -> tuple[dict, dict]:
-    """(ms per call by stage, {stage: {function: ms per call charged}}) under cProfile."""
+    """(ms per call by stage, {stage: {function: ms per call charged}}) under cProfile, each
+    call fresh (what matcalc remembers cleared first, outside the profile)."""
     _, _, expr, wrt, vars, _ = case
     prof = cProfile.Profile()
-    prof.enable()
     for _ in range(repeat):
+        forget_matcalc()
+        prof.enable()
         str(derive(expr, wrt, vars))
-    prof.disable()
+        prof.disable()
     stats = pstats.Stats(prof).stats
     memo: dict = {}
     busy: set = set()
@@ -381,7 +384,8 @@ def main() -> None:
             for f, t in funcs[stage].items():
                 total[1][stage][f] = total[1][stage].get(f, 0.0) + t
     print(f"Slowest 10 matcalc cases (numerator layout); share of the profiled time of "
-          f"str(derive(...)) by stage ({args.profile_repeat} calls each under cProfile):\n")
+          f"str(derive(...)) by stage ({args.profile_repeat} fresh calls each under cProfile, "
+          f"what matcalc remembers cleared before each):\n")
     table(["case", "ms", "render ms", *COLUMNS],
           [*([code(r["id"]), ms(r["numerator"]), ms(r["render"]),
               *(pct(st[c], sum(st.values())) for c in COLUMNS)]
