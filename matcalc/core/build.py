@@ -22,6 +22,11 @@ from .ops import _same
 MAX_CONST_BITS = 1330  # exact constants: |numerator| and denominator below about 10^400
 
 
+# Small constants (0, 1, -1, 2, 1/2, ...) are built thousands of times a derivation: kept here
+# (a few hundred at most, so distinct derivations do not make memory grow).
+_COMMON: dict[Fraction, Expr] = {}
+
+
 def const(value: int | Fraction) -> Expr:
     node = _COMMON.get(value)
     if node is not None:
@@ -34,11 +39,6 @@ def const(value: int | Fraction) -> Expr:
     if abs(value.numerator) <= 16 and value.denominator <= 8:
         _COMMON[value] = node
     return node
-
-
-# Small constants (0, 1, -1, 2, 1/2, ...) are built thousands of times a derivation: kept here
-# (a few hundred at most, so distinct derivations do not make memory grow).
-_COMMON: dict[Fraction, Expr] = {}
 
 
 def var(name: str, shape: Shape, structure: str = "general") -> Expr:

@@ -64,10 +64,10 @@ def unify(a: SizeVar, b: SizeVar) -> bool:
         return True
     if isinstance(ra.value, tuple) and isinstance(rb.value, tuple):
         return _unify_products(_factors(ra), _factors(rb))
-    if isinstance(ra.value, int) and isinstance(rb.value, tuple):
-        return _unify_number(rb, ra.value)
-    if isinstance(rb.value, int) and isinstance(ra.value, tuple):
-        return _unify_number(ra, rb.value)
+    numbers = [r for r in (ra, rb) if isinstance(r.value, int)]
+    products = [r for r in (ra, rb) if isinstance(r.value, tuple)]
+    if numbers and products:
+        return _unify_number(products[0], numbers[0])
     if ra.rank < rb.rank:
         ra, rb = rb, ra
     if ra.value == 1 and rb.rank < 2:  # a size symbol stands for a length other than 1
@@ -109,7 +109,7 @@ def _unify_products(left: list[SizeVar], right: list[SizeVar]) -> bool:
     return all(unify(a, b) for a, b in zip(unnamed, rest))
 
 
-def _unify_number(product: SizeVar, number: int) -> bool:
+def _unify_number(product: SizeVar, number: SizeVar) -> bool:
     """m·n = 9: the product equals the number when its one unknown factor is the quotient
     (3·n = 9 gives n = 3); with two unknown factors (1·9, 3·3 or 9·1?) nothing is decided."""
     factors = _factors(product)
@@ -119,12 +119,12 @@ def _unify_number(product: SizeVar, number: int) -> bool:
             known *= f.value
     unknown = [f for f in factors if not isinstance(f.value, int)]
     if not unknown:
-        return known == number
-    if len(unknown) > 1 or number % known:
+        return known == number.value
+    if len(unknown) > 1 or number.value % known:
         return False
-    if not unify(unknown[0], SizeVar(number // known)):
+    if not unify(unknown[0], SizeVar(number.value // known)):
         return False
-    product.find().parent = SizeVar(number)  # the product itself is that number now
+    product.find().parent = number  # the product itself is that number now
     return True
 
 
