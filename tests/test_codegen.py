@@ -100,3 +100,20 @@ def test_seed_codegen(sid, layout, rng):
     d = derive(e["expr"], e["wrt"], vars=e["vars"], layout=layout)
     check_generated(d, e["expr"], SEED_SIZES, e.get("domains"), e["vars"],
                     e.get("abstract", ()), rng)
+
+
+@pytest.mark.parametrize("sign", [1, -1])
+def test_a_constant_past_float64s_range_is_infinite_everywhere(sign):
+    """1e300 · 1e100 is exact in matcalc (1e400); as a float64 it rounds to ±inf, in value(),
+    evaluate and the generated code alike (float() of it raises in Python)."""
+    from matcalc import hessian, value
+
+    c = "1e300 * 1e100" if sign > 0 else "(-1e300) * 1e100"
+    assert value(f"{c} * x", vars={"x": "scalar"}, x=2.0) == sign * np.inf
+    d = derive(f"{c} * x + x^2", "x", {"x": "scalar"})
+    assert d.evaluate(x=2.0) == d.to_function(backend="numpy")(x=2.0) == sign * np.inf
+    h = hessian(f"sum(exp(X w)) * {c}", "w", {"X": "matrix(m,n)", "w": "vector(n)"})
+    point = {"X": np.eye(2) + 0.5, "w": np.array([0.5, -1.0])}
+    got = h.to_function(backend="numpy")(**point)
+    assert np.array_equal(got, h.evaluate(**point)) and (np.sign(got) == sign).all()
+    assert np.isinf(got).all()

@@ -16,6 +16,7 @@ from fractions import Fraction
 
 from ..core import build as b
 from ..core.expr import Expr, postorder
+from ..core.ops import as_float
 from ..core.products import matmul_chain
 from ..errors import UnsupportedError
 from ..shapes import Dim, Shape
@@ -65,7 +66,8 @@ class Emitter:
         value = Fraction(value)
         if value.denominator == 1 and abs(value.numerator) < 10 ** 15:
             return str(value.numerator)
-        return repr(float(value))
+        number = as_float(value)
+        return repr(number) if abs(number) < float("inf") else f"{'-' if number < 0 else ''}1e999"
 
     def size(self, dim: Dim) -> str:
         words = [str(dim.coeff)] if dim.coeff != 1 or not dim.symbols else []

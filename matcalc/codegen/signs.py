@@ -14,6 +14,7 @@ import weakref
 from collections import Counter
 
 from ..core.expr import Expr, postorder_new
+from ..core.ops import as_float
 
 INF = float("inf")
 UNKNOWN = (-INF, INF)
@@ -86,7 +87,7 @@ def _signed(interval) -> tuple[float, float]:
 
 def _const(node, args):
     """A constant is its own bound (in float64, as the code writes it)."""
-    value = float(node.attr("value"))
+    value = as_float(node.attr("value"))
     return value, value
 
 
@@ -188,6 +189,8 @@ def bounds(e: Expr) -> tuple[float, float]:
         elif node.op in RULES:
             found = RULES[node.op](node, [_BOUNDS[a] for a in node.args])
         else:
+            found = UNKNOWN
+        if found[0] != found[0] or found[1] != found[1]:  # nan (∞ − ∞ of huge constants)
             found = UNKNOWN
         _BOUNDS[node] = found
     return _BOUNDS[e]

@@ -159,6 +159,15 @@ def _s(f: Callable[[np.ndarray], Any]):
     return lambda values, attrs: np.array([[f(values[0])]], dtype=float)
 
 
+def as_float(value) -> float:
+    """The float64 nearest an exact constant: ±inf past float64's range (about 1.8e308), as
+    IEEE rounding gives (Python's float() of a huge Fraction raises instead)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return float("inf") if value > 0 else float("-inf")
+
+
 def _ew(f: Callable[[np.ndarray], np.ndarray]):
     return lambda values, attrs: f(values[0])
 
@@ -167,7 +176,7 @@ def _ew(f: Callable[[np.ndarray], np.ndarray]):
 
 defop("var", LEAF, _attr_shape)
 defop("tangent", LEAF, _attr_shape)
-defop("const", LEAF, _scalar, lambda v, a: np.array([[float(a["value"])]]))
+defop("const", LEAF, _scalar, lambda v, a: np.array([[as_float(a["value"])]]))
 defop("dim", LEAF, _scalar)
 defop("identity", LEAF, lambda args, a: Shape(a["n"], a["n"]))
 defop("ones", LEAF, lambda args, a: Shape(a["n"], Dim.of(1)))
