@@ -102,7 +102,8 @@ def _size(dim, env: Env) -> int:
     except KeyError as err:
         size = str(err.args[0]).lstrip("~")
         raise EvaluationError(f"the size {size} is unknown: pass the variables it is the "
-                              f"size of") from None
+                              f"size of (a size that no variable has, as n of ones_n alone, "
+                              f"cannot be evaluated: write its number, as in ones_3)") from None
 
 
 def symbol_names(node: Expr) -> tuple[str, str]:

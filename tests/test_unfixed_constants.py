@@ -76,6 +76,15 @@ def test_a_named_size_stays_symbolic():
     assert str(d) == "2 a n"
 
 
+def test_a_named_size_no_variable_has_cannot_be_evaluated_and_says_so():
+    from matcalc import EvaluationError
+
+    d = derive("sum(ones_n .* a)", "a", {"a": "scalar"})
+    assert str(d) == "n"
+    with pytest.raises(EvaluationError, match=r"size n is unknown.*write its number"):
+        d.evaluate(a=2.0)
+
+
 def test_cli_refuses_it_with_exit_2_and_a_caret(capsys):
     status = main(["sum(ones .* a)", "--wrt", "a"])
     out, err = capsys.readouterr()
