@@ -11,6 +11,7 @@ A matrix that is inverted, solved with or log-determined more than once is facto
 """
 from __future__ import annotations
 
+import math
 from collections import Counter
 from fractions import Fraction
 
@@ -67,7 +68,7 @@ class Emitter:
         if value.denominator == 1 and abs(value.numerator) < 10 ** 15:
             return str(value.numerator)
         number = as_float(value)
-        return repr(number) if abs(number) < float("inf") else f"{'-' if number < 0 else ''}1e999"
+        return repr(number) if math.isfinite(number) else ("-1e999" if number < 0 else "1e999")
 
     def size(self, dim: Dim) -> str:
         words = [str(dim.coeff)] if dim.coeff != 1 or not dim.symbols else []

@@ -126,10 +126,7 @@ def _parse(text: str, variables: frozenset[str]) -> Program:
         raise syntax_error(err, text) from None
     except ParseError as err:  # a callback's (a number out of range)
         raise err.with_source(text) from None
-    except RecursionError:
-        raise ParseError("the program is nested too deeply to parse (split it with bindings "
-                         "name = ...)", source=text) from None
-    finally:
+    finally:  # (LALR and its callbacks never recurse: depth is bounded below, by `nesting`)
         _VARIABLES.reset(reset)
     depth, where = nesting(program)
     if depth > MAX_NESTING:
