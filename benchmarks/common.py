@@ -3,8 +3,8 @@ translation to SymPy, and a table printer.
 
 Cases are tuples `(group, id, expr, wrt, vars, textbook)`: for the identity table
 (`CASES` of tests/test_identities.py) the group is the family and the textbook form the
-`expected` column; for the seed examples (../shared/seed_examples.json, read as
-tests/test_seeds.py reads it) the group is the kind and the textbook form the `numerator` field.
+`expected` column; for the seed examples (tests/data/seed_examples.json, as tests/test_seeds.py
+reads it) the group is the kind and the textbook form the `numerator` field.
 
 SymPy translation (`sympy_build`): juxtaposition -> `*`, `'` -> `.T`, `^` -> `**`, bindings ->
 Python names, evaluated over the table of `sympy_namespace`: MatrixSymbols of the declared
@@ -16,14 +16,12 @@ softmax, sum, scalar + matrix, ...) raises. `sympy_outcome` classifies SymPy's d
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("MATCALC_SHARED", ROOT.parent / "shared"))
-SEEDS = SHARED / "seed_examples.json"
+SEEDS = ROOT / "tests" / "data" / "seed_examples.json"
 for _path in (ROOT / "tests", ROOT):  # this checkout's matcalc, not an installed copy
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))

@@ -1,4 +1,4 @@
-"""Every worked example of ../shared/seed_examples.json, in both layouts.
+"""Every worked example of the seed texts (tests/data/seed_examples.json), in both layouts.
 
 Each example is checked numerically at two random points of its domains (relu/max arguments kept
 away from 0; abstract f(Y) replaced by a concrete smooth f, see numeric.py). Its numerator form
@@ -8,7 +8,6 @@ PRINTED: a change to a printed form must be reviewed and the table updated on pu
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,8 @@ from numeric import check_derivative, tokens
 
 from matcalc import derive
 
-SHARED = Path(os.environ.get("MATCALC_SHARED", Path(__file__).resolve().parents[2] / "shared"))
-SEEDS = json.loads((SHARED / "seed_examples.json").read_text(encoding="utf-8"))
+DATA = Path(__file__).resolve().parent / "data"  # the repository carries its test data
+SEEDS = json.loads((DATA / "seed_examples.json").read_text(encoding="utf-8"))
 SIZES = SEEDS["sizes"]
 EXAMPLES = {e["id"]: e for e in SEEDS["examples"]}
 LAYOUTS = ("numerator", "denominator")
