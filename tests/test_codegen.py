@@ -66,18 +66,30 @@ def check_generated(d, expr, sizes, domains, vars, abstract, rng, backends=INSTA
     names = parameters(d.program.variables, (d.expr,))
     arguments = {names[k]: v for k, v in {**point, **symbols}.items() if k in names}
     for backend in backends:
-        if backend == "jax":
-            import jax
-            jax.config.update("jax_enable_x64", True)
-        got = d.to_function(backend)(**arguments)
-        if backend == "numpy":
-            assert type(got) is type(want) or (isinstance(want, np.ndarray)
-                                               and isinstance(got, np.ndarray)), backend
-        got = _as_numpy(got)
-        assert got.shape == np.shape(want), (backend, d.to_source(backend))
-        scale = max(1.0, float(np.max(np.abs(want), initial=0.0)))
-        assert np.allclose(got, want, rtol=1e-8, atol=1e-10 * scale), (
-            f"{backend}: generated code disagrees with evaluate\n{d.to_source(backend)}")
+        got = d.to_function(ready(backend))(**arguments)
+        assert_agrees(got, want, backend, lambda: d.to_source(backend))
+
+
+def ready(backend: str) -> str:
+    """The backend's name, its library set to float64 (jax's x64 mode)."""
+    if backend == "jax":
+        import jax
+        jax.config.update("jax_enable_x64", True)
+    return backend
+
+
+def assert_agrees(got, want, backend: str, source, noise: float = 0.0) -> None:
+    """Generated code's result `got` is `evaluate`'s `want`: the same type for numpy (float
+    or array), the same shape, the same values to rounding, or within `noise` of them
+    (`source()` shown if not)."""
+    if backend == "numpy":
+        assert type(got) is type(want) or (isinstance(want, np.ndarray)
+                                           and isinstance(got, np.ndarray)), (backend, source())
+    got = _as_numpy(got)
+    assert got.shape == np.shape(want), (backend, got.shape, np.shape(want), source())
+    scale = max(1.0, float(np.max(np.abs(want), initial=0.0)))
+    assert np.allclose(got, want, rtol=1e-8, atol=1e-10 * scale + noise, equal_nan=True), (
+        f"{backend}: generated code disagrees with evaluate\n{source()}")
 
 
 CASE_PARAMS = [pytest.param(c, layout, id=f"{c.id} ({layout})") for c in CASES

@@ -114,6 +114,12 @@ def _thin(kron: Expr) -> bool:
                for x, y in ((a, b), (b, a)))
 
 
+def _flattened(code: str, shape: Shape) -> str:
+    """A 2-D result of a vector's product as the value of `shape`: 1-D, or 0-d for a scalar
+    (uᵀ (A ⊗ B) v computed through reshapes is a 1 × 1 array)."""
+    return f"{wrap(code)}.reshape({'()' if shape.is_scalar else '-1'})"
+
+
 class Products:
     """Code for products, for one emitter (which supplies values, sizes and statements)."""
 
@@ -278,7 +284,7 @@ class Products:
         if kind.kind == "inv":
             return self._let(self.em.solve(kind.parts[0], a, kind.parts[1]), shape)
         if kind.kind == "kron":
-            return self._let(self._kron_left(kind, acc), shape)
+            return self._let(self._kron_left(kind, acc, shape), shape)
         if kind.kind == "K":
             m, n = (self.em.size(d) for d in kind.parts)
             return self._let(s("commute_cols" if acc.is_2d else "commute", wrap(a), m, n), shape)
@@ -309,7 +315,7 @@ class Products:
             solved = self.em.let(self.em.solve(x, s("T", wrap(a)), not flipped))
             return self._let(s("T", wrap(solved)), shape)
         if kind.kind == "kron":
-            return self._let(self._kron_right(acc, kind), shape)
+            return self._let(self._kron_right(acc, kind, shape), shape)
         if kind.kind == "K":
             m, n = (self.em.size(d) for d in kind.parts)
             if acc.is_2d:
@@ -355,14 +361,14 @@ class Products:
         column = node.shape.cols.is_one != flip
         return self.spell("col" if column else "row", wrap(value.code))
 
-    def _kron_left(self, kind: Factor, acc: Value) -> str:
+    def _kron_left(self, kind: Factor, acc: Value, shape: Shape) -> str:
         """(A ⊗ B) M: vec(B V Aᵀ) column by column, with V the (b2 × a2) unvec of a column."""
         a, b, (a1, a2, b1, b2) = self._kron_operands(kind)
         m = wrap(acc.code)
         if not acc.is_2d:
             v = f"{m}.reshape({a2}, {b2})"
             inner = v if b is None else f"{v} @ {b}.T"
-            return f"{wrap(inner if a is None else f'{a} @ {wrap(inner)}')}.reshape(-1)"
+            return _flattened(inner if a is None else f"{a} @ {wrap(inner)}", shape)
         if a is None:
             return f"({b} @ {m}.reshape({a2}, {b2}, -1)).reshape({times(a1, b1)}, -1)"
         if b is None:
@@ -370,7 +376,7 @@ class Products:
         return (f"({a} @ ({b} @ {m}.reshape({a2}, {b2}, -1)).reshape({a2}, -1))"
                 f".reshape({times(a1, b1)}, -1)")
 
-    def _kron_right(self, acc: Value, kind: Factor) -> str:
+    def _kron_right(self, acc: Value, kind: Factor, shape: Shape) -> str:
         """L (A ⊗ B), row by row: (Aᵀ L_k B) for L_k the (a1 × b1) reshape of a row."""
         _, b, (a1, a2, b1, b2) = self._kron_operands(kind)
         at = self._operand2d(kind.parts[0], flip=True)
@@ -378,7 +384,7 @@ class Products:
         if not acc.is_2d:
             v = f"{m}.reshape({a1}, {b1})"
             inner = v if b is None else f"{v} @ {b}"
-            return f"{wrap(inner if at is None else f'{at} @ {wrap(inner)}')}.reshape(-1)"
+            return _flattened(inner if at is None else f"{at} @ {wrap(inner)}", shape)
         if at is None:
             return f"({m}.reshape(-1, {a1}, {b1}) @ {b}).reshape(-1, {times(a2, b2)})"
         if b is None:

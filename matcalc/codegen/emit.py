@@ -26,6 +26,7 @@ from .chains import Products, Value
 from .source import Builder, wrap
 
 _SELF_INVERSE_STRUCTURES = ("symmetric", "spd")
+_ONE_BY_ONE = ("tr", "diagpart", "det", "logdet", "mpow", "identity", "ones", "commutation")
 
 
 def _factor_uses(roots: list[Expr]) -> Counter:
@@ -64,11 +65,20 @@ class Emitter:
 
     @staticmethod
     def literal(value: Fraction | int) -> str:
-        value = Fraction(value)
-        if value.denominator == 1 and abs(value.numerator) < 10 ** 15:
-            return str(value.numerator)
-        number = as_float(value)
+        """A constant as a float literal, so that constant subexpressions compute in floats
+        as `evaluate` does (abs(4.0) ** -1 is 0.25; integer arrays have no negative powers
+        and jax's sigmoid takes no integers); ±1e999 past float64's range."""
+        number = as_float(Fraction(value))
         return repr(number) if math.isfinite(number) else ("-1e999" if number < 0 else "1e999")
+
+    @staticmethod
+    def exponent(node: Expr) -> str | None:
+        """An integer constant exponent as an integer literal (uᵏ is then an exact integer
+        power in every backend, differentiable by jax at u ≤ 0), else None."""
+        if node.op != "const" or node.attr("value").denominator != 1:
+            return None
+        k = node.attr("value").numerator
+        return str(k) if abs(k) < 10 ** 15 else None
 
     def size(self, dim: Dim) -> str:
         words = [str(dim.coeff)] if dim.coeff != 1 or not dim.symbols else []
@@ -105,6 +115,8 @@ class Emitter:
         if node in self.names:
             return self.names[node]
         op = node.op
+        if op in _ONE_BY_ONE and (node.args[0] if node.args else node).is_scalar:
+            return self._one_by_one(node)
         if op in ELEMENTWISE:
             return self.spell(op, self._lifted(node.arg))
         rule = getattr(self, "_" + op, None)
@@ -112,17 +124,38 @@ class Emitter:
             raise UnsupportedError(f"cannot generate code for the operator '{op}'")
         return rule(node)
 
+    def _one_by_one(self, node: Expr) -> str:
+        """A matrix function of a 1 × 1 argument (a 0-d value here), or a 1 × 1 constant
+        matrix: tr(a) = det(a) = diag(a) = a, logdet(a) = log|a|, aᵏ; I₁ = 𝟏₁ = K₁,₁ = 1."""
+        if not node.args:
+            return self.literal(1)
+        if node.op == "logdet":
+            return self.spell("log", self.spell("abs", self._lifted(node.arg)))
+        if node.op == "mpow":
+            return self.spell("power", wrap(self._code(node.arg)), str(node.attr("k")))
+        return self._code(node.arg)
+
     def _lifted(self, arg: Expr) -> str:
-        """An elementwise function's argument (a constant one as a backend scalar)."""
+        """A function's argument, a constant one as a backend scalar (torch's functions take
+        tensors only)."""
         code = self._code(arg)
         return code if arg.free else self.spell("lift", code)
 
-    def _broadcast(self, args: tuple[Expr, ...]) -> list[str]:
+    @staticmethod
+    def _unexpanded(args: tuple[Expr, ...]) -> tuple[Expr, ...]:
         """Operands of an elementwise operator: broadcast scalars stay scalars when another
         operand has the full shape."""
         if all(a.op == "expand" for a in args):
-            return [self._code(a) for a in args]
-        return [self._code(a.arg if a.op == "expand" else a) for a in args]
+            return args
+        return tuple(a.arg if a.op == "expand" else a for a in args)
+
+    def _broadcast(self, args: tuple[Expr, ...]) -> list[str]:
+        """The code of the operands of an arithmetic operator (+, ⊙)."""
+        return [self._code(a) for a in self._unexpanded(args)]
+
+    def _operands(self, args: tuple[Expr, ...]) -> list[str]:
+        """The code of the operands of a function of several arguments, constants lifted."""
+        return [self._lifted(a) for a in self._unexpanded(args)]
 
     # -- leaves -----------------------------------------------------------------------------
 
@@ -130,7 +163,8 @@ class Emitter:
         return self.literal(node.attr("value"))
 
     def _dim(self, node):
-        return self.size(node.attr("size"))
+        """A size as a value: a float, as every other constant."""
+        return f"float({self.size(node.attr('size'))})"
 
     def _identity(self, node):
         return self.spell("eye", self.size(node.attr("n")))
@@ -249,13 +283,14 @@ class Emitter:
 
     def _pow(self, node):
         base, exponent = node.args
-        return self.spell("power", wrap(self._code(base)), wrap(self._code(exponent)))
+        power = self.exponent(exponent) or self._code(exponent)
+        return self.spell("power", wrap(self._code(base)), wrap(power))
 
     def _gt(self, node):
-        return self.spell("gt", *self._broadcast(node.args))
+        return self.spell("gt", *self._operands(node.args))
 
     def _maximum(self, node):
-        return self.spell("maximum", *self._broadcast(node.args))
+        return self.spell("maximum", *self._operands(node.args))
 
     def _relu(self, node):
         return self.spell("relu", self._lifted(node.arg))
@@ -292,11 +327,12 @@ class Emitter:
         return self.spell("matrix_power", self._code(node.arg), str(node.attr("k")))
 
     def _norm2(self, node):
-        code = self._code(node.arg)
-        return self.spell("abs", code) if node.arg.is_scalar else self.spell("norm2", code)
+        if node.arg.is_scalar:
+            return self.spell("abs", self._lifted(node.arg))
+        return self.spell("norm2", self._code(node.arg))
 
     def _norm1(self, node):
-        absolute = self.spell("abs", self._code(node.arg))
+        absolute = self.spell("abs", self._lifted(node.arg))
         return absolute if node.arg.is_scalar else self.spell("sum", absolute)
 
     def _softmax(self, node):
