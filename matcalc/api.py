@@ -135,9 +135,13 @@ class Derivative:
 
     def to_source(self, backend: str = "numpy") -> str:
         """Python source of a function computing this derivative with `backend` ('numpy',
-        'jax' or 'torch'): its parameters are the variables (then the abstract symbols, named
-        as `evaluate` takes them), its docstring the closed form, its result shaped like
-        `evaluate`'s (scalars 0-d, vectors 1-D)."""
+        'jax' or 'torch'): its parameters are the variables, then the abstract symbols, under
+        the names `evaluate` takes made Python identifiers (`lambda_`, `df_d_A_X_B`); called
+        by keyword, it takes every name `evaluate` takes as well (θ=..., **{"df_d(A X + B)":
+        ...}), and its docstring lists them. It accepts what `evaluate` accepts for each
+        argument (a 1 × 1 matrix as a float or a (1, 1) array), its docstring states the
+        closed form, and its result is shaped like `evaluate`'s (scalars 0-d, a float from
+        numpy; vectors 1-D)."""
         title = "The Hessian" if self.order == 2 else f"d/d{self.wrt}"
         program = "; ".join(line.strip() for line in self.source.splitlines() if line.strip())
         doc = _docstring(f"{title} of {program} by {self.wrt}, {self.layout} "
@@ -225,7 +229,8 @@ def value_and_grad(expr: str, wrt: str | list[str], vars: dict[str, str] | None 
                    backend: str = "numpy"):
     """One function returning the value of a scalar expression and its gradients (each shaped
     like its variable), sharing the work they have in common: `(value, grad)` for one variable,
-    `(value, (grad, ...))` for a list.
+    `(value, (grad, ...))` for a list. Its arguments are as `Derivative.to_source` describes
+    (the value of an abstract f(Y) by keyword as `f` or `"f(Y)"`).
 
     >>> f = value_and_grad("x' A x", "x")
     >>> f([1.0, 2.0], [[1.0, 0.0], [0.0, 3.0]])

@@ -14,6 +14,8 @@ import sys
 
 import numpy as np
 import pytest
+from numeric import as_displayed, assert_close, reference
+from test_codegen import assert_agrees
 
 import matcalc
 from matcalc import DeclarationError, ShapeError, derive, hessian, value, value_and_grad
@@ -187,3 +189,98 @@ def test_torch_compile(rng):
     point = logistic_point(rng)
     got = compiled(**{k: torch.as_tensor(v) for k, v in point.items()})
     assert np.allclose(got.numpy(), d.evaluate(**point))
+
+
+# -- generated code runs wherever evaluate runs ------------------------------------------------
+
+BACKENDS = ("numpy", "jax", "torch")
+N = np.array([[2.0, 0.3], [-0.2, 1.5]])  # det 3.06: logdet(N) ≈ 1.12, clear of max's kink 1.5
+KRON_POINT = {"c": 0.7, "v": np.array([0.5, -1.0]), "h": np.array([1.0, 0.2, -0.4]),
+              "C": np.array([[1.0, 2.0], [0.5, -1.0]]),
+              "D": np.array([[0.3, -0.2, 1.0], [0.1, 0.4, -0.5], [2.0, 0.0, 1.0]]),
+              "w": np.arange(1.0, 7.0)}
+WHERE_EVALUATE_RUNS = {  # name: (expression, by, declarations, values)
+    "matrix(1,1) passed as (1, 1)": ("A^2 x + sum(A) x", "x", {"A": "matrix(1,1)"},
+                                     {"A": np.array([[2.0]]), "x": np.array([1.0, -2.0])}),
+    "symmetric(1) passed as (1, 1)": ("logdet(S) + tr(S) a", "S", {"S": "symmetric(1)"},
+                                      {"S": np.array([[3.0]]), "a": 0.5}),
+    "spd(1) passed as (1,)": ("inv(S) b", "S", {"S": "spd(1)"},
+                              {"S": np.array([4.0]), "b": 2.0}),
+    "a / abs(4)": ("a / abs(4)", "a", None, {"a": 1.5}),
+    "(4 > c) c": ("(4 > c) c", "c", None, {"c": 1.5}),
+    "h ./ sigmoid(2)": ("h ./ sigmoid(2)", "h", None, {"h": np.array([1.0, -2.0, 0.5])}),
+    "max(1.5, logdet(N))": ("max(1.5, logdet(N))", "N", None, {"N": N}),
+    "max(1.5, logdet(N)) below": ("max(1.5, logdet(N))", "N", None, {"N": 0.5 * N}),
+    "a scalar through Kronecker reshapes": ("c kron(v, h)' kron(C, D) w", "c", None,
+                                            KRON_POINT),
+    "the row of it": ("c kron(v, h)' kron(C, D)", "c", None,
+                      {k: v for k, v in KRON_POINT.items() if k != "w"}),
+}
+
+
+@pytest.mark.parametrize("name", list(WHERE_EVALUATE_RUNS))
+@pytest.mark.parametrize("backend_name", BACKENDS)
+def test_generated_code_runs_where_evaluate_runs(name, backend_name):
+    """Each computes what evaluate computes (itself checked against central differences),
+    shaped as evaluate returns it (a scalar 0-d, a float from numpy)."""
+    text, wrt, vars, point = WHERE_EVALUATE_RUNS[name]
+    if backend_name != "numpy":
+        backend(backend_name)
+    for layout in ("numerator", "denominator"):
+        d = derive(text, wrt, vars, layout)
+        want = d.evaluate(**point)
+        fd = reference(text, wrt, vars, point, layout)
+        assert_close(as_displayed(want, fd), fd, what=f"{text} by {wrt}")
+        got = d.to_function(backend_name)(**point)
+        assert_agrees(got, want, backend_name, lambda: d.to_source(backend_name))
+        positional = d.to_function(backend_name)(*(point[k] for k in d.variables))
+        assert_agrees(positional, want, backend_name, lambda: d.to_source(backend_name))
+
+
+@pytest.mark.parametrize("backend_name", BACKENDS)
+def test_a_1x1_matrix_is_accepted_in_every_form_evaluate_takes(backend_name):
+    if backend_name != "numpy":
+        backend(backend_name)
+    d = derive("x' A x + det(A)", "A", {"A": "matrix(1,1)", "x": "vector(1)"})
+    f = d.to_function(backend_name)
+    for a, x in ((2.0, 3.0), ([[2.0]], [3.0]), (np.array([2.0]), np.array([[3.0]]))):
+        assert float(f(A=a, x=x)) == pytest.approx(d.evaluate(A=a, x=x)) == 9.0 + 1.0
+
+
+NAMED = ("tr(f(A X + B)) + θ sum(X) + lambda tr(X)", "X", {"f": "function"})
+
+
+@pytest.mark.parametrize("backend_name", BACKENDS)
+def test_the_function_takes_every_name_evaluate_takes(backend_name, rng):
+    """∂f/∂(A X + B) by its printed or ASCII name, θ as θ or theta, lambda as lambda or λ
+    (its parameter is lambda_): called with exactly evaluate's keywords, it agrees."""
+    if backend_name != "numpy":
+        backend(backend_name)
+    text, wrt, vars = NAMED
+    d = derive(text, wrt, vars)
+    f = d.to_function(backend_name)
+    assert list(inspect.signature(f).parameters) == ["A", "X", "B", "theta", "lambda_",
+                                                     "df_d_A_X_B"]
+    point = {"A": rng.normal(size=(2, 3)), "X": rng.normal(size=(3, 3)),
+             "B": rng.normal(size=(2, 3))}
+    symbol = rng.normal(size=(3, 2))
+    for theta, lam, df in (("θ", "lambda", "∂f/∂(A X + B)"), ("theta", "λ", "df_d(A X + B)"),
+                           ("theta", "lambda_", "df_d_A_X_B")):
+        arrays = {**point, theta: 0.5, lam: -2.0, df: symbol}
+        evaluated = {("lambda" if k == "lambda_" else "df_d(A X + B)" if k == "df_d_A_X_B"
+                      else k): v for k, v in arrays.items()}  # (parameter names: not evaluate's)
+        want = d.evaluate(**evaluated)
+        assert_agrees(f(**arrays), want, backend_name, lambda: d.to_source(backend_name))
+        if backend_name == "jax":  # (jit traces the renamed call)
+            import jax
+            assert_agrees(jax.jit(f)(**arrays), want, "jax", lambda: d.to_source("jax"))
+    doc = inspect.getdoc(f)
+    assert "'∂f/∂(A X + B)' or 'df_d(A X + B)' for df_d_A_X_B" in doc, doc
+    assert "'θ' for theta" in doc and "'lambda' or 'λ' for lambda_" in doc, doc
+    with pytest.raises(TypeError, match="unexpected keyword argument 'Theta'"):
+        f(**point, Theta=0.5, λ=1.0, df_d_A_X_B=symbol)
+
+
+def test_a_function_without_such_names_is_not_wrapped():
+    source = derive("x' A x", "x").to_source()
+    assert "_with_evaluate_names" not in source and "Keywords also" not in source, source

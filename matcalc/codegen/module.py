@@ -2,9 +2,12 @@
 
 Parameters are the program's variables (in declaration order) and then the abstract symbols
 (∂f/∂Y as `df_dY`, f(Y) as `f`), under the names `evaluate` takes, made safe as Python
-identifiers. The first statements bring every input to its array form (vectors 1-D) and read
-the sizes off the inputs' shapes. `compile_function` executes only this generated text, in a
-namespace whose builtins are `float` and an import limited to the backend's modules.
+identifiers (`lambda` → `lambda_`, `df_d(A X + B)` → `df_d_A_X_B`). Every name `evaluate`
+takes is accepted by keyword too: when one is not its parameter's name (θ for `theta`,
+`∂f/∂Y`, `df_d(A X + B)`), the module ends by wrapping the function in one that renames those
+keywords. The first statements bring every input to its array form (scalars 0-d, vectors 1-D)
+and read the sizes off the inputs' shapes. `compile_function` executes only this generated
+text, in a namespace whose builtins are `float` and an import limited to the backend's modules.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 from ..core.expr import Expr, postorder
 from ..errors import DeclarationError
 from ..evaluate import symbol_names
+from ..names import unicode_name
 from .backends import BACKENDS, Backend
 from .emit import Emitter, returned
 from .source import safe_identifier
@@ -67,6 +71,51 @@ def parameters(variables: dict[str, Expr], roots: tuple[Expr, ...]) -> dict[str,
             for node, param in _inputs(variables, roots).items()}
 
 
+def _evaluate_names(node: Expr) -> tuple[str, ...]:
+    """The keyword names under which `evaluate` takes the value of an input leaf."""
+    if node.op == "var":
+        return node.attr("name"), unicode_name(node.attr("name"))
+    if node.op == "apply":
+        return (node.attr("fname"), *symbol_names(node))
+    return symbol_names(node)
+
+
+def _aliases(names: dict[Expr, str]) -> dict[str, str]:
+    """Each name `evaluate` takes that is not a parameter's own name -> its parameter."""
+    params = set(names.values())
+    aliases: dict[str, str] = {}
+    for node, param in names.items():
+        for name in _evaluate_names(node):
+            if name not in params:
+                aliases.setdefault(name, param)
+    return aliases
+
+
+RENAMING = """def _with_evaluate_names(function, names):
+    \"\"\"`function`, also taking its arguments by the keywords `names` maps to parameters.\"\"\"
+    def call(*args, **kwargs):
+        return function(*args, **{names.get(k, k): v for k, v in kwargs.items()})
+    call.__name__, call.__qualname__ = function.__name__, function.__qualname__
+    call.__doc__, call.__wrapped__ = function.__doc__, function
+    return call"""
+
+
+def _renaming_doc(aliases: dict[str, str]) -> str:
+    by_param: dict[str, list[str]] = {}
+    for name, param in aliases.items():
+        by_param.setdefault(param, []).append(name)
+    listed = "; ".join(f"{' or '.join(map(repr, names))} for {param}"
+                       for param, names in by_param.items())
+    return f"Keywords also accepted (the names evaluate takes): {listed}.\n"
+
+
+def _dict_text(aliases: dict[str, str]) -> str:
+    """The dict's literal, one item a line when it does not fit on one."""
+    items = [f"{name!r}: {param!r}" for name, param in aliases.items()]
+    one_line = "{" + ", ".join(items) + "}"
+    return one_line if len(one_line) < 60 else "{\n" + "".join(f"    {i},\n" for i in items) + "}"
+
+
 def _axes(node: Expr) -> list[tuple[object, int]]:
     shape = node.shape
     if shape.is_matrix:
@@ -108,6 +157,9 @@ def generate(variables: dict[str, Expr], output: Output, backend_name: str, func
                if node.op in ("absgrad", "apply")]
     if symbols:
         doc = doc.rstrip("\n") + "\nAbstract symbols: " + "; ".join(symbols) + ".\n"
+    aliases = _aliases(names)
+    if aliases:
+        doc = doc.rstrip("\n") + "\n" + _renaming_doc(aliases)
     sizes, reads = _size_sources(names)
     emitter = Emitter(backend, list(output.nodes), names, sizes)
     values = [emitter.value(node) for node in output.nodes]
@@ -139,19 +191,27 @@ def generate(variables: dict[str, Expr], output: Output, backend_name: str, func
     helpers = [code for marker, code in backend.helpers.items() if _uses(marker, source)]
     imports = [line for line in backend.imports] + sorted({h for h in helpers
                                                            if h.startswith("import ")})
-    defs = [h for h in helpers if not h.startswith("import ")]
+    defs = [h for h in helpers if not h.startswith("import ")] + [RENAMING] * bool(aliases)
     doc_lines = _docstring(doc).split("\n")
     head = "\n".join(imports) + "\n\n\n" + "".join(d + "\n\n\n" for d in defs)
     indented = "\n".join("    " + line if line else "" for line in doc_lines + statements)
     module = f"{head}def {function}({params}):\n{indented}\n"
+    if aliases:
+        module += f"\n\n{function} = _with_evaluate_names({function}, {_dict_text(aliases)})\n"
     assert all(p.isidentifier() and not keyword.iskeyword(p) for p in names.values())
-    _verify(module, function, doc)
+    _verify(module, function, doc, aliases)
     return module
 
 
-def _verify(module: str, function: str, doc: str) -> None:
-    """The text parses, defines `function` last, and its docstring is exactly `doc`."""
+def _verify(module: str, function: str, doc: str, aliases: dict[str, str]) -> None:
+    """The text parses, defines `function` last (then renames its keywords by exactly
+    `aliases`, if any), and its docstring is exactly `doc`."""
     tree = ast.parse(module)
+    if aliases:
+        renaming = tree.body.pop()
+        assert isinstance(renaming, ast.Assign) and isinstance(renaming.value, ast.Call)
+        assert [t.id for t in renaming.targets] == [function]  # type: ignore[attr-defined]
+        assert ast.literal_eval(renaming.value.args[1]) == aliases
     last = tree.body[-1]
     assert isinstance(last, ast.FunctionDef) and last.name == function
     assert ast.get_docstring(last) == inspect.cleandoc(doc)
