@@ -78,6 +78,7 @@ class Derivative:
         self.layout = layout
         self.expr = result
         self.order = order  # 2 for a Hessian (the derivative of the gradient `program.expr`)
+        self._texts: dict[tuple[str, bool], str] = {}  # (notation, where) -> the form shown
 
     @property
     def wrt(self) -> str:
@@ -98,6 +99,12 @@ class Derivative:
         return self._shown(ASCII if ascii else UNICODE, where)
 
     def _shown(self, notation, where: bool) -> str:
+        key = (notation.name, where)
+        if key not in self._texts:  # (printed once: each backend's code quotes it)
+            self._texts[key] = self._rendered(notation, where)
+        return self._texts[key]
+
+    def _rendered(self, notation, where: bool) -> str:
         if not where:
             return render(self.expr, notation)
         reserved = set(self.program.variables) | set(self.program.bindings)

@@ -1,0 +1,251 @@
+"""Generated code runs wherever `evaluate` runs: every program of the property generator
+(tests/program_gen.py), by every variable, in both layouts, its Hessians and its
+`value_and_grad`, through `to_function` for numpy and for jax and torch where installed
+(float64: jax in x64 mode), against `evaluate` at the point test_properties draws.
+
+The generated functions are called with exactly the keywords `evaluate` takes: the variables
+and the abstract symbols, by their ASCII names in one layout and their printed names in the
+other. The default run takes the programs of seeds 0 .. MATCALC_PROPERTY_EXAMPLES - 1 (500,
+those of test_properties.test_seeded_programs) and a fifth of them again with every size 1
+(all arrays 1 × 1, passed as (1, 1) arrays); the slow suite ten times as many, deeper, and
+the rest of the first 2 × MATCALC_PROPERTY_EXAMPLES with sizes 1. `test_tally` prints the
+counts (pytest -s).
+"""
+from __future__ import annotations
+
+import inspect
+import os
+import re
+import zlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from types import SimpleNamespace
+
+import numeric as nm
+import numpy as np
+import pytest
+from program_gen import Program, _draw, _function, _symbols, program_of_seed
+from test_codegen import INSTALLED, assert_agrees, ready
+
+from matcalc import MatcalcError, derive, hessian, value, value_and_grad
+from matcalc.api import _lowered
+from matcalc.core.expr import postorder
+from matcalc.evaluate import symbol_names
+
+EXAMPLES = int(os.environ.get("MATCALC_PROPERTY_EXAMPLES", "500"))
+BLOCK = 50
+LAYOUTS = ("numerator", "denominator")
+
+
+@dataclass
+class Tally:
+    """What one suite compared: programs, and generated functions per backend and kind."""
+
+    programs: int = 0
+    no_point: int = 0  # programs without a point clear of their kinks (u - u)
+    refused: int = 0  # programs with sizes one that the front end refuses
+    functions: Counter = field(default_factory=Counter)  # (backend, kind) -> count
+
+    def __str__(self) -> str:
+        agreed = ", ".join(f"{b} {kind} {n}" for (b, kind), n in sorted(self.functions.items()))
+        return (f"{self.programs} programs ({self.no_point} without a point clear of kinks, "
+                f"{self.refused} refused by the front end); generated functions that agree "
+                f"with evaluate: {agreed}")
+
+
+TALLIES: dict[str, Tally] = defaultdict(Tally)  # suite -> its counts
+
+
+def _set_up(program) -> tuple[list, dict]:
+    """(the program's variables, a point inside its domains clear of its kinks), as
+    program_gen.check draws them."""
+    vars = program.vars
+    here = nm.variables(SimpleNamespace(program=_lowered(program.text, vars)), program.sizes)
+    domains = {**{v.name: "spd" for v in here if nm.structured(vars, v.name)},
+               **program.domains}
+    names = {v.name for v in here}
+    kinks = [f for k in program.kinks
+             for f in [_function(nm.concrete_all(k, program.abstract), vars)] if f.names <= names]
+    rng = np.random.default_rng(zlib.crc32(program.text.encode()))
+    return here, _draw(here, domains, rng, kinks)
+
+
+def _printed_names(expr, arrays: dict) -> dict:
+    """`arrays` with each abstract symbol's value passed by its printed name (∂f/∂Y)."""
+    printed = {ascii: unicode for n in postorder(expr) if n.op in ("absgrad", "apply")
+               for unicode, ascii in [symbol_names(n)]}
+    return {printed.get(k, k): v for k, v in arrays.items()}
+
+
+def rounding_noise(evaluate, arrays: dict, want) -> float:
+    """Ten times the most `evaluate(**arrays)` moves when every input moves by a relative
+    1e-14 (a few units in the last place; symmetric inputs symmetrically): the rounding noise
+    of the closed form at this point, within which code computing the same form in another
+    order may differ (det((M Mᵀ)³ + 2I)'s Hessian has noise near 1e-7 of its largest entry)."""
+    rng = np.random.default_rng(0)
+    moved = 0.0
+    for _ in range(3):
+        nudged = {}
+        for name, value_ in arrays.items():
+            a = np.asarray(value_, dtype=float)
+            e = rng.uniform(-1.0, 1.0, a.shape)
+            if a.ndim == 2 and a.shape[0] == a.shape[1] and np.array_equal(a, a.T):
+                e = (e + e.T) / 2
+            nudged[name] = a * (1.0 + 1e-14 * e)
+        moved = max(moved, float(np.max(np.abs(np.asarray(evaluate(**nudged)) - want))))
+    return 10.0 * moved
+
+
+def agrees(got, want, backend: str, source, evaluate, arrays: dict) -> None:
+    """`got` is `want` to rounding, or else within the rounding noise of `evaluate` there."""
+    try:
+        assert_agrees(got, want, backend, source)
+    except AssertionError:
+        assert_agrees(got, want, backend, source, rounding_noise(evaluate, arrays, want))
+
+
+def _compare(d, arrays: dict, want, kind: str, failures: list, tally: Tally) -> None:
+    """d's generated function for every backend, called with `arrays`, against evaluate's
+    `want`."""
+    for backend in INSTALLED:
+        try:
+            got = d.to_function(ready(backend))(**arrays)
+            agrees(got, want, backend, lambda b=backend: d.to_source(b), d.evaluate, arrays)
+        except Exception as err:  # noqa: BLE001 - any way of not agreeing is a finding
+            failures.append(f"{kind} d/d{d.wrt} ({d.layout}), {backend}: "
+                            f"{type(err).__name__}: {str(err)[:1500]}")
+        else:
+            tally.functions[backend, kind] += 1
+
+
+def _compare_value_and_grad(program, point: dict, grads: list, failures: list,
+                            tally: Tally) -> None:
+    """value_and_grad of a scalar program by all its variables (their gradients `grads`),
+    against value and evaluate."""
+    names = [g.wrt for g in grads]
+    symbols = [_symbols(g, program, point) for g in grads]
+    applied = _symbols(grads[0], program, point, grads[0].function)  # the values of f(Y)
+    want_value = value(program.text, program.vars, **point, **applied)
+    wants = [g.evaluate(**point, **s) for g, s in zip(grads, symbols)]
+    arrays = {**point, **applied, **{k: v for s in symbols for k, v in s.items()}}
+    for backend in INSTALLED:
+        try:
+            f = value_and_grad(program.text, names, program.vars, backend=ready(backend))
+            got_value, got_grads = f(**arrays)
+            source = lambda f=f: inspect.getsource(f)  # noqa: E731
+            of_value = lambda **a: value(program.text, program.vars, **a)  # noqa: E731
+            agrees(got_value, want_value, backend, source, of_value, {**point, **applied})
+            for g, s, got, want in zip(grads, symbols, got_grads, wants):
+                agrees(got, want, backend, source, g.evaluate, {**point, **s})
+        except Exception as err:  # noqa: BLE001
+            failures.append(f"value_and_grad by {names}, {backend}: "
+                            f"{type(err).__name__}: {str(err)[:1500]}")
+        else:
+            tally.functions[backend, "value_and_grad"] += 1
+
+
+def run(program, tally: Tally, as_arrays: bool = False) -> list[str]:
+    """Every generated function of `program` that disagrees with evaluate (or raises); with
+    `as_arrays`, scalar values are passed as (1, 1) arrays."""
+    try:
+        here, point = _set_up(program)
+    except RuntimeError:  # no point clear of the kinks: not a program to compare
+        tally.no_point += 1
+        return []
+    if as_arrays:
+        point = {k: np.reshape(v, (1, 1)) if np.size(v) == 1 else v for k, v in point.items()}
+    tally.programs += 1
+    failures: list[str] = []
+    scalar = _lowered(program.text, program.vars).expr.is_scalar
+    grads = []
+    for var in here:
+        for layout in LAYOUTS:
+            d = derive(program.text, var.name, program.vars, layout)
+            arrays = {**point, **_symbols(d, program, point)}
+            if layout == "denominator":
+                grads.append(d)
+                arrays = _printed_names(d.expr, arrays)
+            try:
+                want = d.evaluate(**arrays)
+            except MatcalcError:
+                continue  # (evaluate does not run here: nothing to compare)
+            _compare(d, arrays, want, "derivative", failures, tally)
+        if scalar and not program.abstract:
+            h = hessian(program.text, var.name, program.vars)
+            _compare(h, point, h.evaluate(**point), "Hessian", failures, tally)
+    if scalar:
+        _compare_value_and_grad(program, point, grads, failures, tally)
+    return failures
+
+
+def _report(seed: int, program, failures: list[str]) -> str:
+    return f"seed {seed}: {program}\n" + "\n".join(f"  {f}" for f in failures)
+
+
+def _check(seeds, make, suite: str) -> None:
+    tally, found = TALLIES[suite], []
+    for seed in seeds:
+        program = make(seed)
+        failures = _run_with_sizes_one(program, tally) if suite.startswith("sizes one") \
+            else run(program, tally)
+        if failures:
+            found.append(_report(seed, program, failures))
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("start", range(0, EXAMPLES, BLOCK))
+def test_generated_code_of_seeded_programs(start):
+    _check(range(start, min(start + BLOCK, EXAMPLES)), program_of_seed, "seeded")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("start", range(0, EXAMPLES * 10, BLOCK * 10))
+def test_generated_code_of_deeper_programs(start):
+    """Ten times as many programs, one level deeper (as test_properties' slow suite)."""
+    _check(range(EXAMPLES + start, EXAMPLES + start + BLOCK * 10),
+           lambda seed: program_of_seed(seed, max_depth=4), "deeper")
+
+
+def with_sizes_one(program: Program) -> Program | None:
+    """`program` with every declared size 1 (vector(1), matrix(1,1), spd(1)), so that all
+    its arrays are 1 × 1, statically scalars; None when it declares no size."""
+    if not any("(" in kind for kind in program.vars.values()):
+        return None
+    ones = {name: re.sub(r"\(([^)]*)\)", lambda m: "(" + ",".join("1" for _ in m[1].split(","))
+                         + ")", kind) for name, kind in program.vars.items()}
+    return replace(program, vars=ones, sizes={"n": 1, "m": 1})
+
+
+def _run_with_sizes_one(program: Program | None, tally: Tally) -> list[str]:
+    if program is None:
+        return []
+    try:
+        _lowered(program.text, program.vars)
+    except MatcalcError:  # (the front end refuses some: softmax of a vector(1), A₁ₓ₁ + eye)
+        tally.refused += 1
+        return []
+    return run(program, tally, as_arrays=True)
+
+
+@pytest.mark.parametrize("start", range(0, EXAMPLES // 5, BLOCK))
+def test_generated_code_of_programs_with_sizes_one(start):
+    """A fifth as many programs with every size 1: 1 × 1 matrices and vectors of size 1 are
+    scalars (0-d) in the code, whichever array evaluate accepts for them is passed."""
+    _check(range(start, min(start + BLOCK, EXAMPLES // 5)),
+           lambda seed: with_sizes_one(program_of_seed(seed)), "sizes one")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("start", range(EXAMPLES // 5, EXAMPLES * 2, BLOCK * 4))
+def test_generated_code_of_more_programs_with_sizes_one(start):
+    _check(range(start, min(start + BLOCK * 4, EXAMPLES * 2)),
+           lambda seed: with_sizes_one(program_of_seed(seed)), "sizes one (slow)")
+
+
+def test_tally():
+    """The counts of the runs above, by suite (run alone, it runs the first block)."""
+    if not TALLIES["seeded"].programs:
+        test_generated_code_of_seeded_programs(0)
+    seeded = TALLIES["seeded"]
+    assert seeded.programs and all(seeded.functions[b, "derivative"] for b in INSTALLED)
+    print("".join(f"\n{suite}: {tally}" for suite, tally in TALLIES.items()))
