@@ -1,0 +1,37 @@
+"""Bounded work and the small things a user trips on: matrix powers past the limit are refused
+at once, long sums keep their natural order."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from numeric import check_derivative
+
+from matcalc import UnsupportedError, derive
+from matcalc.core.products import MAX_MATRIX_POWER
+
+
+@pytest.mark.parametrize("expr, column", [("X^100000", 2), ("tr(X^-101)", 5),
+                                          (f"sum(X^{MAX_MATRIX_POWER + 1} x)", 6)])
+def test_matrix_powers_past_the_limit_are_refused_at_once(expr, column):
+    started = time.monotonic()
+    with pytest.raises(UnsupportedError) as info:
+        derive(expr, "X")
+    assert time.monotonic() - started < 1
+    err = info.value
+    assert err.column == column and f"the exponent is beyond {MAX_MATRIX_POWER}" in str(err)
+    assert "a sum of k terms" in str(err)
+
+
+def test_the_largest_matrix_power_is_differentiated(rng):
+    d = check_derivative(f"tr(X^{MAX_MATRIX_POWER})", "X", domains={"X": "well_conditioned"},
+                         rng=rng)
+    assert str(d) == f"{MAX_MATRIX_POWER} X^{MAX_MATRIX_POWER - 1}"
+    check_derivative(f"sum(X^-{MAX_MATRIX_POWER} x)", "X", rng=rng,
+                     domains={"X": "well_conditioned"})
+
+
+def test_products_of_powers_stop_combining_at_the_limit(rng):
+    """X^60 X^60 stays two factors, so its derivative has 120 terms, not an unbounded count."""
+    d = check_derivative("sum(X^60 X^60 x)", "X", domains={"X": "well_conditioned"}, rng=rng)
+    assert d.function.arg.args[0].op == "mpow" and len(d.function.arg.args) == 3
