@@ -1,8 +1,12 @@
 """Bounded work and the small things a user trips on: matrix powers past the limit are refused
-at once, long sums keep their natural order."""
+at once, a closed pipe ends the output quietly, long sums keep their natural order."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from numeric import check_derivative
@@ -35,3 +39,17 @@ def test_products_of_powers_stop_combining_at_the_limit(rng):
     """X^60 X^60 stays two factors, so its derivative has 120 terms, not an unbounded count."""
     d = check_derivative("sum(X^60 X^60 x)", "X", domains={"X": "well_conditioned"}, rng=rng)
     assert d.function.arg.args[0].op == "mpow" and len(d.function.arg.args) == 3
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("options", [["--json"], ["--steps"], []])
+def test_a_reader_that_stops_early_gets_no_traceback(options):
+    """`matcalc ... | head -1`: the pipe is closed before matcalc writes anything."""
+    command = [sys.executable, "-m", "matcalc", "x' A x", "--wrt", "x", *options]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    process.stdout.close()
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0 and err == b""
