@@ -1,7 +1,9 @@
 """Bounded work and the small things a user trips on: matrix powers past the limit are refused
-at once, a closed pipe ends the output quietly, long sums keep their natural order."""
+at once, a closed pipe ends the output quietly, an error in a huge input stays short, long sums
+keep their natural order."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -11,8 +13,10 @@ from pathlib import Path
 import pytest
 from numeric import check_derivative
 
-from matcalc import UnsupportedError, derive
+from matcalc import MatcalcError, ParseError, UnsupportedError, derive
+from matcalc.cli import main
 from matcalc.core.products import MAX_MATRIX_POWER
+from matcalc.errors import EXCERPT
 
 
 @pytest.mark.parametrize("expr, column", [("X^100000", 2), ("tr(X^-101)", 5),
@@ -53,3 +57,51 @@ def test_a_reader_that_stops_early_gets_no_traceback(options):
     process.stdout.close()
     _, err = process.communicate(timeout=60)
     assert process.returncode == 0 and err == b""
+
+
+def _raised(expr: str, wrt: str = "x") -> MatcalcError:
+    with pytest.raises(MatcalcError) as info:
+        derive(expr, wrt)
+    return info.value
+
+
+def _under_caret(err: MatcalcError) -> str:
+    """The character of the shown line that the caret points at."""
+    shown, carets = err.excerpt().split("\n")
+    return shown[carets.index("^")] if carets.index("^") < len(shown) else "(end)"
+
+
+@pytest.mark.parametrize("expr, column, under", [
+    ("x + " * 7000 + ")", 28001, ")"),
+    ("a" * 1_000_000 + " +", 1_000_003, "(end)"),
+    ("(" + "x + " * 500 + "x ** 2" + ")", 2004, "*"),
+    ("x" + " + y" * 30 + " +", 124, "(end)"),
+    ("sum(" + "x + " * 20 + "x) $ " + " + y" * 1000, 88, "$"),
+])
+def test_an_error_in_a_long_line_shows_a_window_around_the_caret(expr, column, under):
+    err = _raised(expr)
+    assert err.column == column and _under_caret(err) == under
+    shown = err.excerpt().split("\n")[0]
+    assert len(shown) <= 2 + EXCERPT + 2 and len(str(err)) < 400
+    assert shown.startswith("  …") == (column > EXCERPT // 2 and len(expr) > EXCERPT)
+    assert shown.endswith("…") == (len(expr) > EXCERPT and column < len(expr) - EXCERPT // 2)
+
+
+def test_a_huge_name_is_elided_in_the_message(capsys):
+    name = "a" * 1_000_000
+    err = _raised(f"W x + {name}", "q")
+    assert len(str(err)) < 200 and f"{name[:40]}…{name[:13]})" in str(err)
+    assert main([f"W {name} +", "--wrt", "x", "--json"]) == 2
+    out, err_text = capsys.readouterr()
+    assert len(out) < 2000 and len(err_text) < 1000
+    detail = json.loads(out)["error"]
+    assert detail["column"] == 1_000_005 and detail["excerpt"].startswith("  …aaa")
+
+
+@pytest.mark.parametrize("expr, column", [("x ** 2", 3), ("(x + y)**3", 8), ("x' A ** 2 x", 6)])
+def test_a_python_power_suggests_the_caret(expr, column):
+    err = _raised(expr)
+    assert isinstance(err, ParseError) and err.column == column
+    assert err.message == ("unexpected '**': matcalc writes a power with ^ (x^2, A^-1) and an "
+                           "elementwise power with .^ (x .^ 2)")
+    assert err.excerpt().split("\n")[1] == "  " + " " * (column - 1) + "^~"

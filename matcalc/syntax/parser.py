@@ -180,8 +180,18 @@ def _token_message(err: UnexpectedToken, text: str) -> tuple[str, Span]:
     stack = err.state.value_stack
     found, prev = err.token, (stack[-1] if stack else None)
     expected = set(err.state.parse_conf.states[err.state.position])
+    if _double_star(found, prev):  # x ** 2, as in Python: point at both stars
+        both = Span(prev.line, prev.column, prev.start_pos, found.end_pos)
+        return ("unexpected '**': matcalc writes a power with ^ (x^2, A^-1) and an elementwise "
+                "power with .^ (x .^ 2)", both)
     span = _end_span(prev, text) if found.type == "$END" else _found_span(found)
     return f"unexpected {_describe(found)}: {_diagnose(found, prev, expected, stack)}", span
+
+
+def _double_star(found: Token, prev: Token | Node | None) -> bool:
+    """Whether the parser stopped at the second '*' of '**' (adjacent stars)."""
+    return (found.type == "STAR" and isinstance(prev, Token) and prev.type == "STAR"
+            and prev.end_pos == found.start_pos)
 
 
 def _diagnose(found: Token, prev: Token | Node | None, expected: set[str], stack: list) -> str:
