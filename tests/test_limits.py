@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from numeric import check_derivative
 
-from matcalc import MatcalcError, ParseError, UnsupportedError, derive
+from matcalc import MatcalcError, ParseError, UnsupportedError, derive, equivalent
 from matcalc.cli import main
 from matcalc.core.products import MAX_MATRIX_POWER
 from matcalc.errors import EXCERPT
@@ -105,3 +105,23 @@ def test_a_python_power_suggests_the_caret(expr, column):
     assert err.message == ("unexpected '**': matcalc writes a power with ^ (x^2, A^-1) and an "
                            "elementwise power with .^ (x .^ 2)")
     assert err.excerpt().split("\n")[1] == "  " + " " * (column - 1) + "^~"
+
+
+def test_long_sums_print_in_natural_order_whatever_the_input_order(rng):
+    """W0, W1, W2, ..., W10 (not the string order W0, W1, W10, W11, W2), and one form for all
+    orders of the input."""
+    terms = [f"W{i} x" for i in range(13)]
+    want = " + ".join(f"W{i}" for i in range(13))
+    for order in (terms, terms[::-1], list(rng.permutation(terms))):
+        d = check_derivative(" + ".join(order), "x", rng=rng)
+        assert str(d) == want
+    d = check_derivative("sum(" + " .* ".join(f"x{i}" for i in range(12)) + ")", "x1", rng=rng)
+    assert str(d) == "(" + " ⊙ ".join(f"x{i}" for i in range(12) if i != 1) + ")ᵀ"
+
+
+def test_natural_order_keeps_equal_forms_provably_equal(rng):
+    terms = [f"a{i} W{i} x" for i in range(12)]
+    claim = " + ".join(f"a{i} W{i}" for i in rng.permutation(12))
+    scalars = {f"a{i}": "scalar" for i in range(12)}
+    verdict = equivalent(claim, " + ".join(terms), "x", vars=scalars)
+    assert verdict.equal and "proves" in str(verdict)

@@ -18,7 +18,7 @@ from .build import (
     is_zero,
     zero,
 )
-from .expr import Expr, mk
+from .expr import Expr, mk, natural
 from .ops import _mul_shape, _same
 
 HALF = Fraction(1, 2)
@@ -70,7 +70,7 @@ def _merge_powers(factors: list[Expr], combine) -> tuple[Fraction, list[Expr]]:
 def factor_order(f: Expr) -> tuple:
     """Scalar factors read as in textbooks: variables and their powers before functions."""
     algebraic = f.op in ("var", "dim") or (f.op == "pow" and f.args[0].op in ("var", "dim"))
-    return (not algebraic, f.weight, f.key)
+    return (not algebraic, f.weight, natural(f.key))
 
 
 def mul(*factors: Expr) -> Expr:
