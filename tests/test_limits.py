@@ -3,6 +3,7 @@ at once, a closed pipe ends the output quietly, an error in a huge input stays s
 keep their natural order."""
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -13,10 +14,12 @@ from pathlib import Path
 import pytest
 from numeric import check_derivative
 
-from matcalc import MatcalcError, ParseError, UnsupportedError, derive, equivalent
+from matcalc import MatcalcError, ParseError, UnsupportedError, derive, equivalent, hessian
 from matcalc.cli import main
 from matcalc.core.products import MAX_MATRIX_POWER
 from matcalc.errors import EXCERPT
+from matcalc.syntax import parser
+from matcalc.syntax.parser import MAX_NESTING
 
 
 @pytest.mark.parametrize("expr, column", [("X^100000", 2), ("tr(X^-101)", 5),
@@ -125,3 +128,30 @@ def test_natural_order_keeps_equal_forms_provably_equal(rng):
     scalars = {f"a{i}": "scalar" for i in range(12)}
     verdict = equivalent(claim, " + ".join(terms), "x", vars=scalars)
     assert verdict.equal and "proves" in str(verdict)
+
+
+DEEP = {"sums": lambda k: "sum(" + "(x + " * k + "x" + ")" * k + ")",
+        "products": lambda k: "sum(" + "A (" * k + "x" + ")" * k + ")",
+        "layers": lambda k: "sum(" + "tanh(W " * k + "x" + ")" * k + ")",
+        "signs and transposes": lambda k: "sum(" + "-(" * k + "x" + ")'" * k + ")"}
+
+
+@pytest.mark.parametrize("shape", DEEP)
+def test_every_stage_survives_twice_the_nesting_limit(monkeypatch, shape):
+    """The nesting limit protects lowering (recursive: at the default recursion limit it
+    fails near 250 levels of nested sums); every later stage must take twice the limit."""
+    monkeypatch.setattr(parser, "MAX_NESTING", 10**9)
+    k = next(k for k in itertools.count(1)
+             if parser.nesting(parser.parse(DEEP[shape](k)))[0] >= 2 * MAX_NESTING)
+    d = derive(DEEP[shape](k), "x")
+    assert d.text() and d.latex() and d.steps().text() and d.check().ok
+    assert d.to_function() and hessian(DEEP[shape](k), "x").text()
+
+
+def test_parentheses_add_no_level_and_the_message_says_so():
+    assert str(derive("(" * 150 + "x" + ")" * 150, "x")) == "I_{n_x}"
+    err = _raised("sum(" + "(x + " * MAX_NESTING + "x" + ")" * MAX_NESTING + ")")
+    assert isinstance(err, ParseError) and err.message == (
+        f"the expression is nested too deeply: {MAX_NESTING + 2} levels of calls and operators, "
+        f"at most {MAX_NESTING} (split it with bindings name = ...; parentheses add no level, "
+        f"a long sum or product counts as one)")
