@@ -284,3 +284,10 @@ def test_the_function_takes_every_name_evaluate_takes(backend_name, rng):
 def test_a_function_without_such_names_is_not_wrapped():
     source = derive("x' A x", "x").to_source()
     assert "_with_evaluate_names" not in source and "Keywords also" not in source, source
+
+
+def test_a_greek_function_name_is_taken_as_its_letter():
+    """evaluate reads φ as phi (an abstract function's value here), and so does the code."""
+    d = derive("phi(x) * sum(x)", "x", vars={"phi": "function"})
+    arrays = {"x": np.array([1.0, 2.0]), "φ": 2.0, "∂phi/∂x": np.array([0.5, -1.0])}
+    assert_agrees(d.to_function()(**arrays), d.evaluate(**arrays), "numpy", d.to_source)

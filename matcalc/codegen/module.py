@@ -71,13 +71,17 @@ def parameters(variables: dict[str, Expr], roots: tuple[Expr, ...]) -> dict[str,
             for node, param in _inputs(variables, roots).items()}
 
 
-def _evaluate_names(node: Expr) -> tuple[str, ...]:
-    """The keyword names under which `evaluate` takes the value of an input leaf."""
+def _evaluate_names(node: Expr) -> list[str]:
+    """The keyword names under which `evaluate` takes the value of an input leaf: its name
+    (a variable's, an abstract symbol's printed and ASCII names, f for f(Y)), each also with
+    a Greek stem as its letter (θ for theta, φ for phi: evaluate reads both)."""
     if node.op == "var":
-        return node.attr("name"), unicode_name(node.attr("name"))
-    if node.op == "apply":
-        return (node.attr("fname"), *symbol_names(node))
-    return symbol_names(node)
+        names = [node.attr("name")]
+    elif node.op == "apply":
+        names = [node.attr("fname"), *symbol_names(node)]
+    else:
+        names = list(symbol_names(node))
+    return names + [unicode_name(name) for name in names]
 
 
 def _aliases(names: dict[Expr, str]) -> dict[str, str]:
