@@ -91,7 +91,7 @@ JAX = Backend(
      "diag": "jnp.diag({0})", "kron": "jnp.kron({0}, {1})", "outer": "jnp.outer({0}, {1})",
      "einsum": "jnp.einsum({0})", "multi_dot": "jnp.linalg.multi_dot([{0}])",
      "inv": "jnp.linalg.inv({0})", "solve": "jnp.linalg.solve({0}, {1})",
-     "det": "jnp.linalg.det({0})", "logabsdet": "jnp.linalg.slogdet({0})[1]",
+     "det": "_det({0})", "logabsdet": "jnp.linalg.slogdet({0})[1]",
      "cholesky": "jnp.linalg.cholesky({0})",
      "matrix_power": "jnp.linalg.matrix_power({0}, {1})",
      "norm2": "jnp.linalg.norm({0})", "softmax": "jax.nn.softmax({0})",
@@ -104,7 +104,10 @@ JAX = Backend(
      "cho_solve": "jax.scipy.linalg.cho_solve({0}, {1})",
      "cho_logdet": "2.0 * jnp.log(jnp.diagonal({0}[0])).sum()"},
     {"_commutation": "def _commutation(m, n):\n"
-                    "    return jnp.eye(m * n)[jnp.arange(m * n).reshape(n, m).T.reshape(-1)]"},
+                    "    return jnp.eye(m * n)[jnp.arange(m * n).reshape(n, m).T.reshape(-1)]",
+     "_det": "def _det(a):  # from LU (jnp.linalg.det's 2 × 2 and 3 × 3 cofactor formulas "
+             "cancel)\n    sign, logabsdet = jnp.linalg.slogdet(a)\n"
+             "    return sign * jnp.exp(logabsdet)"},
     ("jax", "jax.numpy", "jax.scipy.linalg", "jax.scipy.special"),
 )
 
