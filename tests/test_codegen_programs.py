@@ -81,7 +81,9 @@ def rounding_noise(evaluate, arrays: dict, want) -> float:
     """Ten times the most `evaluate(**arrays)` moves when every input moves by a relative
     1e-14 (a few units in the last place; symmetric inputs symmetrically): the rounding noise
     of the closed form at this point, within which code computing the same form in another
-    order may differ (det((M Mᵀ)³ + 2I)'s Hessian has noise near 1e-7 of its largest entry)."""
+    order may differ. (Seed 4162, the Hessian of det(M Mᵀ + 2I) with M a cube of 3 × 3
+    matrices: evaluate is off by 4e-8 of the largest entry from a 60-digit reference, its
+    nudges move it by 1e-7, the generated code is within 3e-12.)"""
     rng = np.random.default_rng(0)
     moved = 0.0
     for _ in range(3):
