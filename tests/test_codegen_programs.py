@@ -123,14 +123,15 @@ def _compare(d, arrays: dict, want, kind: str, failures: list, tally: Tally) -> 
 def _compare_value_and_grad(program, point: dict, grads: list, failures: list,
                             tally: Tally) -> None:
     """value_and_grad of a scalar program by all its variables (their gradients `grads`),
-    against value and evaluate."""
+    against value and evaluate, in one backend (in turn, by the program's text: the value
+    and gradients are the derivatives' code again, bar the value)."""
     names = [g.wrt for g in grads]
     symbols = [_symbols(g, program, point) for g in grads]
     applied = _symbols(grads[0], program, point, grads[0].function)  # the values of f(Y)
     want_value = value(program.text, program.vars, **point, **applied)
     wants = [g.evaluate(**point, **s) for g, s in zip(grads, symbols)]
     arrays = {**point, **applied, **{k: v for s in symbols for k, v in s.items()}}
-    for backend in INSTALLED:
+    for backend in [INSTALLED[zlib.crc32(program.text.encode()) % len(INSTALLED)]]:
         try:
             f = value_and_grad(program.text, names, program.vars, backend=ready(backend))
             got_value, got_grads = f(**arrays)
