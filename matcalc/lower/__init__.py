@@ -26,6 +26,7 @@ class Lowered:
     variables: dict[str, Expr]  # name -> var node, in order of first use, then declared ones
     bindings: dict[str, Expr]  # name = expr statements, in order (their core nodes)
     source: str
+    warnings: tuple[str, ...] = ()  # notes on defaulted names that change the meaning
 
 
 def lower(program: ast.Program, vars: dict[str, str] | None = None,
@@ -62,7 +63,8 @@ def lower(program: ast.Program, vars: dict[str, str] | None = None,
         bindings = {n: to_core(t, memo) for n, t in typer.bound.items()}
     except MatcalcError as err:
         raise err.with_source(program.text)
-    return Lowered(expr, variables, bindings, program.text)
+    return Lowered(expr, variables, bindings, program.text,
+                   tuple(typer.names.warnings.values()))
 
 
 def declarations_of(variables: dict[str, Expr]) -> dict[str, Declaration]:

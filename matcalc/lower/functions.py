@@ -120,3 +120,17 @@ FUNCTIONS.update({
     "inv": _inv, "diag": _diag, "vec": _vec, "softmax": _softmax, "dot": _dot, "max": _max,
     "kron": _kron,
 })
+
+# What each built-in means, by class (a "did you mean" stays within a class), and how many
+# arguments it takes (one unless listed).
+MEANINGS = {
+    "elementwise functions": (*ELEMENTWISE, "σ", "max"),
+    "reductions": ("sum", "mean", "tr", "trace", "det", "logdet", "norm2", "norm1",
+                   "logsumexp"),
+    "vector functions": ("softmax",),
+    "matrix functions": ("inv",),
+    "products": ("dot", "kron"),
+    "reshapings": ("diag", "vec"),
+}
+MEANING = {name: meaning for meaning, names in MEANINGS.items() for name in names}
+ARITY = {"dot": 2, "max": 2, "kron": 2}
