@@ -1,8 +1,9 @@
 """The built-in functions of the language and how each is typed.
 
 `FUNCTIONS[name](typer, call, args)` checks the arity and operand kinds and returns the typed
-node. Names here are reserved: anything else called like a function is either a variable times
-its operand or an abstract scalar function (typer.py).
+node. Names here are reserved: anything else called like a function is a variable times its
+operand, a well-known function matcalc refuses (unimplemented.py, suggest.py), or an abstract
+scalar function (typer.py).
 """
 from __future__ import annotations
 
