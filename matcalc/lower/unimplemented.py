@@ -77,8 +77,8 @@ UNIMPLEMENTED: dict[str, Unimplemented] = {
     "reciprocal": _row(E, "1 / u entrywise", "reciprocal(u)", "1 ./ u"),
     "softsign": _row(E, "the softsign u / (1 + |u|)", "softsign(u)", "u ./ (1 + abs(u))"),
     "logsigmoid": _row(E, "log σ(u)", "logsigmoid(u)", "-softplus(-u)"),
-    "huber": _row(E, "the Huber loss with δ = 1; for huber(u, δ) put δ in place of 1", "huber(u)",
-                  "u.^2 / 2 - relu(abs(u) - 1).^2 / 2"),
+    "huber": _row(E, "the Huber loss with δ = 1; for huber(u, δ) write -δ for -1", "huber(u)",
+                  "m = -max(-abs(u), -1); m .* (abs(u) - m / 2)"),
     "min": _row(E, "the elementwise minimum; min(x), the smallest entry, is not available "
                    "yet", "min(u, v)", "-max(-u, -v)"),
     "clip": _row(E, "u limited to [l, h] entrywise", "clip(u, l, h)", "-max(-max(u, l), -h)"),
@@ -104,14 +104,14 @@ UNIMPLEMENTED: dict[str, Unimplemented] = {
     "fabs": _alias(E, "the absolute value", "fabs(u)", "abs"),
     # -- reductions (a scalar of a vector or matrix) -----------------------------------------
     "norm": _row(R, "a norm: norm2 is the Euclidean (Frobenius) norm, norm1 the sum of "
-                    "absolute values", "norm(u)", "norm2(u)", "norm1(u)"),
+                    "absolute values", "norm(x)", "norm2(x)", "norm1(x)"),
     "prod": _row(R, "the product of the entries", "prod(u)", "exp(sum(log(u)))",
                  condition="when every entry is positive"),
     "var": _row(R, "the variance of the entries", "var(u)", "mean((u - mean(u)).^2)"),
     "std": _row(R, "the standard deviation of the entries", "std(u)",
                 "sqrt(mean((u - mean(u)).^2))"),
     "cross_entropy": _row(R, "the cross-entropy -yᵀ log softmax(z) of logits z and targets y",
-                          "cross_entropy(z, y)", "sum(y) logsumexp(z) - y' z"),
+                          "cross_entropy(z, y)", "-dot(y, z - logsumexp(z))"),
     "average": _alias(R, "the mean of the entries", "average(u)", "mean"),
     "determinant": _alias(R, "the determinant", "determinant(X)", "det"),
     "argmax": _row(INDEX, f"the index of the largest entry, {_STEP}", "argmax(u)"),
@@ -121,9 +121,9 @@ UNIMPLEMENTED: dict[str, Unimplemented] = {
     "logsoftmax": _row(V, "log softmax(z)", "logsoftmax(z)", "z - logsumexp(z)"),
     "softmin": _row(V, "softmax(-u)", "softmin(u)", "softmax(-u)"),
     "normalize": _row(V, "u scaled to unit Euclidean norm", "normalize(u)", "u / norm2(u)"),
-    "layernorm": _row(V, "layer normalisation (x - mean) / standard deviation, without ε, "
-                         "gain or bias", "layernorm(x)",
-                      "(x - mean(x)) / sqrt(mean((x - mean(x)).^2))"),
+    "layernorm": _row(V, "layer normalisation (x - mean) / sqrt(variance + ε), ε = 1e-5, "
+                         "without scale or shift", "layernorm(x)",
+                      "c = x - mean(x); c / sqrt(mean(c.^2) + 1e-5)"),
     "cumsum": _row(V, "the cumulative sums", "cumsum(u)"),
     "cumprod": _row(V, "the cumulative products", "cumprod(u)"),
     "sort": _row(V, "the entries in order", "sort(u)"),
@@ -131,7 +131,7 @@ UNIMPLEMENTED: dict[str, Unimplemented] = {
     "convolve": _row(V, "a convolution", "convolve(u, v)"),
     # -- row-wise on a matrix (a row is a sample) ----------------------------------------------
     "softmax_rows": _row(W, "the softmax of each row", "softmax_rows(Z)",
-                         "diag(1 ./ (exp(Z) ones)) exp(Z)"),
+                         "exp(Z) ./ (exp(Z) ones ones')"),
     "log_softmax_rows": _row(W, "the log softmax of each row", "log_softmax_rows(Z)",
                              "Z - log(exp(Z) ones) ones'"),
     "logsumexp_rows": _row(W, "the logsumexp of each row (a column)", "logsumexp_rows(Z)",
