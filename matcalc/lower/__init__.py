@@ -68,7 +68,7 @@ def lower(program: ast.Program, vars: dict[str, str] | None = None,
 def declarations_of(variables: dict[str, Expr]) -> dict[str, Declaration]:
     """Declarations giving other programs exactly these variables' kinds and sizes."""
     def size(dim):
-        return dim.number if dim.number is not None else "·".join(dim.symbols)
+        return dim.number if dim.number is not None else str(dim)  # 3·~n_x
     out = {}
     for name, node in variables.items():
         shape = node.shape

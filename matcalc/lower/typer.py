@@ -14,7 +14,7 @@ from ..syntax import ast
 from ..syntax.transformer import literal_value
 from .constants import size_names, size_value, sized
 from .declarations import Declaration
-from .dims import GENERATED, SizeVar, one, times, unify
+from .dims import GENERATED, SizeVar, declared, one, times, unify
 from .functions import FUNCTIONS
 from .suggest import near_miss
 from .typed import T, fit, like, scalar
@@ -33,8 +33,8 @@ class Typer:
         self.declarations = declarations
         self.bound: dict[str, T] = {}
         self.variables: dict[str, T] = {}
-        self.value_names = value_names(program) | size_names(declarations)
-        self.size_names = size_names(declarations)
+        self.size_names = size_names(declarations)  # n_x -> ~n_x, n -> n
+        self.value_names = value_names(program) | set(self.size_names)
 
     # -- entry points ------------------------------------------------------------------------
     def program(self, program: ast.Program) -> T:
@@ -50,8 +50,7 @@ class Typer:
         """Let the program's value have `shape` where that fixes open sizes (e.g. the size of
         `I` in a claimed derivative `z I`); a mismatch is left for the caller to report."""
         for mine, dim in ((root.rows, shape.rows), (root.cols, shape.cols)):
-            if dim.number is not None or (len(dim.symbols) == 1 and dim.coeff == 1):
-                unify(mine, _pinned(dim))
+            unify(mine, declared(dim.number or str(dim)))
 
     def expr(self, node: ast.Expr) -> T:
         return getattr(self, "t_" + type(node).__name__)(node)
@@ -71,7 +70,7 @@ class Typer:
             if name in self.identity_names or name == "I":  # I: the identity, as printed
                 name = "eye"
             elif name in self.size_names:
-                return size_value(name, node.span)
+                return size_value(self.size_names[name], node.span)
         if name in ("eye", "ones") and name not in self.declarations:
             n = SizeVar(f"{GENERATED}n_{name}", weak=True)
             cols = n if name == "eye" else one()
@@ -86,8 +85,7 @@ class Typer:
     def variable(self, name: str, span: Span | None) -> T:
         if name not in self.variables:
             decl = self.declarations.get(name) or Declaration.default_for(name)
-            sizes = [SizeVar(s, pinned=isinstance(s, str) and s.startswith(GENERATED))
-                     if s is not None else SizeVar(f"{GENERATED}{g}_{name}")
+            sizes = [declared(s) if s is not None else SizeVar(f"{GENERATED}{g}_{name}")
                      for s, g in zip(decl.sizes, ("m", "n") if decl.kind == "matrix" else "n")]
             rows, cols = (sizes + [one(), one()])[:2] if sizes else (one(), one())
             if decl.structure != "general":  # square: one size
@@ -307,12 +305,6 @@ class Typer:
                       fname=node.func, argname=argname)
 
 
-def _pinned(dim) -> SizeVar:
-    if dim.number is not None:
-        return SizeVar(dim.number)
-    return SizeVar(dim.symbols[0], pinned=True)
-
-
 def _integer(node) -> int | None:
     sign = 1
     if isinstance(node, ast.Unary):
@@ -340,7 +332,7 @@ def called_variables(program: ast.Program, declarations: dict) -> frozenset[str]
     calls = {n.func for n in _nodes(program) if isinstance(n, ast.Call) and len(n.args) == 1}
     if not calls:
         return frozenset()
-    values = value_names(program) | size_names(declarations)  # n (x + 1) is the size n times
+    values = value_names(program) | set(size_names(declarations))  # n (x + 1): n times
     return frozenset(f for f in calls if is_variable(f, declarations, bound, values))
 
 
