@@ -138,8 +138,27 @@ def test_two_symbols_of_one_function_need_the_argument_as_declared():
     one, two = np.array([1.0, 2.0]), np.array([3.0, 5.0])
     arrays = {"df_d(A x)": one, "df_d(B x)": two}
     assert np.allclose(value("df_d(B x)", declared, **arrays), two)  # the argument as declared
+    assert np.allclose(value("df_d(A  x)", declared, **arrays), one)  # the same syntax
+    assert np.allclose(value("∂f/∂(A x) + 2 ∂f/∂(B x)", declared, **arrays), one + 2 * two)
     with pytest.raises(MatcalcError, match="several symbols"):
-        value("df_d(A  x)", declared, **arrays)
+        value("df_d(A B x)", declared, **arrays)
+
+
+@pytest.mark.parametrize("text", [
+    "∂f/∂(σ(W x) ⊙ y) + ∂f/∂(W⁻ᵀ y)",
+    "df_d(sigmoid(W x) .* y) + df_d((W^-1)^T y)",
+    "∂f/∂(s ⊙ y) + ∂f/∂(W⁻ᵀ y)  where s = σ(W x)",
+    "df_d(s .* y) + df_d(W^-T y)  where s = sigmoid(W x)",
+])
+def test_a_symbol_is_its_argument_in_any_spelling(text, rng):
+    """∂f/∂(u) names the declared df_d(u) whatever the notation of u (⊙ .*, σ sigmoid, ⁻ᵀ
+    (^-1)^T) and with the text's where names expanded (s ⊙ y where s = σ(W x))."""
+    declared = {"W": "matrix(2,2)", "x": "vector(2)", "y": "vector(2)",
+                "df_d(sigmoid(W x) .* y)": "vector(2)", "df_d((W^-1)^T y)": "vector(2)"}
+    one, two = rng.normal(size=2), rng.normal(size=2)
+    arrays = {"df_d(sigmoid(W x) .* y)": one, "df_d((W^-1)^T y)": two,
+              "W": rng.normal(size=(2, 2)), "x": rng.normal(size=2), "y": rng.normal(size=2)}
+    assert np.allclose(value(text, declared, **arrays), one + two)
 
 
 def test_the_value_of_an_abstract_function_is_passed_by_its_printed_name(rng):

@@ -7,9 +7,7 @@ a scalar operand, `max(0, u)` is relu, and `W(x)` is a product when W is a varia
 """
 from __future__ import annotations
 
-import re
-
-from ..errors import DeclarationError, ParseError, ShapeError, Span
+from ..errors import ParseError, ShapeError, Span
 from ..syntax import ast
 from ..syntax.transformer import literal_value
 from .constants import size_names, size_value, sized
@@ -17,6 +15,7 @@ from .declarations import Declaration
 from .dims import GENERATED, SizeVar, declared, one, times, unify
 from .functions import FUNCTIONS
 from .suggest import near_miss
+from .symbols import declared_symbol
 from .typed import T, fit, like, scalar
 
 PRODUCT_OPS = {"*", "@", "juxt"}
@@ -32,6 +31,7 @@ class Typer:
         self.identity_names = identity_names
         self.declarations = declarations
         self.bound: dict[str, T] = {}
+        self.bound_text = {b.name: self.source(b.value) for b in program.bindings}
         self.variables: dict[str, T] = {}
         self.size_names = size_names(declarations)  # n_x -> ~n_x, n -> n
         self.value_names = value_names(program) | set(self.size_names)
@@ -246,7 +246,8 @@ class Typer:
         return x if abs(k) == 1 else like("mpow", x, x, span=span, text=text, k=abs(k))
 
     def t_Call(self, node: ast.Call) -> T:
-        symbol = self._partial_at(node)
+        symbol = declared_symbol(node, self.source(node.args[0]) if node.args else "",
+                                 self.declarations, self.bound_text)
         if symbol is not None:
             return self.variable(symbol, node.span)
         args = [self.expr(a) for a in node.args]
@@ -270,20 +271,6 @@ class Typer:
                              f"{'I' if name == 'eye' else name}_n); a product with a "
                              f"parenthesised factor is written {name} * (…)", node.func_span)
         return self.abstract(node, args)
-
-    def _partial_at(self, node: ast.Call) -> str | None:
-        """The declared symbol df_d(u) that the call df_d(u) (∂f/∂(u) printed) stands for:
-        the one declared with this argument text, or else the only one declared for f."""
-        if len(node.args) != 1 or not re.fullmatch(r"d\w+_d", node.func):
-            return None
-        exact = f"{node.func}({self.source(node.args[0])})"
-        if exact in self.declarations:
-            return exact
-        declared = [n for n in self.declarations if n.startswith(node.func + "(")]
-        if len(declared) > 1:
-            raise DeclarationError(f"{node.func}(…): several symbols {', '.join(declared)} are "
-                                   f"declared; write the argument as declared", node.func_span)
-        return declared[0] if declared else None
 
     def _is_function(self, name: str) -> bool:
         decl = self.declarations.get(name)
