@@ -111,7 +111,8 @@ def equivalent(claim: str, expr: str, wrt: str, vars: dict[str, str] | None = No
     rng = np.random.default_rng(seed)
     ours_expr, claim_expr = concrete(d.expr, layout), concrete(claimed, layout)
     for _ in range(points):
-        sizes = symbol_sizes([ours_expr, concrete(d.function, layout)], rng)
+        sizes = symbol_sizes([ours_expr, concrete(d.function, layout),
+                              *d.program.variables.values()], rng)  # (M: spd(p) unused)
         point = draw_point(d.program.variables, sizes, rng, positive=True)
         ours = value_at(ours_expr, point, sizes, layout)
         theirs = value_at(claim_expr, point, _open_sizes(claim_expr, sizes, ours.shape), layout)
