@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import random
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import numeric as nm
 import numpy as np
 
-from matcalc import MatcalcError, derive, hessian, value
+from matcalc import MatcalcError, derive, equivalent, hessian, value
 from matcalc.api import _lowered  # (lowers as `value` does: errors carry the text)
 from matcalc.core.expr import postorder
 from matcalc.core.transpose import transposed
@@ -248,8 +249,9 @@ def program_of_seed(seed: int, max_depth: int = 3) -> Program:
 
 # -- the properties ---------------------------------------------------------------------------
 
-FD, SIMPLIFY, READBACK, HESSIAN, NO_POINT = ("finite differences", "simplified != unsimplified",
-                                             "read-back", "Hessian asymmetry", "no point")
+FD, SIMPLIFY, READBACK, HESSIAN, NO_POINT, CLAIM = (
+    "finite differences", "simplified != unsimplified", "read-back", "Hessian asymmetry",
+    "no point", "claim of a printed form")
 SAME = 1e-8  # tolerance of values that must agree up to rounding
 
 
@@ -300,10 +302,20 @@ def _category(text: str) -> str:
     return next((name for name, pattern in CATEGORIES if re.search(pattern, text)), "other")
 
 
+def printed_forms(d) -> list[str]:
+    """d's distinct printed texts: ASCII and Unicode, each with and without where clauses."""
+    return list(dict.fromkeys(d.text(ascii=ascii, where=where)
+                              for ascii in (True, False) for where in (False, True)))
+
+
+COUNTS: Counter = Counter()  # programs checked, forms read back and claimed (the properties)
+
+
 def read_back(d, arrays: dict, failures: list) -> str | None:
-    """Property 3: the ASCII and Unicode forms, read back as programs with the symbols ∂f/∂Y
-    declared (row vectors as matrix(1,n), ∂f/∂(u) by its ASCII name df_d(u)) and the values
-    of f(Y) passed, have d's value. Returns why it was not tried, if it was not."""
+    """Property 3: the ASCII and Unicode forms, with and without where clauses, read back as
+    programs with the declarations of d.variables and the symbols ∂f/∂Y declared (row vectors
+    as matrix(1,n), ∂f/∂(u) by its ASCII name df_d(u)) and the values of f(Y) passed, have d's
+    value. Returns why it was not tried, if it was not."""
     nodes = [n for n in postorder(d.expr) if n.op in ("absgrad", "apply")]
     try:
         want = np.asarray(d.evaluate(**arrays), dtype=float)
@@ -311,8 +323,8 @@ def read_back(d, arrays: dict, failures: list) -> str | None:
         return "d cannot be evaluated at this point (counted by the other properties)"
     vars = {**d.variables, **{symbol_names(n)[1]: describe(n.shape) for n in nodes
                               if n.op == "absgrad"}}
-    for ascii in (True, False):
-        text = d.text(ascii=ascii, where=False)
+    for text in printed_forms(d):
+        COUNTS["read-backs"] += 1
         try:
             program = _lowered(text, vars)
             names = {*program.variables, *(symbol_names(n)[1] for n in postorder(program.expr)
@@ -326,6 +338,17 @@ def read_back(d, arrays: dict, failures: list) -> str | None:
             failures.append(Failure(READBACK, d.wrt, d.layout, f"{text!r}: {err}"[:300],
                                     f"{_category(f'{text} {err}')}: {what}"))
     return None
+
+
+def claims(d, text: str, vars: dict | None, failures: list) -> None:
+    """Property 5: every printed form of d, claimed as the derivative of `text` with the
+    declarations d was derived with (no others: the sizes and symbols as printed), is judged
+    equal by `equivalent`."""
+    for form in printed_forms(d):
+        COUNTS["claims"] += 1
+        verdict = equivalent(form, text, d.wrt, vars, d.layout)
+        if not verdict:
+            failures.append(Failure(CLAIM, d.wrt, d.layout, f"{form!r}: {verdict}"[:300]))
 
 
 def _draw(here, domains: dict, rng: np.random.Generator, kinks: list) -> dict:
@@ -362,6 +385,7 @@ def check(program: Program, rng: np.random.Generator | None = None, hessians: bo
     """Every property of `program`, for every variable and both layouts: its failures."""
     rng = rng if rng is not None else np.random.default_rng(0)
     vars, abstract, failures = program.vars, program.abstract, []
+    COUNTS["programs"] += 1
     try:
         here = nm.variables(SimpleNamespace(program=_lowered(program.text, vars)), program.sizes)
         domains = {**{v.name: "spd" for v in here if nm.structured(vars, v.name)},
@@ -410,9 +434,14 @@ def check(program: Program, rng: np.random.Generator | None = None, hessians: bo
                 _attempt(failures, SIMPLIFY, name, layout, simplified)
             if "arrays" in state and readback:
                 read_back(state["d"], state["arrays"], failures)
+                _attempt(failures, CLAIM, name, layout,
+                         lambda state=state: claims(state["d"], program.text, vars, failures))
         if hessians and f_shape == (1, 1) and not abstract and var.kind != "scalar":
             def symmetric_hessian(name=name):
-                h = np.atleast_2d(hessian(program.text, name, vars).evaluate(**point))
+                d2 = hessian(program.text, name, vars)
+                h = np.atleast_2d(d2.evaluate(**point))
                 nm.assert_close(h, h.T, SAME, SAME, f"Hessian by {name} of {program.text!r}")
+                if readback:  # (its printed forms read back too)
+                    read_back(d2, point, failures)
             _attempt(failures, HESSIAN, name, "numerator", symmetric_hessian)
     return failures
