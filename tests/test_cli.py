@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from documentation import DOC_FILES, README
 
 import matcalc.cli
 from matcalc import derive
@@ -248,26 +249,27 @@ def test_python_m_matcalc_error_exits_2_without_traceback():
     assert "Traceback" not in proc.stderr
 
 
-# -- the README's examples -------------------------------------------------------------------
+# -- the documentation's examples (README.md and docs/*.md) ---------------------------------
 
-README = Path(__file__).resolve().parents[1] / "README.md"
-
-
-def readme_console_examples() -> list[tuple[str, str]]:
-    """(command, expected output) for each `$ ` line in README's ```console blocks."""
-    examples, indent, command, output = [], None, None, []
-    for line in README.read_text(encoding="utf-8").splitlines():
+def console_examples(path: Path) -> list[tuple[str, str, str]]:
+    """(place, command, expected output) for each `$ ` line in the file's ```console blocks."""
+    examples, indent, command, output, place = [], None, None, [], ""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         fence = line.lstrip().startswith("```")
         if command is not None and (fence or line.lstrip().startswith("$ ")):
-            examples.append((command, "\n".join(output)))
+            examples.append((place, command, "\n".join(output)))
             command = None
         if fence:  # a block's lines are indented like its fence (inside list items)
             indent = len(line) - len(line.lstrip()) if line.strip() == "```console" else None
         elif indent is not None and line[indent:].startswith("$ "):
-            command, output = line[indent + 2:], []
+            command, output, place = line[indent + 2:], [], f"{path.name}:{number}"
         elif command is not None:
             output.append(line[indent:])
     return examples
+
+
+CONSOLE_EXAMPLES = [example for path in DOC_FILES for example in console_examples(path)]
+PYTHON_DOCS = [path for path in DOC_FILES if ">>> " in path.read_text(encoding="utf-8")]
 
 
 def run_console_example(capsys, monkeypatch, command: str) -> str:
@@ -283,22 +285,30 @@ def run_console_example(capsys, monkeypatch, command: str) -> str:
     return (out + err).rstrip("\n")
 
 
-def test_readme_shows_console_examples():
-    commands = [command for command, _ in readme_console_examples()]
-    assert 'matcalc "W x + b" --wrt x' in commands
-    assert len(commands) >= 8
+def test_documentation_shows_its_examples():
+    """The README shows the set-up example, and README.md with docs/*.md keep every console and
+    Python example (at least 26 console commands and 31 Python examples)."""
+    commands = [command for _, command, _ in CONSOLE_EXAMPLES]
+    assert 'matcalc "W x + b" --wrt x' in [c for _, c, _ in console_examples(README)]
+    assert len(commands) >= 26
+    parser = doctest.DocTestParser()
+    python = [e for path in PYTHON_DOCS
+              for e in parser.get_examples(path.read_text(encoding="utf-8"))]
+    assert len(python) >= 31
 
 
-@pytest.mark.parametrize("command, expected", readme_console_examples())
-def test_readme_console_example(capsys, monkeypatch, command, expected):
+@pytest.mark.parametrize("place, command, expected", CONSOLE_EXAMPLES,
+                         ids=[place for place, _, _ in CONSOLE_EXAMPLES])
+def test_documented_console_example(capsys, monkeypatch, place, command, expected):
     # The finite-difference error's last digits depend on the CPU's and BLAS's rounding.
     def machine_independent(text: str) -> str:
         return re.sub(r"relative error \d\.\de-(0[6-9]|1\d)", "relative error <1e-6", text)
     assert (machine_independent(run_console_example(capsys, monkeypatch, command))
-            == machine_independent(expected))
+            == machine_independent(expected)), place
 
 
-def test_readme_python_examples():
-    result = doctest.testfile(str(README), module_relative=False, encoding="utf-8",
+@pytest.mark.parametrize("path", PYTHON_DOCS, ids=[path.name for path in PYTHON_DOCS])
+def test_documented_python_examples(path):
+    result = doctest.testfile(str(path), module_relative=False, encoding="utf-8",
                               optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted >= 10 and result.failed == 0
+    assert result.attempted > 0 and result.failed == 0

@@ -1,5 +1,5 @@
 """At the points where a function is not differentiable matcalc takes the subgradient numpy and
-jax use (README, "Kinks"), and never raises or returns NaN there."""
+jax use (docs/language.md, "Kinks"), and never raises or returns NaN there."""
 from __future__ import annotations
 
 import numpy as np
