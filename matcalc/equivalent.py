@@ -102,6 +102,9 @@ def equivalent(claim: str, expr: str, wrt: str, vars: dict[str, str] | None = No
         claimed, unknown = _claim(claim, d)
     except ShapeError as err:
         return Verdict(False, False, f"your answer's shapes do not fit: {err.message}")
+    except DeclarationError as err:  # ∂f/∂(u) at an argument u the derivative does not have
+        return Verdict(False, False, f"your answer's symbols are not the derivative's: "
+                                     f"{err.message}")
     if unknown:
         return Verdict(False, False, f"your answer uses {', '.join(unknown)}, which the "
                                      f"expression does not have")

@@ -93,3 +93,8 @@ def test_a_claim_of_a_symbol_in_a_where_form():
         assert equivalent(form, "f(sigmoid(W x) .* y)", "x", vars).proved, form
     assert not equivalent("∂f/∂(s ⊙ y) diag(s ⊙ y ⊙ s) W  where s = σ(W x)",
                           "f(sigmoid(W x) .* y)", "x", vars)
+    commuted = "∂f/∂(σ(W x) ⊙ y) diag(y ⊙ σ(W x) ⊙ (1 - σ(W x))) W"  # printed: y ⊙ σ(W x)
+    assert equivalent(commuted, "f(sigmoid(W x) .* y)", "x", vars).proved
+    wrong = equivalent("∂f/∂(s ⊙ x) diag(s ⊙ y ⊙ (1 - s)) W  where s = σ(W x)",
+                       "f(sigmoid(W x) .* y)", "x", vars)  # f at another argument
+    assert not wrong and "not declared" in str(wrong)

@@ -141,8 +141,10 @@ def test_two_symbols_of_one_function_need_the_argument_as_declared():
     assert np.allclose(value("df_d(B x)", declared, **arrays), two)  # the argument as declared
     assert np.allclose(value("df_d(A  x)", declared, **arrays), one)  # the same syntax
     assert np.allclose(value("∂f/∂(A x) + 2 ∂f/∂(B x)", declared, **arrays), one + 2 * two)
-    with pytest.raises(MatcalcError, match="several symbols"):
+    with pytest.raises(MatcalcError, match=r"df_d\(A B x\) is not declared"):
         value("df_d(A B x)", declared, **arrays)
+    with pytest.raises(MatcalcError, match=r"df_d\(B x\) is not declared"):  # not df_d(A x)
+        value("df_d(B x)", {"df_d(A x)": "vector(2)", "B": "matrix(2,2)"}, **arrays)
 
 
 @pytest.mark.parametrize("text", [
@@ -150,10 +152,12 @@ def test_two_symbols_of_one_function_need_the_argument_as_declared():
     "df_d(sigmoid(W x) .* y) + df_d((W^-1)^T y)",
     "∂f/∂(s ⊙ y) + ∂f/∂(W⁻ᵀ y)  where s = σ(W x)",
     "df_d(s .* y) + df_d(W^-T y)  where s = sigmoid(W x)",
+    "∂f/∂(y ⊙ s) + ∂f/∂(W⁻ᵀ y)  where s = σ(W x)",
 ])
 def test_a_symbol_is_its_argument_in_any_spelling(text, rng):
     """∂f/∂(u) names the declared df_d(u) whatever the notation of u (⊙ .*, σ sigmoid, ⁻ᵀ
-    (^-1)^T) and with the text's where names expanded (s ⊙ y where s = σ(W x))."""
+    (^-1)^T), the order of a commutative operator (y ⊙ s), and with the text's where names
+    (s ⊙ y where s = σ(W x))."""
     declared = {"W": "matrix(2,2)", "x": "vector(2)", "y": "vector(2)",
                 "df_d(sigmoid(W x) .* y)": "vector(2)", "df_d((W^-1)^T y)": "vector(2)"}
     one, two = rng.normal(size=2), rng.normal(size=2)

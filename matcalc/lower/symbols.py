@@ -3,76 +3,51 @@
 The derivative of an abstract f at an argument with no name prints as `∂f/∂(u)` (ASCII
 `df_d(u)`) and is declared, to be read back, under its ASCII name `df_d(u)`. A text may spell
 the argument differently from the declaration: in Unicode (`σ(W x) ⊙ y` for `sigmoid(W x) .*
-y`, `Aᵀ` for `A^T`, `A⁻¹` for `A^-1`, `A ⊗ B` for `kron(A, B)`), with other blanks, or with names
-the text binds (`∂f/∂(s ⊙ y)  where s = σ(W x)`). Arguments are compared by their syntax trees,
-with those spellings made one and bound names replaced by their definitions.
+y`, `A⁻ᵀ` for `(A^-1)^T`, `A ⊗ B` for `kron(A, B)`), with other blanks, in another order of a
+commutative operator, or with names the text binds (`∂f/∂(s ⊙ y)  where s = σ(W x)`). So the
+arguments are compared by meaning: each is typed in the text's context and built as a core
+expression, and equal expressions are one interned node.
 """
 from __future__ import annotations
 
 import re
 
+from ..core.expr import Expr
 from ..errors import DeclarationError, MatcalcError
 from ..syntax import ast, parse
+from .typed import to_core
 
 _PARTIAL = re.compile(r"d\w+_d")
 
 
-def declared_symbol(call: ast.Call, argument: str, declarations: dict,
-                    bound: dict[str, str]) -> str | None:
+def declared_symbol(typer, call: ast.Call) -> str | None:
     """The declared name (`df_d(u)`) that the call `df_d(argument)` stands for: the one declared
-    with an argument that means the same syntax, or else the only one declared for f; None if
-    the call is not such a symbol. `bound`: the text's bound names and their definitions."""
+    with an argument of the same meaning; None if the call is not such a symbol (no df_d(…) is
+    declared); a DeclarationError if none of those declared has this argument."""
     if len(call.args) != 1 or not _PARTIAL.fullmatch(call.func):
         return None
+    argument = typer.source(call.args[0])
     exact = f"{call.func}({argument})"
-    if exact in declarations:
+    if exact in typer.declarations:
         return exact
-    declared = [n for n in declarations if n.startswith(call.func + "(")]
-    if len(declared) > 1:
-        meant = _form(argument, bound)
-        same = [n for n in declared if meant is not None and
-                _form(n[len(call.func) + 1:-1], {}) == meant]
-        if len(same) == 1:
-            return same[0]
-        raise DeclarationError(f"{call.func}(…): several symbols {', '.join(declared)} are "
-                               f"declared; write the argument as declared", call.func_span)
-    return declared[0] if declared else None
+    declared = [n for n in typer.declarations if n.startswith(call.func + "(")]
+    if not declared:
+        return None
+    meant = _meaning(typer, call.args[0])
+    same = [n for n in declared if meant is not None and
+            _meaning(typer, n[len(call.func) + 1:-1]) is meant]
+    if len(same) == 1:
+        return same[0]
+    raise DeclarationError(f"{call.func}({argument}) is not declared: the symbols declared are "
+                           f"{', '.join(declared)} (write the argument as one of them)",
+                           call.func_span)
 
 
-def _form(text: str, bound: dict[str, str]) -> str | None:
-    """The argument's syntax as an s-expression, spellings made one, bound names expanded."""
+def _meaning(typer, argument: ast.Expr | str) -> Expr | None:
+    """The core expression of an argument (a syntax node of the text, or the text of a declared
+    symbol's argument) as the text's names and sizes type it; None if it has none."""
     try:
-        return _sexpr(parse(text).result, bound, set())
+        node = parse(argument).result if isinstance(argument, str) else argument
+        return to_core(typer.expr(node), {})
     except MatcalcError:
         return None
-
-
-def _sexpr(node: ast.Expr, bound: dict[str, str], expanding: set[str]) -> str:
-    """to_sexpr with A⁻¹ as A^-1, A⁻ᵀ as (A^-1)^T, A ⊗ B as kron(A, B) and each bound name
-    (or a bound name called, a product) replaced by its definition."""
-    def sub(n: ast.Expr) -> str:
-        return _sexpr(n, bound, expanding)
-
-    if isinstance(node, ast.Name) and node.name in bound and node.name not in expanding:
-        definition = parse(bound[node.name]).result
-        return _sexpr(definition, bound, expanding | {node.name})
-    if isinstance(node, ast.Call) and node.func in bound and len(node.args) == 1:
-        name = ast.Name(node.func, node.func_span)
-        return f"(juxt {sub(name)} {sub(node.args[0])})"
-    if isinstance(node, ast.Postfix) and node.op in ("inv", "invT"):
-        inverse = f"(^ {sub(node.operand)} (- 1))"
-        return inverse if node.op == "inv" else f"(T {inverse})"
-    if isinstance(node, ast.Binary) and node.op == "kron":
-        return f"(call kron {sub(node.left)} {sub(node.right)})"
-    if isinstance(node, ast.Call):
-        return "(call " + " ".join([node.func, *map(sub, node.args)]) + ")"
-    if isinstance(node, ast.Binary):
-        return f"({node.op} {sub(node.left)} {sub(node.right)})"
-    if isinstance(node, (ast.Unary, ast.Postfix)):
-        return f"({node.op} {sub(node.operand)})"
-    if isinstance(node, ast.Sized) and node.arg is not None:
-        return f"(call {node.head}_{'×'.join(node.sizes)} {sub(node.arg)})"
-    if isinstance(node, ast.Sized):
-        return f"{node.head}_{'×'.join(node.sizes)}"
-    return ast.to_sexpr(node)
-

@@ -31,7 +31,6 @@ class Typer:
         self.identity_names = identity_names
         self.declarations = declarations
         self.bound: dict[str, T] = {}
-        self.bound_text = {b.name: self.source(b.value) for b in program.bindings}
         self.variables: dict[str, T] = {}
         self.size_names = size_names(declarations)  # n_x -> ~n_x, n -> n
         self.value_names = value_names(program) | set(self.size_names)
@@ -246,8 +245,7 @@ class Typer:
         return x if abs(k) == 1 else like("mpow", x, x, span=span, text=text, k=abs(k))
 
     def t_Call(self, node: ast.Call) -> T:
-        symbol = declared_symbol(node, self.source(node.args[0]) if node.args else "",
-                                 self.declarations, self.bound_text)
+        symbol = declared_symbol(self, node)
         if symbol is not None:
             return self.variable(symbol, node.span)
         args = [self.expr(a) for a in node.args]
