@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import test_identities as identities
 import test_seeds as seeds
-from program_gen import printed_forms
+from program_checks import printed_forms
 
 from matcalc import MatcalcError, derive, equivalent
 from matcalc.cli import main

@@ -1,4 +1,5 @@
-"""Property tests over random well-typed programs (tests/program_gen.py), in both layouts.
+"""Property tests over random well-typed programs (tests/program_gen.py, their properties in
+tests/program_checks.py), in both layouts.
 
 For each generated program, every variable and both layouts: (1) the closed form agrees with
 central finite differences; (2) the simplified and the unsimplified derivative have the same
@@ -22,16 +23,8 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from program_gen import (
-    CATEGORIES,
-    COUNTS,
-    NO_POINT,
-    READBACK,
-    Program,
-    check,
-    generate,
-    program_of_seed,
-)
+from program_checks import CATEGORIES, COUNTS, NO_POINT, READBACK, check
+from program_gen import Program, generate, program_of_seed
 
 from matcalc import MatcalcError, ShapeError, derive
 

@@ -6,7 +6,7 @@ uses for sized constants (I_n, 𝟏_n, 0_{m×n}, K_{m,n}, vec⁻¹_{m×n}), wher
 
 Abstract symbols are declared as the reader expects: ∂f/∂Y by its ASCII name df_dY (a row
 vector as matrix(1,n)), ∂f/∂(A X + B) by its ASCII name df_d(A X + B); the values of f(Y) are
-passed as f(Y)=... (tests/program_gen.py's read_back).
+passed as f(Y)=... (tests/program_checks.py's read_back).
 """
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ import numpy as np
 import pytest
 import test_identities as identities
 import test_seeds as seeds
-from program_gen import Program, _draw, _function, _symbols, read_back
+from program_checks import _draw, _function, _symbols, read_back
+from program_gen import Program
 
 from matcalc import derive, value
 from matcalc.api import _lowered
@@ -180,7 +181,8 @@ def test_the_value_of_an_abstract_function_is_passed_by_its_printed_name(rng):
 def test_fuzz_read_back_findings(seed):
     """A size before '(' (n (…), n_p (…)) read as a call; ASCII `ones (u)ᵀ` read as the call
     ones(u); a vector reciprocal v.^-1 printed as the scalar division A / v."""
-    from program_gen import check, program_of_seed
+    from program_checks import check
+    from program_gen import program_of_seed
     program = program_of_seed(seed)
     assert check(program, np.random.default_rng(zlib.crc32(program.text.encode()))) == []
 
