@@ -12,8 +12,9 @@ crash and slow input with its seed (reproduce with `probe(random_text(seed)[1])`
 
 `--programs N`: N programs of tests/program_gen.py (`program_of_seed(seed)`), each checked for
 every variable and both layouts by tests/program_checks.py (finite differences, simplified =
-unsimplified, printed forms read back and claimed equal, symmetric Hessians). Prints the counts of failures by kind (read-backs also by
-category) and the first failures with their seeds (reproduce with
+unsimplified, printed forms read back and claimed equal, symmetric Hessians). Prints the
+counts of failures by kind (read-backs also by category) and the first failures with their
+seeds (reproduce with
 `check(program_of_seed(seed))`). Both options may be given; with neither, --frontend 100000.
 Exit status 1 on any crash, slow input or program failure other than a read-back.
 """

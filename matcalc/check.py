@@ -1,34 +1,49 @@
 """Trust, shown with the answer: a derivative checked against central finite differences.
 
-`check(d)` draws random points (sizes 2, 3, 4, ... for the size symbols; symmetric positive
-definite values for symmetric variables; positive values when the function is not finite at
-normal ones), evaluates the closed form and the finite-difference derivative of the function in
-the derivative's layout, and returns the largest relative error. An abstract function f is
-checked as the smooth test function f(u) = sum(sin(u)) + sum(u.^2)/2, whose derivative symbol
-∂f/∂u then has a value. Never used by the library's own tests, which have their own checker.
+`check(...)` draws random points (sizes 2, 3, 4, ... for the size symbols; symmetric positive
+definite values for symmetric variables; positive values at every other point), keeps only the
+points where the function and its closed form are defined and smooth (matcalc/domain.py: a
+matrix that is inverted is well conditioned, a log's argument positive, no kink nearby), and
+compares the closed form there with central finite differences of the function along
+directions of the variable: every coordinate direction up to ALL_DIRECTIONS entries, else
+RANDOM_DIRECTIONS random ones. It returns the largest relative error, or says why no point was
+compared: none of the points tried was in the domain, or an array the check computes densely
+would have more than MAX_ENTRIES entries (the check is then not run). It never raises a numpy
+error. An abstract function f is checked as the smooth test function
+f(u) = sum(sin(u)) + sum(u.^2)/2, whose derivative symbol ∂f/∂u then has a value. Never used by
+the library's own tests, which have their own checker.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 
 from .core import build as b
-from .core.expr import Expr, postorder
-from .core.rebuild import substitute
+from .core.expr import Expr, postorder, rebuild_bottom_up
+from .core.rebuild import rebuild
 from .core.transpose import transposed
-from .evaluate import Env, evaluate
+from .domain import outside, shown
+from .evaluate import Env, evaluate, evaluate_nodes
 
 STEP = 1e-6
+MAX_ENTRIES = 1_000_000  # the largest array the check computes (8 MB of float64)
+ALL_DIRECTIONS = 100  # a variable with more entries is differenced along random directions
+RANDOM_DIRECTIONS = 20
+TRIES = 8  # points drawn per point compared, at most
+NUMERIC_ERRORS = (np.linalg.LinAlgError, FloatingPointError, ZeroDivisionError)
 
 
 @dataclass(frozen=True)
 class CheckResult:
-    """The largest relative error over `points` random points (NaN points are skipped)."""
+    """The largest relative error over `points` random points; when no point was compared,
+    `reason` says why (the check was not run, or no point of the domain was found)."""
 
     max_error: float
     points: int
+    reason: str = ""
 
     @property
     def ok(self) -> bool:
@@ -39,32 +54,52 @@ class CheckResult:
 
     def __str__(self) -> str:
         if not self.points:
-            return "check: no point where the function is finite and smooth was found"
+            return f"check: {self.reason}"
         verdict = "agrees with" if self.ok else "DISAGREES with"
         return (f"check: {verdict} central finite differences at {self.points} random points "
                 f"(largest relative error {self.max_error:.1e})")
 
 
+def not_compared(reason: str) -> CheckResult:
+    return CheckResult(float("nan"), 0, reason)
+
+
 def concrete(expr: Expr, layout: str) -> Expr:
     """expr with each abstract f(u) replaced by sum(sin(u)) + sum(u.^2)/2 and each ∂f/∂u by
-    that function's derivative (cos(u) + u, transposed in numerator layout)."""
-    mapping: dict[Expr, Expr] = {}
-    for node in postorder(expr):
-        u = node.args[0] if node.args else None
+    that function's derivative (cos(u) + u, transposed in numerator layout), inside out."""
+    def visit(node: Expr, args: tuple[Expr, ...]) -> Expr:
+        u = args[0] if args else None
         if node.op == "apply":
             half_square = b.mul(b.const(Fraction(1, 2)), b.reduce_sum(b.power(u, b.const(2))))
-            mapping[node] = b.add(b.reduce_sum(b.apply("sin", u)), half_square)
-        elif node.op == "absgrad":
+            return b.add(b.reduce_sum(b.apply("sin", u)), half_square)
+        if node.op == "absgrad":
             gradient = b.add(b.apply("cos", u), u)
-            mapping[node] = transposed(gradient) if node.attr("layout") == "numerator" \
-                else gradient
-    return substitute(expr, mapping) if mapping else expr
+            return transposed(gradient) if node.attr("layout") == "numerator" else gradient
+        return rebuild(node, args)
+    return rebuild_bottom_up(expr, visit)
 
 
 def symbol_sizes(expressions: list[Expr], rng: np.random.Generator) -> dict[str, int]:
+    """Distinct sizes 2, 3, 4, ... in random order for the size symbols of `expressions`."""
     symbols = sorted({s for e in expressions for n in postorder(e)
                       for d in (n.shape.rows, n.shape.cols) for s in d.symbols})
     return {s: int(v) for s, v in zip(symbols, rng.permutation(np.arange(2, 2 + len(symbols))))}
+
+
+def too_big(expressions: list[Expr], sizes: dict[str, int], columns: int) -> str | None:
+    """Why the check would compute an array of more than MAX_ENTRIES entries (a node of the
+    expressions, or the finite differences of the first, |F| × `columns`), or None."""
+    def entries(node: Expr) -> int:
+        return node.shape.rows.value(sizes) * node.shape.cols.value(sizes)
+    largest = max((n for e in expressions for n in postorder(e)), key=entries)
+    differences = entries(expressions[0]) * columns
+    if max(entries(largest), differences) <= MAX_ENTRIES:
+        return None
+    what = (f"{shown(largest)} would have {entries(largest):,} entries"
+            if entries(largest) >= differences else
+            f"its finite differences would have {differences:,} entries")
+    return (f"not run: {what}; the check computes arrays of at most {MAX_ENTRIES:,} entries "
+            f"(declare smaller sizes to check)")
 
 
 def draw_point(variables: dict[str, Expr], sizes: dict[str, int], rng, positive: bool) -> dict:
@@ -79,48 +114,111 @@ def draw_point(variables: dict[str, Expr], sizes: dict[str, int], rng, positive:
 
 
 def value_at(expr: Expr, point: dict, sizes: dict, layout: str) -> np.ndarray:
+    """The value of `expr` at `point`; NaN where numpy cannot compute it (a singular inverse)."""
     with np.errstate(all="ignore"):
-        return evaluate(expr, Env(point, sizes, {}, layout))
+        try:
+            return evaluate(expr, Env(point, sizes, {}, layout))
+        except NUMERIC_ERRORS:
+            return np.full((expr.shape.rows.value(sizes), expr.shape.cols.value(sizes)), np.nan)
 
 
-def _finite_differences(f: Expr, point: dict, sizes: dict, x: Expr, layout: str) -> np.ndarray:
-    """d vec(f)/d vec(x)ᵀ arranged as language.md displays dF/dX in `layout`."""
+def _outside_domain(expressions: list[Expr], point: dict, sizes: dict,
+                    layout: str) -> str | None:
+    """Why the point is not one where all `expressions` are defined and smooth, or None."""
+    for expr in expressions:
+        with np.errstate(all="ignore"):
+            try:
+                reason = outside(evaluate_nodes(expr, Env(point, sizes, {}, layout)))
+            except NUMERIC_ERRORS as err:
+                reason = f"numpy could not evaluate {shown(expr)} ({err})"
+        if reason is not None:
+            return reason
+    return None
+
+
+def directions(size: int, rng: np.random.Generator) -> np.ndarray:
+    """|X| × k directions (columns) in vec(X) space: the coordinates, or k random ones."""
+    if size <= ALL_DIRECTIONS:
+        return np.eye(size)
+    random = rng.standard_normal((size, RANDOM_DIRECTIONS))
+    return random / np.abs(random).max(axis=0)
+
+
+def _finite_differences(f: Expr, point: dict, sizes: dict, x: Expr, layout: str,
+                        along: np.ndarray) -> np.ndarray:
+    """d vec(f) along each column of `along` (in vec(x) space): |F| × k; a symmetric variable
+    moves along the symmetric part of each direction."""
     name, base = x.attr("name"), point[x.attr("name")]
     columns = []
-    for k in range(base.size):
-        step = np.zeros(base.size)
-        step[k] = STEP * max(1.0, abs(base.reshape(-1, order="F")[k]))
-        delta = step.reshape(base.shape, order="F")
-        if x.attr("structure") != "general":  # symmetric directions (E_ij + E_ji)/2
+    for v in along.T:
+        step = STEP * max(1.0, float(np.abs(base.reshape(-1, order="F")[v != 0]).max()))
+        delta = step * v.reshape(base.shape, order="F")
+        if x.attr("structure") != "general":
             delta = (delta + delta.T) / 2
         up = value_at(f, {**point, name: base + delta}, sizes, layout)
         down = value_at(f, {**point, name: base - delta}, sizes, layout)
-        columns.append((up - down).reshape(-1, order="F") / (2 * step[k]))
-    jac = np.array(columns).T  # |F| × |X|
+        columns.append((up - down).reshape(-1, order="F") / (2 * step))
+    return np.array(columns).T
+
+
+def as_jacobian(shown_value: np.ndarray, f: Expr, x: Expr, layout: str) -> np.ndarray:
+    """The displayed derivative (language.md's arrangement in `layout`) as the vec Jacobian
+    d vec(F) / d vec(X)ᵀ (|F| × |X|)."""
+    numerator = shown_value if layout == "numerator" else shown_value.T
     if x.shape.is_scalar:
-        numerator = jac.reshape(f.shape.rows.value(sizes), f.shape.cols.value(sizes), order="F")
-    elif f.shape.is_scalar:
-        numerator = jac.reshape(base.shape, order="F").T
-    else:
-        numerator = jac
-    return numerator if layout == "numerator" else numerator.T
+        return numerator.reshape(-1, 1, order="F")
+    if f.shape.is_scalar:  # the numerator derivative of a scalar is Xᵀ-shaped
+        return numerator.T.reshape(1, -1, order="F")
+    return numerator
+
+
+def _compare(f: Expr, closed: Expr, x: Expr, point: dict, sizes: dict, layout: str,
+             rng: np.random.Generator) -> float | None:
+    """The relative error of the closed form against the finite differences (None when the
+    differences are not finite)."""
+    along = directions(point[x.attr("name")].size, rng)
+    want = _finite_differences(f, point, sizes, x, layout, along)
+    got = as_jacobian(value_at(closed, point, sizes, layout), f, x, layout) @ along
+    if not np.all(np.isfinite(want)):
+        return None
+    scale = max(1.0, float(np.abs(want).max()))
+    return float(np.abs(got - want).max()) / scale
 
 
 def check(function: Expr, derivative: Expr, x: Expr, variables: dict[str, Expr], layout: str,
           points: int = 3, seed: int = 0) -> CheckResult:
     """Compare the closed form `derivative` of `function` by `x` with finite differences."""
-    rng = np.random.default_rng(seed)
-    f, closed = concrete(function, layout), concrete(derivative, layout)
+    try:
+        return _check(concrete(function, layout), concrete(derivative, layout), x, variables,
+                      layout, points, np.random.default_rng(seed))
+    except MemoryError:
+        return not_compared("not run: it ran out of memory (declare smaller sizes to check)")
+
+
+def _check(f: Expr, closed: Expr, x: Expr, variables: dict[str, Expr], layout: str,
+           points: int, rng: np.random.Generator) -> CheckResult:
     errors: list[float] = []
-    for attempt in range(4 * points):
+    misses: Counter[str] = Counter()
+    everything = [f, closed, *variables.values()]
+    for attempt in range(TRIES * points):
         if len(errors) == points:
             break
-        sizes = symbol_sizes([f, closed], rng)
+        sizes = symbol_sizes(everything, rng)
+        size = x.shape.size.value(sizes)
+        columns = size if size <= ALL_DIRECTIONS else RANDOM_DIRECTIONS
+        refused = too_big(everything, sizes, columns)
+        if refused:
+            return not_compared(refused)
         point = draw_point(variables, sizes, rng, positive=attempt % 2 == 1)
-        got = value_at(closed, point, sizes, layout)
-        want = _finite_differences(f, point, sizes, x, layout)
-        if not (np.all(np.isfinite(got)) and np.all(np.isfinite(want))):
-            continue
-        scale = max(1.0, float(np.abs(want).max()))
-        errors.append(float(np.abs(got.reshape(want.shape) - want).max()) / scale)
-    return CheckResult(max(errors) if errors else float("nan"), len(errors))
+        miss = _outside_domain([f, closed], point, sizes, layout)
+        error = None if miss else _compare(f, closed, x, point, sizes, layout, rng)
+        if error is None:
+            misses[miss or "the finite differences were not finite"] += 1
+        else:
+            errors.append(error)
+    if errors:
+        return CheckResult(max(errors), len(errors))
+    reason, count = misses.most_common(1)[0]
+    return not_compared(f"could not find points where the function and its derivative are "
+                        f"defined and smooth: {reason} at {count} of the {sum(misses.values())} "
+                        f"points tried")

@@ -4,11 +4,13 @@ A thin layer over `matcalc.api` with no mathematics of its own. Exit status: 0 w
 derivative on stdout; 2 for bad input (a usage error or any `MatcalcError`, shown on stderr as
 `matcalc: error: ...` plus the caret excerpt); 1 for an internal error (a bug in matcalc).
 Output never crashes on a terminal that cannot show Unicode: the derivative is then printed in
-matcalc's ASCII notation (as with --ascii), and any other unencodable character is escaped.
+matcalc's ASCII notation (as with --ascii), and any other unencodable character is escaped; nor
+when the reader of a pipe stops early (`matcalc ... --json | head -1`): the rest is dropped.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import NoReturn, TextIO
 
@@ -143,11 +145,25 @@ def _encodable(text: str, stream: TextIO) -> bool:
 
 
 def _write(text: str, stream: TextIO) -> None:
-    """Print `text`, escaping (\\uXXXX) what the stream's encoding cannot show."""
+    """Print `text`, escaping (\\uXXXX) what the stream's encoding cannot show; when the
+    reader has gone (`matcalc ... | head -1`), the rest is dropped quietly."""
     if not _encodable(text, stream):
         encoding = stream.encoding
         text = text.encode(encoding, "backslashreplace").decode(encoding)
-    print(text, file=stream)
+    try:
+        print(text, file=stream)
+        stream.flush()
+    except BrokenPipeError:
+        _to_devnull(stream)
+
+
+def _to_devnull(stream: TextIO) -> None:
+    """Point the stream's file at /dev/null, so that the interpreter's last flush of what is
+    still buffered does not fail again on the closed pipe."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _rendered(d: Derivative | Differential | Steps, args: argparse.Namespace) -> str:

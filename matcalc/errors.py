@@ -1,11 +1,36 @@
 """Errors that cross the API boundary: every one is a `MatcalcError`.
 
 A `Span` locates a piece of the user's text; `MatcalcError.__str__` shows the message and, when
-the error has a span and the source text, the offending line with a caret under it.
+the error has a span and the source text, the offending line with a caret under it. However long
+the input, an error stays short: a line past EXCERPT characters is shown as a window around the
+caret with … marks, and a message quoting a long piece of the input keeps its ends (`elided`).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+EXCERPT = 100  # characters of the source line shown at most, around the caret
+LONG_WORD = 60  # a longer run of non-blank characters in a message keeps only its ends
+LONG_MESSAGE = 800  # a longer message keeps only its beginning and its end
+
+
+def elided(message: str) -> str:
+    """`message` with each run of more than LONG_WORD non-blank characters (a 1 MB name) cut to
+    its ends around '…', and the middle of a message still longer than LONG_MESSAGE cut."""
+    message = re.sub(rf"\S{{{LONG_WORD + 1},}}", lambda m: f"{m[0][:40]}…{m[0][-15:]}", message)
+    if len(message) > LONG_MESSAGE:
+        message = f"{message[:LONG_MESSAGE * 2 // 3]} … {message[-LONG_MESSAGE // 3:]}"
+    return message
+
+
+def window(length: int, column: int) -> tuple[int, int]:
+    """[start, end) of a line of `length` characters to show, with the 0-based `column` of the
+    caret inside it: the whole line up to EXCERPT characters, else EXCERPT around the caret."""
+    if length <= EXCERPT:
+        return 0, length
+    start = max(0, min(column - EXCERPT // 2, length - EXCERPT))
+    return start, start + EXCERPT
 
 
 @dataclass(frozen=True)
@@ -22,6 +47,7 @@ class MatcalcError(Exception):
     """Base class of every error matcalc raises on bad input or unsupported operations."""
 
     def __init__(self, message: str, span: Span | None = None, source: str | None = None):
+        message = elided(message)
         super().__init__(message)
         self.message = message
         self.span = span
@@ -42,7 +68,8 @@ class MatcalcError(Exception):
         return self.span.column if self.span else None
 
     def excerpt(self) -> str:
-        """The source line of the span with a caret (^~~~) under the span, or ''."""
+        """The source line of the span (a window of it around the caret when it is long, with
+        … where it is cut) with a caret (^~~~) under the span, or ''."""
         if self.span is None or self.source is None:
             return ""
         lines = self.source.split("\n")
@@ -50,8 +77,11 @@ class MatcalcError(Exception):
             return ""
         text = lines[self.span.line - 1]
         col = self.span.column - 1
-        width = max(1, min(self.span.end - self.span.start, len(text) - col))
-        return f"  {text}\n  {' ' * col}^{'~' * (width - 1)}"
+        start, end = window(len(text), col)
+        shown = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+        offset = col - start + (1 if start else 0)
+        width = max(1, min(self.span.end - self.span.start, end - col))
+        return f"  {shown}\n  {' ' * offset}^{'~' * (width - 1)}"
 
     def __str__(self) -> str:
         where = f"line {self.span.line}, column {self.span.column}: " if self.span else ""

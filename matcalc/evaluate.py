@@ -184,6 +184,11 @@ def _needed(root: Expr):
 
 def evaluate(expr: Expr, env: Env) -> np.ndarray:
     """The value of `expr` as a 2-D float array."""
+    return evaluate_nodes(expr, env)[expr]
+
+
+def evaluate_nodes(expr: Expr, env: Env) -> dict[Expr, np.ndarray]:
+    """The value of every node `expr` needs, `expr` included (2-D float arrays)."""
     done: dict[Expr, np.ndarray] = {}
     for node in _needed(expr):
         if node.op in _LEAVES:
@@ -197,4 +202,4 @@ def evaluate(expr: Expr, env: Env) -> np.ndarray:
             with np.errstate(divide="ignore", invalid="ignore"):
                 done[node] = OPS[node.op].evaluate([done[a] for a in node.args],
                                                    dict(node.attrs))
-    return done[expr]
+    return done

@@ -45,7 +45,7 @@ def build(expr: str, wrt: str, vars: dict[str, str] | None = None, layout: str =
         result = d.check()
         error = float(result.max_error)  # JSON has no NaN or infinity: null instead
         out["check"] = {"max_error": error if math.isfinite(error) else None,
-                        "ok": bool(result.ok),
+                        "ok": bool(result.ok), "points": result.points,
                         "line": str(result)}
     return out
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import http.client
+import inspect
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -206,6 +208,44 @@ def test_other_methods_and_api_get(server):
         assert response.status == expected, (method, path)
         assert json.loads(response.read())["error"]["kind"] == "RequestError"
         connection.close()
+
+
+def test_one_default_layout_everywhere(server):
+    """The page's preselected layout is the API's, the command line's and derive's default."""
+    page = get(server, "/")[2].decode()
+    checked = re.findall(r'name="layout" value="(\w+)" checked', page)
+    defaults = {
+        "page": checked[0] if len(checked) == 1 else checked,
+        "api": post(server, "/api/derive", {"expr": "W x", "wrt": "x"})[1]["layout"],
+        "cli": matcalc.cli._arg_parser().parse_args(["x", "--wrt", "x"]).layout,
+        "python": inspect.signature(derive).parameters["layout"].default,
+    }
+    assert set(defaults.values()) == {"numerator"}, defaults
+    script = get(server, "/app.js")[2].decode()
+    examples = script[script.index("const EXAMPLES"):script.index("];")]
+    assert "expr:" in examples and "layout" not in examples  # examples keep the chosen layout
+    assert "LAYOUT_NOTES[result.layout]" in script and 'id="layout-note"' in page
+
+
+def _raw_request(server, head: str) -> tuple[int, dict]:
+    """Send `head` (a request without a body) on a socket; the status and the JSON answer."""
+    with socket.create_connection(server.server_address[:2], timeout=30) as connection:
+        connection.sendall(head.encode())
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    status_line, _, rest = answer.partition(b"\r\n")
+    obj = json.loads(rest.split(b"\r\n\r\n", 1)[1])
+    VALIDATOR.validate(obj)
+    return int(status_line.split()[1]), obj
+
+
+def test_post_without_content_length_is_411(server):
+    status, obj = _raw_request(server, "POST /api/derive HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                       "Content-Type: application/json\r\n"
+                                       "Connection: close\r\n\r\n")
+    assert status == 411 and obj["error"]["kind"] == "RequestError"
+    assert "Content-Length" in obj["error"]["message"]
 
 
 def test_post_needs_json_content_type(server):

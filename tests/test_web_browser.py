@@ -99,6 +99,18 @@ def test_quadratic_form_is_typeset(browser):
     _screenshot(browser, "quadratic-form")
 
 
+def test_the_page_starts_in_numerator_layout_and_says_so(browser):
+    """The CLI's and the API's default: x' A x by x is the row xᵀ (A + Aᵀ)."""
+    assert browser.find_element(By.CSS_SELECTOR, "input[name=layout][value=numerator]") \
+        .is_selected()
+    _enter(browser, "expr", "x' A x")
+    _enter(browser, "wrt", "x")
+    WebDriverWait(browser, 30).until(
+        lambda d: d.find_element(By.ID, "text").text == "xᵀ (A + Aᵀ)")
+    assert browser.find_element(By.ID, "title").text == "Derivative by x (numerator layout)"
+    assert browser.find_element(By.ID, "layout-note").text.startswith("numerator layout")
+
+
 def test_bad_expression_shows_the_caret(browser):
     _enter(browser, "expr", "W x +")
     _enter(browser, "wrt", "x")
@@ -117,8 +129,10 @@ def test_no_content_security_policy_violations(browser):
 
 
 def test_example_with_options_for_the_readme(browser):
-    """`Y = A X + B; f(Y)` by X in denominator layout, with the differential, the check and
-    then the steps; the README's image is taken before the steps."""
+    """`Y = A X + B; f(Y)` by X in denominator layout (chosen; an example keeps the layout),
+    with the differential, the check and then the steps; the README's image is taken before
+    the steps."""
+    browser.find_element(By.CSS_SELECTOR, "input[name=layout][value=denominator]").click()
     button = next(b for b in browser.find_elements(By.CSS_SELECTOR, "#examples button")
                   if b.text == "Y = A X + B; f(Y)")
     button.click()
@@ -129,6 +143,7 @@ def test_example_with_options_for_the_readme(browser):
         and d.find_element(By.ID, "check-line").text.startswith("check: agrees")
         and d.find_elements(By.CSS_SELECTOR, "#diff-math .katex"))
     assert "\\frac{\\partial f}" in _katex_text(browser)
+    assert browser.find_element(By.ID, "title").text == "Derivative by X (denominator layout)"
     docs = os.environ.get("MATCALC_DOCS_SCREENSHOT")
     if docs:
         browser.set_window_size(1100, 1230)

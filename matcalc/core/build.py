@@ -14,7 +14,7 @@ from fractions import Fraction
 from ..errors import UnsupportedError
 from ..shapes import Dim, Shape
 from . import ops  # noqa: F401  (registers the operator specs used by mk)
-from .expr import Expr, mk
+from .expr import Expr, mk, natural
 from .ops import _same
 
 # -- leaves ----------------------------------------------------------------------------------
@@ -105,9 +105,10 @@ FLATTEN_WEIGHT = 200  # a heavier sum inside a sum stays one term (see `add`)
 
 def add(*terms: Expr) -> Expr:
     """Sum: flattened, zeros dropped, like terms combined, ordered: positive terms first, then
-    larger before smaller, constants last. A sum whose printed tree is heavy (FLATTEN_WEIGHT:
-    in practice one that shares subexpressions, y₂ = sin(y₁) + y₁) stays one term: flattening
-    every y_k = sin(y_{k-1}) + y_{k-1} would give y_L L terms, quadratic in a chain's length."""
+    larger before smaller, constants last, then in the natural order of their structural keys
+    (W2 x before W10 x). A sum whose printed tree is heavy (FLATTEN_WEIGHT: in practice one
+    that shares subexpressions, y₂ = sin(y₁) + y₁) stays one term: flattening every
+    y_k = sin(y_{k-1}) + y_{k-1} would give y_L L terms, quadratic in a chain's length."""
     shape = _same("+")(terms, {})
     groups: dict[Expr, Fraction] = {}
     for term in terms:
@@ -117,7 +118,8 @@ def add(*terms: Expr) -> Expr:
                 c, rest = split_coeff(t)
                 groups[rest] = groups.get(rest, 0) + c
     items = sorted(((c, r) for r, c in groups.items() if c != 0),
-                   key=lambda cr: (cr[0] < 0, cr[1].op == "const", -cr[1].weight, cr[1].key))
+                   key=lambda cr: (cr[0] < 0, cr[1].op == "const", -cr[1].weight,
+                                   natural(cr[1].key)))
     parts = [scale(c, r) for c, r in items]
     if not parts:
         return zero(shape)

@@ -9,6 +9,7 @@ core.build; nothing here rewrites.
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import weakref
 from collections.abc import Callable, Hashable, Iterator
@@ -96,6 +97,16 @@ def _key(op: str, args: tuple[Expr, ...], attrs: tuple) -> str:
         return text
     whole = "\x00".join([op, repr(attrs), *(a.key for a in args)])
     return text[:KEY_CHARS] + _CUT + hashlib.blake2b(whole.encode(), digest_size=10).hexdigest()
+
+
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def natural(key: str) -> str:
+    """`key` with each run of digits led by its length (W2 → W0012, W10 → W00210), so that
+    structural keys compare in natural order (W2 before W10) and still one-to-one: the order in
+    which commutative operands are sorted."""
+    return _DIGITS.sub(lambda m: f"{len(m[0]):03d}{m[0]}", key)
 
 
 def mk(op: str, *args: Expr, **attrs: Hashable) -> Expr:

@@ -18,7 +18,7 @@ from .build import (
     is_zero,
     zero,
 )
-from .expr import Expr, mk
+from .expr import Expr, mk, natural
 from .ops import _mul_shape, _same
 
 HALF = Fraction(1, 2)
@@ -70,7 +70,7 @@ def _merge_powers(factors: list[Expr], combine) -> tuple[Fraction, list[Expr]]:
 def factor_order(f: Expr) -> tuple:
     """Scalar factors read as in textbooks: variables and their powers before functions."""
     algebraic = f.op in ("var", "dim") or (f.op == "pow" and f.args[0].op in ("var", "dim"))
-    return (not algebraic, f.weight, f.key)
+    return (not algebraic, f.weight, natural(f.key))
 
 
 def mul(*factors: Expr) -> Expr:
@@ -150,13 +150,17 @@ def _from_power(base: Expr, k: int) -> Expr:
     return root if abs(k) == 1 else mk("mpow", root, k=abs(k))
 
 
+MAX_MATRIX_POWER = 100  # the derivative of Xᵏ is a sum of k terms: larger k are refused
+
+
 def _matrix_powers(chain: list[Expr]) -> list[Expr]:
-    """Adjacent powers of one square matrix combine: X X = X², X² X⁻¹ = X, X X⁻¹ = I; and a
-    product next to its own inverse cancels: A B (A B)⁻¹ = I."""
+    """Adjacent powers of one square matrix combine: X X = X², X² X⁻¹ = X, X X⁻¹ = I (up to
+    the power MAX_MATRIX_POWER: X¹⁰⁰ X stays two factors); and a product next to its own
+    inverse cancels: A B (A B)⁻¹ = I."""
     out: list[tuple[Expr, int]] = []
     for f in chain:
         base, k = _integer_power(f)
-        if out and out[-1][0] is base:
+        if out and out[-1][0] is base and abs(out[-1][1] + k) <= MAX_MATRIX_POWER:
             k += out.pop()[1]
             if k == 0:
                 continue

@@ -7,7 +7,8 @@ a scalar operand, `max(0, u)` is relu, and `W(x)` is a product when W is a varia
 """
 from __future__ import annotations
 
-from ..errors import ParseError, ShapeError, Span
+from ..core.products import MAX_MATRIX_POWER
+from ..errors import ParseError, ShapeError, Span, UnsupportedError
 from ..syntax import ast
 from ..syntax.transformer import literal_value
 from .constants import size_names, size_value, sized
@@ -240,6 +241,11 @@ class Typer:
                              f"(use .^ for an elementwise power)", span)
         if k == 0:
             raise ShapeError(f"matrix power {text}: A^0 is the identity; write eye", span)
+        if abs(k) > MAX_MATRIX_POWER:
+            raise UnsupportedError(
+                f"matrix power {text}: the exponent is beyond {MAX_MATRIX_POWER}, the largest "
+                f"matcalc differentiates (the derivative of Xᵏ is a sum of k terms Xⁱ dX Xᵏ⁻¹⁻ⁱ)",
+                span)
         self.square("matrix power", base, span)
         x = self.inverse(base, span) if k < 0 else base
         return x if abs(k) == 1 else like("mpow", x, x, span=span, text=text, k=abs(k))

@@ -130,13 +130,15 @@ def _parse(text: str, variables: frozenset[str]) -> Program:
         _VARIABLES.reset(reset)
     depth, where = nesting(program)
     if depth > MAX_NESTING:
-        raise ParseError(f"the expression is nested too deeply: {depth} levels of parentheses, "
-                         f"calls and operators, at most {MAX_NESTING} (split it with bindings "
-                         f"name = ...; long sums and products count as one level)", where,
-                         source=text)
+        raise ParseError(f"the expression is nested too deeply: {depth} levels of calls and "
+                         f"operators, at most {MAX_NESTING} (split it with bindings name = ...; "
+                         f"parentheses add no level, a long sum or product counts as one)",
+                         where, source=text)
     return program
 
 
+# Typing (matcalc/lower) recurses once or twice per level: at Python's default recursion limit
+# it fails near 250 levels of nested sums; every later stage is iterative (2400 levels pass).
 MAX_NESTING = 100
 # Left-associative tiers: a chain a + b - c + ... (or a b c ..., a ⊙ b ⊙ ...) is one level.
 _TIERS = ({"+", "-"}, {"*", "@", "juxt"}, {".*", "./", "/", "kron"})
@@ -180,8 +182,18 @@ def _token_message(err: UnexpectedToken, text: str) -> tuple[str, Span]:
     stack = err.state.value_stack
     found, prev = err.token, (stack[-1] if stack else None)
     expected = set(err.state.parse_conf.states[err.state.position])
+    if _double_star(found, prev):  # x ** 2, as in Python: point at both stars
+        both = Span(prev.line, prev.column, prev.start_pos, found.end_pos)
+        return ("unexpected '**': matcalc writes a power with ^ (x^2, A^-1) and an elementwise "
+                "power with .^ (x .^ 2)", both)
     span = _end_span(prev, text) if found.type == "$END" else _found_span(found)
     return f"unexpected {_describe(found)}: {_diagnose(found, prev, expected, stack)}", span
+
+
+def _double_star(found: Token, prev: Token | Node | None) -> bool:
+    """Whether the parser stopped at the second '*' of '**' (adjacent stars)."""
+    return (found.type == "STAR" and isinstance(prev, Token) and prev.type == "STAR"
+            and prev.end_pos == found.start_pos)
 
 
 def _diagnose(found: Token, prev: Token | Node | None, expected: set[str], stack: list) -> str:

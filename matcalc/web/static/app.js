@@ -2,18 +2,26 @@
 // typesets the answer with the bundled KaTeX. No other network access.
 "use strict";
 
+// The examples keep the layout chosen above (numerator unless changed, as everywhere).
 const EXAMPLES = [
-  { expr: "W x + b", wrt: "x", layout: "numerator" },
-  { expr: "x' A x", wrt: "x", layout: "denominator" },
-  { expr: "log(det(X))", wrt: "X", layout: "denominator" },
-  { expr: "Y = A X + B; f(Y)", wrt: "X", layout: "denominator" },
-  { expr: "norm2(A x - b)^2", wrt: "x", layout: "denominator" },
-  { expr: "sum(softmax(x) .* y)", wrt: "x", layout: "denominator" },
-  { expr: "tr(X' A X)", wrt: "X", layout: "denominator" },
-  { expr: "inv(X)", wrt: "X", layout: "numerator" },
-  { expr: "max(0, dot(w, x) + b)", wrt: "w", layout: "denominator" },
-  { expr: "h = tanh(W x + b); sum((h - y).^2)", wrt: "W", layout: "denominator" },
+  { expr: "W x + b", wrt: "x" },
+  { expr: "x' A x", wrt: "x" },
+  { expr: "log(det(X))", wrt: "X" },
+  { expr: "Y = A X + B; f(Y)", wrt: "X" },
+  { expr: "norm2(A x - b)^2", wrt: "x" },
+  { expr: "sum(softmax(x) .* y)", wrt: "x" },
+  { expr: "tr(X' A X)", wrt: "X" },
+  { expr: "inv(X)", wrt: "X" },
+  { expr: "max(0, dot(w, x) + b)", wrt: "w" },
+  { expr: "h = tanh(W x + b); sum((h - y).^2)", wrt: "W" },
 ];
+
+const LAYOUT_NOTES = {
+  numerator: "numerator layout (the default, as on the command line and in Python): the " +
+             "Jacobian; a scalar by a vector is a row",
+  denominator: "denominator layout: the transpose of the Jacobian; a gradient has the shape " +
+               "of its variable",
+};
 
 const $ = (id) => document.getElementById(id);
 let sequence = 0;
@@ -104,6 +112,7 @@ function showResult(result) {
   $("title").textContent = result.order === 2
     ? `Hessian by ${by} (${result.layout} layout)`
     : `Derivative by ${by} (${result.layout} layout)`;
+  $("layout-note").textContent = LAYOUT_NOTES[result.layout] || "";
   typeset(result.latex, $("result"));
   $("text").textContent = result.text;
   section("differential-out", Boolean(result.differential));
@@ -168,11 +177,10 @@ function setUp() {
     const button = document.createElement("button");
     button.type = "button";
     button.textContent = example.expr;
-    button.title = `by ${example.wrt}, ${example.layout} layout`;
+    button.title = `by ${example.wrt}`;
     button.addEventListener("click", () => {
       $("expr").value = example.expr;
       $("wrt").value = example.wrt;
-      document.querySelector(`input[name=layout][value=${example.layout}]`).checked = true;
       schedule(0);
     });
     examples.append(button);

@@ -1,0 +1,110 @@
+"""Where an expression is defined and smooth: the test `check` applies to each random point.
+
+Central finite differences mean something only where every operator of the function (and of
+its closed-form derivative) is smooth in a neighbourhood of the point: a matrix that is inverted
+(or whose log-determinant is taken) must be well conditioned, the argument of log or sqrt
+clearly positive, and the argument of a kink (abs, relu, sign, max, >, norm1, norm2 at 0) away
+from it. `outside(values)` returns, for the values of all nodes at a point, the first reason the
+point is outside that domain (a sentence naming the node), or None. Every operator is either in
+SMOOTH or has a rule in RULES (a test checks that they cover the catalogue).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from .core.expr import Expr
+from .render import UNICODE, render
+
+MAX_CONDITION = 1e4  # past it the differences of an inverse lose the digits the check compares
+MARGIN = 1e-3  # how far from 0 (or from a kink) an argument must stay
+SHOWN = 60  # characters of a node's text shown in a reason
+
+SMOOTH = frozenset({
+    "var", "tangent", "const", "dim", "identity", "ones", "zero", "commutation", "apply",
+    "absgrad", "add", "mul", "hadamard", "kron", "transpose", "sum", "mean", "tr", "vec",
+    "expand", "unvec", "diag", "diagpart", "det", "mpow", "softmax", "logsumexp", "logsoftmax",
+    "exp", "sin", "cos", "tanh", "sigmoid", "softplus",
+})
+
+
+def shown(node: Expr) -> str:
+    """The node's text, its middle elided past SHOWN characters."""
+    text = render(node, UNICODE)
+    return text if len(text) <= SHOWN else f"{text[:SHOWN - 15]}…{text[-14:]}"
+
+
+Rule = Callable[[Expr, list[np.ndarray]], "str | None"]
+
+
+def _well_conditioned(node: Expr, args: list[np.ndarray]) -> str | None:
+    """inv(A), logdet(A): A far from singular (condition number at most MAX_CONDITION)."""
+    with np.errstate(all="ignore"):
+        condition = np.linalg.cond(args[0]) if np.all(np.isfinite(args[0])) else np.inf
+    if condition <= MAX_CONDITION:
+        return None
+    return f"{shown(node.arg)} was singular or nearly so (in {shown(node)})"
+
+
+def _positive(node: Expr, args: list[np.ndarray]) -> str | None:
+    """log(u), sqrt(u): every entry of u at least MARGIN."""
+    if np.all(args[0] >= MARGIN):
+        return None
+    return f"{shown(node.arg)} was zero or negative somewhere (in {shown(node)})"
+
+
+def _away_from_zero(node: Expr, args: list[np.ndarray]) -> str | None:
+    """abs, relu, sign, norm1 (kinks at 0), norm2 (at the zero vector): |u| at least MARGIN."""
+    entries = np.abs(args[0])
+    if (entries.max() if node.op == "norm2" else entries.min()) >= MARGIN:
+        return None
+    return f"{shown(node.arg)} was at the kink 0 of {shown(node)}"
+
+
+def _sides_apart(node: Expr, args: list[np.ndarray]) -> str | None:
+    """max(u, v), u > v: the two sides at least MARGIN apart everywhere."""
+    if np.all(np.abs(args[0] - args[1]) >= MARGIN):
+        return None
+    return f"the two sides of {shown(node)} were equal somewhere (a kink)"
+
+
+def _power(node: Expr, args: list[np.ndarray]) -> str | None:
+    """u^p: u positive for a fractional or variable p, nonzero for a negative integer p."""
+    base, exponent = node.args
+    p = exponent.attr("value") if exponent.op == "const" else None
+    if p is not None and p.denominator == 1 and p >= 0:
+        return None
+    if p is None or p.denominator != 1:
+        return _positive(node, args)
+    if np.all(np.abs(args[0]) >= MARGIN):
+        return None
+    return f"{shown(base)} was zero somewhere (in {shown(node)})"
+
+
+def _off_pole(node: Expr, args: list[np.ndarray]) -> str | None:
+    """tan(u): cos(u) at least MARGIN away from 0."""
+    if np.all(np.abs(np.cos(args[0])) >= MARGIN):
+        return None
+    return f"{shown(node.arg)} was at a pole of tan"
+
+
+RULES: dict[str, Rule] = {
+    "inv": _well_conditioned, "logdet": _well_conditioned,
+    "log": _positive, "sqrt": _positive, "pow": _power,
+    "abs": _away_from_zero, "relu": _away_from_zero, "sign": _away_from_zero,
+    "norm1": _away_from_zero, "norm2": _away_from_zero,
+    "maximum": _sides_apart, "gt": _sides_apart, "tan": _off_pole,
+}
+
+
+def outside(values: dict[Expr, np.ndarray]) -> str | None:
+    """Why the point whose node values are `values` is outside the domain, or None."""
+    for node, value in values.items():
+        rule = RULES.get(node.op)
+        reason = rule(node, [values[a] for a in node.args]) if rule else None
+        if reason is None and not np.all(np.isfinite(value)):
+            reason = f"{shown(node)} was not finite"
+        if reason is not None:
+            return reason
+    return None
