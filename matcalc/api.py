@@ -125,8 +125,7 @@ class Derivative:
     @property
     def variables(self) -> dict[str, str]:
         """Every variable of the program with its kind and sizes, e.g. {'x': 'vector(n)'}."""
-        return {name: describe(node.shape, node.attr("structure"))
-                for name, node in self.program.variables.items()}
+        return self.program.declarations()
 
     def check(self, points: int = 3, seed: int = 0) -> CheckResult:
         """Compare the closed form with central finite differences at random points; the result

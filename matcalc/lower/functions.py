@@ -69,8 +69,9 @@ def _vec(typer, call, args):
 
 
 def _softmax(typer, call, args):
+    """softmax of a vector; of a 1 × 1 operand (a vector(1), as logsumexp takes it) it is 1."""
     _arity(call, args, 1)
-    if not args[0].is_vector:
+    if not (args[0].is_vector or args[0].is_scalar):
         raise ShapeError(f"softmax needs a vector, got {args[0].describe()}", call.func_span)
     return like("softmax", args[0], args[0], span=call.span, text=_text(typer, call))
 
