@@ -11,9 +11,10 @@ MatcalcError, a crash (any other exception) or took longer than the time limit, 
 crash and slow input with its seed (reproduce with `probe(random_text(seed)[1])`).
 
 `--programs N`: N programs of tests/program_gen.py (`program_of_seed(seed)`), each checked for
-every variable and both layouts (finite differences, simplified = unsimplified, printed forms
-read back, symmetric Hessians). Prints the counts of failures by kind (read-backs also by
-category) and the first failures with their seeds (reproduce with
+every variable and both layouts by tests/program_checks.py (finite differences, simplified =
+unsimplified, printed forms read back and claimed equal, symmetric Hessians). Prints the
+counts of failures by kind (read-backs also by category) and the first failures with their
+seeds (reproduce with
 `check(program_of_seed(seed))`). Both options may be given; with neither, --frontend 100000.
 Exit status 1 on any crash, slow input or program failure other than a read-back.
 """
@@ -60,7 +61,8 @@ def frontend(n: int, first: int) -> int:
 
 def programs(n: int, first: int, shown: int = 20) -> int:
     import numpy as np
-    from program_gen import NO_POINT, READBACK, check, program_of_seed
+    from program_checks import NO_POINT, READBACK, check
+    from program_gen import program_of_seed
 
     kinds: Counter = Counter()
     readbacks: Counter = Counter()

@@ -89,6 +89,12 @@ class Derivative:
         return self.program.source
 
     @property
+    def warnings(self) -> tuple[str, ...]:
+        """Notes on names whose default kind changes what the program means (a Greek or a–g
+        name is a scalar, and here it is expanded against a vector or matrix)."""
+        return self.program.warnings
+
+    @property
     def function(self) -> Expr:
         """The differentiated expression (bindings substituted)."""
         return self.program.expr
@@ -126,8 +132,7 @@ class Derivative:
     @property
     def variables(self) -> dict[str, str]:
         """Every variable of the program with its kind and sizes, e.g. {'x': 'vector(n)'}."""
-        return {name: describe(node.shape, node.attr("structure"))
-                for name, node in self.program.variables.items()}
+        return self.program.declarations()
 
     def check(self, points: int = 3, seed: int = 0) -> CheckResult:
         """Compare the closed form with central finite differences at random points; the result

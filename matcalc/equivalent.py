@@ -102,6 +102,9 @@ def equivalent(claim: str, expr: str, wrt: str, vars: dict[str, str] | None = No
         claimed, unknown = _claim(claim, d)
     except ShapeError as err:
         return Verdict(False, False, f"your answer's shapes do not fit: {err.message}")
+    except DeclarationError as err:  # ∂f/∂(u) at an argument u the derivative does not have
+        return Verdict(False, False, f"your answer's symbols are not the derivative's: "
+                                     f"{err.message}")
     if unknown:
         return Verdict(False, False, f"your answer uses {', '.join(unknown)}, which the "
                                      f"expression does not have")
@@ -111,7 +114,8 @@ def equivalent(claim: str, expr: str, wrt: str, vars: dict[str, str] | None = No
     rng = np.random.default_rng(seed)
     ours_expr, claim_expr = concrete(d.expr, layout), concrete(claimed, layout)
     for _ in range(points):
-        sizes = symbol_sizes([ours_expr, concrete(d.function, layout)], rng)
+        sizes = symbol_sizes([ours_expr, concrete(d.function, layout),
+                              *d.program.variables.values()], rng)  # (M: spd(p) unused)
         point = draw_point(d.program.variables, sizes, rng, positive=True)
         ours = value_at(ours_expr, point, sizes, layout)
         theirs = value_at(claim_expr, point, _open_sizes(claim_expr, sizes, ours.shape), layout)

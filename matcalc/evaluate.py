@@ -16,6 +16,7 @@ from .core.expr import Expr
 from .core.ops import OPS, commutation_matrix
 from .errors import EvaluationError
 from .render import ASCII, UNICODE, render
+from .shapes import GENERATED, Shape, describe
 
 
 @dataclass
@@ -41,17 +42,25 @@ def as_matrix(name: str, value: Any) -> np.ndarray:
     raise EvaluationError(f"the value of '{name}' has {array.ndim} dimensions; at most 2")
 
 
-def _bind_size(dim, actual: int, sizes: dict[str, int], what: str) -> None:
-    if dim.number is not None:
-        if dim.number != actual:
-            raise EvaluationError(f"{what} must be {dim.number}, got {actual}")
+def _fit(what: str, shape: Shape, value: np.ndarray, sizes: dict[str, int], given) -> None:
+    """Check a value (2-D; `given` as passed) against `shape`, recording the sizes it fixes
+    (n of vector(n)); an EvaluationError naming `what` and both shapes when they differ."""
+    dims, before = (shape.rows, shape.cols), set(sizes)
+    fits = True
+    for dim, actual in zip(dims, value.shape):
+        if set(dim.symbols) <= set(sizes):
+            fits = fits and dim.value(sizes) == actual
+        elif dim.coeff == 1 and len(dim.symbols) == 1:
+            sizes[dim.symbols[0]] = actual
+    if fits:
         return
-    if len(dim.symbols) == 1 and dim.coeff == 1:
-        symbol = dim.symbols[0]
-        if sizes.setdefault(symbol, actual) != actual:
-            label = symbol.lstrip("~")
-            raise EvaluationError(f"{what} is {actual} but the size {label} is already "
-                                  f"{sizes[symbol]}")
+    shown = ", ".join(str(d.value(sizes)) if set(d.symbols) <= set(sizes) else
+                      str(d).replace(GENERATED, "") for d in dims)
+    known = sorted({s for d in dims for s in d.symbols if s in before})
+    fixed = f" ({', '.join(f'{s.lstrip(GENERATED)} = {sizes[s]}' for s in known)} from the " \
+        f"other values)" if known else ""
+    raise EvaluationError(f"{what} is {describe(shape)}: its value must have shape ({shown})"
+                          f"{fixed}, got an array of shape {np.shape(given)}")
 
 
 def _check_structure(name: str, structure: str, value: np.ndarray) -> None:
@@ -75,10 +84,7 @@ def bind(variables: dict[str, Expr], arrays: dict[str, Any]) -> tuple[dict, dict
         shape = node.shape
         if shape.is_row and value.shape[1] == 1:
             value = value.T
-        if shape.rows.is_one and shape.cols.is_one and value.shape != (1, 1):
-            raise EvaluationError(f"'{name}' is a scalar, got an array of shape {value.shape}")
-        _bind_size(shape.rows, value.shape[0], sizes, f"the number of rows of '{name}'")
-        _bind_size(shape.cols, value.shape[1], sizes, f"the number of columns of '{name}'")
+        _fit(f"'{name}'", shape, value, sizes, arrays[name])
         _check_structure(name, node.attr("structure"), value)
         values[name] = value
     return values, sizes
@@ -117,12 +123,14 @@ def _symbol(node: Expr, env: Env) -> np.ndarray:
         names += (node.attr("fname"),)
     for name in names:
         if name in env.symbols:
-            value = as_matrix(name, env.symbols[name])
+            given = env.symbols[name]
+            value = as_matrix(name, given)
             break
     else:
         raise EvaluationError(f"pass the value of {names[0]} (as {names[1]}=...)")
     if node.shape.is_row and value.shape[1] == 1:
         value = value.T
+    _fit(names[0], node.shape, value, env.sizes, given)
     return value
 
 

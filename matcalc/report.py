@@ -14,7 +14,6 @@ from . import api
 from .differential import differential as _differential
 from .equivalent import equivalent
 from .errors import MatcalcError
-from .shapes import describe
 
 BACKENDS = ("numpy", "jax", "torch")
 
@@ -29,6 +28,7 @@ def build(expr: str, wrt: str, vars: dict[str, str] | None = None, layout: str =
     out: dict[str, Any] = {
         "input": expr, "wrt": wrt, "variables": d.variables, "layout": layout,
         "order": d.order, "text": d.text(), "ascii": d.text(ascii=True), "latex": d.latex(),
+        "warnings": list(d.warnings),
     }
     if steps:
         s = d.steps()
@@ -54,9 +54,7 @@ def build(expr: str, wrt: str, vars: dict[str, str] | None = None, layout: str =
 def variables(expr: str, vars: dict[str, str] | None = None) -> dict[str, Any]:
     """Only the variables of a program with their inferred kinds (for a page typing along)."""
     program = api._lowered(expr, vars or None)
-    return {"input": expr, "variables": {
-        name: describe(node.shape, node.attr("structure"))
-        for name, node in program.variables.items()}}
+    return {"input": expr, "variables": program.declarations()}
 
 
 def error(err: BaseException) -> dict[str, Any]:

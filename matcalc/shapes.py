@@ -111,13 +111,15 @@ def _size_text(dim: Dim) -> str:
     return str(dim).replace(GENERATED, "")
 
 
-def describe(shape: Shape, structure: str = "general") -> str:
+def describe(shape: Shape, structure: str = "general", kind: str | None = None) -> str:
     """The shape as a declaration: 'scalar', 'vector(n)', 'matrix(m,n)', 'spd(n)' (generated
-    sizes shown without their marker)."""
+    sizes shown without their marker); `kind`: the kind declared, when it is not the shape's
+    (a vector(1) or a matrix(1,1) is 1 × 1)."""
     if structure != "general":
         return f"{structure}({_size_text(shape.rows)})"
-    if shape.is_scalar:
+    kind = kind or shape.kind
+    if kind == "scalar":
         return "scalar"
-    if shape.is_vector:
+    if kind == "vector":
         return f"vector({_size_text(shape.rows)})"
     return f"matrix({_size_text(shape.rows)},{_size_text(shape.cols)})"

@@ -7,26 +7,16 @@ U (m), matrices N (n × n) and R (m × n)) and are made of pieces of the kinds t
 name, so programs are well formed. Domains are valid by construction (log, sqrt, ./ see positive
 pieces, inv / det / logdet well-conditioned ones, tan a bounded one); the arguments of relu, abs,
 sign, norm1, max, > are `kinks`, kept off 0. Choices come from `RandomChooser` (benchmarks/fuzz.py)
-or tests/test_properties.py's hypothesis `DataChooser`. `check(program)` runs the properties of
-tests/test_properties.py on one program and returns its failures.
+or tests/test_properties.py's hypothesis `DataChooser`; tests/program_checks.py has the
+properties they must have.
 """
 from __future__ import annotations
 
 import random
 import re
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
 import numeric as nm
-import numpy as np
-
-from matcalc import MatcalcError, derive, hessian, value
-from matcalc.api import _lowered  # (lowers as `value` does: errors carry the text)
-from matcalc.core.expr import postorder
-from matcalc.core.transpose import transposed
-from matcalc.diff.readout import LAYOUTS, numerator_jacobian, to_denominator_symbols
-from matcalc.evaluate import Env, bind, evaluate, symbol_names
-from matcalc.shapes import describe
 
 SIZES = {"n": 3, "m": 2}
 KINDS = ("S", "V", "U", "N", "R")
@@ -244,175 +234,3 @@ def generate(chooser, max_depth: int = 3) -> Program:
 
 def program_of_seed(seed: int, max_depth: int = 3) -> Program:
     return generate(RandomChooser(seed), max_depth)
-
-
-# -- the properties ---------------------------------------------------------------------------
-
-FD, SIMPLIFY, READBACK, HESSIAN, NO_POINT = ("finite differences", "simplified != unsimplified",
-                                             "read-back", "Hessian asymmetry", "no point")
-SAME = 1e-8  # tolerance of values that must agree up to rounding
-
-
-@dataclass
-class Failure:
-    kind: str  # one of the five above, or "raised <ErrorType>"
-    wrt: str
-    layout: str
-    detail: str
-    category: str = ""  # read-back failures: what the printed form shows (identity, kron, ...)
-
-
-def _function(text: str, vars: dict):
-    """point -> the 2-D value of `text` (lowered once; `value` lowers at each call)."""
-    program = _lowered(text, vars)
-
-    def fun(point):
-        values, sizes = bind(program.variables, {k: point[k] for k in program.variables})
-        return evaluate(program.expr, Env(values, sizes))
-    fun.names = set(program.variables)
-    return fun
-
-
-def _attempt(failures: list, kind: str, wrt: str, layout: str, run) -> None:
-    try:
-        run()
-    except AssertionError as err:
-        failures.append(Failure(kind, wrt, layout, str(err)[:400]))
-    except Exception as err:  # noqa: BLE001 - any other exception is a finding too
-        failures.append(Failure(f"raised {type(err).__name__}", wrt, layout,
-                                f"{kind}: {err}"[:400]))
-
-
-def unsimplified(d) -> object:
-    """The derivative before any simplification, in d's layout (readout.jacobian, unsimplified)."""
-    raw = numerator_jacobian(d.function, d.variable)
-    return transposed(to_denominator_symbols(raw)) if d.layout == "denominator" else raw
-
-
-CATEGORIES = (  # what a printed form that does not read back shows (the printer's known gaps)
-    ("commutation", r"K_"), ("unvec", r"vec⁻¹|unvec"), ("identity", r"(?<!\w)I(?!\w)|I_"),
-    ("ones", r"n_ones"), ("kron", r"kron|⊗"), ("zero", r"(?<![\w.])0(?![\w.])"),
-    ("call-postfix", r"\w \(.*\)(?:\^T|ᵀ|'|⁻¹|\^|\.\^)"),
-    ("size", r"(?<!\w)[nm](?:_\w+)?(?!\w)"))
-
-
-def _category(text: str) -> str:
-    return next((name for name, pattern in CATEGORIES if re.search(pattern, text)), "other")
-
-
-def read_back(d, arrays: dict, failures: list) -> str | None:
-    """Property 3: the ASCII and Unicode forms, read back as programs with the symbols ∂f/∂Y
-    declared (row vectors as matrix(1,n), ∂f/∂(u) by its ASCII name df_d(u)) and the values
-    of f(Y) passed, have d's value. Returns why it was not tried, if it was not."""
-    nodes = [n for n in postorder(d.expr) if n.op in ("absgrad", "apply")]
-    try:
-        want = np.asarray(d.evaluate(**arrays), dtype=float)
-    except MatcalcError:
-        return "d cannot be evaluated at this point (counted by the other properties)"
-    vars = {**d.variables, **{symbol_names(n)[1]: describe(n.shape) for n in nodes
-                              if n.op == "absgrad"}}
-    for ascii in (True, False):
-        text = d.text(ascii=ascii, where=False)
-        try:
-            program = _lowered(text, vars)
-            names = {*program.variables, *(symbol_names(n)[1] for n in postorder(program.expr)
-                                           if n.op == "apply")}  # f(Y) values read back
-            got = value(text, vars=vars, **{k: v for k, v in arrays.items() if k in names})
-            nm.assert_close(np.asarray(got, dtype=float).reshape(want.shape), want, SAME, SAME,
-                         f"read back {text!r}")
-        except Exception as err:  # noqa: BLE001 - every way of not reading back counts
-            what = "mismatch" if isinstance(err, (AssertionError, ValueError)) else \
-                type(err).__name__
-            failures.append(Failure(READBACK, d.wrt, d.layout, f"{text!r}: {err}"[:300],
-                                    f"{_category(f'{text} {err}')}: {what}"))
-    return None
-
-
-def _draw(here, domains: dict, rng: np.random.Generator, kinks: list) -> dict:
-    """A random point inside `domains` with every kink argument at least KINK_MARGIN from 0
-    (numeric.draw_point's test, with kink programs that need not use every variable)."""
-    for _ in range(nm.MAX_DRAWS):
-        point = nm.draw_point(here, domains, rng)
-        if all(np.min(np.abs(k(point))) > nm.KINK_MARGIN for k in kinks):
-            return point
-    raise RuntimeError(f"no point with every kink argument away from 0 in {nm.MAX_DRAWS} draws")
-
-
-def _symbols(d, program: Program, point: dict, expr=None) -> dict:
-    """The values of the abstract symbols d shows, ∂f/∂U (in d's layout) and f(U), with f =
-    numeric.CONCRETE_F at the argument U the symbol names (whatever the program called it)."""
-    out: dict = {}
-    values, sizes = bind(d.program.variables, {k: point[k] for k in d.program.variables})
-    for node in postorder(d.expr if expr is None else expr):  # inner f(u) before g(f(u))
-        if node.op not in ("absgrad", "apply"):
-            continue
-        _, ascii = symbol_names(node)
-        u = evaluate(node.args[0], Env(values, sizes, out))
-        if node.op == "apply":
-            out[ascii] = float(np.sum(np.sin(u)) + np.sum(u ** 2) / 2)
-            continue
-        grad = np.cos(u) + u
-        grad = grad.T if d.layout == "numerator" else grad
-        out[ascii] = grad.reshape(-1) if 1 in grad.shape else grad
-    return out
-
-
-def check(program: Program, rng: np.random.Generator | None = None, hessians: bool = True,
-          readback: bool = True) -> list[Failure]:
-    """Every property of `program`, for every variable and both layouts: its failures."""
-    rng = rng if rng is not None else np.random.default_rng(0)
-    vars, abstract, failures = program.vars, program.abstract, []
-    try:
-        here = nm.variables(SimpleNamespace(program=_lowered(program.text, vars)), program.sizes)
-        domains = {**{v.name: "spd" for v in here if nm.structured(vars, v.name)},
-                   **program.domains}
-        names = {v.name for v in here}  # (a kink of a piece the generator dropped is moot)
-        kinks = [f for k in program.kinks
-                 for f in [_function(nm.concrete_all(k, abstract), vars)] if f.names <= names]
-        point = _draw(here, domains, rng, kinks)
-        fun = _function(nm.concrete_all(program.text, abstract), vars)
-        value_at = fun(point)
-        f_shape, noise = nm.shape2d(value_at), 1e-8 * float(np.max(np.abs(value_at)))
-    except RuntimeError as err:
-        return [Failure(NO_POINT, "", "", str(err))]
-    except Exception as err:  # noqa: BLE001
-        return [Failure(f"raised {type(err).__name__}", "", "", str(err)[:400])]
-    for var in here:
-        name, sym = var.name, nm.structured(vars, var.name)
-        jac = nm.numerical_jacobian(fun, point, name, symmetric=sym)
-        for layout in LAYOUTS:
-            state = {}
-
-            def first(layout=layout, name=name, jac=jac, state=state):
-                d = state["d"] = derive(program.text, name, vars, layout)
-                state["arrays"] = {**point, **_symbols(d, program, point)}
-                want = nm.arrange(jac, f_shape, nm.shape2d(point[name]), layout)
-                got = nm.as_displayed(d.evaluate(**state["arrays"]), want)
-                what = f"d/d{name} of {program.text!r} ({layout})"
-                try:
-                    nm.assert_close(got, want, atol=nm.ATOL + noise, what=what)  # (noise: F's)
-                except AssertionError:  # a steep F: judge by the fourth-order differences
-                    fine = nm.numerical_jacobian(fun, point, name, symmetric=sym, order=4)
-                    want = nm.arrange(fine, f_shape, nm.shape2d(point[name]), layout)
-                    nm.assert_close(got, want, atol=nm.ATOL + noise, what=what + ", 4th order")
-
-            def simplified(state=state):
-                d = state["d"]
-                raw = unsimplified(d)  # its symbols may differ: g(diag(x) u) for g(x ⊙ u)
-                arrays = {**state["arrays"], **_symbols(d, program, point, raw)}
-                env = Env(*bind(d.program.variables, {k: arrays[k] for k in d.program.variables}),
-                          arrays, d.layout)
-                want = evaluate(raw, env)
-                nm.assert_close(evaluate(d.expr, env), want, SAME, SAME, f"{d} vs unsimplified")
-
-            _attempt(failures, FD, name, layout, first)
-            if "arrays" in state:
-                _attempt(failures, SIMPLIFY, name, layout, simplified)
-            if "arrays" in state and readback:
-                read_back(state["d"], state["arrays"], failures)
-        if hessians and f_shape == (1, 1) and not abstract and var.kind != "scalar":
-            def symmetric_hessian(name=name):
-                h = np.atleast_2d(hessian(program.text, name, vars).evaluate(**point))
-                nm.assert_close(h, h.T, SAME, SAME, f"Hessian by {name} of {program.text!r}")
-            _attempt(failures, HESSIAN, name, "numerator", symmetric_hessian)
-    return failures

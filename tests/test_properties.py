@@ -1,9 +1,12 @@
-"""Property tests over random well-typed programs (tests/program_gen.py), in both layouts.
+"""Property tests over random well-typed programs (tests/program_gen.py, their properties in
+tests/program_checks.py), in both layouts.
 
 For each generated program, every variable and both layouts: (1) the closed form agrees with
 central finite differences; (2) the simplified and the unsimplified derivative have the same
-value; (3) the printed ASCII and Unicode forms read back (`value`) give the same value; (4) the
-Hessian of a scalar program by a vector or matrix is symmetric. Hypothesis draws the
+value; (3) the printed ASCII and Unicode forms, with and without where clauses, read back
+(`value`) give the same value; (4) the Hessian of a scalar program by a vector or matrix is
+symmetric; (5) each printed form, claimed with `equivalent` under the program's own
+declarations (none added), is judged equal. Hypothesis draws the
 generator's choices (derandomized, so CI is reproducible, and a failure shrinks to a small
 program). Read-back failures are counted by category (identity, kron, zero, ...) and reported
 by `test_read_back`, one test per category, each of which must find none.
@@ -20,15 +23,8 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from program_gen import (
-    CATEGORIES,
-    NO_POINT,
-    READBACK,
-    Program,
-    check,
-    generate,
-    program_of_seed,
-)
+from program_checks import CATEGORIES, COUNTS, NO_POINT, READBACK, check
+from program_gen import Program, generate, program_of_seed
 
 from matcalc import MatcalcError, ShapeError, derive
 
@@ -114,7 +110,7 @@ def _variables(program: Program) -> list[str]:
 
 
 def _read_back_counts() -> Counter:
-    if not READ_BACKS:  # run alone: count over a fixed set of programs
+    if not COUNTS["programs"]:  # run alone: count over a fixed set of programs
         for seed in range(150):
             run(program_of_seed(seed))
     return READ_BACKS
@@ -125,6 +121,18 @@ def test_read_back(kind):
     counts = {c: n for c, n in _read_back_counts().items() if c.split(":")[0] == kind}
     assert not counts, f"{sum(counts.values())} read-back failures {counts}, e.g. " \
                        f"{EXAMPLE_OF.get(kind)}"
+
+
+def test_every_printed_form_was_read_back_and_claimed():
+    """The counts of properties 3 and 5 over the runs above (run alone: 20 fixed programs),
+    shown with -s: programs, and printed forms read back and claimed."""
+    if not COUNTS["programs"]:
+        for seed in range(20):
+            run(program_of_seed(seed))
+    print(f"\nprograms checked: {COUNTS['programs']}; printed forms read back: "
+          f"{COUNTS['read-backs']}, claimed: {COUNTS['claims']} (failures are reported by the "
+          f"tests above)")
+    assert COUNTS["programs"] > 0 and COUNTS["read-backs"] > 0 and COUNTS["claims"] > 0
 
 
 # -- reduced findings (matcalc failures, not the printer's): strict xfails until fixed --------

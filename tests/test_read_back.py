@@ -1,11 +1,12 @@
-"""Printed = meant (issue 9): the ASCII and the Unicode text of every derivative of the identity
-table and of the seeds, read back by matcalc with the declarations of `d.variables`, has the
-value of `d.evaluate`, in both layouts; and the spellings the printer uses for sized constants
-(I_n, 𝟏_n, 0_{m×n}, K_{m,n}, vec⁻¹_{m×n}) and the call-or-product reading are pinned by values.
+"""Printed = meant: the ASCII and the Unicode text of every derivative of the identity table and
+of the seeds, with and without where clauses, read back by matcalc with the declarations of
+`d.variables`, has the value of `d.evaluate`, in both layouts; and the spellings the printer
+uses for sized constants (I_n, 𝟏_n, 0_{m×n}, K_{m,n}, vec⁻¹_{m×n}), where clauses, sizes
+(m·n, 3·n, vector(1)) and the call-or-product reading are pinned by values.
 
 Abstract symbols are declared as the reader expects: ∂f/∂Y by its ASCII name df_dY (a row
 vector as matrix(1,n)), ∂f/∂(A X + B) by its ASCII name df_d(A X + B); the values of f(Y) are
-passed as f(Y)=... (tests/program_gen.py's read_back).
+passed as f(Y)=... (tests/program_checks.py's read_back).
 """
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ import numpy as np
 import pytest
 import test_identities as identities
 import test_seeds as seeds
-from program_gen import Program, _draw, _function, _symbols, read_back
+from program_checks import _draw, _function, _symbols, read_back
+from program_gen import Program
 
 from matcalc import derive, value
 from matcalc.api import _lowered
@@ -138,8 +140,31 @@ def test_two_symbols_of_one_function_need_the_argument_as_declared():
     one, two = np.array([1.0, 2.0]), np.array([3.0, 5.0])
     arrays = {"df_d(A x)": one, "df_d(B x)": two}
     assert np.allclose(value("df_d(B x)", declared, **arrays), two)  # the argument as declared
-    with pytest.raises(MatcalcError, match="several symbols"):
-        value("df_d(A  x)", declared, **arrays)
+    assert np.allclose(value("df_d(A  x)", declared, **arrays), one)  # the same syntax
+    assert np.allclose(value("∂f/∂(A x) + 2 ∂f/∂(B x)", declared, **arrays), one + 2 * two)
+    with pytest.raises(MatcalcError, match=r"df_d\(A B x\) is not declared"):
+        value("df_d(A B x)", declared, **arrays)
+    with pytest.raises(MatcalcError, match=r"df_d\(B x\) is not declared"):  # not df_d(A x)
+        value("df_d(B x)", {"df_d(A x)": "vector(2)", "B": "matrix(2,2)"}, **arrays)
+
+
+@pytest.mark.parametrize("text", [
+    "∂f/∂(σ(W x) ⊙ y) + ∂f/∂(W⁻ᵀ y)",
+    "df_d(sigmoid(W x) .* y) + df_d((W^-1)^T y)",
+    "∂f/∂(s ⊙ y) + ∂f/∂(W⁻ᵀ y)  where s = σ(W x)",
+    "df_d(s .* y) + df_d(W^-T y)  where s = sigmoid(W x)",
+    "∂f/∂(y ⊙ s) + ∂f/∂(W⁻ᵀ y)  where s = σ(W x)",
+])
+def test_a_symbol_is_its_argument_in_any_spelling(text, rng):
+    """∂f/∂(u) names the declared df_d(u) whatever the notation of u (⊙ .*, σ sigmoid, ⁻ᵀ
+    (^-1)^T), the order of a commutative operator (y ⊙ s), and with the text's where names
+    (s ⊙ y where s = σ(W x))."""
+    declared = {"W": "matrix(2,2)", "x": "vector(2)", "y": "vector(2)",
+                "df_d(sigmoid(W x) .* y)": "vector(2)", "df_d((W^-1)^T y)": "vector(2)"}
+    one, two = rng.normal(size=2), rng.normal(size=2)
+    arrays = {"df_d(sigmoid(W x) .* y)": one, "df_d((W^-1)^T y)": two,
+              "W": rng.normal(size=(2, 2)), "x": rng.normal(size=2), "y": rng.normal(size=2)}
+    assert np.allclose(value(text, declared, **arrays), one + two)
 
 
 def test_the_value_of_an_abstract_function_is_passed_by_its_printed_name(rng):
@@ -156,7 +181,8 @@ def test_the_value_of_an_abstract_function_is_passed_by_its_printed_name(rng):
 def test_fuzz_read_back_findings(seed):
     """A size before '(' (n (…), n_p (…)) read as a call; ASCII `ones (u)ᵀ` read as the call
     ones(u); a vector reciprocal v.^-1 printed as the scalar division A / v."""
-    from program_gen import check, program_of_seed
+    from program_checks import check
+    from program_gen import program_of_seed
     program = program_of_seed(seed)
     assert check(program, np.random.default_rng(zlib.crc32(program.text.encode()))) == []
 
@@ -169,3 +195,103 @@ def test_a_vector_reciprocal_is_not_printed_as_a_division():
     d = derive("sum((inv(S) @ y) ./ sigmoid(y))", "y", {"y": "vector(3)", "S": "symmetric(3)"},
                layout="denominator")
     assert " / " not in d.text(ascii=True) and "S⁻¹ (1 ⊘ σ(y))" in str(d)
+
+
+# -- the where form reads back -----------------------------------------------------------------
+
+def test_the_default_where_form_reads_back(rng):
+    d = derive("softmax(x)", "x")
+    assert str(d) == "diag(s) - s sᵀ  where s = softmax(x)"
+    x = rng.normal(size=4)
+    s = np.exp(x) / np.exp(x).sum()
+    assert np.allclose(d.evaluate(x=x), np.diag(s) - np.outer(s, s))
+    for text in (str(d), d.text(ascii=True)):
+        assert np.allclose(value(text, d.variables, x=x), d.evaluate(x=x))
+
+
+@pytest.mark.parametrize("text", [
+    "h2 + 1  where h2 = tanh(W2 h1), h1 = tanh(W1 x)",   # a clause uses a later one
+    "h2 + 1  where h2 = tanh(W2 h1)  where h1 = tanh(W1 x)",
+    "h2 + 1  where h1 = tanh(W1 x), h2 = tanh(W2 h1)",
+    "h1 = tanh(W1 x); h2 + 1  where h2 = tanh(W2 h1)",
+])
+def test_where_clauses_are_bindings_in_the_order_their_uses_need(text, rng):
+    w1, w2, x = rng.normal(size=(3, 2)), rng.normal(size=(2, 3)), rng.normal(size=2)
+    want = np.tanh(w2 @ np.tanh(w1 @ x)) + 1
+    assert np.allclose(value(text, W1=w1, W2=w2, x=x), want)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("x  where s = 1, s = 2", "'s' is defined twice"),
+    ("s = 1; x  where s = 2", "'s' is defined twice"),
+    ("x  where s = t, t = s", "use each other"),
+    ("x  where s = s + 1", "use each other"),
+    ("where + 1", "'where' is a keyword"),
+    ("x\nwhere s = 1", "'where' is a keyword"),
+    ("x  where", "expected a clause 'name = expression'"),
+    ("x  where s", "expected '='"),
+    ("x  where s = 1; y", "only the last statement can be an expression"),
+])
+def test_malformed_where_clauses_are_parse_errors(text, message):
+    from matcalc.errors import ParseError
+    with pytest.raises(ParseError, match=message):
+        value(text, x=np.ones(2))
+
+
+def test_a_where_name_is_never_a_size_or_function_of_the_result():
+    """The clause for a mean's repeated m would print `m` where m is also a size (1/m)."""
+    d = derive("mean(x) mean(x) + g(mean(x) x)", "x", {"x": "vector(m)"})
+    names = {clause.split(" = ")[0] for clause in str(d).split("  where ")[1:]}
+    assert not names & {"m", "g", "x"}, str(d)
+
+
+# -- d.variables is a valid vars; sizes as printed ---------------------------------------------
+
+def test_a_product_size_declares_and_reads_back(rng):
+    d = derive("vec(C)' D x", "x")
+    assert d.variables == {"C": "matrix(m_C,n_C)", "D": "matrix(m_C·n_C,n_D)",
+                           "x": "vector(n_D)"}
+    arrays = {"C": rng.normal(size=(2, 3)), "D": rng.normal(size=(6, 4)),
+              "x": rng.normal(size=4)}
+    assert np.allclose(d.evaluate(**arrays), arrays["C"].reshape(-1, order="F") @ arrays["D"])
+    assert np.allclose(value(str(d), d.variables, **arrays), d.evaluate(**arrays))
+    for spelling in ("matrix(m*n, k)", "matrix(m·n,k)", "matrix(2*3, k)"):
+        got = value("D x", {"D": spelling}, D=arrays["D"], x=arrays["x"])
+        assert np.allclose(got, arrays["D"] @ arrays["x"])
+    with pytest.raises(MatcalcError, match="product"):
+        value("D x", {"D": "matrix(m+n, k)"}, D=arrays["D"], x=arrays["x"])
+
+
+def test_numeric_and_symbolic_size_products_unify(rng):
+    """3·(n·3) = 9·n: the Kronecker factors of a vec Jacobian with mixed sizes."""
+    vars = {"Q": "matrix(3,3)", "v": "vector(n)"}
+    d = derive("kron(Q, v')", "Q", vars)
+    assert str(d) == "(I_3 ⊗ K_{n,3}) (I_9 ⊗ vec(vᵀ))"
+    q, v = rng.normal(size=(3, 3)), rng.normal(size=4)
+    numeric = nm.numerical_jacobian(lambda p: np.kron(p["Q"], p["v"].reshape(1, -1)),
+                                    {"Q": q, "v": v}, "Q")
+    assert np.allclose(d.evaluate(Q=q, v=v), numeric, atol=1e-6)
+    for text in (str(d), d.text(ascii=True)):
+        assert np.allclose(value(text, d.variables, Q=q, v=v), d.evaluate(Q=q, v=v))
+
+
+def test_a_size_one_vector_stays_a_vector():
+    d = derive("logsumexp(y)", "y", {"y": "vector(1)"})
+    assert (str(d), d.variables) == ("softmax(y)", {"y": "vector(1)"})
+    assert d.evaluate(y=[0.3]) == 1.0 == value(str(d), d.variables, y=[0.3])
+
+
+# -- the value of an abstract symbol is checked like a variable's ------------------------------
+
+def test_a_symbol_of_the_wrong_shape_is_refused(rng):
+    from matcalc import EvaluationError
+    d = derive("Y = A X + B; f(Y)", "X", {"A": "matrix(2,3)", "X": "matrix(3,4)"})
+    arrays = {"A": rng.normal(size=(2, 3)), "X": rng.normal(size=(3, 4)),
+              "B": rng.normal(size=(2, 4))}
+    good = rng.normal(size=(4, 2))
+    assert np.allclose(d.evaluate(**arrays, df_dY=good), good @ arrays["A"])
+    with pytest.raises(EvaluationError, match=r"∂f/∂Y is matrix\(4,2\).*shape \(4, 2\).*"
+                                              r"got an array of shape \(2, 4\)"):
+        d.evaluate(**arrays, df_dY=good.T)
+    with pytest.raises(EvaluationError, match=r"'X' is matrix\(3,4\).*got an array of shape"):
+        d.evaluate(**{**arrays, "X": np.ones((4, 4))}, df_dY=good)

@@ -37,7 +37,7 @@ def test_check_catches_a_wrong_closed_form():
      {"theta": "vector"}, "proves"),
     ("z I", "x z", "x", "numerator", {"z": "scalar"}, "proves"),
     ("A' df_dY", "Y = A X + B; f(Y)", "X", "denominator", None, "proves"),
-    ("W' ⊗ I", "X W", "X", "numerator", {"X": "matrix(n,m)"}, "equal at"),
+    ("W' ⊗ I", "X W", "X", "numerator", {"X": "matrix(n,m)"}, "proves"),
     ("(A + A') x", "x' A x", "x", "numerator", None, "transpose"),
     ("-W", "W x", "x", "numerator", None, "opposite sign"),
     ("4 x' A", "x' A x", "x", "numerator", {"A": "symmetric"}, "factor 2"),

@@ -101,6 +101,8 @@ def trace(e: Expr) -> Expr:
         return mul(trace(e.args[0]), trace(e.args[1]))  # tr(A ⊗ B) = tr(A) tr(B)
     if e.op == "identity":
         return dim(e.attr("n"))
+    if e.op == "expand":  # tr(c 𝟏 𝟏ᵀ) = c n
+        return mul(dim(e.shape.rows), e.arg)
     if is_zero(e):
         return const(0)
     return _pull_scalars(trace, e) or mk("tr", e)

@@ -7,11 +7,11 @@ fixes (unfixed.py). It also returns the program's variables as core `var` nodes 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..core.expr import Expr
 from ..errors import DeclarationError, MatcalcError
-from ..shapes import Shape
+from ..shapes import Shape, describe
 from ..syntax import ast, parse
 from .declarations import Declaration, parse_declarations
 from .functions import FUNCTIONS
@@ -26,6 +26,14 @@ class Lowered:
     variables: dict[str, Expr]  # name -> var node, in order of first use, then declared ones
     bindings: dict[str, Expr]  # name = expr statements, in order (their core nodes)
     source: str
+    kinds: dict[str, str] = field(default_factory=dict)  # declared kinds: vector(1) is a vector
+    warnings: tuple[str, ...] = ()  # notes on defaulted names that change the meaning
+
+    def declarations(self) -> dict[str, str]:
+        """Every variable with its kind and sizes as a declaration ({'x': 'vector(n)'}), which
+        read back gives the variables these shapes: a vector(1) stays a vector."""
+        return {name: describe(node.shape, node.attr("structure"), self.kinds.get(name))
+                for name, node in self.variables.items()}
 
 
 def lower(program: ast.Program, vars: dict[str, str] | None = None,
@@ -62,13 +70,15 @@ def lower(program: ast.Program, vars: dict[str, str] | None = None,
         bindings = {n: to_core(t, memo) for n, t in typer.bound.items()}
     except MatcalcError as err:
         raise err.with_source(program.text)
-    return Lowered(expr, variables, bindings, program.text)
+    kinds = {n: declarations[n].kind for n in variables if n in declarations}
+    return Lowered(expr, variables, bindings, program.text, kinds,
+                   tuple(typer.names.warnings.values()))
 
 
 def declarations_of(variables: dict[str, Expr]) -> dict[str, Declaration]:
     """Declarations giving other programs exactly these variables' kinds and sizes."""
     def size(dim):
-        return dim.number if dim.number is not None else "·".join(dim.symbols)
+        return dim.number if dim.number is not None else str(dim)  # 3·~n_x
     out = {}
     for name, node in variables.items():
         shape = node.shape

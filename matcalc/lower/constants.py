@@ -12,7 +12,7 @@ import re
 
 from ..errors import ParseError
 from ..syntax import ast
-from .dims import GENERATED, SizeVar, one, times, unify
+from .dims import GENERATED, SizeVar, declared, one, times, unify
 from .typed import T, scalar
 
 _FACTOR = re.compile(r"[0-9]+|[A-Za-z_][A-Za-z0-9_]*")
@@ -21,18 +21,15 @@ _SIZES = {"I": 1, "ones": 1, "0": 2, "K": 2, "unvec": 2}  # head -> number of su
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def size_of(part: str) -> SizeVar | None:
-    """`n`, `3`, `m n` (m·n): the size a subscript part names, or None if it names none."""
+def size_of(part: str, symbols: dict[str, str]) -> SizeVar | None:
+    """`n`, `3`, `m n` or `m·n` (m·n): the size a subscript part names, or None if it names
+    none; `symbols`: the declarations' sizes by their printed names (n_x is ~n_x)."""
     factors = [f for f in _FACTORS.split(part.strip()) if f]
     if not factors or not all(_FACTOR.fullmatch(f) for f in factors):
         return None
-    sizes = [SizeVar(int(f)) if f.isdigit() else SizeVar(f) for f in factors]
-    if any(isinstance(s.value, int) and s.value < 1 for s in sizes):
+    if any(f.isdigit() and int(f) < 1 for f in factors):
         return None
-    out = sizes[0]
-    for s in sizes[1:]:
-        out = times(out, s)
-    return out
+    return declared("·".join(symbols.get(f, f) for f in factors))
 
 
 def sized(typer, node: ast.Sized) -> T:
@@ -40,7 +37,7 @@ def sized(typer, node: ast.Sized) -> T:
     bound) is that variable, and a spelling with the wrong sizes is a plain name if it is one."""
     if node.text in typer.declarations or node.text in typer.bound:
         return typer.t_Name(ast.Name(node.text, node.span))
-    sizes = [size_of(p) for p in node.sizes]
+    sizes = [size_of(p, typer.size_names) for p in node.sizes]
     if len(sizes) != _SIZES[node.head] or None in sizes:
         if node.arg is None and _IDENT.fullmatch(node.text):
             return typer.variable(node.text, node.span)  # K_a, I_x1, ...: a variable's name
@@ -67,16 +64,19 @@ def sized(typer, node: ast.Sized) -> T:
 _EXAMPLES = {"I": "I_n", "ones": "𝟏_n", "0": "0_{m×n}", "K": "K_{m,n}", "unvec": "vec⁻¹_{m×n}(v)"}
 
 
-def size_names(declarations: dict) -> set[str]:
-    """The size symbols the declarations name (`n` of vector(n), m and n of m·n)."""
-    out = set()
+def size_names(declarations: dict) -> dict[str, str]:
+    """The size symbols of the declarations by the names results print them with: `n` of
+    vector(n), m and n of m·n, and n_x of another program's generated size ~n_x (so that a
+    claimed answer's n_x is that program's size)."""
+    out = {}
     for decl in declarations.values():
         for size in decl.sizes:
-            if isinstance(size, str) and not size.startswith(GENERATED):
-                out.update(s for s in size.split("·") if _IDENT.fullmatch(s))
+            if isinstance(size, str):
+                out.update((s.lstrip(GENERATED), s) for s in size.split("·")
+                           if _IDENT.fullmatch(s.lstrip(GENERATED)))
     return out
 
 
-def size_value(name: str, span) -> T:
-    """The size `name` as a scalar (as in 1/n, the derivative of a mean)."""
-    return scalar("dim", span=span, text=name, size=SizeVar(name))
+def size_value(symbol: str, span) -> T:
+    """The size `symbol` as a scalar (as in 1/n, the derivative of a mean)."""
+    return scalar("dim", span=span, text=symbol.lstrip(GENERATED), size=declared(symbol))

@@ -4,8 +4,8 @@ Defaults (matrixcalculus.org's convention, language.md): single letters a–g sc
 vector, A–Z matrix; longer names Capitalized → matrix, lowercase → vector; Greek names scalar.
 A declaration is `"scalar"`, `"vector"`, `"matrix"`, `"vector(n)"`, `"matrix(m,n)"`, or a
 structured square matrix `"symmetric(n)"` / `"spd(n)"` (symmetric positive definite), with sizes
-that are positive integers or size symbols (identifiers); or `"function"`, an abstract scalar
-function of one argument.
+that are positive integers, size symbols (identifiers) or products of them (`m·n`, `3*n`); or
+`"function"`, an abstract scalar function of one argument.
 """
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ KINDS = ("scalar", "vector", "matrix")
 STRUCTURED = ("symmetric", "spd")  # square matrices: one size
 FUNCTION = "function"  # an abstract scalar function f(Y), declared (no sizes)
 _DECLARATION = re.compile(r"^\s*(\w+)\s*(?:\((.*)\))?\s*$")
-_SIZE = re.compile(r"^(?:[1-9]\d*|[^\W\d]\w*)$")
+_FACTOR = re.compile(r"^(?:[1-9]\d*|[^\W\d]\w*)$")
+_TIMES = re.compile(r"\s*[·*]\s*")
 
 
 @dataclass(frozen=True)
@@ -70,11 +71,23 @@ def parse_declaration(name: str, text: str) -> Declaration:
         raise DeclarationError(
             f"'{name}: {text}': a {kind} takes {wanted} size{'s' if wanted != 1 else ''}, "
             f"got {len(sizes)}")
-    for size in sizes:
-        if not _SIZE.match(size):
+    return Declaration(kind, tuple(_size(name, text, size) for size in sizes))
+
+
+def _size(name: str, text: str, size: str) -> int | str:
+    """A declared size: a positive integer, a name, or a product of them (`m·n` or `m*n`, as
+    `d.variables` prints the size of a vec), kept as its number or as 'factor·factor'."""
+    factors = _TIMES.split(size)
+    for factor in factors:
+        if not _FACTOR.match(factor):
             raise DeclarationError(
-                f"'{name}: {text}': size '{size}' is neither a positive integer nor a name")
-    return Declaration(kind, tuple(int(s) if s.isdigit() else s for s in sizes))
+                f"'{name}: {text}': size '{size}' is neither a positive integer, nor a name, "
+                f"nor a product of them (m·n)")
+    number = 1
+    for factor in factors:
+        number *= int(factor) if factor.isdigit() else 1
+    names = [f for f in factors if not f.isdigit()]
+    return "·".join([str(number)] * (number != 1) + names) if names else number
 
 
 NAME = re.compile(r"[A-Za-zα-ωΑ-Ω_][A-Za-z0-9α-ωΑ-Ω_]*")  # a name of the language

@@ -62,12 +62,9 @@ def unify(a: SizeVar, b: SizeVar) -> bool:
     ra, rb = a.find(), b.find()
     if ra is rb:
         return True
-    if isinstance(ra.value, tuple) and isinstance(rb.value, tuple):
-        return _unify_products(_factors(ra), _factors(rb))
-    numbers = [r for r in (ra, rb) if isinstance(r.value, int)]
-    products = [r for r in (ra, rb) if isinstance(r.value, tuple)]
-    if numbers and products:
-        return _unify_number(products[0], numbers[0])
+    if any(isinstance(r.value, tuple) for r in (ra, rb)) and \
+            all(isinstance(r.value, (tuple, int)) for r in (ra, rb)):
+        return _unify_products(ra, rb)
     if ra.rank < rb.rank:
         ra, rb = rb, ra
     if ra.value == 1 and rb.rank < 2:  # a size symbol stands for a length other than 1
@@ -92,40 +89,54 @@ def _factors(size: SizeVar) -> list[SizeVar]:
     return [root]
 
 
-def _unify_products(left: list[SizeVar], right: list[SizeVar]) -> bool:
-    """m·n = n·m: factors with the same name or number pair up whatever their order, the
-    others (inferred sizes) in order; products of different lengths are left unequal."""
-    if len(left) != len(right):
-        return False
+def _split(size: SizeVar) -> tuple[int, list[SizeVar]]:
+    """A product as its number (the numeric factors multiplied out) and its other factors."""
+    number, symbols = 1, []
+    for f in _factors(size):
+        if isinstance(f.value, int):
+            number *= f.value
+        else:
+            symbols.append(f)
+    return number, symbols
+
+
+def _unify_products(a: SizeVar, b: SizeVar) -> bool:
+    """3·(3·n) = 9·n = n·9, m·n = n·m, m·n = 9: the numbers multiply out and must agree;
+    factors with the same name pair up whatever their order, the others (inferred sizes) in
+    order; one inferred factor against none is the quotient of the numbers (3·k = 9·1 gives
+    k = 3). Anything else (1·9, 3·3 or 9·1?) is left unequal."""
+    (left_number, left), (right_number, right) = _split(a), _split(b)
     rest = list(right)
     unnamed = []
-    for a in left:
-        twin = next((b for b in rest if a.rank > 0 and b.rank > 0 and b.label() == a.label()),
+    for f in left:
+        twin = next((g for g in rest if f.rank > 0 and g.rank > 0 and g.label() == f.label()),
                     None)
         if twin is None:
-            unnamed.append(a)
+            unnamed.append(f)
         else:
             rest.remove(twin)
-    return all(unify(a, b) for a, b in zip(unnamed, rest))
-
-
-def _unify_number(product: SizeVar, number: SizeVar) -> bool:
-    """m·n = 9: the product equals the number when its one unknown factor is the quotient
-    (3·n = 9 gives n = 3); with two unknown factors (1·9, 3·3 or 9·1?) nothing is decided."""
-    factors = _factors(product)
-    known = 1
-    for f in factors:
-        if isinstance(f.value, int):
-            known *= f.value
-    unknown = [f for f in factors if not isinstance(f.value, int)]
-    if not unknown:
-        return known == number.value
-    if len(unknown) > 1 or number.value % known:
+    if len(unnamed) == len(rest) and left_number == right_number:
+        return all(unify(f, g) for f, g in zip(unnamed, rest))
+    if len(unnamed) + len(rest) != 1:
         return False
-    if not unify(unknown[0], SizeVar(number.value // known)):
+    (unknown, known, number) = (unnamed[0], right_number, left_number) if unnamed else \
+        (rest[0], left_number, right_number)
+    if known % number or not unify(unknown, SizeVar(known // number)):
         return False
-    product.find().parent = number  # the product itself is that number now
     return True
+
+
+def declared(size: int | str) -> SizeVar:
+    """The size a declaration gives: a number, a symbol, or a product of them written with '·'
+    (`m·n`, `3·n`, as shapes print); a generated symbol (`~n_x`, another program's) is kept."""
+    if isinstance(size, int):
+        return SizeVar(size)
+    out = None
+    for factor in size.split("·"):
+        part = SizeVar(int(factor)) if factor.isdigit() else \
+            SizeVar(factor, pinned=factor.startswith(GENERATED))
+        out = part if out is None else times(out, part)
+    return out
 
 
 def one() -> SizeVar:

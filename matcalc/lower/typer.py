@@ -7,17 +7,17 @@ a scalar operand, `max(0, u)` is relu, and `W(x)` is a product when W is a varia
 """
 from __future__ import annotations
 
-import re
-
 from ..core.products import MAX_MATRIX_POWER
-from ..errors import DeclarationError, ParseError, ShapeError, Span, UnsupportedError
+from ..errors import ParseError, ShapeError, Span, UnsupportedError
 from ..syntax import ast
 from ..syntax.transformer import literal_value
 from .constants import size_names, size_value, sized
 from .declarations import Declaration
-from .dims import GENERATED, SizeVar, one, times, unify
+from .dims import GENERATED, SizeVar, declared, one, times, unify
 from .functions import FUNCTIONS
-from .suggest import near_miss
+from .naming import NameChecks
+from .suggest import unknown_call
+from .symbols import declared_symbol
 from .typed import T, fit, like, scalar
 
 PRODUCT_OPS = {"*", "@", "juxt"}
@@ -34,8 +34,9 @@ class Typer:
         self.declarations = declarations
         self.bound: dict[str, T] = {}
         self.variables: dict[str, T] = {}
-        self.value_names = value_names(program) | size_names(declarations)
-        self.size_names = size_names(declarations)
+        self.size_names = size_names(declarations)  # n_x -> ~n_x, n -> n
+        self.value_names = value_names(program) | set(self.size_names)
+        self.names = NameChecks(self, self.value_names | {b.name for b in program.bindings})
 
     # -- entry points ------------------------------------------------------------------------
     def program(self, program: ast.Program) -> T:
@@ -51,8 +52,7 @@ class Typer:
         """Let the program's value have `shape` where that fixes open sizes (e.g. the size of
         `I` in a claimed derivative `z I`); a mismatch is left for the caller to report."""
         for mine, dim in ((root.rows, shape.rows), (root.cols, shape.cols)):
-            if dim.number is not None or (len(dim.symbols) == 1 and dim.coeff == 1):
-                unify(mine, _pinned(dim))
+            unify(mine, declared(dim.number or str(dim)))
 
     def expr(self, node: ast.Expr) -> T:
         return getattr(self, "t_" + type(node).__name__)(node)
@@ -72,13 +72,15 @@ class Typer:
             if name in self.identity_names or name == "I":  # I: the identity, as printed
                 name = "eye"
             elif name in self.size_names:
-                return size_value(name, node.span)
+                return size_value(self.size_names[name], node.span)
         if name in ("eye", "ones") and name not in self.declarations:
             n = SizeVar(f"{GENERATED}n_{name}", weak=True)
             cols = n if name == "eye" else one()
             return T("identity" if name == "eye" else "ones", (), n, cols, node.span, name)
         if (name in FUNCTIONS and name not in self.declarations) or self._is_function(name):
             raise ParseError(f"'{name}' is a function: call it as {name}(…)", node.span)
+        if name not in self.variables and name not in self.declarations:
+            self.names.check_new(name, node.span)
         return self.variable(name, node.span)
 
     def t_Sized(self, node: ast.Sized) -> T:
@@ -87,8 +89,7 @@ class Typer:
     def variable(self, name: str, span: Span | None) -> T:
         if name not in self.variables:
             decl = self.declarations.get(name) or Declaration.default_for(name)
-            sizes = [SizeVar(s, pinned=isinstance(s, str) and s.startswith(GENERATED))
-                     if s is not None else SizeVar(f"{GENERATED}{g}_{name}")
+            sizes = [declared(s) if s is not None else SizeVar(f"{GENERATED}{g}_{name}")
                      for s, g in zip(decl.sizes, ("m", "n") if decl.kind == "matrix" else "n")]
             rows, cols = (sizes + [one(), one()])[:2] if sizes else (one(), one())
             if decl.structure != "general":  # square: one size
@@ -217,8 +218,10 @@ class Typer:
     def broadcast(self, left: T, right: T) -> tuple[T, T]:
         """Scalar expansion: a scalar operand of an elementwise operator takes the other shape."""
         if left.is_scalar and not right.is_scalar:
+            self.names.expanded(left, right)
             left = like("expand", right, left, span=left.span, text=left.text)
         elif right.is_scalar and not left.is_scalar:
+            self.names.expanded(right, left)
             right = like("expand", left, right, span=right.span, text=right.text)
         return left, right
 
@@ -254,7 +257,7 @@ class Typer:
         return x if abs(k) == 1 else like("mpow", x, x, span=span, text=text, k=abs(k))
 
     def t_Call(self, node: ast.Call) -> T:
-        symbol = self._partial_at(node)
+        symbol = declared_symbol(self, node)
         if symbol is not None:
             return self.variable(symbol, node.span)
         args = [self.expr(a) for a in node.args]
@@ -279,31 +282,15 @@ class Typer:
                              f"parenthesised factor is written {name} * (…)", node.func_span)
         return self.abstract(node, args)
 
-    def _partial_at(self, node: ast.Call) -> str | None:
-        """The declared symbol df_d(u) that the call df_d(u) (∂f/∂(u) printed) stands for:
-        the one declared with this argument text, or else the only one declared for f."""
-        if len(node.args) != 1 or not re.fullmatch(r"d\w+_d", node.func):
-            return None
-        exact = f"{node.func}({self.source(node.args[0])})"
-        if exact in self.declarations:
-            return exact
-        declared = [n for n in self.declarations if n.startswith(node.func + "(")]
-        if len(declared) > 1:
-            raise DeclarationError(f"{node.func}(…): several symbols {', '.join(declared)} are "
-                                   f"declared; write the argument as declared", node.func_span)
-        return declared[0] if declared else None
-
     def _is_function(self, name: str) -> bool:
         decl = self.declarations.get(name)
         return decl is not None and decl.kind == "function"
 
     def abstract(self, node: ast.Call, args: list[T]) -> T:
-        typo = None if self._is_function(node.func) else near_miss(node.func)
-        if typo is not None:
-            raise ParseError(f"unknown function '{node.func}': did you mean '{typo}'? (to use "
-                             f"an abstract function of this name, declare it: "
-                             f"vars={{'{node.func}': 'function'}}, or --var {node.func}:function)",
-                             node.func_span)
+        unknown = None if self._is_function(node.func) else \
+            unknown_call(node.func, len(args), node.func_span)
+        if unknown is not None:
+            raise unknown
         if len(args) != 1:
             raise ParseError(f"the abstract function '{node.func}' must take exactly one "
                              f"argument, got {len(args)}", node.func_span)
@@ -311,12 +298,6 @@ class Typer:
         argname = arg.name if isinstance(arg, ast.Name) else ""  # "": print the argument
         return scalar("apply", args[0], span=node.span, text=self.source(node),
                       fname=node.func, argname=argname)
-
-
-def _pinned(dim) -> SizeVar:
-    if dim.number is not None:
-        return SizeVar(dim.number)
-    return SizeVar(dim.symbols[0], pinned=True)
 
 
 def _integer(node) -> int | None:
@@ -346,7 +327,7 @@ def called_variables(program: ast.Program, declarations: dict) -> frozenset[str]
     calls = {n.func for n in _nodes(program) if isinstance(n, ast.Call) and len(n.args) == 1}
     if not calls:
         return frozenset()
-    values = value_names(program) | size_names(declarations)  # n (x + 1) is the size n times
+    values = value_names(program) | set(size_names(declarations))  # n (x + 1): n times
     return frozenset(f for f in calls if is_variable(f, declarations, bound, values))
 
 

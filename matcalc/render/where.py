@@ -13,6 +13,7 @@ from __future__ import annotations
 from ..core import build as b
 from ..core.expr import Expr, postorder
 from ..core.rebuild import rebuild
+from ..shapes import GENERATED, Dim
 from .length import counted, printed_parts
 from .notation import LATEX, Notation
 from .printer import render
@@ -60,6 +61,21 @@ def _chosen(expr: Expr) -> list[Expr]:
     return chosen
 
 
+def _names_in(expr: Expr) -> set[str]:
+    """The names expr's text shows, which a clause must not take: its variables, its abstract
+    functions (f of f(Y) and ∂f/∂Y) and its sizes (n_x of 𝟏_{n_x}, n of 1/n)."""
+    out: set[str] = set()
+    for node in postorder(expr):
+        if node.op == "var":
+            out.add(node.attr("name"))
+        elif node.op in ("apply", "absgrad"):
+            out.add(node.attr("fname"))
+        dims = [node.shape.rows, node.shape.cols] + [v for _, v in node.attrs
+                                                      if isinstance(v, Dim)]
+        out.update(s.lstrip(GENERATED) for dim in dims for s in dim.symbols)
+    return out
+
+
 def where_clauses(expr: Expr, reserved: set[str] = frozenset(),
                   named: dict[Expr, str] | None = None) -> tuple[Expr, list[tuple[str, Expr]]]:
     """expr with repeated subexpressions named (the names' definitions alongside), or as is;
@@ -68,7 +84,7 @@ def where_clauses(expr: Expr, reserved: set[str] = frozenset(),
     chosen = sorted(_chosen(expr), key=lambda n: (-n.weight, n.key))
     if not chosen:
         return expr, []
-    taken = {n.attr("name") for n in postorder(expr) if n.op == "var"} | set(reserved) | _PRINTED
+    taken = _names_in(expr) | set(reserved) | _PRINTED
     names: dict[Expr, Expr] = {}
     for node in chosen:
         name = (named or {}).get(node) or _name(node, taken)

@@ -202,6 +202,11 @@ def _diagnose(found: Token, prev: Token | Node | None, expected: set[str], stack
     opener = _unclosed_paren(stack)
     if found.type == "_EQ":
         return "a binding is 'name = expression', with one name at the start of a statement"
+    if isinstance(prev, Token) and prev.type in ("WHERE", "_COMMA") and "NAME" in expected \
+            and "FUNC" not in expected:
+        return f"expected a clause 'name = expression'{after}"
+    if expected == {"_EQ"}:
+        return f"expected '='{after} (a where clause is 'name = expression')"
     if isinstance(prev, Token) and prev.type in _EXPONENT:
         return f"the exponent is missing{after} (expected a number, a name or '(')"
     if expected & _OPERAND and not expected & _INFIX_ONLY:

@@ -3,7 +3,7 @@
 `ToAst` has one method per `-> alias` of grammar/matcalc.lark, called by the LALR parser as it
 reduces; spans come from the tokens (parentheses are kept as tokens for that). `make_program`
 applies the program-level rules (non-empty, bindings first, ends with an expression). Imports
-lark, `matcalc.errors` and `matcalc.syntax.ast` only.
+lark, `matcalc.errors`, `matcalc.syntax.ast` and `matcalc.syntax.clauses` only.
 """
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from matcalc.syntax.ast import (
     Sized,
     Unary,
 )
+from matcalc.syntax.clauses import as_bindings
 
 MAX_DIGITS = 100  # significant digits of a literal, read exactly as a rational
 MAX_MAGNITUDE = 300  # literals lie in 1e-300 .. 1e300 (or are 0)
@@ -95,6 +96,15 @@ def _binary(op: str) -> Callable[..., Binary]:
     return method
 
 
+def _not_keyword(token: Token) -> str:
+    """The token's text, unless it is the keyword `where` (the lexer takes it for a name where
+    no where clause can start)."""
+    if str(token) == "where":
+        raise ParseError("'where' is a keyword, not a name: where clauses follow the "
+                         "expression on its line (E  where s = …, t = …)", token_span(token))
+    return str(token)
+
+
 def _unary(self: ToAst, sign: Token, operand: Expr) -> Unary:
     return Unary(str(sign), operand, span=cover(sign, operand))
 
@@ -137,7 +147,7 @@ class ToAst(Transformer):
         return Number(text, span=token_span(token))
 
     def name(self, token: Token) -> Name:
-        return Name(canonical(str(token)), span=token_span(token))
+        return Name(canonical(_not_keyword(token)), span=token_span(token))
 
     def ones(self, token: Token) -> Name:
         return Name("ones", span=token_span(token))  # the bold 𝟏 we print
@@ -159,7 +169,7 @@ class ToAst(Transformer):
 
     def call(self, func: Token, _open: Token, args: tuple[Expr, ...] | None,
              close: Token) -> Call:
-        name = "sigmoid" if str(func) == "σ" else canonical(str(func))  # σ(…) as printed
+        name = "sigmoid" if str(func) == "σ" else canonical(_not_keyword(func))  # σ(…)
         return Call(name, args or (), func_span=token_span(func), span=cover(func, close))
 
     def args(self, *exprs: Expr) -> tuple[Expr, ...]:
@@ -173,8 +183,21 @@ class ToAst(Transformer):
         return Bind(canonical(str(name)), value, name_span=token_span(name),
                     span=cover(name, value))
 
+    def where(self, result: Expr, *parts: Token | Bind) -> Where:
+        clauses = tuple(p for p in parts if isinstance(p, Bind))  # (not the `where` tokens)
+        return Where(result, clauses, span=cover(result, clauses[-1]))
+
     def program(self, *statements: Any) -> list[Expr | Bind]:
         return list(statements)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Where:
+    """`result  where clauses`, as parsed; make_program turns the clauses into bindings."""
+
+    result: Expr
+    clauses: tuple[Bind, ...]
+    span: Span
 
 
 _HEADS = {"𝟏": "ones", "vec⁻¹": "unvec"}
@@ -210,5 +233,8 @@ def make_program(statements: list[Expr | Bind], text: str) -> Program:
             "the program must end with the expression to differentiate, "
             f"not with the binding of '{result.name}'", result.span, source=text,
         )
+    if isinstance(result, Where):  # E  where s = …: the bindings s = …; E
+        bindings += as_bindings(result.clauses, {b.name for b in bindings}, text)
+        result = result.result
     whole = Span(1, 1, 0, len(text))
     return Program(tuple(bindings), result, text, span=whole)
