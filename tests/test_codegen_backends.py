@@ -95,6 +95,21 @@ def test_python_names_as_variables(name, rng):
     assert np.allclose(got, d.evaluate(**point))
 
 
+@pytest.mark.parametrize("backend_name", ["jax", "torch"])
+def test_a_library_may_import_while_the_generated_code_runs(backend_name):
+    """In a fresh process, jax's compiled dispatch of jnp.greater(1.0, 0.0) imports numpy and
+    ml_dtypes through the calling (generated) code's builtins; the generated module's own
+    imports stay limited to the backend's modules."""
+    backend(backend_name)
+    script = ("import jax; jax.config.update('jax_enable_x64', True)\n" * (backend_name == "jax")
+              + "import matcalc\n"
+              "d = matcalc.derive('relu(softmax(z)) + z', 'z', vars={'z': 'vector(1)'})\n"
+              f"print(float(d.to_function({backend_name!r})(z=[0.5])))")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert out.returncode == 0 and out.stdout.strip() == "1.0", out.stderr[-2000:]
+
+
 def test_generated_code_has_no_general_builtins():
     f = derive("x' A x", "x").to_function()
     assert set(f.__globals__["__builtins__"]) == {"float", "__import__"}
@@ -215,6 +230,8 @@ WHERE_EVALUATE_RUNS = {  # name: (expression, by, declarations, values)
                                             KRON_POINT),
     "the row of it": ("c kron(v, h)' kron(C, D)", "c", None,
                       {k: v for k, v in KRON_POINT.items() if k != "w"}),
+    "relu(softmax(z)), z: vector(1)": ("relu(softmax(z)) + z", "z", {"z": "vector(1)"},
+                                        {"z": np.array([0.5])}),  # (softmax(z) = 1 here)
 }
 
 

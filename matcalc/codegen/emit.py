@@ -135,6 +135,12 @@ class Emitter:
             return self.spell("power", wrap(self._code(node.arg)), str(node.attr("k")))
         return self._code(node.arg)
 
+    def _constant(self, value: int) -> str:
+        """The value of an expression of variables that is a constant (softmax of a scalar):
+        a backend scalar, as the values of such expressions are (torch's functions take
+        tensors only)."""
+        return self.spell("lift", self.literal(value))
+
     def _lifted(self, arg: Expr) -> str:
         """A function's argument, a constant one as a backend scalar (torch's functions take
         tensors only)."""
@@ -336,16 +342,18 @@ class Emitter:
         return absolute if node.arg.is_scalar else self.spell("sum", absolute)
 
     def _softmax(self, node):
-        return "1.0" if node.arg.is_scalar else self.spell("softmax", self._code(node.arg))
+        if node.arg.is_scalar:  # softmax(u) = 1 for a scalar u
+            return self._constant(1)
+        return self.spell("softmax", self._code(node.arg))
 
     def _logsumexp(self, node):
         code = self._code(node.arg)
         return code if node.arg.is_scalar else self.spell("logsumexp", code)
 
     def _logsoftmax(self, node):
+        if node.arg.is_scalar:  # log softmax(u) = 0 for a scalar u
+            return self._constant(0)
         code = self._code(node.arg)
-        if node.arg.is_scalar:
-            return "0.0"
         return f"{wrap(code)} - {wrap(self.spell('logsumexp', code))}"
 
     # -- linear systems ---------------------------------------------------------------------

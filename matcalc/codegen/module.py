@@ -18,6 +18,7 @@ import itertools
 import keyword
 import linecache
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -209,7 +210,7 @@ def generate(variables: dict[str, Expr], output: Output, backend_name: str, func
 
 def _verify(module: str, function: str, doc: str, aliases: dict[str, str]) -> None:
     """The text parses, defines `function` last (then renames its keywords by exactly
-    `aliases`, if any), and its docstring is exactly `doc`."""
+    `aliases`, if any), its docstring is exactly `doc`, and no function of it imports."""
     tree = ast.parse(module)
     if aliases:
         renaming = tree.body.pop()
@@ -219,22 +220,30 @@ def _verify(module: str, function: str, doc: str, aliases: dict[str, str]) -> No
     last = tree.body[-1]
     assert isinstance(last, ast.FunctionDef) and last.name == function
     assert ast.get_docstring(last) == inspect.cleandoc(doc)
+    for node in (n for d in tree.body if isinstance(d, ast.FunctionDef) for n in ast.walk(d)):
+        assert not isinstance(node, (ast.Import, ast.ImportFrom)), "an import in a function"
+        assert not (isinstance(node, ast.Name) and node.id == "__import__"), "__import__ used"
 
 
 _COUNTER = itertools.count(1)
 
 
 def compile_function(module: str, function: str, backend_name: str) -> Callable:
-    """The function defined by generated `module`, executed with restricted builtins."""
+    """The function defined by generated `module`, executed with restricted builtins: the
+    module's own imports may name only the backend's modules. While its functions run, whose
+    text imports nothing (_verify), a library's compiled code may import what it needs (jax
+    and numpy import numpy and ml_dtypes through the calling code's builtins)."""
     backend = backend_named(backend_name)
     allowed = {m.split(".")[0] for m in backend.modules}  # (libraries import their own parts)
+    filename = f"<matcalc {backend.name} {function} #{next(_COUNTER)}>"
 
     def limited_import(name, globals=None, locals=None, fromlist=(), level=0):
-        if name.split(".")[0] not in allowed or level:
+        caller = sys._getframe(1).f_code
+        inside = caller.co_filename == filename and caller.co_name != "<module>"
+        if not inside and (name.split(".")[0] not in allowed or level):
             raise ImportError(f"generated code may not import {name!r}")
         return builtins.__import__(name, globals, locals, fromlist, level)
 
-    filename = f"<matcalc {backend.name} {function} #{next(_COUNTER)}>"
     linecache.cache[filename] = (len(module), None, module.splitlines(True), filename)
     namespace = {"__builtins__": {"float": float, "__import__": limited_import},
                  "__name__": "matcalc_generated"}
