@@ -21,7 +21,7 @@ from .evaluate import Env, bind, check_names, evaluate, symbol_names
 from .lower import Lowered, lower
 from .names import canonical, spelled
 from .render import ASCII, LATEX, UNICODE, render
-from .render.where import render_with, where_clauses
+from .render.where import Where, where_clauses
 from .shapes import GENERATED, describe
 from .simplify import simplify
 from .steps import Steps, steps
@@ -98,11 +98,14 @@ class Derivative:
         return self._shown(ASCII if ascii else UNICODE, where)
 
     def _shown(self, notation, where: bool) -> str:
-        if not where:
-            return render(self.expr, notation)
+        return self._where.render(notation) if where else render(self.expr, notation)
+
+    @functools.cached_property
+    def _where(self) -> Where:
+        """The closed form with its where clauses (the program's bound names kept)."""
         reserved = set(self.program.variables) | set(self.program.bindings)
         named = {simplify(node): name for name, node in self.program.bindings.items()}
-        return render_with(*where_clauses(self.expr, reserved, named), notation)
+        return where_clauses(self.expr, reserved, named)
 
     def __str__(self) -> str:
         return self.text()
