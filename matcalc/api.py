@@ -14,10 +14,10 @@ import numpy as np
 
 from .check import CheckResult, check
 from .codegen import Output, compile_function, generate
-from .core.expr import Expr, postorder
+from .core.expr import Expr
 from .diff.readout import LAYOUTS, jacobian
 from .errors import DeclarationError, MatcalcError, ParseError, ShapeError, UnsupportedError
-from .evaluate import Env, bind, check_names, evaluate, symbol_names
+from .evaluate import Env, bind, evaluate
 from .lower import Lowered, lower
 from .names import canonical, spelled
 from .render import ASCII, LATEX, UNICODE, render
@@ -25,6 +25,7 @@ from .render.where import Where, where_clauses
 from .shapes import GENERATED, describe
 from .simplify import simplify
 from .steps import Steps, steps
+from .symbols import Symbol, filed, symbol_declarations, symbols_of, text_symbols
 from .syntax import parse
 
 
@@ -124,6 +125,14 @@ class Derivative:
         """Every variable of the program with its kind and sizes, e.g. {'x': 'vector(n)'}."""
         return self.program.declarations()
 
+    @property
+    def declarations(self) -> dict[str, str]:
+        """The `vars` under which every printed form of this derivative reads back: the
+        variables, each abstract derivative by its full ASCII name with its kind
+        ({'df_d(A X + B)': 'matrix(n_X,m_A)'}) and each abstract function as 'function'; so
+        `value(d.text(), vars=d.declarations, **arrays)` is `d.evaluate(**arrays)`."""
+        return {**self.variables, **symbol_declarations(self.expr)}
+
     def check(self, points: int = 3, seed: int = 0) -> CheckResult:
         """Compare the closed form with central finite differences at random points; the result
         prints as one line and has `.max_error` and `.ok`."""
@@ -162,19 +171,24 @@ class Derivative:
         from .interop import to_sympy  # (SymPy is imported only when used)
         return to_sympy(self.expr)
 
-    def symbols(self) -> list[tuple[str, str]]:
-        """(printed, ASCII) names of the abstract symbols whose values evaluate needs."""
-        return [symbol_names(n) for n in postorder(self.expr) if n.op in ("absgrad", "apply")]
+    def symbols(self) -> list[Symbol]:
+        """The abstract symbols the closed form shows, whose values evaluate takes: each the
+        pair (printed, ASCII) of its full names, with `.shown` (the pair the where form shows,
+        ∂f/∂(s ⊙ y) and df_d(s .* y)) and `.names`, every name its value is accepted under
+        (those four, and f for f(Y) when f has one argument)."""
+        return symbols_of((self.expr,), self._where.shown)
 
     def evaluate(self, **arrays: Any) -> np.ndarray | float:
         """The value of the closed form, in this derivative's layout.
 
         Pass every variable of the expression (vectors as 1-D or (n, 1) arrays) and the values
-        of abstract symbols by name (`df_dY=...`). Scalar results come back as floats, results
-        that are vectors or row vectors as 1-D arrays.
+        of abstract symbols under any name a printed form shows (`df_dY=...`, or
+        `**{"df_d(s .* y)": ...}` for ∂f/∂(s ⊙ y)  where s = σ(W x); `d.symbols()` lists
+        them), each once. Scalar results come back as floats, results that are vectors or row
+        vectors as 1-D arrays.
         """
         arrays = {canonical(k): v for k, v in arrays.items()}  # θ=... is theta=...
-        check_names(arrays, self.program.variables, self.symbols())
+        arrays = filed(arrays, self.program.variables, {s.ascii: s for s in self.symbols()})
         values, sizes = bind(self.program.variables, arrays)
         return _returned(evaluate(self.expr, Env(values, sizes, arrays, self.layout)), self.expr)
 
@@ -290,11 +304,12 @@ def _guarded(program: Lowered, compute):
 
 def value(expr: str, vars: dict[str, str] | None = None, **arrays: Any) -> np.ndarray | float:
     """The numeric value of the program `expr` at `arrays` (for checks against derivatives);
-    the value of an abstract function at its argument is passed as `f(Y)=...`."""
+    the value of an abstract function at its argument is passed as `f(Y)=...`, that of a
+    declared symbol (`df_d(A X + B)`) under its declared name; either also under the names the
+    text shows it by (`f(s .* y)`, `df_d(s .* y)`  where s = sigmoid(W x))."""
     program = _lowered(expr, vars)
     arrays = {canonical(k): v for k, v in arrays.items()}
-    check_names(arrays, program.variables, [symbol_names(n) for n in postorder(program.expr)
-                                            if n.op == "apply"])  # f(Y)=... for an abstract f
+    arrays = filed(arrays, program.variables, text_symbols(program))
     values, sizes = bind(program.variables, arrays)
     return _returned(evaluate(program.expr, Env(values, sizes, arrays)), program.expr)
 

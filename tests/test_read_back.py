@@ -1,12 +1,13 @@
 """Printed = meant: the ASCII and the Unicode text of every derivative of the identity table and
-of the seeds, with and without where clauses, read back by matcalc with the declarations of
-`d.variables`, has the value of `d.evaluate`, in both layouts; and the spellings the printer
+of the seeds, with and without where clauses, read back by matcalc with `d.declarations` and
+nothing else, has the value of `d.evaluate`, in both layouts; and the spellings the printer
 uses for sized constants (I_n, 𝟏_n, 0_{m×n}, K_{m,n}, vec⁻¹_{m×n}), where clauses, sizes
 (m·n, 3·n, vector(1)) and the call-or-product reading are pinned by values.
 
-Abstract symbols are declared as the reader expects: ∂f/∂Y by its ASCII name df_dY (a row
-vector as matrix(1,n)), ∂f/∂(A X + B) by its ASCII name df_d(A X + B); the values of f(Y) are
-passed as f(Y)=... (tests/program_checks.py's read_back).
+`d.declarations` declares the abstract symbols as the reader expects: ∂f/∂Y by its ASCII name
+df_dY (a row vector as matrix(1,n)), ∂f/∂(A X + B) by its ASCII name df_d(A X + B), an
+abstract f as a function; each symbol's value is passed under the name the text shows it by
+(tests/program_checks.py's read_back; tests/test_symbol_names.py for the names).
 """
 from __future__ import annotations
 
@@ -228,7 +229,7 @@ def test_several_clauses_print_under_one_where_in_dependency_order(rng):
     assert np.allclose(d.evaluate(**point), nm.arrange(jac, (1, 1), (3, 4), "numerator"),
                        atol=1e-6)
     for text in printed_forms(d):
-        assert np.allclose(value(text, d.variables, **point), d.evaluate(**point))
+        assert np.allclose(value(text, d.declarations, **point), d.evaluate(**point))
 
 
 @pytest.mark.parametrize("text", [
