@@ -89,6 +89,12 @@ class Derivative:
         return self.program.source
 
     @property
+    def warnings(self) -> tuple[str, ...]:
+        """Notes on names whose default kind changes what the program means (a Greek or a–g
+        name is a scalar, and here it is expanded against a vector or matrix)."""
+        return self.program.warnings
+
+    @property
     def function(self) -> Expr:
         """The differentiated expression (bindings substituted)."""
         return self.program.expr

@@ -3,6 +3,8 @@
 A thin layer over `matcalc.api` with no mathematics of its own. Exit status: 0 with the
 derivative on stdout; 2 for bad input (a usage error or any `MatcalcError`, shown on stderr as
 `matcalc: error: ...` plus the caret excerpt); 1 for an internal error (a bug in matcalc).
+Warnings about the program's names (a defaulted scalar expanded against a vector) are
+`note: ...` lines on stderr (with --json, the object's `warnings`); stdout holds the result.
 Output never crashes on a terminal that cannot show Unicode: the derivative is then printed in
 matcalc's ASCII notation (as with --ascii), and any other unencodable character is escaped; nor
 when the reader of a pipe stops early (`matcalc ... --json | head -1`): the rest is dropped.
@@ -175,6 +177,12 @@ def _rendered(d: Derivative | Differential | Steps, args: argparse.Namespace) ->
     return text if _encodable(text, sys.stdout) else d.text(ascii=True)
 
 
+def _notes(warnings) -> None:
+    """One `note: ...` line on stderr per warning about the program's names."""
+    for warning in warnings:
+        _write(f"note: {warning}", sys.stderr)
+
+
 def _json_main(args: argparse.Namespace, vars: dict[str, str]) -> int:
     """--json: the object of `matcalc.report` on stdout; errors as {"error": ...} (exit 2)."""
     try:
@@ -217,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         program = _read_program(args.expr)
         differentiate = hessian if args.hessian else derive
         d = differentiate(program, args.wrt, vars=vars or None, layout=args.layout)
+        _notes(d.warnings)
         out = _rendered(d, args)
         if args.steps:
             out = _rendered(d.steps(), args)

@@ -29,6 +29,7 @@ class Differential:
     name: str
     expr: Expr
     variables: dict[str, Expr]  # the program's variables, for evaluate
+    warnings: tuple[str, ...] = ()  # notes on defaulted names, as Derivative.warnings
 
     def text(self, ascii: bool = False) -> str:
         name = self.name.replace("²", "2") if ascii else self.name
@@ -77,9 +78,10 @@ def differential(expr: str, wrt: str, vars: dict[str, str] | None = None,
     x = _variable(program, wrt)
     f = simplify(program.expr)
     if order == 1:
-        return Differential("df", _identified(f, x), program.variables) if f.is_scalar else \
-            Differential("dF", _raw(f, x), program.variables)
-    if not f.is_scalar:
+        name, form = ("df", _identified(f, x)) if f.is_scalar else ("dF", _raw(f, x))
+    elif not f.is_scalar:
         raise ShapeError("the second differential is for scalar functions (a Hessian's "
                          "quadratic form)", source=program.source)
-    return Differential("d²f", _raw(_raw(f, x), x), program.variables)
+    else:
+        name, form = "d²f", _raw(_raw(f, x), x)
+    return Differential(name, form, program.variables, program.warnings)

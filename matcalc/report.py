@@ -28,6 +28,7 @@ def build(expr: str, wrt: str, vars: dict[str, str] | None = None, layout: str =
     out: dict[str, Any] = {
         "input": expr, "wrt": wrt, "variables": d.variables, "layout": layout,
         "order": d.order, "text": d.text(), "ascii": d.text(ascii=True), "latex": d.latex(),
+        "warnings": list(d.warnings),
     }
     if steps:
         s = d.steps()

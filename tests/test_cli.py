@@ -50,8 +50,12 @@ def assert_caret_under_column(err: str) -> None:
 # -- output ---------------------------------------------------------------------------------
 
 
+B_NOTE = "note: b is a scalar (single letters a–g are scalars); declare b:vector for a vector\n"
+
+
 def test_cli_affine_prints_w(capsys):
-    assert run(capsys, "W x + b", "--wrt", "x") == (0, "W\n", "")
+    assert run(capsys, "W x + b", "--wrt", "x") == (0, "W\n", B_NOTE)
+    assert run(capsys, "W x + b", "--wrt", "x", "--var", "b:vector") == (0, "W\n", "")
 
 
 def test_cli_abstract_function_denominator_layout(capsys):
@@ -239,7 +243,7 @@ def run_module(*argv: str, **env: str) -> subprocess.CompletedProcess:
 
 def test_python_m_matcalc():
     proc = run_module("W x + b", "--wrt", "x")
-    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "W\n", "")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "W\n", B_NOTE)
 
 
 def test_python_m_matcalc_error_exits_2_without_traceback():

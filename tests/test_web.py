@@ -101,6 +101,15 @@ def test_derive_numbers_agree(server):
     assert np.allclose(matcalc.value(obj["ascii"], vars, **arrays), expected)
 
 
+def test_derive_answers_the_warnings(server):
+    _, obj = post(server, "/api/derive", {"expr": "W x + b", "wrt": "x"})
+    assert obj["warnings"] == ["b is a scalar (single letters a–g are scalars); declare "
+                               "b:vector for a vector"]
+    _, obj = post(server, "/api/derive", {"expr": "W x + b", "wrt": "x",
+                                          "vars": {"b": "vector"}})
+    assert obj["warnings"] == []
+
+
 def test_hessian_request(server):
     status, obj = post(server, "/api/derive", {"expr": "x' A x", "wrt": "x", "hessian": True})
     assert status == 200 and obj["order"] == 2 and obj["ascii"] == "A + A^T"

@@ -123,6 +123,20 @@ def test_bad_expression_shows_the_caret(browser):
     _screenshot(browser, "error")
 
 
+def test_a_warning_shows_under_the_result(browser):
+    _enter(browser, "decls", "")
+    _enter(browser, "expr", "W x + b")
+    _enter(browser, "wrt", "x")
+    warnings = WebDriverWait(browser, 30).until(
+        EC.visibility_of_element_located((By.ID, "warnings")))
+    assert warnings.text == ("note: b is a scalar (single letters a–g are scalars); declare "
+                             "b:vector for a vector")
+    _enter(browser, "decls", "b: vector")
+    WebDriverWait(browser, 30).until(
+        EC.invisibility_of_element_located((By.ID, "warnings")))
+    _enter(browser, "decls", "")
+
+
 def test_no_content_security_policy_violations(browser):
     logs = browser.get_log("browser")
     assert not [entry for entry in logs if "Content Security Policy" in entry["message"]], logs

@@ -27,6 +27,7 @@ class Lowered:
     bindings: dict[str, Expr]  # name = expr statements, in order (their core nodes)
     source: str
     kinds: dict[str, str] = field(default_factory=dict)  # declared kinds: vector(1) is a vector
+    warnings: tuple[str, ...] = ()  # notes on defaulted names that change the meaning
 
     def declarations(self) -> dict[str, str]:
         """Every variable with its kind and sizes as a declaration ({'x': 'vector(n)'}), which
@@ -70,7 +71,8 @@ def lower(program: ast.Program, vars: dict[str, str] | None = None,
     except MatcalcError as err:
         raise err.with_source(program.text)
     kinds = {n: declarations[n].kind for n in variables if n in declarations}
-    return Lowered(expr, variables, bindings, program.text, kinds)
+    return Lowered(expr, variables, bindings, program.text, kinds,
+                   tuple(typer.names.warnings.values()))
 
 
 def declarations_of(variables: dict[str, Expr]) -> dict[str, Declaration]:

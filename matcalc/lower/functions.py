@@ -1,8 +1,9 @@
 """The built-in functions of the language and how each is typed.
 
 `FUNCTIONS[name](typer, call, args)` checks the arity and operand kinds and returns the typed
-node. Names here are reserved: anything else called like a function is either a variable times
-its operand or an abstract scalar function (typer.py).
+node. Names here are reserved: anything else called like a function is a variable times its
+operand, a well-known function matcalc refuses (unimplemented.py, suggest.py), or an abstract
+scalar function (typer.py).
 """
 from __future__ import annotations
 
@@ -121,3 +122,17 @@ FUNCTIONS.update({
     "inv": _inv, "diag": _diag, "vec": _vec, "softmax": _softmax, "dot": _dot, "max": _max,
     "kron": _kron,
 })
+
+# What each built-in means, by class (a "did you mean" stays within a class), and how many
+# arguments it takes (one unless listed).
+MEANINGS = {
+    "elementwise functions": (*ELEMENTWISE, "σ", "max"),
+    "reductions": ("sum", "mean", "tr", "trace", "det", "logdet", "norm2", "norm1",
+                   "logsumexp"),
+    "vector functions": ("softmax",),
+    "matrix functions": ("inv",),
+    "products": ("dot", "kron"),
+    "reshapings": ("diag", "vec"),
+}
+MEANING = {name: meaning for meaning, names in MEANINGS.items() for name in names}
+ARITY = {"dot": 2, "max": 2, "kron": 2}

@@ -1,8 +1,23 @@
-"""Near misses: a call of an unknown name one edit away from a built-in function (`sigmod`,
-`sofmax`, `trace2`) is a typo until the user declares the name an abstract function."""
+"""Unknown function names: refused with what they mean, or suggested as a built-in.
+
+A call of an undeclared name that is not a built-in function is, in this order:
+- a well-known function matcalc does not implement (unimplemented.py): an `UnsupportedError`
+  saying what it is and what to write instead;
+- an elementwise name with MATLAB's `m` of matrix functions (`sinm`): an `UnsupportedError`;
+- one edit away from a built-in of the same arity (`sigmod`, `sofmax`, `trace2`) or from a
+  well-known name (`eigval`): a typo, a `ParseError` with "did you mean"; when names of two
+  meaning classes are as close (`sqrtt`: sqrt or sqrtm?), both with their meanings. A
+  well-known name itself is never suggested another function (`expm` is not `exp`, `sqrtm`
+  not `sqrt`, `min` not `sin`, `norm` not `norm1`);
+- called with other than one argument: an unknown function (an abstract one takes one);
+- otherwise an abstract scalar function (None here).
+Declaring the name `function` makes any of them an abstract function.
+"""
 from __future__ import annotations
 
-from .functions import FUNCTIONS
+from ..errors import MatcalcError, ParseError, Span, UnsupportedError
+from .functions import ARITY, FUNCTIONS, MEANING, MEANINGS
+from .unimplemented import UNIMPLEMENTED, Unimplemented
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -20,9 +35,104 @@ def _one_edit(a: str, b: str) -> bool:
     return swapped or a[i + 1:] == b[i + 1:]
 
 
-def near_miss(name: str) -> str | None:
-    """The built-in function `name` is probably a misspelling of, if any (shortest first)."""
+def _close(name: str, names, shortest: int = 1) -> list[str]:
+    """The ASCII names (of `shortest` letters or more) one edit away from `name`, shortest
+    first."""
     if len(name) < 3:  # f, g, h1 ... are abstract functions, not typos of tr
-        return None
-    close = [f for f in FUNCTIONS if f.isascii() and _one_edit(name, f)]
-    return min(close, key=lambda f: (len(f), f)) if close else None
+        return []
+    return sorted((n for n in names if n.isascii() and len(n) >= shortest
+                   and _one_edit(name, n)), key=lambda n: (len(n), n))
+
+
+def _close_unimplemented(name: str) -> list[str]:
+    return _close(name, UNIMPLEMENTED, shortest=3)  # not lu or qr for flu
+
+
+def _matrix_function_of(name: str) -> str | None:
+    """The elementwise function whose matrix function `name` is by MATLAB's `m` (sinm)."""
+    stem = name[:-1]
+    elementwise = MEANING.get(stem) or (UNIMPLEMENTED[stem].meaning if stem in UNIMPLEMENTED
+                                        else None)
+    return stem if name.endswith("m") and elementwise == "elementwise functions" else None
+
+
+def _builtin_near(name: str, arguments: int) -> str | None:
+    """The built-in function one edit away from `name` taking `arguments` arguments."""
+    return next((f for f in _close(name, FUNCTIONS) if ARITY.get(f, 1) == arguments), None)
+
+
+def _other_meanings(name: str, builtin: str | None) -> list[str]:
+    """The well-known names one edit away from `name` that mean something else than
+    `builtin` (all of them when there is no built-in)."""
+    return [n for n in _close_unimplemented(name)
+            if builtin is None or UNIMPLEMENTED[n].meaning != MEANING[builtin]]
+
+
+def near_miss(name: str, arguments: int = 1) -> str | None:
+    """The built-in function `name` is a misspelling of: one edit away, taking `arguments`
+    arguments, and no well-known name of another meaning as close (`sqrtn`: sqrt or sqrtm?)."""
+    builtin = _builtin_near(name, arguments)
+    return builtin if builtin is not None and not _other_meanings(name, builtin) else None
+
+
+def declare(name: str, kind: str) -> str:
+    return f"vars={{'{name}': '{kind}'}}, or --var {name}:{kind}"
+
+
+def _abstract_hint(name: str) -> str:
+    return f"to use an abstract function of this name, declare it: {declare(name, 'function')}"
+
+
+def _available(meaning: str) -> str:
+    have = [f for f in MEANINGS.get(meaning, ()) if f.isascii()]
+    return "matcalc does not implement it yet" + \
+        (f"; the {meaning} it has: {', '.join(have)}" if have else "")
+
+
+def _instead(row: Unimplemented) -> str:
+    """What to write instead of the function of `row`."""
+    if row.alias is not None:
+        return f"matcalc calls it {row.alias}: did you mean '{row.alias}'?"
+    if row.instead:
+        condition = f" {row.condition}" if row.condition else ""
+        return f"write {row.usage} as {' or '.join(row.instead)}{condition}"
+    return _available(row.meaning)
+
+
+def _meaning_of(name: str) -> str:
+    """A well-known name for a "did you mean": itself with its meaning, or the built-in it
+    is another spelling of."""
+    row = UNIMPLEMENTED[name]
+    return f"'{row.alias}'" if row.alias else f"'{name}' ({row.what}: {_instead(row)})"
+
+
+def unsupported(name: str, span: Span | None, hint: str | None = None) -> UnsupportedError:
+    """The error for a well-known function name matcalc does not implement."""
+    row = UNIMPLEMENTED[name]
+    return UnsupportedError(f"unsupported function '{name}' ({row.what}): {_instead(row)} "
+                            f"({hint or _abstract_hint(name)})", span)
+
+
+def unknown_call(name: str, arguments: int, span: Span | None) -> MatcalcError | None:
+    """The error for an undeclared call `name(…)` of a name that is no built-in function and
+    no variable, or None when it is an abstract function."""
+    if name in UNIMPLEMENTED:
+        return unsupported(name, span)
+    stem = _matrix_function_of(name)
+    if stem is not None:
+        return UnsupportedError(f"unsupported function '{name}' (the matrix function of {stem}, "
+                                f"as expm and sqrtm are of exp and sqrt): "
+                                f"{_available('matrix functions')} ({_abstract_hint(name)})",
+                                span)
+    builtin = _builtin_near(name, arguments)
+    others = _other_meanings(name, builtin)[:1]
+    if builtin is not None or others:  # when several meanings are as close, each is named
+        meant = ([f"'{builtin}'" + (f" (one of the {MEANING[builtin]})" if others else "")]
+                 if builtin is not None else []) + [_meaning_of(n) for n in others]
+        return ParseError(f"unknown function '{name}': did you mean {' or '.join(meant)}? "
+                          f"({_abstract_hint(name)})", span)
+    if arguments != 1:
+        return ParseError(f"unknown function '{name}' (called with {arguments} arguments; an "
+                          f"abstract function takes one argument: {_abstract_hint(name)})",
+                          span)
+    return None

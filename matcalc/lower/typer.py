@@ -15,7 +15,8 @@ from .constants import size_names, size_value, sized
 from .declarations import Declaration
 from .dims import GENERATED, SizeVar, declared, one, times, unify
 from .functions import FUNCTIONS
-from .suggest import near_miss
+from .naming import NameChecks
+from .suggest import unknown_call
 from .symbols import declared_symbol
 from .typed import T, fit, like, scalar
 
@@ -35,6 +36,7 @@ class Typer:
         self.variables: dict[str, T] = {}
         self.size_names = size_names(declarations)  # n_x -> ~n_x, n -> n
         self.value_names = value_names(program) | set(self.size_names)
+        self.names = NameChecks(self, self.value_names | {b.name for b in program.bindings})
 
     # -- entry points ------------------------------------------------------------------------
     def program(self, program: ast.Program) -> T:
@@ -77,6 +79,8 @@ class Typer:
             return T("identity" if name == "eye" else "ones", (), n, cols, node.span, name)
         if (name in FUNCTIONS and name not in self.declarations) or self._is_function(name):
             raise ParseError(f"'{name}' is a function: call it as {name}(…)", node.span)
+        if name not in self.variables and name not in self.declarations:
+            self.names.check_new(name, node.span)
         return self.variable(name, node.span)
 
     def t_Sized(self, node: ast.Sized) -> T:
@@ -214,8 +218,10 @@ class Typer:
     def broadcast(self, left: T, right: T) -> tuple[T, T]:
         """Scalar expansion: a scalar operand of an elementwise operator takes the other shape."""
         if left.is_scalar and not right.is_scalar:
+            self.names.expanded(left, right)
             left = like("expand", right, left, span=left.span, text=left.text)
         elif right.is_scalar and not left.is_scalar:
+            self.names.expanded(right, left)
             right = like("expand", left, right, span=right.span, text=right.text)
         return left, right
 
@@ -281,12 +287,10 @@ class Typer:
         return decl is not None and decl.kind == "function"
 
     def abstract(self, node: ast.Call, args: list[T]) -> T:
-        typo = None if self._is_function(node.func) else near_miss(node.func)
-        if typo is not None:
-            raise ParseError(f"unknown function '{node.func}': did you mean '{typo}'? (to use "
-                             f"an abstract function of this name, declare it: "
-                             f"vars={{'{node.func}': 'function'}}, or --var {node.func}:function)",
-                             node.func_span)
+        unknown = None if self._is_function(node.func) else \
+            unknown_call(node.func, len(args), node.func_span)
+        if unknown is not None:
+            raise unknown
         if len(args) != 1:
             raise ParseError(f"the abstract function '{node.func}' must take exactly one "
                              f"argument, got {len(args)}", node.func_span)

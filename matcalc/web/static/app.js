@@ -115,6 +115,9 @@ function showResult(result) {
   $("layout-note").textContent = LAYOUT_NOTES[result.layout] || "";
   typeset(result.latex, $("result"));
   $("text").textContent = result.text;
+  const warnings = result.warnings || [];
+  $("warnings").textContent = warnings.map((warning) => `note: ${warning}`).join("\n");
+  $("warnings").hidden = !warnings.length;
   section("differential-out", Boolean(result.differential));
   if (result.differential) typeset(result.differential.latex, $("diff-math"));
   section("check-out", Boolean(result.check));

@@ -1,0 +1,135 @@
+"""A name means what it says: glued names (`x'Ax`) are errors suggesting the product, and a
+name that is a scalar only by the naming defaults, expanded against a vector or matrix
+(`x - mu`, `W x + b`), carries a warning in the API, the CLI, --json and the web API."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from numeric import check_derivative
+
+from matcalc import ParseError, derive, hessian, report
+from matcalc.cli import main
+from matcalc.differential import differential
+from matcalc.lower.glued import glued_parts
+
+
+def _glued(expr: str, wrt: str = "x", **kwargs) -> ParseError:
+    with pytest.raises(ParseError) as info:
+        derive(expr, wrt, **kwargs)
+    return info.value
+
+
+# -- glued names -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("expr, name, meant, column", [
+    ("x'Ax", "Ax", "A x", 3),
+    ("sum(W x) + sum(Wx)", "Wx", "W x", 16),
+    ("x' Wx + x' W x", "Wx", "W x", 4),
+    ("y = A x; sum(Ay)", "Ay", "A y", 14),
+    ("norm2(y - Xbeta)^2 + beta^2", "Xbeta", "X beta", 11),
+    ("A + AB + B", "AB", "A B", 5),
+    ("x' W1x + x' W1 x", "W1x", "W1 x", 4),
+    ("sum(x) + ab + a", "ab", "a b", 10),
+])
+def test_a_glued_name_is_an_error_suggesting_the_product(expr, name, meant, column):
+    err = _glued(expr)
+    assert err.column == column and "^" + "~" * (len(name) - 1) in str(err)
+    assert f"unknown name '{name}': did you mean `{meant}`?" in str(err)
+    assert f"--var {name}:" in str(err)
+
+
+def test_a_glued_name_from_the_cli_exits_2(capsys):
+    assert main(["x'Ax", "--wrt", "x"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "did you mean `A x`?" in err and "\n  x'Ax\n    ^~\n" in err + "\n"
+
+
+def test_a_declared_glued_name_is_a_variable(rng):
+    d = check_derivative("x'Ax", "x", vars={"Ax": "matrix"}, rng=rng)
+    assert str(d) == "Axᵀ" and d.warnings == ()  # xᵀ times the matrix Ax
+
+
+@pytest.mark.parametrize("expr, wrt", [
+    ("sum(xy)", "xy"),                 # no part used elsewhere
+    ("W x + W1 y", "x"),               # a numbered name, not W times 1
+    ("x_i + x + i", "x"),              # an underscore: a deliberate name
+    ("sum(xs .* x)", "x"),             # x s is no product (a column times a column)
+    ("tr(XtX) + tr(X)", "X"),          # X t X is no product
+    ("mu + m' u", "u"),                # a Greek name
+    ("x' W x + sum(W)", "x"),
+    ("sum(data .* t)", "t"),           # three parts not used elsewhere
+])
+def test_names_that_are_not_glued(expr, wrt, rng):
+    check_derivative(expr, wrt, rng=rng)
+
+
+def test_glued_parts():
+    kinds = {"A": "matrix", "x": "vector", "b": "scalar", "W1": "matrix", "beta": "scalar"}
+    kind = kinds.get
+    assert glued_parts("Ax", {"x"}, kind) == ["A", "x"]
+    assert glued_parts("Ax", set(), kind) is None
+    assert glued_parts("Axb", {"A", "x", "b"}, kind) == ["A", "x", "b"]
+    assert glued_parts("W1x", {"x", "W1"}, kind) == ["W1", "x"]
+    assert glued_parts("Abeta", {"beta"}, kind) == ["A", "beta"]
+    assert glued_parts("Aθ", {"theta"}, lambda p: kinds.get(p, "scalar")) == ["A", "θ"]
+    assert glued_parts("x" * 100, {"x"}, kind) is None  # long names are never split
+
+
+# -- warnings: defaulted scalars expanded against vectors and matrices ------------------------
+
+MU = "mu is a scalar (Greek names are scalars); declare mu:vector for a vector"
+B = "b is a scalar (single letters a–g are scalars); declare b:vector for a vector"
+
+
+@pytest.mark.parametrize("expr, wrt, warnings", [
+    ("(x - mu)' inv(S) (x - mu)", "x", (MU,)),
+    ("W x + b", "x", (B,)),
+    ("(x - μ)' (x - μ)", "x", (MU,)),
+    ("X - c", "X", ("c is a scalar (single letters a–g are scalars); declare c:matrix for a "
+                    "matrix",)),
+    ("sum(x > 2 a + 1)", "x", ("a is a scalar (single letters a–g are scalars); declare "
+                               "a:vector for a vector",)),
+    ("m = mu^2; sum(max(x, m))", "x", (MU,)),
+    ("W x + b + theta1 + b", "x", (B, "theta1 is a scalar (Greek names are scalars); declare "
+                                      "theta1:vector for a vector")),
+    ("c x + sum(x) / 2", "x", ()),        # scaling is not expansion
+    ("x - sum(x)", "x", ()),              # a reduction is a scalar whatever its argument
+    ("x / c + x ./ d", "x", ()),          # division by a scalar
+    ("x - sum(x) / d", "x", ("d is a scalar (single letters a–g are scalars); declare "
+                             "d:vector for a vector",)),  # (a vector d: sum(x) ./ d)
+    ("mu + a", "mu", ()),                 # scalars only
+    ("s = sum(x); x - s", "x", ()),       # a bound name: kind from its right-hand side
+])
+def test_derive_warns_about_defaulted_scalars(expr, wrt, warnings, rng):
+    assert check_derivative(expr, wrt, rng=rng).warnings == warnings
+
+
+def test_a_declared_name_never_warns():
+    assert derive("(x - mu)' (x - mu)", "x", vars={"mu": "scalar"}).warnings == ()
+    assert derive("W x + b", "x", vars={"b": "vector"}).warnings == ()
+
+
+def test_hessian_and_differential_carry_the_warnings():
+    expr = "(x - mu)' A (x - mu)"
+    assert hessian(expr, "x").warnings == (MU,)
+    assert differential(expr, "x").warnings == (MU,)
+    assert differential(expr, "x", order=2).warnings == (MU,)
+    assert derive(derive(expr, "x"), "x").warnings == (MU,)
+
+
+def test_the_cli_prints_a_note_per_warning_on_stderr(capsys):
+    assert main(["(x - mu)' inv(S) (x - mu) + b", "--wrt", "mu"]) == 0
+    out, err = capsys.readouterr()
+    assert err == f"note: {MU}\n"
+    assert out.strip() == str(derive("(x - mu)' inv(S) (x - mu) + b", "mu"))
+    assert main(["W x + b", "--wrt", "x"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[-1] == "W" and err == f"note: {B}\n"
+
+
+def test_json_has_the_warnings(capsys):
+    assert main(["W x + b", "--wrt", "x", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["warnings"] == [B] and err == ""
+    assert report.build("W x", "x")["warnings"] == []
