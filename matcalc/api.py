@@ -14,17 +14,18 @@ import numpy as np
 
 from .check import CheckResult, check
 from .codegen import Output, compile_function, generate
-from .core.expr import Expr, postorder
+from .core.expr import Expr
 from .diff.readout import LAYOUTS, jacobian
 from .errors import DeclarationError, MatcalcError, ParseError, ShapeError, UnsupportedError
-from .evaluate import Env, bind, check_names, evaluate, symbol_names
+from .evaluate import Env, bind, evaluate
 from .lower import Lowered, lower
 from .names import canonical, spelled
 from .render import ASCII, LATEX, UNICODE, render
-from .render.where import render_with, where_clauses
+from .render.where import Where, where_clauses
 from .shapes import GENERATED, describe
 from .simplify import simplify
 from .steps import Steps, steps
+from .symbols import Symbol, filed, symbol_declarations, symbols_of, text_symbols
 from .syntax import parse
 
 
@@ -78,7 +79,6 @@ class Derivative:
         self.layout = layout
         self.expr = result
         self.order = order  # 2 for a Hessian (the derivative of the gradient `program.expr`)
-        self._texts: dict[tuple[str, bool], str] = {}  # (notation, where) -> the form shown
 
     @property
     def wrt(self) -> str:
@@ -105,17 +105,14 @@ class Derivative:
         return self._shown(ASCII if ascii else UNICODE, where)
 
     def _shown(self, notation, where: bool) -> str:
-        key = (notation.name, where)
-        if key not in self._texts:  # (printed once: each backend's code quotes it)
-            self._texts[key] = self._rendered(notation, where)
-        return self._texts[key]
+        return self._where.render(notation) if where else render(self.expr, notation)
 
-    def _rendered(self, notation, where: bool) -> str:
-        if not where:
-            return render(self.expr, notation)
+    @functools.cached_property
+    def _where(self) -> Where:
+        """The closed form with its where clauses (the program's bound names kept)."""
         reserved = set(self.program.variables) | set(self.program.bindings)
         named = {simplify(node): name for name, node in self.program.bindings.items()}
-        return render_with(*where_clauses(self.expr, reserved, named), notation)
+        return where_clauses(self.expr, reserved, named)
 
     def __str__(self) -> str:
         return self.text()
@@ -133,6 +130,14 @@ class Derivative:
     def variables(self) -> dict[str, str]:
         """Every variable of the program with its kind and sizes, e.g. {'x': 'vector(n)'}."""
         return self.program.declarations()
+
+    @property
+    def declarations(self) -> dict[str, str]:
+        """The `vars` under which every printed form of this derivative reads back: the
+        variables, each abstract derivative by its full ASCII name with its kind
+        ({'df_d(A X + B)': 'matrix(n_X,m_A)'}) and each abstract function as 'function'; so
+        `value(d.text(), vars=d.declarations, **arrays)` is `d.evaluate(**arrays)`."""
+        return {**self.variables, **symbol_declarations(self.expr)}
 
     def check(self, points: int = 3, seed: int = 0) -> CheckResult:
         """Compare the closed form with central finite differences at random points; the result
@@ -176,19 +181,24 @@ class Derivative:
         from .interop import to_sympy  # (SymPy is imported only when used)
         return to_sympy(self.expr)
 
-    def symbols(self) -> list[tuple[str, str]]:
-        """(printed, ASCII) names of the abstract symbols whose values evaluate needs."""
-        return [symbol_names(n) for n in postorder(self.expr) if n.op in ("absgrad", "apply")]
+    def symbols(self) -> list[Symbol]:
+        """The abstract symbols the closed form shows, whose values evaluate takes: each the
+        pair (printed, ASCII) of its full names, with `.shown` (the pair the where form shows,
+        ∂f/∂(s ⊙ y) and df_d(s .* y)) and `.names`, every name its value is accepted under
+        (those four, and f for f(Y) when f has one argument)."""
+        return symbols_of((self.expr,), self._where.shown)
 
     def evaluate(self, **arrays: Any) -> np.ndarray | float:
         """The value of the closed form, in this derivative's layout.
 
         Pass every variable of the expression (vectors as 1-D or (n, 1) arrays) and the values
-        of abstract symbols by name (`df_dY=...`). Scalar results come back as floats, results
-        that are vectors or row vectors as 1-D arrays.
+        of abstract symbols under any name a printed form shows (`df_dY=...`, or
+        `**{"df_d(s .* y)": ...}` for ∂f/∂(s ⊙ y)  where s = σ(W x); `d.symbols()` lists
+        them), each once. Scalar results come back as floats, results that are vectors or row
+        vectors as 1-D arrays.
         """
         arrays = {canonical(k): v for k, v in arrays.items()}  # θ=... is theta=...
-        check_names(arrays, self.program.variables, self.symbols())
+        arrays = filed(arrays, self.program.variables, {s.ascii: s for s in self.symbols()})
         values, sizes = bind(self.program.variables, arrays)
         return _returned(evaluate(self.expr, Env(values, sizes, arrays, self.layout)), self.expr)
 
@@ -305,11 +315,12 @@ def _guarded(program: Lowered, compute):
 
 def value(expr: str, vars: dict[str, str] | None = None, **arrays: Any) -> np.ndarray | float:
     """The numeric value of the program `expr` at `arrays` (for checks against derivatives);
-    the value of an abstract function at its argument is passed as `f(Y)=...`."""
+    the value of an abstract function at its argument is passed as `f(Y)=...`, that of a
+    declared symbol (`df_d(A X + B)`) under its declared name; either also under the names the
+    text shows it by (`f(s .* y)`, `df_d(s .* y)`  where s = sigmoid(W x))."""
     program = _lowered(expr, vars)
     arrays = {canonical(k): v for k, v in arrays.items()}
-    check_names(arrays, program.variables, [symbol_names(n) for n in postorder(program.expr)
-                                            if n.op == "apply"])  # f(Y)=... for an abstract f
+    arrays = filed(arrays, program.variables, text_symbols(program))
     values, sizes = bind(program.variables, arrays)
     return _returned(evaluate(program.expr, Env(values, sizes, arrays)), program.expr)
 

@@ -3,7 +3,8 @@
 `bind(variables, arrays)` checks the user's arrays against the variables' shapes and returns
 the values (as 2-D float arrays) and the sizes they fix; `evaluate(expr, env)` computes an
 expression bottom-up with the operator catalogue's numpy functions. Abstract symbols (∂f/∂Y,
-f(Y)) take the values the user passes by their printed or ASCII name.
+f(Y)) take their values from `Env.symbols`, by their printed or ASCII name (matcalc/symbols.py
+files the values a user passes under any displayed name there).
 """
 from __future__ import annotations
 
@@ -90,18 +91,6 @@ def bind(variables: dict[str, Expr], arrays: dict[str, Any]) -> tuple[dict, dict
     return values, sizes
 
 
-def check_names(arrays: dict[str, Any], variables: dict[str, Expr],
-                symbols: list[tuple[str, ...]]) -> None:
-    """Refuse values for names that are neither variables nor abstract symbols (typos)."""
-    known = set(variables) | {name for names in symbols for name in names}
-    known |= {n.split("(")[0] for names in symbols for n in names}  # f for f(Y)
-    unknown = sorted(set(arrays) - known)
-    if unknown:
-        raise EvaluationError(f"unknown name{'s' if len(unknown) > 1 else ''} "
-                              f"{', '.join(map(repr, unknown))}: the values needed are "
-                              f"{', '.join(sorted(known)) or 'none'}")
-
-
 def _size(dim, env: Env) -> int:
     try:
         return dim.value(env.sizes)
@@ -113,14 +102,13 @@ def _size(dim, env: Env) -> int:
 
 
 def symbol_names(node: Expr) -> tuple[str, str]:
-    """The printed and ASCII names under which the user passes an abstract symbol's value."""
+    """The full printed and ASCII names of an abstract symbol (∂f/∂(y ⊙ σ(W x)),
+    df_d(y .* sigmoid(W x)))."""
     return render(node, UNICODE), render(node, ASCII)
 
 
 def _symbol(node: Expr, env: Env) -> np.ndarray:
     names = symbol_names(node)
-    if node.op == "apply":
-        names += (node.attr("fname"),)
     for name in names:
         if name in env.symbols:
             given = env.symbols[name]

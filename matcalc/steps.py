@@ -19,7 +19,7 @@ from .diff.readout import jacobian, read_off
 from .diff.registry import TITLES
 from .names import unicode_name
 from .render import ASCII, LATEX, UNICODE, Notation, render, to_text, token_count
-from .render.where import render_with, where_clauses
+from .render.where import where_clauses
 from .shapes import describe
 from .simplify import simplify
 
@@ -87,7 +87,7 @@ def _form(expr: Expr, notation: Notation | None = UNICODE) -> str:
     if token_count(expr) <= LONG:
         return render(expr, notation)
     shown = {n.attr("name") for n in postorder(expr) if n.op in ("var", "tangent")}
-    return render_with(*where_clauses(expr, shown), notation)
+    return where_clauses(expr, shown).render(notation)
 
 
 def _ascii(text: str) -> str:

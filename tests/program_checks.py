@@ -1,7 +1,9 @@
 """The properties every random program of tests/program_gen.py must have, for every variable and
 both layouts: its derivative agrees with central finite differences, the simplified and the
-unsimplified derivative have one value, every printed form reads back (`value`) to that value
-and is claimed equal (`equivalent`), and a scalar program's Hessian is symmetric and reads back.
+unsimplified derivative have one value, every printed form reads back (`value`, with
+`d.declarations`) to that value and is claimed equal (`equivalent`), `d.evaluate` takes the
+abstract symbols' values under the names each printed form shows them by (where names
+included), and a scalar program's Hessian is symmetric and reads back.
 `check(program)` runs them on one program and returns its failures (tests/test_properties.py,
 benchmarks/fuzz.py); `COUNTS` counts the programs, read-backs and claims.
 """
@@ -22,17 +24,16 @@ from matcalc.core.expr import postorder
 from matcalc.core.transpose import transposed
 from matcalc.diff.readout import LAYOUTS, numerator_jacobian, to_denominator_symbols
 from matcalc.evaluate import Env, bind, evaluate, symbol_names
-from matcalc.shapes import describe
 
-FD, SIMPLIFY, READBACK, HESSIAN, NO_POINT, CLAIM = (
+FD, SIMPLIFY, READBACK, HESSIAN, NO_POINT, CLAIM, SHOWN_NAMES = (
     "finite differences", "simplified != unsimplified", "read-back", "Hessian asymmetry",
-    "no point", "claim of a printed form")
+    "no point", "claim of a printed form", "evaluate under the shown names")
 SAME = 1e-8  # tolerance of values that must agree up to rounding
 
 
 @dataclass
 class Failure:
-    kind: str  # one of the five above, or "raised <ErrorType>"
+    kind: str  # one of the kinds above, or "raised <ErrorType>"
     wrt: str
     layout: str
     detail: str
@@ -77,36 +78,54 @@ def _category(text: str) -> str:
     return next((name for name, pattern in CATEGORIES if re.search(pattern, text)), "other")
 
 
+FORMS = [(ascii, where) for ascii in (True, False) for where in (False, True)]
+
+
 def printed_forms(d) -> list[str]:
     """d's distinct printed texts: ASCII and Unicode, each with and without where clauses."""
-    return list(dict.fromkeys(d.text(ascii=ascii, where=where)
-                              for ascii in (True, False) for where in (False, True)))
+    return list(dict.fromkeys(d.text(ascii=ascii, where=where) for ascii, where in FORMS))
 
 
 COUNTS: Counter = Counter()  # programs checked, forms read back and claimed (the properties)
 
 
+def as_shown(d, arrays: dict, ascii: bool, where: bool) -> dict:
+    """`arrays` (abstract symbols' values under their full ASCII names) with each symbol's
+    value under the name d's printed form (ascii, where) shows it by: df_d(s .* y) for
+    ∂f/∂(y ⊙ σ(W x)) in `… where s = sigmoid(W x)`."""
+    out = dict(arrays)
+    for symbol in d.symbols():
+        if symbol.ascii in out:
+            names = symbol.shown if where else tuple(symbol)
+            out[names[1] if ascii else names[0]] = out.pop(symbol.ascii)
+    return out
+
+
 def read_back(d, arrays: dict, failures: list) -> str | None:
-    """Property 3: the ASCII and Unicode forms, with and without where clauses, read back as
-    programs with the declarations of d.variables and the symbols ∂f/∂Y declared (row vectors
-    as matrix(1,n), ∂f/∂(u) by its ASCII name df_d(u)) and the values of f(Y) passed, have d's
-    value. Returns why it was not tried, if it was not."""
-    nodes = [n for n in postorder(d.expr) if n.op in ("absgrad", "apply")]
+    """Property 3: each printed form (ASCII and Unicode, with and without where clauses), with
+    the abstract symbols' values passed under the names it shows them by, has d's value under
+    `d.evaluate` and read back by `value` with the declarations `d.declarations`, nothing
+    else. Returns why it was not tried, if it was not."""
     try:
         want = np.asarray(d.evaluate(**arrays), dtype=float)
     except MatcalcError:
         return "d cannot be evaluated at this point (counted by the other properties)"
-    vars = {**d.variables, **{symbol_names(n)[1]: describe(n.shape) for n in nodes
-                              if n.op == "absgrad"}}
-    for text in printed_forms(d):
+    COUNTS["symbols shown by where names"] += sum(s.shown != tuple(s) for s in d.symbols())
+    texts = {}  # (a form without where clauses may print as the one with them)
+    for ascii, where in FORMS:
+        texts.setdefault(d.text(ascii=ascii, where=where), (ascii, where))
+    for text, (ascii, where) in texts.items():
+        shown = as_shown(d, arrays, ascii, where)
+        if d.symbols():
+            COUNTS["evaluations under shown names"] += 1
+            _attempt(failures, SHOWN_NAMES, d.wrt, d.layout, lambda shown=shown, text=text:
+                     nm.assert_close(np.asarray(d.evaluate(**shown), dtype=float), want, SAME,
+                                     SAME, f"d.evaluate with the names of {text!r}"))
         COUNTS["read-backs"] += 1
         try:
-            program = _lowered(text, vars)
-            names = {*program.variables, *(symbol_names(n)[1] for n in postorder(program.expr)
-                                           if n.op == "apply")}  # f(Y) values read back
-            got = value(text, vars=vars, **{k: v for k, v in arrays.items() if k in names})
+            got = value(text, vars=d.declarations, **shown)
             nm.assert_close(np.asarray(got, dtype=float).reshape(want.shape), want, SAME, SAME,
-                         f"read back {text!r}")
+                            f"read back {text!r}")
         except Exception as err:  # noqa: BLE001 - every way of not reading back counts
             what = "mismatch" if isinstance(err, (AssertionError, ValueError)) else \
                 type(err).__name__

@@ -130,8 +130,10 @@ def test_every_printed_form_was_read_back_and_claimed():
         for seed in range(20):
             run(program_of_seed(seed))
     print(f"\nprograms checked: {COUNTS['programs']}; printed forms read back: "
-          f"{COUNTS['read-backs']}, claimed: {COUNTS['claims']} (failures are reported by the "
-          f"tests above)")
+          f"{COUNTS['read-backs']}, claimed: {COUNTS['claims']}; evaluations with the symbols "
+          f"under the names a form shows: {COUNTS['evaluations under shown names']} (symbols "
+          f"shown by where names: {COUNTS['symbols shown by where names']}; failures are "
+          f"reported by the tests above)")
     assert COUNTS["programs"] > 0 and COUNTS["read-backs"] > 0 and COUNTS["claims"] > 0
 
 

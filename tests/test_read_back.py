@@ -1,12 +1,13 @@
 """Printed = meant: the ASCII and the Unicode text of every derivative of the identity table and
-of the seeds, with and without where clauses, read back by matcalc with the declarations of
-`d.variables`, has the value of `d.evaluate`, in both layouts; and the spellings the printer
+of the seeds, with and without where clauses, read back by matcalc with `d.declarations` and
+nothing else, has the value of `d.evaluate`, in both layouts; and the spellings the printer
 uses for sized constants (I_n, 𝟏_n, 0_{m×n}, K_{m,n}, vec⁻¹_{m×n}), where clauses, sizes
 (m·n, 3·n, vector(1)) and the call-or-product reading are pinned by values.
 
-Abstract symbols are declared as the reader expects: ∂f/∂Y by its ASCII name df_dY (a row
-vector as matrix(1,n)), ∂f/∂(A X + B) by its ASCII name df_d(A X + B); the values of f(Y) are
-passed as f(Y)=... (tests/program_checks.py's read_back).
+`d.declarations` declares the abstract symbols as the reader expects: ∂f/∂Y by its ASCII name
+df_dY (a row vector as matrix(1,n)), ∂f/∂(A X + B) by its ASCII name df_d(A X + B), an
+abstract f as a function; each symbol's value is passed under the name the text shows it by
+(tests/program_checks.py's read_back; tests/test_symbol_names.py for the names).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import numpy as np
 import pytest
 import test_identities as identities
 import test_seeds as seeds
-from program_checks import _draw, _function, _symbols, read_back
+from program_checks import _draw, _function, _symbols, printed_forms, read_back
 from program_gen import Program
 
 from matcalc import derive, value
@@ -207,6 +208,28 @@ def test_the_default_where_form_reads_back(rng):
     assert np.allclose(d.evaluate(x=x), np.diag(s) - np.outer(s, s))
     for text in (str(d), d.text(ascii=True)):
         assert np.allclose(value(text, d.variables, x=x), d.evaluate(x=x))
+
+
+def test_several_clauses_print_under_one_where_in_dependency_order(rng):
+    """`E  where h = …, g = …(h)`: one where, each clause after those it uses (g uses h), in
+    Unicode, ASCII and LaTeX; read back, the text has d's value, which finite differences
+    confirm."""
+    program = "h = tanh(W x + b); g = sigmoid(V h); sum((g - y).^2)"
+    d = derive(program, "W")
+    assert str(d) == "2 x (g ⊙ (1 - g) ⊙ (g - y))ᵀ V diag(1 - h.^2)  where h = tanh(W x + b), " \
+        "g = σ(V h)"
+    assert d.text(ascii=True) == "2 x (g .* (1 - g) .* (g - y))^T V diag(1 - h.^2)  where " \
+        "h = tanh(W x + b), g = sigmoid(V h)"
+    assert d.latex().endswith(" \\quad \\text{where } \\mathbf{h} = \\tanh\\left(\\mathbf{W} "
+                              "\\mathbf{x} + b\\right), \\; \\mathbf{g} = \\sigma\\left("
+                              "\\mathbf{V} \\mathbf{h}\\right)")
+    point = {"W": rng.normal(size=(3, 4)), "x": rng.normal(size=4), "b": 0.3,
+             "V": rng.normal(size=(2, 3)), "y": rng.normal(size=2)}
+    jac = nm.numerical_jacobian(lambda p: np.atleast_2d(value(program, **p)), point, "W")
+    assert np.allclose(d.evaluate(**point), nm.arrange(jac, (1, 1), (3, 4), "numerator"),
+                       atol=1e-6)
+    for text in printed_forms(d):
+        assert np.allclose(value(text, d.declarations, **point), d.evaluate(**point))
 
 
 @pytest.mark.parametrize("text", [

@@ -6,16 +6,20 @@ subexpression). The choice is one pass over the DAG, parents before children, so
 number of distinct nodes: a node is named when the tokens its repetitions take (counted on the
 DAG, render/length.py, parentheses included) exceed those of its clause by SAVING. A clause's
 own definition uses the other clauses' names, so the text of a deep chain stays linear in its
-length (h2 = tanh(W2 h1), ...).
+length. The clauses follow one `where`, separated by commas, each after the clauses it uses:
+`… where h1 = tanh(W1 x), h2 = tanh(W2 h1)`. An abstract symbol shows its argument with the
+clauses' names (∂f/∂(s ⊙ y)  where s = σ(W x)); `Where.shown` says how each node is shown.
 """
 from __future__ import annotations
+
+from typing import NamedTuple
 
 from ..core import build as b
 from ..core.expr import Expr, postorder
 from ..core.rebuild import rebuild
 from ..shapes import GENERATED, Dim
 from .length import counted, printed_parts
-from .notation import LATEX, Notation
+from .notation import LATEX, UNICODE, Notation
 from .printer import render
 
 SAVING = 2  # tokens a where clause must save to be worth the reader's detour
@@ -76,33 +80,58 @@ def _names_in(expr: Expr) -> set[str]:
     return out
 
 
+class Where(NamedTuple):
+    """A result as printed with where clauses: `expr` with its named subexpressions as names,
+    the `clauses` (name, definition) in dependency order (each after the ones it uses), and
+    `shown`: each node of the result as its text shows it (∂f/∂(y ⊙ σ(W x)) as ∂f/∂(s ⊙ y)),
+    a node not in it as itself."""
+
+    expr: Expr
+    clauses: list[tuple[str, Expr]]
+    shown: dict[Expr, Expr]
+
+    def render(self, notation: Notation | None = None) -> str:
+        return render_with(self.expr, self.clauses, notation)
+
+
 def where_clauses(expr: Expr, reserved: set[str] = frozenset(),
-                  named: dict[Expr, str] | None = None) -> tuple[Expr, list[tuple[str, Expr]]]:
+                  named: dict[Expr, str] | None = None) -> Where:
     """expr with repeated subexpressions named (the names' definitions alongside), or as is;
     `reserved`: names new ones must not take (the program's); `named`: the names the program
-    itself gave some subexpressions (its bindings), used for them. Clauses come heaviest first."""
+    itself gave some subexpressions (its bindings), used for them. Names are given heaviest
+    first; the clauses come in dependency order (children before parents in the DAG)."""
     chosen = sorted(_chosen(expr), key=lambda n: (-n.weight, n.key))
     if not chosen:
-        return expr, []
+        return Where(expr, [], {})
     taken = _names_in(expr) | set(reserved) | _PRINTED
     names: dict[Expr, Expr] = {}
     for node in chosen:
         name = (named or {}).get(node) or _name(node, taken)
         taken.add(name)
         names[node] = b.var(name, node.shape)
-    body: dict[Expr, Expr] = {}  # each node with its named subexpressions printed as names
+    shown = shown_with(expr, names)
+    clauses = [(names[n].attr("name"), shown[n]) for n in postorder(expr) if n in names]
+    return Where(shown[expr], clauses, shown)
+
+
+def shown_with(expr: Expr, names: dict[Expr, Expr]) -> dict[Expr, Expr]:
+    """Every node of expr with the subexpressions in `names` (node -> its name, a var) written
+    as their names; a named node itself is its definition (its text in its clause)."""
+    shown: dict[Expr, Expr] = {}
     for node in postorder(expr):
-        body[node] = rebuild(node, tuple(names.get(a) or body[a] for a in node.args))
-    return body[expr], [(names[n].attr("name"), body[n]) for n in chosen]
+        shown[node] = rebuild(node, tuple(names.get(a) or shown[a] for a in node.args))
+    return shown
 
 
 def render_with(expr: Expr, clauses: list[tuple[str, Expr]], notation: Notation | None) -> str:
-    from .notation import UNICODE
+    """`E  where s = S, t = T` (LaTeX: `E \\quad \\text{where } s = S, \\; t = T`): one
+    `where`, the clauses separated by commas."""
     notation = notation or UNICODE
     text = render(expr, notation)
-    for name, node in clauses:
-        value = render(node, notation)
-        var = render(b.var(name, node.shape), notation)
-        text += f" \\quad \\text{{where }} {var} = {value}" if notation is LATEX else \
-            f"  where {var} = {value}"
-    return text
+    if not clauses:
+        return text
+    defined = [f"{render(b.var(name, node.shape), notation)} = {render(node, notation)}"
+               for name, node in clauses]
+    if notation is LATEX:
+        return f"{text} \\quad \\text{{where }} " + ", \\; ".join(defined)
+    return f"{text}  where " + ", ".join(defined)
