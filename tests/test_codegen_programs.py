@@ -9,8 +9,9 @@ other. The default run takes the programs of seeds 0 .. MATCALC_PROPERTY_EXAMPLE
 those of test_properties.test_seeded_programs) and a fifth of them again with every size 1
 (all arrays 1 × 1, passed as (1, 1) arrays), every program in numpy and torch in both layouts
 and in jax in one layout (in turn: jax's eager compilations are most of the time); the slow
-suite ten times as many, deeper, and the rest of the first 2 × MATCALC_PROPERTY_EXAMPLES with
-sizes 1, every layout in every backend. `test_tally` prints the counts (pytest -s).
+suite MATCALC_SLOW_PROPERTY_EXAMPLES (default ten times as many), deeper, and the rest of the
+first fifth of those with sizes 1, every layout in every backend. `test_tally` prints the
+counts (pytest -s).
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from matcalc.core.expr import postorder
 from matcalc.evaluate import symbol_names
 
 EXAMPLES = int(os.environ.get("MATCALC_PROPERTY_EXAMPLES", "500"))
+SLOW_EXAMPLES = int(os.environ.get("MATCALC_SLOW_PROPERTY_EXAMPLES", EXAMPLES * 10))
 BLOCK = 50
 LAYOUTS = ("numerator", "denominator")
 
@@ -216,11 +218,11 @@ def test_generated_code_of_seeded_programs(start):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("start", range(0, EXAMPLES * 10, BLOCK * 10))
+@pytest.mark.parametrize("start", range(0, SLOW_EXAMPLES, BLOCK * 10))
 def test_generated_code_of_deeper_programs(start):
-    """Ten times as many programs, one level deeper (as test_properties' slow suite), every
-    layout in every backend."""
-    _check(range(EXAMPLES + start, EXAMPLES + start + BLOCK * 10),
+    """SLOW_EXAMPLES programs (ten times as many), one level deeper (as test_properties' slow
+    suite), every layout in every backend."""
+    _check(range(EXAMPLES + start, EXAMPLES + min(start + BLOCK * 10, SLOW_EXAMPLES)),
            lambda seed: program_of_seed(seed, max_depth=4), "deeper")
 
 
@@ -255,9 +257,9 @@ def test_generated_code_of_programs_with_sizes_one(start):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("start", range(EXAMPLES // 5, EXAMPLES * 2, BLOCK * 4))
+@pytest.mark.parametrize("start", range(EXAMPLES // 5, SLOW_EXAMPLES // 5, BLOCK * 4))
 def test_generated_code_of_more_programs_with_sizes_one(start):
-    _check(range(start, min(start + BLOCK * 4, EXAMPLES * 2)),
+    _check(range(start, min(start + BLOCK * 4, SLOW_EXAMPLES // 5)),
            lambda seed: with_sizes_one(program_of_seed(seed)), "sizes one (slow)",
            sizes_one=True)
 

@@ -10,8 +10,9 @@ declarations (none added), is judged equal. Hypothesis draws the
 generator's choices (derandomized, so CI is reproducible, and a failure shrinks to a small
 program). Read-back failures are counted by category (identity, kron, zero, ...) and reported
 by `test_read_back`, one test per category, each of which must find none.
-`MATCALC_PROPERTY_EXAMPLES` (default 500) sets the number of programs; the slow suite draws ten
-times as many, deeper. Reduced matcalc failures found this way are the strict xfails at the end.
+`MATCALC_PROPERTY_EXAMPLES` (default 500) sets the number of programs; the slow suite draws
+`MATCALC_SLOW_PROPERTY_EXAMPLES` (default ten times as many), deeper. Reduced matcalc failures
+found this way are the strict xfails at the end.
 """
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ class DataChooser:
 
 
 EXAMPLES = int(os.environ.get("MATCALC_PROPERTY_EXAMPLES", "500"))
+SLOW_EXAMPLES = int(os.environ.get("MATCALC_SLOW_PROPERTY_EXAMPLES", EXAMPLES * 10))
 READ_BACKS: Counter = Counter()  # read-back failures by category, from the runs below
 EXAMPLE_OF: dict[str, str] = {}
 SETTINGS = dict(deadline=None, derandomize=True, database=None,
@@ -87,7 +89,7 @@ def test_seeded_programs(start):
 
 
 @pytest.mark.slow
-@settings(max_examples=EXAMPLES * 10, **SETTINGS)
+@settings(max_examples=SLOW_EXAMPLES, **SETTINGS)
 @given(st.data())
 def test_generated_programs_deeper(data):
     """(Found here: a kink of a piece the generator dropped, 'relu(z)' for the program
