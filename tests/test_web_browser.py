@@ -116,8 +116,9 @@ def test_bad_expression_shows_the_caret(browser):
     _enter(browser, "wrt", "x")
     error = WebDriverWait(browser, 30).until(
         EC.visibility_of_element_located((By.ID, "error")))
-    WebDriverWait(browser, 30).until(lambda d: "^" in error.text)
-    assert "column 6" in error.text and "W x +" in error.text
+    # Clearing the box first shows the empty-program error; wait for the one about "W x +".
+    WebDriverWait(browser, 30).until(lambda d: "W x +" in error.text and "^" in error.text)
+    assert "column 6" in error.text
     caret_line = next(line for line in error.text.splitlines() if line.strip() == "^")
     assert caret_line.index("^") == 2 + 6 - 1
     _screenshot(browser, "error")
