@@ -13,11 +13,11 @@ from ..syntax import ast
 from ..syntax.transformer import literal_value
 from .constants import size_names, size_value, sized
 from .declarations import Declaration
+from .declared_symbols import declared_symbol
 from .dims import GENERATED, SizeVar, declared, one, times, unify
 from .functions import FUNCTIONS
 from .naming import NameChecks
 from .suggest import unknown_call
-from .symbols import declared_symbol
 from .typed import T, fit, like, scalar
 
 PRODUCT_OPS = {"*", "@", "juxt"}
