@@ -24,6 +24,13 @@ def is_greek(name: str) -> bool:
     return name in GREEK or name in GREEK_SPELLING
 
 
+def greek_stem(name: str) -> str | None:
+    """The Greek letter a name is (spelled or Unicode, with an optional subscript: theta,
+    θ1, Sigma_0), or None."""
+    base = split_subscript(name)[0]
+    return base if is_greek(base) else name if is_greek(name) else None
+
+
 def spelled(name: str) -> str:
     """The ASCII spelling of a name (θ → theta); other names unchanged."""
     return GREEK_SPELLING.get(name, name)

@@ -133,3 +133,39 @@ def test_json_has_the_warnings(capsys):
     out, err = capsys.readouterr()
     assert json.loads(out)["warnings"] == [B] and err == ""
     assert report.build("W x", "x")["warnings"] == []
+
+
+# -- built-in names with other capitals ---------------------------------------------------------
+
+@pytest.mark.parametrize("expr, wrt, meant", [
+    ("Log(x)", "x", "'log'"),
+    ("Tr(A X)", "X", "'tr'"),
+    ("Softmax(W x)", "x", "'softmax'"),
+    ("SUM(x)", "x", "'sum'"),
+    ("Chol(S)", "S", "'chol' (the Cholesky factor L of S = L Lᵀ: matcalc does not implement it "
+                     "yet)"),
+    ("Eig(X)", "X", "'eig' (the eigendecomposition: matcalc does not implement it yet)"),
+])
+def test_a_builtin_name_with_capitals_called_is_refused(expr, wrt, meant):
+    name = expr.split("(")[0]
+    with pytest.raises(ParseError) as info:
+        derive(expr, wrt)
+    assert str(info.value).startswith(
+        f"line 1, column 1: unknown function '{name}': did you mean {meant}? (to multiply the "
+        f"matrix {name} by (…), write {name} * (…) or declare it: vars={{'{name}': 'matrix'}}, "
+        f"or --var {name}:matrix)")
+
+
+@pytest.mark.parametrize("expr, vars", [
+    ("Log * (x)", None),
+    ("Log(x) + Log y", None),                # Log is a value elsewhere: a product
+    ("Log(x)", {"Log": "matrix"}),
+])
+def test_a_builtin_name_with_capitals_as_a_matrix(expr, vars, rng):
+    d = check_derivative(expr, "x", vars=vars, rng=rng)
+    assert str(d) == "Log"
+
+
+def test_a_builtin_name_with_capitals_declared_a_function():
+    assert str(derive("Log(x)", "x", vars={"Log": "function"})) == "∂Log/∂x"
+    assert str(derive("Σ(x - y)", "x")) == "Σ I_{n_x}"  # a Greek capital is a letter, not σ

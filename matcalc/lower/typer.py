@@ -17,7 +17,7 @@ from .declared_symbols import declared_symbol
 from .dims import GENERATED, SizeVar, declared, one, times, unify
 from .functions import FUNCTIONS
 from .naming import NameChecks
-from .suggest import unknown_call
+from .suggest import otherwise_spelled, unknown_call
 from .typed import T, fit, like, scalar
 
 PRODUCT_OPS = {"*", "@", "juxt"}
@@ -317,7 +317,7 @@ def is_variable(name: str, declarations: dict, bound: set[str], value_names: set
     if decl is not None:
         return decl.kind != "function"
     return name in bound or name in value_names or \
-        (name not in FUNCTIONS and name[0].isupper())
+        (name not in FUNCTIONS and name[0].isupper() and otherwise_spelled(name) is None)
 
 
 def called_variables(program: ast.Program, declarations: dict) -> frozenset[str]:
