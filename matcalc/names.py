@@ -1,7 +1,7 @@
 """Names: the Greek letters matcalc knows (spelled or as Unicode) and how names display.
 
-Greek names are scalars by default (language.md); in Unicode text `theta` shows as θ, in LaTeX
-as \\theta, in ASCII as typed.
+Lowercase Greek names are scalars by default and capital ones (Sigma, Σ) matrices (language.md);
+in Unicode text `theta` shows as θ, in LaTeX as \\theta, in ASCII as typed.
 """
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from numeric import check_derivative
 from matcalc import ParseError, derive, hessian, report
 from matcalc.cli import main
 from matcalc.differential import differential
+from matcalc.lower.declarations import default_kind
 from matcalc.lower.glued import glued_parts
 
 
@@ -135,6 +136,30 @@ def test_json_has_the_warnings(capsys):
     assert report.build("W x", "x")["warnings"] == []
 
 
+# -- capital Greek names are matrices ----------------------------------------------------------
+
+@pytest.mark.parametrize("expr, wrt, printed", [
+    ("x' inv(Sigma) x", "x", "xᵀ (Σ⁻¹ + Σ⁻ᵀ)"),
+    ("norm2(Phi w - t)^2", "w", "2 (Φ w - t)ᵀ Φ"),
+    ("logdet(Sigma) + tr(inv(Sigma) S)", "Sigma", "Σ⁻¹ (I - S Σ⁻¹)"),
+    ("x' Lambda x", "x", "xᵀ (Λ + Λᵀ)"),
+    ("x' Σ x", "x", "xᵀ (Σ + Σᵀ)"),
+    ("tr(Omega_1 X)", "X", "Ω_1"),
+    ("sigma x + lambda x", "x", "λ I_{n_x} + σ I_{n_x}"),  # lowercase Greek names stay scalars
+])
+def test_capital_greek_names_are_matrices(expr, wrt, printed, rng):
+    d = check_derivative(expr, wrt, rng=rng, domains={"Sigma": "spd"})
+    assert str(d) == printed and d.warnings == ()
+
+
+def test_capital_greek_names_default_to_matrices_lowercase_to_scalars():
+    for capital in ("Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi",
+                    "Psi", "Omega", "Γ", "Δ", "Θ", "Λ", "Ξ", "Π", "Σ", "Υ", "Φ", "Ψ", "Ω"):
+        assert default_kind(capital) == "matrix", capital
+    for small in ("gamma", "delta", "theta", "lambda", "sigma", "phi", "omega", "σ", "φ", "ω"):
+        assert default_kind(small) == "scalar", small
+
+
 # -- built-in names with other capitals ---------------------------------------------------------
 
 @pytest.mark.parametrize("expr, wrt, meant", [
@@ -168,4 +193,4 @@ def test_a_builtin_name_with_capitals_as_a_matrix(expr, vars, rng):
 
 def test_a_builtin_name_with_capitals_declared_a_function():
     assert str(derive("Log(x)", "x", vars={"Log": "function"})) == "∂Log/∂x"
-    assert str(derive("Σ(x - y)", "x")) == "Σ I_{n_x}"  # a Greek capital is a letter, not σ
+    assert str(derive("Σ(x - y)", "x")) == "Σ"  # a Greek capital is a letter, not σ

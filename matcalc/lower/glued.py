@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ..names import canonical, is_greek, split_subscript
+from ..names import canonical, greek_stem
 
 _FREE_PART = re.compile(r"[A-Za-z][0-9]*")
 _LONGEST = 64  # longer names are never split (a typed product is shorter)
@@ -24,7 +24,7 @@ def glued_parts(name: str, used: set[str], kind_of) -> list[str] | None:
     program uses (canonical: `theta`, not θ), `kind_of(part)` gives a part's kind (scalar,
     vector, matrix)."""
     if len(name) < 2 or len(name) > _LONGEST or "_" in name or not name.isalnum() or \
-            is_greek(split_subscript(name)[0]) or is_greek(name):
+            greek_stem(name) is not None:
         return None
     # splits[end][free]: the split of name[:end] into fewest parts, `free` of them not used
     splits: list[list[list[str] | None]] = [[None, None] for _ in range(len(name) + 1)]

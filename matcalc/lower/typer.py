@@ -109,8 +109,8 @@ class Typer:
         if node.op == "T" and x.is_scalar and name in self.variables and \
                 name not in self.declarations:
             raise ShapeError(
-                f"{name}ᵀ: '{name}' is a scalar by the naming defaults (a–g and Greek names "
-                f"are scalars), so transposing it does nothing; declare it, e.g. "
+                f"{name}ᵀ: '{name}' is a scalar by the naming defaults (a–g and lowercase "
+                f"Greek names are scalars), so transposing it does nothing; declare it, e.g. "
                 f"vars={{'{name}': 'vector'}} or --var {name}:vector", node.span)
         if node.op == "T":
             return T("transpose", (x,), x.cols, x.rows, node.span, self.source(node))
