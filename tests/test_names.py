@@ -28,7 +28,7 @@ def _glued(expr: str, wrt: str = "x", **kwargs) -> ParseError:
     ("sum(W x) + sum(Wx)", "Wx", "W x", 16),
     ("x' Wx + x' W x", "Wx", "W x", 4),
     ("y = A x; sum(Ay)", "Ay", "A y", 14),
-    ("norm2(y - Xbeta)^2 + beta^2", "Xbeta", "X beta", 11),
+    ("norm2(y - Xbeta)^2 + beta^2", "Xbeta", "X beta", 11),  # neither reading types
     ("A + AB + B", "AB", "A B", 5),
     ("x' W1x + x' W1 x", "W1x", "W1 x", 4),
     ("sum(x) + ab + a", "ab", "a b", 10),
@@ -60,9 +60,27 @@ def test_a_declared_glued_name_is_a_variable(rng):
     ("mu + m' u", "u"),                # a Greek name
     ("x' W x + sum(W)", "x"),
     ("sum(data .* t)", "t"),           # three parts not used elsewhere
+    # the product reading does not type (as matrix products)
+    ("x' Sx x", "x"),                  # x' S x x: a scalar x' S x times x
+    ("tr(Kx) + x' x", "x"),            # tr of the vector K x
+    ("y' Ky y + sum(y)", "y"),
+    ("Xt' y + sum(X)", "X"),           # X t' y: X times a row
 ])
 def test_names_that_are_not_glued(expr, wrt, rng):
     check_derivative(expr, wrt, rng=rng)
+
+
+@pytest.mark.parametrize("expr, wrt, name, meant", [
+    ("tr(AB)", "A", "AB", "A B"),
+    ("norm2(Wx - y)^2", "W", "Wx", "W x"),
+    ("sum(Ax)", "x", "Ax", "A x"),
+])
+def test_the_variable_differentiated_by_is_a_name_the_program_uses(expr, wrt, name, meant,
+                                                                   capsys):
+    assert f"unknown name '{name}': did you mean `{meant}`?" in str(_glued(expr, wrt))
+    assert main([expr, "--wrt", wrt]) == 2
+    assert f"did you mean `{meant}`?" in capsys.readouterr().err
+
 
 
 def test_glued_parts():

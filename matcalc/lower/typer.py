@@ -8,8 +8,8 @@ a scalar operand, `max(0, u)` is relu, and `W(x)` is a product when W is a varia
 from __future__ import annotations
 
 from ..core.products import MAX_MATRIX_POWER
-from ..errors import ParseError, ShapeError, Span, UnsupportedError
-from ..syntax import ast
+from ..errors import MatcalcError, ParseError, ShapeError, Span, UnsupportedError
+from ..syntax import ast, parse
 from ..syntax.transformer import literal_value
 from .constants import size_names, size_value, sized
 from .declarations import Declaration
@@ -26,27 +26,54 @@ SUM_OPS = {"+", "-"}
 
 _CONSTANTS = {"eye": "the identity matrix", "ones": "the all-ones vector"}
 
+
 class Typer:
+    """`used`: names used besides the program's own (the variable differentiated by);
+    `checked` False: a typing that only asks whether a reading types (see `types`)."""
+
     def __init__(self, program: ast.Program, declarations: dict[str, Declaration],
-                 identity_names: frozenset[str] = frozenset()):
+                 identity_names: frozenset[str] = frozenset(), used: frozenset[str] = frozenset(),
+                 checked: bool = True, product_at: int = -1):
         self.text = program.text
         self.identity_names = identity_names
         self.declarations = declarations
+        self.product_at = product_at
         self.bound: dict[str, T] = {}
         self.variables: dict[str, T] = {}
         self.size_names = size_names(declarations)  # n_x -> ~n_x, n -> n
         self.value_names = value_names(program) | set(self.size_names)
-        self.names = NameChecks(self, self.value_names | {b.name for b in program.bindings})
+        self.names = NameChecks(self, self.value_names | {b.name for b in program.bindings}
+                                | set(used), active=checked)
 
     # -- entry points ------------------------------------------------------------------------
     def program(self, program: ast.Program) -> T:
-        for bind in program.bindings:
-            if bind.name in self.declarations:
-                raise ShapeError(f"'{bind.name}' is declared as a variable but bound here; "
-                                 f"a binding's kind comes from its right-hand side",
-                                 bind.name_span)
-            self.bound[bind.name] = self.expr(bind.value)
-        return self.expr(program.result)
+        try:
+            for bind in program.bindings:
+                if bind.name in self.declarations:
+                    raise ShapeError(f"'{bind.name}' is declared as a variable but bound "
+                                     f"here; a binding's kind comes from its right-hand side",
+                                     bind.name_span)
+                self.bound[bind.name] = self.expr(bind.value)
+            root = self.expr(program.result)
+        except MatcalcError:
+            self.names.refuse_glued(typed=False)
+            raise
+        self.names.refuse_glued(typed=True)
+        return root
+
+    def types(self, text: str, declarations: dict[str, Declaration] | None = None,
+              product_at: int = -1) -> bool:
+        """Whether the program `text` types with `declarations` (this program's by default),
+        its names read as they are (no notes, no glued names), and with the products around
+        offset `product_at` (if any) matrix products: no scalar uᵀ v scales a further factor."""
+        declarations = self.declarations if declarations is None else declarations
+        try:
+            program = read(parse(text), declarations)
+            Typer(program, declarations, self.identity_names, checked=False,
+                  product_at=product_at).program(program)
+        except (MatcalcError, RecursionError):
+            return False
+        return True
 
     def expect(self, root: T, shape) -> None:
         """Let the program's value have `shape` where that fixes open sizes (e.g. the size of
@@ -162,7 +189,8 @@ class Typer:
     def product_chain(self, node: ast.Binary) -> T:
         """a b c ... (and *, @): one n-ary product, sizes unified factor by factor."""
         first, links = self._links(node, PRODUCT_OPS)
-        factors, model = [first], first
+        factors, model, inner = [first], first, False
+        strict = node.span.start <= self.product_at < node.span.end
         for link, right in links:
             factors.append(right)
             if not (model.is_scalar or right.is_scalar):
@@ -170,8 +198,10 @@ class Typer:
                 if model.is_scalar:  # uᵀ v ...: a scalar, which scales what follows
                     model = T("mul", tuple(factors), model.rows, model.cols, link.op_span,
                               self.source(link))
-                    factors = [model]
+                    factors, inner = [model], True
             elif model.is_scalar:
+                if strict and inner:
+                    raise ShapeError("a scalar uᵀ v times a further factor", link.op_span)
                 model = right
         if len(factors) == 1:
             return factors[0]
@@ -318,6 +348,12 @@ def is_variable(name: str, declarations: dict, bound: set[str], value_names: set
         return decl.kind != "function"
     return name in bound or name in value_names or \
         (name not in FUNCTIONS and name[0].isupper() and otherwise_spelled(name) is None)
+
+
+def read(program: ast.Program, declarations: dict) -> ast.Program:
+    """The program re-read with its called variables as values (see called_variables)."""
+    variables = called_variables(program, declarations)
+    return parse(program.text, variables) if variables else program
 
 
 def called_variables(program: ast.Program, declarations: dict) -> frozenset[str]:
