@@ -94,8 +94,9 @@ class Derivative:
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        """Notes on names whose default kind changes what the program means (a Greek or a–g
-        name is a scalar, and here it is expanded against a vector or matrix)."""
+        """Notes on names whose default kind changes what the program means (`mu` of
+        `x - mu` is a scalar by default, `lam` of `lam * norm2(w)^2` a vector), each naming the
+        declaration that gives the other meaning."""
         return self.program.warnings
 
     @property

@@ -103,8 +103,8 @@ def test_derive_numbers_agree(server):
 
 def test_derive_answers_the_warnings(server):
     _, obj = post(server, "/api/derive", {"expr": "W x + b", "wrt": "x"})
-    assert obj["warnings"] == ["b is a scalar (single letters a–g are scalars); declare "
-                               "b:vector for a vector"]
+    assert obj["warnings"] == ["b is a scalar (single letters a–g are scalars); declare b a "
+                               "vector (vars={'b': 'vector'}, or --var b:vector)"]
     _, obj = post(server, "/api/derive", {"expr": "W x + b", "wrt": "x",
                                           "vars": {"b": "vector"}})
     assert obj["warnings"] == []

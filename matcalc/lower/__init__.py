@@ -71,8 +71,7 @@ def lower(program: ast.Program, vars: dict[str, str] | None = None,
     except MatcalcError as err:
         raise err.with_source(program.text)
     kinds = {n: declarations[n].kind for n in variables if n in declarations}
-    return Lowered(expr, variables, bindings, program.text, kinds,
-                   tuple(typer.names.warnings.values()))
+    return Lowered(expr, variables, bindings, program.text, kinds, typer.names.notes())
 
 
 def declarations_of(variables: dict[str, Expr]) -> dict[str, Declaration]:

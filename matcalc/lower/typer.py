@@ -25,6 +25,8 @@ SUM_OPS = {"+", "-"}
 
 
 _CONSTANTS = {"eye": "the identity matrix", "ones": "the all-ones vector"}
+# functions whose argument is a matrix: a scalar argument is the scalar function (1/a, a, log a)
+_MATRIX_ARGUMENT = {"inv", "det", "logdet", "tr", "trace"}
 
 
 class Typer:
@@ -55,9 +57,9 @@ class Typer:
                                      bind.name_span)
                 self.bound[bind.name] = self.expr(bind.value)
             root = self.expr(program.result)
-        except MatcalcError:
+        except MatcalcError as err:
             self.names.refuse_glued(typed=False)
-            raise
+            raise self.names.explained(err) from None
         self.names.refuse_glued(typed=True)
         return root
 
@@ -203,6 +205,8 @@ class Typer:
                 if strict and inner:
                     raise ShapeError("a scalar uᵀ v times a further factor", link.op_span)
                 model = right
+            elif not model.is_vector:
+                self.names.right_factor(right)
         if len(factors) == 1:
             return factors[0]
         return T("mul", tuple(factors), model.rows, model.cols, node.op_span, self.source(node))
@@ -225,10 +229,11 @@ class Typer:
             op = {"+": "add", "-": "sub", ">": "gt"}[node.op]
             return like(op, left, left, right, span=span, text=text)
         if node.op == ".*":
-            return self.elementwise("⊙", "hadamard", left, right, span, text)
+            return self.elementwise("⊙", "hadamard", left, right, span, text, noted=True)
         if node.op in ("./", "/"):
             recip = like("recip", right, right, span=span)
-            return self.elementwise(node.op, "hadamard", left, recip, span, text)
+            return self.elementwise(node.op, "hadamard", left, recip, span, text,
+                                    noted=node.op == "./")
         if node.op == "kron":
             return T("kron", (left, right), times(left.rows, right.rows),
                      times(left.cols, right.cols), span, text)
@@ -248,15 +253,19 @@ class Typer:
     def broadcast(self, left: T, right: T) -> tuple[T, T]:
         """Scalar expansion: a scalar operand of an elementwise operator takes the other shape."""
         if left.is_scalar and not right.is_scalar:
-            self.names.expanded(left, right)
+            self.names.broadcast(left, right)
             left = like("expand", right, left, span=left.span, text=left.text)
         elif right.is_scalar and not left.is_scalar:
-            self.names.expanded(right, left)
+            self.names.broadcast(right, left)
             right = like("expand", left, right, span=right.span, text=right.text)
         return left, right
 
-    def elementwise(self, title, op, left: T, right: T, span, text) -> T:
+    def elementwise(self, title, op, left: T, right: T, span, text, noted: bool = False) -> T:
+        """An elementwise product (or quotient: right a `recip`); a scalar operand scales.
+        `noted`: ⊙ and ./ note a defaulted scalar operand (* and / need no vector there)."""
         if left.is_scalar or right.is_scalar:
+            if noted and left.is_scalar != right.is_scalar:
+                self.names.broadcast(*((left, right) if left.is_scalar else (right, left)))
             return like("mul", right if left.is_scalar else left, left, right, span=span,
                         text=text)
         fit(title, left, right, span, why="they must have the same shape")
@@ -303,6 +312,8 @@ class Typer:
             return self.product(self.t_Name(ast.Name(name, node.func_span)), args[0],
                                 node.func_span, self.source(node))
         if name in FUNCTIONS:
+            if name in _MATRIX_ARGUMENT and len(args) == 1 and args[0].is_scalar:
+                self.names.matrix_argument(args[0])
             return FUNCTIONS[name](self, node, args)
         if name in _CONSTANTS and name not in self.declarations:
             raise ParseError(f"'{name}' is {_CONSTANTS[name]}, not a function: its size is "
