@@ -236,6 +236,19 @@ def test_one_default_layout_everywhere(server):
     assert "LAYOUT_NOTES[result.layout]" in script and 'id="layout-note"' in page
 
 
+def test_the_page_examples_derive_without_notes(server):
+    """Each example of the page, with the declarations it sets, answers with no warning: the
+    examples show what matcalc reads, not a note about a default."""
+    script = get(server, "/app.js")[2].decode()
+    examples = re.findall(r'\{ expr: "([^"]+)", wrt: "(\w+)"(?:, decls: "([^"]*)")? \}', script)
+    listed = script[script.index("const EXAMPLES"):].split("];")[0].count("expr:")
+    assert examples and len(examples) == listed
+    for expr, wrt, decls in examples:
+        vars = dict(line.split(": ") for line in decls.split("\n") if line)
+        status, obj = post(server, "/api/derive", {"expr": expr, "wrt": wrt, "vars": vars})
+        assert status == 200 and obj["warnings"] == [], (expr, obj)
+
+
 def _raw_request(server, head: str) -> tuple[int, dict]:
     """Send `head` (a request without a body) on a socket; the status and the JSON answer."""
     with socket.create_connection(server.server_address[:2], timeout=30) as connection:
