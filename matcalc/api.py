@@ -29,7 +29,10 @@ from .symbols import Symbol, filed, symbol_declarations, symbols_of, text_symbol
 from .syntax import parse
 
 
-def _lowered(expr: str | Derivative, vars: dict[str, str] | None) -> Lowered:
+def _lowered(expr: str | Derivative, vars: dict[str, str] | None,
+             wrt: str | None = None) -> Lowered:
+    """The lowered program; `wrt`, the name differentiated by, is a name the program uses (a
+    glued `Wx` by W is `W x`)."""
     if isinstance(expr, Derivative):
         if vars is not None:
             raise DeclarationError("a Derivative keeps the declarations it was derived with; "
@@ -39,10 +42,11 @@ def _lowered(expr: str | Derivative, vars: dict[str, str] | None) -> Lowered:
         raise DeclarationError("the expression must be a string of the matcalc language")
     try:
         key = None if vars is None else tuple(vars.items()) if isinstance(vars, dict) else vars
+        used = frozenset({canonical(wrt)}) if isinstance(wrt, str) else frozenset()
         try:
-            return _remembered(expr, key)
+            return _remembered(expr, key, used)
         except TypeError:  # declarations that are not hashable: not remembered
-            return lower(parse(expr), vars)
+            return lower(parse(expr), vars, used=used)
     except MatcalcError as err:
         raise err.with_source(expr)
     except RecursionError:
@@ -51,9 +55,9 @@ def _lowered(expr: str | Derivative, vars: dict[str, str] | None) -> Lowered:
 
 
 @functools.lru_cache(maxsize=64)
-def _remembered(expr: str, declared: tuple | None) -> Lowered:
+def _remembered(expr: str, declared: tuple | None, used: frozenset[str]) -> Lowered:
     """The last programs lowered (immutable: re-deriving a program skips parse and lower)."""
-    return lower(parse(expr), None if declared is None else dict(declared))
+    return lower(parse(expr), None if declared is None else dict(declared), used=used)
 
 
 def _variable(program: Lowered, wrt: str) -> Expr:
@@ -90,8 +94,9 @@ class Derivative:
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        """Notes on names whose default kind changes what the program means (a Greek or a–g
-        name is a scalar, and here it is expanded against a vector or matrix)."""
+        """Notes on names whose default kind changes what the program means (`mu` of
+        `x - mu` is a scalar by default, `lam` of `lam * norm2(w)^2` a vector), each naming the
+        declaration that gives the other meaning."""
         return self.program.warnings
 
     @property
@@ -219,7 +224,7 @@ def derive(expr: str | Derivative, wrt: str, vars: dict[str, str] | None = None,
     _check_layout(layout)
     if not isinstance(expr, (str, Derivative)):  # a SymPy expression: declarations from shapes
         expr, vars, wrt = _from_sympy(expr, wrt, vars)
-    program = _lowered(expr, vars)
+    program = _lowered(expr, vars, wrt)
     variable = _variable(program, wrt)
     return Derivative(program, variable, layout,
                       _guarded(program, lambda: jacobian(program.expr, variable, layout)))
@@ -236,7 +241,7 @@ def hessian(expr: str, wrt: str, vars: dict[str, str] | None = None,
     _check_layout(layout)
     if not isinstance(expr, (str, Derivative)):
         expr, vars, wrt = _from_sympy(expr, wrt, vars)
-    program = _lowered(expr, vars)
+    program = _lowered(expr, vars, wrt)
     variable = _variable(program, wrt)
     if not program.expr.is_scalar:
         raise ShapeError(f"the Hessian needs a scalar expression; this one is "

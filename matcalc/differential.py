@@ -74,7 +74,7 @@ def differential(expr: str, wrt: str, vars: dict[str, str] | None = None,
 
     if order not in (1, 2):
         raise DeclarationError(f"order must be 1 or 2, not {order!r}")
-    program = _lowered(expr, vars)
+    program = _lowered(expr, vars, wrt)
     x = _variable(program, wrt)
     f = simplify(program.expr)
     if order == 1:

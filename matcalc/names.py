@@ -1,7 +1,7 @@
 """Names: the Greek letters matcalc knows (spelled or as Unicode) and how names display.
 
-Greek names are scalars by default (language.md); in Unicode text `theta` shows as θ, in LaTeX
-as \\theta, in ASCII as typed.
+Lowercase Greek names are scalars by default and capital ones (Sigma, Σ) matrices (language.md);
+in Unicode text `theta` shows as θ, in LaTeX as \\theta, in ASCII as typed.
 """
 from __future__ import annotations
 
@@ -22,6 +22,13 @@ _SPLIT = re.compile(r"^([^\W\d_]+?)_?(\d+|(?<=_)\w+)?$")
 
 def is_greek(name: str) -> bool:
     return name in GREEK or name in GREEK_SPELLING
+
+
+def greek_stem(name: str) -> str | None:
+    """The Greek letter a name is (spelled or Unicode, with an optional subscript: theta,
+    θ1, Sigma_0), or None."""
+    base = split_subscript(name)[0]
+    return base if is_greek(base) else name if is_greek(name) else None
 
 
 def spelled(name: str) -> str:

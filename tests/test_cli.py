@@ -50,7 +50,8 @@ def assert_caret_under_column(err: str) -> None:
 # -- output ---------------------------------------------------------------------------------
 
 
-B_NOTE = "note: b is a scalar (single letters a–g are scalars); declare b:vector for a vector\n"
+B_NOTE = ("note: b is a scalar (single letters a–g are scalars); declare b a vector "
+          "(vars={'b': 'vector'}, or --var b:vector)\n")
 
 
 def test_cli_affine_prints_w(capsys):

@@ -13,7 +13,7 @@ from matcalc import ParseError, UnsupportedError, derive, value
 from matcalc.cli import main
 from matcalc.lower.functions import FUNCTIONS, MEANINGS
 from matcalc.lower.suggest import near_miss
-from matcalc.lower.unimplemented import UNIMPLEMENTED
+from matcalc.lower.unimplemented import NOT_SCALAR, UNIMPLEMENTED
 
 ROWS = sorted(UNIMPLEMENTED)
 
@@ -63,8 +63,14 @@ def test_a_call_is_unsupported_naming_it(name, capsys):
     err = _refusal(row.usage, wrt)
     message = str(err)
     assert f"unsupported function '{name}' ({row.what})" in message
-    assert f"--var {name}:function" in message and err.column == 1 and "^" in message
-    assert "abstract function" not in message.split("(to use")[0]  # never "must take one"
+    assert err.column == 1 and "^" in message and "must take" not in message
+    if len(_arguments(row.usage)) > 1:  # an abstract function takes one: no hint to declare
+        assert "--var" not in message and "declare" not in message
+    elif row.meaning in NOT_SCALAR:
+        assert f"declaring {name} a function (vars={{'{name}': 'function'}}, or --var " \
+            f"{name}:function) gives a scalar stand-in, not {row.what}" in message
+    else:
+        assert f"declare it: vars={{'{name}': 'function'}}, or --var {name}:function" in message
     if row.alias:
         assert f"did you mean '{row.alias}'?" in message
     else:
@@ -218,6 +224,17 @@ def test_a_well_known_name_is_not_suggested_as_another_function(expr, not_meant)
 def test_an_elementwise_name_with_m_is_an_unsupported_matrix_function(name):
     err = _refusal(f"{name}(X)", "X")
     assert f"the matrix function of {name[:-1]}" in str(err) and "did you mean" not in str(err)
+    assert f"gives a scalar stand-in, not the matrix function of {name[:-1]}" in str(err)
+
+
+@pytest.mark.parametrize("expr, meant", [("dott(x, y)", "dot"), ("Max(x, y)", "max"),
+                                         ("Kron(A, B)", "kron"), ("logDet(X)", "logdet")])
+def test_a_misspelt_call_of_several_arguments_has_no_hint_to_declare(expr, meant):
+    with pytest.raises(ParseError) as info:
+        derive(expr, "x" if "x" in expr else "X")
+    message = str(info.value)
+    assert f"did you mean '{meant}'?" in message
+    assert ("--var" in message) == ("," not in expr)  # one argument: declaring may help
 
 
 @pytest.mark.parametrize("typo, meant", [("sigmod", "sigmoid"), ("sofmax", "softmax"),
@@ -274,7 +291,7 @@ def test_an_unknown_call_of_several_arguments_is_an_unknown_function(expr):
         derive(expr, "x")
     message = str(info.value)
     assert message.startswith(f"line 1, column 1: unknown function '{expr.split('(')[0]}'")
-    assert "an abstract function takes one argument" in message and "--var" in message
+    assert "an abstract function takes one argument" in message and "--var" not in message
     assert "must take exactly one" not in message
 
 

@@ -103,8 +103,8 @@ def test_derive_numbers_agree(server):
 
 def test_derive_answers_the_warnings(server):
     _, obj = post(server, "/api/derive", {"expr": "W x + b", "wrt": "x"})
-    assert obj["warnings"] == ["b is a scalar (single letters a–g are scalars); declare "
-                               "b:vector for a vector"]
+    assert obj["warnings"] == ["b is a scalar (single letters a–g are scalars); declare b a "
+                               "vector (vars={'b': 'vector'}, or --var b:vector)"]
     _, obj = post(server, "/api/derive", {"expr": "W x + b", "wrt": "x",
                                           "vars": {"b": "vector"}})
     assert obj["warnings"] == []
@@ -234,6 +234,19 @@ def test_one_default_layout_everywhere(server):
     examples = script[script.index("const EXAMPLES"):script.index("];")]
     assert "expr:" in examples and "layout" not in examples  # examples keep the chosen layout
     assert "LAYOUT_NOTES[result.layout]" in script and 'id="layout-note"' in page
+
+
+def test_the_page_examples_derive_without_notes(server):
+    """Each example of the page, with the declarations it sets, answers with no warning: the
+    examples show what matcalc reads, not a note about a default."""
+    script = get(server, "/app.js")[2].decode()
+    examples = re.findall(r'\{ expr: "([^"]+)", wrt: "(\w+)"(?:, decls: "([^"]*)")? \}', script)
+    listed = script[script.index("const EXAMPLES"):].split("];")[0].count("expr:")
+    assert examples and len(examples) == listed
+    for expr, wrt, decls in examples:
+        vars = dict(line.split(": ") for line in decls.split("\n") if line)
+        status, obj = post(server, "/api/derive", {"expr": expr, "wrt": wrt, "vars": vars})
+        assert status == 200 and obj["warnings"] == [], (expr, obj)
 
 
 def _raw_request(server, head: str) -> tuple[int, dict]:

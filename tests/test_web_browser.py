@@ -131,7 +131,7 @@ def test_a_warning_shows_under_the_result(browser):
     warnings = WebDriverWait(browser, 30).until(
         EC.visibility_of_element_located((By.ID, "warnings")))
     assert warnings.text == ("note: b is a scalar (single letters a–g are scalars); declare "
-                             "b:vector for a vector")
+                             "b a vector (vars={'b': 'vector'}, or --var b:vector)")
     _enter(browser, "decls", "b: vector")
     WebDriverWait(browser, 30).until(
         EC.invisibility_of_element_located((By.ID, "warnings")))

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from ..core.expr import Expr
 from ..errors import DeclarationError, MatcalcError
 from ..shapes import Shape, describe
-from ..syntax import ast, parse
+from ..syntax import ast
 from .declarations import Declaration, parse_declarations
 from .functions import FUNCTIONS
 from .typed import to_core
-from .typer import Typer, called_variables
+from .typer import Typer, read
 from .unfixed import refuse_unfixed_constants
 
 
@@ -39,21 +39,21 @@ class Lowered:
 def lower(program: ast.Program, vars: dict[str, str] | None = None,
           identity_names: frozenset[str] = frozenset(),
           declarations: dict[str, Declaration] | None = None,
-          expect: Shape | None = None, open_constants: bool = False) -> Lowered:
+          expect: Shape | None = None, open_constants: bool = False,
+          used: frozenset[str] = frozenset()) -> Lowered:
     """`identity_names`: names read as the identity matrix (`I` in a user's claimed answer);
     `declarations`: ready-made declarations instead of `vars` (another program's shapes);
     `expect`: the shape the program's value must have (sizes it leaves open follow it);
     `open_constants`: keep a `ones`/`I` whose size nothing fixes (a claimed answer's `Wᵀ ⊗ I`,
-    its size found from the derivative's shape) instead of refusing it."""
+    its size found from the derivative's shape) instead of refusing it; `used`: names used
+    besides the program's own (the variable differentiated by: the parts of a glued name)."""
     declarations = declarations if declarations is not None else parse_declarations(vars)
     for name, decl in declarations.items():
         if decl.kind == "function" and name in FUNCTIONS:
             raise DeclarationError(f"'{name}' is a built-in function; it cannot be declared "
                                    f"an abstract one")
-    variables = called_variables(program, declarations)
-    if variables:  # re-read `W (x + b)ᵀ` as W times (x + b)ᵀ, not as the call W(x + b), then ᵀ
-        program = parse(program.text, variables)
-    typer = Typer(program, declarations, identity_names)
+    program = read(program, declarations)  # `W (x + b)ᵀ` is W times (x + b)ᵀ, not W(x + b)ᵀ
+    typer = Typer(program, declarations, identity_names, used)
     try:
         root = typer.program(program)
         if expect is not None:
@@ -71,8 +71,7 @@ def lower(program: ast.Program, vars: dict[str, str] | None = None,
     except MatcalcError as err:
         raise err.with_source(program.text)
     kinds = {n: declarations[n].kind for n in variables if n in declarations}
-    return Lowered(expr, variables, bindings, program.text, kinds,
-                   tuple(typer.names.warnings.values()))
+    return Lowered(expr, variables, bindings, program.text, kinds, typer.names.notes())
 
 
 def declarations_of(variables: dict[str, Expr]) -> dict[str, Declaration]:

@@ -1,7 +1,8 @@
 """Kinds of names: the naming defaults and the user's declarations.
 
 Defaults (matrixcalculus.org's convention, language.md): single letters a–g scalar, h–z
-vector, A–Z matrix; longer names Capitalized → matrix, lowercase → vector; Greek names scalar.
+vector, A–Z matrix; longer names Capitalized → matrix, lowercase → vector; Greek names
+lowercase (theta, θ) scalar, capital (Sigma, Σ) matrix, as capitals are.
 A declaration is `"scalar"`, `"vector"`, `"matrix"`, `"vector(n)"`, `"matrix(m,n)"`, or a
 structured square matrix `"symmetric(n)"` / `"spd(n)"` (symmetric positive definite), with sizes
 that are positive integers, size symbols (identifiers) or products of them (`m·n`, `3*n`); or
@@ -13,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import DeclarationError
-from ..names import canonical, is_greek, split_subscript
+from ..names import canonical, greek_stem
 
 KINDS = ("scalar", "vector", "matrix")
 STRUCTURED = ("symmetric", "spd")  # square matrices: one size
@@ -38,14 +39,24 @@ class Declaration:
 
 
 def default_kind(name: str) -> str:
-    base = split_subscript(name)[0]
-    if is_greek(base) or is_greek(name):
-        return "scalar"
+    return default_rule(name)[0]
+
+
+def default_rule(name: str) -> tuple[str, str]:
+    """The kind the naming defaults give `name`, and the rule that gives it, in words."""
+    several = "several letters" if name.isalpha() else "more than one character"
+    greek = greek_stem(name)
+    if greek is not None:
+        return ("matrix", "capital Greek names are matrices") if greek[0].isupper() else \
+            ("scalar", "lowercase Greek names are scalars")
     if len(name) == 1:
         if name.isupper():
-            return "matrix"
-        return "scalar" if "a" <= name <= "g" else "vector"
-    return "matrix" if name[0].isupper() else "vector"
+            return "matrix", "single capital letters are matrices"
+        return ("scalar", "single letters a–g are scalars") if "a" <= name <= "g" else \
+            ("vector", "single letters h–z are vectors")
+    if name[0].isupper():
+        return "matrix", f"Capitalized names of {several} are matrices"
+    return "vector", f"lowercase names of {several} are vectors"
 
 
 def parse_declaration(name: str, text: str) -> Declaration:

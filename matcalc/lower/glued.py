@@ -7,24 +7,27 @@ numeric subscript, `W1`), and the parts multiply by their kinds (a column vector
 followed by a vector or matrix). So `Ax` beside `x` is glued (A x), `Xbeta` beside `beta` is
 (X beta), `xy` alone is not (no part used elsewhere), `xs` beside `x` is not (x s is no
 product), and neither are names with `_`, Greek names, function names or numbered names
-such as `W1` beside `W`.
+such as `W1` beside `W`. The parts are found here; the typer's name checks (naming.py) call
+the name glued only when the program read with the product types as matrix products (`x' Sx
+x` is not `x' S x x`, `tr(Kx)` not tr of the vector `K x`), or when the program as written
+does not type either.
 """
 from __future__ import annotations
 
 import re
 
-from ..names import canonical, is_greek, split_subscript
+from ..names import canonical, greek_stem
 
 _FREE_PART = re.compile(r"[A-Za-z][0-9]*")
 _LONGEST = 64  # longer names are never split (a typed product is shorter)
 
 
 def glued_parts(name: str, used: set[str], kind_of) -> list[str] | None:
-    """The names `name` is glued from (`['A', 'x']`), or None; `used` are the names the
+    """The names `name` may be glued from (`['A', 'x']`), or None; `used` are the names the
     program uses (canonical: `theta`, not θ), `kind_of(part)` gives a part's kind (scalar,
     vector, matrix)."""
     if len(name) < 2 or len(name) > _LONGEST or "_" in name or not name.isalnum() or \
-            is_greek(split_subscript(name)[0]) or is_greek(name):
+            greek_stem(name) is not None:
         return None
     # splits[end][free]: the split of name[:end] into fewest parts, `free` of them not used
     splits: list[list[list[str] | None]] = [[None, None] for _ in range(len(name) + 1)]

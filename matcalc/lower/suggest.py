@@ -1,6 +1,9 @@
 """Unknown function names: refused with what they mean, or suggested as a built-in.
 
 A call of an undeclared name that is not a built-in function is, in this order:
+- a built-in or well-known name with other capitals (`Log`, `SUM`, `Chol`): a `ParseError`
+  with "did you mean" (a Capitalized name is a matrix, so `Log(x)` would be Log times x; a
+  value elsewhere in the program, it is that product);
 - a well-known function matcalc does not implement (unimplemented.py): an `UnsupportedError`
   saying what it is and what to write instead;
 - an elementwise name with MATLAB's `m` of matrix functions (`sinm`): an `UnsupportedError`;
@@ -11,13 +14,16 @@ A call of an undeclared name that is not a built-in function is, in this order:
   not `sqrt`, `min` not `sin`, `norm` not `norm1`);
 - called with other than one argument: an unknown function (an abstract one takes one);
 - otherwise an abstract scalar function (None here).
-Declaring the name `function` makes any of them an abstract function.
+Declaring the name `function` makes any of them an abstract function of one argument: the
+messages say so only for calls of one argument, and for a name whose function is no scalar
+(`chol`, `expm`) that the declared function is a scalar stand-in.
 """
 from __future__ import annotations
 
 from ..errors import MatcalcError, ParseError, Span, UnsupportedError
+from ..names import greek_stem
 from .functions import ARITY, FUNCTIONS, MEANING, MEANINGS
-from .unimplemented import UNIMPLEMENTED, Unimplemented
+from .unimplemented import NOT_SCALAR, UNIMPLEMENTED, Unimplemented
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -75,12 +81,35 @@ def near_miss(name: str, arguments: int = 1) -> str | None:
     return builtin if builtin is not None and not _other_meanings(name, builtin) else None
 
 
+def otherwise_spelled(name: str) -> str | None:
+    """The built-in or well-known function name that `name` is with other capitals (`Log`:
+    log, `SUM`: sum), or None (Greek names are letters: Σ is no σ)."""
+    lower = name.lower()
+    if lower == name or greek_stem(name) is not None:
+        return None
+    return lower if lower in FUNCTIONS or lower in UNIMPLEMENTED else None
+
+
 def declare(name: str, kind: str) -> str:
     return f"vars={{'{name}': '{kind}'}}, or --var {name}:{kind}"
 
 
-def _abstract_hint(name: str) -> str:
-    return f"to use an abstract function of this name, declare it: {declare(name, 'function')}"
+def _abstract_hint(name: str, arguments: int = 1, meaning: str = "",
+                   what: str = "") -> str | None:
+    """How to make `name` an abstract function: None for a call of several arguments (an
+    abstract function takes one); for a function `what` of a class that is no scalar, that
+    the declared function is a scalar stand-in."""
+    if arguments != 1:
+        return None
+    how = declare(name, 'function')
+    if meaning in NOT_SCALAR:
+        return f"an abstract function is scalar-valued: declaring {name} a function ({how}) " \
+               f"gives a scalar stand-in, not {what}"
+    return f"to use an abstract function of this name, declare it: {how}"
+
+
+def _hinted(message: str, hint: str | None) -> str:
+    return f"{message} ({hint})" if hint else message
 
 
 def _available(meaning: str) -> str:
@@ -106,33 +135,52 @@ def _meaning_of(name: str) -> str:
     return f"'{row.alias}'" if row.alias else f"'{name}' ({row.what}: {_instead(row)})"
 
 
-def unsupported(name: str, span: Span | None, hint: str | None = None) -> UnsupportedError:
-    """The error for a well-known function name matcalc does not implement."""
+def unsupported(name: str, span: Span | None, hint: str | None = None,
+                arguments: int = 1) -> UnsupportedError:
+    """The error for a well-known function name matcalc does not implement; `hint` replaces
+    the one on abstract functions."""
     row = UNIMPLEMENTED[name]
-    return UnsupportedError(f"unsupported function '{name}' ({row.what}): {_instead(row)} "
-                            f"({hint or _abstract_hint(name)})", span)
+    hint = hint or _abstract_hint(name, arguments, row.meaning, row.what)
+    return UnsupportedError(_hinted(f"unsupported function '{name}' ({row.what}): "
+                                    f"{_instead(row)}", hint), span)
+
+
+def _capitals_hint(name: str, arguments: int) -> str | None:
+    if arguments != 1:
+        return None
+    if name[0].isupper():  # a matrix by the naming defaults
+        return f"to multiply the matrix {name} by (…), write {name} * (…) or declare it: " \
+               f"{declare(name, 'matrix')}"
+    return _abstract_hint(name)
 
 
 def unknown_call(name: str, arguments: int, span: Span | None) -> MatcalcError | None:
     """The error for an undeclared call `name(…)` of a name that is no built-in function and
     no variable, or None when it is an abstract function."""
+    lower = otherwise_spelled(name)
+    if lower is not None:
+        meant = f"'{lower}'" if lower in FUNCTIONS else _meaning_of(lower)
+        return ParseError(_hinted(f"unknown function '{name}': did you mean {meant}?",
+                                  _capitals_hint(name, arguments)), span)
     if name in UNIMPLEMENTED:
-        return unsupported(name, span)
+        return unsupported(name, span, arguments=arguments)
     stem = _matrix_function_of(name)
     if stem is not None:
-        return UnsupportedError(f"unsupported function '{name}' (the matrix function of {stem}, "
-                                f"as expm and sqrtm are of exp and sqrt): "
-                                f"{_available('matrix functions')} ({_abstract_hint(name)})",
-                                span)
+        what = f"the matrix function of {stem}"
+        return UnsupportedError(_hinted(f"unsupported function '{name}' ({what}, as expm and "
+                                        f"sqrtm are of exp and sqrt): "
+                                        f"{_available('matrix functions')}",
+                                        _abstract_hint(name, arguments, "matrix functions",
+                                                       what)), span)
     builtin = _builtin_near(name, arguments)
     others = _other_meanings(name, builtin)[:1]
     if builtin is not None or others:  # when several meanings are as close, each is named
         meant = ([f"'{builtin}'" + (f" (one of the {MEANING[builtin]})" if others else "")]
                  if builtin is not None else []) + [_meaning_of(n) for n in others]
-        return ParseError(f"unknown function '{name}': did you mean {' or '.join(meant)}? "
-                          f"({_abstract_hint(name)})", span)
+        return ParseError(_hinted(f"unknown function '{name}': did you mean "
+                                  f"{' or '.join(meant)}?", _abstract_hint(name, arguments)),
+                          span)
     if arguments != 1:
         return ParseError(f"unknown function '{name}' (called with {arguments} arguments; an "
-                          f"abstract function takes one argument: {_abstract_hint(name)})",
-                          span)
+                          f"abstract function takes one argument)", span)
     return None

@@ -8,16 +8,16 @@ a scalar operand, `max(0, u)` is relu, and `W(x)` is a product when W is a varia
 from __future__ import annotations
 
 from ..core.products import MAX_MATRIX_POWER
-from ..errors import ParseError, ShapeError, Span, UnsupportedError
-from ..syntax import ast
+from ..errors import MatcalcError, ParseError, ShapeError, Span, UnsupportedError
+from ..syntax import ast, parse
 from ..syntax.transformer import literal_value
 from .constants import size_names, size_value, sized
 from .declarations import Declaration
+from .declared_symbols import declared_symbol
 from .dims import GENERATED, SizeVar, declared, one, times, unify
 from .functions import FUNCTIONS
 from .naming import NameChecks
-from .suggest import unknown_call
-from .symbols import declared_symbol
+from .suggest import otherwise_spelled, unknown_call
 from .typed import T, fit, like, scalar
 
 PRODUCT_OPS = {"*", "@", "juxt"}
@@ -25,28 +25,57 @@ SUM_OPS = {"+", "-"}
 
 
 _CONSTANTS = {"eye": "the identity matrix", "ones": "the all-ones vector"}
+# functions whose argument is a matrix: a scalar argument is the scalar function (1/a, a, log a)
+_MATRIX_ARGUMENT = {"inv", "det", "logdet", "tr", "trace"}
+
 
 class Typer:
+    """`used`: names used besides the program's own (the variable differentiated by);
+    `checked` False: a typing that only asks whether a reading types (see `types`)."""
+
     def __init__(self, program: ast.Program, declarations: dict[str, Declaration],
-                 identity_names: frozenset[str] = frozenset()):
+                 identity_names: frozenset[str] = frozenset(), used: frozenset[str] = frozenset(),
+                 checked: bool = True, product_at: int = -1):
         self.text = program.text
         self.identity_names = identity_names
         self.declarations = declarations
+        self.product_at = product_at
         self.bound: dict[str, T] = {}
         self.variables: dict[str, T] = {}
         self.size_names = size_names(declarations)  # n_x -> ~n_x, n -> n
         self.value_names = value_names(program) | set(self.size_names)
-        self.names = NameChecks(self, self.value_names | {b.name for b in program.bindings})
+        self.names = NameChecks(self, self.value_names | {b.name for b in program.bindings}
+                                | set(used), active=checked)
 
     # -- entry points ------------------------------------------------------------------------
     def program(self, program: ast.Program) -> T:
-        for bind in program.bindings:
-            if bind.name in self.declarations:
-                raise ShapeError(f"'{bind.name}' is declared as a variable but bound here; "
-                                 f"a binding's kind comes from its right-hand side",
-                                 bind.name_span)
-            self.bound[bind.name] = self.expr(bind.value)
-        return self.expr(program.result)
+        try:
+            for bind in program.bindings:
+                if bind.name in self.declarations:
+                    raise ShapeError(f"'{bind.name}' is declared as a variable but bound "
+                                     f"here; a binding's kind comes from its right-hand side",
+                                     bind.name_span)
+                self.bound[bind.name] = self.expr(bind.value)
+            root = self.expr(program.result)
+        except MatcalcError as err:
+            self.names.refuse_glued(typed=False)
+            raise self.names.explained(err) from None
+        self.names.refuse_glued(typed=True)
+        return root
+
+    def types(self, text: str, declarations: dict[str, Declaration] | None = None,
+              product_at: int = -1) -> bool:
+        """Whether the program `text` types with `declarations` (this program's by default),
+        its names read as they are (no notes, no glued names), and with the products around
+        offset `product_at` (if any) matrix products: no scalar uᵀ v scales a further factor."""
+        declarations = self.declarations if declarations is None else declarations
+        try:
+            program = read(parse(text), declarations)
+            Typer(program, declarations, self.identity_names, checked=False,
+                  product_at=product_at).program(program)
+        except (MatcalcError, RecursionError):
+            return False
+        return True
 
     def expect(self, root: T, shape) -> None:
         """Let the program's value have `shape` where that fixes open sizes (e.g. the size of
@@ -109,8 +138,8 @@ class Typer:
         if node.op == "T" and x.is_scalar and name in self.variables and \
                 name not in self.declarations:
             raise ShapeError(
-                f"{name}ᵀ: '{name}' is a scalar by the naming defaults (a–g and Greek names "
-                f"are scalars), so transposing it does nothing; declare it, e.g. "
+                f"{name}ᵀ: '{name}' is a scalar by the naming defaults (a–g and lowercase "
+                f"Greek names are scalars), so transposing it does nothing; declare it, e.g. "
                 f"vars={{'{name}': 'vector'}} or --var {name}:vector", node.span)
         if node.op == "T":
             return T("transpose", (x,), x.cols, x.rows, node.span, self.source(node))
@@ -162,7 +191,8 @@ class Typer:
     def product_chain(self, node: ast.Binary) -> T:
         """a b c ... (and *, @): one n-ary product, sizes unified factor by factor."""
         first, links = self._links(node, PRODUCT_OPS)
-        factors, model = [first], first
+        factors, model, inner = [first], first, False
+        strict = node.span.start <= self.product_at < node.span.end
         for link, right in links:
             factors.append(right)
             if not (model.is_scalar or right.is_scalar):
@@ -170,9 +200,13 @@ class Typer:
                 if model.is_scalar:  # uᵀ v ...: a scalar, which scales what follows
                     model = T("mul", tuple(factors), model.rows, model.cols, link.op_span,
                               self.source(link))
-                    factors = [model]
+                    factors, inner = [model], True
             elif model.is_scalar:
+                if strict and inner:
+                    raise ShapeError("a scalar uᵀ v times a further factor", link.op_span)
                 model = right
+            elif not model.is_vector:
+                self.names.right_factor(right)
         if len(factors) == 1:
             return factors[0]
         return T("mul", tuple(factors), model.rows, model.cols, node.op_span, self.source(node))
@@ -195,10 +229,11 @@ class Typer:
             op = {"+": "add", "-": "sub", ">": "gt"}[node.op]
             return like(op, left, left, right, span=span, text=text)
         if node.op == ".*":
-            return self.elementwise("⊙", "hadamard", left, right, span, text)
+            return self.elementwise("⊙", "hadamard", left, right, span, text, noted=True)
         if node.op in ("./", "/"):
             recip = like("recip", right, right, span=span)
-            return self.elementwise(node.op, "hadamard", left, recip, span, text)
+            return self.elementwise(node.op, "hadamard", left, recip, span, text,
+                                    noted=node.op == "./")
         if node.op == "kron":
             return T("kron", (left, right), times(left.rows, right.rows),
                      times(left.cols, right.cols), span, text)
@@ -218,15 +253,19 @@ class Typer:
     def broadcast(self, left: T, right: T) -> tuple[T, T]:
         """Scalar expansion: a scalar operand of an elementwise operator takes the other shape."""
         if left.is_scalar and not right.is_scalar:
-            self.names.expanded(left, right)
+            self.names.broadcast(left, right)
             left = like("expand", right, left, span=left.span, text=left.text)
         elif right.is_scalar and not left.is_scalar:
-            self.names.expanded(right, left)
+            self.names.broadcast(right, left)
             right = like("expand", left, right, span=right.span, text=right.text)
         return left, right
 
-    def elementwise(self, title, op, left: T, right: T, span, text) -> T:
+    def elementwise(self, title, op, left: T, right: T, span, text, noted: bool = False) -> T:
+        """An elementwise product (or quotient: right a `recip`); a scalar operand scales.
+        `noted`: ⊙ and ./ note a defaulted scalar operand (* and / need no vector there)."""
         if left.is_scalar or right.is_scalar:
+            if noted and left.is_scalar != right.is_scalar:
+                self.names.broadcast(*((left, right) if left.is_scalar else (right, left)))
             return like("mul", right if left.is_scalar else left, left, right, span=span,
                         text=text)
         fit(title, left, right, span, why="they must have the same shape")
@@ -273,6 +312,8 @@ class Typer:
             return self.product(self.t_Name(ast.Name(name, node.func_span)), args[0],
                                 node.func_span, self.source(node))
         if name in FUNCTIONS:
+            if name in _MATRIX_ARGUMENT and len(args) == 1 and args[0].is_scalar:
+                self.names.matrix_argument(args[0])
             return FUNCTIONS[name](self, node, args)
         if name in _CONSTANTS and name not in self.declarations:
             raise ParseError(f"'{name}' is {_CONSTANTS[name]}, not a function: its size is "
@@ -317,7 +358,13 @@ def is_variable(name: str, declarations: dict, bound: set[str], value_names: set
     if decl is not None:
         return decl.kind != "function"
     return name in bound or name in value_names or \
-        (name not in FUNCTIONS and name[0].isupper())
+        (name not in FUNCTIONS and name[0].isupper() and otherwise_spelled(name) is None)
+
+
+def read(program: ast.Program, declarations: dict) -> ast.Program:
+    """The program re-read with its called variables as values (see called_variables)."""
+    variables = called_variables(program, declarations)
+    return parse(program.text, variables) if variables else program
 
 
 def called_variables(program: ast.Program, declarations: dict) -> frozenset[str]:

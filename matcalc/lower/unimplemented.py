@@ -25,6 +25,8 @@ class Unimplemented(NamedTuple):
 E, R, V, W = "elementwise functions", "reductions", "vector functions", "row-wise functions"
 M, S, D = "matrix functions", "spectral functions", "decompositions"
 P, SHAPE, INDEX = "products", "reshapings", "index functions"
+# the classes whose functions are not scalar-valued (an abstract function is)
+NOT_SCALAR = (V, W, M, D, SHAPE)
 
 
 def _row(meaning: str, what: str, usage: str, *instead: str, condition: str = "") -> Unimplemented:

@@ -2,18 +2,19 @@
 // typesets the answer with the bundled KaTeX. No other network access.
 "use strict";
 
-// The examples keep the layout chosen above (numerator unless changed, as everywhere).
+// The examples keep the layout chosen above (numerator unless changed, as everywhere); an
+// example sets the declarations it needs (a bias b is a vector: b alone is a scalar).
 const EXAMPLES = [
-  { expr: "W x + b", wrt: "x" },
+  { expr: "W x + b", wrt: "x", decls: "b: vector" },
   { expr: "x' A x", wrt: "x" },
   { expr: "log(det(X))", wrt: "X" },
   { expr: "Y = A X + B; f(Y)", wrt: "X" },
-  { expr: "norm2(A x - b)^2", wrt: "x" },
+  { expr: "norm2(A x - b)^2", wrt: "x", decls: "b: vector" },
   { expr: "sum(softmax(x) .* y)", wrt: "x" },
   { expr: "tr(X' A X)", wrt: "X" },
   { expr: "inv(X)", wrt: "X" },
   { expr: "max(0, dot(w, x) + b)", wrt: "w" },
-  { expr: "h = tanh(W x + b); sum((h - y).^2)", wrt: "W" },
+  { expr: "h = tanh(W x + b); sum((h - y).^2)", wrt: "W", decls: "b: vector" },
 ];
 
 const LAYOUT_NOTES = {
@@ -180,10 +181,11 @@ function setUp() {
     const button = document.createElement("button");
     button.type = "button";
     button.textContent = example.expr;
-    button.title = `by ${example.wrt}`;
+    button.title = `by ${example.wrt}` + (example.decls ? `, ${example.decls}` : "");
     button.addEventListener("click", () => {
       $("expr").value = example.expr;
       $("wrt").value = example.wrt;
+      $("decls").value = example.decls || "";
       schedule(0);
     });
     examples.append(button);
