@@ -1,8 +1,8 @@
 """How long matcalc's printed derivatives are, against the textbook forms and against SymPy.
 
 For every case of the identity table (`CASES` of tests/test_identities.py) and every seed example
-(../shared/seed_examples.json): `derive` in numerator layout, count the tokens (`tokens` of
-tests/numeric.py) of `str(d)` and of the source's closed form; ratio = ours / textbook. Issue 5's
+(tests/data/seed_examples.json): `derive` in numerator layout, count the tokens (`tokens` of
+tests/numeric.py) of `str(d)` and of the source's closed form; ratio = ours / textbook. The
 goal: <= 1.1 on at least 90 % of the cases, never above 2. Printed per family (seeds: per kind):
 cases, share <= 1.1, median and worst ratio, count above 2; then every case above 1.1 with both
 forms (the simplifier's to-do list).

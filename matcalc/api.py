@@ -25,7 +25,7 @@ from .render.where import Where, where_clauses
 from .shapes import GENERATED, describe
 from .simplify import simplify
 from .steps import Steps, steps
-from .symbols import Symbol, filed, symbol_declarations, symbols_of, text_symbols
+from .symbols import Symbol, filed, identifiers, symbol_declarations, symbols_of, text_symbols
 from .syntax import parse
 
 
@@ -199,11 +199,13 @@ class Derivative:
         Pass every variable of the expression (vectors as 1-D or (n, 1) arrays) and the values
         of abstract symbols under any name a printed form shows (`df_dY=...`, or
         `**{"df_d(s .* y)": ...}` for ∂f/∂(s ⊙ y)  where s = σ(W x); `d.symbols()` lists
-        them), each once. Scalar results come back as floats, results that are vectors or row
-        vectors as 1-D arrays.
+        them), or under the parameter names of `to_source` (`lambda_=...`,
+        `df_d_A_X_B=...`), each once. Scalar results come back as floats, results that are
+        vectors or row vectors as 1-D arrays.
         """
         arrays = {canonical(k): v for k, v in arrays.items()}  # θ=... is theta=...
-        arrays = filed(arrays, self.program.variables, {s.ascii: s for s in self.symbols()})
+        arrays = filed(arrays, self.program.variables, {s.ascii: s for s in self.symbols()},
+                       identifiers(self.program.variables, (self.expr,)))
         values, sizes = bind(self.program.variables, arrays)
         return _returned(evaluate(self.expr, Env(values, sizes, arrays, self.layout)), self.expr)
 
@@ -322,10 +324,12 @@ def value(expr: str, vars: dict[str, str] | None = None, **arrays: Any) -> np.nd
     """The numeric value of the program `expr` at `arrays` (for checks against derivatives);
     the value of an abstract function at its argument is passed as `f(Y)=...`, that of a
     declared symbol (`df_d(A X + B)`) under its declared name; either also under the names the
-    text shows it by (`f(s .* y)`, `df_d(s .* y)`  where s = sigmoid(W x))."""
+    text shows it by (`f(s .* y)`, `df_d(s .* y)`  where s = sigmoid(W x)); every value also
+    under its name in generated code (`df_d_A_X_B`, `lambda_`: symbols.parameter_names)."""
     program = _lowered(expr, vars)
     arrays = {canonical(k): v for k, v in arrays.items()}
-    arrays = filed(arrays, program.variables, text_symbols(program))
+    arrays = filed(arrays, program.variables, text_symbols(program),
+                   identifiers(program.variables, (program.expr,)))
     values, sizes = bind(program.variables, arrays)
     return _returned(evaluate(program.expr, Env(values, sizes, arrays)), program.expr)
 

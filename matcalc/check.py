@@ -8,8 +8,8 @@ compares the closed form there with central finite differences of the function a
 directions of the variable: every coordinate direction up to ALL_DIRECTIONS entries, else
 RANDOM_DIRECTIONS random ones. It returns the largest relative error, or says why no point was
 compared: none of the points tried was in the domain, or an array the check computes densely
-would have more than MAX_ENTRIES entries (the check is then not run). It never raises a numpy
-error. An abstract function f is checked as the smooth test function
+would have more than MAX_ENTRIES entries, or a value cannot be computed (the check is then not
+run). It never raises. An abstract function f is checked as the smooth test function
 f(u) = sum(sin(u)) + sum(u.^2)/2, whose derivative symbol ∂f/∂u then has a value. Never used by
 the library's own tests, which have their own checker.
 """
@@ -26,6 +26,7 @@ from .core.expr import Expr, postorder, rebuild_bottom_up
 from .core.rebuild import rebuild
 from .core.transpose import transposed
 from .domain import outside, shown
+from .errors import MatcalcError
 from .evaluate import Env, evaluate, evaluate_nodes
 
 STEP = 1e-6
@@ -48,6 +49,11 @@ class CheckResult:
     @property
     def ok(self) -> bool:
         return self.points > 0 and self.max_error < 1e-5
+
+    @property
+    def disagrees(self) -> bool:
+        """Points were compared and the closed form is not the finite differences there."""
+        return self.points > 0 and not self.ok
 
     def __repr__(self) -> str:  # a notebook cell ending in d.check() shows the sentence
         return str(self)
@@ -80,10 +86,16 @@ def concrete(expr: Expr, layout: str) -> Expr:
 
 
 def symbol_sizes(expressions: list[Expr], rng: np.random.Generator) -> dict[str, int]:
-    """Distinct sizes 2, 3, 4, ... in random order for the size symbols of `expressions`."""
+    """Distinct sizes 2, 3, 4, ... in random order for the size symbols of `expressions`:
+    those of their shapes and those used as values (n of a ∂/∂a (a sum(𝟏_n)) = n)."""
     symbols = sorted({s for e in expressions for n in postorder(e)
-                      for d in (n.shape.rows, n.shape.cols) for s in d.symbols})
+                      for d in (n.shape.rows, n.shape.cols, *_size_values(n))
+                      for s in d.symbols})
     return {s: int(v) for s, v in zip(symbols, rng.permutation(np.arange(2, 2 + len(symbols))))}
+
+
+def _size_values(node: Expr) -> tuple:
+    return (node.attr("size"),) if node.op == "dim" else ()
 
 
 def too_big(expressions: list[Expr], sizes: dict[str, int], columns: int) -> str | None:
@@ -193,6 +205,8 @@ def check(function: Expr, derivative: Expr, x: Expr, variables: dict[str, Expr],
                       layout, points, np.random.default_rng(seed))
     except MemoryError:
         return not_compared("not run: it ran out of memory (declare smaller sizes to check)")
+    except MatcalcError as err:  # a value the check cannot compute
+        return not_compared(f"not run: {err.message}")
 
 
 def _check(f: Expr, closed: Expr, x: Expr, variables: dict[str, Expr], layout: str,

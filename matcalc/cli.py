@@ -2,7 +2,9 @@
 
 A thin layer over `matcalc.api` with no mathematics of its own. Exit status: 0 with the
 derivative on stdout; 2 for bad input (a usage error or any `MatcalcError`, shown on stderr as
-`matcalc: error: ...` plus the caret excerpt); 1 for an internal error (a bug in matcalc).
+`matcalc: error: ...` plus the caret excerpt); 1 when the --claim differs or the --check
+disagrees (a check that could not run is 0: it says why), and for an internal error (a bug in
+matcalc).
 Warnings about the program's names (a defaulted scalar expanded against a vector) are
 `note: ...` lines on stderr (with --json, the object's `warnings`); stdout holds the result.
 Output never crashes on a terminal that cannot show Unicode: the derivative is then printed in
@@ -13,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
+import shlex
 import sys
 from typing import NoReturn, TextIO
 
@@ -39,7 +43,8 @@ examples:
   matcalc --wrt x -- "-x^2"       (an EXPR that starts with '-' goes after '--')
   printf 'y = A x\\nz = tanh(y)\\nsum(z)\\n' | matcalc - --wrt x
 
-exit status: 0 on success, 2 on bad input, 1 when --claim differs or on an internal error.
+exit status: 0 on success, 2 on bad input, 1 when --claim differs, --check disagrees or on an
+internal error.
 """
 
 
@@ -64,12 +69,28 @@ class _Parser(argparse.ArgumentParser):
         argv = getattr(self, "_argv", [])
         argv = argv[:argv.index("--")] if "--" in argv else argv
         dashed = [a for a in argv if a[:1] == "-" and a[1:2] not in "-h"]
-        if dashed:
+        value = _dashed_value(message, argv)
+        if value:
+            message += (f" (an option's value that starts with '-' is written with '=', as in "
+                        f"{value})")
+        elif dashed:
             message += (f" (an EXPR that starts with '-' goes after '--', as in "
                         f"matcalc --wrt x -- {dashed[0]!r})")
         if "--json" in argv:  # the usual usage message on stderr, and the JSON error on stdout
             print(report.dumps(report.usage_error(message)))
         super().error(message)
+
+
+def _dashed_value(message: str, argv: list[str]) -> str | None:
+    """`--claim=-n_N` when argparse's `message` says that an option (--claim) got no value
+    and what followed it in `argv` (-n_N) starts with '-', else None."""
+    match = re.match(r"argument (--[\w-]+): expected one argument", message)
+    if match is None or match[1] not in argv:
+        return None
+    after = argv[argv.index(match[1]) + 1:]
+    if not after or after[0][:1] != "-" or after[0][1:2] in ("-", ""):
+        return None
+    return shlex.quote(f"{match[1]}={after[0]}")
 
 
 def _arg_parser() -> argparse.ArgumentParser:
@@ -94,7 +115,8 @@ def _arg_parser() -> argparse.ArgumentParser:
     parser.add_argument("--steps", action="store_true",
                         help="print the derivation step by step (rules by name)")
     parser.add_argument("--check", action="store_true",
-                        help="also compare the result with finite differences at random points")
+                        help="also compare the result with finite differences at random "
+                             "points; exit status 1 when they disagree")
     parser.add_argument("--claim", metavar="ANSWER",
                         help="say whether ANSWER (your own derivative) equals matcalc's; "
                              "exit status 1 when it does not")
@@ -190,7 +212,9 @@ def _json_main(args: argparse.Namespace, vars: dict[str, str]) -> int:
                            hessian=args.hessian, steps=args.steps, check=args.check,
                            code=args.code, differential=args.form == "differential",
                            claim=args.claim)
-        status = 0 if "claim" not in out or out["claim"]["equal"] else 1
+        differs = "claim" in out and not out["claim"]["equal"]
+        disagrees = "check" in out and out["check"]["points"] > 0 and not out["check"]["ok"]
+        status = 1 if differs or disagrees else 0
     except MatcalcError as err:
         out, status = report.error(err), 2
         _write(f"matcalc: error: {err}", sys.stderr)
@@ -234,12 +258,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.form == "differential":
             out = _rendered(differential(program, args.wrt, vars or None,
                                          order=2 if args.hessian else 1), args)
-        verdict = None
+        status = 0
         if args.claim is not None:
             verdict = equivalent(args.claim, program, args.wrt, vars or None, args.layout)
             out += f"\nclaim: {verdict}"
+            status = 0 if verdict.equal else 1
         if args.check:
-            out += f"\n{d.check()}"
+            result = d.check()
+            out += f"\n{result}"
+            status = 1 if result.disagrees else status
     except MatcalcError as err:
         _write(f"matcalc: error: {err}", sys.stderr)
         return 2
@@ -250,4 +277,4 @@ def main(argv: list[str] | None = None) -> int:
                f"{type(err).__name__}: {' '.join(str(err).split())}", sys.stderr)
         return 1
     _write(out, sys.stdout)
-    return 0 if verdict is None or verdict.equal else 1
+    return status

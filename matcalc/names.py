@@ -1,10 +1,12 @@
-"""Names: the Greek letters matcalc knows (spelled or as Unicode) and how names display.
+"""Names: the Greek letters matcalc knows (spelled or as Unicode), how names display, and the
+Python identifier a name becomes as a parameter of generated code.
 
 Lowercase Greek names are scalars by default and capital ones (Sigma, Σ) matrices (language.md);
 in Unicode text `theta` shows as θ, in LaTeX as \\theta, in ASCII as typed.
 """
 from __future__ import annotations
 
+import keyword
 import re
 
 GREEK = {
@@ -66,3 +68,18 @@ def latex_name(name: str, bold: bool) -> str:
         core = f"\\mathbf{{{base}}}" if bold else (base if len(base) == 1 else
                                                     f"\\mathit{{{base}}}")
     return core + (f"_{{{sub}}}" if sub else "")
+
+
+def safe_identifier(name: str, taken: set[str]) -> str:
+    """A Python identifier for `name`: itself when it is one (not a keyword or dunder), else a
+    sanitised spelling; never one of `taken`."""
+    ident = name if name.isidentifier() else re.sub(r"\W+", "_", name).strip("_") or "v"
+    if not ident.isidentifier():
+        ident = "v_" + ident
+    if keyword.iskeyword(ident) or keyword.issoftkeyword(ident) or ident.startswith("_"):
+        ident = ident.strip("_") + "_"
+        if not ident.isidentifier() or keyword.iskeyword(ident):
+            ident = "v_" + ident
+    while ident in taken:
+        ident += "_"
+    return ident

@@ -1,11 +1,13 @@
-"""The names an abstract symbol's value is passed under, and the declarations that read it back.
+"""The names a value is passed under, and the declarations that read a result back.
 
 A result shows an abstract symbol (∂f/∂Y, f(Y)) under its full name, `∂f/∂(y ⊙ σ(W x))`
 (ASCII `df_d(y .* sigmoid(W x))`), or, in a where form, with the clauses' names:
 `∂f/∂(s ⊙ y) …  where s = σ(W x)` (`df_d(s .* y)`). A user passes what they see, so a value
 is accepted under every one of these names (`Symbol.names`), and refused when it is given
-under two of them. `symbol_declarations` declares the symbols as a text that reads a result
-back needs them (`Derivative.declarations`).
+under two of them. Generated code takes each value as a parameter named by
+`parameter_names` (the name made a Python identifier: `lambda_`, `df_d_A_X_B`); evaluate
+takes those names too. `symbol_declarations` declares the symbols as a text that reads a
+result back needs them (`Derivative.declarations`).
 """
 from __future__ import annotations
 
@@ -18,11 +20,13 @@ from .core.expr import Expr, postorder
 from .errors import EvaluationError, MatcalcError
 from .evaluate import symbol_names
 from .lower import Lowered, declarations_of, lower
+from .names import safe_identifier
 from .render.where import shown_with
 from .shapes import describe
 from .syntax import parse
 
 _DECLARED = re.compile(r"d(\w+?)_d(?:\((.+)\)|(\w+))", re.DOTALL)  # df_d(A X + B), df_dY
+RESERVED = {"np", "jnp", "jax", "torch", "scipy", "float", "math"}  # names generated code uses
 
 
 class Symbol(tuple):
@@ -73,6 +77,55 @@ def symbols_of(roots: tuple[Expr, ...], shown: dict[Expr, Expr] | None = None) -
                     else ()) for n in nodes]
 
 
+def _inputs(variables: dict[str, Expr], roots: tuple[Expr, ...]) -> dict[Expr, str]:
+    """The inputs of a function computing `roots`, each with the name `evaluate` takes it by:
+    the variables by their names, then the abstract symbols of `roots` in order, ∂f/∂Y by its
+    ASCII name, f(Y) by f when f has one argument, else by its ASCII name."""
+    symbols = list(dict.fromkeys(n for root in roots for n in postorder(root)
+                                 if n.op in ("absgrad", "apply")))
+    applied = Counter(n.attr("fname") for n in symbols if n.op == "apply")
+    out = {node: name for name, node in variables.items()}
+    for node in symbols:
+        alone = node.op == "apply" and applied[node.attr("fname")] == 1
+        out.setdefault(node, node.attr("fname") if alone else symbol_names(node)[1])
+    return out
+
+
+def parameter_names(variables: dict[str, Expr], roots: tuple[Expr, ...]) -> dict[Expr, str]:
+    """The parameter of generated code for each input (`_inputs`): the name `evaluate` takes
+    it by, made a Python identifier (`lambda_`, `df_d_A_X_B`, `f_A_x` for f(A x) beside an
+    f(B x)) that is neither RESERVED nor another's; a name that is an identifier already is
+    its own parameter (so a variable lambda_ beside a lambda is lambda_, and lambda is
+    lambda__)."""
+    inputs = _inputs(variables, roots)
+    own: dict[Expr, str] = {}
+    for node, name in inputs.items():
+        if safe_identifier(name, RESERVED) == name and name not in own.values():
+            own[node] = name
+    taken = set(RESERVED) | set(own.values())
+    names: dict[Expr, str] = {}
+    for node, name in inputs.items():
+        if node not in own:
+            name = safe_identifier(name, taken)
+            taken.add(name)
+        names[node] = name
+    return names
+
+
+def parameters(variables: dict[str, Expr], roots: tuple[Expr, ...]) -> dict[str, str]:
+    """The generated function's parameter for each input, by the name `evaluate` takes it by
+    (`_inputs`)."""
+    params = parameter_names(variables, roots)
+    return {name: params[node] for node, name in _inputs(variables, roots).items()}
+
+
+def identifiers(variables: dict[str, Expr], roots: tuple[Expr, ...]) -> dict[str, str]:
+    """Each parameter name of generated code (`parameter_names`) -> the name `filed` files
+    its value under: the variable's name, or the symbol's ASCII name."""
+    return {param: node.attr("name") if node.op == "var" else symbol_names(node)[1]
+            for node, param in parameter_names(variables, roots).items()}
+
+
 def symbol_declarations(expr: Expr) -> dict[str, str]:
     """Declarations under which a text showing expr's abstract symbols reads back: each ∂f/∂Y
     by its full ASCII name with its kind ({'df_d(A X + B)': 'matrix(n_X,m_A)'}), each abstract
@@ -115,15 +168,18 @@ def _declared(name: str, program: Lowered) -> Expr | None:
     return b.mk("absgrad", arg, fname=fname, argname=argname or "", layout="numerator")
 
 
-def filed(arrays: dict[str, Any], variables: dict[str, Expr],
-          symbols: dict[str, Symbol]) -> dict[str, Any]:
-    """`arrays` with each symbol's value under its key in `symbols` (given under any of its
-    names). Refuses a name that is neither a variable nor a symbol's (a typo), and a symbol
-    given under two names."""
-    owner = {name: key for key, symbol in symbols.items() for name in symbol.names}
-    unknown = sorted(set(arrays) - set(variables) - set(owner))
+def filed(arrays: dict[str, Any], variables: dict[str, Expr], symbols: dict[str, Symbol],
+          identifiers: dict[str, str]) -> dict[str, Any]:
+    """`arrays` with each value under its variable's name or its symbol's key in `symbols`,
+    given under any of the symbol's names or under the identifier generated code names it by
+    (`identifiers`: lambda_ for lambda, df_d_A_X_B for df_d(A X + B); a name that is a
+    variable's or a symbol's own is that one's). Refuses a name that is none of these (a
+    typo), and a value given under two names."""
+    named = {name: key for key, symbol in symbols.items() for name in symbol.names}
+    owner = {**identifiers, **{name: name for name in variables}, **named}
+    unknown = sorted(set(arrays) - set(owner))
     if unknown:
-        known = list(dict.fromkeys([*variables, *owner]))
+        known = list(dict.fromkeys([*variables, *named]))
         raise EvaluationError(f"unknown name{'s' if len(unknown) > 1 else ''} "
                               f"{', '.join(map(repr, unknown))}: the values needed are "
                               f"{', '.join(known) or 'none'}")
@@ -132,7 +188,7 @@ def filed(arrays: dict[str, Any], variables: dict[str, Expr],
     for name, array in arrays.items():
         key = owner.get(name, name)
         if key in given:
-            printed = symbols[key].printed
+            printed = symbols[key].printed if key in symbols else repr(key)
             raise EvaluationError(f"the value of {printed} is given twice, as "
                                   f"{given[key]!r} and as {name!r}: pass it once")
         given[key], out[key] = name, array

@@ -1,5 +1,6 @@
 """d.check() and --check: points only where the function is defined and smooth, a clear sentence
-when none is found or the arrays would be too large, never a numpy error or MemoryError."""
+when none is found, the arrays would be too large or a value cannot be computed (it never
+raises); the exit status of --check is 1 when it disagrees."""
 from __future__ import annotations
 
 import json
@@ -7,8 +8,9 @@ import json
 import numpy as np
 import pytest
 
-from matcalc import Derivative, derive, hessian
-from matcalc.check import ALL_DIRECTIONS, MAX_ENTRIES
+import matcalc.check as check_module
+from matcalc import Derivative, EvaluationError, derive, hessian
+from matcalc.check import ALL_DIRECTIONS, MAX_ENTRIES, CheckResult
 from matcalc.cli import main
 from matcalc.core.ops import OPS
 from matcalc.domain import RULES, SMOOTH, outside
@@ -102,3 +104,34 @@ def test_domain_reasons(expr, wrt, point, reason):
     with np.errstate(all="ignore"):
         found = outside(evaluate_nodes(d.function, Env(values, sizes)))
     assert (found is None) if reason is None else (reason in found), found
+
+
+def test_a_size_used_as_a_value_is_drawn_like_the_others():
+    """∂/∂a of a sum(𝟏_n) + sum(x) is n, a size no variable has: the check draws it."""
+    d = derive("a * sum(ones_n) + sum(x)", "a")
+    assert str(d) == "n"
+    result = d.check()
+    assert result.ok and result.points == 3, result
+
+
+def test_a_value_the_check_cannot_compute_is_not_run(monkeypatch, capsys):
+    """The check never raises: an error computing a value is a check not run (exit status 0)."""
+    def refuse(*args, **kwargs):
+        raise EvaluationError("the size n is unknown")
+    monkeypatch.setattr(check_module, "evaluate_nodes", refuse)
+    result = derive("x' A x", "x").check()
+    assert (result.points, result.ok, str(result)) == (0, False,
+                                                       "check: not run: the size n is unknown")
+    assert main(["x' A x", "--wrt", "x", "--check"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "check: not run: the size n is unknown"
+
+
+@pytest.mark.parametrize("result, status", [(CheckResult(0.5, 3), 1), (CheckResult(1e-9, 3), 0),
+                                            (CheckResult(float("nan"), 0, "not run: …"), 0)])
+def test_the_exit_status_is_1_when_the_check_disagrees(monkeypatch, capsys, result, status):
+    monkeypatch.setattr(Derivative, "check", lambda self, *a, **k: result)
+    assert main(["x' A x", "--wrt", "x", "--check"]) == status
+    assert capsys.readouterr().out.splitlines()[-1] == str(result)
+    assert main(["x' A x", "--wrt", "x", "--check", "--json"]) == status
+    assert json.loads(capsys.readouterr().out)["check"]["line"] == str(result)
+    assert result.disagrees == (status == 1)

@@ -197,6 +197,17 @@ def test_cli_expression_starting_with_minus(capsys):
     assert run(capsys, "--wrt", "x", "--", "-x^2") == (0, str(derive("-x^2", "x")) + "\n", "")
 
 
+def test_cli_option_value_starting_with_minus(capsys):
+    """An option's value that starts with '-' is written with '=' (not after '--')."""
+    status, _, err = run(capsys, "tr(N - a)", "--wrt", "a", "--claim", "-n_N")
+    assert status == 2 and "argument --claim: expected one argument" in err
+    assert "is written with '=', as in --claim=-n_N" in err and "'--'" not in err
+    status, _, err = run(capsys, "tr(N - a)", "--wrt", "a", "--claim", "-n_N*2")
+    assert status == 2 and "as in '--claim=-n_N*2'" in err  # (quoted for the shell)
+    status, out, _ = run(capsys, "tr(N - a)", "--wrt", "a", "--claim=-n_N")
+    assert (status, out) == (0, "-m_N\nclaim: equal: the simplifier proves it\n")
+
+
 def test_cli_internal_error_has_no_traceback(capsys, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")

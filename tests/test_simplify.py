@@ -79,3 +79,31 @@ def test_symbolic_exponents_do_not_break_the_exp_sigmoid_rule(rng):
     assert str(derive(FUZZED, "x")) == str(derive("sum(S v) + sigmoid(y' x)", "x"))
     from numeric import check_derivative
     check_derivative("exp(u).^a .* sigmoid(-u)", "u", domains={"a": "uniform(0.5,2)"}, rng=rng)
+
+
+@pytest.mark.parametrize("expr, numerator, denominator", [
+    ("tr((X^3)^4)", "12 X^11", "12 (X^11)ᵀ"),          # (X³)⁴ = X¹²
+    ("tr((X^-2)^3)", "-6 X^-7", "-6 (X^-7)ᵀ"),         # (X⁻²)³ = X⁻⁶
+    ("tr((X^2)^-3)", "-6 X^-7", "-6 (X^-7)ᵀ"),
+    ("tr((X^3)^4 X^2)", "14 X^13", "14 (X^13)ᵀ"),       # X¹² X² = X¹⁴
+    ("tr(((X')^2)^3)", "6 X^5", "6 (X^5)ᵀ"),
+])
+def test_a_power_of_a_power_is_one_power(expr, numerator, denominator, rng):
+    from numeric import check_derivative
+    for layout, shown in (("numerator", numerator), ("denominator", denominator)):
+        d = check_derivative(expr, "X", vars={"X": "matrix(3,3)"}, layout=layout, rng=rng,
+                             domains={"X": "well_conditioned"})
+        assert str(d) == shown
+
+
+def test_the_transpose_of_a_scalar_is_the_scalar():
+    """Scalar leaves (a size used as a value, a number, a scalar variable, a scalar function
+    value) are their own transposes, in the constructor and in deep transposition."""
+    from matcalc.core import build as b
+    from matcalc.core.transpose import transposed
+    from matcalc.shapes import Dim, Shape
+    x = b.var("x", Shape.of("~n_x", 1))
+    for leaf in (b.dim(Dim.of("~n_x")), b.dim(Dim.of("n")), b.const(3), b.var("a", Shape.of(1, 1)),
+                 b.reduce_sum(x), b.apply("exp", b.var("a", Shape.of(1, 1)))):
+        assert b.transpose(leaf) is leaf and transposed(leaf) is leaf, leaf
+    assert str(derive("n_x * sum(x)", "x", layout="denominator")) == "n_x 𝟏_{n_x}"

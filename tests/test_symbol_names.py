@@ -5,6 +5,7 @@ argument), by `Derivative.evaluate` and by `value` of a printed form read back w
 """
 from __future__ import annotations
 
+import inspect
 import zlib
 
 import numpy as np
@@ -119,3 +120,62 @@ def test_declared_functions_are_declared_again():
     arrays = {"W": np.eye(2), "x": np.ones(2), "derf_d(W x)": np.array([1.0, 2.0])}
     for text in printed_forms(d):
         assert np.allclose(value(text, d.declarations, **arrays), d.evaluate(**arrays))
+
+
+# -- one naming rule: evaluate takes the names generated code takes --------------------------
+
+def test_evaluate_takes_the_parameter_names_of_generated_code(rng):
+    """df_d_A_X_B, the generated parameter of ∂f/∂(A X + B), is taken by d.evaluate and by
+    value() of the text read back, as the generated function takes df_d(A X + B)."""
+    d = derive("f(A X + B)", "X")
+    point = {"A": rng.normal(size=(3, 2)), "X": rng.normal(size=(2, 4)),
+             "B": rng.normal(size=(3, 4))}
+    g = rng.normal(size=(4, 3))  # ∂f/∂Y in numerator layout: shaped as Yᵀ
+    f = d.to_function()
+    assert list(inspect.signature(f).parameters) == ["A", "X", "B", "df_d_A_X_B"]
+    for name in ("df_d_A_X_B", "df_d(A X + B)", "∂f/∂(A X + B)"):
+        assert np.allclose(d.evaluate(**point, **{name: g}), g @ point["A"])  # df = tr(G A dX)
+        assert np.allclose(f(**point, **{name: g}), g @ point["A"])
+        assert np.allclose(value(str(d), d.declarations, **point, **{name: g}), g @ point["A"])
+    with pytest.raises(EvaluationError, match=r"given twice, as 'df_d_A_X_B' and as "
+                                              r"'df_d\(A X \+ B\)'"):
+        d.evaluate(**point, df_d_A_X_B=g, **{"df_d(A X + B)": g})
+
+
+def test_evaluate_takes_a_keyword_s_parameter_name(rng):
+    d = derive("lambda * sum(x)", "x")
+    x = rng.normal(size=3)
+    assert list(inspect.signature(d.to_function()).parameters) == ["lambda_", "x"]
+    for name in ("lambda_", "lambda", "λ"):
+        assert np.allclose(d.evaluate(x=x, **{name: 2.0}), np.full(3, 2.0))
+        assert np.isclose(value("lambda * sum(x)", x=x, **{name: 2.0}), 2.0 * x.sum())
+    with pytest.raises(EvaluationError, match="given twice, as 'lambda_' and as 'lambda'"):
+        d.evaluate(x=x, lambda_=2.0, **{"lambda": 2.0})
+    with pytest.raises(EvaluationError, match="given twice"):
+        value("lambda * sum(x)", x=x, lambda_=2.0, **{"λ": 2.0})
+
+
+def test_a_name_that_is_an_identifier_is_its_own_parameter(rng):
+    """A variable lambda_ beside a lambda: lambda_ is itself, lambda is lambda__ (everywhere)."""
+    d = derive("lambda * lambda_ * sum(x)", "x")
+    f = d.to_function()
+    assert list(inspect.signature(f).parameters) == ["lambda__", "lambda_", "x"]
+    x = rng.normal(size=2)
+    for names in ({"lambda": 3.0, "lambda_": 2.0}, {"lambda__": 3.0, "lambda_": 2.0}):
+        assert np.allclose(d.evaluate(x=x, **names), np.full(2, 6.0))
+        assert np.allclose(f(x=x, **names), np.full(2, 6.0))
+
+
+def test_two_applications_of_f_have_parameters_of_their_own(rng):
+    """f(A x) f(B x): f alone names neither, so their parameters are f_A_x and f_B_x."""
+    d = derive("f(A x) f(B x)", "x")
+    assert [p for p in inspect.signature(d.to_function()).parameters if p.startswith("f")] \
+        == ["f_A_x", "f_B_x"]
+    point = {"A": rng.normal(size=(2, 2)), "B": rng.normal(size=(2, 2)),
+             "x": rng.normal(size=2), "df_d(A x)": rng.normal(size=2),
+             "df_d(B x)": rng.normal(size=2)}
+    want = 3.0 * point["df_d(B x)"] @ point["B"] + 5.0 * point["df_d(A x)"] @ point["A"]
+    assert np.allclose(d.evaluate(**point, f_A_x=3.0, f_B_x=5.0), want)
+    assert np.allclose(d.evaluate(**point, **{"f(A x)": 3.0, "f(B x)": 5.0}), want)
+    args = {k.replace("(", "_").replace(" ", "_").rstrip(")"): v for k, v in point.items()}
+    assert np.allclose(d.to_function()(**args, f_A_x=3.0, f_B_x=5.0), want)

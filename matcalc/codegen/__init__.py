@@ -5,7 +5,8 @@ closed form); `compile_function` builds the callable from that text alone. The p
 backends (what each library spells) → emit (one rule per operator) and chains (products) →
 source (statements, common subexpressions once, inlining) → module (the function's text).
 """
+from ..symbols import parameters
 from .backends import BACKENDS
-from .module import Output, compile_function, generate, parameters
+from .module import Output, compile_function, generate
 
 __all__ = ["BACKENDS", "Output", "compile_function", "generate", "parameters"]

@@ -2,7 +2,8 @@
 
 Parameters are the program's variables (in declaration order) and then the abstract symbols
 (∂f/∂Y as `df_dY`, f(Y) as `f`), under the names `evaluate` takes, made safe as Python
-identifiers (`lambda` → `lambda_`, `df_d(A X + B)` → `df_d_A_X_B`). Every name `evaluate`
+identifiers (`lambda` → `lambda_`, `df_d(A X + B)` → `df_d_A_X_B`: symbols.parameter_names,
+whose names `evaluate` takes too). Every name `evaluate`
 takes is accepted by keyword too: when one is not its parameter's name (θ for `theta`,
 `∂f/∂Y`, `df_d(A X + B)`), the module ends by wrapping the function in one that renames those
 keywords. The first statements bring every input to its array form (scalars 0-d, vectors 1-D)
@@ -22,15 +23,13 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..core.expr import Expr, postorder
+from ..core.expr import Expr
 from ..errors import DeclarationError
 from ..evaluate import symbol_names
-from ..names import unicode_name
+from ..names import safe_identifier, unicode_name
+from ..symbols import RESERVED, parameter_names
 from .backends import BACKENDS, Backend
 from .emit import Emitter, returned
-from .source import safe_identifier
-
-RESERVED = {"np", "jnp", "jax", "torch", "scipy", "float", "math"}
 
 
 @dataclass(frozen=True)
@@ -46,30 +45,6 @@ def backend_named(name: str) -> Backend:
         raise DeclarationError(f"unknown backend {name!r}: choose one of "
                                f"{', '.join(map(repr, BACKENDS))}")
     return BACKENDS[name]
-
-
-def _inputs(variables: dict[str, Expr], roots: tuple[Expr, ...]) -> dict[Expr, str]:
-    """Input leaves -> parameter names: the variables, then the abstract symbols."""
-    names: dict[Expr, str] = {}
-    taken = set(RESERVED)
-    for name, node in variables.items():
-        names[node] = safe_identifier(name, taken)
-        taken.add(names[node])
-    for root in roots:
-        for node in postorder(root):
-            if node.op in ("absgrad", "apply") and node not in names:
-                label = node.attr("fname") if node.op == "apply" else symbol_names(node)[1]
-                names[node] = safe_identifier(label, taken)
-                taken.add(names[node])
-    return names
-
-
-def parameters(variables: dict[str, Expr], roots: tuple[Expr, ...]) -> dict[str, str]:
-    """The generated function's parameter for each name `evaluate` takes (variables, then
-    abstract symbols by their ASCII names and applied functions by theirs)."""
-    return {(node.attr("name") if node.op == "var" else node.attr("fname")
-             if node.op == "apply" else symbol_names(node)[1]): param
-            for node, param in _inputs(variables, roots).items()}
 
 
 def _evaluate_names(node: Expr) -> list[str]:
@@ -157,7 +132,7 @@ def generate(variables: dict[str, Expr], output: Output, backend_name: str, func
              doc: str) -> str:
     """The source of a module defining `function` that computes `output` from the inputs."""
     backend = backend_named(backend_name)
-    names = _inputs(variables, output.nodes)
+    names = parameter_names(variables, output.nodes)
     symbols = [f"{param}: the value of {symbol_names(node)[0]}" for node, param in names.items()
                if node.op in ("absgrad", "apply")]
     if symbols:

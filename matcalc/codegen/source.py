@@ -8,7 +8,6 @@ t2, ... in order.
 """
 from __future__ import annotations
 
-import keyword
 import re
 
 _REF = re.compile("\x01(\\d+)\x02")
@@ -63,21 +62,6 @@ def _needed(before: str, after: str) -> int:
     elif right[:1] in ("*", "/", "@"):
         need = max(need, PRODUCT)
     return need
-
-
-def safe_identifier(name: str, taken: set[str]) -> str:
-    """A Python identifier for `name`: itself when it is one (not a keyword or dunder), else a
-    sanitised spelling; never one of `taken`."""
-    ident = name if name.isidentifier() else re.sub(r"\W+", "_", name).strip("_") or "v"
-    if not ident.isidentifier():
-        ident = "v_" + ident
-    if keyword.iskeyword(ident) or keyword.issoftkeyword(ident) or ident.startswith("_"):
-        ident = ident.strip("_") + "_"
-        if not ident.isidentifier() or keyword.iskeyword(ident):
-            ident = "v_" + ident
-    while ident in taken:
-        ident += "_"
-    return ident
 
 
 class Builder:

@@ -131,7 +131,7 @@ def _spread(chain: list[Expr]) -> list[Expr]:
             for g in ((f.arg, ones_matrix(f.shape)) if f.op == "expand" else (f,))]
 
 
-def _integer_power(f: Expr) -> tuple[Expr, int]:
+def integer_power(f: Expr) -> tuple[Expr, int]:
     """(X, k) with f = Xᵏ: X⁻¹ is (X, −1), X³ is (X, 3), (X⁻¹)² is (X, −2), X⁻ᵀ is (Xᵀ, −1)."""
     k = f.attr("k") if f.op == "mpow" else 1
     base = f.arg if f.op == "mpow" else f
@@ -140,7 +140,8 @@ def _integer_power(f: Expr) -> tuple[Expr, int]:
     return (base.arg, -k) if base.op == "inv" else (base, k)
 
 
-def _from_power(base: Expr, k: int) -> Expr:
+def from_power(base: Expr, k: int) -> Expr:
+    """Xᵏ for an integer k ≠ 0 (the inverse of `integer_power`): X, X³, X⁻¹, (X⁻¹)², X⁻ᵀ."""
     if k > 0:
         root = base
     elif base.op == "transpose":  # X⁻ᵀ is written as the transpose of X⁻¹
@@ -159,7 +160,7 @@ def _matrix_powers(chain: list[Expr]) -> list[Expr]:
     inverse cancels: A B (A B)⁻¹ = I."""
     out: list[tuple[Expr, int]] = []
     for f in chain:
-        base, k = _integer_power(f)
+        base, k = integer_power(f)
         if out and out[-1][0] is base and abs(out[-1][1] + k) <= MAX_MATRIX_POWER:
             k += out.pop()[1]
             if k == 0:
@@ -168,7 +169,7 @@ def _matrix_powers(chain: list[Expr]) -> list[Expr]:
             del out[len(out) - len(base.args):]
             continue
         out.append((base, k))
-    return [_from_power(base, k) for base, k in out]
+    return [from_power(base, k) for base, k in out]
 
 
 def _ends_with(out: list[tuple[Expr, int]], factors: tuple[Expr, ...]) -> bool:

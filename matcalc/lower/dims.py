@@ -139,6 +139,13 @@ def declared(size: int | str) -> SizeVar:
     return out
 
 
+def generated_names(name: str, kind: str) -> tuple[str, ...]:
+    """The names of the sizes matcalc infers for a variable (results print them): `n_x`, the
+    length of a vector x; `m_X` and `n_X`, the rows and columns of a matrix X; none for a
+    scalar. Its generated sizes are these names marked with GENERATED (`~n_x`)."""
+    return {"scalar": (), "vector": (f"n_{name}",), "matrix": (f"m_{name}", f"n_{name}")}[kind]
+
+
 def one() -> SizeVar:
     return SizeVar(1)
 

@@ -11,10 +11,10 @@ from ..core.products import MAX_MATRIX_POWER
 from ..errors import MatcalcError, ParseError, ShapeError, Span, UnsupportedError
 from ..syntax import ast, parse
 from ..syntax.transformer import literal_value
-from .constants import size_names, size_value, sized
+from .constants import SizeNames, size_value, sized
 from .declarations import Declaration
 from .declared_symbols import declared_symbol
-from .dims import GENERATED, SizeVar, declared, one, times, unify
+from .dims import GENERATED, SizeVar, declared, generated_names, one, times, unify
 from .functions import FUNCTIONS
 from .naming import NameChecks
 from .suggest import otherwise_spelled, unknown_call
@@ -42,8 +42,9 @@ class Typer:
         self.product_at = product_at
         self.bound: dict[str, T] = {}
         self.variables: dict[str, T] = {}
-        self.size_names = size_names(declarations)  # n_x -> ~n_x, n -> n
-        self.value_names = value_names(program) | set(self.size_names)
+        self.size_names = program_sizes(program, declarations, identity_names)  # n, n_x
+        self.value_names = value_names(program) | self.size_names.names()
+        self._sizes: dict[str, list[SizeVar]] = {}
         self.names = NameChecks(self, self.value_names | {b.name for b in program.bindings}
                                 | set(used), active=checked)
 
@@ -101,7 +102,7 @@ class Typer:
             if name in self.identity_names or name == "I":  # I: the identity, as printed
                 name = "eye"
             elif name in self.size_names:
-                return size_value(self.size_names[name], node.span)
+                return size_value(name, self.size_names.size(name, self), node.span)
         if name in ("eye", "ones") and name not in self.declarations:
             n = SizeVar(f"{GENERATED}n_{name}", weak=True)
             cols = n if name == "eye" else one()
@@ -115,11 +116,20 @@ class Typer:
     def t_Sized(self, node: ast.Sized) -> T:
         return sized(self, node)
 
+    def sizes_of(self, name: str) -> list[SizeVar]:
+        """The sizes of the variable `name` (its rows, and a matrix's columns): declared, or
+        inferred (~n_x, ~m_X, ~n_X); the same ones however often asked, so that a size read
+        by its name (n_x) before x is typed is x's."""
+        if name not in self._sizes:
+            decl = self.declarations.get(name) or Declaration.default_for(name)
+            self._sizes[name] = [declared(s) if s is not None else SizeVar(GENERATED + g)
+                                 for s, g in zip(decl.sizes, generated_names(name, decl.kind))]
+        return self._sizes[name]
+
     def variable(self, name: str, span: Span | None) -> T:
         if name not in self.variables:
             decl = self.declarations.get(name) or Declaration.default_for(name)
-            sizes = [declared(s) if s is not None else SizeVar(f"{GENERATED}{g}_{name}")
-                     for s, g in zip(decl.sizes, ("m", "n") if decl.kind == "matrix" else "n")]
+            sizes = self.sizes_of(name)
             rows, cols = (sizes + [one(), one()])[:2] if sizes else (one(), one())
             if decl.structure != "general":  # square: one size
                 unify(rows, cols)
@@ -374,8 +384,21 @@ def called_variables(program: ast.Program, declarations: dict) -> frozenset[str]
     calls = {n.func for n in _nodes(program) if isinstance(n, ast.Call) and len(n.args) == 1}
     if not calls:
         return frozenset()
-    values = value_names(program) | set(size_names(declarations))  # n (x + 1): n times
+    values = value_names(program) | program_sizes(program, declarations).names()  # n (x + 1)
     return frozenset(f for f in calls if is_variable(f, declarations, bound, values))
+
+
+def program_sizes(program: ast.Program, declarations: dict,
+                  identity_names: frozenset[str] = frozenset()) -> SizeNames:
+    """The names of sizes in `program` (constants.SizeNames): those of the declarations and
+    those of its variables, the declared ones and the names it uses as values that are not
+    bound, functions or constants."""
+    bound = {b.name for b in program.bindings}
+    constants = {"I", "eye", "ones", *identity_names}
+    used = {name for name in value_names(program) - bound - constants
+            if name not in FUNCTIONS or name in declarations}
+    declared_ = {name for name, decl in declarations.items() if decl.kind != "function"}
+    return SizeNames(declarations, used | declared_, bound)
 
 
 def value_names(program: ast.Program) -> set[str]:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from ..core import build as b
 from ..core.expr import Expr
+from ..core.products import MAX_MATRIX_POWER, from_power, integer_power
 from ..core.transpose import transposed
 from ..shapes import Shape
 
@@ -24,6 +25,18 @@ def _pairwise(fn: Callable[[Expr, Expr], Expr | None]) -> Callable[[Expr], Expr 
                 return b.mul(*scalars, *chain[:j], out, *chain[j + 2:])
         return None
     return rule
+
+
+# -- powers ----------------------------------------------------------------------------------
+
+def power_of_power(node: Expr) -> Expr | None:
+    """(Xᵃ)ᵇ = Xᵃᵇ for integers a and b (a power of X⁻¹ has a negative a), up to the largest
+    power matcalc differentiates, MAX_MATRIX_POWER."""
+    if node.arg.op != "mpow":
+        return None
+    base, a = integer_power(node.arg)
+    k = a * node.attr("k")
+    return from_power(base, k) if abs(k) <= MAX_MATRIX_POWER else None
 
 
 # -- diag and ones ---------------------------------------------------------------------------

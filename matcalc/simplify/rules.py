@@ -32,6 +32,8 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
+    Rule("power-of-power", "mpow", pr.power_of_power, "(Xᵃ)ᵇ = Xᵃᵇ, a and b integers",
+         ("tr((X^3)^4)", "X", {})),
     Rule("ones-row-diag", "mul", pr.ones_row_diag, "𝟏ᵀ diag(v) = vᵀ",
          ("sum(w .* x)", "x", {})),
     Rule("diag-diag", "mul", pr.diag_diag, "diag(a) diag(c) = diag(a ⊙ c)",

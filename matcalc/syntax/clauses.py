@@ -1,10 +1,11 @@
 """`where` clauses read as bindings: `E  where s = …, t = …` is the program `s = …; t = …; E`.
 
 A printed result names a repeated subexpression once (`diag(s) - s sᵀ  where s = softmax(x)`),
-heaviest clause first, so a clause may use a name that a later clause defines
-(`… where h2 = tanh(W2 h1), h1 = tanh(W1 x)`). The clauses become bindings in an order in which
-every name is defined before it is used (otherwise as written); a name defined twice, or
-clauses that use each other, are a ParseError. Imports only `matcalc.errors` and the AST.
+each clause after the clauses it uses (`… where h1 = tanh(W1 x), h2 = tanh(W2 h1)`); a text
+may also write them in another order, or as repeated where (`… where h2 = tanh(W2 h1)  where
+h1 = tanh(W1 x)`). The clauses become bindings in an order in which every name is defined
+before it is used (otherwise as written); a name defined twice, or clauses that use each
+other, are a ParseError. Imports only `matcalc.errors` and the AST.
 """
 from __future__ import annotations
 
