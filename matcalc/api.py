@@ -199,7 +199,7 @@ class Derivative:
         """
         arrays = {canonical(k): v for k, v in arrays.items()}  # θ=... is theta=...
         arrays = filed(arrays, self.program.variables, {s.ascii: s for s in self.symbols()})
-        values, sizes = bind(self.program.variables, arrays)
+        values, sizes = bind(self.program.variables, arrays, self.program.kinds)
         return _returned(evaluate(self.expr, Env(values, sizes, arrays, self.layout)), self.expr)
 
 
@@ -321,7 +321,7 @@ def value(expr: str, vars: dict[str, str] | None = None, **arrays: Any) -> np.nd
     program = _lowered(expr, vars)
     arrays = {canonical(k): v for k, v in arrays.items()}
     arrays = filed(arrays, program.variables, text_symbols(program))
-    values, sizes = bind(program.variables, arrays)
+    values, sizes = bind(program.variables, arrays, program.kinds)
     return _returned(evaluate(program.expr, Env(values, sizes, arrays)), program.expr)
 
 
