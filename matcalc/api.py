@@ -168,7 +168,8 @@ class Derivative:
         program = "; ".join(line.strip() for line in self.source.splitlines() if line.strip())
         doc = _docstring(f"{title} of {program} by {self.wrt}, {self.layout} "
                          f"layout:", [self.text()], self.variables, self.expr, backend)
-        return generate(self.program.variables, Output((self.expr,)), backend,
+        return generate(self.program.variables,
+                        Output((self.expr,), symbols=tuple(self.symbols())), backend,
                         self._function_name(), doc)
 
     def to_function(self, backend: str = "numpy"):
@@ -206,7 +207,7 @@ class Derivative:
         arrays = {canonical(k): v for k, v in arrays.items()}  # θ=... is theta=...
         arrays = filed(arrays, self.program.variables, {s.ascii: s for s in self.symbols()},
                        identifiers(self.program.variables, (self.expr,)))
-        values, sizes = bind(self.program.variables, arrays)
+        values, sizes = bind(self.program.variables, arrays, self.program.kinds)
         return _returned(evaluate(self.expr, Env(values, sizes, arrays, self.layout)), self.expr)
 
 
@@ -273,7 +274,8 @@ def value_and_grad(expr: str, wrt: str | list[str], vars: dict[str, str] | None 
     grads = [derive(expr if vars is None else program.source, name, vars,
                     layout="denominator") for name in names]
     grouping = "value_and_grad" if isinstance(wrt, str) else "value_and_grads"
-    output = Output((program.expr, *(g.expr for g in grads)), grouping)
+    symbols = (*text_symbols(program).values(), *(s for g in grads for s in g.symbols()))
+    output = Output((program.expr, *(g.expr for g in grads)), grouping, symbols)
     doc = _docstring(f"The value of {program.source.strip()} and its gradient"
                      f"{'s' if len(names) > 1 else ''} by {', '.join(names)}:",
                      [str(g) for g in grads], grads[0].variables, None, backend)
@@ -330,7 +332,7 @@ def value(expr: str, vars: dict[str, str] | None = None, **arrays: Any) -> np.nd
     arrays = {canonical(k): v for k, v in arrays.items()}
     arrays = filed(arrays, program.variables, text_symbols(program),
                    identifiers(program.variables, (program.expr,)))
-    values, sizes = bind(program.variables, arrays)
+    values, sizes = bind(program.variables, arrays, program.kinds)
     return _returned(evaluate(program.expr, Env(values, sizes, arrays)), program.expr)
 
 

@@ -54,7 +54,8 @@ def _claim(text: str, d) -> tuple[Expr, list[str]]:
     symbols = {ascii: n for n in postorder(d.expr) if n.op == "absgrad"
                for ascii in [symbol_names(n)[1]]}
     known = {**d.program.variables, **symbols}
-    program = lower(parse(text), identity_names=names, declarations=declarations_of(known),
+    declared = declarations_of(known, d.program.kinds)
+    program = lower(parse(text), identity_names=names, declarations=declared,
                     expect=d.expr.shape, open_constants=True)
     mapping = {program.variables[s]: n for s, n in symbols.items() if s in program.variables}
     unknown = sorted(set(program.variables) - set(known))

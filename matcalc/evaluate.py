@@ -43,9 +43,11 @@ def as_matrix(name: str, value: Any) -> np.ndarray:
     raise EvaluationError(f"the value of '{name}' has {array.ndim} dimensions; at most 2")
 
 
-def _fit(what: str, shape: Shape, value: np.ndarray, sizes: dict[str, int], given) -> None:
+def _fit(what: str, shape: Shape, value: np.ndarray, sizes: dict[str, int], given,
+         declared: str = "") -> None:
     """Check a value (2-D; `given` as passed) against `shape`, recording the sizes it fixes
-    (n of vector(n)); an EvaluationError naming `what` and both shapes when they differ."""
+    (n of vector(n)); an EvaluationError naming `what`, its declaration (`declared`, else the
+    shape's) and both shapes when they differ."""
     dims, before = (shape.rows, shape.cols), set(sizes)
     fits = True
     for dim, actual in zip(dims, value.shape):
@@ -60,8 +62,8 @@ def _fit(what: str, shape: Shape, value: np.ndarray, sizes: dict[str, int], give
     known = sorted({s for d in dims for s in d.symbols if s in before})
     fixed = f" ({', '.join(f'{s.lstrip(GENERATED)} = {sizes[s]}' for s in known)} from the " \
         f"other values)" if known else ""
-    raise EvaluationError(f"{what} is {describe(shape)}: its value must have shape ({shown})"
-                          f"{fixed}, got an array of shape {np.shape(given)}")
+    raise EvaluationError(f"{what} is {declared or describe(shape)}: its value must have "
+                          f"shape ({shown}){fixed}, got an array of shape {np.shape(given)}")
 
 
 def _check_structure(name: str, structure: str, value: np.ndarray) -> None:
@@ -74,8 +76,10 @@ def _check_structure(name: str, structure: str, value: np.ndarray) -> None:
         raise EvaluationError(f"'{name}' is declared spd but its value is not positive definite")
 
 
-def bind(variables: dict[str, Expr], arrays: dict[str, Any]) -> tuple[dict, dict]:
-    """Values (2-D arrays) of the given variables and the sizes their shapes fix."""
+def bind(variables: dict[str, Expr], arrays: dict[str, Any],
+         kinds: dict[str, str] | None = None) -> tuple[dict, dict]:
+    """Values (2-D arrays) of the given variables and the sizes their shapes fix; `kinds`:
+    the variables' kinds where they are not their shapes' (Lowered.kinds: a vector(1))."""
     values: dict[str, np.ndarray] = {}
     sizes: dict[str, int] = {}
     for name, node in variables.items():
@@ -85,7 +89,8 @@ def bind(variables: dict[str, Expr], arrays: dict[str, Any]) -> tuple[dict, dict
         shape = node.shape
         if shape.is_row and value.shape[1] == 1:
             value = value.T
-        _fit(f"'{name}'", shape, value, sizes, arrays[name])
+        _fit(f"'{name}'", shape, value, sizes, arrays[name],
+             describe(shape, node.attr("structure"), (kinds or {}).get(name)))
         _check_structure(name, node.attr("structure"), value)
         values[name] = value
     return values, sizes

@@ -162,7 +162,8 @@ def _declared(name: str, program: Lowered) -> Expr | None:
         arg = b.var(argname, program.variables[name].shape.T)
     else:
         try:
-            arg = lower(parse(argument), declarations=declarations_of(program.variables)).expr
+            declared = declarations_of(program.variables, program.kinds)
+            arg = lower(parse(argument), declarations=declared).expr
         except MatcalcError:
             return None
     return b.mk("absgrad", arg, fname=fname, argname=argname or "", layout="numerator")

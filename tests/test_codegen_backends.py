@@ -216,7 +216,7 @@ KRON_POINT = {"c": 0.7, "v": np.array([0.5, -1.0]), "h": np.array([1.0, 0.2, -0.
               "w": np.arange(1.0, 7.0)}
 WHERE_EVALUATE_RUNS = {  # name: (expression, by, declarations, values)
     "matrix(1,1) passed as (1, 1)": ("A^2 x + sum(A) x", "x", {"A": "matrix(1,1)"},
-                                     {"A": np.array([[2.0]]), "x": np.array([1.0, -2.0])}),
+                                     {"A": np.array([[2.0]]), "x": np.array([-2.0])}),
     "symmetric(1) passed as (1, 1)": ("logdet(S) + tr(S) a", "S", {"S": "symmetric(1)"},
                                       {"S": np.array([[3.0]]), "a": 0.5}),
     "spd(1) passed as (1,)": ("inv(S) b", "S", {"S": "spd(1)"},

@@ -1,12 +1,15 @@
 """Typing and lowering: naming defaults, declarations, size unification, meanings of operators."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from numeric import check_derivative
 
 from matcalc import ShapeError, derive, parse
 from matcalc.lower import lower
-from matcalc.lower.declarations import default_kind, parse_declaration
+from matcalc.lower.declarations import default_kind, parse_declaration, parse_declarations
+from matcalc.lower.typer import Typer
 from matcalc.render import to_text
 from matcalc.shapes import Dim
 
@@ -105,3 +108,60 @@ def test_an_undecided_or_impossible_product_is_a_shape_error_at_the_product(expr
     with pytest.raises(ShapeError) as err:
         low(expr, vars)
     assert err.value.span.column == column and "do not match" in err.value.message
+
+
+# -- a size 1 is a length: a vector(1) is a vector, a matrix(1,1) a matrix ----------------------
+
+SIZE_ONE = [  # (expression, by, declarations, the derivative, the variables read off)
+    ("y + ones", "y", {"y": "vector(1)"}, "1", {"y": "vector(1)"}),
+    ("dot(y, z)", "y", {"y": "vector(1)"}, "z", {"y": "vector(1)", "z": "vector(1)"}),
+    ("B + eye", "B", {"B": "matrix(1,1)"}, "1", {"B": "matrix(1,1)"}),
+    ("sum(y .* (ones + y))", "y", {"y": "vector(1)"}, "2 y + 1", {"y": "vector(1)"}),
+    ("x' (B + eye) x", "x", {"B": "matrix(1,1)"}, "2 x (B + 1)",
+     {"x": "vector(1)", "B": "matrix(1,1)"}),
+    ("A^2 x", "x", {"A": "matrix(1,1)"}, "A^2", {"A": "matrix(1,1)", "x": "vector(1)"}),
+]
+
+
+@pytest.mark.parametrize("layout", ["numerator", "denominator"])
+@pytest.mark.parametrize("expr, wrt, vars, text, variables", SIZE_ONE)
+def test_a_size_one_is_a_length_not_a_scalar(expr, wrt, vars, text, variables, layout):
+    """What works for size 2 works for size 1: `ones`, `eye` and undeclared vectors take the
+    size 1 from their neighbours, and the variables keep their kinds."""
+    d = check_derivative(expr, wrt, vars, layout=layout)
+    assert (str(d), d.variables) == (text, variables)
+    check_derivative(expr, wrt, {k: v.replace("1", "2") for k, v in vars.items()},
+                     layout=layout)
+
+
+@pytest.mark.parametrize("text, vars, kind", [
+    ("y", {"y": "vector(1)"}, "vector"),
+    ("y'", {"y": "vector(1)"}, "matrix"),          # a row
+    ("y' y", {"y": "vector(1)"}, "scalar"),
+    ("B", {"B": "matrix(1,1)"}, "matrix"),
+    ("diag(y)", {"y": "vector(1)"}, "matrix"),
+    ("diag(B)", {"B": "matrix(1,1)"}, "vector"),
+    ("vec(B)", {"B": "matrix(1,1)"}, "vector"),
+    ("kron(y, z')", {"y": "vector(1)", "z": "vector(1)"}, "matrix"),
+    ("W x", {"W": "matrix(1,n)"}, "scalar"),       # matrix(1,n) is a row: declared symbols
+    ("I_1", None, "matrix"),
+    ("ones_1", None, "vector"),
+])
+def test_kinds_do_not_follow_sizes(text, vars, kind):
+    program = parse(text)
+    assert Typer(program, parse_declarations(vars)).program(program).kind == kind
+
+
+def test_a_vector_column_is_never_a_length():
+    """The unit column of a vector meets no size symbol: `A xᵀ` does not make A m × 1."""
+    with pytest.raises(ShapeError, match="do not match"):
+        low("A x'", {"x": "vector(3)"})
+    with pytest.raises(ShapeError, match="do not match"):
+        low("B x", {"B": "matrix(1,1)", "x": "vector(2)"})
+
+
+def test_a_wrong_value_of_a_size_one_variable_names_its_declaration():
+    from matcalc import EvaluationError
+    for vars, wrong in [({"y": "vector(1)"}, [1.0, 2.0]), ({"y": "spd(1)"}, [[1.0, 0.0]])]:
+        with pytest.raises(EvaluationError, match=rf"'y' is {re.escape(vars['y'])}: its value"):
+            derive("sum(y)", "y", vars).evaluate(y=wrong)

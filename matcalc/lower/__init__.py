@@ -26,7 +26,7 @@ class Lowered:
     variables: dict[str, Expr]  # name -> var node, in order of first use, then declared ones
     bindings: dict[str, Expr]  # name = expr statements, in order (their core nodes)
     source: str
-    kinds: dict[str, str] = field(default_factory=dict)  # declared kinds: vector(1) is a vector
+    kinds: dict[str, str] = field(default_factory=dict)  # each variable's: a vector(1) a vector
     warnings: tuple[str, ...] = ()  # notes on defaulted names that change the meaning
 
     def declarations(self) -> dict[str, str]:
@@ -70,18 +70,21 @@ def lower(program: ast.Program, vars: dict[str, str] | None = None,
         bindings = {n: to_core(t, memo) for n, t in typer.bound.items()}
     except MatcalcError as err:
         raise err.with_source(program.text)
-    kinds = {n: declarations[n].kind for n in variables if n in declarations}
+    kinds = {n: declarations[n].kind if n in declarations else t.kind  # (as declared)
+             for n, t in typer.variables.items()}
     return Lowered(expr, variables, bindings, program.text, kinds, typer.names.notes())
 
 
-def declarations_of(variables: dict[str, Expr]) -> dict[str, Declaration]:
-    """Declarations giving other programs exactly these variables' kinds and sizes."""
+def declarations_of(variables: dict[str, Expr],
+                    kinds: dict[str, str] | None = None) -> dict[str, Declaration]:
+    """Declarations giving other programs exactly these variables' kinds and sizes; `kinds`:
+    a program's (`Lowered.kinds`: a vector(1) is a vector), else the kinds of the shapes."""
     def size(dim):
         return dim.number if dim.number is not None else str(dim)  # 3·~n_x
     out = {}
     for name, node in variables.items():
         shape = node.shape
-        kind = shape.kind
+        kind = (kinds or {}).get(name) or shape.kind
         sizes = () if kind == "scalar" else (size(shape.rows),) if kind == "vector" else \
             (size(shape.rows), size(shape.cols))
         out[name] = Declaration(kind, sizes, node.attr("structure", "general"))

@@ -13,7 +13,7 @@ import re
 from ..errors import ParseError
 from ..syntax import ast
 from .declarations import Declaration
-from .dims import GENERATED, SizeVar, declared, generated_names, one, times, unify
+from .dims import GENERATED, SizeVar, declared, generated_names, matrix_sizes, one, times, unify
 from .typed import T, scalar
 
 _FACTOR = re.compile(r"[0-9]+|[A-Za-z_][A-Za-z0-9_]*")
@@ -55,7 +55,7 @@ def sized(typer, node: ast.Sized) -> T:
         return T("identity", (), sizes[0], sizes[0], node.span, text)
     if head == "ones":
         return T("ones", (), sizes[0], one(), node.span, text)
-    m, n = sizes
+    m, n = matrix_sizes(*sizes) if head in ("0", "unvec") else sizes
     if head == "0":
         return T("zero", (), m, n, node.span, text)
     if head == "K":  # K_{m,n} vec(A) = vec(Aᵀ) for A m × n: (n·m) × (m·n)

@@ -2,9 +2,13 @@
 
 While a program is typed, every size is a `SizeVar`: a number, a size symbol the user named, or a
 generated symbol (`~n_x`, the length of an undeclared vector x), or a product of two sizes (the
-length of a vec). Unifying two sizes keeps the most specific (number > user symbol > generated); two
-different numbers, two different user symbols, or a symbol and the number 1 (a vector's length is
-never 1) do not unify. Generated symbols keep a leading '~' so printers can tell them apart.
+length of a vec). The unit (`one()`: the one row and column of a scalar, the column of a vector) is
+the number 1 in a role of its own: a size is the unit or it is not, whatever it is unified with,
+so that a vector(1) is a vector of length 1 and a matrix(1,1) a matrix, never a scalar. Unifying
+two sizes keeps the most specific (number > user symbol > generated); two different numbers, two
+different user symbols, or a symbol and the unit (a matrix whose columns meet a vector's unit
+column is a misreading, not an m × 1 matrix) do not unify; a symbol and a length 1 (vector(1),
+I_1) do. Generated symbols keep a leading '~' so printers can tell them apart.
 """
 from __future__ import annotations
 
@@ -12,14 +16,16 @@ from ..shapes import GENERATED, Dim
 
 
 class SizeVar:
-    __slots__ = ("parent", "value", "pinned", "weak")
+    __slots__ = ("parent", "value", "pinned", "weak", "unit", "meets_unit")
 
     def __init__(self, value: int | str | tuple[SizeVar, SizeVar], pinned: bool = False,
-                 weak: bool = False):
+                 weak: bool = False, unit: bool = False):
         self.parent: SizeVar | None = None
         self.value = value
         self.pinned = pinned  # a generated name carried over from another program: keep it
         self.weak = weak  # the generated size of a constant (eye, ones): a variable's wins
+        self.unit = unit  # this size is the unit dimension (of a scalar, a vector's columns)
+        self.meets_unit = unit  # (of a root) some size unified with it is the unit
 
     def find(self) -> SizeVar:
         root = self
@@ -52,10 +58,6 @@ class SizeVar:
             return value[0].label() + "·" + value[1].label()
         return str(value).lstrip(GENERATED) if isinstance(value, str) else str(value)
 
-    @property
-    def is_one(self) -> bool:
-        return self.find().value == 1
-
 
 def unify(a: SizeVar, b: SizeVar) -> bool:
     """Make a and b the same size; False (nothing changed) when they cannot be."""
@@ -67,13 +69,14 @@ def unify(a: SizeVar, b: SizeVar) -> bool:
         return _unify_products(ra, rb)
     if ra.rank < rb.rank:
         ra, rb = rb, ra
-    if ra.value == 1 and rb.rank < 2:  # a size symbol stands for a length other than 1
+    if ra.meets_unit and rb.rank < 2:  # a symbol is a length, never the unit
         return False
     if ra.rank == rb.rank and ra.rank > 0 and ra.label() != rb.label():
         return False
     if _occurs(ra, rb) or _occurs(rb, ra):  # n = m·n: not a size (the other factor would be 1)
         return False
     rb.parent = ra
+    ra.meets_unit = ra.meets_unit or rb.meets_unit
     return True
 
 
@@ -104,7 +107,8 @@ def _unify_products(a: SizeVar, b: SizeVar) -> bool:
     """3·(3·n) = 9·n = n·9, m·n = n·m, m·n = 9: the numbers multiply out and must agree;
     factors with the same name pair up whatever their order, the others (inferred sizes) in
     order; one inferred factor against none is the quotient of the numbers (3·k = 9·1 gives
-    k = 3). Anything else (1·9, 3·3 or 9·1?) is left unequal."""
+    k = 3; a factor 1 would be no factor: k·m = m is left unequal). Anything else (1·9, 3·3 or
+    9·1?) is left unequal."""
     (left_number, left), (right_number, right) = _split(a), _split(b)
     rest = list(right)
     unnamed = []
@@ -121,7 +125,7 @@ def _unify_products(a: SizeVar, b: SizeVar) -> bool:
         return False
     (unknown, known, number) = (unnamed[0], right_number, left_number) if unnamed else \
         (rest[0], left_number, right_number)
-    if known % number or not unify(unknown, SizeVar(known // number)):
+    if known % number or known == number or not unify(unknown, SizeVar(known // number)):
         return False
     return True
 
@@ -146,12 +150,26 @@ def generated_names(name: str, kind: str) -> tuple[str, ...]:
     return {"scalar": (), "vector": (f"n_{name}",), "matrix": (f"m_{name}", f"n_{name}")}[kind]
 
 
+def matrix_sizes(rows: SizeVar, cols: SizeVar) -> tuple[SizeVar, SizeVar]:
+    """A matrix's declared sizes: one of them the number 1 and the other not makes it a row
+    (1 × n, as a derivative by a vector is declared, `matrix(1,n)`) or a column vector, whose
+    1 is the unit; a matrix(1,1) is a 1 × 1 matrix."""
+    ones = [isinstance(s.value, int) and s.value == 1 for s in (rows, cols)]
+    if ones[0] != ones[1]:
+        return (one(), cols) if ones[0] else (rows, one())
+    return rows, cols
+
+
 def one() -> SizeVar:
-    return SizeVar(1)
+    """The unit dimension: the one row and column of a scalar, the one column of a vector."""
+    return SizeVar(1, unit=True)
 
 
 def times(a: SizeVar, b: SizeVar) -> SizeVar:
-    """The size a·b (of a vec or a Kronecker product): numbers multiply, symbols are named."""
+    """The size a·b (of a vec or a Kronecker product): the unit times a size is that size,
+    numbers multiply (a length 1 times a length 1 is a length 1), symbols are named."""
+    if a.unit or b.unit:
+        return b if a.unit else a
     va, vb = a.find().value, b.find().value
     if isinstance(va, int) and isinstance(vb, int):
         return SizeVar(va * vb)

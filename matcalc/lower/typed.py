@@ -26,11 +26,17 @@ class T:
 
     @property
     def is_scalar(self) -> bool:
-        return self.rows.is_one and self.cols.is_one
+        """Both sizes are the unit: a vector(1) or a matrix(1,1), 1 × 1 too, is no scalar."""
+        return self.rows.unit and self.cols.unit
 
     @property
     def is_vector(self) -> bool:
-        return self.cols.is_one and not self.rows.is_one
+        return self.cols.unit and not self.rows.unit
+
+    @property
+    def kind(self) -> str:
+        """'scalar', 'vector' (a column) or 'matrix' (a row vector too), whatever its sizes."""
+        return "scalar" if self.is_scalar else "vector" if self.is_vector else "matrix"
 
     def describe(self) -> str:
         if self.is_scalar:

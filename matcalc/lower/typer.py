@@ -14,7 +14,7 @@ from ..syntax.transformer import literal_value
 from .constants import SizeNames, size_value, sized
 from .declarations import Declaration
 from .declared_symbols import declared_symbol
-from .dims import GENERATED, SizeVar, declared, generated_names, one, times, unify
+from .dims import GENERATED, SizeVar, declared, generated_names, matrix_sizes, one, times, unify
 from .functions import FUNCTIONS
 from .naming import NameChecks
 from .suggest import otherwise_spelled, unknown_call
@@ -82,7 +82,7 @@ class Typer:
         """Let the program's value have `shape` where that fixes open sizes (e.g. the size of
         `I` in a claimed derivative `z I`); a mismatch is left for the caller to report."""
         for mine, dim in ((root.rows, shape.rows), (root.cols, shape.cols)):
-            unify(mine, declared(dim.number or str(dim)))
+            unify(mine, one() if dim.is_one else declared(dim.number or str(dim)))
 
     def expr(self, node: ast.Expr) -> T:
         return getattr(self, "t_" + type(node).__name__)(node)
@@ -130,7 +130,7 @@ class Typer:
         if name not in self.variables:
             decl = self.declarations.get(name) or Declaration.default_for(name)
             sizes = self.sizes_of(name)
-            rows, cols = (sizes + [one(), one()])[:2] if sizes else (one(), one())
+            rows, cols = matrix_sizes(*sizes) if len(sizes) == 2 else (*sizes, one(), one())[:2]
             if decl.structure != "general":  # square: one size
                 unify(rows, cols)
             self.variables[name] = T("var", (), rows, cols, span, name, name=name,
