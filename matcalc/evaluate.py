@@ -191,8 +191,50 @@ def evaluate_nodes(expr: Expr, env: Env) -> dict[Expr, np.ndarray]:
             arg = done[node.arg]
             done[node] = np.full(shape, arg[0, 0]) if node.op == "expand" else \
                 arg.reshape(shape, order="F")
+        elif node.op == "mul" and any(_inverted(a) is not None for a in node.args):
+            done[node] = _product(node, done)
         else:
             with np.errstate(divide="ignore", invalid="ignore"):
                 done[node] = OPS[node.op].evaluate([done[a] for a in node.args],
                                                    dict(node.attrs))
     return done
+
+
+def _inverted(node: Expr) -> tuple[Expr, bool] | None:
+    """(X, transposed) when `node` is X⁻¹ (False) or X⁻ᵀ (True), else None."""
+    if node.op == "inv":
+        return node.arg, False
+    if node.op == "transpose" and node.arg.op == "inv":
+        return node.arg.arg, True
+    return None
+
+
+def _product(node: Expr, done: dict[Expr, np.ndarray]) -> np.ndarray:
+    """A product with inverse factors, each applied by solving with its matrix: X⁻¹ B is
+    solve(X, B) and B X⁻¹ is solve(Xᵀ, Bᵀ)ᵀ, whose residual X (X⁻¹ B) − B is at the rounding
+    of X and B; with the explicit inverse it is the condition number of X times that, which
+    terms that cancel (a Hessian through (M Mᵀ + 2I)⁻¹) magnify. 1 × 1 factors scale."""
+    items = []
+    for arg in node.args:
+        if not arg.is_scalar:
+            inverse = _inverted(arg)
+            items.append((done[arg], None if inverse is None else
+                          done[inverse[0]].T if inverse[1] else done[inverse[0]]))
+    out = _chain(items) if items else np.ones((1, 1))
+    for arg in node.args:
+        if arg.is_scalar:
+            out = out * done[arg][0, 0]
+    return out
+
+
+def _chain(items: list[tuple[np.ndarray, np.ndarray | None]]) -> np.ndarray:
+    """The product of the factors `items`, each (its value, the X it is the inverse of, or
+    None): the last inverse is applied to the product after it by a solve, then the rest."""
+    at = next((i for i in reversed(range(len(items))) if items[i][1] is not None), None)
+    if at is None or len(items) == 1:
+        values = [value for value, _ in items]
+        return np.linalg.multi_dot(values) if len(values) > 1 else values[0]
+    x = items[at][1]
+    if at + 1 < len(items):
+        return _chain([*items[:at], (np.linalg.solve(x, _chain(items[at + 1:])), None)])
+    return np.linalg.solve(x.T, _chain(items[:at]).T).T

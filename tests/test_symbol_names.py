@@ -6,6 +6,7 @@ argument), by `Derivative.evaluate` and by `value` of a printed form read back w
 from __future__ import annotations
 
 import inspect
+import re
 import zlib
 
 import numpy as np
@@ -54,8 +55,10 @@ def test_the_symbols_list_every_name_evaluate_takes(rng):
     g = rng.normal(size=3)
     s = 1 / (1 + np.exp(-point["W"] @ point["x"]))
     want = (g * s * point["y"] * (1 - s)) @ point["W"]
+    generated = d.to_function()
     for name in symbol.names:
         assert np.allclose(d.evaluate(**point, **{name: g}), want)
+        assert np.allclose(generated(**point, **{name: g}), want)  # the same keywords
         for text in printed_forms(d):
             if name in symbol or name in symbol.shown and "where" in text:
                 assert np.allclose(value(text, d.declarations, **point, **{name: g}), want)
@@ -70,6 +73,8 @@ def test_a_symbol_given_twice_is_refused(rng):
             d.evaluate(**point, **{one: g, two: g})
         with pytest.raises(EvaluationError, match="is given twice"):
             value(str(d), d.declarations, **point, **{one: g, two: g})
+        with pytest.raises(TypeError, match=re.escape(f"given twice, as '{one}' and as '{two}'")):
+            d.to_function()(**point, **{one: g, two: g})
     f = derive("log(f(Y))", "Y")
     with pytest.raises(EvaluationError, match=r"f\(Y\) is given twice, as 'f\(Y\)' and as 'f'"):
         f.evaluate(Y=np.eye(2), df_dY=np.eye(2), **{"f(Y)": 1.0, "f": 1.0})
@@ -85,6 +90,10 @@ def test_f_alone_names_f_y_only_when_f_has_one_argument():
              "df_d(B x)": np.ones(2), "f(A x)": 1.0}
     with pytest.raises(EvaluationError, match="unknown name 'f'"):
         two.evaluate(**point, f=1.0)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'f'"):
+        two.to_function()(**point, f=1.0)
+    assert np.allclose(two.to_function()(**point, **{"f(B x)": 2.0}),
+                       two.evaluate(**point, **{"f(B x)": 2.0}))
 
 
 def test_a_symbol_inside_another_symbols_name_is_taken_and_not_used(rng):
@@ -97,8 +106,11 @@ def test_a_symbol_inside_another_symbols_name_is_taken_and_not_used(rng):
     arrays = {"W": rng.normal(size=(2, 2)), "x": rng.normal(size=2), "y": rng.normal(size=2),
               "dg_d(f(W x) y)": rng.normal(size=2), "df_d(W x)": rng.normal(size=2)}
     want = (arrays["dg_d(f(W x) y)"] @ arrays["y"]) * arrays["df_d(W x)"] @ arrays["W"]
+    generated = d.to_function()
+    assert "f" not in inspect.signature(generated).parameters  # (the code does not use it)
     for f in ({}, {"f(W x)": 1.0}, {"f": 2.0}):
         assert np.allclose(d.evaluate(**arrays, **f), want)
+        assert np.allclose(generated(**arrays, **f), want)
         for text in printed_forms(d):
             assert np.allclose(value(text, d.declarations, **arrays, **f), want)
 

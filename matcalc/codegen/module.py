@@ -27,7 +27,7 @@ from ..core.expr import Expr
 from ..errors import DeclarationError
 from ..evaluate import symbol_names
 from ..names import safe_identifier, unicode_name
-from ..symbols import RESERVED, parameter_names
+from ..symbols import RESERVED, Symbol, parameter_names
 from .backends import BACKENDS, Backend
 from .emit import Emitter, returned
 
@@ -38,6 +38,7 @@ class Output:
 
     nodes: tuple[Expr, ...]
     grouping: str = "one"  # "one", "value_and_grad" (one gradient) or "value_and_grads"
+    symbols: tuple[Symbol, ...] = ()  # the names of the abstract symbols (Derivative.symbols)
 
 
 def backend_named(name: str) -> Backend:
@@ -47,37 +48,71 @@ def backend_named(name: str) -> Backend:
     return BACKENDS[name]
 
 
-def _evaluate_names(node: Expr) -> list[str]:
-    """The keyword names under which `evaluate` takes the value of an input leaf: its name
-    (a variable's, an abstract symbol's printed and ASCII names, f for f(Y)), each also with
-    a Greek stem as its letter (θ for theta, φ for phi: evaluate reads both)."""
+def _evaluate_names(node: Expr, symbols: tuple[Symbol, ...]) -> list[str]:
+    """The keyword names under which `evaluate` takes the value of an input leaf: a
+    variable's name; an abstract symbol's names as `symbols` lists them (printed, ASCII, its
+    where form's, f for f(Y) when f has one argument; by default those `symbols_of` finds);
+    each also with a Greek stem as its letter (θ for theta, φ for phi: evaluate reads both)."""
     if node.op == "var":
         names = [node.attr("name")]
-    elif node.op == "apply":
-        names = [node.attr("fname"), *symbol_names(node)]
     else:
-        names = list(symbol_names(node))
-    return names + [unicode_name(name) for name in names]
+        found = [s.names for s in symbols if tuple(s) == symbol_names(node)]
+        names = list(found[0] if found else symbol_names(node))
+    return list(dict.fromkeys(names + [unicode_name(name) for name in names]))
 
 
-def _aliases(names: dict[Expr, str]) -> dict[str, str]:
-    """Each name `evaluate` takes that is not a parameter's own name -> its parameter."""
+def _aliases(names: dict[Expr, str], unused: dict[Expr, str],
+             symbols: tuple[Symbol, ...]) -> dict[str, str]:
+    """Each name `evaluate` takes that is not a parameter's own name -> its parameter (for an
+    input the code does not use, `unused` gives the name its value is dropped under). A name
+    two inputs could claim is neither's."""
     params = set(names.values())
-    aliases: dict[str, str] = {}
-    for node, param in names.items():
-        for name in _evaluate_names(node):
-            if name not in params:
-                aliases.setdefault(name, param)
-    return aliases
+    claims: dict[str, list[str]] = {}
+    for node, param in {**names, **unused}.items():
+        for name in _evaluate_names(node, symbols):
+            if name not in params or name in unused.values():
+                claims.setdefault(name, []).append(param)
+    return {name: ps[0] for name, ps in claims.items() if len(set(ps)) == 1 and name != ps[0]}
 
 
-RENAMING = """def _with_evaluate_names(function, names):
-    \"\"\"`function`, also taking its arguments by the keywords `names` maps to parameters.\"\"\"
+RENAMING = """def _with_evaluate_names(function, names, dropped=()):
+    \"\"\"`function`, also taking its arguments by the keywords `names` maps to parameters; a
+    value given under two names is refused, one of an input the code does not use (`dropped`)
+    is accepted and not passed on.\"\"\"
     def call(*args, **kwargs):
-        return function(*args, **{names.get(k, k): v for k, v in kwargs.items()})
+        given, named = {}, {}
+        for key, value in kwargs.items():
+            param = names.get(key, key)
+            if param in named:
+                raise TypeError(f"the same value is given twice, as {named[param]!r} "
+                                f"and as {key!r}: pass it once")
+            given[param], named[param] = value, key
+        for param in dropped:
+            given.pop(param, None)
+        return function(*args, **given)
     call.__name__, call.__qualname__ = function.__name__, function.__qualname__
     call.__doc__, call.__wrapped__ = function.__doc__, function
     return call"""
+
+
+def _documented(doc: str, names: dict[Expr, str], unused: dict[Expr, str],
+                symbols: tuple[Symbol, ...]) -> tuple[str, dict[str, str]]:
+    """The docstring with lines on the abstract symbols' parameters, the other keywords taken
+    and the inputs not used; and the keywords' renaming (`_aliases`)."""
+    listed = [f"{param}: the value of {symbol_names(node)[0]}" for node, param in names.items()
+              if node.op in ("absgrad", "apply")]
+    if listed:
+        doc = doc.rstrip("\n") + "\nAbstract symbols: " + "; ".join(listed) + ".\n"
+    aliases = _aliases(names, unused, symbols)
+    renamed = {name: param for name, param in aliases.items() if param not in unused.values()}
+    if renamed:
+        doc = doc.rstrip("\n") + "\n" + _renaming_doc(renamed)
+    if unused:
+        skipped = [" or ".join(repr(n) for n in _evaluate_names(node, symbols))
+                   for node in unused]
+        doc = doc.rstrip("\n") + ("\nAccepted and not used by this code (the derivative does "
+                                  "not depend on them): " + "; ".join(skipped) + ".\n")
+    return doc, aliases
 
 
 def _renaming_doc(aliases: dict[str, str]) -> str:
@@ -133,13 +168,6 @@ def generate(variables: dict[str, Expr], output: Output, backend_name: str, func
     """The source of a module defining `function` that computes `output` from the inputs."""
     backend = backend_named(backend_name)
     names = parameter_names(variables, output.nodes)
-    symbols = [f"{param}: the value of {symbol_names(node)[0]}" for node, param in names.items()
-               if node.op in ("absgrad", "apply")]
-    if symbols:
-        doc = doc.rstrip("\n") + "\nAbstract symbols: " + "; ".join(symbols) + ".\n"
-    aliases = _aliases(names)
-    if aliases:
-        doc = doc.rstrip("\n") + "\n" + _renaming_doc(aliases)
     sizes, reads = _size_sources(names)
     emitter = Emitter(backend, list(output.nodes), names, sizes)
     values = [emitter.value(node) for node in output.nodes]
@@ -155,6 +183,10 @@ def generate(variables: dict[str, Expr], output: Output, backend_name: str, func
     size_lines = [f"{name} = {read}" for name, read in reads.items()
                   if _uses(name, body)]
     needed = body + "\n" + "\n".join(size_lines)
+    unused = {node: symbol_names(node)[1] for node, param in names.items()
+              if node.op != "var" and not _uses(param, needed)}  # (f(W x) in ∂g/∂(f(W x) y))
+    names = {node: param for node, param in names.items() if node not in unused}
+    doc, aliases = _documented(doc, names, unused, output.symbols)
     setup = []
     for node, param in names.items():
         if not _uses(param, needed):
@@ -171,23 +203,25 @@ def generate(variables: dict[str, Expr], output: Output, backend_name: str, func
     helpers = [code for marker, code in backend.helpers.items() if _uses(marker, source)]
     imports = [line for line in backend.imports] + sorted({h for h in helpers
                                                            if h.startswith("import ")})
-    defs = [h for h in helpers if not h.startswith("import ")] + [RENAMING] * bool(aliases)
+    defs = [h for h in helpers if not h.startswith("import ")] + [RENAMING] * bool(aliases or unused)
+    dropped = f", {tuple(sorted(set(unused.values())))!r}" if unused else ""
     doc_lines = _docstring(doc).split("\n")
     head = "\n".join(imports) + "\n\n\n" + "".join(d + "\n\n\n" for d in defs)
     indented = "\n".join("    " + line if line else "" for line in doc_lines + statements)
     module = f"{head}def {function}({params}):\n{indented}\n"
-    if aliases:
-        module += f"\n\n{function} = _with_evaluate_names({function}, {_dict_text(aliases)})\n"
+    if aliases or unused:
+        module += (f"\n\n{function} = _with_evaluate_names({function}, {_dict_text(aliases)}"
+                   f"{dropped})\n")
     assert all(p.isidentifier() and not keyword.iskeyword(p) for p in names.values())
-    _verify(module, function, doc, aliases)
+    _verify(module, function, doc, aliases if aliases or unused else None)
     return module
 
 
-def _verify(module: str, function: str, doc: str, aliases: dict[str, str]) -> None:
+def _verify(module: str, function: str, doc: str, aliases: dict[str, str] | None) -> None:
     """The text parses, defines `function` last (then renames its keywords by exactly
     `aliases`, if any), its docstring is exactly `doc`, and no function of it imports."""
     tree = ast.parse(module)
-    if aliases:
+    if aliases is not None:
         renaming = tree.body.pop()
         assert isinstance(renaming, ast.Assign) and isinstance(renaming.value, ast.Call)
         assert [t.id for t in renaming.targets] == [function]  # type: ignore[attr-defined]
@@ -220,7 +254,8 @@ def compile_function(module: str, function: str, backend_name: str) -> Callable:
         return builtins.__import__(name, globals, locals, fromlist, level)
 
     linecache.cache[filename] = (len(module), None, module.splitlines(True), filename)
-    namespace = {"__builtins__": {"float": float, "__import__": limited_import},
+    namespace = {"__builtins__": {"float": float, "TypeError": TypeError,
+                                  "__import__": limited_import},
                  "__name__": "matcalc_generated"}
     exec(compile(module, filename, "exec"), namespace)  # generated text only: see generate
     return namespace[function]
