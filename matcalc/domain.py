@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .core import elementwise as ew
 from .core.expr import Expr
 from .render import UNICODE, render
 
@@ -25,7 +26,7 @@ SMOOTH = frozenset({
     "var", "tangent", "const", "dim", "identity", "ones", "zero", "commutation", "apply",
     "absgrad", "add", "mul", "hadamard", "kron", "transpose", "sum", "mean", "tr", "vec",
     "expand", "unvec", "diag", "diagpart", "det", "mpow", "softmax", "logsumexp", "logsoftmax",
-    "exp", "sin", "cos", "tanh", "sigmoid", "softplus",
+    *(f.name for f in ew.FUNCTIONS.values() if f.domain == ew.REAL),
 })
 
 
@@ -86,15 +87,32 @@ def _off_pole(node: Expr, args: list[np.ndarray]) -> str | None:
     """tan(u): cos(u) at least MARGIN away from 0."""
     if np.all(np.abs(np.cos(args[0])) >= MARGIN):
         return None
-    return f"{shown(node.arg)} was at a pole of tan"
+    return f"{shown(node.arg)} was at a pole of {node.op}"
 
+
+def _above_minus_one(node: Expr, args: list[np.ndarray]) -> str | None:
+    """log1p(u): every entry of u at least −1 + MARGIN."""
+    if np.all(args[0] >= -1 + MARGIN):
+        return None
+    return f"{shown(node.arg)} was -1 or less somewhere (in {shown(node)})"
+
+
+def _inside_unit(node: Expr, args: list[np.ndarray]) -> str | None:
+    """arcsin(u), arccos(u): |u| at most 1 − MARGIN (their derivatives blow up at ±1)."""
+    if np.all(np.abs(args[0]) <= 1 - MARGIN):
+        return None
+    return f"{shown(node.arg)} was outside (-1, 1) somewhere (in {shown(node)})"
+
+
+# an elementwise function's declared domain (core/elementwise.py) -> its rule
+_BY_DOMAIN = {ew.POSITIVE: _positive, ew.ABOVE_MINUS_ONE: _above_minus_one,
+              ew.KINK_AT_ZERO: _away_from_zero, ew.OFF_POLES: _off_pole, ew.OPEN_UNIT: _inside_unit}
 
 RULES: dict[str, Rule] = {
-    "inv": _well_conditioned, "logdet": _well_conditioned,
-    "log": _positive, "sqrt": _positive, "pow": _power,
-    "abs": _away_from_zero, "relu": _away_from_zero, "sign": _away_from_zero,
+    "inv": _well_conditioned, "logdet": _well_conditioned, "pow": _power,
     "norm1": _away_from_zero, "norm2": _away_from_zero,
-    "maximum": _sides_apart, "gt": _sides_apart, "tan": _off_pole,
+    "maximum": _sides_apart, "gt": _sides_apart,
+    **{f.name: _BY_DOMAIN[f.domain] for f in ew.FUNCTIONS.values() if f.domain != ew.REAL},
 }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .core import build as b
+from .core.elementwise import FUNCTIONS
 from .core.expr import Expr, postorder
 from .core.rebuild import substitute
 from .diff.engine import differential
@@ -23,9 +24,9 @@ from .render.where import where_clauses
 from .shapes import describe
 from .simplify import simplify
 
-_NAMED_ARGUMENT = {"exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs", "sqrt",
-                   "softplus", "det", "logdet", "inv", "softmax", "logsumexp", "norm2", "norm1",
-                   "apply", "maximum", "logsoftmax", "pow"}
+_NAMED_ARGUMENT = {*(f.name for f in FUNCTIONS.values() if f.derivative), "det", "logdet",
+                   "inv", "softmax", "logsumexp", "norm2", "norm1", "apply", "maximum",
+                   "logsoftmax", "pow"}
 _FRESH = ("u", "v", "t", "s", "r", "q", "p", "g", "h")
 
 

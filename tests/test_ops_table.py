@@ -9,12 +9,25 @@ from dataclasses import dataclass
 import pytest
 from numeric import check_derivative
 
+from matcalc.core import elementwise as ew
+from matcalc.core.elementwise import FUNCTIONS as ELEMENTWISE
 from matcalc.core.ops import LEAF, OPS
 from matcalc.diff.registry import JVP
 
 VARS = {"W": "matrix(m,n)", "x": "vector(n)", "b": "vector(m)", "X": "matrix(n,n)",
         "A": "matrix(n,n)", "B": "matrix(n,n)", "c": "scalar", "y": "vector(n)"}
 SIZES = {"m": 3, "n": 3}
+
+
+_SMALL = "uniform(-0.3,0.3)"  # |W x + b| < 0.6 with n = 3: inside (-1, 1), clear of tan's poles
+_DRAWS = {ew.REAL: None, ew.KINK_AT_ZERO: None, ew.POSITIVE: "positive",
+          ew.ABOVE_MINUS_ONE: "positive", ew.OPEN_UNIT: _SMALL, ew.OFF_POLES: _SMALL}
+
+
+def argument_domains(f: ew.Function) -> dict | None:
+    """How to draw W, x and b so that f(W x + b) is in f's declared domain."""
+    draw = _DRAWS[f.domain]
+    return None if draw is None else {name: draw for name in ("W", "x", "b")}
 
 
 @dataclass(frozen=True)
@@ -50,13 +63,8 @@ OP_CASES = [
     OpCase("softmax", "softmax(W x + b)", "x"),
     OpCase("logsumexp", "logsumexp(W x + b)", "x"),
     OpCase("apply", "f(W x + b)", "x"),
-    *(OpCase(fn, f"{fn}(W x + b)", "x", dom) for fn, dom in [
-        ("exp", None), ("log", {"W": "positive", "x": "positive", "b": "positive"}),
-        ("sin", None), ("cos", None), ("tan", {"W": "uniform(-0.3,0.3)",
-                                               "x": "uniform(-0.3,0.3)",
-                                               "b": "uniform(-0.3,0.3)"}),
-        ("tanh", None), ("sigmoid", None), ("relu", None), ("abs", None), ("sign", None),
-        ("sqrt", {"W": "positive", "x": "positive", "b": "positive"}), ("softplus", None)]),
+    # every declared elementwise function (matcalc/core/elementwise.py), in its domain
+    *(OpCase(f.name, f"{f.name}(W x + b)", "x", argument_domains(f)) for f in ELEMENTWISE.values()),
 ]
 ABSTRACT = {"apply": [{"name": "f", "ascii": "df_d(W x + b)", "arg": "W x + b"}]}
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ELEMENTWISE = ("exp", "log", "sin", "cos", "tan", "tanh", "sqrt", "abs", "sign")
+from ..core.elementwise import FUNCTIONS
+
+ELEMENTWISE = tuple(FUNCTIONS)  # each spelled by its declaration (core/elementwise.py)
 
 
 @dataclass(frozen=True)
@@ -24,8 +26,15 @@ class Backend:
         return self.templates[key].format(*operands)
 
 
-def _elementwise(prefix: str) -> dict[str, str]:
-    return {name: f"{prefix}.{name}({{0}})" for name in ELEMENTWISE}
+def _elementwise(backend: str) -> dict[str, str]:
+    """The elementwise functions' templates for `backend`, as declared."""
+    return {f.name: f.code[backend] for f in FUNCTIONS.values()}
+
+
+def _helpers(backend: str) -> dict[str, str]:
+    """The helper definitions the elementwise functions' templates use in `backend`."""
+    return {marker: code for f in FUNCTIONS.values()
+            for marker, code in f.helpers.get(backend, {}).items()}
 
 
 _COMMON = {  # methods and operators the three libraries share
@@ -42,14 +51,13 @@ _COMMON = {  # methods and operators the three libraries share
 NUMPY = Backend(
     "numpy",
     ("import numpy as np",),
-    {**_COMMON, **_elementwise("np"),
+    {**_COMMON, **_elementwise("numpy"),
      "asarray": "np.asarray({0}, dtype=float)", "scalar_in": "float(np.reshape({0}, ()))",
      # Rᵀ R and R Rᵀ of one array: numpy's matmul calls BLAS syrk (half a GEMM's flops);
      # XLA and torch multiply them as two matrices, so their tables leave these out
      "gram": "{0}.T @ {0}", "gram_rows": "{0} @ {0}.T",
      "scalar_out": "float({0})", "lift": "{0}",
-     "sigmoid": "_sigmoid({0})", "softplus": "np.logaddexp(0.0, {0})",
-     "relu": "np.maximum({0}, 0.0)", "maximum": "np.maximum({0}, {1})",
+     "maximum": "np.maximum({0}, {1})",
      "gt": "np.greater({0}, {1}).astype(float)",
      "eye": "np.eye({0})", "ones": "np.ones({0})", "zeros": "np.zeros({0})",
      "diag": "np.diag({0})", "kron": "np.kron({0}, {1})", "outer": "np.outer({0}, {1})",
@@ -65,9 +73,7 @@ NUMPY = Backend(
      "cho_factor": "scipy.linalg.cho_factor({0})",
      "cho_solve": "scipy.linalg.cho_solve({0}, {1})",
      "cho_logdet": "2.0 * np.log(np.diagonal({0}[0])).sum()"},
-    {"_sigmoid": "def _sigmoid(x):  # exact in the tails: exp(-x) = inf there gives 0\n"
-                 "    with np.errstate(over=\"ignore\"):\n"
-                 "        return 1.0 / (1.0 + np.exp(-x))",
+    {**_helpers("numpy"),
      "_softmax": "def _softmax(u):\n    e = np.exp(u - u.max())\n    return e / e.sum()",
      "_logsumexp": "def _logsumexp(u):\n    top = u.max()\n"
                   "    return top + np.log(np.exp(u - top).sum())",
@@ -81,11 +87,10 @@ JAX = Backend(
     "jax",
     ("import jax", "import jax.numpy as jnp", "import jax.scipy.linalg",
      "import jax.scipy.special"),
-    {**_COMMON, **_elementwise("jnp"),
+    {**_COMMON, **_elementwise("jax"),
      "asarray": "jnp.asarray({0})", "scalar_in": "jnp.asarray({0}).reshape(())",
      "scalar_out": "jnp.asarray({0})", "lift": "{0}",
-     "sigmoid": "jax.nn.sigmoid({0})", "softplus": "jax.nn.softplus({0})",
-     "relu": "jnp.maximum({0}, 0.0)", "maximum": "jnp.maximum({0}, {1})",
+     "maximum": "jnp.maximum({0}, {1})",
      "gt": "jnp.greater({0}, {1}).astype(float)",
      "eye": "jnp.eye({0})", "ones": "jnp.ones({0})", "zeros": "jnp.zeros({0})",
      "diag": "jnp.diag({0})", "kron": "jnp.kron({0}, {1})", "outer": "jnp.outer({0}, {1})",
@@ -103,7 +108,8 @@ JAX = Backend(
      "cho_factor": "jax.scipy.linalg.cho_factor({0})",
      "cho_solve": "jax.scipy.linalg.cho_solve({0}, {1})",
      "cho_logdet": "2.0 * jnp.log(jnp.diagonal({0}[0])).sum()"},
-    {"_commutation": "def _commutation(m, n):\n"
+    {**_helpers("jax"),
+     "_commutation": "def _commutation(m, n):\n"
                     "    return jnp.eye(m * n)[jnp.arange(m * n).reshape(n, m).T.reshape(-1)]",
      "_det": "def _det(a):  # from LU (jnp.linalg.det's 2 × 2 and 3 × 3 cofactor formulas "
              "cancel)\n    sign, logabsdet = jnp.linalg.slogdet(a)\n"
@@ -120,8 +126,7 @@ TORCH = Backend(
      "asarray": f"torch.as_tensor({{0}}, {_F64})",
      "scalar_in": f"torch.as_tensor({{0}}, {_F64}).reshape(())",
      "scalar_out": f"torch.as_tensor({{0}}, {_F64})", "lift": f"torch.as_tensor({{0}}, {_F64})",
-     "sigmoid": "torch.sigmoid({0})", "softplus": "torch.logaddexp({0}, torch.zeros_like({0}))",
-     "relu": "torch.relu({0})", "maximum": "_maximum({0}, {1})",
+     "maximum": "_maximum({0}, {1})",
      "gt": "torch.gt({0}, {1}).to(torch.float64)",
      "eye": f"torch.eye({{0}}, {_F64})", "ones": f"torch.ones({{0}}, {_F64})",
      "zeros": f"torch.zeros({{0}}, {_F64})", "diag": "torch.diag({0})",
@@ -139,7 +144,8 @@ TORCH = Backend(
      "cho_factor": "(torch.linalg.cholesky({0}),)",
      "cho_solve": "_cho_solve({0}, {1})",
      "cho_logdet": "2.0 * torch.log(torch.diagonal({0}[0])).sum()"},
-    {"_maximum": f"def _maximum(a, b):\n    return torch.maximum(torch.as_tensor(a, {_F64}), "
+    {**_helpers("torch"),
+     "_maximum": f"def _maximum(a, b):\n    return torch.maximum(torch.as_tensor(a, {_F64}), "
                 f"torch.as_tensor(b, {_F64}))",
      "_solve": "def _solve(a, b):  # torch solves matrices; a vector b goes in as a column\n"
               "    return torch.linalg.solve(a, b[:, None])[:, 0] if b.ndim == 1 else "

@@ -298,15 +298,6 @@ class Emitter:
     def _maximum(self, node):
         return self.spell("maximum", *self._operands(node.args))
 
-    def _relu(self, node):
-        return self.spell("relu", self._lifted(node.arg))
-
-    def _sigmoid(self, node):
-        return self.spell("sigmoid", self._lifted(node.arg))
-
-    def _softplus(self, node):
-        return self.spell("softplus", self._lifted(node.arg))
-
     def _inv(self, node):
         x = node.arg
         if x.is_scalar:

@@ -203,7 +203,8 @@ def generate(variables: dict[str, Expr], output: Output, backend_name: str, func
     helpers = [code for marker, code in backend.helpers.items() if _uses(marker, source)]
     imports = [line for line in backend.imports] + sorted({h for h in helpers
                                                            if h.startswith("import ")})
-    defs = [h for h in helpers if not h.startswith("import ")] + [RENAMING] * bool(aliases or unused)
+    wrapped = bool(aliases or unused)
+    defs = [h for h in helpers if not h.startswith("import ")] + [RENAMING] * wrapped
     dropped = f", {tuple(sorted(set(unused.values())))!r}" if unused else ""
     doc_lines = _docstring(doc).split("\n")
     head = "\n".join(imports) + "\n\n\n" + "".join(d + "\n\n\n" for d in defs)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import weakref
 from collections import Counter
 
+from ..core.elementwise import FUNCTIONS
 from ..core.expr import Expr, postorder_new
 from ..core.ops import as_float
 
@@ -23,18 +24,9 @@ NONPOSITIVE = (-INF, 0.0)
 
 # function -> (the interval its values lie in, whatever the argument; the fact)
 FIXED: dict[str, tuple[tuple[float, float], str]] = {
-    "exp": (NONNEGATIVE, "exp(u) > 0 (0 once it underflows)"),
-    "sigmoid": ((0.0, 1.0), "σ(u) = 1 / (1 + e⁻ᵘ) ∈ [0, 1], since 1 + e⁻ᵘ ≥ 1"),
-    "softplus": (NONNEGATIVE, "softplus(u) = log(1 + eᵘ) > 0"),
-    "abs": (NONNEGATIVE, "|u| ≥ 0"),
-    "relu": (NONNEGATIVE, "max(u, 0) ≥ 0"),
-    "sqrt": (NONNEGATIVE, "√u ≥ 0"),
+    **{f.name: f.values for f in FUNCTIONS.values() if f.values},  # (core/elementwise.py)
     "norm1": (NONNEGATIVE, "‖u‖₁ ≥ 0"),
     "norm2": (NONNEGATIVE, "‖u‖₂ ≥ 0"),
-    "tanh": ((-1.0, 1.0), "tanh(u) ∈ [-1, 1]"),
-    "sin": ((-1.0, 1.0), "sin(u) ∈ [-1, 1]"),
-    "cos": ((-1.0, 1.0), "cos(u) ∈ [-1, 1]"),
-    "sign": ((-1.0, 1.0), "sign(u) ∈ {-1, 0, 1}"),
     "gt": ((0.0, 1.0), "the step [u > v] ∈ {0, 1}"),
     "softmax": ((0.0, 1.0), "softmax(u)ᵢ = eᵘⁱ / Σⱼ eᵘʲ ∈ [0, 1]"),
     "logsoftmax": (NONPOSITIVE, "log softmax(u)ᵢ ≤ log 1 = 0"),

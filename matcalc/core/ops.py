@@ -15,6 +15,7 @@ import numpy as np
 
 from ..errors import ShapeError
 from ..shapes import SCALAR, Dim, Shape
+from .elementwise import FUNCTIONS
 from .expr import SPECS, Expr
 
 LEAF, LINEAR, BILINEAR, ELEMENTWISE, SPECIAL, ZERO = (
@@ -131,10 +132,6 @@ def commutation_matrix(m: int, n: int) -> np.ndarray:
     return k
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return np.exp(-np.logaddexp(0.0, -x))
-
-
 def _softmax(x: np.ndarray) -> np.ndarray:
     e = np.exp(x - x.max())
     return e / e.sum()
@@ -219,10 +216,5 @@ defop("logsumexp", SPECIAL, _vector_only("logsumexp", lambda s: SCALAR),
 defop("logsoftmax", SPECIAL, _vector_only("log softmax", lambda s: s),
       lambda v, a: v[0] - _logsumexp(v[0]), in_language=False)  # log(softmax(u)), stably
 
-ELEMENTWISE_FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "exp": np.exp, "log": np.log, "sin": np.sin, "cos": np.cos, "tan": np.tan,
-    "tanh": np.tanh, "sigmoid": _sigmoid, "relu": lambda x: np.maximum(x, 0.0),
-    "abs": np.abs, "sign": np.sign, "sqrt": np.sqrt, "softplus": lambda x: np.logaddexp(0.0, x),
-}
-for _name, _fn in ELEMENTWISE_FUNCTIONS.items():
-    defop(_name, ZERO if _name == "sign" else ELEMENTWISE, _first, _ew(_fn))
+for _f in FUNCTIONS.values():  # (core/elementwise.py: one declaration each)
+    defop(_f.name, ELEMENTWISE if _f.derivative else ZERO, _first, _ew(_f.numpy))

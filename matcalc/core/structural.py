@@ -8,6 +8,7 @@ import weakref
 
 from ..shapes import Dim, Shape
 from .build import commutation, const, dim, expand, identity, is_zero, ones, zero
+from .elementwise import FUNCTIONS
 from .expr import Expr, mk
 from .products import inverse_of, matmul_chain, mul
 
@@ -167,7 +168,7 @@ def inv(e: Expr) -> Expr:
     return mk("inv", e)
 
 
-_ZERO_AT_ZERO = {"sin", "tan", "tanh", "relu", "abs", "sign", "sqrt"}
+_ZERO_AT_ZERO = {f.name for f in FUNCTIONS.values() if f.zero_at_zero}
 
 
 def apply(fn: str, *args: Expr, **attrs) -> Expr:

@@ -13,11 +13,11 @@ from __future__ import annotations
 import weakref
 
 from . import build as b
+from .elementwise import FUNCTIONS
 from .expr import Expr, postorder_new
 
 _DISTRIBUTES = {"add": b.add, "hadamard": b.hadamard, "kron": b.kron}
-_ELEMENTWISE = {"exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs", "sign",
-                "sqrt", "softplus", "inv"}
+_ELEMENTWISE = {*FUNCTIONS, "inv"}
 
 _MARKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # node -> transposes printed
 # node -> weak reference to its transposed form (None: the plain eᵀ); weak, so that a cached

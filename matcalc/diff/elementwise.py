@@ -1,12 +1,16 @@
 """Elementwise rules: d f(u) = f′(u) ⊙ du, with f′ written in matcalc's own operators so that
-derivatives can be differentiated again (Hessians).
+derivatives can be differentiated again (Hessians); each f′ is its function's declaration's
+(core/elementwise.py), the power and max rules are here.
 
 At kinks the rules take the subgradient numpy and jax use: relu′(0) = 0, abs′(0) = sign(0) = 0,
 and max(u, v) follows v where u = v.
 """
 from __future__ import annotations
 
+from functools import partial
+
 from ..core import build as b
+from ..core.elementwise import FUNCTIONS
 from .registry import TITLES, defelementwise, defjvp, defzero
 
 ONE = b.const(1)
@@ -16,19 +20,11 @@ def _one_minus(e):
     return b.sub(b.expand(ONE, e.shape), e)
 
 
-defelementwise("exp", lambda u, f: f, "exp(u)")
-defelementwise("log", lambda u, f: b.inverse_of(u), "(1 ⊘ u)")
-defelementwise("sin", lambda u, f: b.apply("cos", u), "cos(u)")
-defelementwise("cos", lambda u, f: b.neg(b.apply("sin", u)), "−sin(u)")
-defelementwise("tan", lambda u, f: b.add(b.expand(ONE, u.shape), b.power(f, b.const(2))),
-               "(1 + tan(u).^2)")
-defelementwise("tanh", lambda u, f: _one_minus(b.power(f, b.const(2))), "(1 − tanh(u).^2)")
-defelementwise("sigmoid", lambda u, f: b.hadamard(f, _one_minus(f)), "σ(u) ⊙ (1 − σ(u))")
-defelementwise("softplus", lambda u, f: b.apply("sigmoid", u), "σ(u)")
-defelementwise("relu", lambda u, f: b.apply("gt", u, b.const(0)), "(u > 0)")
-defelementwise("abs", lambda u, f: b.apply("sign", u), "sign(u)")
-defelementwise("sqrt", lambda u, f: b.inverse_of(b.mul(b.const(2), f)), "1 ⊘ (2 sqrt(u))")
-defzero("sign")
+for _f in FUNCTIONS.values():  # f′ from each declaration of core/elementwise.py
+    if _f.derivative is None:
+        defzero(_f.name)
+    else:
+        defelementwise(_f.name, partial(_f.derivative, b), _f.derivative_text)
 defzero("gt")
 TITLES["gt"] = "piecewise constant: d(u > v) = 0"
 

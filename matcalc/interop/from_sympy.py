@@ -16,6 +16,7 @@ import re
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..errors import DeclarationError, UnsupportedError
 from ..lower.declarations import NAME
 from ..lower.functions import FUNCTIONS
@@ -26,8 +27,9 @@ _ATOM = re.compile(rf"(?:{NAME.pattern}'?|{_NUMBER}|\(-?{_NUMBER}(?:/\d+)?\))")
 RESERVED = frozenset(FUNCTIONS) | {"eye", "ones", "I", "T"}
 
 # SymPy scalar functions and the matcalc function of the same value (elementwise on matrices).
-FUNCTION_NAMES = {sp.exp: "exp", sp.log: "log", sp.sin: "sin", sp.cos: "cos", sp.tan: "tan",
-                  sp.tanh: "tanh", sp.Abs: "abs", sp.sign: "sign"}
+_T = sp.Symbol("t")
+FUNCTION_NAMES = {type(e): f.name for f in ELEMENTWISE.values() if f.sympy
+                  for e in [f.sympy(sp, _T)] if isinstance(e, sp.Function) and e.args == (_T,)}
 
 
 def from_sympy(expr, wrt, vars: dict[str, str] | None = None

@@ -11,11 +11,13 @@ An operator with no faithful SymPy form raises `UnsupportedError` naming it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
+from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
 from ..errors import UnsupportedError
 from ..evaluate import symbol_names
@@ -25,11 +27,7 @@ _T = sp.Dummy("t")  # the argument of elementwise lambdas
 
 # The scalar function each elementwise operator applies, as evaluate's numpy function does.
 SCALAR_FUNCTIONS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
-    "exp": sp.exp, "log": sp.log, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan,
-    "tanh": sp.tanh, "abs": sp.Abs, "sign": sp.sign, "sqrt": sp.sqrt,
-    "sigmoid": lambda t: 1 / (1 + sp.exp(-t)),
-    "relu": lambda t: sp.Max(t, 0),
-    "softplus": lambda t: sp.log(1 + sp.exp(t)),
+    **{f.name: partial(f.sympy, sp) for f in ELEMENTWISE.values() if f.sympy},  # as declared
     "step": lambda t: sp.Heaviside(t, 0),  # gt: 1 where t > 0, else 0 (also at 0)
 }
 

@@ -7,13 +7,14 @@ scalar function (typer.py).
 """
 from __future__ import annotations
 
+from ..core.elementwise import FUNCTIONS as ELEMENTWISE_FUNCTIONS
+from ..core.elementwise import SPELLINGS
 from ..errors import ParseError, ShapeError
 from ..syntax import ast
 from .dims import one, times
 from .typed import T, fit, like, scalar
 
-ELEMENTWISE = ("exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs", "sign",
-               "sqrt", "softplus")
+ELEMENTWISE = tuple(ELEMENTWISE_FUNCTIONS)  # (core/elementwise.py)
 
 
 def _arity(call: ast.Call, args: list[T], n: int) -> None:
@@ -111,8 +112,7 @@ def _kron(typer, call, args):
              _text(typer, call))
 
 
-FUNCTIONS = {name: _elementwise(name) for name in ELEMENTWISE}
-FUNCTIONS["σ"] = FUNCTIONS["sigmoid"]  # as printed
+FUNCTIONS = {spelling: _elementwise(name) for spelling, name in SPELLINGS.items()}
 FUNCTIONS.update({
     "sum": _to_scalar("sum"), "mean": _to_scalar("mean"),
     "tr": _to_scalar("tr", square=True), "trace": _to_scalar("tr", square=True),
@@ -126,7 +126,7 @@ FUNCTIONS.update({
 # What each built-in means, by class (a "did you mean" stays within a class), and how many
 # arguments it takes (one unless listed).
 MEANINGS = {
-    "elementwise functions": (*ELEMENTWISE, "σ", "max"),
+    "elementwise functions": (*SPELLINGS, "max"),
     "reductions": ("sum", "mean", "tr", "trace", "det", "logdet", "norm2", "norm1",
                    "logsumexp"),
     "vector functions": ("softmax",),

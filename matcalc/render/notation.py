@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..core.elementwise import Function
 from ..names import latex_name, spelled, unicode_name
 
-LATEX_FUNCTIONS = {"exp", "log", "sin", "cos", "tan", "tanh", "det", "max"}
+LATEX_FUNCTIONS = {"det", "max"}  # (an elementwise function's LaTeX is in its declaration)
 
 
 @dataclass(frozen=True)
@@ -25,12 +26,16 @@ class Notation:
     ones: str
     power: str  # elementwise power operator
     unvec: str = "vec⁻¹"
-    sigmoid: str = "σ"  # the logistic function
 
     def var(self, name: str, scalar: bool) -> str:
         if self.name == "latex":
             return latex_name(name, bold=not scalar)
         return unicode_name(name) if self.name == "unicode" else spelled(name)
+
+    def function(self, f: Function) -> str:
+        """An elementwise function's name as this notation prints it (core/elementwise.py):
+        σ, sigmoid, \\sigma."""
+        return {"unicode": f.shown, "ascii": f.name, "latex": f.latex_head}[self.name]
 
     def call(self, fn: str, args: list[str]) -> str:
         if self.name != "latex":
@@ -71,7 +76,6 @@ class Notation:
 
 
 UNICODE = Notation("unicode", "ᵀ", "⁻¹", "⁻ᵀ", " ⊙ ", " ⊘ ", " ⊗ ", "𝟏", ".^")
-ASCII = Notation("ascii", "^T", "^-1", None, " .* ", " ./ ", None, "ones", ".^", "unvec",
-                 "sigmoid")
+ASCII = Notation("ascii", "^T", "^-1", None, " .* ", " ./ ", None, "ones", ".^", "unvec")
 LATEX = Notation("latex", "^{\\top}", "^{-1}", "^{-\\top}", " \\odot ", " \\oslash ",
-                 " \\otimes ", "\\mathbf{1}", "", "\\operatorname{vec}^{-1}", "\\sigma")
+                 " \\otimes ", "\\mathbf{1}", "", "\\operatorname{vec}^{-1}")

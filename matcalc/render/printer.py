@@ -11,6 +11,7 @@ import re
 from fractions import Fraction
 
 from ..core import build as b
+from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
 from ..shapes import GENERATED, Dim
 from .notation import ASCII, LATEX, Notation
@@ -242,7 +243,8 @@ class Printer:
         return self.at(e.args[0], ADD) + self.n.comparison() + self.at(e.args[1], ADD), CMP
 
     def p_function(self, e):
-        fn = self.n.sigmoid if e.op == "sigmoid" else FUNCTION_NAMES.get(e.op, e.op)
+        declared = ELEMENTWISE.get(e.op)
+        fn = self.n.function(declared) if declared else FUNCTION_NAMES.get(e.op, e.op)
         return self.n.call(fn, [self(a)[0] for a in e.args]), ATOM
 
 

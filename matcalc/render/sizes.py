@@ -11,12 +11,12 @@ place implies it.
 """
 from __future__ import annotations
 
+from ..core.elementwise import FUNCTIONS
 from ..core.expr import Expr, postorder
-from ..core.ops import ELEMENTWISE_FUNCTIONS
 
 Known = tuple[bool, bool]  # (rows, columns) known
 _SAME_SHAPE = {"add", "hadamard", "maximum", "gt"}
-_LIKE_ARGUMENT = {"softmax", "logsoftmax", *ELEMENTWISE_FUNCTIONS}
+_LIKE_ARGUMENT = {"softmax", "logsoftmax", *FUNCTIONS}
 _SQUARE = {"inv", "mpow"}
 _ALWAYS_SIZED = {"var", "tangent", "absgrad", "apply", "const", "dim", "commutation", "unvec"}
 _CONSTANTS = {"identity", "ones"}

@@ -1,0 +1,208 @@
+"""The elementwise functions of the language: one declaration each, read by every stage.
+
+A `Function` says everything matcalc knows about f applied entry by entry: its name in the
+language (and other spellings), what it means, its value in numpy, its derivative f′(u) written
+in matcalc's own operators (so that it differentiates again: Hessians), how it prints (text and
+LaTeX), its code in numpy, jax and torch, its SymPy counterpart, the interval its values lie in,
+where it is smooth (the domain of the derivative check), and an example for the documentation.
+Lowering, differentiation, the simplifier's constructors, evaluate, the printers, the domain
+check, code generation, SymPy interop and the docs' table all read `FUNCTIONS`; none keeps a
+list of names. Adding a function is one `Function(...)` below (and a reference value in
+tests/test_elementwise_functions.py).
+
+The derivative is a function of (b, u, f): `b` the core's builders (core/build.py, passed in by
+diff/elementwise.py, as this module sits below them), u the argument and f the node f(u).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+INF = float("inf")
+
+# Where f is smooth, for points at which central differences mean something (domain.py), and
+# the draw of the documentation example's inputs (tests): every real number; u > 0 (log, sqrt:
+# kept at least a margin from 0); u > -1 (log1p); u away from the kink 0 (abs, relu, and
+# softsign, whose second derivative has one); |u| < 1 (arcsin, arccos); cos(u) away from 0
+# (tan's poles).
+REAL, POSITIVE, ABOVE_MINUS_ONE, KINK_AT_ZERO, OPEN_UNIT, OFF_POLES = (
+    "real", "positive", "above -1", "kink at 0", "open unit interval", "off the poles")
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str  # the op name, and its spelling in the language
+    meaning: str  # "the sine": error messages and the docs
+    numpy: Callable[[np.ndarray], np.ndarray]  # evaluate (float64 arrays)
+    derivative: Callable[[Any, Any, Any], Any] | None  # (b, u, f(u)) -> f′(u); None: constant
+    derivative_text: str  # f′(u) as the derivation steps show it
+    code: dict[str, str]  # backend -> a template over the argument's code {0}
+    sympy: Callable[[Any, Any], Any] | None  # (sympy, t) -> f(t) as SymPy writes it
+    example: tuple[str, str, str]  # (expression, variable, derivative printed): the docs' row
+    latex: str = ""  # LaTeX head (default \operatorname{name})
+    printed: str = ""  # the name results print (default the name; σ for sigmoid)
+    spellings: tuple[str, ...] = ()  # other names the language accepts (σ)
+    values: tuple[tuple[float, float], str] | None = None  # (interval of f(u), the fact)
+    zero_at_zero: bool = False  # f(0) = 0: f of a zero is zero
+    domain: str = REAL
+    helpers: dict[str, dict[str, str]] = field(default_factory=dict)  # backend -> {marker: def}
+
+    @property
+    def shown(self) -> str:
+        return self.printed or self.name
+
+    @property
+    def latex_head(self) -> str:
+        return self.latex or f"\\operatorname{{{self.name}}}"
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return np.exp(-np.logaddexp(0.0, -x))
+
+
+def _one_minus(b, e):
+    return b.sub(b.expand(b.const(1), e.shape), e)
+
+
+def _square(b, e):
+    return b.power(e, b.const(2))
+
+
+def _reciprocal_sqrt(b, e):
+    return b.inverse_of(b.apply("sqrt", e))
+
+
+def _one_plus(b, e):
+    return b.add(b.expand(b.const(1), e.shape), e)
+
+
+def _code(numpy: str, jax: str, torch: str) -> dict[str, str]:
+    return {"numpy": numpy, "jax": jax, "torch": torch}
+
+
+def _same(name: str, torch: str = "") -> dict[str, str]:
+    """The function of the same name in each library (np.sin, jnp.sin, torch.sin; torch's
+    own name where it differs: torch.asin)."""
+    return _code(f"np.{name}({{0}})", f"jnp.{name}({{0}})", f"torch.{torch or name}({{0}})")
+
+
+NONNEGATIVE = (0.0, INF)
+UNIT = (-1.0, 1.0)
+HALF_PI = (-1.5708, 1.5708)  # (π/2 = 1.57079632…: bounds need only hold the values)
+
+DECLARED = (
+    Function("exp", "the exponential", np.exp, lambda b, u, f: f, "exp(u)", _same("exp"),
+             lambda sp, t: sp.exp(t), ("exp(W x)", "x", "diag(exp(W x)) W"), latex="\\exp",
+             values=(NONNEGATIVE, "exp(u) > 0 (0 once it underflows)")),
+    Function("log", "the natural logarithm", np.log, lambda b, u, f: b.inverse_of(u),
+             "(1 ⊘ u)", _same("log"), lambda sp, t: sp.log(t),
+             ("log(W x)", "x", "diag(1 ⊘ (W x)) W"), latex="\\log", domain=POSITIVE),
+    Function("sin", "the sine", np.sin, lambda b, u, f: b.apply("cos", u), "cos(u)",
+             _same("sin"), lambda sp, t: sp.sin(t), ("sin(W x)", "x", "diag(cos(W x)) W"),
+             latex="\\sin", values=(UNIT, "sin(u) ∈ [-1, 1]"), zero_at_zero=True),
+    Function("cos", "the cosine", np.cos, lambda b, u, f: b.neg(b.apply("sin", u)),
+             "−sin(u)", _same("cos"), lambda sp, t: sp.cos(t),
+             ("cos(W x)", "x", "-diag(sin(W x)) W"), latex="\\cos",
+             values=(UNIT, "cos(u) ∈ [-1, 1]")),
+    Function("tan", "the tangent", np.tan,
+             lambda b, u, f: b.add(b.expand(b.const(1), u.shape), _square(b, f)),
+             "(1 + tan(u).^2)", _same("tan"), lambda sp, t: sp.tan(t),
+             ("tan(W x)", "x", "diag(tan(W x).^2 + 1) W"), latex="\\tan", zero_at_zero=True,
+             domain=OFF_POLES),
+    Function("tanh", "the hyperbolic tangent", np.tanh,
+             lambda b, u, f: _one_minus(b, _square(b, f)), "(1 − tanh(u).^2)", _same("tanh"),
+             lambda sp, t: sp.tanh(t), ("tanh(W x)", "x", "diag(1 - tanh(W x).^2) W"),
+             latex="\\tanh", values=(UNIT, "tanh(u) ∈ [-1, 1]"), zero_at_zero=True),
+    Function("sigmoid", "the logistic function 1 / (1 + e⁻ᵘ)", _sigmoid,
+             lambda b, u, f: b.hadamard(f, _one_minus(b, f)), "σ(u) ⊙ (1 − σ(u))",
+             _code("_sigmoid({0})", "jax.nn.sigmoid({0})", "torch.sigmoid({0})"),
+             lambda sp, t: 1 / (1 + sp.exp(-t)),
+             ("sigmoid(W x)", "x", "diag(σ(W x) ⊙ (1 - σ(W x))) W"), latex="\\sigma",
+             printed="σ", spellings=("σ",),
+             values=((0.0, 1.0), "σ(u) = 1 / (1 + e⁻ᵘ) ∈ [0, 1], since 1 + e⁻ᵘ ≥ 1"),
+             helpers={"numpy": {"_sigmoid": (
+                 "def _sigmoid(x):  # exact in the tails: exp(-x) = inf there gives 0\n"
+                 "    with np.errstate(over=\"ignore\"):\n"
+                 "        return 1.0 / (1.0 + np.exp(-x))")}}),
+    Function("relu", "the rectifier max(u, 0)", lambda x: np.maximum(x, 0.0),
+             lambda b, u, f: b.apply("gt", u, b.const(0)), "(u > 0)",
+             _code("np.maximum({0}, 0.0)", "jnp.maximum({0}, 0.0)", "torch.relu({0})"),
+             lambda sp, t: sp.Max(t, 0), ("max(0, W x)", "x", "diag(W x > 0) W"),
+             values=(NONNEGATIVE, "max(u, 0) ≥ 0"), zero_at_zero=True, domain=KINK_AT_ZERO),
+    Function("abs", "the absolute value", np.abs, lambda b, u, f: b.apply("sign", u),
+             "sign(u)", _same("abs"), lambda sp, t: sp.Abs(t), ("abs(x)", "x", "diag(sign(x))"),
+             values=(NONNEGATIVE, "|u| ≥ 0"), zero_at_zero=True, domain=KINK_AT_ZERO),
+    Function("sign", "the sign (−1, 0 or 1)", np.sign, None, "0", _same("sign"),
+             lambda sp, t: sp.sign(t), ("sign(x) .* x", "x", "diag(sign(x))"),
+             values=(UNIT, "sign(u) ∈ {-1, 0, 1}"), zero_at_zero=True, domain=KINK_AT_ZERO),
+    Function("sqrt", "the square root", np.sqrt,
+             lambda b, u, f: b.inverse_of(b.mul(b.const(2), f)), "1 ⊘ (2 sqrt(u))",
+             _same("sqrt"), lambda sp, t: sp.sqrt(t), ("sqrt(x)", "x", "diag(1 ⊘ (2 sqrt(x)))"),
+             values=(NONNEGATIVE, "√u ≥ 0"), zero_at_zero=True,
+             domain=POSITIVE),
+    Function("softplus", "log(1 + eᵘ)", lambda x: np.logaddexp(0.0, x),
+             lambda b, u, f: b.apply("sigmoid", u), "σ(u)",
+             _code("np.logaddexp(0.0, {0})", "jax.nn.softplus({0})",
+                   "torch.logaddexp({0}, torch.zeros_like({0}))"),
+             lambda sp, t: sp.log(1 + sp.exp(t)), ("softplus(W x)", "x", "diag(σ(W x)) W"),
+             values=(NONNEGATIVE, "softplus(u) = log(1 + eᵘ) > 0")),
+    Function("arcsin", "the inverse sine", np.arcsin,
+             lambda b, u, f: _reciprocal_sqrt(b, _one_minus(b, _square(b, u))),
+             "1 ⊘ sqrt(1 − u.^2)", _same("arcsin", "asin"), lambda sp, t: sp.asin(t),
+             ("arcsin(x)", "x", "diag(1 ⊘ sqrt(1 - x.^2))"), latex="\\arcsin",
+             values=(HALF_PI, "arcsin(u) ∈ [-π/2, π/2]"), zero_at_zero=True, domain=OPEN_UNIT),
+    Function("arccos", "the inverse cosine", np.arccos,
+             lambda b, u, f: b.neg(_reciprocal_sqrt(b, _one_minus(b, _square(b, u)))),
+             "−1 ⊘ sqrt(1 − u.^2)", _same("arccos", "acos"), lambda sp, t: sp.acos(t),
+             ("arccos(x)", "x", "-diag(1 ⊘ sqrt(1 - x.^2))"), latex="\\arccos",
+             values=((0.0, 3.1416), "arccos(u) ∈ [0, π]"), domain=OPEN_UNIT),
+    Function("arctan", "the inverse tangent", np.arctan,
+             lambda b, u, f: b.inverse_of(_one_plus(b, _square(b, u))), "1 ⊘ (1 + u.^2)",
+             _same("arctan", "atan"), lambda sp, t: sp.atan(t),
+             ("arctan(W x)", "x", "diag(1 ⊘ ((W x).^2 + 1)) W"), latex="\\arctan",
+             values=(HALF_PI, "arctan(u) ∈ [-π/2, π/2]"), zero_at_zero=True),
+    Function("sinh", "the hyperbolic sine", np.sinh, lambda b, u, f: b.apply("cosh", u),
+             "cosh(u)", _same("sinh"), lambda sp, t: sp.sinh(t),
+             ("sinh(W x)", "x", "diag(cosh(W x)) W"), latex="\\sinh", zero_at_zero=True),
+    Function("cosh", "the hyperbolic cosine", np.cosh, lambda b, u, f: b.apply("sinh", u),
+             "sinh(u)", _same("cosh"), lambda sp, t: sp.cosh(t),
+             ("cosh(W x)", "x", "diag(sinh(W x)) W"), latex="\\cosh",
+             values=((1.0, INF), "cosh(u) = (eᵘ + e⁻ᵘ) / 2 ≥ 1")),
+    Function("log1p", "log(1 + u), accurate for small u", np.log1p,
+             lambda b, u, f: b.inverse_of(_one_plus(b, u)), "1 ⊘ (1 + u)", _same("log1p"),
+             lambda sp, t: sp.log(1 + t), ("log1p(x)", "x", "diag(1 ⊘ (1 + x))"),
+             zero_at_zero=True, domain=ABOVE_MINUS_ONE),
+    Function("expm1", "exp(u) − 1, accurate for small u", np.expm1,
+             lambda b, u, f: b.apply("exp", u), "exp(u)", _same("expm1"),
+             lambda sp, t: sp.exp(t) - 1, ("expm1(W x)", "x", "diag(exp(W x)) W"),
+             values=((-1.0, INF), "exp(u) − 1 > −1"), zero_at_zero=True),
+    Function("square", "the square of each entry", np.square,
+             lambda b, u, f: b.mul(b.const(2), u), "2 u", _same("square"),
+             lambda sp, t: t ** 2, ("square(W x)", "x", "2 diag(W x) W"),
+             values=(NONNEGATIVE, "u² ≥ 0"), zero_at_zero=True),
+    Function("softsign", "u / (1 + |u|)", lambda x: x / (1.0 + np.abs(x)),
+             lambda b, u, f: b.inverse_of(_square(b, _one_plus(b, b.apply("abs", u)))),
+             "1 ⊘ (1 + |u|).^2",
+             _code("_softsign({0})", "jax.nn.soft_sign({0})",
+                   "torch.nn.functional.softsign({0})"),
+             lambda sp, t: t / (1 + sp.Abs(t)),
+             ("softsign(W x)", "x", "diag(1 ⊘ (abs(W x) + 1).^2) W"),
+             values=(UNIT, "|u| / (1 + |u|) < 1"), zero_at_zero=True, domain=KINK_AT_ZERO,
+             helpers={"numpy": {"_softsign": "def _softsign(u):\n"
+                                             "    return u / (1.0 + np.abs(u))"}}),
+    Function("logsigmoid", "log σ(u) = −softplus(−u)", lambda x: -np.logaddexp(0.0, -x),
+             lambda b, u, f: b.apply("sigmoid", b.neg(u)), "σ(−u)",
+             _code("_logsigmoid({0})", "jax.nn.log_sigmoid({0})",
+                   "torch.nn.functional.logsigmoid({0})"),
+             lambda sp, t: -sp.log(1 + sp.exp(-t)),
+             ("logsigmoid(W x)", "x", "diag(σ(-W x)) W"),
+             values=((-INF, 0.0), "log σ(u) ≤ log 1 = 0"),
+             helpers={"numpy": {"_logsigmoid": "def _logsigmoid(u):\n"
+                                               "    return -np.logaddexp(0.0, -u)"}}),
+)
+
+FUNCTIONS: dict[str, Function] = {f.name: f for f in DECLARED}
+SPELLINGS: dict[str, str] = {s: f.name for f in DECLARED for s in (f.name, *f.spellings)}

@@ -1,0 +1,129 @@
+"""Every elementwise function declared in matcalc/core/elementwise.py, end to end, against a
+reference that is not matcalc's: its value (evaluate, the generated code) against Python's
+`math` at points of its domain, its gradient against `jax.grad` (when jax is installed), its
+declared SymPy form, its printed forms read back, and its row in docs/language.md.
+
+Adding a function is its declaration plus one row of REFERENCE below. The other suites then
+take it up from the declaration, with no edit: tests/test_ops_table.py (first derivative by
+finite differences in both layouts), tests/test_hessian.py (second derivative),
+tests/test_readme_table.py (the docs' row), tests/test_codegen.py (generated code on every
+installed backend, for the identities), codegen signs and the domain check (from its facts).
+"""
+from __future__ import annotations
+
+import math
+from operator import attrgetter
+
+import numpy as np
+import pytest
+from program_checks import printed_forms
+from test_codegen import INSTALLED, assert_agrees, ready
+from test_hessian import check_second
+from test_ops_table import SIZES, VARS, argument_domains
+from test_readme_table import ROWS
+
+from matcalc import derive, hessian, value
+from matcalc.core import elementwise as ew
+from matcalc.core.elementwise import FUNCTIONS
+
+# name -> (the function in Python's math module, or composed from it; its name in jax, for
+# jax.grad: numpy.exp is jax.numpy.exp)
+REFERENCE = {
+    "exp": (math.exp, "numpy.exp"), "log": (math.log, "numpy.log"),
+    "sin": (math.sin, "numpy.sin"), "cos": (math.cos, "numpy.cos"),
+    "tan": (math.tan, "numpy.tan"), "tanh": (math.tanh, "numpy.tanh"),
+    "sigmoid": (lambda u: 1 / (1 + math.exp(-u)), "nn.sigmoid"),
+    "relu": (lambda u: max(u, 0.0), "nn.relu"), "abs": (abs, "numpy.abs"),
+    "sign": (lambda u: math.copysign(1.0, u) if u else 0.0, "numpy.sign"),
+    "sqrt": (math.sqrt, "numpy.sqrt"), "softplus": (lambda u: math.log1p(math.exp(u)),
+                                                   "nn.softplus"),
+    "arcsin": (math.asin, "numpy.arcsin"), "arccos": (math.acos, "numpy.arccos"),
+    "arctan": (math.atan, "numpy.arctan"), "sinh": (math.sinh, "numpy.sinh"),
+    "cosh": (math.cosh, "numpy.cosh"),
+    "log1p": (math.log1p, "numpy.log1p"), "expm1": (math.expm1, "numpy.expm1"),
+    "square": (lambda u: u * u, "numpy.square"),
+    "softsign": (lambda u: u / (1 + abs(u)), "nn.soft_sign"),
+    "logsigmoid": (lambda u: -math.log1p(math.exp(-u)), "nn.log_sigmoid"),
+}
+NAMES = sorted(FUNCTIONS)
+_DRAW = {ew.REAL: (-3.0, 3.0), ew.KINK_AT_ZERO: (-3.0, 3.0), ew.POSITIVE: (0.1, 3.0),
+         ew.ABOVE_MINUS_ONE: (-0.9, 3.0), ew.OPEN_UNIT: (-0.95, 0.95),
+         ew.OFF_POLES: (-1.4, 1.4)}
+
+
+def _points(f: ew.Function, rng, n: int = 7) -> np.ndarray:
+    """n points of f's domain, clear of a kink at 0."""
+    x = rng.uniform(*_DRAW[f.domain], size=n)
+    return np.where(np.abs(x) < 0.05, 0.5, x)
+
+
+def test_every_declared_function_has_a_reference():
+    assert set(REFERENCE) == set(FUNCTIONS)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_its_value_is_the_references(name, rng):
+    f = FUNCTIONS[name]
+    x = _points(f, rng)
+    want = np.array([REFERENCE[name][0](float(u)) for u in x])
+    assert np.allclose(value(f"{name}(x)", {"x": "vector(n)"}, x=x), want, rtol=1e-13)
+    d = derive(f"{name}(x) .* y", "y")  # diag(f(x)): the generated code computes f(x)
+    for backend in INSTALLED:
+        code = d.to_function(ready(backend))
+        assert_agrees(code(x=x, y=np.ones_like(x)), np.diag(want), backend,
+                      lambda b=backend: d.to_source(b))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_its_gradient_is_jax_grads(name, rng):
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    function = attrgetter(REFERENCE[name][1])(jax)
+    f = FUNCTIONS[name]
+    x = _points(f, rng)
+    d = derive(f"sum({name}(x))", "x", layout="denominator")
+    want = np.asarray(jax.grad(lambda u: function(u).sum())(x))
+    assert np.allclose(d.evaluate(x=x), want, rtol=1e-12, atol=1e-14)
+    for backend in INSTALLED:
+        got = d.to_function(ready(backend))(x=x)
+        assert_agrees(got, want, backend, lambda b=backend: d.to_source(b))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_its_second_derivative(name, rng):
+    f = FUNCTIONS[name]
+    first = derive(f"sum({name}(W x + b))", "x", VARS)
+    check_second(first, hessian(f"sum({name}(W x + b))", "x", VARS), SIZES,
+                 argument_domains(f), rng, points=2)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_its_printed_forms_read_back(name, rng):
+    f = FUNCTIONS[name]
+    d = derive(f"{name}(W x + b)", "x", VARS)
+    x = _points(f, rng, 3) / 3
+    point = {"W": np.eye(3) * 0.5, "x": x, "b": np.full(3, 0.1 if f.domain != ew.POSITIVE
+                                                         else 1.0)}
+    if f.domain in (ew.POSITIVE, ew.ABOVE_MINUS_ONE):
+        point["x"] = np.abs(x) + 0.2
+    want = d.evaluate(**point)
+    for text in printed_forms(d):
+        assert np.allclose(value(text, d.declarations, **point), want, rtol=1e-12), text
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_its_sympy_form_has_its_value(name, rng):
+    sp = pytest.importorskip("sympy")
+    f = FUNCTIONS[name]
+    t = sp.Symbol("t", real=True)
+    for u in _points(f, rng, 3):
+        got = float(f.sympy(sp, t).subs(t, sp.Float(float(u), 30)).evalf(30))
+        assert math.isclose(got, REFERENCE[name][0](float(u)), rel_tol=1e-13), (name, u)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_its_docs_row_is_its_example(name):
+    expr, wrt, shown = FUNCTIONS[name].example
+    assert any(row[0].startswith(f"`{name}`") and row[1:] == (expr, wrt, shown)
+               for row in ROWS), f"docs/language.md has no row `{name}` | `{expr}` | ..."
+    assert str(derive(expr, wrt)) == shown
