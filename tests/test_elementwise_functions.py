@@ -39,7 +39,7 @@ REFERENCE = {
                                                    "nn.softplus"),
     "arcsin": (math.asin, "numpy.arcsin"), "arccos": (math.acos, "numpy.arccos"),
     "arctan": (math.atan, "numpy.arctan"), "sinh": (math.sinh, "numpy.sinh"),
-    "cosh": (math.cosh, "numpy.cosh"),
+    "cosh": (math.cosh, "numpy.cosh"), "arcsinh": (math.asinh, "numpy.arcsinh"),
     "log1p": (math.log1p, "numpy.log1p"), "expm1": (math.expm1, "numpy.expm1"),
     "square": (lambda u: u * u, "numpy.square"),
     "softsign": (lambda u: u / (1 + abs(u)), "nn.soft_sign"),
