@@ -2,7 +2,8 @@
 
 GET serves a fixed set of files shipped in matcalc/web/static (nothing else on disk is
 reachable); `POST /api/derive` answers the object of `matcalc --json` (matcalc.report) and
-`POST /api/variables` the variables alone. Every derivation runs in a worker process with a time
+`POST /api/variables` the variables alone; `GET /api/syntax` lists the operators and functions
+(matcalc.web.syntax). Every derivation runs in a worker process with a time
 limit (matcalc.web.workers). No request reaches the network: KaTeX is vendored.
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ from importlib import resources
 from typing import Any
 
 from .. import report
+from .syntax import syntax
 from .workers import Pool, TimeLimit, WorkerDied
 
 MAX_BODY = 64 * 1024
@@ -118,6 +120,8 @@ class Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         if path in self.server.files:
             self._send(HTTPStatus.OK, *self.server.files[path])
+        elif path == "/api/syntax":
+            self._json(HTTPStatus.OK, syntax())
         elif path.startswith("/api/"):
             self._fail(HTTPStatus.METHOD_NOT_ALLOWED, "RequestError", "use POST for the API")
         else:
