@@ -59,12 +59,14 @@ class Steps:
         return self.text()
 
     def latex(self) -> str:
-        """An aligned block: one row per line, section titles as text rows."""
+        """An aligned block: one row per line, section titles as text rows; every note in
+        the fourth column (`left &= right && note`, a row without `= right` keeps its empty
+        second column), so the notes line up."""
         rows = []
         for title, lines in self.sections:
             rows.append(f"&\\text{{{title}}}")
             for line in lines:
-                right = "" if line.right is None else f" &= {_form(line.right, LATEX)}"
+                right = " &" if line.right is None else f" &= {_form(line.right, LATEX)}"
                 note = f" && \\text{{{_latex_text(line.note)}}}" if line.note else ""
                 rows.append(f"{_latex_text(line.left, math=True)}{right}{note}")
         return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
