@@ -263,6 +263,7 @@ def test_syntax_panel_lists_the_registry(browser):
     calls = [code.text for code in panel.find_elements(By.CSS_SELECTOR,
                                                        "#syntax-functions code")]
     assert calls == [f["call"] for group in listed["functions"] for f in group["functions"]]
+    browser.execute_script("arguments[0].scrollIntoView()", panel)
     _screenshot(browser, "syntax")
     panel.find_element(By.TAG_NAME, "summary").click()
 
