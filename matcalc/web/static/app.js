@@ -199,6 +199,7 @@ function showResult(result) {
 
 async function run() {
   const mine = ++sequence;
+  updateLink(); // (here, after the typing pause: browsers throttle rapid history updates)
   let body;
   try {
     body = request();
@@ -223,7 +224,6 @@ async function run() {
 }
 
 function schedule(delay = 300) {
-  updateLink();
   clearTimeout(timer);
   timer = setTimeout(run, delay);
 }
