@@ -208,6 +208,9 @@ def test_shareable_link_round_trip(browser):
     assert browser.find_element(By.CSS_SELECTOR, "input[name=layout][value=denominator]") \
         .is_selected()
     assert browser.current_url == link
+    browser.get("about:blank")
+    browser.get(link.replace("layout=denominator", "layout=%22%5D%22"))  # not a layout
+    _shown_text(browser, str(derive(expr, wrt, declared, "numerator")))
 
 
 @pytest.mark.parametrize("expr, wrt, layout, shape", [

@@ -86,8 +86,9 @@ function restoreLink() {
   $("expr").value = state.get("expr");
   $("wrt").value = state.get("wrt") || "";
   $("decls").value = state.get("vars") || "";
-  const layout = document.querySelector(`input[name=layout][value="${state.get("layout")}"]`);
-  if (layout) layout.checked = true;
+  for (const input of document.querySelectorAll("input[name=layout]")) {
+    if (input.value === state.get("layout")) input.checked = true;
+  }
   const options = (state.get("with") || "").split(",");
   for (const id of LINKED_OPTIONS) $(id).checked = options.includes(id);
 }
