@@ -68,6 +68,10 @@ def _variable(program: Lowered, wrt: str) -> Expr:
                 f"'{wrt}' is a bound intermediate (name = ...), not a variable: differentiate "
                 f"by one of the variables {', '.join(program.variables) or '(none)'}")
         listed = ", ".join(program.variables) or "none"
+        if wrt == "pi":
+            raise DeclarationError(
+                "'pi' (π) is the number π, not a variable: to differentiate by a variable "
+                "named pi, declare it (vars={'pi': 'scalar'}, or --var pi:scalar)")
         raise DeclarationError(
             f"'{wrt}' is not a variable of the expression (its variables: {listed}); declare "
             f"it to get a zero derivative")

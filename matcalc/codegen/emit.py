@@ -168,6 +168,10 @@ class Emitter:
     def _const(self, node):
         return self.literal(node.attr("value"))
 
+    def _pi(self, node):
+        """π as the float nearest it, as every other constant."""
+        return repr(math.pi)
+
     def _dim(self, node):
         """A size as a value: a float, as every other constant."""
         return f"float({self.size(node.attr('size'))})"

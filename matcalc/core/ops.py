@@ -175,6 +175,7 @@ defop("var", LEAF, _attr_shape)
 defop("tangent", LEAF, _attr_shape)
 defop("const", LEAF, _scalar, lambda v, a: np.array([[as_float(a["value"])]]))
 defop("dim", LEAF, _scalar)
+defop("pi", LEAF, _scalar, lambda v, a: np.array([[np.pi]]), title="π")  # the number π
 defop("identity", LEAF, lambda args, a: Shape(a["n"], a["n"]))
 defop("ones", LEAF, lambda args, a: Shape(a["n"], Dim.of(1)))
 defop("zero", LEAF, _attr_shape)

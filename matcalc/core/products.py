@@ -68,9 +68,10 @@ def _merge_powers(factors: list[Expr], combine) -> tuple[Fraction, list[Expr]]:
 
 
 def factor_order(f: Expr) -> tuple:
-    """Scalar factors read as in textbooks: variables and their powers before functions."""
-    algebraic = f.op in ("var", "dim") or (f.op == "pow" and f.args[0].op in ("var", "dim"))
-    return (not algebraic, f.weight, natural(f.key))
+    """Scalar factors read as in textbooks: π first (2 π a), variables and their powers before
+    functions."""
+    algebraic = f.op in ("var", "dim", "pi") or (f.op == "pow" and f.args[0].op in ("var", "dim"))
+    return (not algebraic, f.op != "pi", f.weight, natural(f.key))
 
 
 def mul(*factors: Expr) -> Expr:
