@@ -62,6 +62,7 @@ OP_CASES = [
     OpCase("norm1", "norm1(W x + b)", "x"),
     OpCase("softmax", "softmax(W x + b)", "x"),
     OpCase("logsumexp", "logsumexp(W x + b)", "x"),
+    OpCase("logsoftmax", "log_softmax(W x + b)", "x"),
     OpCase("apply", "f(W x + b)", "x"),
     # every declared elementwise function (matcalc/core/elementwise.py), in its domain
     *(OpCase(f.name, f"{f.name}(W x + b)", "x", argument_domains(f)) for f in ELEMENTWISE.values()),

@@ -215,7 +215,7 @@ defop("softmax", SPECIAL, _vector_only("softmax", lambda s: s), _ew(_softmax))
 defop("logsumexp", SPECIAL, _vector_only("logsumexp", lambda s: SCALAR),
       lambda v, a: _logsumexp(v[0]))
 defop("logsoftmax", SPECIAL, _vector_only("log softmax", lambda s: s),
-      lambda v, a: v[0] - _logsumexp(v[0]), in_language=False)  # log(softmax(u)), stably
+      lambda v, a: v[0] - _logsumexp(v[0]))  # log(softmax(u)), stably: log_softmax(u)
 
 for _f in FUNCTIONS.values():  # (core/elementwise.py: one declaration each)
     defop(_f.name, ELEMENTWISE if _f.derivative else ZERO, _first, _ew(_f.numpy))

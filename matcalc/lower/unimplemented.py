@@ -98,15 +98,12 @@ UNIMPLEMENTED: dict[str, Unimplemented] = {
     "var": _row(R, "the variance of the entries", "var(u)", "mean((u - mean(u)).^2)"),
     "std": _row(R, "the standard deviation of the entries", "std(u)",
                 "sqrt(mean((u - mean(u)).^2))"),
-    "cross_entropy": _row(R, "the cross-entropy -yᵀ log softmax(z) of logits z and targets y",
-                          "cross_entropy(z, y)", "-dot(y, z - logsumexp(z))"),
     "average": _alias(R, "the mean of the entries", "average(u)", "mean"),
     "determinant": _alias(R, "the determinant", "determinant(X)", "det"),
     "argmax": _row(INDEX, f"the index of the largest entry, {_STEP}", "argmax(u)"),
     "argmin": _row(INDEX, f"the index of the smallest entry, {_STEP}", "argmin(u)"),
     # -- vector functions ----------------------------------------------------------------------
-    "log_softmax": _row(V, "log softmax(z)", "log_softmax(z)", "z - logsumexp(z)"),
-    "logsoftmax": _row(V, "log softmax(z)", "logsoftmax(z)", "z - logsumexp(z)"),
+    "logsoftmax": _alias(V, "log softmax(z)", "logsoftmax(z)", "log_softmax"),
     "softmin": _row(V, "softmax(-u)", "softmin(u)", "softmax(-u)"),
     "normalize": _row(V, "u scaled to unit Euclidean norm", "normalize(u)", "u / norm2(u)"),
     "layernorm": _row(V, "layer normalisation (x - mean) / sqrt(variance + ε), ε = 1e-5, "
