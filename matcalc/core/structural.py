@@ -7,10 +7,10 @@ from __future__ import annotations
 import weakref
 
 from ..shapes import Dim, Shape
-from .build import commutation, const, dim, expand, identity, is_zero, ones, zero
+from .algebra import dim, inverse_of, matmul_chain, mul
 from .elementwise import FUNCTIONS
 from .expr import Expr, mk
-from .products import inverse_of, matmul_chain, mul
+from .leaves import commutation, const, expand, identity, is_zero, ones, zero
 
 _SYMMETRIC_LEAVES = ("identity", "diag", "zero")
 _SYMMETRIC: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # node -> is_symmetric
@@ -196,12 +196,7 @@ def _canonical(fn: str, a: Expr) -> Expr | None:
     return None
 
 
-def ones_matrix(shape: Shape) -> Expr:
-    """The all-ones matrix 𝟏 𝟏ᵀ of `shape` (𝟏 for a vector, 1 for a scalar)."""
-    return mul(ones(shape.rows), transpose(ones(shape.cols)))
-
-
 __all__ = [
     "transpose", "reduce_sum", "mean", "trace", "vec", "unvec", "diag", "diagpart", "inv",
-    "apply", "ones_matrix",
+    "apply",
 ]
