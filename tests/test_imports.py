@@ -10,9 +10,11 @@ PACKAGE = Path(__file__).resolve().parent.parent / "matcalc"
 STAGES = [
     {"errors", "shapes", "names"},
     {"syntax", "core"},
-    {"lower", "render"},
-    {"simplify"},
+    {"lower"},
     {"diff"},
+    {"simplify"},
+    {"closed_form"},  # the read-out's derivative, simplified
+    {"render"},
     {"evaluate", "domain", "steps"},
     {"symbols", "check", "interop"},  # the names values are passed under; the numeric check
     {"codegen"},
