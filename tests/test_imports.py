@@ -16,7 +16,7 @@ STAGES = [
     {"closed_form"},  # the read-out's derivative, simplified
     {"render"},
     {"evaluate", "domain", "steps"},
-    {"symbols", "check", "interop"},  # the names values are passed under; the numeric check
+    {"symbols", "check", "interop", "vocabulary"},  # value names; the numeric check; docs tables
     {"codegen"},
     {"api"},
     {"differential", "equivalent"},
