@@ -16,9 +16,9 @@ from collections import Counter
 from fractions import Fraction
 
 from ..core import build as b
+from ..core.algebra import matmul_chain
 from ..core.expr import Expr, postorder
 from ..core.ops import as_float
-from ..core.products import matmul_chain
 from ..errors import UnsupportedError
 from ..shapes import Dim, Shape
 from .backends import ELEMENTWISE, Backend

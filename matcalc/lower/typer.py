@@ -7,7 +7,7 @@ a scalar operand, `max(0, u)` is relu, and `W(x)` is a product when W is a varia
 """
 from __future__ import annotations
 
-from ..core.products import MAX_MATRIX_POWER
+from ..core.algebra import MAX_MATRIX_POWER
 from ..errors import MatcalcError, ParseError, ShapeError, Span, UnsupportedError
 from ..syntax import ast, parse
 from ..syntax.transformer import literal_value
