@@ -175,6 +175,7 @@ defop("var", LEAF, _attr_shape)
 defop("tangent", LEAF, _attr_shape)
 defop("const", LEAF, _scalar, lambda v, a: np.array([[as_float(a["value"])]]))
 defop("dim", LEAF, _scalar)
+defop("pi", LEAF, _scalar, lambda v, a: np.array([[np.pi]]), title="π")  # the number π
 defop("identity", LEAF, lambda args, a: Shape(a["n"], a["n"]))
 defop("ones", LEAF, lambda args, a: Shape(a["n"], Dim.of(1)))
 defop("zero", LEAF, _attr_shape)
@@ -214,7 +215,7 @@ defop("softmax", SPECIAL, _vector_only("softmax", lambda s: s), _ew(_softmax))
 defop("logsumexp", SPECIAL, _vector_only("logsumexp", lambda s: SCALAR),
       lambda v, a: _logsumexp(v[0]))
 defop("logsoftmax", SPECIAL, _vector_only("log softmax", lambda s: s),
-      lambda v, a: v[0] - _logsumexp(v[0]), in_language=False)  # log(softmax(u)), stably
+      lambda v, a: v[0] - _logsumexp(v[0]))  # log(softmax(u)), stably: log_softmax(u)
 
 for _f in FUNCTIONS.values():  # (core/elementwise.py: one declaration each)
     defop(_f.name, ELEMENTWISE if _f.derivative else ZERO, _first, _ew(_f.numpy))

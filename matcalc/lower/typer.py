@@ -7,7 +7,7 @@ a scalar operand, `max(0, u)` is relu, and `W(x)` is a product when W is a varia
 """
 from __future__ import annotations
 
-from ..core.products import MAX_MATRIX_POWER
+from ..core.algebra import MAX_MATRIX_POWER
 from ..errors import MatcalcError, ParseError, ShapeError, Span, UnsupportedError
 from ..syntax import ast, parse
 from ..syntax.transformer import literal_value
@@ -103,6 +103,8 @@ class Typer:
                 name = "eye"
             elif name in self.size_names:
                 return size_value(name, self.size_names.size(name, self), node.span)
+        if name == "pi" and name not in self.declarations:  # (π: names are kept spelled)
+            return scalar("pi", span=node.span, text=node.name)
         if name in ("eye", "ones") and name not in self.declarations:
             n = SizeVar(f"{GENERATED}n_{name}", weak=True)
             cols = n if name == "eye" else one()
