@@ -121,3 +121,16 @@ def test_a_missing_facet_is_named(monkeypatch):
     from matcalc.interop.to_sympy import _RULES as SYMPY
     monkeypatch.delitem(SYMPY, "tr")
     assert _facets("tr")["SymPy form (interop/to_sympy.py)"] is False
+
+
+@pytest.mark.parametrize("layout", ["numerator", "denominator"])
+@pytest.mark.parametrize("expr, wrt", [("a .^ x", "x"), ("a .^ x", "a"), ("x .^ y", "y"),
+                                       ("x .^ y", "x"), ("(W x) .^ b", "W"), ("X .^ A", "A"),
+                                       ("sum(x .^ x)", "x")])
+def test_a_variable_exponent(expr, wrt, layout, rng):
+    """u.^p with p a vector or matrix of u's shape, or u a scalar (a .^ x): positive bases."""
+    from test_codegen import check_generated
+    positive = {name: "positive" for name in ("a", "x", "W", "X")}
+    vars = VARS | {"a": "scalar"}
+    d = check_derivative(expr, wrt, vars, SIZES, positive, layout, rng=rng)
+    check_generated(d, expr, SIZES, positive, vars, (), rng)  # numpy, jax, torch

@@ -95,9 +95,16 @@ def power_parts(e: Expr) -> tuple[Expr, Fraction | Expr]:
     return e, UNIT
 
 
-def _add_exponents(p, q):
+def _add_exponents(p, q, shape):
+    """p + q for the exponents of one base (numbers, or expressions: a number is expanded to
+    an exponent of the base's `shape`, x ⊙ x.^y = x.^(y + 1))."""
     if isinstance(p, Expr) or isinstance(q, Expr):
-        return add(p if isinstance(p, Expr) else const(p), q if isinstance(q, Expr) else const(q))
+        def term(e):
+            if not isinstance(e, Expr):
+                e = const(e)
+            return expand(e, shape) if e.is_scalar and any(
+                isinstance(t, Expr) and not t.is_scalar for t in (p, q)) else e
+        return add(term(p), term(q))
     return p + q
 
 
@@ -108,7 +115,8 @@ def _merge_powers(factors: list[Expr], combine) -> tuple[Fraction, list[Expr]]:
     coeff, out = UNIT, []
     for f in factors:
         base, p = power_parts(f)
-        exponents[base] = _add_exponents(exponents[base], p) if base in exponents else p
+        exponents[base] = _add_exponents(exponents[base], p, base.shape) if base in exponents \
+            else p
     for base, p in exponents.items():
         if isinstance(p, Expr) and p.op == "const":
             p = p.attr("value")
