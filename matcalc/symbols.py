@@ -181,9 +181,11 @@ def filed(arrays: dict[str, Any], variables: dict[str, Expr], symbols: dict[str,
     unknown = sorted(set(arrays) - set(owner))
     if unknown:
         known = list(dict.fromkeys([*variables, *named]))
+        constant = " (pi is the number π: declare pi to make it a variable)" \
+            if "pi" in unknown else ""
         raise EvaluationError(f"unknown name{'s' if len(unknown) > 1 else ''} "
                               f"{', '.join(map(repr, unknown))}: the values needed are "
-                              f"{', '.join(known) or 'none'}")
+                              f"{', '.join(known) or 'none'}{constant}")
     out: dict[str, Any] = {}
     given: dict[str, str] = {}
     for name, array in arrays.items():

@@ -96,10 +96,11 @@ def _erf_derivative(b, u, sign):
 
 
 def _gelu_derivative(b, u):
-    """gelu′(u) = Φ(u) + u φ(u), with Φ(u) = (1 + erf(u / sqrt(2))) / 2 the normal distribution
-    function and φ(u) = exp(−u.^2 / 2) / sqrt(2 π) its density."""
-    cdf = b.mul(b.const(Fraction(1, 2)), _one_plus(
-        b, b.apply("erf", b.mul(b.inverse_of(b.apply("sqrt", b.const(2))), u))))
+    """gelu′(u) = Φ(u) + u φ(u), with Φ(u) = erfc(−u / sqrt(2)) / 2 the normal distribution
+    function (accurate in its lower tail, where 1 + erf cancels) and φ(u) = exp(−u.^2 / 2) /
+    sqrt(2 π) its density."""
+    cdf = b.mul(b.const(Fraction(1, 2)),
+                b.apply("erfc", b.mul(b.const(-1), b.inverse_of(b.apply("sqrt", b.const(2))), u)))
     density = b.mul(b.inverse_of(b.apply("sqrt", b.mul(b.const(2), _pi(b)))),
                     _gaussian(b, u, 2))
     return b.add(cdf, b.hadamard(u, density))
@@ -249,14 +250,14 @@ DECLARED = (
                    "torch.special.erfc({0})"), lambda sp, t: sp.erfc(t),
              ("erfc(x)", "x", "-2 diag(exp(-x.^2)) / sqrt(π)"),
              values=((0.0, 2.0), "erfc(u) ∈ [0, 2]"), helpers={"numpy": _SCIPY_SPECIAL}),
-    Function("gelu", "the GELU activation u Φ(u), Φ the normal distribution function (exact)",
+    Function("gelu", "the GELU activation u Φ(u), Φ the normal distribution function",
              lambda x: 0.5 * x * scipy.special.erfc(-x / np.sqrt(2.0)),
              lambda b, u, f: _gelu_derivative(b, u), "Φ(u) + u ⊙ φ(u)",
              _code("_gelu({0})", "jax.nn.gelu({0}, approximate=False)",
                    "torch.nn.functional.gelu({0})"),
              lambda sp, t: t * (1 + sp.erf(t / sp.sqrt(2))) / 2,
              ("gelu(x)", "x",
-              "diag(2 x ⊙ exp(-x.^2 / 2) / sqrt(2 π) + erf(x / sqrt(2)) + 1) / 2"),
+              "diag((x ⊙ exp(-x.^2 / 2)) / sqrt(2 π) + erfc(-x / sqrt(2)) / 2)"),
              values=((-0.17, INF), "u Φ(u) ≥ −0.17"), zero_at_zero=True,
              helpers={"numpy": {**_SCIPY_SPECIAL, "_gelu": (
                  "def _gelu(u):  # u Φ(u), Φ(u) = erfc(-u / √2) / 2\n"

@@ -42,7 +42,9 @@ def defzero(op: str) -> None:
 def defelementwise(op: str, derivative: Callable[[Expr, Expr], Expr], identity: str) -> None:
     """d f(u) = f′(u) ⊙ du, with `derivative(u, node)` returning f′(u) (node is f(u))."""
     JVP[op] = lambda node, dargs: b.hadamard(derivative(node.arg, node), dargs[0])
-    TITLES[op] = f"elementwise: d {op}(u) = {identity} ⊙ du"
+    factor = identity if " " not in identity or identity[0] == "(" and identity[-1] == ")" \
+        else f"({identity})"
+    TITLES[op] = f"elementwise: d {op}(u) = {factor} ⊙ du"
 
 
 def product_rule(builder: Callable[..., Expr], node: Expr, dargs: tuple) -> Expr:

@@ -24,7 +24,7 @@ from .to_sympy import is_matrix
 
 _NUMBER = r"\d+(?:\.\d+)?(?:e[-+]?\d+)?"
 _ATOM = re.compile(rf"(?:{NAME.pattern}'?|{_NUMBER}|\(-?{_NUMBER}(?:/\d+)?\))")
-RESERVED = frozenset(FUNCTIONS) | {"eye", "ones", "I", "T"}
+RESERVED = frozenset(FUNCTIONS) | {"eye", "ones", "I", "T", "pi"}  # (pi: the number π)
 
 # SymPy scalar functions and the matcalc function of the same value (elementwise on matrices).
 _T = sp.Symbol("t")

@@ -371,11 +371,12 @@ def _integer(node) -> int | None:
 
 
 def is_variable(name: str, declarations: dict, bound: set[str], value_names: set[str]) -> bool:
-    """Whether `name` followed by '(' is a value times a parenthesised operand, not a call."""
+    """Whether `name` followed by '(' is a value times a parenthesised operand, not a call
+    (the number pi too: pi(x + 1) is π (x + 1))."""
     decl = declarations.get(name)
     if decl is not None:
         return decl.kind != "function"
-    return name in bound or name in value_names or \
+    return name in bound or name in value_names or name == "pi" or \
         (name not in FUNCTIONS and name[0].isupper() and otherwise_spelled(name) is None)
 
 

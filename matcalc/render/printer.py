@@ -180,7 +180,10 @@ class Printer:
             least = EW if after_number else POW  # 2 x ⊙ y, but A (x ⊙ y)
             if f.op == "mul":  # a 1 × 1 product inside a product keeps its parentheses
                 least = MUL if _associative(f) else ATOM
-            return self.at(f, least)
+            text = self.at(f, least)
+            if after_number and text[:1].isdigit():  # 3 (1 ⊘ u), not 3 1 ⊘ u
+                text = self.at(f, ATOM)
+            return text
         if f.op == "hadamard" and _associative(f):
             return self.at(f, EW)
         return self.at(f, POW)
