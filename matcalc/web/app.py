@@ -31,8 +31,8 @@ from .protocol import (KINDS, LOOPBACK_NAMES, MAX_BODY, SECURITY_HEADERS, Reques
                        host_allowed, parse_request, static_files)
 from .workers import Busy, Pool, TimeLimit, WorkerDied
 
-DRAIN_LIMIT = 16 * MAX_BODY  # an oversized body up to this is read (and dropped) before the
-# answer, so a client still sending sees the 413 rather than a reset connection
+DRAIN_LIMIT = 128 * MAX_BODY  # an oversized body up to 8 MiB is read (and dropped) before
+# the answer, so a client still sending sees the 413 rather than a reset connection
 
 
 def _json(status: int, obj: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
@@ -49,6 +49,11 @@ async def _body(request: Request) -> bytes:
     headers = request.headers
     if "content-length" not in headers and "transfer-encoding" not in headers:
         raise RequestError("a POST needs a Content-Length", HTTPStatus.LENGTH_REQUIRED)
+    too_large = RequestError(f"the request body is larger than {MAX_BODY // 1024} KiB",
+                             HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+    declared = headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > DRAIN_LIMIT:
+        raise too_large
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
@@ -57,8 +62,7 @@ async def _body(request: Request) -> bytes:
         if size <= MAX_BODY:
             chunks.append(chunk)
     if size > MAX_BODY:
-        raise RequestError(f"the request body is larger than {MAX_BODY // 1024} KiB",
-                           HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        raise too_large
     return b"".join(chunks)
 
 
@@ -90,8 +94,8 @@ class Api:
         if method != "POST":
             raise RequestError("only GET and POST", HTTPStatus.METHOD_NOT_ALLOWED)
         if path not in KINDS:
-            status = HTTPStatus.METHOD_NOT_ALLOWED if path in self.files \
-                else HTTPStatus.NOT_FOUND
+            status = HTTPStatus.METHOD_NOT_ALLOWED if path in self.files or \
+                path == "/openapi.json" else HTTPStatus.NOT_FOUND
             raise RequestError("POST goes to /api/derive or /api/variables", status)
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type != "application/json":  # (another site's form cannot send this)
