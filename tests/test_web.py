@@ -15,8 +15,9 @@ import urllib.request
 import numpy as np
 import pytest
 
-pytest.importorskip("starlette")
-pytest.importorskip("uvicorn")
+from web_extra import require_web_extra  # noqa: E402
+
+require_web_extra()
 
 import matcalc  # noqa: E402
 import matcalc.cli  # noqa: E402

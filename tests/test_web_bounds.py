@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("starlette")
-pytest.importorskip("uvicorn")
+from web_extra import require_web_extra  # noqa: E402
+
+require_web_extra()
 jsonschema = pytest.importorskip("jsonschema")
 
 from matcalc import derive, report  # noqa: E402

@@ -41,7 +41,12 @@ def _json(status: int, obj: dict[str, Any], headers: dict[str, str] | None = Non
 
 
 def _error(err: RequestError, kind: str = "RequestError") -> Response:
-    return _json(err.status, report.usage_error(str(err), kind))
+    return _json(err.status, report.usage_error(str(err), kind), err.headers)
+
+
+def _not_allowed(message: str, allow: str) -> RequestError:
+    """405, with the methods the path answers (RFC 9110: the Allow header)."""
+    return RequestError(message, HTTPStatus.METHOD_NOT_ALLOWED, {"Allow": allow})
 
 
 async def _body(request: Request) -> bytes:
@@ -91,12 +96,14 @@ class Api:
         path, method = request.url.path, request.method
         if method in ("GET", "HEAD"):
             return self._get(path)
+        allow = "POST" if path.startswith("/api/") else "GET, HEAD"
         if method != "POST":
-            raise RequestError("only GET and POST", HTTPStatus.METHOD_NOT_ALLOWED)
+            raise _not_allowed("only GET and POST", allow)
         if path not in KINDS:
-            status = HTTPStatus.METHOD_NOT_ALLOWED if path in self.files or \
-                path == "/openapi.json" else HTTPStatus.NOT_FOUND
-            raise RequestError("POST goes to /api/derive or /api/variables", status)
+            if path in self.files or path == "/openapi.json":
+                raise _not_allowed("POST goes to /api/derive or /api/variables", allow)
+            raise RequestError("POST goes to /api/derive or /api/variables",
+                               HTTPStatus.NOT_FOUND)
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type != "application/json":  # (another site's form cannot send this)
             raise RequestError("the request body must be application/json",
@@ -111,7 +118,7 @@ class Api:
         if path == "/openapi.json":
             return _json(200, self.document)
         if path.startswith("/api/"):
-            raise RequestError("use POST for the API", HTTPStatus.METHOD_NOT_ALLOWED)
+            raise _not_allowed("use POST for the API", "POST")
         raise RequestError(f"no such page: {path[:200]}", HTTPStatus.NOT_FOUND)
 
     async def _run(self, kind: str, payload: dict[str, Any]) -> Response:

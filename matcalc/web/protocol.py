@@ -41,9 +41,11 @@ def static_files() -> dict[str, tuple[bytes, str]]:
 class RequestError(Exception):
     """A request that is not a valid API call (answered with a 4xx status, 400 unless said)."""
 
-    def __init__(self, message: str, status: int = HTTPStatus.BAD_REQUEST):
+    def __init__(self, message: str, status: int = HTTPStatus.BAD_REQUEST,
+                 headers: dict[str, str] | None = None):
         super().__init__(message)
         self.status = int(status)
+        self.headers = headers or {}
 
 
 def host_name(header: str) -> str:
