@@ -14,8 +14,7 @@ import urllib.request
 
 import numpy as np
 import pytest
-
-from web_extra import require_web_extra  # noqa: E402
+from web_extra import require_web_extra
 
 require_web_extra()
 

@@ -13,8 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from web_extra import require_web_extra  # noqa: E402
+from web_extra import require_web_extra
 
 require_web_extra()
 jsonschema = pytest.importorskip("jsonschema")

@@ -27,8 +27,16 @@ from starlette.routing import Route
 
 from .. import report
 from . import openapi
-from .protocol import (KINDS, LOOPBACK_NAMES, MAX_BODY, SECURITY_HEADERS, RequestError,
-                       host_allowed, parse_request, static_files)
+from .protocol import (
+    KINDS,
+    LOOPBACK_NAMES,
+    MAX_BODY,
+    SECURITY_HEADERS,
+    RequestError,
+    host_allowed,
+    parse_request,
+    static_files,
+)
 from .workers import Busy, Pool, TimeLimit, WorkerDied
 
 DRAIN_LIMIT = 128 * MAX_BODY  # an oversized body up to 8 MiB is read (and dropped) before
@@ -150,7 +158,8 @@ def create_app(time_limit: float = 10.0, workers: int = 2, queue: int | None = N
             api.pool.close()
 
     methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
-    app = Starlette(routes=[Route("/{path:path}", api.endpoint, methods=methods)], lifespan=lifespan)
+    app = Starlette(routes=[Route("/{path:path}", api.endpoint, methods=methods)],
+                    lifespan=lifespan)
     app.state.api = api
     return app
 
