@@ -177,6 +177,7 @@ class Pool:
         self._free = list(self._slots)
         self._waiting: collections.deque[asyncio.Future] = collections.deque()
         self._recent: collections.deque[float] = collections.deque([0.05], maxlen=20)
+        self._running: dict[_Slot, float] = {}  # slot -> when its job started
         self._closed = False
         self._threads = concurrent.futures.ThreadPoolExecutor(size, "matcalc-job")
         self._slots[0].worker = _Worker()  # warm: the first request waits for no import
@@ -186,19 +187,26 @@ class Pool:
         return [pid for pid in (slot.pid() for slot in self._slots) if pid is not None]
 
     def expected_wait(self) -> float:
-        """Seconds a job arriving now should wait: the jobs ahead of it, each taking the
-        recent mean job time, spread over the slots."""
-        mean = sum(self._recent) / len(self._recent)
-        return (len(self._waiting) + 1) * mean / self.size if not self._free else 0.0
+        """Seconds a job arriving now should wait: a job's typical time (the recent mean, or
+        when longer the time the youngest running job has run already: slow jobs in every
+        slot) until a slot frees, plus that for each job ahead of it, spread over the slots."""
+        if self._free:
+            return 0.0
+        now = time.monotonic()
+        typical = sum(self._recent) / len(self._recent)
+        if self._running:
+            typical = max(typical, min(now - t for t in self._running.values()))
+        return typical * (1 + len(self._waiting) / self.size)
 
     async def run(self, kind: str, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """(HTTP status, JSON body) of one job; `Busy`, `TimeLimit` or `WorkerDied`."""
         slot = await self._acquire()
-        started = time.monotonic()
+        self._running[slot] = started = time.monotonic()
         try:
             return await asyncio.get_running_loop().run_in_executor(
                 self._threads, slot.run, kind, payload, self.limit)
         finally:
+            del self._running[slot]
             self._recent.append(time.monotonic() - started)
             self._release(slot)
 
