@@ -9,7 +9,7 @@ app keeps no other state. Every request is answered, a bad one with a 4xx and th
 
 `app` reads its settings from the environment: MATCALC_TIME_LIMIT (seconds, default 10),
 MATCALC_WORKERS (derivation processes per server process, default 2), MATCALC_QUEUE (jobs
-waiting, default 64 per worker), MATCALC_MAX_WAIT (seconds a job may wait, default 2) and
+waiting, default 128 per worker), MATCALC_MAX_WAIT (seconds a job may wait, default 2) and
 MATCALC_ALLOWED_HOSTS (comma-separated Host names answered, `*` for any; default the loopback
 names).
 """

@@ -103,7 +103,7 @@ def serve_main(argv: list[str]) -> int:
     parser.add_argument("--workers", type=int, default=2,
                         help="derivations at once, each in its own process (default 2)")
     parser.add_argument("--queue", type=int, default=None, metavar="N",
-                        help="requests that may wait for a worker (default 64 per worker); "
+                        help="requests that may wait for a worker (default 128 per worker); "
                              "past it a request is answered 503 with Retry-After at once")
     parser.add_argument("--max-wait", type=float, default=2.0, metavar="SECONDS",
                         help="longest time a request waits for a worker (default 2)")

@@ -172,7 +172,7 @@ class Pool:
     def __init__(self, size: int = 2, limit: float = 10.0, queue: int | None = None,
                  max_wait: float = 2.0) -> None:
         self.size, self.limit, self.max_wait = size, limit, max_wait
-        self.queue = 64 * size if queue is None else queue
+        self.queue = 128 * size if queue is None else queue
         self._slots = [_Slot() for _ in range(size)]
         self._free = list(self._slots)
         self._waiting: collections.deque[asyncio.Future] = collections.deque()
@@ -201,14 +201,21 @@ class Pool:
     async def run(self, kind: str, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """(HTTP status, JSON body) of one job; `Busy`, `TimeLimit` or `WorkerDied`."""
         slot = await self._acquire()
-        self._running[slot] = started = time.monotonic()
+        self._running[slot] = time.monotonic()
         try:
             return await asyncio.get_running_loop().run_in_executor(
-                self._threads, slot.run, kind, payload, self.limit)
+                self._threads, self._timed, slot, kind, payload)
         finally:
             del self._running[slot]
-            self._recent.append(time.monotonic() - started)
             self._release(slot)
+
+    def _timed(self, slot: _Slot, kind: str, payload: dict[str, Any]) -> tuple[int, dict]:
+        """The job in its slot (in a thread), its time in the worker recorded."""
+        started = time.monotonic()
+        try:
+            return slot.run(kind, payload, self.limit)
+        finally:
+            self._recent.append(time.monotonic() - started)
 
     async def _acquire(self) -> _Slot:
         if self._free:
