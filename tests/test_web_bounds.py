@@ -240,6 +240,27 @@ def test_a_request_behind_slow_jobs_is_refused_at_once():
     asyncio.run(scenario())
 
 
+def test_long_programs_leave_a_worker_to_short_ones():
+    """With 2 workers, long programs (the slow kind) run one at a time; a short expression
+    arriving behind them is answered by the other worker at once."""
+    async def scenario():
+        pool = Pool(2, limit=20, max_wait=30)
+        try:
+            await asyncio.gather(*(pool.run("derive", _payload("x")) for _ in range(2)))  # warm
+            slow = [asyncio.ensure_future(pool.run("derive", _payload(SLOW))) for _ in range(3)]
+            await asyncio.sleep(0.5)
+            assert sum(long for _, long in pool._running.values()) == 1
+            for _ in range(3):
+                started = time.monotonic()
+                assert (await pool.run("derive", _payload("x' x")))[0] == 200
+                assert time.monotonic() - started < 1.5  # (a long program takes 2 to 8 s)
+            assert not any(task.done() for task in slow)
+            assert [status for status, _ in await asyncio.gather(*slow)] == [200] * 3
+        finally:
+            pool.close()
+    asyncio.run(scenario())
+
+
 def test_busy_is_503_with_retry_after():
     server, thread = start(port=0, time_limit=8.0, workers=1, queue=0)
     try:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 READY_TIMEOUT = 120.0  # seconds a new worker may take to import matcalc
+LONG_INPUT = 1000  # characters: a longer expression takes at most all slots but one
 
 
 class TimeLimit(Exception):
@@ -167,17 +168,20 @@ class _Slot:
 
 class Pool:
     """At most `size` jobs at once, each in its slot's own worker process, each at most
-    `limit` s; at most `queue` jobs waiting, each at most `max_wait` s (then `Busy`)."""
+    `limit` s; at most `queue` jobs waiting, each at most `max_wait` s (then `Busy`). A job
+    whose expression is longer than LONG_INPUT characters (a long program: the usual slow
+    job) takes at most `size - 1` slots, so one slot stays for short ones."""
 
     def __init__(self, size: int = 2, limit: float = 10.0, queue: int | None = None,
                  max_wait: float = 2.0) -> None:
         self.size, self.limit, self.max_wait = size, limit, max_wait
         self.queue = 128 * size if queue is None else queue
+        self.long_slots = max(1, size - 1)
         self._slots = [_Slot() for _ in range(size)]
-        self._free = list(self._slots)
-        self._waiting: collections.deque[asyncio.Future] = collections.deque()
+        self._free = self._slots[::-1]  # (taken from the end: the warm slot first)
+        self._waiting: collections.deque[tuple[asyncio.Future, bool]] = collections.deque()
         self._recent: collections.deque[float] = collections.deque([0.05], maxlen=20)
-        self._running: dict[_Slot, float] = {}  # slot -> when its job started
+        self._running: dict[_Slot, tuple[float, bool]] = {}  # slot -> (job's start, long)
         self._closed = False
         self._threads = concurrent.futures.ThreadPoolExecutor(size, "matcalc-job")
         self._slots[0].worker = _Worker()  # warm: the first request waits for no import
@@ -186,27 +190,31 @@ class Pool:
         """The process ids of the live workers (never more than `size`)."""
         return [pid for pid in (slot.pid() for slot in self._slots) if pid is not None]
 
-    def expected_wait(self) -> float:
+    def _may_start(self, long: bool) -> bool:
+        """Whether a job may take a free slot now (a long one: while fewer than
+        `long_slots` long ones run)."""
+        running_long = sum(is_long for _, is_long in self._running.values())
+        return bool(self._free) and (not long or running_long < self.long_slots)
+
+    def expected_wait(self, long: bool = False) -> float:
         """Seconds a job arriving now should wait: a job's typical time (the recent mean, or
         when longer the time the youngest running job has run already: slow jobs in every
         slot) until a slot frees, plus that for each job ahead of it, spread over the slots."""
-        if self._free:
+        if self._may_start(long):
             return 0.0
         now = time.monotonic()
         typical = sum(self._recent) / len(self._recent)
         if self._running:
-            typical = max(typical, min(now - t for t in self._running.values()))
+            typical = max(typical, min(now - t for t, _ in self._running.values()))
         return typical * (1 + len(self._waiting) / self.size)
 
     async def run(self, kind: str, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """(HTTP status, JSON body) of one job; `Busy`, `TimeLimit` or `WorkerDied`."""
-        slot = await self._acquire()
-        self._running[slot] = time.monotonic()
+        slot = await self._acquire(len(payload["expr"]) > LONG_INPUT)
         try:
             return await asyncio.get_running_loop().run_in_executor(
                 self._threads, self._timed, slot, kind, payload)
         finally:
-            del self._running[slot]
             self._release(slot)
 
     def _timed(self, slot: _Slot, kind: str, payload: dict[str, Any]) -> tuple[int, dict]:
@@ -217,14 +225,17 @@ class Pool:
         finally:
             self._recent.append(time.monotonic() - started)
 
-    async def _acquire(self) -> _Slot:
-        if self._free:
-            return self._free.pop()
-        wait = self.expected_wait()
-        if len(self._waiting) >= self.queue or wait > self.max_wait:
-            raise self._busy(wait, "all workers are busy and the queue is full")
-        future = asyncio.get_running_loop().create_future()
-        self._waiting.append(future)
+    async def _acquire(self, long: bool) -> _Slot:
+        if self._may_start(long):
+            return self._take(long)
+        wait = self.expected_wait(long)
+        if len(self._waiting) >= self.queue:
+            raise self._busy(wait, f"all workers are busy and {self.queue} requests wait")
+        if wait > self.max_wait:
+            raise self._busy(wait, f"all workers are busy for about {wait:.1f} s")
+        entry = (asyncio.get_running_loop().create_future(), long)
+        future = entry[0]
+        self._waiting.append(entry)
         try:
             await asyncio.wait([future], timeout=self.max_wait)
         except BaseException:  # cancelled (the client left): give back a slot handed over
@@ -233,28 +244,38 @@ class Pool:
             raise
         finally:
             if not future.done():
-                self._waiting.remove(future)
+                self._waiting.remove(entry)
                 future.cancel()
         if future.cancelled():
-            raise self._busy(self.expected_wait(), f"no worker was free within "
-                                                   f"{self.max_wait:g} s")
+            raise self._busy(self.expected_wait(long), f"no worker was free within "
+                                                       f"{self.max_wait:g} s")
         return future.result()
 
     def _busy(self, wait: float, why: str) -> Busy:
         retry = max(1, math.ceil(min(wait, self.limit)))
         return Busy(f"{why}; try again in {retry} s", retry)
 
+    def _take(self, long: bool) -> _Slot:
+        """A free slot, marked running (a long job or not) from now."""
+        slot = self._free.pop()
+        self._running[slot] = (time.monotonic(), long)
+        return slot
+
     def _release(self, slot: _Slot) -> None:
-        """Hand the slot to the longest-waiting job, or mark it free."""
+        """Hand the slot to the longest-waiting job that may start, or mark it free."""
+        self._running.pop(slot, None)
         if self._closed:
             slot.stop()
             return
-        while self._waiting:
-            future = self._waiting.popleft()
-            if not future.done():
-                future.set_result(slot)
-                return
         self._free.append(slot)
+        for entry in list(self._waiting):
+            future, long = entry
+            if future.done():
+                self._waiting.remove(entry)
+            elif self._may_start(long):
+                self._waiting.remove(entry)
+                future.set_result(self._take(long))
+                return
 
     def close(self) -> None:
         self._closed = True
