@@ -1,9 +1,11 @@
 """Every elementwise function declared in matcalc/core/elementwise.py, end to end, against a
 reference that is not matcalc's: its value (evaluate, the generated code) against Python's
 `math` at points of its domain, its gradient against `jax.grad` (when jax is installed), its
-declared SymPy form, its printed forms read back, and its row in docs/language.md.
+declared SymPy form, its printed forms read back, and its row in docs/language.md (a table
+generated from the declarations: `python -m matcalc.vocabulary docs/language.md`).
 
-Adding a function is its declaration plus one row of REFERENCE below. The other suites then
+Adding a function is its declaration plus one row of REFERENCE below (and running the docs'
+generator). The other suites then
 take it up from the declaration, with no edit: tests/test_ops_table.py (first derivative by
 finite differences in both layouts), tests/test_hessian.py (second derivative),
 tests/test_readme_table.py (the docs' row), tests/test_codegen.py (generated code on every
@@ -16,13 +18,14 @@ from operator import attrgetter
 
 import numpy as np
 import pytest
+from documentation import ROOT
 from program_checks import printed_forms
 from test_codegen import INSTALLED, assert_agrees, ready
 from test_hessian import check_second
 from test_ops_table import SIZES, VARS, argument_domains
 from test_readme_table import ROWS
 
-from matcalc import derive, hessian, value
+from matcalc import derive, hessian, value, vocabulary
 from matcalc.core import elementwise as ew
 from matcalc.core.elementwise import FUNCTIONS
 
@@ -127,3 +130,11 @@ def test_its_docs_row_is_its_example(name):
     assert any(row[0].startswith(f"`{name}`") and row[1:] == (expr, wrt, shown)
                for row in ROWS), f"docs/language.md has no row `{name}` | `{expr}` | ..."
     assert str(derive(expr, wrt)) == shown
+
+
+def test_the_docs_table_is_generated_from_the_declarations():
+    """docs/language.md's table of elementwise functions is `python -m matcalc.vocabulary
+    docs/language.md`'s: run it after declaring a function."""
+    text = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
+    assert vocabulary.with_table(text) == text
+    assert vocabulary.elementwise_table().count("\n| `") == len(FUNCTIONS)

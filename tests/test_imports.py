@@ -14,7 +14,7 @@ STAGES = [
     {"simplify"},
     {"diff"},
     {"evaluate", "domain", "steps"},
-    {"symbols", "check", "interop"},  # the names values are passed under; the numeric check
+    {"symbols", "check", "interop", "vocabulary"},  # value names; the numeric check; docs tables
     {"codegen"},
     {"api"},
     {"differential", "equivalent"},
