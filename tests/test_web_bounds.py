@@ -205,36 +205,22 @@ def test_a_full_queue_answers_busy_at_once():
     asyncio.run(scenario())
 
 
-def test_a_request_waits_at_most_max_wait():
+@pytest.mark.parametrize("max_wait, head_start, within", [(0.3, 0.2, 1.0), (1.0, 1.5, 0.5)])
+def test_a_request_behind_a_slow_job_gets_busy_within_max_wait(max_wait, head_start, within):
+    """A quick job behind a slow one in the only slot: Busy once it has waited `max_wait`
+    (0.3 s) or, when the slow job has run longer than that already (1.5 s), at once."""
     async def scenario():
-        pool = Pool(1, limit=10, max_wait=0.3)
+        pool = Pool(1, limit=10, max_wait=max_wait)
         try:
             slow = asyncio.ensure_future(pool.run("derive", _payload(SLOW)))
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(head_start)
+            assert (pool.expected_wait() > max_wait) == (head_start > max_wait)
             started = time.monotonic()
             with pytest.raises(Busy):
                 await pool.run("derive", _payload("x' x"))
-            assert time.monotonic() - started < 1.0
-            assert (await slow)[0] == 200
-            assert (await pool.run("derive", _payload("x' x")))[0] == 200
-        finally:
-            pool.close()
-    asyncio.run(scenario())
-
-
-def test_a_request_behind_slow_jobs_is_refused_at_once():
-    """Every slot busy longer than the longest wait: a quick job gets Busy without waiting."""
-    async def scenario():
-        pool = Pool(1, limit=10, max_wait=1.0)
-        try:
-            slow = asyncio.ensure_future(pool.run("derive", _payload(SLOW)))
-            await asyncio.sleep(1.5)
-            assert pool.expected_wait() > 1.0
-            started = time.monotonic()
-            with pytest.raises(Busy):
-                await pool.run("derive", _payload("x' x"))
-            assert time.monotonic() - started < 0.5  # (waiting would take 1 s)
+            assert time.monotonic() - started < within
             assert (await slow)[0] == 200 and pool.expected_wait() == 0
+            assert (await pool.run("derive", _payload("x' x")))[0] == 200
         finally:
             pool.close()
     asyncio.run(scenario())
