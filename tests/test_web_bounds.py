@@ -282,3 +282,21 @@ def test_serve_without_the_web_extra_says_how_to_install_it():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 2 and 'pip install "matcalc[web]"' in done.stderr
+
+
+@pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
+def test_the_asgi_app_in_process():
+    """matcalc.web.app's app under Starlette's TestClient (no socket): the lifespan starts
+    and stops the pool; HEAD, the API and the document answer."""
+    from starlette.testclient import TestClient
+
+    from matcalc.web.app import create_app
+    app = create_app(workers=1)
+    with TestClient(app, base_url="http://localhost") as client:
+        assert app.state.api.pool.pids()
+        assert client.head("/").status_code == 200
+        answer = client.post("/api/derive", json=QUICK)
+        assert answer.status_code == 200
+        assert answer.json()["ascii"] == derive("x' A x", "x").text(ascii=True)
+        assert client.get("/openapi.json").json()["openapi"] == "3.1.0"
+    assert app.state.api.pool.pids() == []
