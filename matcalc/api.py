@@ -13,9 +13,10 @@ from typing import Any
 import numpy as np
 
 from .check import CheckResult, check
+from .closed_form import jacobian
 from .codegen import Output, compile_function, generate
 from .core.expr import Expr
-from .diff.readout import LAYOUTS, jacobian
+from .diff.readout import LAYOUTS
 from .errors import DeclarationError, MatcalcError, ParseError, ShapeError, UnsupportedError
 from .evaluate import Env, bind, evaluate
 from .lower import Lowered, lower
@@ -68,6 +69,10 @@ def _variable(program: Lowered, wrt: str) -> Expr:
                 f"'{wrt}' is a bound intermediate (name = ...), not a variable: differentiate "
                 f"by one of the variables {', '.join(program.variables) or '(none)'}")
         listed = ", ".join(program.variables) or "none"
+        if wrt == "pi":
+            raise DeclarationError(
+                "'pi' (π) is the number π, not a variable: to differentiate by a variable "
+                "named pi, declare it (vars={'pi': 'scalar'}, or --var pi:scalar)")
         raise DeclarationError(
             f"'{wrt}' is not a variable of the expression (its variables: {listed}); declare "
             f"it to get a zero derivative")
@@ -275,7 +280,7 @@ def value_and_grad(expr: str, wrt: str | list[str], vars: dict[str, str] | None 
                     layout="denominator") for name in names]
     grouping = "value_and_grad" if isinstance(wrt, str) else "value_and_grads"
     symbols = (*text_symbols(program).values(), *(s for g in grads for s in g.symbols()))
-    output = Output((program.expr, *(g.expr for g in grads)), grouping, symbols)
+    output = Output((computed(program), *(g.expr for g in grads)), grouping, symbols)
     doc = _docstring(f"The value of {program.source.strip()} and its gradient"
                      f"{'s' if len(names) > 1 else ''} by {', '.join(names)}:",
                      [str(g) for g in grads], grads[0].variables, None, backend)
@@ -333,7 +338,13 @@ def value(expr: str, vars: dict[str, str] | None = None, **arrays: Any) -> np.nd
     arrays = filed(arrays, program.variables, text_symbols(program),
                    identifiers(program.variables, (program.expr,)))
     values, sizes = bind(program.variables, arrays, program.kinds)
-    return _returned(evaluate(program.expr, Env(values, sizes, arrays)), program.expr)
+    return _returned(evaluate(computed(program), Env(values, sizes, arrays)), program.expr)
+
+
+def computed(program: Lowered) -> Expr:
+    """The program's function as it is computed: simplified, so that its value is computed
+    by the stable nodes (log(softmax(z)) as logsoftmax(z), log(sum(exp(u))) as logsumexp(u))."""
+    return simplify(program.expr)
 
 
 def _returned(out: np.ndarray, expr: Expr) -> np.ndarray | float:

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .closed_form import jacobian
 from .core import build as b
 from .core.expr import Expr
 from .diff.engine import differential as jvp
-from .diff.readout import jacobian
 from .errors import DeclarationError, ShapeError
 from .evaluate import Env, as_matrix, bind, evaluate
 from .render import to_latex, to_text

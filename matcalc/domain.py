@@ -23,7 +23,7 @@ MARGIN = 1e-3  # how far from 0 (or from a kink) an argument must stay
 SHOWN = 60  # characters of a node's text shown in a reason
 
 SMOOTH = frozenset({
-    "var", "tangent", "const", "dim", "identity", "ones", "zero", "commutation", "apply",
+    "var", "tangent", "const", "dim", "pi", "identity", "ones", "zero", "commutation", "apply",
     "absgrad", "add", "mul", "hadamard", "kron", "transpose", "sum", "mean", "tr", "vec",
     "expand", "unvec", "diag", "diagpart", "det", "mpow", "softmax", "logsumexp", "logsoftmax",
     *(f.name for f in ew.FUNCTIONS.values() if f.domain == ew.REAL),

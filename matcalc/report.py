@@ -14,6 +14,7 @@ from . import api
 from .differential import differential as _differential
 from .equivalent import equivalent
 from .errors import MatcalcError
+from .shapes import describe, size_text
 
 BACKENDS = ("numpy", "jax", "torch")
 
@@ -28,7 +29,7 @@ def build(expr: str, wrt: str, vars: dict[str, str] | None = None, layout: str =
     out: dict[str, Any] = {
         "input": expr, "wrt": wrt, "variables": d.variables, "layout": layout,
         "order": d.order, "text": d.text(), "ascii": d.text(ascii=True), "latex": d.latex(),
-        "warnings": list(d.warnings),
+        "warnings": list(d.warnings), "shape": shape(d),
     }
     if steps:
         s = d.steps()
@@ -49,6 +50,15 @@ def build(expr: str, wrt: str, vars: dict[str, str] | None = None, layout: str =
                         "ok": bool(result.ok), "points": result.points,
                         "line": str(result)}
     return out
+
+
+def shape(d: api.Derivative) -> dict[str, str]:
+    """The result's size, rows × cols (a vec matrix's side is a product: `m·n`), and the kind
+    of the expression differentiated (a scalar's derivative by X is a gradient; a Hessian is
+    always of a scalar: `d.function` is then the gradient differentiated once more)."""
+    function = "scalar" if d.order == 2 else describe(d.function.shape)
+    return {"rows": size_text(d.expr.shape.rows), "cols": size_text(d.expr.shape.cols),
+            "function": function}
 
 
 def variables(expr: str, vars: dict[str, str] | None = None) -> dict[str, Any]:

@@ -107,7 +107,8 @@ SCALAR = Shape(ONE, ONE)
 GENERATED = "~"  # marks a size symbol matcalc named (the length of an undeclared vector ...)
 
 
-def _size_text(dim: Dim) -> str:
+def size_text(dim: Dim) -> str:
+    """A size as declarations write it: `n`, `3`, `m·n` (a generated size without its marker)."""
     return str(dim).replace(GENERATED, "")
 
 
@@ -116,10 +117,10 @@ def describe(shape: Shape, structure: str = "general", kind: str | None = None) 
     sizes shown without their marker); `kind`: the kind declared, when it is not the shape's
     (a vector(1) or a matrix(1,1) is 1 × 1)."""
     if structure != "general":
-        return f"{structure}({_size_text(shape.rows)})"
+        return f"{structure}({size_text(shape.rows)})"
     kind = kind or shape.kind
     if kind == "scalar":
         return "scalar"
     if kind == "vector":
-        return f"vector({_size_text(shape.rows)})"
-    return f"matrix({_size_text(shape.rows)},{_size_text(shape.cols)})"
+        return f"vector({size_text(shape.rows)})"
+    return f"matrix({size_text(shape.rows)},{size_text(shape.cols)})"

@@ -11,22 +11,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .closed_form import jacobian
 from .core import build as b
 from .core.elementwise import FUNCTIONS
 from .core.expr import Expr, postorder
 from .core.rebuild import substitute
 from .diff.engine import differential
-from .diff.readout import jacobian, read_off
+from .diff.readout import read_off
 from .diff.registry import TITLES
 from .names import unicode_name
 from .render import ASCII, LATEX, UNICODE, Notation, render, to_text, token_count
 from .render.where import where_clauses
 from .shapes import describe
 from .simplify import simplify
+from .simplify.rules import RULES
 
 _NAMED_ARGUMENT = {*(f.name for f in FUNCTIONS.values() if f.derivative), "det", "logdet",
                    "inv", "softmax", "logsumexp", "norm2", "norm1", "apply", "maximum",
                    "logsoftmax", "pow"}
+IDENTITIES = {rule.name: rule.identity for rule in RULES}
 _FRESH = ("u", "v", "t", "s", "r", "q", "p", "g", "h")
 
 
@@ -59,12 +62,14 @@ class Steps:
         return self.text()
 
     def latex(self) -> str:
-        """An aligned block: one row per line, section titles as text rows."""
+        """An aligned block: one row per line, section titles as text rows; every note in
+        the fourth column (`left &= right && note`, a row without `= right` keeps its empty
+        second column), so the notes line up."""
         rows = []
         for title, lines in self.sections:
             rows.append(f"&\\text{{{title}}}")
             for line in lines:
-                right = "" if line.right is None else f" &= {_form(line.right, LATEX)}"
+                right = " &" if line.right is None else f" &= {_form(line.right, LATEX)}"
                 note = f" && \\text{{{_latex_text(line.note)}}}" if line.note else ""
                 rows.append(f"{_latex_text(line.left, math=True)}{right}{note}")
         return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
@@ -184,6 +189,13 @@ def steps(d) -> Steps:
     return Steps(tuple(sections))
 
 
+def _rewrite(rule: str, before: Expr, after: Expr) -> str:
+    """A simplifier step: the rule's name, before → after; the identity it states when the two
+    print alike (log(softmax(u)) is shown so as the one node logsoftmax(u))."""
+    shown, now = _form(before), _form(after)
+    return f"{rule}: {shown} → {now}" if shown != now else f"{rule}: {IDENTITIES[rule]}"
+
+
 def _chain(tangents: dict[str, Expr], statements: list[tuple[str, Expr]]) -> Expr:
     """The last differential with every intermediate d(name) replaced by its own."""
     result = tangents[statements[-1][0]]
@@ -219,6 +231,6 @@ def _read_off(d, name: str, chained: Expr, statements) -> tuple[Line, ...]:
     result = jacobian(f, x, d.layout, trace)
     for rule, before, after in trace:
         if before.op != "var":
-            lines.append(Line("", None, f"{rule}: {_form(before)} → {_form(after)}"))
+            lines.append(Line("", None, _rewrite(rule, before, after)))
     lines.append(Line(label, result, f"closed form, {d.layout} layout"))
     return tuple(lines)

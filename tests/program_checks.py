@@ -21,8 +21,7 @@ from program_gen import Program
 from matcalc import MatcalcError, derive, equivalent, hessian, value
 from matcalc.api import _lowered  # (lowers as `value` does: errors carry the text)
 from matcalc.core.expr import postorder
-from matcalc.core.transpose import transposed
-from matcalc.diff.readout import LAYOUTS, numerator_jacobian, to_denominator_symbols
+from matcalc.diff.readout import LAYOUTS, in_layout, numerator_jacobian
 from matcalc.evaluate import Env, bind, evaluate, symbol_names
 
 FD, SIMPLIFY, READBACK, HESSIAN, NO_POINT, CLAIM, SHOWN_NAMES = (
@@ -62,9 +61,8 @@ def _attempt(failures: list, kind: str, wrt: str, layout: str, run) -> None:
 
 
 def unsimplified(d) -> object:
-    """The derivative before any simplification, in d's layout (readout.jacobian, unsimplified)."""
-    raw = numerator_jacobian(d.function, d.variable)
-    return transposed(to_denominator_symbols(raw)) if d.layout == "denominator" else raw
+    """The derivative before any simplification, in d's layout (the read-out's raw form)."""
+    return in_layout(numerator_jacobian(d.function, d.variable), d.layout)
 
 
 CATEGORIES = (  # what a printed form that does not read back shows (the printer's known gaps)

@@ -12,6 +12,7 @@ import matcalc
 from matcalc.core.expr import postorder
 from matcalc.render import UNICODE, render, token_count
 from matcalc.render.tokens import text_tokens
+from matcalc.simplify.length import expression_length
 
 N = 3
 
@@ -83,3 +84,17 @@ def test_token_count_is_the_printed_length():
         d = matcalc.derive(case.expr, case.wrt, vars=case.vars)
         for node in [d.expr, *postorder(d.expr)][:40]:
             assert token_count(node) == len(text_tokens(render(node, UNICODE))), case.id
+
+
+def test_the_simplifiers_length_is_the_printed_length():
+    """The simplifier counts tokens on the tree (it does not print): its count is the printed
+    one on every node of the derivatives of the cases, raw and simplified, in both layouts."""
+    from matcalc.diff.readout import in_layout, numerator_jacobian
+    seen = set()
+    for case in CASES:
+        for layout in ("numerator", "denominator"):
+            d = matcalc.derive(case.expr, case.wrt, vars=case.vars, layout=layout)
+            raw = in_layout(numerator_jacobian(d.function, d.variable), layout)
+            for node in {*postorder(d.expr), *postorder(raw), *postorder(d.function)} - seen:
+                seen.add(node)
+                assert expression_length(node) == token_count(node), (case.id, node)

@@ -10,9 +10,11 @@ PACKAGE = Path(__file__).resolve().parent.parent / "matcalc"
 STAGES = [
     {"errors", "shapes", "names"},
     {"syntax", "core"},
-    {"lower", "render"},
-    {"simplify"},
+    {"lower"},
     {"diff"},
+    {"simplify"},
+    {"closed_form"},  # the read-out's derivative, simplified
+    {"render"},
     {"evaluate", "domain", "steps"},
     {"symbols", "check", "interop", "vocabulary"},  # value names; the numeric check; docs tables
     {"codegen"},
@@ -69,4 +71,22 @@ def test_the_pipeline_is_one_way():
         for unit in _imports(path) - {here}:
             if RANK[unit] >= RANK[here]:
                 wrong.append(f"{path.relative_to(PACKAGE)} imports {unit}")
+    assert wrong == []
+
+
+CORE_LAYERS = ["expr", "elementwise", "ops", "leaves", "algebra", "structural", "build",
+               "rebuild", "transpose"]  # the core's modules, each importing only earlier ones
+
+
+def test_the_core_constructors_are_layered():
+    core = PACKAGE / "core"
+    assert {p.stem for p in core.glob("*.py")} == set(CORE_LAYERS)
+    wrong = []
+    for i, name in enumerate(CORE_LAYERS):
+        tree = ast.parse((core / f"{name}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                targets = [node.module] if node.module else [a.name for a in node.names]
+                wrong += [f"{name} imports {t}" for t in targets
+                          if t in CORE_LAYERS and CORE_LAYERS.index(t) >= i]
     assert wrong == []

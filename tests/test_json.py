@@ -133,3 +133,34 @@ def test_report_variables_object_validates():
 def test_schema_ships_in_the_package():
     from importlib import resources
     assert resources.files("matcalc").joinpath("schema/result.json").is_file()
+
+
+@pytest.mark.parametrize("expr, wrt, layout, order, expected", [
+    ("x' A x", "x", "numerator", 1, ("1", "4", "scalar")),  # a row, as the contract says
+    ("x' A x", "x", "denominator", 1, ("4", "1", "scalar")),  # a gradient, shaped like x
+    ("tr(W' W)", "W", "numerator", 1, ("5", "3", "scalar")),  # n × m for an m × n variable
+    ("W x", "x", "numerator", 1, ("3", "5", "vector(3)")),  # the m × n Jacobian
+    ("W x", "x", "denominator", 1, ("5", "3", "vector(3)")),
+    ("W x", "W", "numerator", 1, ("3", "15", "vector(3)")),  # d vec(F) / d vec(X)ᵀ
+    ("x' A x", "x", "numerator", 2, ("4", "4", "scalar")),
+])
+def test_json_shape_is_the_size_evaluate_returns(expr, wrt, layout, order, expected, rng):
+    """The result's rows × cols with every size declared (W 3 × 5, x 5 or 4, A 4 × 4): the
+    number of entries is that of the array `evaluate` returns."""
+    vars = {"W": "matrix(3,5)", "x": "vector(4)" if "A" in expr else "vector(5)",
+            "A": "matrix(4,4)"}
+    vars = {k: v for k, v in vars.items() if k in expr}
+    obj = report.build(expr, wrt, vars, layout, hessian=order == 2)
+    VALIDATOR.validate(obj)
+    shape = obj["shape"]
+    assert (shape["rows"], shape["cols"], shape["function"]) == expected
+    d = (hessian if order == 2 else derive)(expr, wrt, vars, layout)
+    dims = {kind: tuple(int(n) for n in kind[kind.index("(") + 1:-1].split(","))
+            for kind in vars.values()}
+    arrays = {name: rng.standard_normal(dims[kind]) for name, kind in vars.items()}
+    assert np.size(d.evaluate(**arrays)) == int(shape["rows"]) * int(shape["cols"])
+
+
+def test_json_shape_names_symbolic_sizes():
+    obj = report.build("W x", "W", {"W": "matrix(m,n)"})
+    assert obj["shape"] == {"rows": "m", "cols": "m·n", "function": "vector(m)"}

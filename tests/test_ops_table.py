@@ -62,6 +62,7 @@ OP_CASES = [
     OpCase("norm1", "norm1(W x + b)", "x"),
     OpCase("softmax", "softmax(W x + b)", "x"),
     OpCase("logsumexp", "logsumexp(W x + b)", "x"),
+    OpCase("logsoftmax", "log_softmax(W x + b)", "x"),
     OpCase("apply", "f(W x + b)", "x"),
     # every declared elementwise function (matcalc/core/elementwise.py), in its domain
     *(OpCase(f.name, f"{f.name}(W x + b)", "x", argument_domains(f)) for f in ELEMENTWISE.values()),
@@ -80,3 +81,56 @@ def test_every_operator_has_a_case_and_a_rule():
 def test_operator_derivative(case, layout, rng):
     check_derivative(case.expr, case.wrt, VARS, SIZES, case.domains, layout, rng=rng,
                      abstract=ABSTRACT.get(case.op, ()))
+
+
+# -- every operator has every facet ---------------------------------------------------------
+
+# The operators the language writes with symbols or desugars, not calls by a name.
+_SYNTAX = {"add", "mul", "hadamard", "transpose", "pow", "gt", "expand", "mpow", "maximum",
+           "diagpart", "apply", "logsoftmax"}
+
+
+def _facets(op: str) -> dict[str, bool]:
+    """Which of its facets each stage has for the operator `op`."""
+    from matcalc.codegen.backends import ELEMENTWISE as CODE_TEMPLATES
+    from matcalc.codegen.emit import Emitter
+    from matcalc.domain import RULES, SMOOTH
+    from matcalc.evaluate import _LEAVES
+    from matcalc.interop.to_sympy import _RULES as SYMPY
+    from matcalc.lower.functions import FUNCTIONS as NAMED
+    spec = OPS[op]
+    return {
+        "typing (a name or syntax of the language)":
+            not spec.in_language or spec.family == LEAF or op in NAMED or op in _SYNTAX,
+        "derivative rule (diff/)": spec.family == LEAF or op in JVP,
+        "numpy evaluation": spec.evaluate is not None or op in _LEAVES or op in ("unvec", "expand"),
+        "generated code (codegen/)": op in CODE_TEMPLATES or hasattr(Emitter, f"_{op}"),
+        "SymPy form (interop/to_sympy.py)": op in SYMPY,
+        "domain of the numerical check (domain.py)": op in SMOOTH or op in RULES,
+    }
+
+
+def test_every_operator_has_every_facet():
+    """Each operator of the catalogue is typed, differentiated, evaluated, generated as code,
+    converted to SymPy and has a domain; a missing facet is named with its operator."""
+    missing = {op: [facet for facet, ok in _facets(op).items() if not ok] for op in OPS}
+    assert not {op: facets for op, facets in missing.items() if facets}, missing
+
+
+def test_a_missing_facet_is_named(monkeypatch):
+    from matcalc.interop.to_sympy import _RULES as SYMPY
+    monkeypatch.delitem(SYMPY, "tr")
+    assert _facets("tr")["SymPy form (interop/to_sympy.py)"] is False
+
+
+@pytest.mark.parametrize("layout", ["numerator", "denominator"])
+@pytest.mark.parametrize("expr, wrt", [("a .^ x", "x"), ("a .^ x", "a"), ("x .^ y", "y"),
+                                       ("x .^ y", "x"), ("(W x) .^ b", "W"), ("X .^ A", "A"),
+                                       ("sum(x .^ x)", "x")])
+def test_a_variable_exponent(expr, wrt, layout, rng):
+    """u.^p with p a vector or matrix of u's shape, or u a scalar (a .^ x): positive bases."""
+    from test_codegen import check_generated
+    positive = {name: "positive" for name in ("a", "x", "W", "X")}
+    vars = VARS | {"a": "scalar"}
+    d = check_derivative(expr, wrt, vars, SIZES, positive, layout, rng=rng)
+    check_generated(d, expr, SIZES, positive, vars, (), rng)  # numpy, jax, torch

@@ -17,7 +17,8 @@ ROW = re.compile(r"^\| (.+?) \| `(.+?)` \| `(\w+)` \| `(.+)` \|$", re.M)
 ROWS = [row for path in DOC_FILES for row in ROW.findall(path.read_text(encoding="utf-8"))]
 DOMAINS = {"log": {"W": "positive", "x": "positive"}, "sqrt": {"x": "positive"},
            "logdet": {"X": "spd"}, "det": {"X": "well_conditioned"},
-           "inverse": {"X": "well_conditioned"}}
+           "inverse": {"X": "well_conditioned"},
+           "variable exponent": {"a": "positive", "x": "positive"}}
 
 
 def _declared_domains(f, expr: str) -> dict | None:

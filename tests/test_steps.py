@@ -3,6 +3,8 @@ read-off in terms of the intermediates agrees numerically with the closed form, 
 texts' order is followed (Parr & Howard's neuron: u = w·x + b, then max(0, u))."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from numeric import draw_point, variables
@@ -75,3 +77,15 @@ def test_a_deep_chain_of_shared_subexpressions_prints_its_dag_not_its_tree():
     text, latex = str(shown), shown.latex()
     assert len(text) < 200_000 and len(latex) < 250_000
     assert "where" in text and "closed form, numerator layout" in text
+
+
+@pytest.mark.parametrize("seed_id", list(EXAMPLES))
+def test_latex_notes_line_up_in_the_fourth_column(seed_id):
+    """`left &= right && note`: a row with a note has three column breaks, also when it has
+    no `= right` (a rewrite, the list of variables), so KaTeX lines up every note."""
+    ex = EXAMPLES[seed_id]
+    rows = derive(ex["expr"], ex["wrt"], ex["vars"]).steps().latex().split(" \\\\\n")
+    noted = [row for row in rows if "&& \\text{" in row]
+    assert len(noted) >= 2
+    for row in noted:
+        assert len(re.findall(r"(?<!\\)&", row)) == 3, row

@@ -85,7 +85,7 @@ def test_a_call_is_unsupported_naming_it(name, capsys):
 
 @pytest.mark.parametrize("name", ROWS)
 def test_a_bare_name_is_unsupported_too(name):
-    """`erf x` is not the vector erf times x."""
+    """`huber x` is not the vector huber times x."""
     err = _refusal(f"{name} + y", "y", vars={"y": "scalar"})
     assert f"unsupported function '{name}'" in str(err) and err.column == 1
     assert f"to use {name} as a variable, declare it" in str(err)
@@ -98,14 +98,14 @@ def test_declared_a_function_it_is_abstract(name):
     assert str(derive(usage, wrt, vars={name: "function"})) == f"∂{name}/∂{wrt}"
 
 
-@pytest.mark.parametrize("name", ["erf", "norm", "solve"])
+@pytest.mark.parametrize("name", ["huber", "norm", "solve"])
 def test_declared_a_function_it_differentiates_as_one(name, rng):
     d = check_derivative(f"{name}(W x)", "x", vars={name: "function"}, rng=rng,
                          abstract=({"name": name, "arg": "W x", "ascii": f"d{name}_d(W x)"},))
     assert str(d) == f"∂{name}/∂(W x) W"
 
 
-@pytest.mark.parametrize("name", ["erf", "svd"])
+@pytest.mark.parametrize("name", ["huber", "svd"])
 def test_declared_a_variable_it_is_one(name, rng):
     d = check_derivative(f"{name}' x", "x", vars={name: "vector"}, rng=rng)
     assert str(d) == f"{name}ᵀ"
@@ -119,7 +119,7 @@ def test_declared_a_variable_it_is_one(name, rng):
     ("tr(chol(S))", "the Cholesky factor"),
     ("norm(x)", "write norm(x) as norm2(x) or norm1(x)"),
     ("expm(X)", "the matrix functions it has: inv"),
-    ("erf(x)", "the elementwise functions it has: exp, log"),
+    ("floor(x)", "the elementwise functions it has: exp, log"),
     ("logistic(x)", "matcalc calls it sigmoid: did you mean 'sigmoid'?"),
     ("pinv(X)", "write pinv(X) as inv(X' X) X' when X has full column rank"),
 ])
@@ -158,8 +158,8 @@ REFERENCE = {  # name -> the function in numpy, for each alternative of its `ins
     "heaviside": [lambda u: np.heaviside(u, 0)], "step": [lambda u: np.heaviside(u, 0)],
     "ln": [np.log], "logistic": [_sigmoid], "expit": [_sigmoid], "absolute": [np.abs],
     "fabs": [np.abs], "norm": [np.linalg.norm, lambda u: abs(u).sum()], "prod": [np.prod],
-    "var": [np.var], "std": [np.std], "cross_entropy": [lambda z, y: -y @ _log_softmax(z)],
-    "average": [np.mean], "determinant": [np.linalg.det], "log_softmax": [_log_softmax],
+    "var": [np.var], "std": [np.std],
+    "average": [np.mean], "determinant": [np.linalg.det],
     "logsoftmax": [_log_softmax], "softmin": [lambda u: np.exp(-u) / np.exp(-u).sum()],
     "normalize": [lambda u: u / np.linalg.norm(u)],
     "layernorm": [lambda x: (x - x.mean()) / np.sqrt(x.var() + 1e-5)],

@@ -7,10 +7,13 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from matcalc import derive, report
 from matcalc.web.server import start
+from matcalc.web.syntax import syntax
 
 CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
@@ -138,11 +141,6 @@ def test_a_warning_shows_under_the_result(browser):
     _enter(browser, "decls", "")
 
 
-def test_no_content_security_policy_violations(browser):
-    logs = browser.get_log("browser")
-    assert not [entry for entry in logs if "Content Security Policy" in entry["message"]], logs
-
-
 def test_example_with_options_for_the_readme(browser):
     """`Y = A X + B; f(Y)` by X in denominator layout (chosen; an example keeps the layout),
     with the differential, the check and then the steps; the README's image is taken before
@@ -166,5 +164,114 @@ def test_example_with_options_for_the_readme(browser):
         browser.set_window_size(1100, 900)
     browser.find_element(By.ID, "steps").click()
     WebDriverWait(browser, 30).until(
-        lambda d: "read off" in d.find_element(By.ID, "steps-text").text)
+        lambda d: "read off" in d.find_element(By.ID, "steps-text").get_attribute("textContent"))
     _screenshot(browser, "example")
+
+
+def _choose(driver, layout: str) -> None:
+    driver.find_element(By.CSS_SELECTOR, f"input[name=layout][value={layout}]").click()
+
+
+def _shown_text(driver, expected: str, timeout: float = 30) -> None:
+    """Wait until the plain-text result is exactly `expected` (not merely any new answer)."""
+    WebDriverWait(driver, timeout).until(
+        lambda d: d.find_element(By.ID, "text").text == expected)
+
+
+def test_shareable_link_round_trip(browser):
+    """The fragment holds the expression, variable, layout and declarations as they are
+    typed; opening the link in a fresh page restores them and derives the same result."""
+    expr, wrt, declared, layout = "W x + b", "W", {"W": "matrix(m,n)", "b": "vector"}, \
+        "denominator"
+    expected = str(derive(expr, wrt, declared, layout))
+    _choose(browser, layout)
+    _enter(browser, "decls", "\n".join(f"{k}: {v}" for k, v in declared.items()))
+    _enter(browser, "expr", expr)
+    _enter(browser, "wrt", wrt)
+    _shown_text(browser, expected)
+    link = browser.current_url
+    state = parse_qs(urlsplit(link).fragment)
+    assert state["expr"] == [expr] and state["wrt"] == [wrt] and state["layout"] == [layout]
+    assert state["vars"] == ["W: matrix(m,n)\nb: vector"]
+    _choose(browser, "numerator")
+    _enter(browser, "expr", "x' A x")
+    _enter(browser, "decls", "")
+    _enter(browser, "wrt", "x")
+    _shown_text(browser, str(derive("x' A x", "x")))
+    browser.get("about:blank")
+    browser.get(link)
+    _shown_text(browser, expected)
+    assert browser.find_element(By.ID, "expr").get_attribute("value") == expr
+    assert browser.find_element(By.ID, "wrt").get_attribute("value") == wrt
+    assert browser.find_element(By.ID, "decls").get_attribute("value") == \
+        "W: matrix(m,n)\nb: vector"
+    assert browser.find_element(By.CSS_SELECTOR, "input[name=layout][value=denominator]") \
+        .is_selected()
+    assert browser.current_url == link
+    browser.get("about:blank")
+    browser.get(link.replace("layout=denominator", "layout=%22%5D%22"))  # not a layout
+    _shown_text(browser, str(derive(expr, wrt, declared, "numerator")))
+
+
+@pytest.mark.parametrize("expr, wrt, layout, shape", [
+    ("x' A x", "x", "denominator", "gradient, shape of x: n_A × 1"),
+    ("x' A x", "x", "numerator", "a row (the gradient transposed): 1 × n_A"),
+    ("tr(X' A X)", "X", "numerator", "shape of Xᵀ (the gradient transposed): n_X × n_A"),
+    ("W x", "x", "numerator", "Jacobian, m_W × n_W"),
+    ("A X", "X", "numerator",
+     "Jacobian of vec by vec (d vec F / d vec(X)ᵀ), m_A·n_X × n_A·n_X"),
+])
+def test_the_result_says_its_layout_and_shape(browser, expr, wrt, layout, shape):
+    """The line beside the result names the layout and the size the API reports."""
+    obj = report.build(expr, wrt, layout=layout)
+    assert shape.endswith(f"{obj['shape']['rows']} × {obj['shape']['cols']}")
+    _choose(browser, layout)
+    _enter(browser, "decls", "")
+    _enter(browser, "expr", expr)
+    _enter(browser, "wrt", wrt)
+    _shown_text(browser, obj["text"])
+    assert browser.find_element(By.ID, "shape").text == f"{layout} layout: {shape}"
+
+
+def test_steps_are_typeset_with_the_plain_text_one_click_away(browser):
+    _choose(browser, "numerator")
+    _enter(browser, "expr", "x' A x")
+    _enter(browser, "wrt", "x")
+    steps = browser.find_element(By.ID, "steps")
+    if not steps.is_selected():
+        steps.click()
+    expected = report.build("x' A x", "x", steps=True)["steps"]
+    WebDriverWait(browser, 30).until(lambda d: d.find_element(By.ID, "steps-text")
+                                     .get_attribute("textContent") == expected["text"])
+    annotation = browser.find_element(By.CSS_SELECTOR, "#steps-math .katex-mathml annotation")
+    assert annotation.get_attribute("textContent") == expected["latex"]
+    drawn = browser.find_element(By.CSS_SELECTOR, "#steps-math .katex-html").text
+    assert "read off" in drawn and "∂" in drawn and not browser.find_elements(
+        By.CSS_SELECTOR, "#steps-math .katex-error")
+    plain = browser.find_element(By.ID, "steps-text")
+    assert not plain.is_displayed()
+    browser.find_element(By.CSS_SELECTOR, "#steps-plain summary").click()
+    assert plain.is_displayed() and "read off" in plain.text
+    _screenshot(browser, "steps")
+    steps.click()
+
+
+def test_syntax_panel_lists_the_registry(browser):
+    panel = browser.find_element(By.ID, "syntax")
+    panel.find_element(By.TAG_NAME, "summary").click()
+    listed = syntax()
+    rows = panel.find_elements(By.CSS_SELECTOR, "#syntax-operators tr")
+    assert [row.find_element(By.TAG_NAME, "th").text.split() for row in rows] == \
+        [op["spellings"] for op in listed["operators"]]
+    calls = [code.text for code in panel.find_elements(By.CSS_SELECTOR,
+                                                       "#syntax-functions code")]
+    assert calls == [f["call"] for group in listed["functions"] for f in group["functions"]]
+    browser.execute_script("arguments[0].scrollIntoView()", panel)
+    _screenshot(browser, "syntax")
+    panel.find_element(By.TAG_NAME, "summary").click()
+
+
+def test_no_content_security_policy_violations(browser):
+    """(Last: the log then covers every test above, the link, the steps and the panel.)"""
+    logs = browser.get_log("browser")
+    assert not [entry for entry in logs if "Content Security Policy" in entry["message"]], logs

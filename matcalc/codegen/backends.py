@@ -80,7 +80,7 @@ NUMPY = Backend(
      "_commutation": "def _commutation(m, n):\n"
                     "    return np.eye(m * n)[np.arange(m * n).reshape(n, m).T.reshape(-1)]",
      "scipy.linalg": "import scipy.linalg"},
-    ("numpy", "scipy", "scipy.linalg"),
+    ("numpy", "scipy", "scipy.linalg", "scipy.special"),
 )
 
 JAX = Backend(

@@ -20,8 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core import build as b
+from ..core.algebra import matmul_chain
 from ..core.expr import Expr
-from ..core.products import matmul_chain
 from ..core.transpose import transposed
 from ..shapes import Shape
 from .signs import nonnegative

@@ -16,9 +16,9 @@ from collections import Counter
 from fractions import Fraction
 
 from ..core import build as b
+from ..core.algebra import matmul_chain
 from ..core.expr import Expr, postorder
 from ..core.ops import as_float
-from ..core.products import matmul_chain
 from ..errors import UnsupportedError
 from ..shapes import Dim, Shape
 from .backends import ELEMENTWISE, Backend
@@ -167,6 +167,10 @@ class Emitter:
 
     def _const(self, node):
         return self.literal(node.attr("value"))
+
+    def _pi(self, node):
+        """π as the float nearest it, as every other constant."""
+        return repr(math.pi)
 
     def _dim(self, node):
         """A size as a value: a float, as every other constant."""

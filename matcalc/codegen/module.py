@@ -159,6 +159,19 @@ def _docstring(text: str) -> str:
     return f'"""{escaped}"""'
 
 
+def _helpers_used(backend: Backend, source: str) -> list[str]:
+    """The backend's helpers (definitions and imports) that `source` uses, and those that
+    these use in turn (_gelu's scipy.special), in the backend's order."""
+    used: set[str] = set()
+    text = source
+    while True:
+        more = {m for m in backend.helpers if m not in used and _uses(m, text)}
+        if not more:
+            return [code for marker, code in backend.helpers.items() if marker in used]
+        used |= more
+        text = "\n".join(backend.helpers[m] for m in more)
+
+
 def _uses(name: str, text: str) -> bool:
     return re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", text) is not None
 
@@ -200,7 +213,7 @@ def generate(variables: dict[str, Expr], output: Output, backend_name: str, func
     statements = setup + size_lines + lines + [f"return {result}"]
     params = ", ".join(names.values())
     source = "\n".join(statements)
-    helpers = [code for marker, code in backend.helpers.items() if _uses(marker, source)]
+    helpers = _helpers_used(backend, source)
     imports = [line for line in backend.imports] + sorted({h for h in helpers
                                                            if h.startswith("import ")})
     wrapped = bool(aliases or unused)

@@ -34,6 +34,7 @@ FIXED: dict[str, tuple[tuple[float, float], str]] = {
     "identity": ((0.0, 1.0), "I's entries are 0 and 1"),
     "zero": ((0.0, 0.0), "0's entries are 0"),
     "dim": ((1.0, INF), "a size is a positive integer"),
+    "pi": ((3.14159, 3.1416), "π = 3.14159…"),
 }
 
 _SAME_ENTRIES = ("transpose", "vec", "unvec", "expand")  # rearrange or repeat the entries

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
+import scipy.special
 
 INF = float("inf")
 
@@ -77,6 +79,33 @@ def _reciprocal_sqrt(b, e):
 
 def _one_plus(b, e):
     return b.add(b.expand(b.const(1), e.shape), e)
+
+
+def _pi(b):
+    return b.apply("pi")
+
+
+def _gaussian(b, u, scale):
+    """exp(−u.^2 / s²) ⊘ … : exp(−u.^2) for s² = 1, exp(−u.^2 / 2) for s² = 2."""
+    return b.apply("exp", b.mul(b.const(Fraction(-1, scale)), _square(b, u)))
+
+
+def _erf_derivative(b, u, sign):
+    """±2 exp(−u.^2) / sqrt(π): erf′ (+) and erfc′ (−)."""
+    return b.mul(b.const(2 * sign), b.inverse_of(b.apply("sqrt", _pi(b))), _gaussian(b, u, 1))
+
+
+def _gelu_derivative(b, u):
+    """gelu′(u) = Φ(u) + u φ(u), with Φ(u) = (1 + erf(u / sqrt(2))) / 2 the normal distribution
+    function and φ(u) = exp(−u.^2 / 2) / sqrt(2 π) its density."""
+    cdf = b.mul(b.const(Fraction(1, 2)), _one_plus(
+        b, b.apply("erf", b.mul(b.inverse_of(b.apply("sqrt", b.const(2))), u))))
+    density = b.mul(b.inverse_of(b.apply("sqrt", b.mul(b.const(2), _pi(b)))),
+                    _gaussian(b, u, 2))
+    return b.add(cdf, b.hadamard(u, density))
+
+
+_SCIPY_SPECIAL = {"scipy.special": "import scipy.special"}
 
 
 def _code(numpy: str, jax: str, torch: str) -> dict[str, str]:
@@ -207,6 +236,31 @@ DECLARED = (
              values=((-INF, 0.0), "log σ(u) ≤ log 1 = 0"),
              helpers={"numpy": {"_logsigmoid": "def _logsigmoid(u):\n"
                                                "    return -np.logaddexp(0.0, -u)"}}),
+    Function("erf", "the error function", scipy.special.erf,
+             lambda b, u, f: _erf_derivative(b, u, 1), "2 exp(−u.^2) / sqrt(π)",
+             _code("scipy.special.erf({0})", "jax.scipy.special.erf({0})",
+                   "torch.special.erf({0})"), lambda sp, t: sp.erf(t),
+             ("erf(x)", "x", "2 diag(exp(-x.^2)) / sqrt(π)"),
+             values=(UNIT, "erf(u) ∈ [-1, 1]"), zero_at_zero=True,
+             helpers={"numpy": _SCIPY_SPECIAL}),
+    Function("erfc", "the complementary error function 1 − erf(u)", scipy.special.erfc,
+             lambda b, u, f: _erf_derivative(b, u, -1), "−2 exp(−u.^2) / sqrt(π)",
+             _code("scipy.special.erfc({0})", "jax.scipy.special.erfc({0})",
+                   "torch.special.erfc({0})"), lambda sp, t: sp.erfc(t),
+             ("erfc(x)", "x", "-2 diag(exp(-x.^2)) / sqrt(π)"),
+             values=((0.0, 2.0), "erfc(u) ∈ [0, 2]"), helpers={"numpy": _SCIPY_SPECIAL}),
+    Function("gelu", "the GELU activation u Φ(u), Φ the normal distribution function (exact)",
+             lambda x: 0.5 * x * scipy.special.erfc(-x / np.sqrt(2.0)),
+             lambda b, u, f: _gelu_derivative(b, u), "Φ(u) + u ⊙ φ(u)",
+             _code("_gelu({0})", "jax.nn.gelu({0}, approximate=False)",
+                   "torch.nn.functional.gelu({0})"),
+             lambda sp, t: t * (1 + sp.erf(t / sp.sqrt(2))) / 2,
+             ("gelu(x)", "x",
+              "diag(2 x ⊙ exp(-x.^2 / 2) / sqrt(2 π) + erf(x / sqrt(2)) + 1) / 2"),
+             values=((-0.17, INF), "u Φ(u) ≥ −0.17"), zero_at_zero=True,
+             helpers={"numpy": {**_SCIPY_SPECIAL, "_gelu": (
+                 "def _gelu(u):  # u Φ(u), Φ(u) = erfc(-u / √2) / 2\n"
+                 "    return 0.5 * u * scipy.special.erfc(-u / np.sqrt(2.0))")}}),
 )
 
 FUNCTIONS: dict[str, Function] = {f.name: f for f in DECLARED}

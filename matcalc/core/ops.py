@@ -104,9 +104,19 @@ def _kron_shape(args, attrs) -> Shape:
 
 
 def _pow_shape(args, attrs) -> Shape:
-    if not args[1].shape.is_scalar:
-        raise _fail("power", args[0].shape, args[1].shape, why="the exponent must be a scalar")
-    return args[0].shape
+    """u.^p: u and p of one shape, or either a scalar (a .^ x: the shape of x)."""
+    base, exponent = args[0].shape, args[1].shape
+    if base.is_scalar or exponent.is_scalar or base == exponent:
+        return exponent if base.is_scalar else base
+    raise _fail("power", base, exponent,
+                why="an elementwise power's base and exponent have one shape, or one is scalar")
+
+
+def _pow(values, attrs) -> np.ndarray:
+    """u.^p entry by entry; a 1 × 1 base or exponent applies to every entry."""
+    base, exponent = (v[0, 0] if v.shape == (1, 1) else v for v in values)
+    return np.array(np.power(base, exponent), dtype=float).reshape(
+        values[0].shape if values[0].shape != (1, 1) else values[1].shape)
 
 
 def _gt_shape(args, attrs) -> Shape:
@@ -175,6 +185,7 @@ defop("var", LEAF, _attr_shape)
 defop("tangent", LEAF, _attr_shape)
 defop("const", LEAF, _scalar, lambda v, a: np.array([[as_float(a["value"])]]))
 defop("dim", LEAF, _scalar)
+defop("pi", LEAF, _scalar, lambda v, a: np.array([[np.pi]]), title="π")  # the number π
 defop("identity", LEAF, lambda args, a: Shape(a["n"], a["n"]))
 defop("ones", LEAF, lambda args, a: Shape(a["n"], Dim.of(1)))
 defop("zero", LEAF, _attr_shape)
@@ -199,7 +210,7 @@ defop("diag", LINEAR, _vector_only("diag", lambda s: Shape(s.rows, s.rows)),
 defop("diagpart", LINEAR, _square("diag", lambda s: Shape(s.rows, Dim.of(1))),
       lambda v, a: np.diag(v[0]).reshape(-1, 1), title="diag")
 
-defop("pow", SPECIAL, _pow_shape, lambda v, a: np.power(v[0], v[1][0, 0]), title="power")
+defop("pow", SPECIAL, _pow_shape, _pow, title="power")
 defop("gt", ZERO, _gt_shape, lambda v, a: (v[0] > v[1]).astype(float), title=">")
 defop("maximum", SPECIAL, _same("max"), lambda v, a: np.maximum(v[0], v[1]), title="max")
 defop("inv", SPECIAL, _square("inverse", lambda s: s), lambda v, a: np.linalg.inv(v[0]))
@@ -214,7 +225,7 @@ defop("softmax", SPECIAL, _vector_only("softmax", lambda s: s), _ew(_softmax))
 defop("logsumexp", SPECIAL, _vector_only("logsumexp", lambda s: SCALAR),
       lambda v, a: _logsumexp(v[0]))
 defop("logsoftmax", SPECIAL, _vector_only("log softmax", lambda s: s),
-      lambda v, a: v[0] - _logsumexp(v[0]), in_language=False)  # log(softmax(u)), stably
+      lambda v, a: v[0] - _logsumexp(v[0]))  # log(softmax(u)), stably: log_softmax(u)
 
 for _f in FUNCTIONS.values():  # (core/elementwise.py: one declaration each)
     defop(_f.name, ELEMENTWISE if _f.derivative else ZERO, _first, _ew(_f.numpy))

@@ -7,10 +7,10 @@ from __future__ import annotations
 import weakref
 
 from ..shapes import Dim, Shape
-from .build import commutation, const, dim, expand, identity, is_zero, ones, zero
+from .algebra import dim, inverse_of, matmul_chain, mul
 from .elementwise import FUNCTIONS
 from .expr import Expr, mk
-from .products import inverse_of, matmul_chain, mul
+from .leaves import commutation, const, expand, identity, is_zero, ones, zero
 
 _SYMMETRIC_LEAVES = ("identity", "diag", "zero")
 _SYMMETRIC: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # node -> is_symmetric
@@ -70,12 +70,6 @@ def _pull_scalars(op_builder, e: Expr) -> Expr | None:
 def reduce_sum(e: Expr) -> Expr:
     if e.is_scalar:
         return e
-    if e.op == "softmax":
-        return const(1)
-    if e.op == "transpose":
-        return reduce_sum(e.arg)
-    if e.op == "kron":
-        return mul(reduce_sum(e.args[0]), reduce_sum(e.args[1]))  # sum(A ⊗ B) = sum(A) sum(B)
     if is_zero(e):
         return const(0)
     if e.op == "ones":
@@ -96,10 +90,6 @@ def mean(e: Expr) -> Expr:
 def trace(e: Expr) -> Expr:
     if e.is_scalar:
         return e
-    if e.op == "transpose":
-        return trace(e.arg)
-    if e.op == "kron" and all(a.shape.is_square for a in e.args):
-        return mul(trace(e.args[0]), trace(e.args[1]))  # tr(A ⊗ B) = tr(A) tr(B)
     if e.op == "identity":
         return dim(e.attr("n"))
     if e.op == "expand":  # tr(c 𝟏 𝟏ᵀ) = c n
@@ -172,36 +162,14 @@ _ZERO_AT_ZERO = {f.name for f in FUNCTIONS.values() if f.zero_at_zero}
 
 
 def apply(fn: str, *args: Expr, **attrs) -> Expr:
-    """A function node (elementwise, reduction or matrix function) by its op name, with the
-    identities of the determinant, the logistic family and softmax applied."""
+    """A function node (elementwise, reduction or matrix function) by its op name; f(0) = 0 for
+    the functions that vanish at 0."""
     if len(args) == 1 and fn in _ZERO_AT_ZERO and is_zero(args[0]):
         return args[0]
-    canonical = _canonical(fn, args[0]) if len(args) == 1 and not attrs else None
-    return canonical if canonical is not None else mk(fn, *args, **attrs)
-
-
-def _canonical(fn: str, a: Expr) -> Expr | None:
-    if fn in ("det", "logdet") and a.op == "transpose":  # det(Xᵀ) = det(X)
-        return apply(fn, a.arg)
-    if fn == "det" and a.op == "inv":
-        return inverse_of(apply("det", a.arg))                    # det(X⁻¹) = 1 / det(X)
-    if fn == "logdet" and a.op == "inv":
-        return mul(const(-1), apply("logdet", a.arg))             # log|det X⁻¹| = −log|det X|
-    if fn == "log" and a.op == "softmax":  # one node, differentiated and computed stably
-        return mk("logsoftmax", a.arg)
-    if fn == "log" and a.op == "abs" and a.arg.op == "det":
-        return apply("logdet", a.arg.arg)                          # log|det X|
-    if fn == "log" and a.op == "sum" and a.arg.op == "exp":
-        return apply("logsumexp", a.arg.arg)                       # log Σ exp(u)
-    return None
-
-
-def ones_matrix(shape: Shape) -> Expr:
-    """The all-ones matrix 𝟏 𝟏ᵀ of `shape` (𝟏 for a vector, 1 for a scalar)."""
-    return mul(ones(shape.rows), transpose(ones(shape.cols)))
+    return mk(fn, *args, **attrs)
 
 
 __all__ = [
     "transpose", "reduce_sum", "mean", "trace", "vec", "unvec", "diag", "diagpart", "inv",
-    "apply", "ones_matrix",
+    "apply",
 ]

@@ -40,6 +40,8 @@ def _inner(e: Expr) -> tuple[Expr, ...]:
         return tuple(b.matmul_chain(e)[1])
     if e.op in _DISTRIBUTES:
         return e.args
+    if e.op == "pow" and not e.args[1].is_scalar:  # u.^p with p not a scalar: each transposes
+        return tuple(a for a in e.args if not a.is_scalar)
     if e.op in _ELEMENTWISE or e.op in ("pow", "mpow"):
         return e.args[:1]
     return ()
@@ -82,8 +84,11 @@ def _transposed_one(e: Expr, done: dict[Expr, Expr]) -> Expr:
     if e.op in _DISTRIBUTES:  # (A + B)ᵀ = Aᵀ + Bᵀ
         candidate = _DISTRIBUTES[e.op](*(done[a] for a in e.args))
     elif e.op in _ELEMENTWISE or e.op in ("pow", "mpow"):  # f(A)ᵀ = f(Aᵀ), (Aᵏ)ᵀ = (Aᵀ)ᵏ
-        inner = done[e.args[0]]
-        candidate = b.inv(inner) if e.op == "inv" else b.power(inner, e.args[1]) \
+        if e.op == "pow":  # (u.^p)ᵀ = uᵀ.^pᵀ, a scalar u or p as it is
+            inner, exponent = (a if a.is_scalar else done[a] for a in e.args)
+        else:
+            inner = done[e.args[0]]
+        candidate = b.inv(inner) if e.op == "inv" else b.power(inner, exponent) \
             if e.op == "pow" else b.apply(e.op, inner, **dict(e.attrs))
     else:
         return plain

@@ -31,15 +31,22 @@ TITLES["gt"] = "piecewise constant: d(u > v) = 0"
 
 @defjvp("pow")
 def _pow(node, dargs):
-    """d(u.^p) = p u.^(p−1) ⊙ du + u.^p ⊙ log(u) dp."""
+    """d(u.^p) = p ⊙ u.^(p−1) ⊙ du + u.^p ⊙ log(u) ⊙ dp (a scalar p or dp scales)."""
     u, p = node.args
     du, dp = dargs
     terms = []
     if du is not None:
-        terms.append(b.hadamard(b.mul(p, b.power(u, b.sub(p, ONE))), du))
+        terms.append(_times(p, b.power(u, b.sub(p, b.expand(ONE, p.shape))), du))
     if dp is not None:
-        terms.append(b.mul(dp, b.hadamard(node, b.apply("log", u))))
+        terms.append(_times(dp, node, b.apply("log", u)))
     return b.add(*terms)
+
+
+def _times(*factors):
+    """The elementwise product of `factors`, its scalar ones scaling the rest."""
+    scalars = [f for f in factors if f.is_scalar]
+    others = [f for f in factors if not f.is_scalar]
+    return b.mul(*scalars, b.hadamard(*others)) if others else b.mul(*scalars)
 
 
 @defjvp("maximum")

@@ -6,6 +6,7 @@
   numerator-layout derivative (1 × n, or n × m for X m × n);
 - otherwise: the vec-form pull-back, the |F| × |X| Jacobian d vec F / d vec(X)ᵀ.
 The denominator layout is the transpose of the numerator one, with transposes pushed inside.
+The derivatives here are raw: simplifying them is the next stage's (matcalc/closed_form.py).
 By a symmetric (or spd) matrix S the derivative is taken on the space of symmetric matrices:
 the symmetric part of the unconstrained one, so that logdet(S) gives S⁻¹.
 """
@@ -18,7 +19,6 @@ from ..core.expr import TANGENT_MARK, Expr, postorder
 from ..core.rebuild import substitute
 from ..core.transpose import transposed
 from ..shapes import Shape
-from ..simplify import simplify
 from .adjoint import TRACE, VEC, pullback
 from .engine import differential
 
@@ -34,14 +34,10 @@ def numerator_shape(f: Shape, x: Shape) -> Shape:
     return Shape(f.size, x.size)
 
 
-def jacobian(f: Expr, x: Expr, layout: str = "numerator", trace: list | None = None) -> Expr:
-    """dF/dX in `layout`, simplified (`trace` collects the simplifier's steps). F is simplified
-    first: the derivative of a shorter expression is shorter (diag(x) v is x ⊙ v)."""
-    raw = numerator_jacobian(simplify(f, trace), x)
-    result = simplify(raw, trace)
-    if layout == "denominator":
-        result = simplify(transposed(to_denominator_symbols(result)), trace)
-    return result
+def in_layout(m: Expr, layout: str) -> Expr:
+    """The derivative in `layout` from its numerator-layout form M: M itself, or Mᵀ with the
+    transpose pushed inside (and the abstract derivatives ∂f/∂Y in denominator layout)."""
+    return m if layout == "numerator" else transposed(to_denominator_symbols(m))
 
 
 def to_denominator_symbols(expr: Expr) -> Expr:

@@ -304,6 +304,8 @@ def _depends(e: sp.Basic, env: dict) -> bool:
 
 
 def _number(e: sp.Basic) -> str:
+    if e is sp.pi:
+        return "pi"
     if e.is_Integer:
         return f"({e})" if e < 0 else str(e)
     if e.is_Rational:

@@ -228,6 +228,7 @@ def _elementwise(name: str):
 _RULES: dict[str, Callable] = {
     "var": _var, "tangent": _tangent, "const": _const, "zero": _zero,
     "dim": lambda node, args: size(node.attr("size")),
+    "pi": lambda node, args: sp.pi,
     "identity": lambda node, args: sp.Identity(size(node.attr("n"))),
     "ones": lambda node, args: sp.OneMatrix(size(node.attr("n")), 1),
     "commutation": _commutation,

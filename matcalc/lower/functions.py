@@ -69,12 +69,30 @@ def _vec(typer, call, args):
     return T("vec", (x,), times(x.rows, x.cols), one(), call.span, _text(typer, call))
 
 
-def _softmax(typer, call, args):
-    """softmax of a vector; of a 1 × 1 operand (a vector(1), as logsumexp takes it) it is 1."""
-    _arity(call, args, 1)
-    if not (args[0].is_vector or args[0].is_scalar):
-        raise ShapeError(f"softmax needs a vector, got {args[0].describe()}", call.func_span)
-    return like("softmax", args[0], args[0], span=call.span, text=_text(typer, call))
+def _of_vector(op: str):
+    """softmax or log softmax of a vector (of a 1 × 1 operand, a vector(1) as logsumexp takes
+    it, softmax is 1 and log softmax 0)."""
+    def typed(typer, call, args):
+        _arity(call, args, 1)
+        if not (args[0].is_vector or args[0].is_scalar):
+            raise ShapeError(f"{call.func} needs a vector, got {args[0].describe()}",
+                             call.func_span)
+        return like(op, args[0], args[0], span=call.span, text=_text(typer, call))
+    return typed
+
+
+def _cross_entropy(typer, call, args):
+    """cross_entropy(z, y) = −yᵀ log softmax(z): logits z, targets y (vectors of one size)."""
+    _arity(call, args, 2)
+    z, y = args
+    if not all(a.is_vector or a.is_scalar for a in args):
+        raise ShapeError(f"cross_entropy needs two vectors, got {z.describe()} and "
+                         f"{y.describe()}", call.func_span)
+    fit("cross_entropy", z, y, call.func_span, why="logits and targets have one size")
+    yt = T("transpose", (y,), y.cols, y.rows, call.span)
+    log_p = like("logsoftmax", z, z, span=call.span)
+    return T("neg", (scalar("mul", yt, log_p, span=call.span),), one(), one(), call.span,
+             _text(typer, call))
 
 
 def _dot(typer, call, args):
@@ -119,8 +137,9 @@ FUNCTIONS.update({
     "det": _to_scalar("det", square=True), "logdet": _to_scalar("logdet", square=True),
     "norm2": _to_scalar("norm2"), "norm1": _to_scalar("norm1"),
     "logsumexp": _to_scalar("logsumexp", vector=True),
-    "inv": _inv, "diag": _diag, "vec": _vec, "softmax": _softmax, "dot": _dot, "max": _max,
-    "kron": _kron,
+    "inv": _inv, "diag": _diag, "vec": _vec, "softmax": _of_vector("softmax"),
+    "log_softmax": _of_vector("logsoftmax"), "cross_entropy": _cross_entropy, "dot": _dot,
+    "max": _max, "kron": _kron,
 })
 
 # What each built-in means, by class (a "did you mean" stays within a class), and how many
@@ -128,11 +147,11 @@ FUNCTIONS.update({
 MEANINGS = {
     "elementwise functions": (*SPELLINGS, "max"),
     "reductions": ("sum", "mean", "tr", "trace", "det", "logdet", "norm2", "norm1",
-                   "logsumexp"),
-    "vector functions": ("softmax",),
+                   "logsumexp", "cross_entropy"),
+    "vector functions": ("softmax", "log_softmax"),
     "matrix functions": ("inv",),
     "products": ("dot", "kron"),
     "reshapings": ("diag", "vec"),
 }
 MEANING = {name: meaning for meaning, names in MEANINGS.items() for name in names}
-ARITY = {"dot": 2, "max": 2, "kron": 2}
+ARITY = {"dot": 2, "max": 2, "kron": 2, "cross_entropy": 2}

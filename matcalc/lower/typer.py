@@ -7,7 +7,7 @@ a scalar operand, `max(0, u)` is relu, and `W(x)` is a product when W is a varia
 """
 from __future__ import annotations
 
-from ..core.products import MAX_MATRIX_POWER
+from ..core.algebra import MAX_MATRIX_POWER
 from ..errors import MatcalcError, ParseError, ShapeError, Span, UnsupportedError
 from ..syntax import ast, parse
 from ..syntax.transformer import literal_value
@@ -103,6 +103,8 @@ class Typer:
                 name = "eye"
             elif name in self.size_names:
                 return size_value(name, self.size_names.size(name, self), node.span)
+        if name == "pi" and name not in self.declarations:  # (π: names are kept spelled)
+            return scalar("pi", span=node.span, text=node.name)
         if name in ("eye", "ones") and name not in self.declarations:
             n = SizeVar(f"{GENERATED}n_{name}", weak=True)
             cols = n if name == "eye" else one()
@@ -282,12 +284,18 @@ class Typer:
         return like(op, left, left, right, span=span, text=text)
 
     def power(self, node: ast.Binary, base: T, exponent: T, span: Span, text: str) -> T:
-        if not exponent.is_scalar:
-            raise ShapeError(f"power: the exponent must be a scalar, got "
-                             f"{exponent.describe()}", span)
+        """u ^ p: a matrix power for a matrix u and ^, else elementwise; a non-scalar exponent
+        (a .^ x, x .^ y) has u's shape, a scalar u is expanded to its shape."""
         if node.op == "^" and not (base.is_scalar or base.is_vector):
+            if not exponent.is_scalar:
+                raise ShapeError(f"matrix power {text}: the exponent must be an integer (use "
+                                 f".^ for an elementwise power)", span)
             return self.matrix_power(node, base, span, text)
-        return like("pow", base, base, exponent, span=span, text=text)
+        if not (exponent.is_scalar or base.is_scalar):
+            fit("power", base, exponent, span,
+                why="an elementwise power's base and exponent have one shape, or one is scalar")
+        return like("pow", exponent if base.is_scalar else base, base, exponent, span=span,
+                    text=text)
 
     def matrix_power(self, node: ast.Binary, base: T, span: Span, text: str) -> T:
         k = _integer(node.right)

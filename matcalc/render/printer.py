@@ -60,6 +60,9 @@ class Printer:
             return str(value.numerator), ATOM
         return self.n.fraction(str(value.numerator), str(value.denominator)), EW
 
+    def p_pi(self, e):
+        return {"unicode": "π", "ascii": "pi", "latex": "\\pi"}[self.n.name], ATOM
+
     def p_dim(self, e):
         return self.n.var(str(e.attr("size")).lstrip(GENERATED), True), ATOM
 

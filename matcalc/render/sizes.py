@@ -18,7 +18,8 @@ Known = tuple[bool, bool]  # (rows, columns) known
 _SAME_SHAPE = {"add", "hadamard", "maximum", "gt"}
 _LIKE_ARGUMENT = {"softmax", "logsoftmax", *FUNCTIONS}
 _SQUARE = {"inv", "mpow"}
-_ALWAYS_SIZED = {"var", "tangent", "absgrad", "apply", "const", "dim", "commutation", "unvec"}
+_ALWAYS_SIZED = {"var", "tangent", "absgrad", "apply", "const", "dim", "pi", "commutation",
+                 "unvec"}
 _CONSTANTS = {"identity", "ones"}
 
 

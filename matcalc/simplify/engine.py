@@ -5,7 +5,7 @@ children, then the rules of its head are tried in order; when one fires, its res
 simplified again. Every rewrite must keep the shape (asserted) and, by construction of the
 rule table, never grow the expression, so the loop ends; a pass cap guards it anyway. Rules whose
 effect on length depends on the operands are marked `shorter_only`: their rewrite, simplified,
-is kept only when its printed form is not longer.
+is kept only when its printed form is not longer (length.py counts its tokens on the tree).
 
 Results are remembered across calls (weakly, per node): simplifying the bindings of a program
 one by one (each a part of the next) then costs the new nodes only, not the whole chain again.
@@ -17,7 +17,7 @@ import weakref
 
 from ..core.expr import Expr, postorder_new
 from ..core.rebuild import rebuild
-from ..render import token_count
+from .length import expression_length
 from .rules import RULES, Rule
 
 MAX_REWRITES = 2000
@@ -95,7 +95,8 @@ class _Run:
             assert out.shape == node.shape, f"rule {rule.name} changed the shape"
             self.budget -= 1
             result = self.tree(out)
-            if result is node or (rule.shorter_only and token_count(result) > token_count(node)):
+            if result is node or (rule.shorter_only and
+                                  expression_length(result) > expression_length(node)):
                 continue
             if self.trace is not None:
                 self.trace.append((rule.name, node, out))

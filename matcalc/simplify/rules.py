@@ -1,12 +1,13 @@
 """The simplification rules: each a named identity that does not lengthen the expression (but
-for spelling 𝟏ᵀ v as sum(v), as textbooks do).
+for spelling 𝟏ᵀ v as sum(v), as textbooks do, and for tr(A ⊗ B) = tr(A) tr(B) and
+sum(A ⊗ B) = sum(A) sum(B), which take the factors apart).
 
 A rule has a head operator, a function returning the rewritten node (or None when it does not
 apply) and an `example`: a derivative (expression, variable, declarations) whose simplification
 uses the rule in at least one layout, so that tests/test_simplify.py checks every rule
-numerically where it fires. The functions live by family in products.py, sums.py and
-functions.py. Local canonicalisation (flattening, like terms, I·A = A, ...) is not here: the
-smart constructors in core.build always do it.
+numerically where it fires. The functions live by family in products.py, sums.py,
+functions.py and reductions.py. Local canonicalisation (flattening, like terms, I·A = A, ...)
+is not here: the smart constructors in core.build always do it.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from ..core.expr import Expr
 from . import functions as fn
 from . import products as pr
+from . import reductions as rd
 from . import sums as su
 
 Example = tuple[str, str, dict[str, str]]
@@ -90,4 +92,28 @@ RULES: tuple[Rule, ...] = (
          ("exp(x) ./ (1 + exp(x))", "x", {})),
     Rule("exp-sigmoid-scalar", "mul", fn.exp_times_sigmoid, "exp(v) σ(−v) = σ(v)",
          ("exp(a) / (1 + exp(a))", "a", {"a": "scalar"})),
+    Rule("det-transpose", "det", rd.of_transpose, "det(Xᵀ) = det(X)",
+         ("det(X')", "X", {})),
+    Rule("logdet-transpose", "logdet", rd.of_transpose, "log|det Xᵀ| = log|det X|",
+         ("logdet(X')", "X", {})),
+    Rule("det-inverse", "det", rd.det_of_inverse, "det(X⁻¹) = 1 / det(X)",
+         ("det(inv(X))", "X", {})),
+    Rule("logdet-inverse", "logdet", rd.logdet_of_inverse, "log|det X⁻¹| = −log|det X|",
+         ("logdet(inv(X))", "X", {})),
+    Rule("trace-transpose", "tr", rd.of_transpose, "tr(Xᵀ) = tr(X)",
+         ("tr(X')", "X", {})),
+    Rule("sum-transpose", "sum", rd.of_transpose, "sum(Xᵀ) = sum(X)",
+         ("sum(X')", "X", {})),
+    Rule("trace-kron", "tr", rd.of_kron, "tr(A ⊗ B) = tr(A) tr(B), A and B square",
+         ("tr(kron(X, A))", "X", {"X": "matrix(n,n)", "A": "matrix(m,m)"})),
+    Rule("sum-kron", "sum", rd.of_kron, "sum(A ⊗ B) = sum(A) sum(B)",
+         ("sum(kron(X, A))", "X", {})),
+    Rule("sum-softmax", "sum", rd.sum_of_softmax, "sum(softmax(u)) = 1",
+         ("sum(softmax(u)) * a", "a", {"a": "scalar"})),
+    Rule("log-softmax", "log", rd.log_of_softmax, "log(softmax(u)) = logsoftmax(u)",
+         ("-y' log(softmax(z))", "z", {})),
+    Rule("log-abs-det", "log", rd.log_of_abs_det, "log|det X| = logdet(X)",
+         ("log(abs(det(X)))", "X", {})),
+    Rule("log-sum-exp", "log", rd.log_of_sum_exp, "log(Σ exp(u)) = logsumexp(u)",
+         ("log(sum(exp(u)))", "u", {})),
 )

@@ -1,11 +1,12 @@
 """The web page and its JSON API as an ASGI app (Starlette), for uvicorn or any ASGI server.
 
 GET serves a fixed set of files shipped in matcalc/web/static (nothing else on disk is
-reachable) and /openapi.json; `POST /api/derive` answers the object of `matcalc --json`
-(matcalc.report) and `POST /api/variables` the variables alone. Every derivation runs in a
-bounded pool of worker processes with a time limit (matcalc.web.workers), created when the app
-starts, so each server process (`uvicorn matcalc.web.app:app --workers 4`) has its own and the
-app keeps no other state. Every request is answered, a bad one with a 4xx and the error object.
+reachable), /openapi.json and /api/syntax (the page's syntax panel); `POST /api/derive` answers
+the object of `matcalc --json` (matcalc.report) and `POST /api/variables` the variables alone.
+Every derivation runs in a bounded pool of worker processes with a time limit
+(matcalc.web.workers), created when the app starts, so each server process
+(`uvicorn matcalc.web.app:app --workers 4`) has its own and the app keeps no other state.
+Every request is answered, a bad one with a 4xx and the error object.
 
 `app` reads its settings from the environment: MATCALC_TIME_LIMIT (seconds, default 10),
 MATCALC_WORKERS (derivation processes per server process, default 2), MATCALC_QUEUE (jobs
@@ -37,6 +38,7 @@ from .protocol import (
     parse_request,
     static_files,
 )
+from .syntax import syntax
 from .workers import Busy, Pool, TimeLimit, WorkerDied
 
 DRAIN_LIMIT = 128 * MAX_BODY  # an oversized body up to 8 MiB is read (and dropped) before
@@ -86,7 +88,7 @@ class Api:
     def __init__(self, allowed_hosts: tuple[str, ...] | None) -> None:
         self.allowed_hosts = allowed_hosts
         self.files = static_files()
-        self.document = openapi.document()
+        self.documents = {"/openapi.json": openapi.document(), "/api/syntax": syntax()}
         self.pool: Pool | None = None
 
     async def endpoint(self, request: Request) -> Response:
@@ -104,11 +106,11 @@ class Api:
         path, method = request.url.path, request.method
         if method in ("GET", "HEAD"):
             return self._get(path)
-        allow = "POST" if path.startswith("/api/") else "GET, HEAD"
+        allow = "POST" if path in KINDS else "GET, HEAD"
         if method != "POST":
             raise _not_allowed("only GET and POST", allow)
         if path not in KINDS:
-            if path in self.files or path == "/openapi.json":
+            if path in self.files or path in self.documents:
                 raise _not_allowed("POST goes to /api/derive or /api/variables", allow)
             raise RequestError("POST goes to /api/derive or /api/variables",
                                HTTPStatus.NOT_FOUND)
@@ -123,8 +125,8 @@ class Api:
         if path in self.files:
             content, content_type = self.files[path]
             return Response(content, 200, SECURITY_HEADERS, content_type)
-        if path == "/openapi.json":
-            return _json(200, self.document)
+        if path in self.documents:
+            return _json(200, self.documents[path])
         if path.startswith("/api/"):
             raise _not_allowed("use POST for the API", "POST")
         raise RequestError(f"no such page: {path[:200]}", HTTPStatus.NOT_FOUND)

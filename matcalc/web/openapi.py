@@ -65,7 +65,8 @@ def _operation(kind: str, summary: str, answer: str) -> dict[str, Any]:
 
 
 def document() -> dict[str, Any]:
-    """The OpenAPI document of `POST /api/derive` and `POST /api/variables`."""
+    """The OpenAPI document of `POST /api/derive`, `POST /api/variables` and
+    `GET /api/syntax`."""
     return {
         "openapi": "3.1.0",
         "info": {"title": "matcalc", "version": "1",
@@ -78,6 +79,12 @@ def document() -> dict[str, Any]:
             "/api/variables": {"post": _operation(
                 "variables", "the variables of the expression and their kinds",
                 "variablesOnly")},
+            "/api/syntax": {"get": {
+                "summary": "the operators and functions of the language (the page's panel)",
+                "operationId": "syntax", "responses": {"200": {
+                    "description": "operators and functions, each with its spellings",
+                    "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["operators", "functions"]}}}}}}},
         },
         "components": {"schemas": _moved(report.schema()["$defs"])},
     }

@@ -24,6 +24,10 @@ const LAYOUT_NOTES = {
                "of its variable",
 };
 
+// The shareable link: these fields (and the checked options) live in the URL's fragment, which
+// never reaches a server: #expr=...&wrt=...&layout=...&vars=...&with=hessian,steps
+const LINKED_OPTIONS = ["hessian", "steps", "differential", "check"];
+
 const $ = (id) => document.getElementById(id);
 let sequence = 0;
 let timer = null;
@@ -46,13 +50,47 @@ function declarations() {
 }
 
 function request() {
-  const layout = document.querySelector("input[name=layout]:checked").value;
   return {
-    expr: $("expr").value, wrt: $("wrt").value.trim(), vars: declarations(), layout,
+    expr: $("expr").value, wrt: $("wrt").value.trim(), vars: declarations(),
+    layout: chosenLayout(),
     hessian: $("hessian").checked, steps: $("steps").checked,
     differential: $("differential").checked, check: $("check").checked,
     code: $("code").checked ? $("backend").value : null,
   };
+}
+
+function chosenLayout() {
+  return document.querySelector("input[name=layout]:checked").value;
+}
+
+function linkState() {
+  const state = new URLSearchParams();
+  state.set("expr", $("expr").value);
+  state.set("wrt", $("wrt").value);
+  state.set("layout", chosenLayout());
+  if ($("decls").value.trim()) state.set("vars", $("decls").value);
+  const options = LINKED_OPTIONS.filter((id) => $(id).checked);
+  if (options.length) state.set("with", options.join(","));
+  return state;
+}
+
+function updateLink() {
+  const url = new URL(window.location.href);
+  url.hash = linkState().toString();
+  history.replaceState(null, "", url);
+}
+
+function restoreLink() {
+  const state = new URLSearchParams(window.location.hash.slice(1));
+  if (!state.has("expr")) return;
+  $("expr").value = state.get("expr");
+  $("wrt").value = state.get("wrt") || "";
+  $("decls").value = state.get("vars") || "";
+  for (const input of document.querySelectorAll("input[name=layout]")) {
+    if (input.value === state.get("layout")) input.checked = true;
+  }
+  const options = (state.get("with") || "").split(",");
+  for (const id of LINKED_OPTIONS) $(id).checked = options.includes(id);
 }
 
 async function post(path, body) {
@@ -70,7 +108,8 @@ async function post(path, body) {
 
 function typeset(latex, element) {
   if (window.katex) {
-    katex.render(latex, element, { displayMode: true, throwOnError: false });
+    // (strict "ignore": the steps' notes are Unicode text such as ⇒ and ᵀ, drawn as they are)
+    katex.render(latex, element, { displayMode: true, throwOnError: false, strict: "ignore" });
   } else {
     element.textContent = latex;
   }
@@ -94,6 +133,32 @@ function showVariables(variables) {
   }
 }
 
+// What the result is, from its size and the kinds of the expression and the variable
+// (language.md, Results): numerator layout is the Jacobian, denominator its transpose.
+function shapeText(result) {
+  const { rows, cols, function: of } = result.shape;
+  const size = `${rows} × ${cols}`;
+  const by = (result.variables[result.wrt] || "").split("(")[0];
+  const kind = of.split("(")[0];
+  const numerator = result.layout === "numerator";
+  if (result.order === 2) return `Hessian, ${size}`;
+  if (kind === "scalar" && by === "scalar") return "a scalar";
+  if (kind === "scalar") {
+    if (!numerator) return `gradient, shape of ${result.wrt}: ${size}`;
+    return by === "vector" ? `a row (the gradient transposed): ${size}`
+      : `shape of ${result.wrt}ᵀ (the gradient transposed): ${size}`;
+  }
+  if (by === "scalar") {
+    return numerator ? `shape of the expression: ${size}`
+      : `shape of the expression transposed: ${size}`;
+  }
+  if (kind === "vector" && by === "vector") {
+    return numerator ? `Jacobian, ${size}` : `Jacobian transposed, ${size}`;
+  }
+  return numerator ? `Jacobian of vec by vec (d vec F / d vec(${result.wrt})ᵀ), ${size}`
+    : `Jacobian of vec by vec transposed, ${size}`;
+}
+
 function showError(message) {
   const box = $("error");
   box.textContent = message;
@@ -115,6 +180,7 @@ function showResult(result) {
     : `Derivative by ${by} (${result.layout} layout)`;
   $("layout-note").textContent = LAYOUT_NOTES[result.layout] || "";
   typeset(result.latex, $("result"));
+  $("shape").textContent = `${result.layout} layout: ${shapeText(result)}`;
   $("text").textContent = result.text;
   const warnings = result.warnings || [];
   $("warnings").textContent = warnings.map((warning) => `note: ${warning}`).join("\n");
@@ -124,13 +190,17 @@ function showResult(result) {
   section("check-out", Boolean(result.check));
   if (result.check) $("check-line").textContent = result.check.line;
   section("steps-out", Boolean(result.steps));
-  if (result.steps) $("steps-text").textContent = result.steps.text;
+  if (result.steps) {
+    typeset(result.steps.latex, $("steps-math"));
+    $("steps-text").textContent = result.steps.text;
+  }
   section("code-out", Boolean(result.code));
   if (result.code) $("code-text").textContent = result.code.source;
 }
 
 async function run() {
   const mine = ++sequence;
+  updateLink(); // (here, after the typing pause: browsers throttle rapid history updates)
   let body;
   try {
     body = request();
@@ -175,7 +245,43 @@ async function copy(text, button) {
   setTimeout(() => { button.textContent = label; }, 1200);
 }
 
+function cell(row, text, tag = "td") {
+  const element = document.createElement(tag);
+  element.textContent = text;
+  row.append(element);
+  return element;
+}
+
+// The syntax panel, from GET /api/syntax (the parser's operators, the function registry).
+async function showSyntax() {
+  const response = await fetch("/api/syntax");
+  const { operators, functions } = await response.json();
+  const table = $("syntax-operators").tBodies[0];
+  for (const op of operators) {
+    const row = table.insertRow();
+    cell(row, op.spellings.join("  "), "th");
+    cell(row, op.meaning);
+    cell(row, op.example).className = "example";
+  }
+  for (const group of functions) {
+    const line = document.createElement("p");
+    const title = document.createElement("b");
+    title.textContent = group.class + ": ";
+    line.append(title);
+    group.functions.forEach((f, i) => {
+      const name = document.createElement("code");
+      name.textContent = f.call;
+      if (f.meaning) name.title = `${f.meaning}; e.g. ${f.example}`;
+      line.append(i ? ", " : "", name);
+    });
+    $("syntax-functions").append(line);
+  }
+}
+
 function setUp() {
+  restoreLink();
+  window.addEventListener("hashchange", () => { restoreLink(); schedule(0); });
+  showSyntax();
   const examples = $("examples");
   for (const example of EXAMPLES) {
     const button = document.createElement("button");
@@ -196,6 +302,7 @@ function setUp() {
   }
   $("copy-latex").addEventListener("click", (e) => last && copy(last.latex, e.target));
   $("copy-ascii").addEventListener("click", (e) => last && copy(last.ascii, e.target));
+  $("copy-link").addEventListener("click", (e) => copy(window.location.href, e.target));
   $("copy-steps").addEventListener("click", (e) => last && last.steps && copy(last.steps.latex, e.target));
   $("copy-code").addEventListener("click", (e) => last && last.code && copy(last.code.source, e.target));
   schedule(0);

@@ -1,25 +1,82 @@
-"""Smart constructors of products: the matrix product (scalars gathered in front, like powers
-and inverses combined), the elementwise product and power, and the Kronecker product.
-Import them through core.build.
+"""Smart constructors of sums and products, which build each other (a sum's terms are
+numbers times products; like powers in a product add their exponents): the sum (like terms
+combined), the matrix product (scalars gathered in front, like powers and inverses combined),
+the elementwise product and power, and the Kronecker product. Import them through core.build.
 """
 from __future__ import annotations
 
 from fractions import Fraction
 
 from ..errors import UnsupportedError
-from ..shapes import Shape
-from .build import (
-    FLATTEN_WEIGHT,
-    MAX_CONST_BITS,
-    UNIT,
-    const,
-    expand,
-    identity,
-    is_zero,
-    zero,
-)
+from ..shapes import Dim, Shape
 from .expr import Expr, mk, natural
+from .leaves import MAX_CONST_BITS, const, expand, identity, is_zero, ones, zero
 from .ops import _mul_shape, _same
+
+# -- sums ------------------------------------------------------------------------------------
+
+UNIT = Fraction(1)  # the coefficient 1, built once (Fractions are immutable)
+
+
+def split_coeff(e: Expr) -> tuple[Fraction, Expr]:
+    """e = c · rest with c the numeric coefficient (rest is 1 for a constant). A product's
+    factors after its coefficient are already in `mul`'s order, so rest is built as they are."""
+    if e.op == "const":
+        return e.attr("value"), const(1)
+    if e.op == "mul" and e.args[0].op == "const":
+        rest = e.args[1:]
+        return e.args[0].attr("value"), rest[0] if len(rest) == 1 else mk("mul", *rest)
+    if e.op == "expand":
+        c, rest = split_coeff(e.arg)
+        return c, expand(rest, e.shape)
+    return UNIT, e
+
+
+FLATTEN_WEIGHT = 200  # a heavier sum inside a sum stays one term (see `add`)
+
+
+def add(*terms: Expr) -> Expr:
+    """Sum: flattened, zeros dropped, like terms combined, ordered: positive terms first, then
+    larger before smaller, constants last, then in the natural order of their structural keys
+    (W2 x before W10 x). A sum whose printed tree is heavy (FLATTEN_WEIGHT: in practice one
+    that shares subexpressions, y₂ = sin(y₁) + y₁) stays one term: flattening every
+    y_k = sin(y_{k-1}) + y_{k-1} would give y_L L terms, quadratic in a chain's length."""
+    shape = _same("+")(terms, {})
+    groups: dict[Expr, Fraction] = {}
+    for term in terms:
+        flat = term.op == "add" and term.weight <= FLATTEN_WEIGHT
+        for t in term.args if flat else (term,):
+            if not is_zero(t):
+                c, rest = split_coeff(t)
+                groups[rest] = groups.get(rest, 0) + c
+    items = sorted(((c, r) for r, c in groups.items() if c != 0),
+                   key=lambda cr: (cr[0] < 0, cr[1].op == "const", -cr[1].weight,
+                                   natural(cr[1].key)))
+    parts = [scale(c, r) for c, r in items]
+    if not parts:
+        return zero(shape)
+    return parts[0] if len(parts) == 1 else mk("add", *parts)
+
+
+def neg(e: Expr) -> Expr:
+    return scale(-1, e)
+
+
+def sub(a: Expr, b: Expr) -> Expr:
+    return add(a, neg(b))
+
+
+def scale(c: Fraction | int, e: Expr) -> Expr:
+    return mul(const(c), e) if c != 1 else e
+
+
+def dim(size: Dim) -> Expr:
+    if not size.symbols:
+        return const(size.coeff)
+    return mul(const(size.coeff), *(mk("dim", size=Dim.of(s)) for s in size.symbols))
+
+
+# -- products -------------------------------------------------------------------------------
 
 HALF = Fraction(1, 2)
 
@@ -38,10 +95,16 @@ def power_parts(e: Expr) -> tuple[Expr, Fraction | Expr]:
     return e, UNIT
 
 
-def _add_exponents(p, q):
+def _add_exponents(p, q, shape):
+    """p + q for the exponents of one base (numbers, or expressions: a number is expanded to
+    an exponent of the base's `shape`, x ⊙ x.^y = x.^(y + 1))."""
     if isinstance(p, Expr) or isinstance(q, Expr):
-        from .build import add
-        return add(p if isinstance(p, Expr) else const(p), q if isinstance(q, Expr) else const(q))
+        def term(e):
+            if not isinstance(e, Expr):
+                e = const(e)
+            return expand(e, shape) if e.is_scalar and any(
+                isinstance(t, Expr) and not t.is_scalar for t in (p, q)) else e
+        return add(term(p), term(q))
     return p + q
 
 
@@ -52,7 +115,8 @@ def _merge_powers(factors: list[Expr], combine) -> tuple[Fraction, list[Expr]]:
     coeff, out = UNIT, []
     for f in factors:
         base, p = power_parts(f)
-        exponents[base] = _add_exponents(exponents[base], p) if base in exponents else p
+        exponents[base] = _add_exponents(exponents[base], p, base.shape) if base in exponents \
+            else p
     for base, p in exponents.items():
         if isinstance(p, Expr) and p.op == "const":
             p = p.attr("value")
@@ -68,9 +132,10 @@ def _merge_powers(factors: list[Expr], combine) -> tuple[Fraction, list[Expr]]:
 
 
 def factor_order(f: Expr) -> tuple:
-    """Scalar factors read as in textbooks: variables and their powers before functions."""
-    algebraic = f.op in ("var", "dim") or (f.op == "pow" and f.args[0].op in ("var", "dim"))
-    return (not algebraic, f.weight, natural(f.key))
+    """Scalar factors read as in textbooks: π first (2 π a), variables and their powers before
+    functions."""
+    algebraic = f.op in ("var", "dim", "pi") or (f.op == "pow" and f.args[0].op in ("var", "dim"))
+    return (not algebraic, f.op != "pi", f.weight, natural(f.key))
 
 
 def mul(*factors: Expr) -> Expr:
@@ -126,9 +191,14 @@ def _kept_whole(f: Expr, scalars: list[Expr]) -> Expr:
 def _spread(chain: list[Expr]) -> list[Expr]:
     """In a matrix product a broadcast scalar is the scalar times 𝟏 𝟏ᵀ (so 𝟏ᵀ v = sum(v)
     and the like apply to it)."""
-    from .structural import ones_matrix
     return [g for f in chain
             for g in ((f.arg, ones_matrix(f.shape)) if f.op == "expand" else (f,))]
+
+
+def ones_matrix(shape: Shape) -> Expr:
+    """The all-ones matrix 𝟏 𝟏ᵀ of `shape` (𝟏 for a vector, 1 for a scalar)."""
+    cols = ones(shape.cols)
+    return mul(ones(shape.rows), cols if cols.is_scalar else mk("transpose", cols))
 
 
 def integer_power(f: Expr) -> tuple[Expr, int]:
@@ -288,6 +358,7 @@ def kron(a: Expr, b: Expr) -> Expr:
 
 
 __all__ = [
+    "UNIT", "FLATTEN_WEIGHT", "split_coeff", "add", "neg", "sub", "scale", "dim", "ones_matrix",
     "power_parts", "mul", "matmul_chain", "hadamard", "power", "scalar_power",
     "elementwise_power", "inverse_of", "kron",
 ]

@@ -1,0 +1,56 @@
+"""Rules on reductions and matrix functions: determinants of transposes and inverses, traces and
+sums of transposes and Kronecker products, and the logarithms that are one stable node
+(log ∘ softmax, log Σ exp, log |det|). Each function takes a node and returns its rewrite or
+None."""
+from __future__ import annotations
+
+from ..core import build as b
+from ..core.expr import Expr
+from ..core.rebuild import rebuild
+
+
+def of_transpose(node: Expr) -> Expr | None:
+    """f(Xᵀ) = f(X) for f = det, logdet, tr, sum."""
+    if node.arg.op != "transpose":
+        return None
+    return rebuild(node, (node.arg.arg,))
+
+
+def det_of_inverse(node: Expr) -> Expr | None:
+    """det(X⁻¹) = 1 / det(X)."""
+    return b.inverse_of(b.apply("det", node.arg.arg)) if node.arg.op == "inv" else None
+
+
+def logdet_of_inverse(node: Expr) -> Expr | None:
+    """log|det X⁻¹| = −log|det X|."""
+    return b.neg(b.apply("logdet", node.arg.arg)) if node.arg.op == "inv" else None
+
+
+def of_kron(node: Expr) -> Expr | None:
+    """tr(A ⊗ B) = tr(A) tr(B) for square A and B; sum(A ⊗ B) = sum(A) sum(B)."""
+    a = node.arg
+    if a.op != "kron" or (node.op == "tr" and not all(f.shape.is_square for f in a.args)):
+        return None
+    return b.mul(*(rebuild(node, (f,)) for f in a.args))
+
+
+def sum_of_softmax(node: Expr) -> Expr | None:
+    """sum(softmax(u)) = 1."""
+    return b.const(1) if node.arg.op == "softmax" else None
+
+
+def log_of_softmax(node: Expr) -> Expr | None:
+    """log(softmax(u)) = logsoftmax(u): one node, differentiated and computed stably."""
+    return b.apply("logsoftmax", node.arg.arg) if node.arg.op == "softmax" else None
+
+
+def log_of_abs_det(node: Expr) -> Expr | None:
+    """log|det X| = logdet(X)."""
+    a = node.arg
+    return b.apply("logdet", a.arg.arg) if a.op == "abs" and a.arg.op == "det" else None
+
+
+def log_of_sum_exp(node: Expr) -> Expr | None:
+    """log(Σ exp(u)) = logsumexp(u): one node, computed stably."""
+    a = node.arg
+    return b.apply("logsumexp", a.arg.arg) if a.op == "sum" and a.arg.op == "exp" else None

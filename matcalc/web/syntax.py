@@ -1,0 +1,72 @@
+"""The page's syntax panel: the language's operators and built-in functions as JSON.
+
+The spellings come from the parser itself (its terminals, and the postfix spellings the
+transformer reads) and the functions from the registries every stage reads
+(lower/functions.py MEANINGS and ARITY, core/elementwise.py FUNCTIONS), so the panel lists
+exactly what the parser accepts; only each operator's one-line meaning is written here.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from ..core.elementwise import FUNCTIONS as ELEMENTWISE
+from ..core.elementwise import SPELLINGS
+from ..lower.functions import ARITY, MEANINGS
+from ..syntax.parser import build_parser
+from ..syntax.transformer import _POSTFIX as POSTFIX_SPELLINGS
+
+# Parser terminal (or postfix op) -> (meaning, example), lowest precedence first.
+OPERATORS = {
+    "GT": ("elementwise indicator: 1 where u > v, else 0", "x > y"),
+    "PLUS": ("sum (a scalar added to a vector or matrix broadcasts)", "A + B"),
+    "MINUS": ("difference, negation", "x - y"),
+    "STAR": ("matrix product (also written by juxtaposition: W x)", "W * x"),
+    "AT": ("matrix product", "W @ x"),
+    "HADAMARD": ("elementwise (Hadamard) product", "x .* y"),
+    "EDIV": ("elementwise division", "x ./ y"),
+    "SLASH": ("division by a scalar (elementwise when both sides have one shape)", "x / c"),
+    "KRON": ("Kronecker product", "A ⊗ B"),
+    "CARET": ("power of a scalar, elementwise on a vector; A^-1 is the inverse", "A^-1"),
+    "DOTCARET": ("elementwise power", "x .^ 2"),
+    "T": ("transpose", "x'"),
+    "inv": ("inverse", "A⁻¹"),
+    "invT": ("inverse of the transpose", "A⁻ᵀ"),
+}
+
+
+def _spellings(terminal: str) -> list[str]:
+    """How the source may write one operator: a terminal's alternatives (`.*` `⊙` `∘`), or
+    a postfix op's spellings."""
+    postfix = [text for text, op in POSTFIX_SPELLINGS.items() if op == terminal]
+    if postfix:
+        return postfix
+    pattern = next(t.pattern for t in build_parser().terminals if t.name == terminal)
+    if pattern.type == "str":
+        return [pattern.value]
+    return [alt.replace("\\", "") for alt in pattern.value.removeprefix("(?:")
+            .removesuffix(")").split("|")]
+
+
+def _function(name: str) -> dict[str, Any]:
+    """One built-in: its call form, and for an elementwise function its meaning and example."""
+    arguments = "u, v" if ARITY.get(name, 1) == 2 else "u"
+    entry: dict[str, Any] = {"name": name, "call": f"{name}({arguments})"}
+    declared = ELEMENTWISE.get(name)
+    if declared is not None:
+        entry["spellings"] = [name, *declared.spellings]
+        entry["meaning"] = declared.meaning
+        entry["example"] = declared.example[0]
+    return entry
+
+
+@functools.cache
+def syntax() -> dict[str, Any]:
+    """{"operators": [{"spellings", "meaning", "example"}...] lowest precedence first,
+    "functions": [{"class", "functions": [{"name", "call", ...}]}...]} (JSON-ready)."""
+    operators = [{"spellings": _spellings(name), "meaning": meaning, "example": example}
+                 for name, (meaning, example) in OPERATORS.items()]
+    functions = [{"class": meaning, "functions": [_function(name) for name in names
+                                                  if SPELLINGS.get(name, name) == name]}
+                 for meaning, names in MEANINGS.items()]  # (σ is listed with sigmoid)
+    return {"operators": operators, "functions": functions}
