@@ -6,6 +6,7 @@ import json
 import urllib.request
 
 import pytest
+from web_extra import require_web_extra
 
 from matcalc import derive
 from matcalc.lower.functions import FUNCTIONS
@@ -47,6 +48,7 @@ def test_elementwise_functions_carry_meaning_and_an_example_that_derives():
 
 
 def test_served_as_json():
+    require_web_extra()
     server, thread = start(port=0, workers=1)
     try:
         with urllib.request.urlopen(server.url + "api/syntax", timeout=30) as response:
