@@ -64,7 +64,7 @@ def _away_from_zero(node: Expr, args: list[np.ndarray]) -> str | None:
 
 
 def _sides_apart(node: Expr, args: list[np.ndarray]) -> str | None:
-    """max(u, v), u > v: the two sides at least MARGIN apart everywhere."""
+    """max(u, v), min(u, v), u > v: the two sides at least MARGIN apart everywhere."""
     if np.all(np.abs(args[0] - args[1]) >= MARGIN):
         return None
     return f"the two sides of {shown(node)} were equal somewhere (a kink)"
@@ -111,7 +111,7 @@ _BY_DOMAIN = {ew.POSITIVE: _positive, ew.ABOVE_MINUS_ONE: _above_minus_one,
 RULES: dict[str, Rule] = {
     "inv": _well_conditioned, "logdet": _well_conditioned, "pow": _power,
     "norm1": _away_from_zero, "norm2": _away_from_zero,
-    "maximum": _sides_apart, "gt": _sides_apart,
+    "gt": _sides_apart, **{f.name: _sides_apart for f in ew.BINARY.values()},
     **{f.name: _BY_DOMAIN[f.domain] for f in ew.FUNCTIONS.values() if f.domain != ew.REAL},
 }
 

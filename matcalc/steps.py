@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .closed_form import jacobian
 from .core import build as b
-from .core.elementwise import FUNCTIONS
+from .core.elementwise import BINARY, FUNCTIONS
 from .core.expr import Expr, postorder
 from .core.rebuild import substitute
 from .diff.engine import differential
@@ -27,7 +27,7 @@ from .simplify import simplify
 from .simplify.rules import RULES
 
 _NAMED_ARGUMENT = {*(f.name for f in FUNCTIONS.values() if f.derivative), "det", "logdet",
-                   "inv", "softmax", "logsumexp", "norm2", "norm1", "apply", "maximum",
+                   "inv", "softmax", "logsumexp", "norm2", "norm1", "apply", *BINARY,
                    "logsoftmax", "pow"}
 IDENTITIES = {rule.name: rule.identity for rule in RULES}
 _FRESH = ("u", "v", "t", "s", "r", "q", "p", "g", "h")

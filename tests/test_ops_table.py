@@ -54,6 +54,7 @@ OP_CASES = [
     OpCase("pow", "(W x + b) .^ 3", "x"),
     OpCase("gt", "relu(W x + b)", "x"),
     OpCase("maximum", "max(W x, b)", "x"),
+    OpCase("minimum", "min(W x, b)", "x"),
     OpCase("inv", "inv(X) y", "X", {"X": "well_conditioned"}),       # Cookbook (60)
     OpCase("det", "det(X)", "X", {"X": "well_conditioned"}),          # Cookbook (49)
     OpCase("logdet", "logdet(X)", "X", {"X": "spd"}),                 # Cookbook (57)
@@ -87,12 +88,12 @@ def test_operator_derivative(case, layout, rng):
 
 # The operators the language writes with symbols or desugars, not calls by a name.
 _SYNTAX = {"add", "mul", "hadamard", "transpose", "pow", "gt", "expand", "mpow", "maximum",
-           "diagpart", "apply", "logsoftmax"}
+           "minimum", "diagpart", "apply", "logsoftmax"}
 
 
 def _facets(op: str) -> dict[str, bool]:
     """Which of its facets each stage has for the operator `op`."""
-    from matcalc.codegen.backends import ELEMENTWISE as CODE_TEMPLATES
+    from matcalc.codegen.backends import BACKENDS
     from matcalc.codegen.emit import Emitter
     from matcalc.domain import RULES, SMOOTH
     from matcalc.evaluate import _LEAVES
@@ -104,7 +105,9 @@ def _facets(op: str) -> dict[str, bool]:
             not spec.in_language or spec.family == LEAF or op in NAMED or op in _SYNTAX,
         "derivative rule (diff/)": spec.family == LEAF or op in JVP,
         "numpy evaluation": spec.evaluate is not None or op in _LEAVES or op in ("unvec", "expand"),
-        "generated code (codegen/)": op in CODE_TEMPLATES or hasattr(Emitter, f"_{op}"),
+        "generated code (codegen/)":
+            all(op in backend.templates for backend in BACKENDS.values())
+            or hasattr(Emitter, f"_{op}"),
         "SymPy form (interop/to_sympy.py)": op in SYMPY,
         "domain of the numerical check (domain.py)": op in SMOOTH or op in RULES,
     }

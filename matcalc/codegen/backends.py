@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..core.elementwise import FUNCTIONS
+from ..core.elementwise import BINARY, FUNCTIONS
 
 ELEMENTWISE = tuple(FUNCTIONS)  # each spelled by its declaration (core/elementwise.py)
 
@@ -27,13 +27,13 @@ class Backend:
 
 
 def _elementwise(backend: str) -> dict[str, str]:
-    """The elementwise functions' templates for `backend`, as declared."""
-    return {f.name: f.code[backend] for f in FUNCTIONS.values()}
+    """The elementwise functions' templates for `backend`, as declared (max and min too)."""
+    return {f.name: f.code[backend] for f in (*FUNCTIONS.values(), *BINARY.values())}
 
 
 def _helpers(backend: str) -> dict[str, str]:
     """The helper definitions the elementwise functions' templates use in `backend`."""
-    return {marker: code for f in FUNCTIONS.values()
+    return {marker: code for f in (*FUNCTIONS.values(), *BINARY.values())
             for marker, code in f.helpers.get(backend, {}).items()}
 
 
@@ -57,7 +57,6 @@ NUMPY = Backend(
      # XLA and torch multiply them as two matrices, so their tables leave these out
      "gram": "{0}.T @ {0}", "gram_rows": "{0} @ {0}.T",
      "scalar_out": "float({0})", "lift": "{0}",
-     "maximum": "np.maximum({0}, {1})",
      "gt": "np.greater({0}, {1}).astype(float)",
      "eye": "np.eye({0})", "ones": "np.ones({0})", "zeros": "np.zeros({0})",
      "diag": "np.diag({0})", "kron": "np.kron({0}, {1})", "outer": "np.outer({0}, {1})",
@@ -90,7 +89,6 @@ JAX = Backend(
     {**_COMMON, **_elementwise("jax"),
      "asarray": "jnp.asarray({0})", "scalar_in": "jnp.asarray({0}).reshape(())",
      "scalar_out": "jnp.asarray({0})", "lift": "{0}",
-     "maximum": "jnp.maximum({0}, {1})",
      "gt": "jnp.greater({0}, {1}).astype(float)",
      "eye": "jnp.eye({0})", "ones": "jnp.ones({0})", "zeros": "jnp.zeros({0})",
      "diag": "jnp.diag({0})", "kron": "jnp.kron({0}, {1})", "outer": "jnp.outer({0}, {1})",
@@ -126,7 +124,6 @@ TORCH = Backend(
      "asarray": f"torch.as_tensor({{0}}, {_F64})",
      "scalar_in": f"torch.as_tensor({{0}}, {_F64}).reshape(())",
      "scalar_out": f"torch.as_tensor({{0}}, {_F64})", "lift": f"torch.as_tensor({{0}}, {_F64})",
-     "maximum": "_maximum({0}, {1})",
      "gt": "torch.gt({0}, {1}).to(torch.float64)",
      "eye": f"torch.eye({{0}}, {_F64})", "ones": f"torch.ones({{0}}, {_F64})",
      "zeros": f"torch.zeros({{0}}, {_F64})", "diag": "torch.diag({0})",
@@ -145,8 +142,6 @@ TORCH = Backend(
      "cho_solve": "_cho_solve({0}, {1})",
      "cho_logdet": "2.0 * torch.log(torch.diagonal({0}[0])).sum()"},
     {**_helpers("torch"),
-     "_maximum": f"def _maximum(a, b):\n    return torch.maximum(torch.as_tensor(a, {_F64}), "
-                f"torch.as_tensor(b, {_F64}))",
      "_solve": "def _solve(a, b):  # torch solves matrices; a vector b goes in as a column\n"
               "    return torch.linalg.solve(a, b[:, None])[:, 0] if b.ndim == 1 else "
               "torch.linalg.solve(a, b)",

@@ -17,6 +17,7 @@ from fractions import Fraction
 
 from ..core import build as b
 from ..core.algebra import matmul_chain
+from ..core.elementwise import BINARY
 from ..core.expr import Expr, postorder
 from ..core.ops import as_float
 from ..errors import UnsupportedError
@@ -119,6 +120,8 @@ class Emitter:
             return self._one_by_one(node)
         if op in ELEMENTWISE:
             return self.spell(op, self._lifted(node.arg))
+        if op in BINARY:  # max(u, v), min(u, v)
+            return self.spell(op, *self._operands(node.args))
         rule = getattr(self, "_" + op, None)
         if rule is None:
             raise UnsupportedError(f"cannot generate code for the operator '{op}'")
@@ -298,9 +301,6 @@ class Emitter:
 
     def _gt(self, node):
         return self.spell("gt", *self._operands(node.args))
-
-    def _maximum(self, node):
-        return self.spell("maximum", *self._operands(node.args))
 
     def _inv(self, node):
         x = node.arg

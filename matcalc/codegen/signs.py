@@ -13,7 +13,7 @@ from __future__ import annotations
 import weakref
 from collections import Counter
 
-from ..core.elementwise import FUNCTIONS
+from ..core.elementwise import BINARY, FUNCTIONS
 from ..core.expr import Expr, postorder_new
 from ..core.ops import as_float
 
@@ -161,15 +161,19 @@ def _inv(node, args):
     return _signed(args[0]) if node.is_scalar else UNKNOWN
 
 
-def _maximum(node, args):
-    """max(u, v) is at least each of u, v and at most the larger bound."""
-    (a, b), (c, d) = args
-    return max(a, c), max(b, d)
+def _follows(f):
+    """max(u, v) lies between the larger lower and the larger upper bound (min: the smaller)."""
+    def rule(node, args):
+        (a, b), (c, d) = args
+        return f.extreme(a, c), f.extreme(b, d)
+    rule.__doc__ = _follows.__doc__
+    return rule
 
 
 RULES = {"const": _const, "diag": _diag, "diagpart": _diagpart, "sum": _sum, "mean": _sum,
          "add": _add, "hadamard": _hadamard, "kron": _kron, "mul": _mul, "pow": _pow,
-         "inv": _inv, "maximum": _maximum, **dict.fromkeys(_SAME_ENTRIES, _same)}
+         "inv": _inv, **{f.name: _follows(f) for f in BINARY.values()},
+         **dict.fromkeys(_SAME_ENTRIES, _same)}
 
 _BOUNDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # node -> (lo, hi)
 

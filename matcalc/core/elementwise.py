@@ -10,6 +10,8 @@ check, code generation, SymPy interop and the docs' table all read `FUNCTIONS`; 
 list of names. Adding a function is one `Function(...)` below (and a reference value in
 tests/test_elementwise_functions.py).
 
+`BINARY` declares max(u, v) and min(u, v) the same way (`Binary`).
+
 The derivative is a function of (b, u, f): `b` the core's builders (core/build.py, passed in by
 diff/elementwise.py, as this module sits below them), u the argument and f the node f(u).
 """
@@ -266,3 +268,44 @@ DECLARED = (
 
 FUNCTIONS: dict[str, Function] = {f.name: f for f in DECLARED}
 SPELLINGS: dict[str, str] = {s: f.name for f in DECLARED for s in (f.name, *f.spellings)}
+
+
+@dataclass(frozen=True)
+class Binary:
+    """An elementwise function of two operands of one shape that equals one of them entry by
+    entry (max, min): its op name and spelling, meaning, numpy value, where it follows its first
+    operand (`picks_first(b, u, v)`, 1 there and 0 elsewhere: d f(u, v) = p ⊙ du + (1 − p) ⊙
+    dv, ties following v as numpy's and jax's subgradients), code, and its form through relu for
+    SymPy (`relu_sign` s: v + s relu(s (u − v))). `extreme` combines two bounds (sign facts)."""
+
+    name: str
+    spelling: str
+    meaning: str
+    numpy: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    picks_first: Callable[[Any, Any, Any], Any]
+    picks_text: str
+    code: dict[str, str]
+    relu_sign: int
+    extreme: Callable[[float, float], float]
+    example: tuple[str, str, str]
+    helpers: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def _torch_pair(name: str) -> dict[str, str]:
+    """torch's max/min of two operands, either of which may be a Python float."""
+    return {f"_{name}": f"def _{name}(a, b):\n    return torch.{name}("
+                        f"torch.as_tensor(a, dtype=torch.float64), "
+                        f"torch.as_tensor(b, dtype=torch.float64))"}
+
+
+BINARY_DECLARED = (
+    Binary("maximum", "max", "the larger of u and v, entry by entry", np.maximum,
+           lambda b, u, v: b.apply("gt", u, v), "(u > v)",
+           _code("np.maximum({0}, {1})", "jnp.maximum({0}, {1})", "_maximum({0}, {1})"),
+           1, max, ("max(x, y)", "x", "diag(x > y)"), {"torch": _torch_pair("maximum")}),
+    Binary("minimum", "min", "the smaller of u and v, entry by entry", np.minimum,
+           lambda b, u, v: b.apply("gt", v, u), "(v > u)",
+           _code("np.minimum({0}, {1})", "jnp.minimum({0}, {1})", "_minimum({0}, {1})"),
+           -1, min, ("min(x, y)", "x", "diag(y > x)"), {"torch": _torch_pair("minimum")}),
+)
+BINARY: dict[str, Binary] = {f.name: f for f in BINARY_DECLARED}

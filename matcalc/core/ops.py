@@ -15,7 +15,7 @@ import numpy as np
 
 from ..errors import ShapeError
 from ..shapes import SCALAR, Dim, Shape
-from .elementwise import FUNCTIONS
+from .elementwise import BINARY, FUNCTIONS
 from .expr import SPECS, Expr
 
 LEAF, LINEAR, BILINEAR, ELEMENTWISE, SPECIAL, ZERO = (
@@ -212,7 +212,6 @@ defop("diagpart", LINEAR, _square("diag", lambda s: Shape(s.rows, Dim.of(1))),
 
 defop("pow", SPECIAL, _pow_shape, _pow, title="power")
 defop("gt", ZERO, _gt_shape, lambda v, a: (v[0] > v[1]).astype(float), title=">")
-defop("maximum", SPECIAL, _same("max"), lambda v, a: np.maximum(v[0], v[1]), title="max")
 defop("inv", SPECIAL, _square("inverse", lambda s: s), lambda v, a: np.linalg.inv(v[0]))
 defop("det", SPECIAL, _square("det", lambda s: SCALAR), _s(np.linalg.det))
 defop("logdet", SPECIAL, _square("logdet", lambda s: SCALAR),
@@ -229,3 +228,6 @@ defop("logsoftmax", SPECIAL, _vector_only("log softmax", lambda s: s),
 
 for _f in FUNCTIONS.values():  # (core/elementwise.py: one declaration each)
     defop(_f.name, ELEMENTWISE if _f.derivative else ZERO, _first, _ew(_f.numpy))
+for _b in BINARY.values():  # max(u, v), min(u, v)
+    defop(_b.name, SPECIAL, _same(_b.spelling), lambda v, a, f=_b: f.numpy(v[0], v[1]),
+          title=_b.spelling)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import partial
 
 from ..core import build as b
-from ..core.elementwise import FUNCTIONS
+from ..core.elementwise import BINARY, FUNCTIONS
 from .registry import TITLES, defelementwise, defjvp, defzero
 
 ONE = b.const(1)
@@ -49,15 +49,22 @@ def _times(*factors):
     return b.mul(*scalars, b.hadamard(*others)) if others else b.mul(*scalars)
 
 
-@defjvp("maximum")
-def _maximum(node, dargs):
-    """d max(u, v) = (u > v) ⊙ du + (1 − (u > v)) ⊙ dv."""
-    u, v = node.args
-    picks_u = b.apply("gt", u, v)
-    terms = []
-    if dargs[0] is not None:
-        terms.append(b.hadamard(picks_u, dargs[0]))
-    if dargs[1] is not None:
-        terms.append(b.hadamard(_one_minus(picks_u), dargs[1]))
-    return b.add(*terms)
+def _follows(f):
+    """d f(u, v) = p ⊙ du + (1 − p) ⊙ dv for max and min, p where f(u, v) is u."""
+    def rule(node, dargs):
+        u, v = node.args
+        picks_u = f.picks_first(b, u, v)
+        terms = []
+        if dargs[0] is not None:
+            terms.append(b.hadamard(picks_u, dargs[0]))
+        if dargs[1] is not None:
+            terms.append(b.hadamard(_one_minus(picks_u), dargs[1]))
+        return b.add(*terms)
+    rule.__doc__ = (f"d {f.spelling}(u, v) = {f.picks_text} ⊙ du + "
+                    f"(1 − {f.picks_text}) ⊙ dv")
+    return rule
+
+
+for _b in BINARY.values():  # (core/elementwise.py)
+    defjvp(_b.name)(_follows(_b))
 

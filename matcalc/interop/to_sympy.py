@@ -17,6 +17,7 @@ import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
+from ..core.elementwise import BINARY
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
 from ..errors import UnsupportedError
@@ -193,11 +194,16 @@ def _gt(node, args):
     return elementwise(SCALAR_FUNCTIONS["step"], _minus(left, _expanded(right, left)))
 
 
-def _maximum(node, args):
-    u, v = args  # max(u, v) = v + relu(u - v), entrywise
-    if not is_matrix(u):
-        return v + sp.Max(u - v, 0)
-    return sp.MatAdd(v, elementwise(SCALAR_FUNCTIONS["relu"], _minus(u, v)))
+def _follows(f):
+    """max(u, v) = v + relu(u − v) and min(u, v) = v − relu(v − u), entrywise."""
+    def rule(node, args):
+        u, v = args
+        first, second = (u, v) if f.relu_sign > 0 else (v, u)
+        if not is_matrix(u):
+            return v + f.relu_sign * sp.Max(first - second, 0)
+        part = elementwise(SCALAR_FUNCTIONS["relu"], _minus(first, second))
+        return sp.MatAdd(v, part if f.relu_sign > 0 else -part)
+    return rule
 
 
 def _norm2(node, args):
@@ -243,7 +249,7 @@ _RULES: dict[str, Callable] = {
     "expand": lambda node, args: sp.MatMul(args[0], sp.OneMatrix(*_shape(node))),
     "diag": _square(sp.DiagMatrix, lambda s: s),
     "diagpart": _square(sp.DiagonalOf, lambda s: s),
-    "pow": _pow, "gt": _gt, "maximum": _maximum,
+    "pow": _pow, "gt": _gt, **{f.name: _follows(f) for f in BINARY.values()},
     "inv": _square(sp.Inverse, lambda s: 1 / s),
     "det": _square(sp.Determinant, lambda s: s),
     "logdet": _square(lambda x: sp.log(sp.Abs(sp.Determinant(x))), lambda s: sp.log(sp.Abs(s))),

@@ -7,9 +7,9 @@ scalar function (typer.py).
 """
 from __future__ import annotations
 
+from ..core.elementwise import BINARY, SPELLINGS
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE_FUNCTIONS
-from ..core.elementwise import SPELLINGS
-from ..errors import ParseError, ShapeError
+from ..errors import ParseError, ShapeError, UnsupportedError
 from ..syntax import ast
 from .dims import one, times
 from .typed import T, fit, like, scalar
@@ -111,16 +111,23 @@ def _is_zero(node) -> bool:
     return isinstance(node, ast.Number) and float(node.text) == 0
 
 
-def _max(typer, call, args):
-    """max(0, u) = relu(u); max(u, v) elementwise (a scalar operand is expanded)."""
-    _arity(call, args, 2)
-    for zero, other in ((0, 1), (1, 0)):
-        if _is_zero(call.args[zero]):
-            return like("relu", args[other], args[other], span=call.span,
-                        text=_text(typer, call))
-    u, v = typer.broadcast(*args)
-    fit("max", u, v, call.func_span, why="they must have the same shape")
-    return like("maximum", u, u, v, span=call.span, text=_text(typer, call))
+def _binary(f):
+    """max(u, v), min(u, v) elementwise (a scalar operand is expanded); max(0, u) = relu(u).
+    One operand is refused: the largest or smallest entry is not available yet."""
+    def typed(typer, call, args):
+        if len(args) == 1:
+            which = "largest" if f.name == "maximum" else "smallest"
+            raise UnsupportedError(f"{call.func}(x), the {which} entry, is not available yet; "
+                                   f"{call.func}(u, v) is {f.meaning}", call.func_span)
+        _arity(call, args, 2)
+        for zero, other in ((0, 1), (1, 0)):
+            if f.name == "maximum" and _is_zero(call.args[zero]):
+                return like("relu", args[other], args[other], span=call.span,
+                            text=_text(typer, call))
+        u, v = typer.broadcast(*args)
+        fit(f.spelling, u, v, call.func_span, why="they must have the same shape")
+        return like(f.name, u, u, v, span=call.span, text=_text(typer, call))
+    return typed
 
 
 def _kron(typer, call, args):
@@ -139,13 +146,13 @@ FUNCTIONS.update({
     "logsumexp": _to_scalar("logsumexp", vector=True),
     "inv": _inv, "diag": _diag, "vec": _vec, "softmax": _of_vector("softmax"),
     "log_softmax": _of_vector("logsoftmax"), "cross_entropy": _cross_entropy, "dot": _dot,
-    "max": _max, "kron": _kron,
+    **{f.spelling: _binary(f) for f in BINARY.values()}, "kron": _kron,
 })
 
 # What each built-in means, by class (a "did you mean" stays within a class), and how many
 # arguments it takes (one unless listed).
 MEANINGS = {
-    "elementwise functions": (*SPELLINGS, "max"),
+    "elementwise functions": (*SPELLINGS, *(f.spelling for f in BINARY.values())),
     "reductions": ("sum", "mean", "tr", "trace", "det", "logdet", "norm2", "norm1",
                    "logsumexp", "cross_entropy"),
     "vector functions": ("softmax", "log_softmax"),
@@ -154,4 +161,4 @@ MEANINGS = {
     "reshapings": ("diag", "vec"),
 }
 MEANING = {name: meaning for meaning, names in MEANINGS.items() for name in names}
-ARITY = {"dot": 2, "max": 2, "kron": 2, "cross_entropy": 2}
+ARITY = {"dot": 2, "kron": 2, "cross_entropy": 2, **{f.spelling: 2 for f in BINARY.values()}}

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 
+from ..core.elementwise import BINARY
 from ..errors import MatcalcError, ParseError, ShapeError, Span
 from ..names import canonical
 from .declarations import KINDS, Declaration, default_rule
@@ -29,8 +30,8 @@ from .unimplemented import UNIMPLEMENTED
 
 # Typed operators whose scalar operands decide whether their value is a scalar (a sum, a
 # product or an elementwise function of scalars), unlike reductions such as sum(u) or uᵀ v.
-_SHAPE_FOLLOWING = {"neg", "add", "sub", "mul", "recip", "expand", "maximum", "hadamard",
-                    *ELEMENTWISE}
+_SHAPE_FOLLOWING = {"neg", "add", "sub", "mul", "recip", "expand", "hadamard", *ELEMENTWISE,
+                    *BINARY}
 
 
 class NameChecks:

@@ -67,8 +67,6 @@ UNIMPLEMENTED: dict[str, Unimplemented] = {
     "reciprocal": _row(E, "1 / u entrywise", "reciprocal(u)", "1 ./ u"),
     "huber": _row(E, "the Huber loss with δ = 1; for huber(u, δ) write -δ for -1", "huber(u)",
                   "m = -max(-abs(u), -1); m .* (abs(u) - m / 2)"),
-    "min": _row(E, "the elementwise minimum; min(x), the smallest entry, is not available "
-                   "yet", "min(u, v)", "-max(-u, -v)"),
     "clip": _row(E, "u limited to [l, h] entrywise", "clip(u, l, h)", "-max(-max(u, l), -h)"),
     "clamp": _row(E, "u limited to [l, h] entrywise", "clamp(u, l, h)", "-max(-max(u, l), -h)"),
     "silu": _row(E, "the SiLU (swish) activation u σ(u)", "silu(u)", "u .* sigmoid(u)"),

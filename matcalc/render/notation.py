@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from ..core.elementwise import Function
 from ..names import latex_name, spelled, unicode_name
 
-LATEX_FUNCTIONS = {"det", "max"}  # (an elementwise function's LaTeX is in its declaration)
+LATEX_FUNCTIONS = {"det", "max", "min"}  # (an elementwise function's LaTeX is in its declaration)
 
 
 @dataclass(frozen=True)

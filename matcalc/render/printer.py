@@ -11,6 +11,7 @@ import re
 from fractions import Fraction
 
 from ..core import build as b
+from ..core.elementwise import BINARY
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
 from ..shapes import GENERATED, Dim
@@ -19,7 +20,7 @@ from .sizes import implied_constants
 
 CMP, ADD, MUL, EW, POW, ATOM = range(6)
 
-FUNCTION_NAMES = {"diagpart": "diag", "maximum": "max"}
+FUNCTION_NAMES = {"diagpart": "diag", **{f.name: f.spelling for f in BINARY.values()}}
 
 
 class Printer:

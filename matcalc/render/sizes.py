@@ -11,11 +11,11 @@ place implies it.
 """
 from __future__ import annotations
 
-from ..core.elementwise import FUNCTIONS
+from ..core.elementwise import BINARY, FUNCTIONS
 from ..core.expr import Expr, postorder
 
 Known = tuple[bool, bool]  # (rows, columns) known
-_SAME_SHAPE = {"add", "hadamard", "maximum", "gt"}
+_SAME_SHAPE = {"add", "hadamard", "gt", *BINARY}
 _LIKE_ARGUMENT = {"softmax", "logsoftmax", *FUNCTIONS}
 _SQUARE = {"inv", "mpow"}
 _ALWAYS_SIZED = {"var", "tangent", "absgrad", "apply", "const", "dim", "pi", "commutation",
