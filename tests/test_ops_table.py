@@ -137,3 +137,14 @@ def test_a_variable_exponent(expr, wrt, layout, rng):
     vars = VARS | {"a": "scalar"}
     d = check_derivative(expr, wrt, vars, SIZES, positive, layout, rng=rng)
     check_generated(d, expr, SIZES, positive, vars, (), rng)  # numpy, jax, torch
+
+
+@pytest.mark.parametrize("layout", ["numerator", "denominator"])
+@pytest.mark.parametrize("expr, wrt", [("max(W x, b)", "x"), ("min(W x, b)", "W"),
+                                       ("sum(min(x, y) .* y)", "y"), ("min(x, 0.5)", "x")])
+def test_max_and_min_generate_code(expr, wrt, layout, rng):
+    """max and min (core/elementwise.py's Binary): derivatives and their code on every
+    installed backend, against evaluate and finite differences."""
+    from test_codegen import check_generated
+    d = check_derivative(expr, wrt, VARS, SIZES, layout=layout, rng=rng)
+    check_generated(d, expr, SIZES, None, VARS, (), rng)
