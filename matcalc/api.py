@@ -19,7 +19,6 @@ from .core.expr import Expr
 from .diff.readout import LAYOUTS
 from .errors import (
     DeclarationError,
-    EvaluationError,
     MatcalcError,
     ParseError,
     ShapeError,
@@ -66,20 +65,6 @@ def _lowered(expr: str | Derivative, vars: dict[str, str] | None,
 def _remembered(expr: str, declared: tuple | None, used: frozenset[str]) -> Lowered:
     """The last programs lowered (immutable: re-deriving a program skips parse and lower)."""
     return lower(parse(expr), None if declared is None else dict(declared), used=used)
-
-
-def _spelled(arrays: dict) -> dict:
-    """The values by their names as matcalc keeps them (θ=... is theta=...); a value given
-    under both spellings is refused, as under any two of its names."""
-    out: dict = {}
-    given: dict[str, str] = {}
-    for key, value_ in arrays.items():
-        name = canonical(key)
-        if name in out:
-            raise EvaluationError(f"the value of {name} is given twice, as {given[name]!r} and "
-                                  f"as {key!r}: pass it once")
-        out[name], given[name] = value_, key
-    return out
 
 
 def _variable(program: Lowered, wrt: str) -> Expr:
@@ -230,7 +215,6 @@ class Derivative:
         `df_d_A_X_B=...`), each once. Scalar results come back as floats, results that are
         vectors or row vectors as 1-D arrays.
         """
-        arrays = _spelled(arrays)  # θ=... is theta=...
         arrays = filed(arrays, self.program.variables, {s.ascii: s for s in self.symbols()},
                        identifiers(self.program.variables, (self.expr,)))
         values, sizes = bind(self.program.variables, arrays, self.program.kinds)
@@ -355,7 +339,6 @@ def value(expr: str, vars: dict[str, str] | None = None, **arrays: Any) -> np.nd
     text shows it by (`f(s .* y)`, `df_d(s .* y)`  where s = sigmoid(W x)); every value also
     under its name in generated code (`df_d_A_X_B`, `lambda_`: symbols.parameter_names)."""
     program = _lowered(expr, vars)
-    arrays = _spelled(arrays)
     arrays = filed(arrays, program.variables, text_symbols(program),
                    identifiers(program.variables, (program.expr,)))
     values, sizes = bind(program.variables, arrays, program.kinds)

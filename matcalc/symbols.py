@@ -20,7 +20,7 @@ from .core.expr import Expr, postorder
 from .errors import EvaluationError, MatcalcError
 from .evaluate import symbol_names
 from .lower import Lowered, declarations_of, lower
-from .names import safe_identifier
+from .names import canonical, safe_identifier
 from .render.where import shown_with
 from .shapes import describe
 from .syntax import parse
@@ -174,10 +174,12 @@ def filed(arrays: dict[str, Any], variables: dict[str, Expr], symbols: dict[str,
     """`arrays` with each value under its variable's name or its symbol's key in `symbols`,
     given under any of the symbol's names or under the identifier generated code names it by
     (`identifiers`: lambda_ for lambda, df_d_A_X_B for df_d(A X + B); a name that is a
-    variable's or a symbol's own is that one's). Refuses a name that is none of these (a
-    typo), and a value given under two names."""
+    variable's or a symbol's own is that one's; a Greek name also by its letter, θ for theta).
+    Refuses a name that is none of these (a typo), and a value given under two names."""
     named = {name: key for key, symbol in symbols.items() for name in symbol.names}
     owner = {**identifiers, **{name: name for name in variables}, **named}
+    owner.update({name: owner[canonical(name)] for name in arrays
+                  if name not in owner and canonical(name) in owner})
     unknown = sorted(set(arrays) - set(owner))
     if unknown:
         known = list(dict.fromkeys([*variables, *named]))

@@ -191,3 +191,16 @@ def test_two_applications_of_f_have_parameters_of_their_own(rng):
     assert np.allclose(d.evaluate(**point, **{"f(A x)": 3.0, "f(B x)": 5.0}), want)
     args = {k.replace("(", "_").replace(" ", "_").rstrip(")"): v for k, v in point.items()}
     assert np.allclose(d.to_function()(**args, f_A_x=3.0, f_B_x=5.0), want)
+
+
+def test_a_greek_value_given_by_letter_and_by_name_is_refused():
+    """θ and theta are one name: a value given under both is given twice (as generated code
+    refuses it too)."""
+    d = derive("alpha x", "x")
+    assert np.allclose(d.evaluate(x=np.ones(2), **{"α": 2.0}), 2 * np.eye(2))
+    with pytest.raises(EvaluationError, match="given twice, as 'α' and as 'alpha'"):
+        d.evaluate(x=np.ones(2), **{"α": 2.0, "alpha": 3.0})
+    with pytest.raises(EvaluationError, match="given twice"):
+        value("alpha * 2", **{"α": 2.0, "alpha": 3.0})
+    with pytest.raises(TypeError, match="given twice"):
+        d.to_function()(x=np.ones(2), **{"α": 2.0, "alpha": 3.0})
