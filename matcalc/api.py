@@ -15,7 +15,9 @@ import numpy as np
 from .check import CheckResult, check
 from .closed_form import jacobian
 from .codegen import Output, compile_function, generate
-from .core.expr import Expr
+from .core import build as b
+from .core.expr import Expr, postorder
+from .core.rebuild import substitute
 from .diff.readout import LAYOUTS
 from .errors import (
     DeclarationError,
@@ -347,8 +349,15 @@ def value(expr: str, vars: dict[str, str] | None = None, **arrays: Any) -> np.nd
 
 def computed(program: Lowered) -> Expr:
     """The program's function as it is computed: simplified, so that its value is computed
-    by the stable nodes (log(softmax(z)) as logsoftmax(z), log(sum(exp(u))) as logsumexp(u))."""
-    return simplify(program.expr)
+    by the stable nodes (log(softmax(z)) as logsoftmax(z), log(sum(exp(u))) as logsumexp(u)).
+    Its abstract symbols (f(Y), ∂f/∂Y) stay as the program writes them, whose values are
+    passed under those names: each is held out of the simplification as a stand-in leaf."""
+    held = [n for n in postorder(program.expr) if n.op in ("apply", "absgrad")]
+    if not held:
+        return simplify(program.expr)
+    stand_ins = {n: b.var(f"__held_{i}", n.shape) for i, n in enumerate(held)}
+    simplified = simplify(substitute(program.expr, stand_ins))
+    return substitute(simplified, {leaf: n for n, leaf in stand_ins.items()})
 
 
 def _returned(out: np.ndarray, expr: Expr) -> np.ndarray | float:

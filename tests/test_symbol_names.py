@@ -204,3 +204,16 @@ def test_a_greek_value_given_by_letter_and_by_name_is_refused():
         value("alpha * 2", **{"α": 2.0, "alpha": 3.0})
     with pytest.raises(TypeError, match="given twice"):
         d.to_function()(x=np.ones(2), **{"α": 2.0, "alpha": 3.0})
+
+
+def test_value_takes_an_abstract_function_under_its_written_name():
+    """value() computes the simplified program, its abstract symbols held as written: the value
+    of g(abs(y) - (x - y)) is passed under that name (its argument simplifies to
+    abs(y) + y - x), to value and to value_and_grad's code."""
+    from matcalc import value_and_grad
+    x, y = np.array([1.2, -0.2, -0.8]), np.array([0.4, 0.7, 0.9])
+    g = {"g(abs(y) - (x - y))": 5.9}
+    assert value("g(abs(y) - (x - y))", x=x, y=y, **g) == 5.9
+    got, _ = value_and_grad("g(abs(y) - (x - y))", ["x"])(
+        x=x, y=y, **g, **{"dg_d(abs(y) + y - x)": np.ones(3)})
+    assert got == 5.9
