@@ -49,14 +49,15 @@ import numpy as np
 from common import table
 from generated_code_cases import (
     CASES,
-    HAND_GRAD,
-    HAND_HESS,
-    VALUE,
     Case,
     describe_shapes,
+    hand_of,
     make_arrays,
     numpy_ops,
+    value_of,
 )
+from generated_code_layers import LAYER_CASES
+from generated_code_layers import ops as layer_ops
 
 import matcalc
 
@@ -108,54 +109,91 @@ def load_libraries(threads: int) -> None:
         pass
 
 
-def jax_ops():
-    return argparse.Namespace(sum=jnp.sum, tanh=jnp.tanh, logsumexp=jax.nn.logsumexp,
-                              softplus=jax.nn.softplus)
-
-
-def torch_ops():
-    return argparse.Namespace(sum=torch.sum, tanh=torch.tanh, softplus=torch.nn.functional.softplus,
-                              logsumexp=lambda z: torch.logsumexp(z, 0))
+def namespace(library: str):
+    """The array namespace the scalar functions are written over, for `library` (numpy, jax or
+    torch): the six problems' functions and the layers' row-wise ones."""
+    if library == "numpy":
+        own = numpy_ops()
+    elif library == "jax":
+        own = argparse.Namespace(sum=jnp.sum, tanh=jnp.tanh, logsumexp=jax.nn.logsumexp,
+                                 softplus=jax.nn.softplus)
+    else:
+        own = argparse.Namespace(sum=torch.sum, tanh=torch.tanh,
+                                 softplus=torch.nn.functional.softplus,
+                                 logsumexp=lambda z: torch.logsumexp(z, 0))
+    return argparse.Namespace(**{**vars(layer_ops(library)), **vars(own)})
 
 
 def positional(case: Case, ops) -> Callable:
     """The value as a function of the arrays in declaration order (for jax.grad, torch.func)."""
-    names = list(case.vars)
-    return lambda *vals: VALUE[case.name](ops, **dict(zip(names, vals)))
+    names, value = list(case.vars), value_of(case)
+    return lambda *vals: value(ops, **dict(zip(names, vals)))
 
 
 def implementations(case: Case, kind: str, arrays: dict) -> dict[str, Callable | None]:
-    """The computations to time, each returning its result (converted later by `as_numpy`)."""
+    """The computations to time, each returning its result (converted later by `as_numpy`).
+    A tuple of variables (`grad_wrt`) is differentiated by all of them at once: matcalc's
+    `value_and_grad` with the list (its gradients; "v&g" is then the same function), jax and
+    torch with argnums the tuple."""
     wrt = case.grad_wrt if kind == "grad" else case.hess_wrt
-    hand = (HAND_GRAD if kind == "grad" else HAND_HESS)[case.name]
+    several = not isinstance(wrt, str)
+    wrts = list(wrt) if several else [wrt]
+    hand = hand_of(case, kind)
     impl: dict[str, Callable | None] = {"hand": lambda: hand(**arrays)}
     try:  # matcalc failing to derive is reported as a failure of its columns (see run_case)
-        d = (matcalc.derive(case.expr, wrt, vars=case.vars, layout="denominator")
-             if kind == "grad" else matcalc.hessian(case.expr, wrt, vars=case.vars))
-        mc = d.to_function(backend="numpy") if CODEGEN else None
-        vg = (matcalc.value_and_grad(case.expr, wrt=[wrt], vars=case.vars, backend="numpy")
-              if VALUE_AND_GRAD and kind == "grad" else None)
+        ds = ([matcalc.derive(case.expr, w, vars=case.vars, layout="denominator") for w in wrts]
+              if kind == "grad" else [matcalc.hessian(case.expr, wrt, vars=case.vars)])
+        mc = (grads_of(matcalc_grads(case, wrts, "numpy")) if several
+              else ds[0].to_function(backend="numpy")) if CODEGEN else None
+        vg = (matcalc_grads(case, wrts, "numpy")
+              if VALUE_AND_GRAD and kind == "grad" and not several else None)
+        mj = (jitted_matcalc(case, wrts, ds[0], several)
+              if CODEGEN and jax is not None and kind == "grad" else None)
     except Exception as err:
-        d = argparse.Namespace(evaluate=raising(err))
+        ds = [argparse.Namespace(evaluate=raising(err))]
         mc = vg = raising(err) if CODEGEN else None
+        mj = raising(err) if CODEGEN and jax is not None and kind == "grad" else None
     impl["matcalc"] = None if mc is None else lambda: mc(**arrays)
     if kind == "grad":
         impl["v&g"] = None if vg is None else lambda: vg(**arrays)
-    impl["evaluate"] = lambda: d.evaluate(**arrays)
+        if mj is not None:
+            jkw = {k: jnp.asarray(v) for k, v in arrays.items()}
+            impl["mc jax"] = lambda: jax.block_until_ready(mj(**jkw))
+        else:
+            impl["mc jax"] = None
+    impl["evaluate"] = ((lambda: tuple(d.evaluate(**arrays) for d in ds)) if several
+                        else lambda: ds[0].evaluate(**arrays))
     impl["jax"] = impl["torch"] = None
     names = list(case.vars)
-    i = names.index(wrt)
+    argnums = tuple(names.index(w) for w in wrts) if several else names.index(wrt)
     if jax is not None:
-        gj = jax.jit((jax.grad if kind == "grad" else jax.hessian)(positional(case, jax_ops()),
-                                                                  argnums=i))
+        gj = jax.jit((jax.grad if kind == "grad" else jax.hessian)(
+            positional(case, namespace("jax")), argnums=argnums))
         jargs = [jnp.asarray(arrays[k]) for k in names]
-        impl["jax"] = lambda: gj(*jargs).block_until_ready()
+        impl["jax"] = lambda: jax.block_until_ready(gj(*jargs))
     if torch is not None:
         gt = (torch.func.grad if kind == "grad" else torch.func.hessian)(
-            positional(case, torch_ops()), argnums=i)
+            positional(case, namespace("torch")), argnums=argnums)
         targs = [torch.from_numpy(arrays[k]) for k in names]
         impl["torch"] = lambda: gt(*targs)
     return impl
+
+
+def matcalc_grads(case: Case, wrts: list[str], backend: str) -> Callable:
+    """matcalc's value_and_grad by the list `wrts`: (value, (gradient, ...))."""
+    return matcalc.value_and_grad(case.expr, wrt=wrts, vars=case.vars, backend=backend)
+
+
+def grads_of(vg: Callable) -> Callable:
+    return lambda **arrays: vg(**arrays)[1]
+
+
+def jitted_matcalc(case: Case, wrts: list[str], d, several: bool) -> Callable:
+    """matcalc's jax code under jax.jit: the derivative's function, or value_and_grad's
+    gradients for several variables."""
+    if several:
+        return jax.jit(grads_of(matcalc_grads(case, wrts, "jax")))
+    return jax.jit(d.to_function(backend="jax"))
 
 
 def raising(err: Exception) -> Callable:
@@ -165,9 +203,12 @@ def raising(err: Exception) -> Callable:
 
 
 def as_numpy(name: str, out, kind: str, shape: tuple[int, ...]) -> np.ndarray:
-    """The result as the hand-written form gives it: v&g's gradient, vec Hessians column-major."""
+    """The result as the hand-written form gives it: v&g's gradient, vec Hessians column-major;
+    the gradients by several variables one after the other, each flattened."""
     if name == "v&g":
         out = out[1][0]
+    if isinstance(out, (tuple, list)):
+        return np.concatenate([as_numpy(name, g, kind, shape).ravel() for g in out])
     out = np.asarray(out.detach() if hasattr(out, "detach") else out, dtype=float)
     if kind == "hess" and len(shape) == 2:  # library Hessian (m, n, m, n) -> vec Hessian
         size = shape[0] * shape[1]
@@ -239,14 +280,16 @@ def run_case(case: Case, kind: str, n: int, repeat: int) -> dict:
     sizes = (case.grad_sizes if kind == "grad" else case.hess_sizes)(n)
     arrays = make_arrays(case, sizes)
     wrt = case.grad_wrt if kind == "grad" else case.hess_wrt
-    row: dict = {"problem": case.name, "wrt": wrt, "n": n,
+    wrts = [wrt] if isinstance(wrt, str) else list(wrt)
+    row: dict = {"problem": case.name, "wrt": ", ".join(wrts), "n": n, "layer": bool(case.sizes),
                  "shapes": describe_shapes(case, arrays), "ms": {}, "failed": []}
     impl = implementations(case, kind, arrays)
-    ref = impl["hand"]()
-    if kind == "grad":  # the hand-written gradient itself, against central differences
-        check_hand(case, arrays, wrt, ref)
+    shape = arrays[wrts[0]].shape
+    ref = as_numpy("hand", impl["hand"](), kind, shape)
+    if kind == "grad":  # the hand-written gradient itself: central differences and jax.grad
+        check_hand(case, arrays, wrts, ref)
     timed = {}
-    for name, fn in impl.items():
+    for name, fn in sorted(impl.items(), key=lambda item: item[0] != "jax"):
         if fn is None:
             continue
         try:
@@ -256,17 +299,21 @@ def run_case(case: Case, kind: str, n: int, repeat: int) -> dict:
             fail(row, name, f"raised {type(err).__name__}: {err}")
             continue
         if name == "v&g":
-            value = float(VALUE[case.name](numpy_ops(), **arrays))
+            value = float(value_of(case)(namespace("numpy"), **arrays))
             if not np.isclose(float(out[0]), value, rtol=RTOL):
                 fail(row, name, f"value {float(out[0])!r} != {value!r}")
                 continue
-        res = as_numpy(name, out, kind, arrays[wrt].shape)
+        res = as_numpy(name, out, kind, shape)
+        if name == "jax" and kind == "grad" and not agrees(ref, res):
+            raise SystemExit(f"hand-written gradient of {case.name} by {row['wrt']} disagrees "
+                             f"with jax.grad: max |difference| {np.abs(res - ref).max()}")
         if not agrees(res, ref):
             err = (float(np.abs(res - ref).max()) if res.shape == ref.shape
                    else f"shape {res.shape} vs {ref.shape}")
             fail(row, name, f"max |difference| {err}")
             continue
         timed[name] = fn
+    timed = {name: timed[name] for name in impl if name in timed}  # the columns' order
     row["ms"] = best_ms({**timed, **(floor_fns(ref.shape) if kind == "hess" else {})}, repeat)
     if kind == "hess":
         add_floor(row, case, n)
@@ -279,16 +326,18 @@ def fail(row: dict, name: str, why: str) -> None:
           f"hand-written NumPy: {why}\n", file=sys.stderr, flush=True)
 
 
-def check_hand(case: Case, arrays: dict, wrt: str, grad: np.ndarray) -> None:
-    """Guard the reference: a directional central difference of the value in numpy."""
-    ops, rng = numpy_ops(), np.random.default_rng(1)
-    direction = rng.standard_normal(arrays[wrt].shape)
-    h = 1e-6 * max(1.0, float(np.abs(arrays[wrt]).max()))
+def check_hand(case: Case, arrays: dict, wrts: list[str], grad: np.ndarray) -> None:
+    """Guard the reference: a directional central difference of the value in numpy, moving
+    every variable of `wrts` (`grad`: their gradients, flattened one after the other)."""
+    ops, rng, value = namespace("numpy"), np.random.default_rng(1), value_of(case)
+    directions = {w: rng.standard_normal(arrays[w].shape) for w in wrts}
+    h = 1e-6 * max(1.0, *(float(np.abs(arrays[w]).max()) for w in wrts))
 
     def at(t):
-        return float(VALUE[case.name](ops, **{**arrays, wrt: arrays[wrt] + t * direction}))
+        return float(value(ops, **{**arrays, **{w: arrays[w] + t * directions[w]
+                                                for w in wrts}}))
     fd = (at(h) - at(-h)) / (2 * h)
-    exact = float(np.sum(grad * direction))
+    exact = float(grad.ravel() @ np.concatenate([directions[w].ravel() for w in wrts]))
     if not np.isclose(fd, exact, rtol=1e-5, atol=1e-6):
         raise SystemExit(f"hand-written gradient of {case.name} is wrong: {exact} vs fd {fd}")
 
@@ -307,34 +356,41 @@ def ratio(row: dict, top: str, bottom: str) -> str:
     return "-" if a is None or b is None else f"{a / b:.2f}"
 
 
+TABLES = (("grad", False, "Gradients"), ("grad", True, "Gradients of network layers"),
+          ("hess", False, "Hessians"))
+
+
 def print_tables(rows: list[dict], markdown: bool) -> None:
-    for kind, title in (("grad", "Gradients"), ("hess", "Hessians")):
-        sel = [r for r in rows if r["kind"] == kind]
+    for kind, layer, title in TABLES:
+        sel = [r for r in rows if r["kind"] == kind and r["layer"] == layer]
         if not sel:
             continue
         hess = kind == "hess"
-        names = ["hand", "matcalc", *(["v&g"] if not hess else []), "evaluate", "jax", "torch",
-                 *(["floor"] if hess else [])]
+        names = ["hand", "matcalc", *(["v&g", "mc jax"] if not hess else []), "evaluate", "jax",
+                 "torch", *(["floor"] if hess else [])]
+        ratios = [("matcalc", "hand"), *([] if hess else [("mc jax", "hand")]), ("jax", "hand"),
+                  ("torch", "hand"), ("jax", "matcalc"),
+                  *([("jax", "floor")] if hess else [("torch", "matcalc"), ("jax", "mc jax")])]
+        short = {"matcalc": "mc", "mc jax": "mcjax"}
         headers = ["problem", "d/d", "n", "shapes", *(f"{m} ms" for m in names),
-                   "mc/hand", "jax/hand", "torch/hand", *(["jax/mc", "jax/floor"] if hess else [])]
+                   *(f"{short.get(a, a)}/{short.get(b, b)}" for a, b in ratios)]
         body = [[r["problem"], r["wrt"], r["n"], r["shapes"], *(cell(r, m) for m in names),
-                 ratio(r, "matcalc", "hand"), ratio(r, "jax", "hand"), ratio(r, "torch", "hand"),
-                 *([ratio(r, "jax", "matcalc"), ratio(r, "jax", "floor")] if hess else [])]
-                for r in sel]
+                 *(ratio(r, a, b) for a, b in ratios)] for r in sel]
         print(f"### {title}\n" if markdown else f"{title}:")
         table(headers, body, markdown)
 
 
 def summary(rows: list[dict]) -> list[str]:
     lines = []
-    grads = [r for r in rows if r["kind"] == "grad" and "matcalc" in r["ms"]]
+    grads = [r for r in rows if r["kind"] == "grad" and not r["layer"] and "matcalc" in r["ms"]]
     if grads:
         within = [r for r in grads if r["ms"]["matcalc"] <= 1.2 * r["ms"]["hand"]]
         worst = max(grads, key=lambda r: r["ms"]["matcalc"] / r["ms"]["hand"])
         lines.append(f"goal 1, gradients within 1.2x of hand-written NumPy: {len(within)} of "
                      f"{len(grads)} (worst {worst['ms']['matcalc'] / worst['ms']['hand']:.2f}x, "
                      f"{worst['problem']} at n = {worst['n']})")
-    big = max((r["n"] for r in rows), default=0)
+    lines += layer_summary([r for r in rows if r["layer"] and "matcalc" in r["ms"]])
+    big = max((r["n"] for r in rows if not r["layer"]), default=0)
     hess = [r for r in rows if r["kind"] == "hess" and r["n"] == big
             and {"matcalc", "jax"} <= r["ms"].keys()]
     if hess:
@@ -360,6 +416,29 @@ def summary(rows: list[dict]) -> list[str]:
     failed = sum(len(r["failed"]) for r in rows)
     lines.append(f"agreement with hand-written NumPy: {'all agree' if not failed else failed} "
                  f"{'' if not failed else 'FAILURES (see MISMATCH above)'}".rstrip())
+    return lines
+
+
+def layer_summary(rows: list[dict]) -> list[str]:
+    """The layers' goals: within 1.2x of the hand-written backward pass, faster than jax.grad
+    and torch.func.grad."""
+    if not rows:
+        return []
+    def named(r):
+        return f"{r['problem']} by {r['wrt']} at n = {r['n']}"
+    within = [r for r in rows if r["ms"]["matcalc"] <= 1.2 * r["ms"]["hand"]]
+    worst = max(rows, key=lambda r: r["ms"]["matcalc"] / r["ms"]["hand"])
+    lines = [f"layers, matcalc's numpy gradients within 1.2x of the hand-written backward pass: "
+             f"{len(within)} of {len(rows)} (worst "
+             f"{worst['ms']['matcalc'] / worst['ms']['hand']:.2f}x, {named(worst)})"]
+    for peer, title in (("jax", "jax.jit(jax.grad)"), ("torch", "torch.func.grad")):
+        timed = [r for r in rows if peer in r["ms"]]
+        if timed:
+            faster = [r for r in timed if r["ms"]["matcalc"] < r["ms"][peer]]
+            slow = min(timed, key=lambda r: r["ms"][peer] / r["ms"]["matcalc"])
+            lines.append(f"layers, matcalc's numpy code faster than {title}: {len(faster)} of "
+                         f"{len(timed)} (least {slow['ms'][peer] / slow['ms']['matcalc']:.2f}x, "
+                         f"{named(slow)})")
     return lines
 
 
@@ -395,10 +474,11 @@ def main() -> None:
     print(environment(args.repeat) + "\n")
     rows = []
     for kind in ("grad", "hess"):
-        for case in CASES:
-            if args.only and case.name not in args.only:
+        for case in CASES + LAYER_CASES:
+            if (args.only and case.name not in args.only
+                    or kind == "hess" and case.hess_wrt is None):
                 continue
-            for n in args.sizes:
+            for n in case.sizes or args.sizes:
                 start = time.perf_counter()
                 rows.append({"kind": kind, **run_case(case, kind, n, args.repeat)})
                 print(f"  {kind} {case.name} n = {n}: {time.perf_counter() - start:.1f} s",
