@@ -132,9 +132,10 @@ def positional(case: Case, ops) -> Callable:
 
 def implementations(case: Case, kind: str, arrays: dict) -> dict[str, Callable | None]:
     """The computations to time, each returning its result (converted later by `as_numpy`).
-    A tuple of variables (`grad_wrt`) is differentiated by all of them at once: matcalc's
-    `value_and_grad` with the list (its gradients; "v&g" is then the same function), jax and
-    torch with argnums the tuple."""
+    A tuple of variables (`grad_wrt`) is a training step: the value and the gradients by all
+    of them at once, (value, (gradient, ...)), from matcalc's `value_and_grad` with the list
+    (so no "v&g" column), `jax.value_and_grad`, `torch.func.grad_and_value` (argnums the
+    tuple) and the hand-written forward and backward pass."""
     wrt = case.grad_wrt if kind == "grad" else case.hess_wrt
     several = not isinstance(wrt, str)
     wrts = list(wrt) if several else [wrt]
@@ -143,7 +144,7 @@ def implementations(case: Case, kind: str, arrays: dict) -> dict[str, Callable |
     try:  # matcalc failing to derive is reported as a failure of its columns (see run_case)
         ds = ([matcalc.derive(case.expr, w, vars=case.vars, layout="denominator") for w in wrts]
               if kind == "grad" else [matcalc.hessian(case.expr, wrt, vars=case.vars)])
-        mc = (grads_of(matcalc_grads(case, wrts, "numpy")) if several
+        mc = (matcalc_grads(case, wrts, "numpy") if several
               else ds[0].to_function(backend="numpy")) if CODEGEN else None
         vg = (matcalc_grads(case, wrts, "numpy")
               if VALUE_AND_GRAD and kind == "grad" and not several else None)
@@ -161,21 +162,22 @@ def implementations(case: Case, kind: str, arrays: dict) -> dict[str, Callable |
             impl["mc jax"] = lambda: jax.block_until_ready(mj(**jkw))
         else:
             impl["mc jax"] = None
-    impl["evaluate"] = ((lambda: tuple(d.evaluate(**arrays) for d in ds)) if several
+    impl["evaluate"] = ((lambda: (matcalc.value(case.expr, case.vars, **arrays),
+                                  tuple(d.evaluate(**arrays) for d in ds))) if several
                         else lambda: ds[0].evaluate(**arrays))
     impl["jax"] = impl["torch"] = None
     names = list(case.vars)
     argnums = tuple(names.index(w) for w in wrts) if several else names.index(wrt)
     if jax is not None:
-        gj = jax.jit((jax.grad if kind == "grad" else jax.hessian)(
-            positional(case, namespace("jax")), argnums=argnums))
+        gj = jax.jit((jax.value_and_grad if several else jax.grad if kind == "grad"
+                      else jax.hessian)(positional(case, namespace("jax")), argnums=argnums))
         jargs = [jnp.asarray(arrays[k]) for k in names]
         impl["jax"] = lambda: jax.block_until_ready(gj(*jargs))
     if torch is not None:
-        gt = (torch.func.grad if kind == "grad" else torch.func.hessian)(
-            positional(case, namespace("torch")), argnums=argnums)
+        gt = (torch.func.grad_and_value if several else torch.func.grad if kind == "grad"
+              else torch.func.hessian)(positional(case, namespace("torch")), argnums=argnums)
         targs = [torch.from_numpy(arrays[k]) for k in names]
-        impl["torch"] = lambda: gt(*targs)
+        impl["torch"] = ((lambda: gt(*targs)[::-1]) if several else lambda: gt(*targs))
     return impl
 
 
@@ -184,15 +186,11 @@ def matcalc_grads(case: Case, wrts: list[str], backend: str) -> Callable:
     return matcalc.value_and_grad(case.expr, wrt=wrts, vars=case.vars, backend=backend)
 
 
-def grads_of(vg: Callable) -> Callable:
-    return lambda **arrays: vg(**arrays)[1]
-
-
 def jitted_matcalc(case: Case, wrts: list[str], d, several: bool) -> Callable:
-    """matcalc's jax code under jax.jit: the derivative's function, or value_and_grad's
-    gradients for several variables."""
+    """matcalc's jax code under jax.jit: the derivative's function, or value_and_grad for
+    several variables."""
     if several:
-        return jax.jit(grads_of(matcalc_grads(case, wrts, "jax")))
+        return jax.jit(matcalc_grads(case, wrts, "jax"))
     return jax.jit(d.to_function(backend="jax"))
 
 
@@ -204,7 +202,7 @@ def raising(err: Exception) -> Callable:
 
 def as_numpy(name: str, out, kind: str, shape: tuple[int, ...]) -> np.ndarray:
     """The result as the hand-written form gives it: v&g's gradient, vec Hessians column-major;
-    the gradients by several variables one after the other, each flattened."""
+    a value and the gradients by several variables one after the other, each flattened."""
     if name == "v&g":
         out = out[1][0]
     if isinstance(out, (tuple, list)):
@@ -285,9 +283,11 @@ def run_case(case: Case, kind: str, n: int, repeat: int) -> dict:
                  "shapes": describe_shapes(case, arrays), "ms": {}, "failed": []}
     impl = implementations(case, kind, arrays)
     shape = arrays[wrts[0]].shape
-    ref = as_numpy("hand", impl["hand"](), kind, shape)
+    hand = impl["hand"]()
+    ref = as_numpy("hand", hand, kind, shape)
     if kind == "grad":  # the hand-written gradient itself: central differences and jax.grad
-        check_hand(case, arrays, wrts, ref)
+        check_hand(case, arrays, wrts, as_numpy("hand", hand[1] if len(wrts) > 1 else hand,
+                                                kind, shape))
     timed = {}
     for name, fn in sorted(impl.items(), key=lambda item: item[0] != "jax"):
         if fn is None:

@@ -9,7 +9,9 @@ standardisation) and the hand-written NumPy backward pass, the textbook one:
 
 - attention, S = Q Kᵀ / √d, P = softmax_rows(S), loss tr(Gᵀ P V) (G the upstream gradient of
   the output P V): dV = Pᵀ G; dP = G Vᵀ; dS = P ⊙ (dP − rowsums(P ⊙ dP) 𝟏ᵀ); dQ = dS K / √d;
-  dK = dSᵀ Q / √d. "Q, K, V" is the three at once (the forward pass and dS shared);
+  dK = dSᵀ Q / √d. "Q, K, V" is a training step, the value and the three gradients at once
+  (the forward pass and dS shared; value_and_grad against jax.value_and_grad and
+  torch.func.grad_and_value);
 - layer norm of each row, N = (X − μ 𝟏ᵀ) ⊘ (s 𝟏ᵀ), μ the row means, s = √(row variances + ε),
   loss tr(Gᵀ N): dX = (G − mean_rows(G) 𝟏ᵀ − N ⊙ (mean_rows(G ⊙ N) 𝟏ᵀ)) ⊘ (s 𝟏ᵀ);
 - cross-entropy −sum(Y ⊙ log_softmax_rows(Z)): dZ = softmax_rows(Z) ⊙ (rowsums(Y) 𝟏ᵀ) − Y
@@ -118,9 +120,10 @@ def attention_dV(Q, K, G, **_):
     return _softmax_rows(Q @ K.T / np.sqrt(D)).T @ G
 
 
-def attention_all(Q, K, V, G, **_):
+def attention_step(Q, K, V, G, **_):
+    """The forward and the backward pass: (tr(Gᵀ P V), (dQ, dK, dV))."""
     P, dS = _attention_dS(Q, K, V, G)
-    return dS @ K / np.sqrt(D), dS.T @ Q / np.sqrt(D), P.T @ G
+    return np.sum(G * (P @ V)), (dS @ K / np.sqrt(D), dS.T @ Q / np.sqrt(D), P.T @ G)
 
 
 def layer_norm_dX(X, G, **_):
@@ -158,7 +161,7 @@ def _attention(wrt, hand) -> Case:
 
 LAYER_CASES = [
     _attention("Q", attention_dQ), _attention("K", attention_dK),
-    _attention("V", attention_dV), _attention(("Q", "K", "V"), attention_all),
+    _attention("V", attention_dV), _attention(("Q", "K", "V"), attention_step),
     Case("layer norm", LAYER_NORM, {"X": "matrix(b,n)", "G": "matrix(b,n)"},
          "X", lambda b: {"b": b, "n": 512}, data={"X": _normal},
          value=layer_norm_value, hand_grad=layer_norm_dX, sizes=(1024,)),

@@ -15,6 +15,9 @@ import pytest
 from numeric import numerical_jacobian
 
 from matcalc import derive, value, value_and_grad
+from matcalc.codegen.transposes import shared_transposes
+from matcalc.core import build as b
+from matcalc.shapes import Dim, Shape
 
 BACKENDS = [name for name in ("numpy", "jax", "torch")
             if name == "numpy" or importlib.util.find_spec(name) is not None]
@@ -103,3 +106,17 @@ def test_attention_computes_its_scores_once(backend: str, rng) -> None:
     if backend == "numpy":
         source = inspect.getsource(f)
         assert source.count("np.exp(") == 1 and source.count(" @ K.T") == 1, source
+
+
+def test_a_transpose_is_shared_only_where_its_users_take_it_for_free() -> None:
+    """exp(K Qᵀ) is exp(Q Kᵀ)ᵀ under a matrix product; under an elementwise product with an
+    array in the other memory order it is computed again (numpy runs that product several
+    times slower than the exponential)."""
+    m, k = Dim.of("m"), Dim.of("k")
+    Q, K, A = (b.var(name, Shape(m, k if name != "A" else m)) for name in ("Q", "K", "A"))
+    scores = b.apply("exp", b.mul(Q, b.transpose(K)))
+    again = b.apply("exp", b.mul(K, b.transpose(Q)))
+    product = shared_transposes([scores, b.mul(again, Q)])[1]
+    assert product is b.mul(b.transpose(scores), Q)
+    elementwise = shared_transposes([scores, b.hadamard(again, A)])[1]
+    assert elementwise is b.hadamard(again, A)

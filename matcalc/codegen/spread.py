@@ -19,8 +19,9 @@ from .backends import ELEMENTWISE
 
 def spread(node: Expr) -> tuple[str, Expr] | None:
     """("col", u) when `node` is u 𝟏ᵀ, ("row", vᵀ) when it is 𝟏 vᵀ (through scalings,
-    elementwise functions and scalar powers of such a matrix, and sums and elementwise
-    products of such matrices spread the same way and scalars), None otherwise."""
+    transposes, elementwise functions and scalar powers of such a matrix, and sums and
+    elementwise products of such matrices spread the same way and scalars), None
+    otherwise."""
     if not node.shape.is_matrix:
         return None
     if node.op == "mul":
@@ -33,6 +34,10 @@ def spread(node: Expr) -> tuple[str, Expr] | None:
         return None if inner is None else (inner[0], b.mul(*scalars, inner[1]))
     if node.op in ("add", "hadamard"):
         return _combined(node)
+    if node.op == "transpose":  # (u 𝟏ᵀ)ᵀ = 𝟏 uᵀ
+        inner = spread(node.arg)
+        return None if inner is None else ({"col": "row", "row": "col"}[inner[0]],
+                                           b.transpose(inner[1]))
     if node.op == "pow" and node.args[1].is_scalar:
         inner = spread(node.args[0])
         return None if inner is None else (inner[0], b.power(inner[1], node.args[1]))
