@@ -4,12 +4,15 @@ benchmark 3).
 Six problems (`CASES` of generated_code_cases.py), each differentiated by matcalc from its
 text, at every size n of --sizes, float64 on the CPU: the gradient (shaped like its variable)
 and the Hessian (n × n for a vector variable, the column-major vec Hessian mn × mn for a matrix
-one). Columns:
+one). The network layers of generated_code_layers.py (attention by Q, K, V and the three at
+once, layer norm, softmax cross-entropy by Z and by W) are gradients only, each at its own
+sizes, in a table of their own. Columns:
 
 - hand: a hand-written NumPy closed form (what a careful person writes, `HAND_GRAD`/`HAND_HESS`);
 - matcalc: `derive(expr, wrt, vars, layout="denominator").to_function("numpy")` for the gradient,
   `hessian(expr, wrt, vars).to_function("numpy")` for the Hessian, called with keyword arrays;
   v&g: `value_and_grad(expr, [wrt], vars, backend="numpy")`, which also returns the value;
+  mc jax: `jax.jit(derive(...).to_function("jax"))`, matcalc's jax code compiled by XLA;
   evaluate: matcalc's interpreter, `d.evaluate(**arrays)`, for reference;
 - jax: `jax.jit(jax.grad(f))` / `jax.jit(jax.hessian(f))` with x64 on, compiled before timing,
   `.block_until_ready()` inside the timed call; its (m, n, m, n) Hessian of a matrix variable is
@@ -17,15 +20,18 @@ one). Columns:
 - torch: `torch.func.grad(f)` / `torch.func.hessian(f)` (eager) on float64 CPU tensors.
 
 Before timing, every implementation's result is compared with the hand-written one
-(`np.allclose`, rtol 1e-8, atol 1e-10 × the largest entry); a disagreement prints MISMATCH on
+(`np.allclose`, rtol 1e-8, atol 1e-10 × the largest entry), and every hand-written gradient
+with jax.grad's (the same test; a disagreement stops the run) and with a directional central
+difference of the value; a disagreement prints MISMATCH on
 stderr, shows FAIL in the table and makes the exit status 1. Times are per call, warm: the best
 of --repeat repeats, each the mean of a loop long enough to take ≥ 20 ms (timeit's method),
 the repeats going round the implementations. numpy's BLAS, XLA and torch get --threads threads
 (default 1, set through the environment: the script re-executes itself once). Ratios are
-against hand-written NumPy in the same run; jax/mc is jax.hessian's time over matcalc's. The
-summary checks the issue's goals: gradients within 1.2× of hand-written NumPy, Hessians at
-least 5× faster than jax.hessian at the largest size. Columns whose library (or matcalc API)
-is missing show "-".
+against hand-written NumPy in the same run; jax/mc is jax's time over matcalc's (torch/mc,
+jax/mcjax likewise). The summary checks the goals: gradients within 1.2× of hand-written
+NumPy, Hessians at least 5× faster than jax.hessian at the largest size, the layers' numpy
+code within 1.2× of the hand-written backward pass and faster than jax.grad and
+torch.func.grad. Columns whose library (or matcalc API) is missing show "-".
 
 Each Hessian also gets a floor, the least time any implementation could take here: max(least
 flops (`floor_flops`) / the fastest library's 1000³ float64 GEMM rate, the time of storing a
@@ -33,7 +39,8 @@ result-sized array), timed in the row's rotation (same load); jax/floor is jax.h
 over it, the most any implementation could beat jax by (benchmarks/README.md).
 
 Run: `python benchmarks/generated_code.py [--sizes 100 1000] [--repeat R] [--threads T]
-[--markdown]`.
+[--only PROBLEM ...] [--markdown]` (--sizes: the six problems'; `--only attention "layer norm"
+cross-entropy` runs the layers alone).
 """
 from __future__ import annotations
 
@@ -46,7 +53,6 @@ import timeit
 from typing import Callable
 
 import numpy as np
-from common import table
 from generated_code_cases import (
     CASES,
     Case,
@@ -58,11 +64,14 @@ from generated_code_cases import (
 )
 from generated_code_layers import LAYER_CASES
 from generated_code_layers import ops as layer_ops
+from generated_code_report import print_tables, summary
 
 import matcalc
 
 RTOL = 1e-8
 MIN_LOOP_S = 0.02
+TIMER = {"wall": time.perf_counter, "cpu": time.process_time}  # --timer
+timer = TIMER["wall"]
 CODEGEN = hasattr(matcalc.Derivative, "to_function")
 VALUE_AND_GRAD = CODEGEN and hasattr(matcalc, "value_and_grad")
 
@@ -233,7 +242,7 @@ def best_ms(fns: dict[str, Callable], repeat: int) -> dict[str, float]:
     best, names = dict.fromkeys(fns, float("inf")), list(fns)
     for r in range(repeat):
         for name in names[r % len(names):] + names[:r % len(names)]:  # rotated: no first place
-            loop = timeit.timeit(fns[name], number=numbers[name]) / numbers[name]
+            loop = timeit.timeit(fns[name], number=numbers[name], timer=timer) / numbers[name]
             best[name] = min(best[name], loop * 1000)
     return best
 
@@ -342,107 +351,9 @@ def check_hand(case: Case, arrays: dict, wrts: list[str], grad: np.ndarray) -> N
         raise SystemExit(f"hand-written gradient of {case.name} is wrong: {exact} vs fd {fd}")
 
 
-def cell(row: dict, name: str) -> str:
-    if name in row["failed"]:
-        return "FAIL"
-    ms = row["ms"].get(name)
-    if ms is None:
-        return "-"
-    return f"{ms:.3f}" if ms < 1 else f"{ms:.2f}" if ms < 100 else f"{ms:.0f}"
-
-
-def ratio(row: dict, top: str, bottom: str) -> str:
-    a, b = row["ms"].get(top), row["ms"].get(bottom)
-    return "-" if a is None or b is None else f"{a / b:.2f}"
-
-
-TABLES = (("grad", False, "Gradients"), ("grad", True, "Gradients of network layers"),
-          ("hess", False, "Hessians"))
-
-
-def print_tables(rows: list[dict], markdown: bool) -> None:
-    for kind, layer, title in TABLES:
-        sel = [r for r in rows if r["kind"] == kind and r["layer"] == layer]
-        if not sel:
-            continue
-        hess = kind == "hess"
-        names = ["hand", "matcalc", *(["v&g", "mc jax"] if not hess else []), "evaluate", "jax",
-                 "torch", *(["floor"] if hess else [])]
-        ratios = [("matcalc", "hand"), *([] if hess else [("mc jax", "hand")]), ("jax", "hand"),
-                  ("torch", "hand"), ("jax", "matcalc"),
-                  *([("jax", "floor")] if hess else [("torch", "matcalc"), ("jax", "mc jax")])]
-        short = {"matcalc": "mc", "mc jax": "mcjax"}
-        headers = ["problem", "d/d", "n", "shapes", *(f"{m} ms" for m in names),
-                   *(f"{short.get(a, a)}/{short.get(b, b)}" for a, b in ratios)]
-        body = [[r["problem"], r["wrt"], r["n"], r["shapes"], *(cell(r, m) for m in names),
-                 *(ratio(r, a, b) for a, b in ratios)] for r in sel]
-        print(f"### {title}\n" if markdown else f"{title}:")
-        table(headers, body, markdown)
-
-
-def summary(rows: list[dict]) -> list[str]:
-    lines = []
-    grads = [r for r in rows if r["kind"] == "grad" and not r["layer"] and "matcalc" in r["ms"]]
-    if grads:
-        within = [r for r in grads if r["ms"]["matcalc"] <= 1.2 * r["ms"]["hand"]]
-        worst = max(grads, key=lambda r: r["ms"]["matcalc"] / r["ms"]["hand"])
-        lines.append(f"goal 1, gradients within 1.2x of hand-written NumPy: {len(within)} of "
-                     f"{len(grads)} (worst {worst['ms']['matcalc'] / worst['ms']['hand']:.2f}x, "
-                     f"{worst['problem']} at n = {worst['n']})")
-    lines += layer_summary([r for r in rows if r["layer"] and "matcalc" in r["ms"]])
-    big = max((r["n"] for r in rows if not r["layer"]), default=0)
-    hess = [r for r in rows if r["kind"] == "hess" and r["n"] == big
-            and {"matcalc", "jax"} <= r["ms"].keys()]
-    if hess:
-        fast = [r for r in hess if r["ms"]["jax"] >= 5 * r["ms"]["matcalc"]]
-        slow = min(hess, key=lambda r: r["ms"]["jax"] / r["ms"]["matcalc"])
-        lines.append(f"goal 2, Hessians >= 5x faster than jax.hessian at n = {big}: {len(fast)} "
-                     f"of {len(hess)} (least {slow['ms']['jax'] / slow['ms']['matcalc']:.1f}x, "
-                     f"{slow['problem']})")
-        floored = [r for r in hess if "floor" in r["ms"]]
-        if floored:
-            rates = {k: [r["rates"][k] / 1e9 for r in floored] for k in floored[0]["rates"]}
-            lines.append(f"float64 {GEMM_N}³ GEMM, GFLOP/s at n = {big} (least to most over "
-                         "the rows; each row's floor uses its fastest): " + ", ".join(
-                             f"{k} {min(v):.0f}–{max(v):.0f}" for k, v in rates.items()))
-            reachable = [r for r in floored if r["ms"]["jax"] >= 5 * r["ms"]["floor"]]
-            beyond = [r["problem"] for r in floored if r not in reachable]
-            lines.append(f"goal 2 is reachable (jax/floor >= 5) on {len(reachable)} of "
-                         f"{len(floored)} problems at n = {big} and met on "
-                         f"{len([r for r in reachable if r in fast])} of them; beyond any "
-                         f"implementation on this machine: {', '.join(beyond) or 'none'}")
-    if not CODEGEN:
-        lines.append("matcalc codegen API (Derivative.to_function) absent: goals not measured")
-    failed = sum(len(r["failed"]) for r in rows)
-    lines.append(f"agreement with hand-written NumPy: {'all agree' if not failed else failed} "
-                 f"{'' if not failed else 'FAILURES (see MISMATCH above)'}".rstrip())
-    return lines
-
-
-def layer_summary(rows: list[dict]) -> list[str]:
-    """The layers' goals: within 1.2x of the hand-written backward pass, faster than jax.grad
-    and torch.func.grad."""
-    if not rows:
-        return []
-    def named(r):
-        return f"{r['problem']} by {r['wrt']} at n = {r['n']}"
-    within = [r for r in rows if r["ms"]["matcalc"] <= 1.2 * r["ms"]["hand"]]
-    worst = max(rows, key=lambda r: r["ms"]["matcalc"] / r["ms"]["hand"])
-    lines = [f"layers, matcalc's numpy gradients within 1.2x of the hand-written backward pass: "
-             f"{len(within)} of {len(rows)} (worst "
-             f"{worst['ms']['matcalc'] / worst['ms']['hand']:.2f}x, {named(worst)})"]
-    for peer, title in (("jax", "jax.jit(jax.grad)"), ("torch", "torch.func.grad")):
-        timed = [r for r in rows if peer in r["ms"]]
-        if timed:
-            faster = [r for r in timed if r["ms"]["matcalc"] < r["ms"][peer]]
-            slow = min(timed, key=lambda r: r["ms"][peer] / r["ms"]["matcalc"])
-            lines.append(f"layers, matcalc's numpy code faster than {title}: {len(faster)} of "
-                         f"{len(timed)} (least {slow['ms'][peer] / slow['ms']['matcalc']:.2f}x, "
-                         f"{named(slow)})")
-    return lines
-
-
 def environment(repeat: int) -> str:
+    clock = ("wall-clock" if timer is TIMER["wall"]
+             else "CPU time of the process (all its threads)")
     blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"].get("name")
     env = {k: os.environ.get(k, "unset")
            for k in ("OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE", "XLA_FLAGS")}
@@ -454,8 +365,8 @@ def environment(repeat: int) -> str:
              f"XLA_FLAGS={env['XLA_FLAGS']})" if jax else "jax absent",
              f"torch {torch.__version__} (get_num_threads() = {torch.get_num_threads()})" if torch
              else "torch absent", f"matcalc codegen {'present' if CODEGEN else 'absent'}"]
-    return ("; ".join(parts) + f". float64; per-call ms, best of {repeat} repeats, each the "
-            f"mean of a loop of >= {MIN_LOOP_S * 1000:.0f} ms, warm.")
+    return ("; ".join(parts) + f". float64; per-call ms ({clock}), best of {repeat} repeats, "
+            f"each the mean of a loop of >= {MIN_LOOP_S * 1000:.0f} ms, warm.")
 
 
 def main() -> None:
@@ -467,8 +378,13 @@ def main() -> None:
     ap.add_argument("--blas-kernel", metavar="NAME",
                     help="OpenBLAS's kernel set, OPENBLAS_CORETYPE (e.g. SkylakeX: AVX-512)")
     ap.add_argument("--only", nargs="+", help="problems to run (default: all)")
+    ap.add_argument("--timer", choices=list(TIMER), default="wall",
+                    help="wall: wall-clock time; cpu: the process's CPU time, which leaves out "
+                         "the time other processes hold the CPU (on a loaded machine)")
     ap.add_argument("--markdown", action="store_true")
     args = ap.parse_args()
+    global timer
+    timer = TIMER[args.timer]
     pin_threads(args.threads, args.blas_kernel)
     load_libraries(args.threads)
     print(environment(args.repeat) + "\n")
@@ -484,7 +400,7 @@ def main() -> None:
                 print(f"  {kind} {case.name} n = {n}: {time.perf_counter() - start:.1f} s",
                       file=sys.stderr, flush=True)
     print_tables(rows, args.markdown)
-    for line in summary(rows):
+    for line in summary(rows, CODEGEN, GEMM_N):
         print(("- " if args.markdown else "") + line)
     if any(r["failed"] for r in rows):
         sys.exit(1)
