@@ -125,6 +125,8 @@ def _thin(kron: Expr) -> bool:
 def _summed(ones: Expr, matrix: Expr) -> bool:
     """Whether `matrix` times the 𝟏 or 𝟏ᵀ beside it is summed: a reduction, which XLA fuses
     with the operations making `matrix` (a matrix-vector product it does not)."""
+    if not (isinstance(ones, Expr) and isinstance(matrix, Expr)):  # (a computed factor)
+        return False
     base = ones.arg if ones.op == "transpose" else ones
     return base.op == "ones" and matrix.shape.is_matrix and classify(matrix) is None
 
