@@ -1,7 +1,8 @@
 """A vector spread by a product with ones (u 𝟏ᵀ, 𝟏 vᵀ) is the library's broadcast of the vector
 inside sums and elementwise products, functions and powers of it are taken of the vector
 (codegen/spread.py); a matrix whose transpose is computed too is that transpose's transpose
-(codegen/transposes.py); elementwise products sharing their first factors compute them once.
+(codegen/transposes.py); elementwise products sharing their first factors compute them once;
+Mᵀ v is v M.
 Generated values are checked against `evaluate` (1e-10 relative) on every installed backend, and
 `evaluate` against central differences; the numpy source is checked for what it no longer forms.
 """
@@ -120,3 +121,18 @@ def test_a_transpose_is_shared_only_where_its_users_take_it_for_free() -> None:
     assert product is b.mul(b.transpose(scores), Q)
     elementwise = shared_transposes([scores, b.hadamard(again, A)])[1]
     assert elementwise is b.hadamard(again, A)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_transposed_matrix_times_a_vector_is_the_vector_times_the_matrix(backend, rng) -> None:
+    """Mᵀ v is written v M (XLA forms Mᵀ for the first), with the same value."""
+    _ready(backend)
+    vars = {"A": "matrix(m,n)", "x": "vector(n)", "y": "vector(m)"}
+    d = derive("norm2(A x - y)^2", "x", vars, layout="denominator")
+    source = d.to_source(backend)
+    assert "A.T" not in source and "@ A)" in source, source
+    point = {"A": rng.normal(size=(5, 4)), "x": rng.normal(size=4), "y": rng.normal(size=5)}
+    want = d.evaluate(**point)
+    assert np.allclose(_as_numpy(d.to_function(backend)(**point)), want, rtol=1e-12)
+    fd = numerical_jacobian(lambda p: value("norm2(A x - y)^2", vars, **p), point, "x")
+    assert np.allclose(want, fd.ravel(), rtol=1e-6)

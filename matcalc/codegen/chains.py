@@ -299,6 +299,9 @@ class Products:
                              Shape(f.shape.rows, acc.shape.cols))
         shape = Shape(f.shape.rows, acc.shape.cols)
         kind, s, a = classify(f), self.spell, acc.code
+        if kind is None and f.op == "transpose" and f.arg.shape.is_matrix and not acc.is_2d:
+            m = self.em.value(f.arg).code  # Mᵀ v as v M: XLA forms Mᵀ (3.3 ms, not 0.7, 1000²)
+            return self._let(self.spell("matmul", wrap(a), wrap(m)), shape)
         if kind is None:
             return self.left(self.em.value(f), acc)
         if kind.kind == "I":
