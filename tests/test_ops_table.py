@@ -65,6 +65,9 @@ OP_CASES = [
     OpCase("softmax", "softmax(W x + b)", "x"),
     OpCase("logsumexp", "logsumexp(W x + b)", "x"),
     OpCase("logsoftmax", "log_softmax(W x + b)", "x"),
+    OpCase("softmax_rows", "softmax_rows(A X B)", "X"),
+    OpCase("log_softmax_rows", "log_softmax_rows(A X B)", "X"),
+    OpCase("logsumexp_rows", "logsumexp_rows(A X B)", "X"),
     OpCase("apply", "f(W x + b)", "x"),
     # every declared elementwise function (matcalc/core/elementwise.py), in its domain
     *(OpCase(f.name, f"{f.name}(W x + b)", "x", argument_domains(f)) for f in ELEMENTWISE.values()),

@@ -170,6 +170,35 @@ DECLARED = (
               "{0} - torch.logsumexp({0}, dim=0)"),
         ZERO, _sympy_logsoftmax, ("log_softmax(x)", "x", "I - 𝟏_{n_x} softmax(x)ᵀ"), _NONPOSITIVE,
         helpers={"numpy": {"_logsumexp": _NUMPY_VECTOR["_logsumexp"]}}),
+    VectorFunction(
+        "softmax_rows", "softmax_rows", "the softmax of each row (each row a sample)", True,
+        False, softmax_rows, _d_softmax_rows,
+        "d softmax_rows(Z) = P ⊙ (dZ − (P ⊙ dZ) 𝟏 𝟏ᵀ) with P = softmax_rows(Z)",
+        ("softmax_rows",),
+        _code("_softmax_rows({0})", "jax.nn.softmax({0}, axis=-1)",
+              "torch.softmax({0}, dim=-1)"),
+        ONE, _sympy_softmax,
+        ("tr(Gᵀ softmax_rows(Z))", "Z", "softmax_rows(Z)ᵀ ⊙ (Gᵀ - 𝟏 𝟏ᵀ (Gᵀ ⊙ softmax_rows(Z)ᵀ))"),
+        _UNIT,
+        log_is="log_softmax_rows",
+        helpers={"numpy": {"_softmax_rows": _NUMPY_ROWS["_softmax_rows"]}}),
+    VectorFunction(
+        "logsumexp_rows", "logsumexp_rows", "the logsumexp of each row (a column)", True, True,
+        logsumexp_rows, _d_logsumexp_rows,
+        "d logsumexp_rows(Z) = (softmax_rows(Z) ⊙ dZ) 𝟏", ("logsumexp_rows",),
+        _code("_logsumexp_rows({0})", "jax.scipy.special.logsumexp({0}, axis=-1)",
+              "torch.logsumexp({0}, dim=-1)"),
+        SAME, _sympy_logsumexp, ("sum(logsumexp_rows(Z))", "Z", "softmax_rows(Z)ᵀ"),
+        helpers={"numpy": {"_logsumexp_rows": _NUMPY_ROWS["_logsumexp_rows"]}}),
+    VectorFunction(
+        "log_softmax_rows", "log_softmax_rows", "the log softmax of each row", True, False,
+        log_softmax_rows, _d_log_softmax_rows,
+        "d log_softmax_rows(Z) = dZ − (softmax_rows(Z) ⊙ dZ) 𝟏 𝟏ᵀ", ("log_softmax_rows",),
+        _code("_log_softmax_rows({0})", "jax.nn.log_softmax({0}, axis=-1)",
+              "torch.log_softmax({0}, dim=-1)"),
+        ZERO, _sympy_logsoftmax, ("sum(Y .* log_softmax_rows(Z))", "Z",
+         "Yᵀ - softmax_rows(Z)ᵀ ⊙ (𝟏 𝟏ᵀ Yᵀ)"), _NONPOSITIVE,
+        helpers={"numpy": {"_log_softmax_rows": _NUMPY_ROWS["_log_softmax_rows"]}}),
 )
 
 VECTOR_FUNCTIONS: dict[str, VectorFunction] = {f.name: f for f in DECLARED}
