@@ -39,8 +39,8 @@ result-sized array), timed in the row's rotation (same load); jax/floor is jax.h
 over it, the most any implementation could beat jax by (benchmarks/README.md).
 
 Run: `python benchmarks/generated_code.py [--sizes 100 1000] [--repeat R] [--threads T]
-[--only PROBLEM ...] [--markdown]` (--sizes: the six problems'; `--only attention "layer norm"
-cross-entropy` runs the layers alone).
+[--only PROBLEM ...] [--timer wall|cpu] [--markdown]` (--sizes: the six problems'; `--only
+attention "attention written out" "layer norm" cross-entropy` runs the layers alone).
 """
 from __future__ import annotations
 

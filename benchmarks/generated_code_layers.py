@@ -18,9 +18,11 @@ standardisation) and the hand-written NumPy backward pass, the textbook one:
   (P − Y when the rows of Y sum to 1, as its one-hot data do; the function does not know
   that, so neither does the hand-written form); by W with Z = X W: dW = Xᵀ dZ.
 
-The matcalc programs spell the row-wise functions out in the language's products with `ones`
-(`E ./ (E ones ones')` is softmax_rows(S) with E = exp(S), not shifted by the row maxima:
-the data keep exp in range).
+The matcalc programs use the language's softmax_rows and log_softmax_rows; layer norm is
+spelled out in products with `ones_n` (the language has no layernorm_rows yet), and one more
+attention row, "attention written out", spells softmax_rows(S) as `E ./ (E ones ones')` with
+E = exp(S) (not shifted by the row maxima: the data keep exp in range), the form the code
+generator's broadcasting of spread vectors was measured on.
 """
 from __future__ import annotations
 
@@ -34,11 +36,12 @@ D = 64  # attention's key width: the programs divide by √d = 8
 
 # ---- the programs --------------------------------------------------------------------------
 
-ATTENTION = "S = Q K' / 8; E = exp(S); P = E ./ (E ones ones'); tr(G' P V)"
+ATTENTION = "P = softmax_rows(Q K' / 8); tr(G' P V)"
+ATTENTION_WRITTEN_OUT = "S = Q K' / 8; E = exp(S); P = E ./ (E ones ones'); tr(G' P V)"
 LAYER_NORM = ("C = X - (X ones_n) ones_n' / (ones_n' ones_n); "
               "s = sqrt((C .^ 2) ones_n / (ones_n' ones_n) + 0.00001); "
               "N = C ./ (s ones_n'); tr(G' N)")
-CROSS_ENTROPY = "-sum(Y .* (Z - log(exp(Z) ones) ones'))"
+CROSS_ENTROPY = "-sum(Y .* log_softmax_rows(Z))"
 CROSS_ENTROPY_W = "Z = X W; " + CROSS_ENTROPY
 
 
@@ -151,10 +154,10 @@ def _one_hot_rows(rng, shape):
     return Y
 
 
-def _attention(wrt, hand) -> Case:
+def _attention(wrt, hand, name="attention", program=ATTENTION) -> Case:
     """Q and K standard normal, so the scores Q Kᵀ / √d are too (a realistic softmax)."""
-    return Case("attention", ATTENTION, {"Q": "matrix(n,d)", "K": "matrix(n,d)",
-                                         "V": "matrix(n,d)", "G": "matrix(n,d)"},
+    return Case(name, program, {"Q": "matrix(n,d)", "K": "matrix(n,d)",
+                                "V": "matrix(n,d)", "G": "matrix(n,d)"},
                 wrt, lambda n: {"n": n, "d": D}, data={"Q": _normal, "K": _normal},
                 value=attention_value, hand_grad=hand, sizes=(128, 1024))
 
@@ -162,6 +165,7 @@ def _attention(wrt, hand) -> Case:
 LAYER_CASES = [
     _attention("Q", attention_dQ), _attention("K", attention_dK),
     _attention("V", attention_dV), _attention(("Q", "K", "V"), attention_step),
+    _attention(("Q", "K", "V"), attention_step, "attention written out", ATTENTION_WRITTEN_OUT),
     Case("layer norm", LAYER_NORM, {"X": "matrix(b,n)", "G": "matrix(b,n)"},
          "X", lambda b: {"b": b, "n": 512}, data={"X": _normal},
          value=layer_norm_value, hand_grad=layer_norm_dX, sizes=(1024,)),
