@@ -16,6 +16,7 @@ import numpy as np
 
 from .core import elementwise as ew
 from .core.expr import Expr
+from .core.normalisation import NORMALISATIONS
 from .render import UNICODE, render
 
 MAX_CONDITION = 1e4  # past it the differences of an inverse lose the digits the check compares
@@ -26,7 +27,7 @@ SMOOTH = frozenset({
     "var", "tangent", "const", "dim", "pi", "identity", "ones", "zero", "commutation", "apply",
     "absgrad", "add", "mul", "hadamard", "kron", "transpose", "sum", "mean", "tr", "vec",
     "expand", "unvec", "diag", "diagpart", "det", "mpow", "softmax", "logsumexp", "logsoftmax",
-    *(f.name for f in ew.FUNCTIONS.values() if f.domain == ew.REAL),
+    *(f.name for f in ew.FUNCTIONS.values() if f.domain == ew.REAL), *NORMALISATIONS,
 })
 
 

@@ -15,6 +15,7 @@ from .closed_form import jacobian
 from .core import build as b
 from .core.elementwise import BINARY, FUNCTIONS
 from .core.expr import Expr, postorder
+from .core.normalisation import NORMALISATIONS
 from .core.rebuild import substitute
 from .diff.engine import differential
 from .diff.readout import read_off
@@ -28,7 +29,7 @@ from .simplify.rules import RULES
 
 _NAMED_ARGUMENT = {*(f.name for f in FUNCTIONS.values() if f.derivative), "det", "logdet",
                    "inv", "softmax", "logsumexp", "norm2", "norm1", "apply", *BINARY,
-                   "logsoftmax", "pow"}
+                   "logsoftmax", "pow", *NORMALISATIONS}
 IDENTITIES = {rule.name: rule.identity for rule in RULES}
 _FRESH = ("u", "v", "t", "s", "r", "q", "p", "g", "h")
 

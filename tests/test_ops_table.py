@@ -64,6 +64,8 @@ OP_CASES = [
     OpCase("softmax", "softmax(W x + b)", "x"),
     OpCase("logsumexp", "logsumexp(W x + b)", "x"),
     OpCase("logsoftmax", "log_softmax(W x + b)", "x"),
+    OpCase("layernorm", "layernorm(W x + b, c)", "x", {"c": "positive"}),
+    OpCase("layernorm_rows", "layernorm_rows(A X B, c)", "X", {"c": "positive"}),
     OpCase("apply", "f(W x + b)", "x"),
     # every declared elementwise function (matcalc/core/elementwise.py), in its domain
     *(OpCase(f.name, f"{f.name}(W x + b)", "x", argument_domains(f)) for f in ELEMENTWISE.values()),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..core.elementwise import BINARY, FUNCTIONS
+from ..core.normalisation import HELPERS, NORMALISATIONS
 
 ELEMENTWISE = tuple(FUNCTIONS)  # each spelled by its declaration (core/elementwise.py)
 
@@ -27,14 +28,16 @@ class Backend:
 
 
 def _elementwise(backend: str) -> dict[str, str]:
-    """The elementwise functions' templates for `backend`, as declared (max and min too)."""
-    return {f.name: f.code[backend] for f in (*FUNCTIONS.values(), *BINARY.values())}
+    """The declared functions' templates for `backend`: elementwise (max and min too), and
+    layer normalisation."""
+    return {**{f.name: f.code[backend] for f in (*FUNCTIONS.values(), *BINARY.values())},
+            **{f.name: f.code for f in NORMALISATIONS.values()}}
 
 
 def _helpers(backend: str) -> dict[str, str]:
-    """The helper definitions the elementwise functions' templates use in `backend`."""
-    return {marker: code for f in (*FUNCTIONS.values(), *BINARY.values())
-            for marker, code in f.helpers.get(backend, {}).items()}
+    """The helper definitions the declared functions' templates use in `backend`."""
+    return {**{marker: code for f in (*FUNCTIONS.values(), *BINARY.values())
+               for marker, code in f.helpers.get(backend, {}).items()}, **HELPERS[backend]}
 
 
 _COMMON = {  # methods and operators the three libraries share

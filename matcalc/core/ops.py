@@ -17,6 +17,7 @@ from ..errors import ShapeError
 from ..shapes import SCALAR, Dim, Shape
 from .elementwise import BINARY, FUNCTIONS
 from .expr import SPECS, Expr
+from .normalisation import NORMALISATIONS
 
 LEAF, LINEAR, BILINEAR, ELEMENTWISE, SPECIAL, ZERO = (
     "leaf", "linear", "bilinear", "elementwise", "special", "zero")
@@ -86,6 +87,19 @@ def _vector_only(title: str, result: Callable[[Shape], Shape]):
         if not (shape.is_vector or shape.is_scalar):
             raise ShapeError(f"{title} needs a vector, got {shape.describe()}")
         return result(shape)
+    return rule
+
+
+def _normalised(title: str, rows: bool):
+    """layernorm(x, ε): a vector; layernorm_rows(X, ε): a matrix; ε a scalar."""
+    def rule(args, attrs) -> Shape:
+        shape, eps = args[0].shape, args[1].shape
+        if not eps.is_scalar:
+            raise ShapeError(f"{title}: ε must be a scalar, got {eps.describe()}")
+        if shape.is_scalar or shape.is_vector == rows:
+            raise ShapeError(f"{title} needs {'a matrix' if rows else 'a vector'}, "
+                             f"got {shape.describe()}")
+        return shape
     return rule
 
 
@@ -228,6 +242,9 @@ defop("logsoftmax", SPECIAL, _vector_only("log softmax", lambda s: s),
 
 for _f in FUNCTIONS.values():  # (core/elementwise.py: one declaration each)
     defop(_f.name, ELEMENTWISE if _f.derivative else ZERO, _first, _ew(_f.numpy))
+for _n in NORMALISATIONS.values():  # layernorm(x, ε), layernorm_rows(X, ε)
+    defop(_n.name, SPECIAL, _normalised(_n.name, _n.rows),
+          lambda v, a, f=_n: f.numpy(v[0], v[1][0, 0]))
 for _b in BINARY.values():  # max(u, v), min(u, v)
     defop(_b.name, SPECIAL, _same(_b.spelling), lambda v, a, f=_b: f.numpy(v[0], v[1]),
           title=_b.spelling)

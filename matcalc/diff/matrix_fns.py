@@ -1,12 +1,15 @@
-"""JVP rules of matrix functions, norms, softmax and abstract functions.
+"""JVP rules of matrix functions, norms, softmax, layer normalisation and abstract functions.
 
 Sources: Magnus & Neudecker, *Matrix Differential Calculus* ch. 8-9; the Matrix Cookbook §2.
 """
 from __future__ import annotations
 
+from functools import partial
+
 from ..core import build as b
+from ..core.normalisation import NORMALISATIONS
 from ..errors import UnsupportedError
-from .registry import defjvp
+from .registry import JVP, TITLES, defjvp
 
 
 @defjvp("inv")
@@ -67,6 +70,11 @@ def _logsoftmax(node, dargs):
 def _logsumexp(node, dargs):
     """d logsumexp(x) = softmax(x)ᵀ dx."""
     return b.mul(b.transpose(b.apply("softmax", node.arg)), dargs[0])
+
+
+for _n in NORMALISATIONS.values():  # (core/normalisation.py)
+    JVP[_n.name] = partial(_n.differential, b)
+    TITLES[_n.name] = f"layer normalisation: d {_n.name} = {_n.derivative_text}"
 
 
 @defjvp("apply")

@@ -20,6 +20,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 from ..core.elementwise import BINARY
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
+from ..core.normalisation import NORMALISATIONS
 from ..errors import UnsupportedError
 from ..evaluate import symbol_names
 from ..shapes import GENERATED, Dim
@@ -227,6 +228,12 @@ def _logsoftmax(node, args):
     return _minus(x, _expanded(_logsumexp(x), x))
 
 
+def _normalised(f):
+    """layernorm(x, ε), layernorm_rows(X, ε) as their declaration writes them in SymPy."""
+    return lambda node, args: f.sympy(sp, args[0], args[1], *reversed(_shape(node))) \
+        if f.rows else f.sympy(sp, args[0], args[1], _shape(node)[0], 1)
+
+
 def _elementwise(name: str):
     return lambda node, args: elementwise(SCALAR_FUNCTIONS[name], args[0])
 
@@ -260,5 +267,6 @@ _RULES: dict[str, Callable] = {
     "softmax": _softmax,
     "logsumexp": lambda node, args: _logsumexp(args[0]),
     "logsoftmax": _logsoftmax,
+    **{f.name: _normalised(f) for f in NORMALISATIONS.values()},
     **{name: _elementwise(name) for name in SCALAR_FUNCTIONS if name != "step"},
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..core.elementwise import BINARY, SPELLINGS
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE_FUNCTIONS
+from ..core.normalisation import DEFAULT_EPS, NORMALISATIONS
 from ..errors import ParseError, ShapeError, UnsupportedError
 from ..syntax import ast
 from .dims import one, times
@@ -81,6 +82,34 @@ def _of_vector(op: str):
     return typed
 
 
+def _negative(t: T) -> bool:
+    """A negative number as written: -2, -(1e-5)."""
+    if t.op == "neg" and t.args[0].op == "const":
+        return t.args[0].attrs["value"] > 0
+    return t.op == "const" and t.attrs["value"] < 0
+
+
+def _normalised(f):
+    """layernorm(x), layernorm(x, ε) of a vector; layernorm_rows(X), layernorm_rows(X, ε) of
+    a matrix; ε a scalar (1e-5 when not given), not a negative number."""
+    def typed(typer, call, args):
+        if len(args) not in (1, 2):
+            raise ParseError(f"{call.func} takes 1 or 2 arguments (x and ε), got {len(args)}",
+                             call.func_span)
+        x = args[0]
+        if x.is_scalar or x.is_vector == f.rows:
+            raise ShapeError(f"{call.func} needs {f.takes}, got {x.describe()}", call.func_span)
+        eps = args[1] if len(args) == 2 else scalar("const", value=DEFAULT_EPS)
+        if not eps.is_scalar:
+            raise ShapeError(f"{call.func}: ε must be a scalar, got {eps.describe()}",
+                             call.func_span)
+        if _negative(eps):
+            raise ShapeError(f"{call.func}: ε must not be negative, got "
+                             f"{typer.source(call.args[1])}", call.func_span)
+        return like(f.name, x, x, eps, span=call.span, text=_text(typer, call))
+    return typed
+
+
 def _cross_entropy(typer, call, args):
     """cross_entropy(z, y) = −yᵀ log softmax(z): logits z, targets y (vectors of one size)."""
     _arity(call, args, 2)
@@ -147,6 +176,7 @@ FUNCTIONS.update({
     "inv": _inv, "diag": _diag, "vec": _vec, "softmax": _of_vector("softmax"),
     "log_softmax": _of_vector("logsoftmax"), "cross_entropy": _cross_entropy, "dot": _dot,
     **{f.spelling: _binary(f) for f in BINARY.values()}, "kron": _kron,
+    **{f.name: _normalised(f) for f in NORMALISATIONS.values()},
 })
 
 # What each built-in means, by class (a "did you mean" stays within a class), and how many
@@ -155,7 +185,8 @@ MEANINGS = {
     "elementwise functions": (*SPELLINGS, *(f.spelling for f in BINARY.values())),
     "reductions": ("sum", "mean", "tr", "trace", "det", "logdet", "norm2", "norm1",
                    "logsumexp", "cross_entropy"),
-    "vector functions": ("softmax", "log_softmax"),
+    "vector functions": ("softmax", "log_softmax", "layernorm"),
+    "row-wise functions": ("layernorm_rows",),
     "matrix functions": ("inv",),
     "products": ("dot", "kron"),
     "reshapings": ("diag", "vec"),

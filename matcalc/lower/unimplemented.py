@@ -104,9 +104,6 @@ UNIMPLEMENTED: dict[str, Unimplemented] = {
     "logsoftmax": _alias(V, "log softmax(z)", "logsoftmax(z)", "log_softmax"),
     "softmin": _row(V, "softmax(-u)", "softmin(u)", "softmax(-u)"),
     "normalize": _row(V, "u scaled to unit Euclidean norm", "normalize(u)", "u / norm2(u)"),
-    "layernorm": _row(V, "layer normalisation (x - mean) / sqrt(variance + ε), ε = 1e-5, "
-                         "without scale or shift", "layernorm(x)",
-                      "c = x - mean(x); c / sqrt(mean(c.^2) + 1e-5)"),
     "cumsum": _row(V, "the cumulative sums", "cumsum(u)"),
     "cumprod": _row(V, "the cumulative products", "cumprod(u)"),
     "sort": _row(V, "the entries in order", "sort(u)"),
@@ -119,7 +116,6 @@ UNIMPLEMENTED: dict[str, Unimplemented] = {
                              "Z - log(exp(Z) ones) ones'"),
     "logsumexp_rows": _row(W, "the logsumexp of each row (a column)", "logsumexp_rows(Z)",
                            "log(exp(Z) ones)"),
-    "layernorm_rows": _row(W, "the layer normalisation of each row", "layernorm_rows(Z)"),
     # -- matrix functions, spectral functions and decompositions -------------------------------
     "expm": _row(M, "the matrix exponential", "expm(X)"),
     "logm": _row(M, "the matrix logarithm", "logm(X)"),

@@ -14,6 +14,7 @@ from ..core import build as b
 from ..core.elementwise import BINARY
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
+from ..core.normalisation import DEFAULT_EPS, NORMALISATIONS
 from ..shapes import GENERATED, Dim
 from .notation import ASCII, LATEX, Notation
 from .sizes import implied_constants
@@ -252,7 +253,11 @@ class Printer:
     def p_function(self, e):
         declared = ELEMENTWISE.get(e.op)
         fn = self.n.function(declared) if declared else FUNCTION_NAMES.get(e.op, e.op)
-        return self.n.call(fn, [self(a)[0] for a in e.args]), ATOM
+        args = e.args
+        if e.op in NORMALISATIONS:  # layernorm(x) for layernorm(x, 1e-5)
+            fn = NORMALISATIONS[e.op].latex if self.n is LATEX else fn
+            args = args[:1] if b.is_const(args[1], DEFAULT_EPS) else args
+        return self.n.call(fn, [self(a)[0] for a in args]), ATOM
 
 
 def _associative(f: Expr) -> bool:

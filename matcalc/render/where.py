@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from ..core import build as b
 from ..core.expr import Expr, postorder
+from ..core.normalisation import NORMALISATIONS
 from ..core.rebuild import rebuild
 from ..shapes import GENERATED, Dim
 from .length import counted, printed_parts
@@ -25,11 +26,13 @@ from .printer import render
 SAVING = 2  # tokens a where clause must save to be worth the reader's detour
 CLAUSE = 3  # tokens a clause adds besides its definition: "where", the name, "="
 _LETTERS = ("u", "v", "r", "q", "p")
+_FIRST = {name: "y" for name in NORMALISATIONS}  # y = layernorm(x), Y = layernorm_rows(X)
 _PRINTED = {"I", "K"}  # the identity and commutation matrices print as these: no name's
 
 
 def _name(node: Expr, taken: set[str]) -> str:
-    first = node.op[0] if node.op.isalpha() and node.op not in ("mul", "add") else "u"
+    first = _FIRST.get(node.op) or (node.op[0] if node.op.isalpha() and node.op not in
+                                    ("mul", "add") else "u")
     for letter in (first, *_LETTERS):
         name = letter.upper() if node.shape.is_matrix else letter
         if name not in taken:
