@@ -179,3 +179,19 @@ def test_generated_code_agrees_with_evaluate(expr, wrt, vars, layout, rng):
 def test_refused(expr, vars, message):
     with pytest.raises(MatcalcError, match=message):
         derive(expr, "x" if "(x" in expr else "X", vars)
+
+
+# -- SymPy ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("expr, wrt, vars", [
+    ("layernorm(x)", "x", {"x": "vector(3)"}),
+    ("layernorm(x, e)", "e", {"x": "vector(3)", "e": "scalar"}),
+    ("sum(layernorm_rows(X) .* G)", "X", {"X": "matrix(2,3)", "G": "matrix(2,3)"}),
+    ("layernorm_rows(X, e)", "X", {"X": "matrix(2,3)", "e": "scalar"}),
+])
+def test_sympy_forms_have_the_value(expr, wrt, vars, rng):
+    """The function and its derivative converted to SymPy have evaluate's values."""
+    from sympy_numeric import assert_same_value
+    d = derive(expr, wrt, vars)
+    assert_same_value(d, rng, {"e": "positive"})
+    assert_same_value(d, rng, {"e": "positive"}, expr=d.function)

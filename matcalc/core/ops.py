@@ -17,7 +17,7 @@ from ..errors import ShapeError
 from ..shapes import SCALAR, Dim, Shape
 from .elementwise import BINARY, FUNCTIONS
 from .expr import SPECS, Expr
-from .normalisation import NORMALISATIONS
+from .vector_functions import VECTOR_FUNCTIONS, VectorFunction
 
 LEAF, LINEAR, BILINEAR, ELEMENTWISE, SPECIAL, ZERO = (
     "leaf", "linear", "bilinear", "elementwise", "special", "zero")
@@ -90,17 +90,31 @@ def _vector_only(title: str, result: Callable[[Shape], Shape]):
     return rule
 
 
-def _normalised(title: str, rows: bool):
-    """layernorm(x, ε): a vector; layernorm_rows(X, ε): a matrix; ε a scalar."""
+def _of_vectors(f: VectorFunction):
+    """A vector function's shape rule: a column vector (or a scalar) gives its shape, or a
+    scalar when f reduces; by rows any matrix gives its shape, or a column when f reduces."""
     def rule(args, attrs) -> Shape:
-        shape, eps = args[0].shape, args[1].shape
-        if not eps.is_scalar:
-            raise ShapeError(f"{title}: ε must be a scalar, got {eps.describe()}")
-        if shape.is_scalar or shape.is_vector == rows:
-            raise ShapeError(f"{title} needs {'a matrix' if rows else 'a vector'}, "
-                             f"got {shape.describe()}")
-        return shape
+        shape = args[0].shape
+        if not (f.by_rows or shape.is_vector or shape.is_scalar):
+            raise ShapeError(f"{f.spelling} needs a vector, got {shape.describe()}")
+        if f.parameter and not args[1].is_scalar:
+            raise ShapeError(f"{f.spelling}: {f.parameter.name} must be a scalar, got "
+                             f"{args[1].shape.describe()}")
+        if not f.reduces:
+            return shape
+        return Shape(shape.rows, Dim.of(1)) if f.by_rows else SCALAR
     return rule
+
+
+def _along_rows(f: VectorFunction):
+    """A vector function's value: of each row of the matrix, or of the column as one row (its
+    parameter, if any, a number)."""
+    def value(values, attrs):
+        x, parameters = values[0], [v[0, 0] for v in values[1:]]
+        if f.by_rows:
+            return f.numpy(x, *parameters)
+        return f.numpy(x.reshape(1, -1), *parameters).reshape((1, 1) if f.reduces else x.shape)
+    return value
 
 
 def _mul_shape(args, attrs) -> Shape:
@@ -154,16 +168,6 @@ def commutation_matrix(m: int, n: int) -> np.ndarray:
         for j in range(n):
             k[i * n + j, j * m + i] = 1.0
     return k
-
-
-def _softmax(x: np.ndarray) -> np.ndarray:
-    e = np.exp(x - x.max())
-    return e / e.sum()
-
-
-def _logsumexp(x: np.ndarray) -> np.ndarray:
-    top = x.max()
-    return np.array([[top + np.log(np.exp(x - top).sum())]])
 
 
 def _matmul_all(values, attrs):
@@ -234,17 +238,11 @@ defop("mpow", SPECIAL, _square("matrix power", lambda s: s),
       lambda v, a: np.linalg.matrix_power(v[0], a["k"]))
 defop("norm2", SPECIAL, _scalar, _s(np.linalg.norm))
 defop("norm1", SPECIAL, _scalar, _s(lambda x: np.abs(x).sum()))
-defop("softmax", SPECIAL, _vector_only("softmax", lambda s: s), _ew(_softmax))
-defop("logsumexp", SPECIAL, _vector_only("logsumexp", lambda s: SCALAR),
-      lambda v, a: _logsumexp(v[0]))
-defop("logsoftmax", SPECIAL, _vector_only("log softmax", lambda s: s),
-      lambda v, a: v[0] - _logsumexp(v[0]))  # log(softmax(u)), stably: log_softmax(u)
 
 for _f in FUNCTIONS.values():  # (core/elementwise.py: one declaration each)
     defop(_f.name, ELEMENTWISE if _f.derivative else ZERO, _first, _ew(_f.numpy))
-for _n in NORMALISATIONS.values():  # layernorm(x, ε), layernorm_rows(X, ε)
-    defop(_n.name, SPECIAL, _normalised(_n.name, _n.rows),
-          lambda v, a, f=_n: f.numpy(v[0], v[1][0, 0]))
+for _v in VECTOR_FUNCTIONS.values():  # (core/vector_functions.py: the softmax family)
+    defop(_v.name, SPECIAL, _of_vectors(_v), _along_rows(_v), title=_v.spelling)
 for _b in BINARY.values():  # max(u, v), min(u, v)
     defop(_b.name, SPECIAL, _same(_b.spelling), lambda v, a, f=_b: f.numpy(v[0], v[1]),
           title=_b.spelling)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..core.elementwise import BINARY, SPELLINGS
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE_FUNCTIONS
-from ..core.normalisation import DEFAULT_EPS, NORMALISATIONS
+from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..errors import ParseError, ShapeError, UnsupportedError
 from ..syntax import ast
 from .dims import one, times
@@ -35,14 +35,12 @@ def _elementwise(op: str):
     return typed
 
 
-def _to_scalar(op: str, square: bool = False, vector: bool = False):
+def _to_scalar(op: str, square: bool = False):
     def typed(typer, call, args):
         _arity(call, args, 1)
         x = args[0]
         if square:
             typer.square(call.func, x, call.func_span)
-        if vector and not (x.is_vector or x.is_scalar):
-            raise ShapeError(f"{call.func} needs a vector, got {x.describe()}", call.func_span)
         return scalar(op, x, span=call.span, text=_text(typer, call))
     return typed
 
@@ -70,18 +68,6 @@ def _vec(typer, call, args):
     return T("vec", (x,), times(x.rows, x.cols), one(), call.span, _text(typer, call))
 
 
-def _of_vector(op: str):
-    """softmax or log softmax of a vector (of a 1 × 1 operand, a vector(1) as logsumexp takes
-    it, softmax is 1 and log softmax 0)."""
-    def typed(typer, call, args):
-        _arity(call, args, 1)
-        if not (args[0].is_vector or args[0].is_scalar):
-            raise ShapeError(f"{call.func} needs a vector, got {args[0].describe()}",
-                             call.func_span)
-        return like(op, args[0], args[0], span=call.span, text=_text(typer, call))
-    return typed
-
-
 def _negative(t: T) -> bool:
     """A negative number as written: -2, -(1e-5)."""
     if t.op == "neg" and t.args[0].op == "const":
@@ -89,24 +75,44 @@ def _negative(t: T) -> bool:
     return t.op == "const" and t.attrs["value"] < 0
 
 
-def _normalised(f):
-    """layernorm(x), layernorm(x, ε) of a vector; layernorm_rows(X), layernorm_rows(X, ε) of
-    a matrix; ε a scalar (1e-5 when not given), not a negative number."""
+def _parameter(typer, call: ast.Call, args: list[T], parameter) -> T:
+    """The scalar second operand of f(u, ε) (layer normalisation's ε), its default when
+    f(u) gives none; a negative number is refused."""
+    if len(args) == 1:
+        return scalar("const", value=parameter.default)
+    eps = args[1]
+    if not eps.is_scalar:
+        raise ShapeError(f"{call.func}: {parameter.name} must be a scalar, got "
+                         f"{eps.describe()}", call.func_span)
+    if _negative(eps):
+        raise ShapeError(f"{call.func}: {parameter.name} must not be negative, got "
+                         f"{typer.source(call.args[1])}", call.func_span)
+    return eps
+
+
+def _of_vectors(f):
+    """A function of the softmax family (core/vector_functions.py): of a column vector (a 1 × 1
+    operand is a vector(1): softmax 1, log softmax 0, logsumexp the entry), or of each row of
+    any matrix (a row vector is one row, a column one entry per row). Its value has the
+    operand's shape, or one entry per vector / row when it reduces."""
     def typed(typer, call, args):
-        if len(args) not in (1, 2):
-            raise ParseError(f"{call.func} takes 1 or 2 arguments (x and ε), got {len(args)}",
-                             call.func_span)
+        if f.parameter is None:
+            _arity(call, args, 1)
+        elif len(args) not in (1, 2):
+            raise ParseError(f"{call.func} takes 1 or 2 arguments (u and {f.parameter.name}), "
+                             f"got {len(args)}", call.func_span)
         x = args[0]
-        if x.is_scalar or x.is_vector == f.rows:
-            raise ShapeError(f"{call.func} needs {f.takes}, got {x.describe()}", call.func_span)
-        eps = args[1] if len(args) == 2 else scalar("const", value=DEFAULT_EPS)
-        if not eps.is_scalar:
-            raise ShapeError(f"{call.func}: ε must be a scalar, got {eps.describe()}",
-                             call.func_span)
-        if _negative(eps):
-            raise ShapeError(f"{call.func}: ε must not be negative, got "
-                             f"{typer.source(call.args[1])}", call.func_span)
-        return like(f.name, x, x, eps, span=call.span, text=_text(typer, call))
+        if not (f.by_rows or x.is_vector or x.is_scalar):
+            raise ShapeError(f"{call.func} needs a vector, got {x.describe()}", call.func_span)
+        text = _text(typer, call)
+        if f.parameter is not None:
+            return like(f.name, x, x, _parameter(typer, call, args, f.parameter), span=call.span,
+                        text=text)
+        if not f.reduces:
+            return like(f.name, x, x, span=call.span, text=text)
+        if f.by_rows:
+            return T(f.name, (x,), x.rows, one(), call.span, text)
+        return scalar(f.name, x, span=call.span, text=text)
     return typed
 
 
@@ -172,11 +178,9 @@ FUNCTIONS.update({
     "tr": _to_scalar("tr", square=True), "trace": _to_scalar("tr", square=True),
     "det": _to_scalar("det", square=True), "logdet": _to_scalar("logdet", square=True),
     "norm2": _to_scalar("norm2"), "norm1": _to_scalar("norm1"),
-    "logsumexp": _to_scalar("logsumexp", vector=True),
-    "inv": _inv, "diag": _diag, "vec": _vec, "softmax": _of_vector("softmax"),
-    "log_softmax": _of_vector("logsoftmax"), "cross_entropy": _cross_entropy, "dot": _dot,
+    "inv": _inv, "diag": _diag, "vec": _vec, "cross_entropy": _cross_entropy, "dot": _dot,
+    **{f.spelling: _of_vectors(f) for f in VECTOR_FUNCTIONS.values()},
     **{f.spelling: _binary(f) for f in BINARY.values()}, "kron": _kron,
-    **{f.name: _normalised(f) for f in NORMALISATIONS.values()},
 })
 
 # What each built-in means, by class (a "did you mean" stays within a class), and how many
@@ -184,9 +188,9 @@ FUNCTIONS.update({
 MEANINGS = {
     "elementwise functions": (*SPELLINGS, *(f.spelling for f in BINARY.values())),
     "reductions": ("sum", "mean", "tr", "trace", "det", "logdet", "norm2", "norm1",
-                   "logsumexp", "cross_entropy"),
-    "vector functions": ("softmax", "log_softmax", "layernorm"),
-    "row-wise functions": ("layernorm_rows",),
+                   *(f.spelling for f in VECTOR_FUNCTIONS.values() if f.reduces),
+                   "cross_entropy"),
+    "vector functions": tuple(f.spelling for f in VECTOR_FUNCTIONS.values() if not f.reduces),
     "matrix functions": ("inv",),
     "products": ("dot", "kron"),
     "reshapings": ("diag", "vec"),

@@ -14,7 +14,7 @@ from ..core import build as b
 from ..core.elementwise import BINARY
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
-from ..core.normalisation import DEFAULT_EPS, NORMALISATIONS
+from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..shapes import GENERATED, Dim
 from .notation import ASCII, LATEX, Notation
 from .sizes import implied_constants
@@ -240,9 +240,6 @@ class Printer:
             base, k = base.arg, "-" + k
         return self.n.superscript(self.at(base, ATOM), k, False), POW
 
-    def p_logsoftmax(self, e):
-        return self.n.call("log", [self.n.call("softmax", [self(e.arg)[0]])]), ATOM
-
     def p_unvec(self, e):
         sizes = self.n.by(self.size(e.shape.rows), self.size(e.shape.cols))
         return self.n.call(self.n.subscript(self.n.unvec, sizes), [self(e.arg)[0]]), ATOM
@@ -251,13 +248,25 @@ class Printer:
         return self.at(e.args[0], ADD) + self.n.comparison() + self.at(e.args[1], ADD), CMP
 
     def p_function(self, e):
+        of_vectors = VECTOR_FUNCTIONS.get(e.op)
+        if of_vectors is not None:  # log(softmax(u)): the declared nested calls
+            inner, *outer = reversed(of_vectors.printed)
+            text = self.n.call(inner, [self(a)[0] for a in _shown_args(e)])
+            for name in outer:
+                text = self.n.call(name, [text])
+            return text, ATOM
         declared = ELEMENTWISE.get(e.op)
         fn = self.n.function(declared) if declared else FUNCTION_NAMES.get(e.op, e.op)
-        args = e.args
-        if e.op in NORMALISATIONS:  # layernorm(x) for layernorm(x, 1e-5)
-            fn = NORMALISATIONS[e.op].latex if self.n is LATEX else fn
-            args = args[:1] if b.is_const(args[1], DEFAULT_EPS) else args
-        return self.n.call(fn, [self(a)[0] for a in args]), ATOM
+        return self.n.call(fn, [self(a)[0] for a in e.args]), ATOM
+
+
+def _shown_args(e: Expr) -> tuple[Expr, ...]:
+    """A vector function's operands as printed: its parameter left out where it is the default
+    (layernorm(x) for layernorm(x, 1e-5))."""
+    parameter = VECTOR_FUNCTIONS[e.op].parameter
+    if parameter and b.is_const(e.args[1], parameter.default):
+        return e.args[:1]
+    return e.args
 
 
 def _associative(f: Expr) -> bool:

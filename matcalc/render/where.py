@@ -16,8 +16,8 @@ from typing import NamedTuple
 
 from ..core import build as b
 from ..core.expr import Expr, postorder
-from ..core.normalisation import NORMALISATIONS
 from ..core.rebuild import rebuild
+from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..shapes import GENERATED, Dim
 from .length import counted, printed_parts
 from .notation import LATEX, UNICODE, Notation
@@ -26,7 +26,7 @@ from .printer import render
 SAVING = 2  # tokens a where clause must save to be worth the reader's detour
 CLAUSE = 3  # tokens a clause adds besides its definition: "where", the name, "="
 _LETTERS = ("u", "v", "r", "q", "p")
-_FIRST = {name: "y" for name in NORMALISATIONS}  # y = layernorm(x), Y = layernorm_rows(X)
+_FIRST = {f.name: f.letter for f in VECTOR_FUNCTIONS.values() if f.letter}  # y = layernorm(x)
 _PRINTED = {"I", "K"}  # the identity and commutation matrices print as these: no name's
 
 

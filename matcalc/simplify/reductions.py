@@ -7,6 +7,7 @@ from __future__ import annotations
 from ..core import build as b
 from ..core.expr import Expr
 from ..core.rebuild import rebuild
+from ..core.vector_functions import VECTOR_FUNCTIONS
 
 
 def of_transpose(node: Expr) -> Expr | None:
@@ -40,8 +41,10 @@ def sum_of_softmax(node: Expr) -> Expr | None:
 
 
 def log_of_softmax(node: Expr) -> Expr | None:
-    """log(softmax(u)) = logsoftmax(u): one node, differentiated and computed stably."""
-    return b.apply("logsoftmax", node.arg.arg) if node.arg.op == "softmax" else None
+    """log(softmax(u)) = logsoftmax(u), log(softmax_rows(Z)) = log_softmax_rows(Z): one node,
+    differentiated and computed stably (each declaration's `log_is`)."""
+    declared = VECTOR_FUNCTIONS.get(node.arg.op)
+    return b.apply(declared.log_is, node.arg.arg) if declared and declared.log_is else None
 
 
 def log_of_abs_det(node: Expr) -> Expr | None:

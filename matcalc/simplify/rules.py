@@ -110,7 +110,7 @@ RULES: tuple[Rule, ...] = (
          ("sum(kron(X, A))", "X", {})),
     Rule("sum-softmax", "sum", rd.sum_of_softmax, "sum(softmax(u)) = 1",
          ("sum(softmax(u)) * a", "a", {"a": "scalar"})),
-    Rule("log-softmax", "log", rd.log_of_softmax, "log(softmax(u)) = logsoftmax(u)",
+    Rule("log-softmax", "log", rd.log_of_softmax, "log(softmax(u)) = logsoftmax(u), by rows too",
          ("-y' log(softmax(z))", "z", {})),
     Rule("log-abs-det", "log", rd.log_of_abs_det, "log|det X| = logdet(X)",
          ("log(abs(det(X)))", "X", {})),
