@@ -255,6 +255,16 @@ _LAYERNORM_HELPERS = {  # along the last axis: a vector's, or each row's
     for backend, (axis, keep, sqrt) in _LAYERNORM.items()}
 _LAYERNORM_CODE = _code("_layernorm({0}, {1})", "_layernorm({0}, {1})", "_layernorm({0}, {1})")
 
+
+def _layer_norm(name: str, meaning: str, by_rows: bool, derivative_text: str,
+                example: tuple[str, str, str]) -> VectorFunction:
+    """layernorm or layernorm_rows: one value per entry (0 where a vector or row has one
+    entry), the parameter ε, its value named y by a where clause."""
+    return VectorFunction(
+        name, name, meaning, by_rows, False, layernorm_rows, _layer_differential(by_rows),
+        derivative_text, (name,), _LAYERNORM_CODE, ZERO, _sympy_layernorm, example,
+        helpers=_LAYERNORM_HELPERS, parameter=EPS, letter="y")
+
 DECLARED = (
     VectorFunction(
         "softmax", "softmax", "the softmax exp(u) / Σ exp(u) of a vector", False, False,
@@ -277,26 +287,19 @@ DECLARED = (
               "{0} - torch.logsumexp({0}, dim=0)"),
         ZERO, _sympy_logsoftmax, ("log_softmax(x)", "x", "I - 𝟏_{n_x} softmax(x)ᵀ"), _NONPOSITIVE,
         helpers={"numpy": {"_logsumexp": _NUMPY_VECTOR["_logsumexp"]}}),
-    VectorFunction(
-        "layernorm", "layernorm", "layer normalisation (x − mean(x)) / sqrt(variance + ε) of a "
-        "vector, without scale or shift", False, False, layernorm_rows,
-        _layer_differential(False), "d layernorm(x) = (dc − y mean(y ⊙ dx) − y dε / (2 s)) / s",
-        ("layernorm",), _LAYERNORM_CODE, ZERO, _sympy_layernorm,
+    _layer_norm(
+        "layernorm", "layer normalisation (x − mean(x)) / sqrt(variance + ε) of a vector, "
+        "without scale or shift", False,
+        "d layernorm(x) = (dc − y mean(y ⊙ dx) − y dε / (2 s)) / s",
         ("layernorm(x)", "x",
          "(I - (layernorm(x) layernorm(x)ᵀ + 𝟏 𝟏ᵀ) / n_x) / "
-         "sqrt(mean((x - mean(x)).^2) + 1 / 100000)"),
-        helpers=_LAYERNORM_HELPERS, parameter=EPS,
-        letter="y"),
-    VectorFunction(
-        "layernorm_rows", "layernorm_rows", "the layer normalisation of each row of a matrix",
-        True, False, layernorm_rows, _layer_differential(True),
+         "sqrt(mean((x - mean(x)).^2) + 1 / 100000)")),
+    _layer_norm(
+        "layernorm_rows", "the layer normalisation of each row of a matrix", True,
         "d layernorm_rows(X) = diag(1 ⊘ s) (dC − (q 𝟏ᵀ) ⊙ Y), q = (Y ⊙ dX) 𝟏 / n + dε ⊘ (2 s)",
-        ("layernorm_rows",), _LAYERNORM_CODE, ZERO, _sympy_layernorm,
         ("sum(layernorm_rows(X) .* G)", "X",
          "U - (layernorm_rows(X)ᵀ ⊙ (𝟏 𝟏ᵀ (U ⊙ layernorm_rows(X)ᵀ)) + 𝟏 𝟏ᵀ Gᵀ D) / n_X  "
-         "where D = diag(1 ⊘ sqrt((X - X 𝟏 𝟏ᵀ / n_X).^2 𝟏 / n_X + 1 / 100000)), U = Gᵀ D"),
-        helpers=_LAYERNORM_HELPERS, parameter=EPS,
-        letter="y"),
+         "where D = diag(1 ⊘ sqrt((X - X 𝟏 𝟏ᵀ / n_X).^2 𝟏 / n_X + 1 / 100000)), U = Gᵀ D")),
 )
 
 VECTOR_FUNCTIONS: dict[str, VectorFunction] = {f.name: f for f in DECLARED}
