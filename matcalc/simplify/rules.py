@@ -62,6 +62,8 @@ RULES: tuple[Rule, ...] = (
          ("x' A x", "x", {}), shorter_only=True),
     Rule("factor-right", "add", su.factor_right, "B A + C A = (B + C) A",
          ("tr(exp(C) X P) + tr(exp(C) X Q)", "X", {}), shorter_only=True),
+    Rule("factor-hadamard", "add", su.factor_hadamard, "A ⊙ B + A ⊙ C = A ⊙ (B + C)",
+         ("tr(G' softmax_rows(Z))", "Z", {})),
     Rule("factor-scalars", "add", su.factor_scalars, "a B / q + a C / q = a (B + C) / q",
          ("log(x' A x)", "x", {})),
     Rule("common-number", "mul", su.common_number, "c (2 A + 2 B) = 2 c (A + B)",
