@@ -13,7 +13,7 @@ from numeric import check_derivative
 from test_codegen import INSTALLED, check_generated
 from test_hessian import check_second
 
-from matcalc import derive, hessian, value
+from matcalc import derive, equivalent, hessian, value
 from matcalc.errors import MatcalcError
 
 EPS = 1e-5
@@ -208,3 +208,28 @@ def test_sympy_forms_have_the_value(expr, wrt, vars, rng):
     d = derive(expr, wrt, vars)
     assert_same_value(d, rng, {"e": "positive"})
     assert_same_value(d, rng, {"e": "positive"}, expr=d.function)
+
+
+# -- the textbook forms --------------------------------------------------------------------------
+
+_S = "sqrt(mean((x - mean(x)).^2) + 1e-5)"
+_G = "df_d(layernorm(x))"
+_Y = "layernorm_rows(X)"
+
+
+@pytest.mark.parametrize("claim, expr, wrt, vars, layout", [
+    (f"(I - ones ones' / n - layernorm(x) layernorm(x)' / n) / {_S}", "layernorm(x)", "x",
+     {"x": "vector(n)"}, "numerator"),
+    (f"({_G} - mean({_G}) ones - layernorm(x) mean({_G} .* layernorm(x))) / {_S}",
+     "f(layernorm(x))", "x", {"x": "vector(n)"}, "denominator"),
+    (f"diag(1 ./ sqrt((X - X ones ones' / n).^2 ones / n + 1e-5)) (G - G ones ones' / n - "
+     f"{_Y} .* ((G .* {_Y}) ones ones') / n)", "sum(layernorm_rows(X) .* G)", "X",
+     {"X": "matrix(m,n)", "G": "matrix(m,n)"}, "denominator"),
+    ("-layernorm(x, e) / (2 (mean((x - mean(x)).^2) + e))", "layernorm(x, e)", "e",
+     {"x": "vector(n)", "e": "scalar"}, "numerator"),
+])
+def test_the_textbook_forms_are_matcalcs(claim, expr, wrt, vars, layout):
+    """(g − mean(g) 𝟏 − y mean(g ⊙ y)) / s and its relatives, written by hand, equal what
+    matcalc derives; a wrong sign is told apart."""
+    assert equivalent(claim, expr, wrt, vars, layout=layout)
+    assert not equivalent(claim.replace(" - ", " + ", 1), expr, wrt, vars, layout=layout)
