@@ -68,6 +68,7 @@ class VectorFunction:
     example: tuple[str, str, str]  # (expression, variable, derivative printed): the docs' row
     values: tuple[tuple[float, float], str] | None = None  # (interval of the entries, the fact)
     log_is: str = ""  # the op whose value is log of this one: log(softmax(u)) = logsoftmax(u)
+    sums_to_one: bool = False  # each vector / row of its value sums to 1 (softmax)
     domain: str = REAL  # where it is smooth (domain.py)
     helpers: dict[str, dict[str, str]] = field(default_factory=dict)  # backend -> {marker: def}
     parameter: Parameter | None = None  # a scalar second operand (layer normalisation's ε)
@@ -271,7 +272,8 @@ DECLARED = (
         softmax_rows, _d_softmax, "d softmax(x) = s ⊙ dx − s sᵀ dx with s = softmax(x)",
         ("softmax",), _code("_softmax({0})", "jax.nn.softmax({0})", "torch.softmax({0}, dim=0)"),
         ONE, _sympy_softmax, ("softmax(x)", "x", "diag(s) - s sᵀ  where s = softmax(x)"),
-        _UNIT, log_is="logsoftmax", helpers={"numpy": {"_softmax": _NUMPY_VECTOR["_softmax"]}}),
+        _UNIT, log_is="logsoftmax", sums_to_one=True,
+        helpers={"numpy": {"_softmax": _NUMPY_VECTOR["_softmax"]}}),
     VectorFunction(
         "logsumexp", "logsumexp", "log Σ exp(u) of a vector, computed stably", False, True,
         logsumexp_rows, _d_logsumexp, "d logsumexp(x) = softmax(x)ᵀ dx", ("logsumexp",),
@@ -297,7 +299,7 @@ DECLARED = (
         ONE, _sympy_softmax,
         ("tr(Gᵀ softmax_rows(Z))", "Z", "softmax_rows(Z)ᵀ ⊙ (Gᵀ - 𝟏 𝟏ᵀ (Gᵀ ⊙ softmax_rows(Z)ᵀ))"),
         _UNIT,
-        log_is="log_softmax_rows",
+        log_is="log_softmax_rows", sums_to_one=True,
         helpers={"numpy": {"_softmax_rows": _NUMPY_ROWS["_softmax_rows"]}}),
     VectorFunction(
         "logsumexp_rows", "logsumexp_rows", "the logsumexp of each row (a column)", True, True,

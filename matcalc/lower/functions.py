@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..core.elementwise import BINARY, SPELLINGS
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE_FUNCTIONS
-from ..core.vector_functions import VECTOR_FUNCTIONS
+from ..core.vector_functions import BY_SPELLING, VECTOR_FUNCTIONS
 from ..errors import ParseError, ShapeError, UnsupportedError
 from ..syntax import ast
 from .dims import one, times
@@ -103,7 +103,10 @@ def _of_vectors(f):
                              f"got {len(args)}", call.func_span)
         x = args[0]
         if not (f.by_rows or x.is_vector or x.is_scalar):
-            raise ShapeError(f"{call.func} needs a vector, got {x.describe()}", call.func_span)
+            by_rows = BY_SPELLING.get(f"{f.spelling}_rows")
+            hint = f" ({by_rows.spelling}(Z) is {by_rows.meaning})" if by_rows else ""
+            raise ShapeError(f"{call.func} needs a vector, got {x.describe()}{hint}",
+                             call.func_span)
         text = _text(typer, call)
         if f.parameter is not None:
             return like(f.name, x, x, _parameter(typer, call, args, f.parameter), span=call.span,

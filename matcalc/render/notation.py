@@ -40,7 +40,7 @@ class Notation:
     def call(self, fn: str, args: list[str]) -> str:
         if self.name != "latex":
             return f"{fn}({', '.join(args)})"
-        escaped = fn.replace("_", "\\_")  # (layernorm_rows: no subscript)
+        escaped = fn.replace("_", "\\_")  # (softmax_rows: a bare _ is a subscript)
         head = f"\\{fn}" if fn in LATEX_FUNCTIONS else fn if fn.startswith("\\") else \
             f"\\operatorname{{{escaped}}}"
         return f"{head}\\left({', '.join(args)}\\right)"

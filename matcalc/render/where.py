@@ -76,6 +76,12 @@ def _shown_by_name(expr: Expr, named: dict[Expr, str]) -> frozenset[Expr]:
                      if node.op == "absgrad" and node.arg in named)
 
 
+def _bound_inside(node: Expr, named: dict[Expr, str]) -> Expr:
+    """The node to name for a chosen one: the program's own name under a transpose (Pᵀ with
+    P = softmax_rows(S) bound, rather than a new name for Pᵀ)."""
+    return node.arg if node.op == "transpose" and node.arg in named else node
+
+
 def _names_in(expr: Expr) -> set[str]:
     """The names expr's text shows, which a clause must not take: its variables, its abstract
     functions (f of f(Y) and ∂f/∂Y) and its sizes (n_x of 𝟏_{n_x}, n of 1/n)."""
@@ -111,14 +117,16 @@ def where_clauses(expr: Expr, reserved: set[str] = frozenset(),
     `reserved`: names new ones must not take (the program's); `named`: the names the program
     itself gave some subexpressions (its bindings), used for them. Names are given heaviest
     first; the clauses come in dependency order (children before parents in the DAG)."""
-    chosen = sorted(_chosen(expr, _shown_by_name(expr, named or {})),
-                    key=lambda n: (-n.weight, n.key))
+    named = named or {}
+    chosen = {_bound_inside(node, named): None
+              for node in _chosen(expr, _shown_by_name(expr, named))}
+    chosen = sorted(chosen, key=lambda n: (-n.weight, n.key))
     if not chosen:
         return Where(expr, [], {})
     taken = _names_in(expr) | set(reserved) | _PRINTED
     names: dict[Expr, Expr] = {}
     for node in chosen:
-        name = (named or {}).get(node) or _name(node, taken)
+        name = named.get(node) or _name(node, taken)
         taken.add(name)
         names[node] = b.var(name, node.shape)
     shown = shown_with(expr, names)

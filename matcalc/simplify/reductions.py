@@ -36,8 +36,12 @@ def of_kron(node: Expr) -> Expr | None:
 
 
 def sum_of_softmax(node: Expr) -> Expr | None:
-    """sum(softmax(u)) = 1."""
-    return b.const(1) if node.arg.op == "softmax" else None
+    """sum(softmax(u)) = 1, sum(softmax_rows(Z)) = the number of rows of Z: each vector or row
+    of a declared function that `sums_to_one`."""
+    declared = VECTOR_FUNCTIONS.get(node.arg.op)
+    if declared is None or not declared.sums_to_one:
+        return None
+    return b.dim(node.arg.shape.rows) if declared.by_rows else b.const(1)
 
 
 def log_of_softmax(node: Expr) -> Expr | None:

@@ -110,7 +110,7 @@ RULES: tuple[Rule, ...] = (
          ("tr(kron(X, A))", "X", {"X": "matrix(n,n)", "A": "matrix(m,m)"})),
     Rule("sum-kron", "sum", rd.of_kron, "sum(A ⊗ B) = sum(A) sum(B)",
          ("sum(kron(X, A))", "X", {})),
-    Rule("sum-softmax", "sum", rd.sum_of_softmax, "sum(softmax(u)) = 1",
+    Rule("sum-softmax", "sum", rd.sum_of_softmax, "sum(softmax(u)) = 1, sum(softmax_rows(Z)) = m_Z",
          ("sum(softmax(u)) * a", "a", {"a": "scalar"})),
     Rule("log-softmax", "log", rd.log_of_softmax, "log(softmax(u)) = logsoftmax(u), by rows too",
          ("-y' log(softmax(z))", "z", {})),
