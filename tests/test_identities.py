@@ -906,10 +906,6 @@ KNOWN_FORM: dict[str, str] = {
     "scalar: x / (1 + x^2) d/dx":
         "prints 1 / (x^2 + 1) - 2 x^2 / (x^2 + 1)^2 (24 tokens > 17): quotient rule not brought "
         "over a common denominator",
-    "softmax: sum(layernorm_rows(X, e) .* G) d/dX":
-        "prints U - (T ⊙ (𝟏 𝟏ᵀ (T ⊙ U)) + 𝟏 𝟏ᵀ Gᵀ D) / n, U = Gᵀ D, T = layernorm_rows(X, e)ᵀ "
-        "(69 tokens > 63): D = diag(1 ⊘ s) is distributed over the sum and not factored back "
-        "out of T ⊙ (𝟏 𝟏ᵀ (T ⊙ Gᵀ D)) (no rule moves a diagonal factor through ⊙)",
 }
 
 # Operators of the catalogue that the input language cannot write (rules emit them).

@@ -121,10 +121,11 @@ PRINTED = [  # gradients, denominator layout
     # (g − (gᵀ y) y / n − mean(g) 𝟏) / s, the textbook gradient through it
     ("f(layernorm(x))", "x", {},
      f"(a - (aᵀ y) y / n_x - sum(a) 𝟏 / n_x) / {SCALE}  where y = layernorm(x), a = ∂f/∂(y)"),
-    # each row: D (G − Y ⊙ ((G ⊙ Y) 𝟏 𝟏ᵀ) / n − G 𝟏 𝟏ᵀ / n), D = diag(1 ⊘ s)
+    # each row (g − mean(g) 𝟏 − y mean(g ⊙ y)) / s: diag(1 ⊘ s) (G − (Y ⊙ ((G ⊙ Y) 𝟏 𝟏ᵀ) +
+    # G 𝟏 𝟏ᵀ) / n)
     ("sum(layernorm_rows(X) .* G)", "X", {},
-     "U - (layernorm_rows(X) ⊙ ((U ⊙ layernorm_rows(X)) 𝟏 𝟏ᵀ) + D G 𝟏 𝟏ᵀ) / n_X  where "
-     "D = diag(1 ⊘ sqrt((X - X 𝟏 𝟏ᵀ / n_X).^2 𝟏 / n_X + 1 / 100000)), U = D G"),
+     "diag(1 ⊘ sqrt((X - X 𝟏 𝟏ᵀ / n_X).^2 𝟏 / n_X + 1 / 100000)) "
+     "(G - (layernorm_rows(X) ⊙ ((G ⊙ layernorm_rows(X)) 𝟏 𝟏ᵀ) + G 𝟏 𝟏ᵀ) / n_X)"),
     ("norm2(layernorm(x) - y)^2", "x", {},
      f"2 ((uᵀ v) v / n_x + sum(u) 𝟏 / n_x + v - y) / {SCALE}  where v = layernorm(x), "
      "u = y - v"),

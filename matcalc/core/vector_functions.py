@@ -329,8 +329,8 @@ DECLARED = (
         "layernorm_rows", "the layer normalisation of each row of a matrix", True,
         "d layernorm_rows(X) = diag(1 ⊘ s) (dC − (q 𝟏ᵀ) ⊙ Y), q = (Y ⊙ dX) 𝟏 / n + dε ⊘ (2 s)",
         ("sum(layernorm_rows(X) .* G)", "X",
-         "U - (layernorm_rows(X)ᵀ ⊙ (𝟏 𝟏ᵀ (U ⊙ layernorm_rows(X)ᵀ)) + 𝟏 𝟏ᵀ Gᵀ D) / n_X  "
-         "where D = diag(1 ⊘ sqrt((X - X 𝟏 𝟏ᵀ / n_X).^2 𝟏 / n_X + 1 / 100000)), U = Gᵀ D")),
+         "(Gᵀ - (layernorm_rows(X)ᵀ ⊙ (𝟏 𝟏ᵀ (Gᵀ ⊙ layernorm_rows(X)ᵀ)) + 𝟏 𝟏ᵀ Gᵀ) / n_X) "
+         "diag(1 ⊘ sqrt((X - X 𝟏 𝟏ᵀ / n_X).^2 𝟏 / n_X + 1 / 100000))")),
 )
 
 VECTOR_FUNCTIONS: dict[str, VectorFunction] = {f.name: f for f in DECLARED}
