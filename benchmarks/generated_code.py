@@ -40,7 +40,8 @@ over it, the most any implementation could beat jax by (benchmarks/README.md).
 
 Run: `python benchmarks/generated_code.py [--sizes 100 1000] [--repeat R] [--threads T]
 [--only PROBLEM ...] [--timer wall|cpu] [--markdown]` (--sizes: the six problems'; `--only
-attention "attention written out" "layer norm" cross-entropy` runs the layers alone).
+attention "attention written out" "layer norm" "layer norm written out" cross-entropy` runs the
+layers alone).
 """
 from __future__ import annotations
 

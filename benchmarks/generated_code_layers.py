@@ -18,10 +18,10 @@ standardisation) and the hand-written NumPy backward pass, the textbook one:
   (P − Y when the rows of Y sum to 1, as its one-hot data do; the function does not know
   that, so neither does the hand-written form); by W with Z = X W: dW = Xᵀ dZ.
 
-The matcalc programs use the language's softmax_rows and log_softmax_rows; layer norm is
-spelled out in products with `ones_n` (the language has no layernorm_rows yet), and one more
-attention row, "attention written out", spells softmax_rows(S) as `E ./ (E ones ones')` with
-E = exp(S) (not shifted by the row maxima: the data keep exp in range), the form the code
+The matcalc programs use the language's softmax_rows, log_softmax_rows and layernorm_rows
+(ε = 1e-5). Two more rows spell them out in products with `ones`: "attention written out"
+(the training step, softmax_rows(S) as `E ./ (E ones ones')` with E = exp(S), not shifted by
+the row maxima: the data keep exp in range) and "layer norm written out", the forms the code
 generator's broadcasting of spread vectors was measured on.
 """
 from __future__ import annotations
@@ -38,9 +38,10 @@ D = 64  # attention's key width: the programs divide by √d = 8
 
 ATTENTION = "P = softmax_rows(Q K' / 8); tr(G' P V)"
 ATTENTION_WRITTEN_OUT = "S = Q K' / 8; E = exp(S); P = E ./ (E ones ones'); tr(G' P V)"
-LAYER_NORM = ("C = X - (X ones_n) ones_n' / (ones_n' ones_n); "
-              "s = sqrt((C .^ 2) ones_n / (ones_n' ones_n) + 0.00001); "
-              "N = C ./ (s ones_n'); tr(G' N)")
+LAYER_NORM = "tr(G' layernorm_rows(X))"
+LAYER_NORM_WRITTEN_OUT = ("C = X - (X ones_n) ones_n' / (ones_n' ones_n); "
+                          "s = sqrt((C .^ 2) ones_n / (ones_n' ones_n) + 0.00001); "
+                          "N = C ./ (s ones_n'); tr(G' N)")
 CROSS_ENTROPY = "-sum(Y .* log_softmax_rows(Z))"
 CROSS_ENTROPY_W = "Z = X W; " + CROSS_ENTROPY
 
@@ -162,13 +163,18 @@ def _attention(wrt, hand, name="attention", program=ATTENTION) -> Case:
                 value=attention_value, hand_grad=hand, sizes=(128, 1024))
 
 
+def _layer_norm(name, program) -> Case:
+    return Case(name, program, {"X": "matrix(b,n)", "G": "matrix(b,n)"},
+                "X", lambda b: {"b": b, "n": 512}, data={"X": _normal},
+                value=layer_norm_value, hand_grad=layer_norm_dX, sizes=(1024,))
+
+
 LAYER_CASES = [
     _attention("Q", attention_dQ), _attention("K", attention_dK),
     _attention("V", attention_dV), _attention(("Q", "K", "V"), attention_step),
     _attention(("Q", "K", "V"), attention_step, "attention written out", ATTENTION_WRITTEN_OUT),
-    Case("layer norm", LAYER_NORM, {"X": "matrix(b,n)", "G": "matrix(b,n)"},
-         "X", lambda b: {"b": b, "n": 512}, data={"X": _normal},
-         value=layer_norm_value, hand_grad=layer_norm_dX, sizes=(1024,)),
+    _layer_norm("layer norm", LAYER_NORM),
+    _layer_norm("layer norm written out", LAYER_NORM_WRITTEN_OUT),
     Case("cross-entropy", CROSS_ENTROPY, {"Z": "matrix(b,k)", "Y": "matrix(b,k)"},
          "Z", lambda b: {"b": b, "k": 1000}, data={"Z": _normal, "Y": _one_hot_rows},
          value=cross_entropy_value, hand_grad=cross_entropy_dZ, sizes=(1024,)),
