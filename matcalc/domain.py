@@ -104,9 +104,17 @@ def _inside_unit(node: Expr, args: list[np.ndarray]) -> str | None:
     return f"{shown(node.arg)} was outside (-1, 1) somewhere (in {shown(node)})"
 
 
+def _off_parameter_kinks(node: Expr, args: list[np.ndarray]) -> str | None:
+    """huber(u, δ): |u| at least MARGIN away from δ (its kinks at ±δ)."""
+    if np.all(np.abs(np.abs(args[0]) - args[1]) >= MARGIN):
+        return None
+    return f"{shown(node.args[0])} was at a kink ±{shown(node.args[1])} of {shown(node)}"
+
+
 # an elementwise function's declared domain (core/elementwise.py) -> its rule
 _BY_DOMAIN = {ew.POSITIVE: _positive, ew.ABOVE_MINUS_ONE: _above_minus_one,
-              ew.KINK_AT_ZERO: _away_from_zero, ew.OFF_POLES: _off_pole, ew.OPEN_UNIT: _inside_unit}
+              ew.KINK_AT_ZERO: _away_from_zero, ew.OFF_POLES: _off_pole, ew.OPEN_UNIT: _inside_unit,
+              ew.KINKS_AT_PARAMETER: _off_parameter_kinks}
 
 RULES: dict[str, Rule] = {
     "inv": _well_conditioned, "logdet": _well_conditioned, "pow": _power,

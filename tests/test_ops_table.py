@@ -20,8 +20,9 @@ SIZES = {"m": 3, "n": 3}
 
 
 _SMALL = "uniform(-0.3,0.3)"  # |W x + b| < 0.6 with n = 3: inside (-1, 1), clear of tan's poles
-_DRAWS = {ew.REAL: None, ew.KINK_AT_ZERO: None, ew.POSITIVE: "positive",
-          ew.ABOVE_MINUS_ONE: "positive", ew.OPEN_UNIT: _SMALL, ew.OFF_POLES: _SMALL}
+_DRAWS = {ew.REAL: None, ew.KINK_AT_ZERO: None, ew.KINKS_AT_PARAMETER: None,
+          ew.POSITIVE: "positive", ew.ABOVE_MINUS_ONE: "positive", ew.OPEN_UNIT: _SMALL,
+          ew.OFF_POLES: _SMALL}
 
 
 def argument_domains(f: ew.Function) -> dict | None:

@@ -119,7 +119,7 @@ class Emitter:
         if op in _ONE_BY_ONE and (node.args[0] if node.args else node).is_scalar:
             return self._one_by_one(node)
         if op in ELEMENTWISE:
-            return self.spell(op, self._lifted(node.arg))
+            return self.spell(op, self._lifted(node.args[0]), *self._operands(node.args[1:]))
         if op in BINARY:  # max(u, v), min(u, v)
             return self.spell(op, *self._operands(node.args))
         rule = getattr(self, "_" + op, None)
@@ -150,21 +150,13 @@ class Emitter:
         code = self._code(arg)
         return code if arg.free else self.spell("lift", code)
 
-    @staticmethod
-    def _unexpanded(args: tuple[Expr, ...]) -> tuple[Expr, ...]:
-        """Operands of an elementwise operator: broadcast scalars stay scalars when another
-        operand has the full shape."""
-        if all(a.op == "expand" for a in args):
-            return args
-        return tuple(a.arg if a.op == "expand" else a for a in args)
-
     def _broadcast(self, args: tuple[Expr, ...]) -> list[str]:
         """The code of the operands of an arithmetic operator (+, ⊙)."""
-        return [self._code(a) for a in self._unexpanded(args)]
+        return [self._code(a) for a in b.unexpanded(args)]
 
     def _operands(self, args: tuple[Expr, ...]) -> list[str]:
         """The code of the operands of a function of several arguments, constants lifted."""
-        return [self._lifted(a) for a in self._unexpanded(args)]
+        return [self._lifted(a) for a in b.unexpanded(args)]
 
     # -- leaves -----------------------------------------------------------------------------
 

@@ -227,7 +227,8 @@ defop("logsoftmax", SPECIAL, _vector_only("log softmax", lambda s: s),
       lambda v, a: v[0] - _logsumexp(v[0]))  # log(softmax(u)), stably: log_softmax(u)
 
 for _f in FUNCTIONS.values():  # (core/elementwise.py: one declaration each)
-    defop(_f.name, ELEMENTWISE if _f.derivative else ZERO, _first, _ew(_f.numpy))
+    defop(_f.name, ELEMENTWISE if _f.derivative else ZERO, _first,
+          lambda v, a, f=_f: f.numpy(*v))  # (u, and huber's δ)
 for _b in BINARY.values():  # max(u, v), min(u, v)
     defop(_b.name, SPECIAL, _same(_b.spelling), lambda v, a, f=_b: f.numpy(v[0], v[1]),
           title=_b.spelling)

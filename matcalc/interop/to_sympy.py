@@ -228,7 +228,9 @@ def _logsoftmax(node, args):
 
 
 def _elementwise(name: str):
-    return lambda node, args: elementwise(SCALAR_FUNCTIONS[name], args[0])
+    """f applied to each entry of its argument, f(t, δ) with a parameter's value (huber)."""
+    return lambda node, args: elementwise(lambda t: SCALAR_FUNCTIONS[name](t, *args[1:]),
+                                          args[0])
 
 
 _RULES: dict[str, Callable] = {

@@ -28,10 +28,35 @@ def _text(typer, call: ast.Call) -> str:
 
 
 def _elementwise(op: str):
+    """f(u) entry by entry; f(u, δ) for a function with a parameter (huber(u) is huber(u, 1))."""
+    declared = ELEMENTWISE_FUNCTIONS[op]
+
     def typed(typer, call, args):
-        _arity(call, args, 1)
-        return like(op, args[0], args[0], span=call.span, text=_text(typer, call))
+        if declared.parameter is None:
+            _arity(call, args, 1)
+        elif len(args) not in (1, 2):
+            raise ParseError(f"{call.func} takes 1 or 2 arguments ({call.func}(u) or "
+                             f"{call.func}(u, {declared.parameter.name})), got {len(args)}",
+                             call.func_span)
+        if declared.parameter is not None:
+            args = [args[0], *(args[1:] or [scalar("const", span=call.span,
+                                                    value=declared.parameter.default)])]
+            _check_parameter(call, declared.parameter.name, args[1])
+        return like(op, args[0], *args, span=call.span, text=_text(typer, call))
     return typed
+
+
+def _check_parameter(call: ast.Call, name: str, value: T) -> None:
+    """A function's parameter (huber's δ) is a scalar, and positive where it is a number."""
+    if not value.is_scalar:
+        raise ShapeError(f"{call.func}(u, {name}): {name} must be a scalar, got "
+                         f"{value.describe()}", call.func_span)
+    number = value.attrs.get("value") if value.op == "const" else \
+        -value.args[0].attrs["value"] if value.op == "neg" and value.args[0].op == "const" \
+        else None
+    if number is not None and number <= 0:
+        raise ParseError(f"{call.func}(u, {name}): {name} must be positive, got {value.text}",
+                         call.func_span)
 
 
 def _to_scalar(op: str, square: bool = False, vector: bool = False):

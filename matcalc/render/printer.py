@@ -252,7 +252,14 @@ class Printer:
     def p_function(self, e):
         declared = ELEMENTWISE.get(e.op)
         fn = self.n.function(declared) if declared else FUNCTION_NAMES.get(e.op, e.op)
-        return self.n.call(fn, [self(a)[0] for a in e.args]), ATOM
+        args = b.unexpanded(e.args) if e.op in BINARY else e.args
+        if declared and declared.parameter and _is_constant(args[1], declared.parameter.default):
+            args = args[:1]  # huber(u) for huber(u, 1)
+        return self.n.call(fn, [self(a)[0] for a in args]), ATOM
+
+
+def _is_constant(e: Expr, value) -> bool:
+    return e.op == "const" and e.attr("value") == value
 
 
 def _associative(f: Expr) -> bool:
