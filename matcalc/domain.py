@@ -16,6 +16,7 @@ import numpy as np
 
 from .core import elementwise as ew
 from .core.expr import Expr
+from .core.extremes import EXTREMES, INDICATORS
 from .render import UNICODE, render
 
 MAX_CONDITION = 1e4  # past it the differences of an inverse lose the digits the check compares
@@ -111,6 +112,16 @@ def _off_parameter_kinks(node: Expr, args: list[np.ndarray]) -> str | None:
     return f"{shown(node.args[0])} was at a kink ±{shown(node.args[1])} of {shown(node)}"
 
 
+def _no_tie(node: Expr, args: list[np.ndarray]) -> str | None:
+    """max(x), min(x), ismax(x), ismin(x): the largest (smallest) entry of x at least MARGIN
+    from the next one (a tie is a kink)."""
+    entries = np.sort(args[0], axis=None)
+    gaps = (entries[-1] - entries[-2], entries[1] - entries[0]) if entries.size > 1 else (1, 1)
+    if min(gaps) >= MARGIN:
+        return None
+    return f"two entries of {shown(node.arg)} tied for its largest or smallest (in {shown(node)})"
+
+
 # an elementwise function's declared domain (core/elementwise.py) -> its rule
 _BY_DOMAIN = {ew.POSITIVE: _positive, ew.ABOVE_MINUS_ONE: _above_minus_one,
               ew.KINK_AT_ZERO: _away_from_zero, ew.OFF_POLES: _off_pole, ew.OPEN_UNIT: _inside_unit,
@@ -120,6 +131,7 @@ RULES: dict[str, Rule] = {
     "inv": _well_conditioned, "logdet": _well_conditioned, "pow": _power,
     "norm1": _away_from_zero, "norm2": _away_from_zero,
     "gt": _sides_apart, **{f.name: _sides_apart for f in ew.BINARY.values()},
+    **dict.fromkeys((*EXTREMES, *INDICATORS), _no_tie),
     **{f.name: _BY_DOMAIN[f.domain] for f in ew.FUNCTIONS.values() if f.domain != ew.REAL},
 }
 

@@ -56,6 +56,10 @@ OP_CASES = [
     OpCase("gt", "relu(W x + b)", "x"),
     OpCase("maximum", "max(W x, b)", "x"),
     OpCase("minimum", "min(W x, b)", "x"),
+    OpCase("amax", "max(W x + b)", "x"),
+    OpCase("amin", "min(X A)", "X"),
+    OpCase("ismax", "ismax(W x + b)' W exp(x)", "x"),
+    OpCase("ismin", "x' ismin(A x + y)", "x"),
     OpCase("inv", "inv(X) y", "X", {"X": "well_conditioned"}),       # Cookbook (60)
     OpCase("det", "det(X)", "X", {"X": "well_conditioned"}),          # Cookbook (49)
     OpCase("logdet", "logdet(X)", "X", {"X": "spd"}),                 # Cookbook (57)
@@ -89,7 +93,7 @@ def test_operator_derivative(case, layout, rng):
 
 # The operators the language writes with symbols or desugars, not calls by a name.
 _SYNTAX = {"add", "mul", "hadamard", "transpose", "pow", "gt", "expand", "mpow", "maximum",
-           "minimum", "diagpart", "apply", "logsoftmax"}
+           "minimum", "amax", "amin", "diagpart", "apply", "logsoftmax"}
 
 
 def _facets(op: str) -> dict[str, bool]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..core.elementwise import BINARY, FUNCTIONS
+from ..core.extremes import EXTREMES
 
 ELEMENTWISE = tuple(FUNCTIONS)  # each spelled by its declaration (core/elementwise.py)
 
@@ -27,13 +28,16 @@ class Backend:
 
 
 def _elementwise(backend: str) -> dict[str, str]:
-    """The elementwise functions' templates for `backend`, as declared (max and min too)."""
-    return {f.name: f.code[backend] for f in (*FUNCTIONS.values(), *BINARY.values())}
+    """The elementwise functions' templates for `backend`, as declared (max and min too, of
+    two operands and of one, with the weights ismax and ismin)."""
+    return {**{f.name: f.code[backend] for f in (*FUNCTIONS.values(), *BINARY.values())},
+            **{e.name: e.code[backend] for e in EXTREMES.values()},
+            **{e.indicator: f"_{e.indicator}({{0}})" for e in EXTREMES.values()}}
 
 
 def _helpers(backend: str) -> dict[str, str]:
     """The helper definitions the elementwise functions' templates use in `backend`."""
-    return {marker: code for f in (*FUNCTIONS.values(), *BINARY.values())
+    return {marker: code for f in (*FUNCTIONS.values(), *BINARY.values(), *EXTREMES.values())
             for marker, code in f.helpers.get(backend, {}).items()}
 
 

@@ -19,6 +19,7 @@ from ..core import build as b
 from ..core.algebra import matmul_chain
 from ..core.elementwise import BINARY
 from ..core.expr import Expr, postorder
+from ..core.extremes import EXTREMES, INDICATORS
 from ..core.ops import as_float
 from ..errors import UnsupportedError
 from ..shapes import Dim, Shape
@@ -122,6 +123,8 @@ class Emitter:
             return self.spell(op, self._lifted(node.args[0]), *self._operands(node.args[1:]))
         if op in BINARY:  # max(u, v), min(u, v)
             return self.spell(op, *self._operands(node.args))
+        if op in EXTREMES or op in INDICATORS:  # max(x), ismax(x)
+            return self.spell(op, self._code(node.arg))
         rule = getattr(self, "_" + op, None)
         if rule is None:
             raise UnsupportedError(f"cannot generate code for the operator '{op}'")

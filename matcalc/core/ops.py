@@ -17,6 +17,7 @@ from ..errors import ShapeError
 from ..shapes import SCALAR, Dim, Shape
 from .elementwise import BINARY, FUNCTIONS
 from .expr import SPECS, Expr
+from .extremes import EXTREMES
 
 LEAF, LINEAR, BILINEAR, ELEMENTWISE, SPECIAL, ZERO = (
     "leaf", "linear", "bilinear", "elementwise", "special", "zero")
@@ -232,3 +233,6 @@ for _f in FUNCTIONS.values():  # (core/elementwise.py: one declaration each)
 for _b in BINARY.values():  # max(u, v), min(u, v)
     defop(_b.name, SPECIAL, _same(_b.spelling), lambda v, a, f=_b: f.numpy(v[0], v[1]),
           title=_b.spelling)
+for _e in EXTREMES.values():  # max(x), min(x) and their weights ismax(x), ismin(x)
+    defop(_e.name, SPECIAL, _scalar, _s(_e.numpy), title=_e.spelling)
+    defop(_e.indicator, ZERO, _first, lambda v, a, e=_e: e.weights(v[0]))

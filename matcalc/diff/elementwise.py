@@ -11,6 +11,7 @@ from functools import partial
 
 from ..core import build as b
 from ..core.elementwise import BINARY, FUNCTIONS
+from ..core.extremes import EXTREMES
 from .registry import TITLES, defelementwise, defjvp, defzero
 
 ONE = b.const(1)
@@ -86,3 +87,16 @@ def _follows(f):
 for _b in BINARY.values():  # (core/elementwise.py)
     defjvp(_b.name)(_follows(_b))
 
+
+
+def _extreme(e):
+    """d max(x) = sum(ismax(x) ⊙ dx): the subgradient splitting ties equally (min: ismin)."""
+    def rule(node, dargs):
+        return b.reduce_sum(b.hadamard(b.apply(e.indicator, node.arg), dargs[0]))
+    rule.__doc__ = f"d {e.spelling}(x) = sum({e.indicator}(x) ⊙ dx)"
+    return rule
+
+
+for _e in EXTREMES.values():  # (core/extremes.py)
+    defjvp(_e.name)(_extreme(_e))
+    defzero(_e.indicator)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from ..core.elementwise import BINARY, SPELLINGS
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE_FUNCTIONS
-from ..errors import ParseError, ShapeError, UnsupportedError
+from ..core.extremes import BY_SPELLING, EXTREMES
+from ..errors import ParseError, ShapeError
 from ..syntax import ast
 from .dims import one, times
 from .typed import T, fit, like, scalar
@@ -27,21 +28,28 @@ def _text(typer, call: ast.Call) -> str:
     return typer.source(call)
 
 
+def _like_argument(op: str):
+    """f(u), of u's shape: an elementwise function, ismax(x)."""
+    def typed(typer, call, args):
+        _arity(call, args, 1)
+        return like(op, args[0], args[0], span=call.span, text=_text(typer, call))
+    return typed
+
+
 def _elementwise(op: str):
     """f(u) entry by entry; f(u, δ) for a function with a parameter (huber(u) is huber(u, 1))."""
-    declared = ELEMENTWISE_FUNCTIONS[op]
+    parameter = ELEMENTWISE_FUNCTIONS[op].parameter
+    if parameter is None:
+        return _like_argument(op)
 
     def typed(typer, call, args):
-        if declared.parameter is None:
-            _arity(call, args, 1)
-        elif len(args) not in (1, 2):
+        if len(args) not in (1, 2):
             raise ParseError(f"{call.func} takes 1 or 2 arguments ({call.func}(u) or "
-                             f"{call.func}(u, {declared.parameter.name})), got {len(args)}",
+                             f"{call.func}(u, {parameter.name})), got {len(args)}",
                              call.func_span)
-        if declared.parameter is not None:
-            args = [args[0], *(args[1:] or [scalar("const", span=call.span,
-                                                    value=declared.parameter.default)])]
-            _check_parameter(call, declared.parameter.name, args[1])
+        args = [args[0], *(args[1:] or [scalar("const", span=call.span,
+                                                value=parameter.default)])]
+        _check_parameter(call, parameter.name, args[1])
         return like(op, args[0], *args, span=call.span, text=_text(typer, call))
     return typed
 
@@ -138,13 +146,16 @@ def _is_zero(node) -> bool:
 
 def _binary(f):
     """max(u, v), min(u, v) elementwise (a scalar operand is expanded); max(0, u) = relu(u).
-    One operand is refused: the largest or smallest entry is not available yet."""
+    One operand: max(x), min(x), the largest or smallest entry (of a scalar, itself)."""
     def typed(typer, call, args):
         if len(args) == 1:
-            which = "largest" if f.name == "maximum" else "smallest"
-            raise UnsupportedError(f"{call.func}(x), the {which} entry, is not available yet; "
-                                   f"{call.func}(u, v) is {f.meaning}", call.func_span)
-        _arity(call, args, 2)
+            x = args[0]
+            return x if x.is_scalar else scalar(BY_SPELLING[f.spelling].name, x, span=call.span,
+                                                text=_text(typer, call))
+        if len(args) != 2:
+            raise ParseError(f"{call.func} takes 1 or 2 arguments ({call.func}(x), the "
+                             f"{BY_SPELLING[f.spelling].which} entry, or {call.func}(u, v), "
+                             f"{f.meaning}), got {len(args)}", call.func_span)
         for zero, other in ((0, 1), (1, 0)):
             if f.name == "maximum" and _is_zero(call.args[zero]):
                 return like("relu", args[other], args[other], span=call.span,
@@ -172,6 +183,7 @@ FUNCTIONS.update({
     "inv": _inv, "diag": _diag, "vec": _vec, "softmax": _of_vector("softmax"),
     "log_softmax": _of_vector("logsoftmax"), "cross_entropy": _cross_entropy, "dot": _dot,
     **{f.spelling: _binary(f) for f in BINARY.values()}, "kron": _kron,
+    **{e.indicator: _like_argument(e.indicator) for e in EXTREMES.values()},
 })
 
 # What each built-in means, by class (a "did you mean" stays within a class), and how many
@@ -180,7 +192,7 @@ MEANINGS = {
     "elementwise functions": (*SPELLINGS, *(f.spelling for f in BINARY.values())),
     "reductions": ("sum", "mean", "tr", "trace", "det", "logdet", "norm2", "norm1",
                    "logsumexp", "cross_entropy"),
-    "vector functions": ("softmax", "log_softmax"),
+    "vector functions": ("softmax", "log_softmax", *(e.indicator for e in EXTREMES.values())),
     "matrix functions": ("inv",),
     "products": ("dot", "kron"),
     "reshapings": ("diag", "vec"),

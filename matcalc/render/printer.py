@@ -14,13 +14,15 @@ from ..core import build as b
 from ..core.elementwise import BINARY
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
+from ..core.extremes import EXTREMES
 from ..shapes import GENERATED, Dim
 from .notation import ASCII, LATEX, Notation
 from .sizes import implied_constants
 
 CMP, ADD, MUL, EW, POW, ATOM = range(6)
 
-FUNCTION_NAMES = {"diagpart": "diag", **{f.name: f.spelling for f in BINARY.values()}}
+FUNCTION_NAMES = {"diagpart": "diag", **{f.name: f.spelling for f in BINARY.values()},
+                  **{e.name: e.spelling for e in EXTREMES.values()}}
 
 
 class Printer:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from ..core.elementwise import BINARY, FUNCTIONS
 from ..core.expr import Expr, postorder
+from ..core.extremes import INDICATORS
 
 Known = tuple[bool, bool]  # (rows, columns) known
 _SAME_SHAPE = {"add", "hadamard", "gt", *BINARY}
-_LIKE_ARGUMENT = {"softmax", "logsoftmax", *FUNCTIONS}
+_LIKE_ARGUMENT = {"softmax", "logsoftmax", *FUNCTIONS, *INDICATORS}
 _SQUARE = {"inv", "mpow"}
 _ALWAYS_SIZED = {"var", "tangent", "absgrad", "apply", "const", "dim", "pi", "commutation",
                  "unvec"}
