@@ -128,9 +128,10 @@ def _huber(u: np.ndarray, delta: np.ndarray) -> np.ndarray:
 
 
 def _clip(b, u, delta):
-    """huber′(u, δ) = clip(u, −δ, δ) = max(−δ, min(u, δ)), δ expanded to u's shape."""
-    return b.apply("maximum", b.expand(b.neg(delta), u.shape),
-                   b.apply("minimum", u, b.expand(delta, u.shape)))
+    """huber′(u, δ) = clip(u, −δ, δ) = max(min(u, δ), −δ), δ expanded to u's shape (its
+    derivative, huber″, is (δ > u) ⊙ (min(u, δ) > −δ), the indicator of |u| < δ)."""
+    return b.apply("maximum", b.apply("minimum", u, b.expand(delta, u.shape)),
+                   b.expand(b.neg(delta), u.shape))
 
 
 def _huber_by_delta(b, u, delta):
@@ -304,11 +305,11 @@ DECLARED = (
                  "    return 0.5 * u * scipy.special.erfc(-u / np.sqrt(2.0))")}}),
     Function("huber", "the Huber loss: u²/2 for |u| ≤ δ, δ (|u| − δ/2) outside (δ = 1 unless "
              "given)", _huber, lambda b, u, f, delta: _clip(b, u, delta),
-             "max(−δ, min(u, δ))", _code("_huber({0}, {1})", "_huber({0}, {1})",
+             "max(min(u, δ), −δ)", _code("_huber({0}, {1})", "_huber({0}, {1})",
                                          "_huber({0}, {1})"),
              lambda sp, t, delta: sp.Piecewise((t ** 2 / 2, sp.Abs(t) <= delta),
                                                (delta * (sp.Abs(t) - delta / 2), True)),
-             ("huber(W x - y)", "x", "diag(max(-1, min(W x - y, 1))) W"),
+             ("huber(W x - y)", "x", "diag(max(min(W x - y, 1), -1)) W"),
              values=(NONNEGATIVE, "huber(u) ≥ 0"), zero_at_zero=True,
              domain=KINKS_AT_PARAMETER, parameter=Parameter("δ", 1, _huber_by_delta),
              helpers={backend: {"_huber": _huber_code(module)} for backend, module in

@@ -249,7 +249,9 @@ class Printer:
         return self.n.call(self.n.subscript(self.n.unvec, sizes), [self(e.arg)[0]]), ATOM
 
     def p_gt(self, e):
-        return self.at(e.args[0], ADD) + self.n.comparison() + self.at(e.args[1], ADD), CMP
+        """u > v; a broadcast scalar side as the scalar (x > 1), as the language reads it."""
+        left, right = b.unexpanded(e.args)
+        return self.at(left, ADD) + self.n.comparison() + self.at(right, ADD), CMP
 
     def p_function(self, e):
         declared = ELEMENTWISE.get(e.op)
