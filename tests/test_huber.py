@@ -13,7 +13,7 @@ from test_codegen import INSTALLED, assert_agrees, ready
 from test_hessian import check_second
 
 from matcalc import derive, hessian, value, value_and_grad
-from matcalc.errors import ParseError, ShapeError
+from matcalc.errors import EvaluationError, ParseError, ShapeError
 
 VARS = {"A": "matrix(m,n)", "x": "vector(n)", "y": "vector(m)", "d": "scalar"}
 SIZES = {"m": 4, "n": 3}
@@ -148,3 +148,10 @@ def test_a_bad_parameter_is_refused(expr, error, message):
     with pytest.raises(error) as info:
         derive(expr, "x")
     assert message in str(info.value)
+
+
+@pytest.mark.parametrize("delta", [0.0, -1.5])
+def test_its_value_refuses_a_parameter_that_is_not_positive(delta):
+    with pytest.raises(EvaluationError) as info:
+        value("sum(huber(x, d))", VARS, x=np.ones(3), d=delta)
+    assert f"huber(u, δ): δ must be positive, got {delta!r}" in str(info.value)

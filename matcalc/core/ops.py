@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import EvaluationError, ShapeError
 from ..shapes import SCALAR, Dim, Shape
 from .elementwise import BINARY, FUNCTIONS
 from .expr import SPECS, Expr
@@ -227,9 +227,18 @@ defop("logsumexp", SPECIAL, _vector_only("logsumexp", lambda s: SCALAR),
 defop("logsoftmax", SPECIAL, _vector_only("log softmax", lambda s: s),
       lambda v, a: v[0] - _logsumexp(v[0]))  # log(softmax(u)), stably: log_softmax(u)
 
+def _valued(f):
+    """f(u), or f(u, δ) refusing a δ that is not positive (huber's is undefined there)."""
+    def run(values, attrs):
+        if f.parameter is not None and not values[1].item() > 0:
+            raise EvaluationError(f"{f.name}(u, {f.parameter.name}): {f.parameter.name} must be "
+                                  f"positive, got {values[1].item()!r}")
+        return f.numpy(*values)
+    return run
+
+
 for _f in FUNCTIONS.values():  # (core/elementwise.py: one declaration each)
-    defop(_f.name, ELEMENTWISE if _f.derivative else ZERO, _first,
-          lambda v, a, f=_f: f.numpy(*v))  # (u, and huber's δ)
+    defop(_f.name, ELEMENTWISE if _f.derivative else ZERO, _first, _valued(_f))
 for _b in BINARY.values():  # max(u, v), min(u, v)
     defop(_b.name, SPECIAL, _same(_b.spelling), lambda v, a, f=_b: f.numpy(v[0], v[1]),
           title=_b.spelling)
