@@ -325,3 +325,18 @@ def test_a_determinant_keeps_its_digits(backend_name):
     d = derive("det(X) y", "y")  # det(X) I: in integers, exact
     got = np.asarray(d.to_function(backend_name)(X=np.array(x, dtype=float), y=[1.0, 2.0]))
     assert abs(got[0, 0] - exact) / exact < 1e-11, (got[0, 0], exact)
+
+
+@pytest.mark.parametrize("backend_name", ["numpy", "jax", "torch"])
+def test_a_scalar_divisor_and_pi_read_as_written(backend_name):
+    """2 exp(-a²) / sqrt(π) is generated with a division and the backend's π (not
+    sqrt(3.14159…) ** (-1)), and computes the derivative of erf."""
+    if backend_name != "numpy":
+        backend(backend_name)
+    d = derive("erf(a)", "a")
+    prefix = {"numpy": "np", "jax": "jnp", "torch": "torch"}[backend_name]
+    source = d.to_source(backend_name)
+    assert f"/ {prefix}.sqrt(" in source and f"{prefix}.pi" in source and "** (-1)" not in source
+    got = float(d.to_function(backend_name)(a=0.3))
+    assert abs(got - 2 * np.exp(-0.09) / np.sqrt(np.pi)) < 1e-15
+    assert "/ b ** 2" in derive("a / b", "b").to_source(backend_name)

@@ -511,7 +511,7 @@ CASES: list[Case] = [
     # P&H §4.2
     Case("elementwise", "log(x)", "x", "diag(1 ⊘ x)", {"x": "vector(n)"}, {"x": POS}),
     # P&H §4.2, power rule
-    Case("elementwise", "sqrt(x)", "x", "diag(1 ⊘ (2 sqrt(x)))", {"x": "vector(n)"}, {"x": POS}),
+    Case("elementwise", "sqrt(x)", "x", "diag(1 ⊘ sqrt(x)) / 2", {"x": "vector(n)"}, {"x": POS}),
     # P&H §4.2, product rule
     Case("elementwise", "(A x) .* (B x)", "x", "diag(A x) B + diag(B x) A",
          {"A": "matrix(m,n)", "B": "matrix(m,n)", "x": "vector(n)"}),

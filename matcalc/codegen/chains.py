@@ -33,6 +33,14 @@ def times(a: str, b: str) -> str:
     return b if a == "1" else a if b == "1" else f"{a} * {b}"
 
 
+def _divisor(s: Expr) -> Expr | None:
+    """bᵏ when the scalar s is b⁻ᵏ for a number k > 0 (a / b², as written, rather than
+    a * b ** (-2)); else None."""
+    if s.op == "pow" and s.args[1].op == "const" and s.args[1].attr("value") < 0:
+        return b.power(s.args[0], b.const(-s.args[1].attr("value")))
+    return None
+
+
 @dataclass(frozen=True)
 class Value:
     """A quantity in the generated code: its code (placeholder or atomic) and static shape."""
@@ -150,18 +158,22 @@ class Products:
     def scaled(self, scalars: list[Expr], code: str | None) -> str:
         """`code` times the scalar factors (negative constants as a minus sign); without
         `code`, the product of the scalars."""
-        sign, words = "", []
+        sign, words, divisors = "", [], []
         for s in scalars:
             if s.op == "const" and s.attr("value") < 0:
                 sign = "" if sign else "-"
                 if s.attr("value") != -1:
                     words.append(self.em.literal(-s.attr("value")))
+            elif _divisor(s) is not None:
+                divisors.append(wrap(self.em.value(_divisor(s)).code))
             else:
                 words.append(wrap(self.em.value(s).code))
         words += [wrap(code)] if code is not None else []
         body = " * ".join(words) if words else "1"
-        if len(words) == 1 and code is not None:
+        if len(words) == 1 and code is not None and not divisors:
             body = code
+        if divisors:
+            body = " / ".join([body if words else "1.0", *divisors])
         return f"-{wrap(body)}" if sign else body
 
     def chain(self, factors: list[Expr]) -> Value:

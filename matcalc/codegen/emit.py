@@ -167,8 +167,8 @@ class Emitter:
         return self.literal(node.attr("value"))
 
     def _pi(self, node):
-        """π as the float nearest it, as every other constant."""
-        return repr(math.pi)
+        """π: the backend's constant, the float nearest π."""
+        return self.spell("pi")
 
     def _dim(self, node):
         """A size as a value: a float, as every other constant."""

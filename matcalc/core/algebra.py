@@ -117,7 +117,7 @@ def _merge_powers(factors: list[Expr], combine) -> tuple[Fraction, list[Expr]]:
         base, p = power_parts(f)
         exponents[base] = _add_exponents(exponents[base], p, base.shape) if base in exponents \
             else p
-    for base, p in exponents.items():
+    for base, p in _merged_roots(exponents).items():
         if isinstance(p, Expr) and p.op == "const":
             p = p.attr("value")
         if not isinstance(p, Expr) and p == 0:
@@ -129,6 +129,30 @@ def _merge_powers(factors: list[Expr], combine) -> tuple[Fraction, list[Expr]]:
             else:
                 out.append(g)
     return coeff, sorted(out, key=factor_order)
+
+
+def _positive_number(e: Expr) -> bool:
+    """A positive constant: a number > 0, π, or a product of them."""
+    if e.op == "mul":
+        return all(_positive_number(a) for a in e.args)
+    return e.op == "pi" or e.op == "const" and e.attr("value") > 0
+
+
+def _merged_roots(exponents: dict) -> dict:
+    """√a √b = √(a b) for positive constants a and b (√2 √π = √(2 π)), and so for any common
+    power with a non-integer exponent: the roots of numbers print as one."""
+    roots: dict[Fraction, list[Expr]] = {}
+    for base, p in exponents.items():
+        if not isinstance(p, Expr) and p.denominator != 1 and _positive_number(base):
+            roots.setdefault(p, []).append(base)
+    if all(len(bases) < 2 for bases in roots.values()):
+        return exponents
+    merged = {base: p for base, p in exponents.items() if len(roots.get(p, ())) < 2
+              or base not in roots[p]}
+    for p, bases in roots.items():
+        if len(bases) > 1:
+            merged[mul(*bases)] = p
+    return merged
 
 
 def factor_order(f: Expr) -> tuple:
@@ -305,8 +329,8 @@ def power(base: Expr, exponent: Expr) -> Expr:
             return const(value ** int(p)) if integer else const(1)
     if base.op == "pow" and base.args[1].op == "const" and integer:
         return power(base.args[0], const(base.args[1].attr("value") * p))
-    if integer and base.op in ("mul", "hadamard") and all(
-            a.is_scalar or base.op == "hadamard" for a in base.args):
+    if integer and base.op == "hadamard" or integer and base.op == "mul" and sum(
+            not a.is_scalar for a in base.args) <= 1:  # (c v).^p = cᵖ v.^p; (u ⊙ v).^p
         build = mul if base.op == "mul" else hadamard
         return build(*(power(a, exponent) for a in base.args))
     if base.op == "sqrt" and integer:

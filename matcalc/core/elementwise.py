@@ -211,7 +211,7 @@ DECLARED = (
              values=(UNIT, "sign(u) ∈ {-1, 0, 1}"), zero_at_zero=True, domain=KINK_AT_ZERO),
     Function("sqrt", "the square root", np.sqrt,
              lambda b, u, f: b.inverse_of(b.mul(b.const(2), f)), "1 ⊘ (2 sqrt(u))",
-             _same("sqrt"), lambda sp, t: sp.sqrt(t), ("sqrt(x)", "x", "diag(1 ⊘ (2 sqrt(x)))"),
+             _same("sqrt"), lambda sp, t: sp.sqrt(t), ("sqrt(x)", "x", "diag(1 ⊘ sqrt(x)) / 2"),
              values=(NONNEGATIVE, "√u ≥ 0"), zero_at_zero=True,
              domain=POSITIVE),
     Function("softplus", "the softplus log(1 + eᵘ)", lambda x: np.logaddexp(0.0, x),
