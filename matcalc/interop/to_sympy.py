@@ -207,14 +207,14 @@ def _follows(f):
     return rule
 
 
-def _entries(value: sp.Basic, title: str) -> sp.Matrix:
+def _entries(value: sp.Basic, title: str) -> sp.ImmutableMatrix:
     """The explicit entries of a matrix expression of known sizes (a scalar: itself)."""
     if not is_matrix(value):
-        return sp.Matrix([[value]])
+        return sp.ImmutableMatrix([[value]])
     if not all(isinstance(n, (int, sp.Integer)) for n in value.shape):
         raise UnsupportedError(f"{title} of a matrix of symbolic size has no SymPy form: "
                                f"declare its sizes (vector(3))")
-    return sp.Matrix(value)
+    return sp.ImmutableMatrix(value)
 
 
 def _extreme(e):
