@@ -17,6 +17,7 @@ from .core.elementwise import BINARY, FUNCTIONS
 from .core.expr import Expr, postorder
 from .core.extremes import EXTREMES
 from .core.rebuild import substitute
+from .core.vector_functions import VECTOR_FUNCTIONS
 from .diff.engine import differential
 from .diff.readout import read_off
 from .diff.registry import TITLES
@@ -28,8 +29,8 @@ from .simplify import simplify
 from .simplify.rules import RULES
 
 _NAMED_ARGUMENT = {*(f.name for f in FUNCTIONS.values() if f.derivative), "det", "logdet",
-                   "inv", "softmax", "logsumexp", "norm2", "norm1", "apply", *BINARY, *EXTREMES,
-                   "logsoftmax", "pow"}
+                   "inv", *VECTOR_FUNCTIONS, "norm2", "norm1", "apply", *BINARY, *EXTREMES,
+                   "pow"}
 IDENTITIES = {rule.name: rule.identity for rule in RULES}
 _FRESH = ("u", "v", "t", "s", "r", "q", "p", "g", "h")
 

@@ -17,6 +17,7 @@ from ..core.elementwise import BINARY, FUNCTIONS
 from ..core.expr import Expr, postorder_new
 from ..core.extremes import EXTREMES
 from ..core.ops import as_float
+from ..core.vector_functions import VECTOR_FUNCTIONS
 
 INF = float("inf")
 UNKNOWN = (-INF, INF)
@@ -25,13 +26,12 @@ NONPOSITIVE = (-INF, 0.0)
 
 # function -> (the interval its values lie in, whatever the argument; the fact)
 FIXED: dict[str, tuple[tuple[float, float], str]] = {
-    **{f.name: f.values for f in FUNCTIONS.values() if f.values},  # (core/elementwise.py)
+    **{f.name: f.values for f in (*FUNCTIONS.values(), *VECTOR_FUNCTIONS.values())
+       if f.values},  # (core/elementwise.py, core/vector_functions.py)
     "norm1": (NONNEGATIVE, "‖u‖₁ ≥ 0"),
     "norm2": (NONNEGATIVE, "‖u‖₂ ≥ 0"),
     "gt": ((0.0, 1.0), "the step [u > v] ∈ {0, 1}"),
-    "softmax": ((0.0, 1.0), "softmax(u)ᵢ = eᵘⁱ / Σⱼ eᵘʲ ∈ [0, 1]"),
     **{e.indicator: ((0.0, 1.0), f"{e.indicator}(x)ᵢ ∈ {{0, 1/k}}") for e in EXTREMES.values()},
-    "logsoftmax": (NONPOSITIVE, "log softmax(u)ᵢ ≤ log 1 = 0"),
     "ones": ((1.0, 1.0), "𝟏's entries are 1"),
     "identity": ((0.0, 1.0), "I's entries are 0 and 1"),
     "zero": ((0.0, 0.0), "0's entries are 0"),

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from ..core.elementwise import BINARY, SPELLINGS
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE_FUNCTIONS
-from ..core.extremes import BY_SPELLING, EXTREMES
+from ..core.extremes import BY_SPELLING as EXTREME_BY_SPELLING
+from ..core.extremes import EXTREMES
+from ..core.vector_functions import BY_SPELLING, VECTOR_FUNCTIONS
 from ..errors import ParseError, ShapeError
 from ..syntax import ast
 from .dims import one, times
@@ -67,14 +69,12 @@ def _check_parameter(call: ast.Call, name: str, value: T) -> None:
                          call.func_span)
 
 
-def _to_scalar(op: str, square: bool = False, vector: bool = False):
+def _to_scalar(op: str, square: bool = False):
     def typed(typer, call, args):
         _arity(call, args, 1)
         x = args[0]
         if square:
             typer.square(call.func, x, call.func_span)
-        if vector and not (x.is_vector or x.is_scalar):
-            raise ShapeError(f"{call.func} needs a vector, got {x.describe()}", call.func_span)
         return scalar(op, x, span=call.span, text=_text(typer, call))
     return typed
 
@@ -102,15 +102,25 @@ def _vec(typer, call, args):
     return T("vec", (x,), times(x.rows, x.cols), one(), call.span, _text(typer, call))
 
 
-def _of_vector(op: str):
-    """softmax or log softmax of a vector (of a 1 × 1 operand, a vector(1) as logsumexp takes
-    it, softmax is 1 and log softmax 0)."""
+def _of_vectors(f):
+    """A function of the softmax family (core/vector_functions.py): of a column vector (a 1 × 1
+    operand is a vector(1): softmax 1, log softmax 0, logsumexp the entry), or of each row of
+    any matrix (a row vector is one row, a column one entry per row). Its value has the
+    operand's shape, or one entry per vector / row when it reduces."""
     def typed(typer, call, args):
         _arity(call, args, 1)
-        if not (args[0].is_vector or args[0].is_scalar):
-            raise ShapeError(f"{call.func} needs a vector, got {args[0].describe()}",
+        x = args[0]
+        if not (f.by_rows or x.is_vector or x.is_scalar):
+            by_rows = BY_SPELLING.get(f"{f.spelling}_rows")
+            hint = f" ({by_rows.spelling}(Z) is {by_rows.meaning})" if by_rows else ""
+            raise ShapeError(f"{call.func} needs a vector, got {x.describe()}{hint}",
                              call.func_span)
-        return like(op, args[0], args[0], span=call.span, text=_text(typer, call))
+        text = _text(typer, call)
+        if not f.reduces:
+            return like(f.name, x, x, span=call.span, text=text)
+        if f.by_rows:
+            return T(f.name, (x,), x.rows, one(), call.span, text)
+        return scalar(f.name, x, span=call.span, text=text)
     return typed
 
 
@@ -148,14 +158,15 @@ def _binary(f):
     """max(u, v), min(u, v) elementwise (a scalar operand is expanded); max(0, u) = relu(u).
     One operand: max(x), min(x), the largest or smallest entry (of a scalar, itself)."""
     def typed(typer, call, args):
+        extreme = EXTREME_BY_SPELLING[f.spelling]
         if len(args) == 1:
             x = args[0]
-            return x if x.is_scalar else scalar(BY_SPELLING[f.spelling].name, x, span=call.span,
+            return x if x.is_scalar else scalar(extreme.name, x, span=call.span,
                                                 text=_text(typer, call))
         if len(args) != 2:
             raise ParseError(f"{call.func} takes 1 or 2 arguments ({call.func}(x), the "
-                             f"{BY_SPELLING[f.spelling].which} entry, or {call.func}(u, v), "
-                             f"{f.meaning}), got {len(args)}", call.func_span)
+                             f"{extreme.which} entry, or {call.func}(u, v), {f.meaning}), got "
+                             f"{len(args)}", call.func_span)
         for zero, other in ((0, 1), (1, 0)):
             if f.name == "maximum" and _is_zero(call.args[zero]):
                 return like("relu", args[other], args[other], span=call.span,
@@ -179,9 +190,8 @@ FUNCTIONS.update({
     "tr": _to_scalar("tr", square=True), "trace": _to_scalar("tr", square=True),
     "det": _to_scalar("det", square=True), "logdet": _to_scalar("logdet", square=True),
     "norm2": _to_scalar("norm2"), "norm1": _to_scalar("norm1"),
-    "logsumexp": _to_scalar("logsumexp", vector=True),
-    "inv": _inv, "diag": _diag, "vec": _vec, "softmax": _of_vector("softmax"),
-    "log_softmax": _of_vector("logsoftmax"), "cross_entropy": _cross_entropy, "dot": _dot,
+    "inv": _inv, "diag": _diag, "vec": _vec, "cross_entropy": _cross_entropy, "dot": _dot,
+    **{f.spelling: _of_vectors(f) for f in VECTOR_FUNCTIONS.values()},
     **{f.spelling: _binary(f) for f in BINARY.values()}, "kron": _kron,
     **{e.indicator: _like_argument(e.indicator) for e in EXTREMES.values()},
 })
@@ -191,8 +201,10 @@ FUNCTIONS.update({
 MEANINGS = {
     "elementwise functions": (*SPELLINGS, *(f.spelling for f in BINARY.values())),
     "reductions": ("sum", "mean", "tr", "trace", "det", "logdet", "norm2", "norm1",
-                   "logsumexp", "cross_entropy"),
-    "vector functions": ("softmax", "log_softmax", *(e.indicator for e in EXTREMES.values())),
+                   *(f.spelling for f in VECTOR_FUNCTIONS.values() if f.reduces),
+                   "cross_entropy"),
+    "vector functions": (*(f.spelling for f in VECTOR_FUNCTIONS.values() if not f.reduces),
+                         *(e.indicator for e in EXTREMES.values())),
     "matrix functions": ("inv",),
     "products": ("dot", "kron"),
     "reshapings": ("diag", "vec"),
