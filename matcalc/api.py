@@ -17,6 +17,7 @@ from .closed_form import jacobian
 from .codegen import Output, compile_function, generate
 from .core import build as b
 from .core.expr import Expr, postorder
+from .core.extremes import subgradient_notes
 from .core.rebuild import substitute
 from .diff.readout import LAYOUTS
 from .errors import (
@@ -109,8 +110,9 @@ class Derivative:
     def warnings(self) -> tuple[str, ...]:
         """Notes on names whose default kind changes what the program means (`mu` of
         `x - mu` is a scalar by default, `lam` of `lam * norm2(w)^2` a vector), each naming the
-        declaration that gives the other meaning."""
-        return self.program.warnings
+        declaration that gives the other meaning; and on max(x), min(x), whose derivative is
+        a subgradient where entries tie."""
+        return self.program.warnings + subgradient_notes(self.program.expr)
 
     @property
     def function(self) -> Expr:

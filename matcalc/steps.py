@@ -15,6 +15,7 @@ from .closed_form import jacobian
 from .core import build as b
 from .core.elementwise import BINARY, FUNCTIONS
 from .core.expr import Expr, postorder
+from .core.extremes import EXTREMES
 from .core.rebuild import substitute
 from .core.vector_functions import VECTOR_FUNCTIONS
 from .diff.engine import differential
@@ -28,7 +29,8 @@ from .simplify import simplify
 from .simplify.rules import RULES
 
 _NAMED_ARGUMENT = {*(f.name for f in FUNCTIONS.values() if f.derivative), "det", "logdet",
-                   "inv", *VECTOR_FUNCTIONS, "norm2", "norm1", "apply", *BINARY, "pow"}
+                   "inv", *VECTOR_FUNCTIONS, "norm2", "norm1", "apply", *BINARY, *EXTREMES,
+                   "pow"}
 IDENTITIES = {rule.name: rule.identity for rule in RULES}
 _FRESH = ("u", "v", "t", "s", "r", "q", "p", "g", "h")
 

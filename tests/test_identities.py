@@ -540,6 +540,12 @@ CASES: list[Case] = [
     # DL §6.3.1: max(0, z) is relu
     Case("elementwise", "max(0, W x)", "x", "diag(W x > 0) W",
          {"W": "matrix(m,n)", "x": "vector(n)"}),
+    # the largest entry: ∂ max(z) / ∂z = e_{argmax z}ᵀ (ties split, jax.grad of jnp.max)
+    # (known sizes: SymPy writes them with the entries, Max(x₁, …))
+    Case("elementwise", "max(W x)", "x", "ismax(W x)ᵀ W", {"W": "matrix(3,2)", "x": "vector(2)"}),
+    Case("elementwise", "min(X)", "X", "ismin(X)ᵀ", {"X": "matrix(2,3)"}),
+    Case("elementwise", "ismax(x)' y", "y", "ismax(x)ᵀ", {"x": "vector(3)", "y": "vector(3)"}),
+    Case("elementwise", "y' ismin(x)", "y", "ismin(x)ᵀ", {"x": "vector(3)", "y": "vector(3)"}),
     # subgradient convention
     Case("elementwise", "abs(x)", "x", "diag(sign(x))", {"x": "vector(n)"}),
     # DL §3.10 (softplus)

@@ -21,8 +21,9 @@ SIZES = {"m": 3, "n": 3}
 
 
 _SMALL = "uniform(-0.3,0.3)"  # |W x + b| < 0.6 with n = 3: inside (-1, 1), clear of tan's poles
-_DRAWS = {ew.REAL: None, ew.KINK_AT_ZERO: None, ew.POSITIVE: "positive",
-          ew.ABOVE_MINUS_ONE: "positive", ew.OPEN_UNIT: _SMALL, ew.OFF_POLES: _SMALL}
+_DRAWS = {ew.REAL: None, ew.KINK_AT_ZERO: None, ew.KINKS_AT_PARAMETER: None,
+          ew.POSITIVE: "positive", ew.ABOVE_MINUS_ONE: "positive", ew.OPEN_UNIT: _SMALL,
+          ew.OFF_POLES: _SMALL}
 
 
 def argument_domains(f: ew.Function) -> dict | None:
@@ -56,6 +57,10 @@ OP_CASES = [
     OpCase("gt", "relu(W x + b)", "x"),
     OpCase("maximum", "max(W x, b)", "x"),
     OpCase("minimum", "min(W x, b)", "x"),
+    OpCase("amax", "max(W x + b)", "x"),
+    OpCase("amin", "min(X A)", "X"),
+    OpCase("ismax", "ismax(W x + b)' W exp(x)", "x"),
+    OpCase("ismin", "x' ismin(A x + y)", "x"),
     OpCase("inv", "inv(X) y", "X", {"X": "well_conditioned"}),       # Cookbook (60)
     OpCase("det", "det(X)", "X", {"X": "well_conditioned"}),          # Cookbook (49)
     OpCase("logdet", "logdet(X)", "X", {"X": "spd"}),                 # Cookbook (57)
@@ -94,7 +99,7 @@ def test_operator_derivative(case, layout, rng):
 
 # The operators the language writes with symbols or desugars, not calls by a name.
 _SYNTAX = {"add", "mul", "hadamard", "transpose", "pow", "gt", "expand", "mpow", "maximum",
-           "minimum", "diagpart", "apply", "logsoftmax"}
+           "minimum", "amax", "amin", "diagpart", "apply", "logsoftmax"}
 
 
 def _facets(op: str) -> dict[str, bool]:

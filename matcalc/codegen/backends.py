@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..core.elementwise import BINARY, FUNCTIONS
+from ..core.extremes import EXTREMES
 from ..core.vector_functions import VECTOR_FUNCTIONS
 
 ELEMENTWISE = tuple(FUNCTIONS)  # each spelled by its declaration (core/elementwise.py)
@@ -27,13 +28,14 @@ class Backend:
         return self.templates[key].format(*operands)
 
 
-_DECLARED = (*FUNCTIONS.values(), *BINARY.values(), *VECTOR_FUNCTIONS.values())
+_DECLARED = (*FUNCTIONS.values(), *BINARY.values(), *VECTOR_FUNCTIONS.values(), *EXTREMES.values())
 
 
 def _elementwise(backend: str) -> dict[str, str]:
     """The declared functions' templates for `backend`: the elementwise ones, max and min, and
-    the softmax family."""
-    return {f.name: f.code[backend] for f in _DECLARED}
+    the softmax family, max(x) and min(x) with their weights ismax and ismin."""
+    return {**{f.name: f.code[backend] for f in _DECLARED},
+            **{e.indicator: f"_{e.indicator}({{0}})" for e in EXTREMES.values()}}
 
 
 def _helpers(backend: str) -> dict[str, str]:

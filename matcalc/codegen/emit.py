@@ -19,6 +19,7 @@ from ..core import build as b
 from ..core.algebra import matmul_chain
 from ..core.elementwise import BINARY
 from ..core.expr import Expr, postorder
+from ..core.extremes import EXTREMES, INDICATORS
 from ..core.ops import as_float
 from ..core.vector_functions import SAME, VECTOR_FUNCTIONS
 from ..errors import UnsupportedError
@@ -121,9 +122,11 @@ class Emitter:
         if op in _ONE_BY_ONE and (node.args[0] if node.args else node).is_scalar:
             return self._one_by_one(node)
         if op in ELEMENTWISE:
-            return self.spell(op, self._lifted(node.arg))
+            return self.spell(op, self._lifted(node.args[0]), *self._operands(node.args[1:]))
         if op in BINARY:  # max(u, v), min(u, v)
             return self.spell(op, *self._operands(node.args))
+        if op in EXTREMES or op in INDICATORS:  # max(x), ismax(x)
+            return self.spell(op, self._code(node.arg))
         if op in VECTOR_FUNCTIONS:
             return self._of_vectors(node)
         rule = getattr(self, "_" + op, None)
@@ -154,18 +157,10 @@ class Emitter:
         code = self._code(arg)
         return code if arg.free else self.spell("lift", code)
 
-    @staticmethod
-    def _unexpanded(args: tuple[Expr, ...]) -> tuple[Expr, ...]:
-        """Operands of an elementwise operator: broadcast scalars stay scalars when another
-        operand has the full shape."""
-        if all(a.op == "expand" for a in args):
-            return args
-        return tuple(a.arg if a.op == "expand" else a for a in args)
-
     def _broadcast(self, args: tuple[Expr, ...]) -> list[str]:
         """The code of the operands of an arithmetic operator (+, ⊙), a vector spread by a
         product with ones (spread.py) as the library's broadcast of the vector."""
-        args = self._unexpanded(args)
+        args = b.unexpanded(args)
         return [self._code(a) if s is None else self._spread(*s)
                 for a, s in zip(args, spreads(args))]
 
@@ -174,7 +169,7 @@ class Emitter:
 
     def _operands(self, args: tuple[Expr, ...]) -> list[str]:
         """The code of the operands of a function of several arguments, constants lifted."""
-        return [self._lifted(a) for a in self._unexpanded(args)]
+        return [self._lifted(a) for a in b.unexpanded(args)]
 
     # -- leaves -----------------------------------------------------------------------------
 
@@ -210,7 +205,7 @@ class Emitter:
 
     def _add(self, node):
         codes = self._broadcast(node.args)
-        found = spreads(self._unexpanded(node.args))
+        found = spreads(b.unexpanded(node.args))
         out = codes[0]
         for term, code, spread in zip(node.args[1:], codes[1:], found[1:]):
             if spread is not None:

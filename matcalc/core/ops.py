@@ -13,10 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import EvaluationError, ShapeError
 from ..shapes import SCALAR, Dim, Shape
 from .elementwise import BINARY, FUNCTIONS
 from .expr import SPECS, Expr
+from .extremes import EXTREMES
 from .vector_functions import VECTOR_FUNCTIONS, VectorFunction
 
 LEAF, LINEAR, BILINEAR, ELEMENTWISE, SPECIAL, ZERO = (
@@ -239,10 +240,23 @@ defop("mpow", SPECIAL, _square("matrix power", lambda s: s),
 defop("norm2", SPECIAL, _scalar, _s(np.linalg.norm))
 defop("norm1", SPECIAL, _scalar, _s(lambda x: np.abs(x).sum()))
 
+def _valued(f):
+    """f(u), or f(u, δ) refusing a δ that is not positive (huber's is undefined there)."""
+    def run(values, attrs):
+        if f.parameter is not None and not values[1].item() > 0:
+            raise EvaluationError(f"{f.name}(u, {f.parameter.name}): {f.parameter.name} must be "
+                                  f"positive, got {values[1].item()!r}")
+        return f.numpy(*values)
+    return run
+
+
 for _f in FUNCTIONS.values():  # (core/elementwise.py: one declaration each)
-    defop(_f.name, ELEMENTWISE if _f.derivative else ZERO, _first, _ew(_f.numpy))
+    defop(_f.name, ELEMENTWISE if _f.derivative else ZERO, _first, _valued(_f))
 for _v in VECTOR_FUNCTIONS.values():  # (core/vector_functions.py: the softmax family)
     defop(_v.name, SPECIAL, _of_vectors(_v), _along_rows(_v), title=_v.spelling)
 for _b in BINARY.values():  # max(u, v), min(u, v)
     defop(_b.name, SPECIAL, _same(_b.spelling), lambda v, a, f=_b: f.numpy(v[0], v[1]),
           title=_b.spelling)
+for _e in EXTREMES.values():  # max(x), min(x) and their weights ismax(x), ismin(x)
+    defop(_e.name, SPECIAL, _scalar, _s(_e.numpy), title=_e.spelling)
+    defop(_e.indicator, ZERO, _first, lambda v, a, e=_e: e.weights(v[0]))

@@ -164,7 +164,7 @@ _ZERO_AT_ZERO = {f.name for f in FUNCTIONS.values() if f.zero_at_zero}
 def apply(fn: str, *args: Expr, **attrs) -> Expr:
     """A function node (elementwise, reduction or matrix function) by its op name; f(0) = 0 for
     the functions that vanish at 0."""
-    if len(args) == 1 and fn in _ZERO_AT_ZERO and is_zero(args[0]):
+    if fn in _ZERO_AT_ZERO and is_zero(args[0]):  # (huber(0, δ) = 0 too)
         return args[0]
     return mk(fn, *args, **attrs)
 

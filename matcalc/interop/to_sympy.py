@@ -20,6 +20,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 from ..core.elementwise import BINARY
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
+from ..core.extremes import EXTREMES
 from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..errors import UnsupportedError
 from ..evaluate import symbol_names
@@ -207,6 +208,35 @@ def _follows(f):
     return rule
 
 
+def _entries(value: sp.Basic, title: str) -> sp.ImmutableMatrix:
+    """The explicit entries of a matrix expression of known sizes (a scalar: itself)."""
+    if not is_matrix(value):
+        return sp.ImmutableMatrix([[value]])
+    if not all(isinstance(n, (int, sp.Integer)) for n in value.shape):
+        raise UnsupportedError(f"{title} of a matrix of symbolic size has no SymPy form: "
+                               f"declare its sizes (vector(3))")
+    return sp.ImmutableMatrix(value)
+
+
+def _extreme(e):
+    """max(x) = Max of x's entries (min: Min), for x of known sizes."""
+    pick = sp.Max if e.spelling == "max" else sp.Min
+    return lambda node, args: pick(*_entries(args[0], f"{e.spelling}(x)"))
+
+
+def _weights(e):
+    """ismax(x)ᵢ = [xᵢ = max(x)] / #ties, entry by entry, for x of known sizes."""
+    pick = sp.Max if e.spelling == "max" else sp.Min
+
+    def rule(node, args):
+        entries = _entries(args[0], f"{e.indicator}(x)")
+        top = pick(*entries)
+        hits = entries.applyfunc(lambda t: sp.Piecewise((1, sp.Eq(t, top)), (0, True)))
+        weights = hits / sum(hits)
+        return weights if is_matrix(args[0]) else weights[0, 0]
+    return rule
+
+
 def _norm2(node, args):
     x = args[0]
     if not is_matrix(x):
@@ -263,7 +293,9 @@ def _of_vectors(f):
 
 
 def _elementwise(name: str):
-    return lambda node, args: elementwise(SCALAR_FUNCTIONS[name], args[0])
+    """f applied to each entry of its argument, f(t, δ) with a parameter's value (huber)."""
+    return lambda node, args: elementwise(lambda t: SCALAR_FUNCTIONS[name](t, *args[1:]),
+                                          args[0])
 
 
 _RULES: dict[str, Callable] = {
@@ -285,6 +317,8 @@ _RULES: dict[str, Callable] = {
     "diag": _square(sp.DiagMatrix, lambda s: s),
     "diagpart": _square(sp.DiagonalOf, lambda s: s),
     "pow": _pow, "gt": _gt, **{f.name: _follows(f) for f in BINARY.values()},
+    **{e.name: _extreme(e) for e in EXTREMES.values()},
+    **{e.indicator: _weights(e) for e in EXTREMES.values()},
     "inv": _square(sp.Inverse, lambda s: 1 / s),
     "det": _square(sp.Determinant, lambda s: s),
     "logdet": _square(lambda x: sp.log(sp.Abs(sp.Determinant(x))), lambda s: sp.log(sp.Abs(s))),

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from ..core.elementwise import BINARY, SPELLINGS
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE_FUNCTIONS
+from ..core.extremes import BY_SPELLING as EXTREME_BY_SPELLING
+from ..core.extremes import EXTREMES
 from ..core.vector_functions import BY_SPELLING, VECTOR_FUNCTIONS
-from ..errors import ParseError, ShapeError, UnsupportedError
+from ..errors import ParseError, ShapeError
 from ..syntax import ast
 from .dims import one, times
 from .typed import T, fit, like, scalar
@@ -28,11 +30,43 @@ def _text(typer, call: ast.Call) -> str:
     return typer.source(call)
 
 
-def _elementwise(op: str):
+def _like_argument(op: str):
+    """f(u), of u's shape: an elementwise function, ismax(x)."""
     def typed(typer, call, args):
         _arity(call, args, 1)
         return like(op, args[0], args[0], span=call.span, text=_text(typer, call))
     return typed
+
+
+def _elementwise(op: str):
+    """f(u) entry by entry; f(u, δ) for a function with a parameter (huber(u) is huber(u, 1))."""
+    parameter = ELEMENTWISE_FUNCTIONS[op].parameter
+    if parameter is None:
+        return _like_argument(op)
+
+    def typed(typer, call, args):
+        if len(args) not in (1, 2):
+            raise ParseError(f"{call.func} takes 1 or 2 arguments ({call.func}(u) or "
+                             f"{call.func}(u, {parameter.name})), got {len(args)}",
+                             call.func_span)
+        args = [args[0], *(args[1:] or [scalar("const", span=call.span,
+                                                value=parameter.default)])]
+        _check_parameter(call, parameter.name, args[1])
+        return like(op, args[0], *args, span=call.span, text=_text(typer, call))
+    return typed
+
+
+def _check_parameter(call: ast.Call, name: str, value: T) -> None:
+    """A function's parameter (huber's δ) is a scalar, and positive where it is a number."""
+    if not value.is_scalar:
+        raise ShapeError(f"{call.func}(u, {name}): {name} must be a scalar, got "
+                         f"{value.describe()}", call.func_span)
+    number = value.attrs.get("value") if value.op == "const" else \
+        -value.args[0].attrs["value"] if value.op == "neg" and value.args[0].op == "const" \
+        else None
+    if number is not None and number <= 0:
+        raise ParseError(f"{call.func}(u, {name}): {name} must be positive, got {value.text}",
+                         call.func_span)
 
 
 def _to_scalar(op: str, square: bool = False):
@@ -151,13 +185,17 @@ def _is_zero(node) -> bool:
 
 def _binary(f):
     """max(u, v), min(u, v) elementwise (a scalar operand is expanded); max(0, u) = relu(u).
-    One operand is refused: the largest or smallest entry is not available yet."""
+    One operand: max(x), min(x), the largest or smallest entry (of a scalar, itself)."""
     def typed(typer, call, args):
+        extreme = EXTREME_BY_SPELLING[f.spelling]
         if len(args) == 1:
-            which = "largest" if f.name == "maximum" else "smallest"
-            raise UnsupportedError(f"{call.func}(x), the {which} entry, is not available yet; "
-                                   f"{call.func}(u, v) is {f.meaning}", call.func_span)
-        _arity(call, args, 2)
+            x = args[0]
+            return x if x.is_scalar else scalar(extreme.name, x, span=call.span,
+                                                text=_text(typer, call))
+        if len(args) != 2:
+            raise ParseError(f"{call.func} takes 1 or 2 arguments ({call.func}(x), the "
+                             f"{extreme.which} entry, or {call.func}(u, v), {f.meaning}), got "
+                             f"{len(args)}", call.func_span)
         for zero, other in ((0, 1), (1, 0)):
             if f.name == "maximum" and _is_zero(call.args[zero]):
                 return like("relu", args[other], args[other], span=call.span,
@@ -184,6 +222,7 @@ FUNCTIONS.update({
     "inv": _inv, "diag": _diag, "vec": _vec, "cross_entropy": _cross_entropy, "dot": _dot,
     **{f.spelling: _of_vectors(f) for f in VECTOR_FUNCTIONS.values()},
     **{f.spelling: _binary(f) for f in BINARY.values()}, "kron": _kron,
+    **{e.indicator: _like_argument(e.indicator) for e in EXTREMES.values()},
 })
 
 # What each built-in means, by class (a "did you mean" stays within a class), and how many
@@ -193,7 +232,8 @@ MEANINGS = {
     "reductions": ("sum", "mean", "tr", "trace", "det", "logdet", "norm2", "norm1",
                    *(f.spelling for f in VECTOR_FUNCTIONS.values() if f.reduces),
                    "cross_entropy"),
-    "vector functions": tuple(f.spelling for f in VECTOR_FUNCTIONS.values() if not f.reduces),
+    "vector functions": (*(f.spelling for f in VECTOR_FUNCTIONS.values() if not f.reduces),
+                         *(e.indicator for e in EXTREMES.values())),
     "matrix functions": ("inv",),
     "products": ("dot", "kron"),
     "reshapings": ("diag", "vec"),

@@ -65,8 +65,6 @@ UNIMPLEMENTED: dict[str, Unimplemented] = {
     "power": _row(E, "an elementwise power (X^k is the matrix power)", "power(u, 3)", "u.^3"),
     "pow": _row(E, "an elementwise power (X^k is the matrix power)", "pow(u, 3)", "u.^3"),
     "reciprocal": _row(E, "1 / u entrywise", "reciprocal(u)", "1 ./ u"),
-    "huber": _row(E, "the Huber loss with δ = 1; for huber(u, δ) write -δ for -1", "huber(u)",
-                  "m = -max(-abs(u), -1); m .* (abs(u) - m / 2)"),
     "clip": _row(E, "u limited to [l, h] entrywise", "clip(u, l, h)", "-max(-max(u, l), -h)"),
     "clamp": _row(E, "u limited to [l, h] entrywise", "clamp(u, l, h)", "-max(-max(u, l), -h)"),
     "silu": _row(E, "the SiLU (swish) activation u σ(u)", "silu(u)", "u .* sigmoid(u)"),

@@ -14,6 +14,7 @@ from ..core import build as b
 from ..core.elementwise import BINARY
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
+from ..core.extremes import EXTREMES
 from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..shapes import GENERATED, Dim
 from .notation import ASCII, LATEX, Notation
@@ -21,7 +22,8 @@ from .sizes import implied_constants
 
 CMP, ADD, MUL, EW, POW, ATOM = range(6)
 
-FUNCTION_NAMES = {"diagpart": "diag", **{f.name: f.spelling for f in BINARY.values()}}
+FUNCTION_NAMES = {"diagpart": "diag", **{f.name: f.spelling for f in BINARY.values()},
+                  **{e.name: e.spelling for e in EXTREMES.values()}}
 
 
 class Printer:
@@ -261,7 +263,9 @@ class Printer:
         return self.n.call(self.n.subscript(self.n.unvec, sizes), [self(e.arg)[0]]), ATOM
 
     def p_gt(self, e):
-        return self.at(e.args[0], ADD) + self.n.comparison() + self.at(e.args[1], ADD), CMP
+        """u > v; a broadcast scalar side as the scalar (x > 1), as the language reads it."""
+        left, right = b.unexpanded(e.args)
+        return self.at(left, ADD) + self.n.comparison() + self.at(right, ADD), CMP
 
     def p_function(self, e):
         of_vectors = VECTOR_FUNCTIONS.get(e.op)
@@ -273,7 +277,14 @@ class Printer:
             return text, ATOM
         declared = ELEMENTWISE.get(e.op)
         fn = self.n.function(declared) if declared else FUNCTION_NAMES.get(e.op, e.op)
-        return self.n.call(fn, [self(a)[0] for a in e.args]), ATOM
+        args = b.unexpanded(e.args) if e.op in BINARY else e.args
+        if declared and declared.parameter and _is_constant(args[1], declared.parameter.default):
+            args = args[:1]  # huber(u) for huber(u, 1)
+        return self.n.call(fn, [self(a)[0] for a in args]), ATOM
+
+
+def _is_constant(e: Expr, value) -> bool:
+    return e.op == "const" and e.attr("value") == value
 
 
 def _shown_args(e: Expr) -> tuple[Expr, ...]:
