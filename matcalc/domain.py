@@ -25,7 +25,8 @@ SHOWN = 60  # characters of a node's text shown in a reason
 SMOOTH = frozenset({
     "var", "tangent", "const", "dim", "pi", "identity", "ones", "zero", "commutation", "apply",
     "absgrad", "add", "mul", "hadamard", "kron", "transpose", "sum", "mean", "tr", "vec",
-    "expand", "unvec", "diag", "diagpart", "det", "mpow", "softmax", "logsumexp", "logsoftmax",
+    "expand", "unvec", "diag", "diagpart", "tril", "det", "mpow", "softmax", "logsumexp",
+    "logsoftmax",
     *(f.name for f in ew.FUNCTIONS.values() if f.domain == ew.REAL),
 })
 

@@ -288,6 +288,10 @@ class Emitter:
             return scalar
         return f"{wrap(scalar)} * {self.spell('ones', self._dims(node.shape))}"
 
+    def _tril(self, node):
+        code = self._code(node.arg)
+        return self.spell("tril", code) if node.arg.shape.is_matrix else code
+
     def _diag(self, node):
         code = self._code(node.arg)
         return code if node.is_scalar else self.spell("diag", code)

@@ -142,6 +142,14 @@ def diagpart(m: Expr) -> Expr:
     return _pull_scalars(diagpart, m) or mk("diagpart", m)
 
 
+def tril(m: Expr) -> Expr:
+    """The lower triangle of m, its diagonal included (the entries above it zero):
+    tril(diag(v)) = diag(v), tril(tril(M)) = tril(M)."""
+    if m.is_scalar or m.op in ("tril", "diag", "identity") or is_zero(m):
+        return m
+    return _pull_scalars(tril, m) or mk("tril", m)
+
+
 def inv(e: Expr) -> Expr:
     """X⁻¹, canonically: (Xᵀ)⁻¹ is X⁻ᵀ, (Xᵏ)⁻¹ is (X⁻¹)ᵏ, (c X)⁻¹ = X⁻¹ / c."""
     if e.is_scalar:
@@ -170,6 +178,6 @@ def apply(fn: str, *args: Expr, **attrs) -> Expr:
 
 
 __all__ = [
-    "transpose", "reduce_sum", "mean", "trace", "vec", "unvec", "diag", "diagpart", "inv",
-    "apply",
+    "transpose", "reduce_sum", "mean", "trace", "vec", "unvec", "diag", "diagpart", "tril",
+    "inv", "apply",
 ]

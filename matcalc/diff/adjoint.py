@@ -75,6 +75,7 @@ TRACE.update({
     "expand": _trace_expand,
     "diag": lambda node, i, m: b.transpose(b.diagpart(m)),          # tr(M diag(dv))
     "diagpart": lambda node, i, m: b.diag(b.transpose(m)),          # tr(M diag(dP))
+    "tril": lambda node, i, m: b.transpose(b.tril(transposed(m))),  # tr(M tril(dP))
     "unvec": lambda node, i, m: b.transpose(b.vec(transposed(m))),  # tr(M vec⁻¹(dv))
 })
 
@@ -111,6 +112,12 @@ def _vec_kron(node, i, m):
     return b.mul(m, shuffle, spread)
 
 
+def lower_ones(shape) -> Expr:
+    """L, the matrix of `shape` with ones on and below its diagonal: vec(tril(dP)) =
+    diag(vec L) vec(dP)."""
+    return b.tril(b.mul(b.ones(shape.rows), b.transpose(b.ones(shape.cols))))
+
+
 def _diag_selector(n):
     """E = diag(vec I)(I ⊗ 𝟏), the n² × n matrix with vec(diag(v)) = E v."""
     return b.mul(b.diag(b.vec(b.identity(n))), b.kron(b.identity(n), b.ones(n)))
@@ -129,6 +136,7 @@ VEC.update({
     "expand": lambda node, i, m: b.mul(m, b.ones(node.shape.size)),
     "diag": lambda node, i, m: b.mul(m, _diag_selector(node.shape.rows)),
     "diagpart": lambda node, i, m: b.mul(m, transposed(_diag_selector(node.shape.rows))),
+    "tril": lambda node, i, m: b.mul(m, b.diag(b.vec(lower_ones(node.shape)))),
     "unvec": lambda node, i, m: m,
     "kron": _vec_kron,
 })

@@ -69,6 +69,15 @@ def _vec(typer, call, args):
     return T("vec", (x,), times(x.rows, x.cols), one(), call.span, _text(typer, call))
 
 
+def _tril(typer, call, args):
+    """tril(X): the lower triangle of X, its diagonal included."""
+    _arity(call, args, 1)
+    x = args[0]
+    if x.is_vector:
+        raise ShapeError(f"tril needs a matrix, got {x.describe()}", call.func_span)
+    return x if x.is_scalar else like("tril", x, x, span=call.span, text=_text(typer, call))
+
+
 def _of_vector(op: str):
     """softmax or log softmax of a vector (of a 1 × 1 operand, a vector(1) as logsumexp takes
     it, softmax is 1 and log softmax 0)."""
@@ -144,7 +153,7 @@ FUNCTIONS.update({
     "det": _to_scalar("det", square=True), "logdet": _to_scalar("logdet", square=True),
     "norm2": _to_scalar("norm2"), "norm1": _to_scalar("norm1"),
     "logsumexp": _to_scalar("logsumexp", vector=True),
-    "inv": _inv, "diag": _diag, "vec": _vec, "softmax": _of_vector("softmax"),
+    "inv": _inv, "diag": _diag, "vec": _vec, "tril": _tril, "softmax": _of_vector("softmax"),
     "log_softmax": _of_vector("logsoftmax"), "cross_entropy": _cross_entropy, "dot": _dot,
     **{f.spelling: _binary(f) for f in BINARY.values()}, "kron": _kron,
 })
@@ -159,6 +168,7 @@ MEANINGS = {
     "matrix functions": ("inv",),
     "products": ("dot", "kron"),
     "reshapings": ("diag", "vec"),
+    "triangles": ("tril",),
 }
 MEANING = {name: meaning for meaning, names in MEANINGS.items() for name in names}
 ARITY = {"dot": 2, "kron": 2, "cross_entropy": 2, **{f.spelling: 2 for f in BINARY.values()}}
