@@ -28,6 +28,7 @@ from .errors import (
 )
 from .evaluate import Env, bind, evaluate
 from .lower import Lowered, lower
+from .lower.structures import STRUCTURES
 from .names import canonical, spelled
 from .render import ASCII, LATEX, UNICODE, render
 from .render.where import Where, where_clauses
@@ -261,6 +262,10 @@ def hessian(expr: str, wrt: str, vars: dict[str, str] | None = None,
     if not program.expr.is_scalar:
         raise ShapeError(f"the Hessian needs a scalar expression; this one is "
                          f"{describe(program.expr.shape)}", source=program.source)
+    structure = STRUCTURES.get(variable.attr("structure"))
+    if structure is not None and structure.no_hessian:
+        raise UnsupportedError(f"no Hessian by '{wrt}', declared {structure.name}: "
+                               f"{structure.no_hessian}", source=program.source)
     gradient = _guarded(program, lambda: jacobian(program.expr, variable, "denominator"))
     of_gradient = replace(program, expr=gradient)
     return Derivative(of_gradient, variable, layout,

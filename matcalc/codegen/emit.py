@@ -26,7 +26,7 @@ from .backends import ELEMENTWISE, Backend
 from .chains import Products, Value
 from .source import Builder, wrap
 
-_SELF_INVERSE_STRUCTURES = ("symmetric", "spd")
+_SELF_INVERSE_STRUCTURES = ("symmetric", "spd", "diagonal")
 _ONE_BY_ONE = ("tr", "diagpart", "det", "logdet", "mpow", "identity", "ones", "commutation")
 
 

@@ -20,7 +20,7 @@ def is_symmetric(e: Expr) -> bool:
     """Whether e equals eᵀ by its structure: symmetric variables, I, diag(v), A Aᵀ-like
     palindromic products, sums closed under transposition (A + Aᵀ), inverses and powers of those
     (cached per node: every transpose built asks)."""
-    if e.is_scalar or e.op in _SYMMETRIC_LEAVES or e.attr("structure") in ("symmetric", "spd"):
+    if e.is_scalar or e.op in _SYMMETRIC_LEAVES or e.attr("structure") in ("symmetric", "spd", "diagonal"):
         return e.shape.is_square
     if not e.shape.is_square:
         return False

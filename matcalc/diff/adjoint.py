@@ -12,6 +12,7 @@ from ..core import build as b
 from ..core.expr import TANGENT_MARK, Expr, postorder
 from ..core.transpose import transposed
 from ..errors import UnsupportedError
+from ..lower.structures import lower_ones
 
 TRACE: dict = {}
 VEC: dict = {}
@@ -112,12 +113,6 @@ def _vec_kron(node, i, m):
     return b.mul(m, shuffle, spread)
 
 
-def lower_ones(shape) -> Expr:
-    """L, the matrix of `shape` with ones on and below its diagonal: vec(tril(dP)) =
-    diag(vec L) vec(dP)."""
-    return b.tril(b.mul(b.ones(shape.rows), b.transpose(b.ones(shape.cols))))
-
-
 def _diag_selector(n):
     """E = diag(vec I)(I ⊗ 𝟏), the n² × n matrix with vec(diag(v)) = E v."""
     return b.mul(b.diag(b.vec(b.identity(n))), b.kron(b.identity(n), b.ones(n)))
@@ -136,7 +131,7 @@ VEC.update({
     "expand": lambda node, i, m: b.mul(m, b.ones(node.shape.size)),
     "diag": lambda node, i, m: b.mul(m, _diag_selector(node.shape.rows)),
     "diagpart": lambda node, i, m: b.mul(m, transposed(_diag_selector(node.shape.rows))),
-    "tril": lambda node, i, m: b.mul(m, b.diag(b.vec(lower_ones(node.shape)))),
+    "tril": lambda node, i, m: b.mul(m, b.diag(b.vec(lower_ones(node.shape.rows, node.shape.cols)))),
     "unvec": lambda node, i, m: m,
     "kron": _vec_kron,
 })
