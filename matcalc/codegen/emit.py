@@ -21,12 +21,12 @@ from ..core.elementwise import BINARY
 from ..core.expr import Expr, postorder
 from ..core.ops import as_float
 from ..errors import UnsupportedError
+from ..lower.structures import SYMMETRIC
 from ..shapes import Dim, Shape
 from .backends import ELEMENTWISE, Backend
 from .chains import Products, Value
 from .source import Builder, wrap
 
-_SELF_INVERSE_STRUCTURES = ("symmetric", "spd", "diagonal")
 _ONE_BY_ONE = ("tr", "diagpart", "det", "logdet", "mpow", "identity", "ones", "commutation")
 
 
@@ -369,7 +369,7 @@ class Emitter:
 
     def solve(self, x: Expr, rhs: str, transposed: bool) -> str:
         """The code of X⁻¹ rhs (X⁻ᵀ rhs when `transposed`)."""
-        symmetric = x.op == "var" and x.attr("structure") in _SELF_INVERSE_STRUCTURES
+        symmetric = x.op == "var" and x.attr("structure") in SYMMETRIC
         if self._uses[x] > 1:
             factor = self._factor(x)
             if self._is_spd(x):

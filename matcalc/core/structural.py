@@ -16,11 +16,14 @@ _SYMMETRIC_LEAVES = ("identity", "diag", "zero")
 _SYMMETRIC: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # node -> is_symmetric
 
 
+_SYMMETRIC_STRUCTURES = ("symmetric", "spd", "diagonal")  # (lower/structures.py: symmetric)
+
+
 def is_symmetric(e: Expr) -> bool:
     """Whether e equals eᵀ by its structure: symmetric variables, I, diag(v), A Aᵀ-like
     palindromic products, sums closed under transposition (A + Aᵀ), inverses and powers of those
     (cached per node: every transpose built asks)."""
-    if e.is_scalar or e.op in _SYMMETRIC_LEAVES or e.attr("structure") in ("symmetric", "spd", "diagonal"):
+    if e.is_scalar or e.op in _SYMMETRIC_LEAVES or e.attr("structure") in _SYMMETRIC_STRUCTURES:
         return e.shape.is_square
     if not e.shape.is_square:
         return False

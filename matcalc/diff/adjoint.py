@@ -131,7 +131,8 @@ VEC.update({
     "expand": lambda node, i, m: b.mul(m, b.ones(node.shape.size)),
     "diag": lambda node, i, m: b.mul(m, _diag_selector(node.shape.rows)),
     "diagpart": lambda node, i, m: b.mul(m, transposed(_diag_selector(node.shape.rows))),
-    "tril": lambda node, i, m: b.mul(m, b.diag(b.vec(lower_ones(node.shape.rows, node.shape.cols)))),
+    "tril": lambda node, i, m: b.mul(m, b.diag(b.vec(lower_ones(node.shape.rows,
+                                                                 node.shape.cols)))),
     "unvec": lambda node, i, m: m,
     "kron": _vec_kron,
 })

@@ -129,3 +129,4 @@ STRUCTURES: dict[str, Structure] = {s.name: s for s in (
                          "of the gradient (it also projects the Jacobian's rows onto the "
                          "tangent space) and matcalc does not derive it yet"),
 )}
+SYMMETRIC = tuple(name for name, s in STRUCTURES.items() if s.symmetric)
