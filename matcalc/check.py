@@ -188,11 +188,17 @@ def as_jacobian(shown_value: np.ndarray, f: Expr, x: Expr, layout: str) -> np.nd
 
 
 def _compare(f: Expr, closed: Expr, x: Expr, point: dict, sizes: dict, layout: str,
-             rng: np.random.Generator) -> float | None:
+             rng: np.random.Generator, tangent_rows: bool) -> float | None:
     """The relative error of the closed form against the finite differences (None when the
-    differences are not finite)."""
+    differences are not finite); with `tangent_rows` (f is a gradient by x, a Riemannian
+    Hessian is checked) the differences projected on x's tangent space."""
     along = directions(point[x.attr("name")].size, rng)
     want = _finite_differences(f, point, sizes, x, layout, along)
+    if tangent_rows:
+        base = point[x.attr("name")]
+        project = STRUCTURES[x.attr("structure")].tangent
+        want = np.array([project(base, c.reshape(base.shape, order="F")).reshape(-1, order="F")
+                         for c in want.T]).T
     got = as_jacobian(value_at(closed, point, sizes, layout), f, x, layout) @ along
     if not np.all(np.isfinite(want)):
         return None
@@ -201,11 +207,12 @@ def _compare(f: Expr, closed: Expr, x: Expr, point: dict, sizes: dict, layout: s
 
 
 def check(function: Expr, derivative: Expr, x: Expr, variables: dict[str, Expr], layout: str,
-          points: int = 3, seed: int = 0) -> CheckResult:
-    """Compare the closed form `derivative` of `function` by `x` with finite differences."""
+          points: int = 3, seed: int = 0, tangent_rows: bool = False) -> CheckResult:
+    """Compare the closed form `derivative` of `function` by `x` with finite differences
+    (`tangent_rows`: see _compare)."""
     try:
         return _check(concrete(function, layout), concrete(derivative, layout), x, variables,
-                      layout, points, np.random.default_rng(seed))
+                      layout, points, np.random.default_rng(seed), tangent_rows)
     except MemoryError:
         return not_compared("not run: it ran out of memory (declare smaller sizes to check)")
     except MatcalcError as err:  # a value the check cannot compute
@@ -213,7 +220,7 @@ def check(function: Expr, derivative: Expr, x: Expr, variables: dict[str, Expr],
 
 
 def _check(f: Expr, closed: Expr, x: Expr, variables: dict[str, Expr], layout: str,
-           points: int, rng: np.random.Generator) -> CheckResult:
+           points: int, rng: np.random.Generator, tangent_rows: bool) -> CheckResult:
     errors: list[float] = []
     misses: Counter[str] = Counter()
     everything = [f, closed, *variables.values()]
@@ -228,7 +235,7 @@ def _check(f: Expr, closed: Expr, x: Expr, variables: dict[str, Expr], layout: s
             return not_compared(refused)
         point = draw_point(variables, sizes, rng, positive=attempt % 2 == 1)
         miss = _outside_domain([f, closed], point, sizes, layout)
-        error = None if miss else _compare(f, closed, x, point, sizes, layout, rng)
+        error = None if miss else _compare(f, closed, x, point, sizes, layout, rng, tangent_rows)
         if error is None:
             misses[miss or "the finite differences were not finite"] += 1
         else:

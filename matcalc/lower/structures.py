@@ -6,7 +6,8 @@ df = tr(Gᵀ dX) for every admissible dX with G the denominator-layout gradient,
 admissible. Each structure gives that projection in numerator layout (M, the transpose of G,
 for a scalar function; the vec Jacobian J otherwise: J P with P the projection on vec(X)),
 how a value is recognised (within a stated tolerance), how a random value and an admissible
-direction at it are drawn (for the numerical check), and whether a Hessian is available.
+direction at it are drawn (for the numerical check), and whether the tangent space turns with
+X (then the Hessian projects its rows as well: the Riemannian Hessian).
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ class Structure:
     violation: Callable[[np.ndarray], str | None]  # why a value is not one, or None
     draw: Callable[[np.ndarray], np.ndarray]  # a value from a random n × n matrix
     tangent: Callable[[np.ndarray, np.ndarray], np.ndarray]  # (value, E): E projected
-    no_hessian: str | None = None  # why hessian() refuses, or None
+    curved: bool = False  # the tangent space depends on X (the Hessian projects its rows too)
     symmetric: bool = False  # values equal their transposes
 
 
@@ -125,8 +126,6 @@ STRUCTURES: dict[str, Structure] = {s.name: s for s in (
     Structure("orthogonal", "orthogonal (Qᵀ Q = I)", _orthogonal_gradient, _orthogonal_jacobian,
               _not_orthogonal, _orthogonal_value,
               lambda q, e: (e - q @ e.T @ q) / 2,
-              no_hessian="the Riemannian Hessian on the orthogonal group is not the Jacobian "
-                         "of the gradient (it also projects the Jacobian's rows onto the "
-                         "tangent space) and matcalc does not derive it yet"),
+              curved=True),
 )}
 SYMMETRIC = tuple(name for name, s in STRUCTURES.items() if s.symmetric)
