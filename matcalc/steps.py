@@ -16,6 +16,7 @@ from .core import build as b
 from .core.elementwise import BINARY, FUNCTIONS
 from .core.expr import Expr, postorder
 from .core.rebuild import substitute
+from .core.vector_functions import VECTOR_FUNCTIONS
 from .diff.engine import differential
 from .diff.readout import read_off
 from .diff.registry import TITLES
@@ -27,8 +28,7 @@ from .simplify import simplify
 from .simplify.rules import RULES
 
 _NAMED_ARGUMENT = {*(f.name for f in FUNCTIONS.values() if f.derivative), "det", "logdet",
-                   "inv", "softmax", "logsumexp", "norm2", "norm1", "apply", *BINARY,
-                   "logsoftmax", "pow"}
+                   "inv", *VECTOR_FUNCTIONS, "norm2", "norm1", "apply", *BINARY, "pow"}
 IDENTITIES = {rule.name: rule.identity for rule in RULES}
 _FRESH = ("u", "v", "t", "s", "r", "q", "p", "g", "h")
 

@@ -40,8 +40,9 @@ class Notation:
     def call(self, fn: str, args: list[str]) -> str:
         if self.name != "latex":
             return f"{fn}({', '.join(args)})"
+        escaped = fn.replace("_", "\\_")  # (softmax_rows: a bare _ is a subscript)
         head = f"\\{fn}" if fn in LATEX_FUNCTIONS else fn if fn.startswith("\\") else \
-            f"\\operatorname{{{fn}}}"
+            f"\\operatorname{{{escaped}}}"
         return f"{head}\\left({', '.join(args)}\\right)"
 
     def superscript(self, base: str, exponent: str, elementwise: bool) -> str:
