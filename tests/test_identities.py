@@ -611,6 +611,19 @@ CASES: list[Case] = [
          {"W": "matrix(m,n)", "x": "vector(n)", "y": "vector(m)"}),
     # Σ softmax = 1
     Case("softmax", "sum(softmax(x))", "x", "0", {"x": "vector(n)"}),
+    # layer normalisation y = c / s, c = x − mean(x) 𝟏, s = sqrt(mean(c.^2) + ε): dy = (P − y yᵀ
+    # / n) dx / s, P = I − 𝟏 𝟏ᵀ / n (Ba, Kiros & Hinton 2016, without gain and bias)
+    Case("softmax", "layernorm(x, e)", "x",
+         "(I - ones ones' / n - layernorm(x, e) layernorm(x, e)' / n) / "
+         "sqrt(mean((x - mean(x)).^2) + e)", {"x": "vector(n)", "e": "scalar"}, {"e": "positive"}),
+    # ∂y/∂ε = −y / (2 s²)
+    Case("softmax", "layernorm(x, e)", "e", "-layernorm(x, e) / (2 (mean((x - mean(x)).^2) + e))",
+         {"x": "vector(n)", "e": "scalar"}, {"e": "positive"}),
+    # each row: (g − mean(g) 𝟏 − y mean(g ⊙ y)) / s, here transposed (numerator layout)
+    Case("softmax", "sum(layernorm_rows(X, e) .* G)", "X",
+         "(diag(1 ./ sqrt((X - X ones ones' / n).^2 ones / n + e)) (G - G ones ones' / n - "
+         "layernorm_rows(X, e) .* ((G .* layernorm_rows(X, e)) ones ones') / n))'",
+         {"X": "matrix(m,n)", "G": "matrix(m,n)", "e": "scalar"}, {"e": "positive"}),
 
     # -- machine-learning losses (PRML, DL) ---------------------------------------------------
     # PRML §4.3.2 (±1 labels); issue 4

@@ -69,6 +69,8 @@ OP_CASES = [
     OpCase("softmax_rows", "softmax_rows(A X B)", "X"),
     OpCase("log_softmax_rows", "log_softmax_rows(A X B)", "X"),
     OpCase("logsumexp_rows", "logsumexp_rows(A X B)", "X"),
+    OpCase("layernorm", "layernorm(W x + b, c)", "x", {"c": "positive"}),
+    OpCase("layernorm_rows", "layernorm_rows(A X B, c)", "X", {"c": "positive"}),
     OpCase("apply", "f(W x + b)", "x"),
     # every declared elementwise function (matcalc/core/elementwise.py), in its domain
     *(OpCase(f.name, f"{f.name}(W x + b)", "x", argument_domains(f)) for f in ELEMENTWISE.values()),

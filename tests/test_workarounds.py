@@ -36,7 +36,8 @@ REQUIRED = set("""eig eigh eigvals svd qr lu chol expm logm sqrtm pinv solve nor
 
 
 def test_the_table_is_read():
-    assert len(WORKAROUNDS) >= 5 and len(NAMES) >= 29
+    """(The row-wise softmax functions and layer normalisation left the table: built-ins.)"""
+    assert len(WORKAROUNDS) >= 4 and len(NAMES) >= 27
 
 
 def test_the_table_lists_refused_names():

@@ -348,9 +348,9 @@ class Emitter:
         over the last axis (a vector's, a matrix's rows); where each vector or row is one entry
         (a scalar, a column taken by rows) its value there: softmax 1, log softmax 0, the entry
         itself for logsumexp."""
-        f, arg = VECTOR_FUNCTIONS[node.op], node.arg
-        if not (arg.shape.cols.is_one if f.by_rows else arg.is_scalar):
-            return self.spell(node.op, self._code(arg))
+        f, arg = VECTOR_FUNCTIONS[node.op], node.args[0]
+        if not (arg.shape.cols.is_one if f.by_rows else arg.is_scalar):  # (a parameter: lifted)
+            return self.spell(node.op, self._code(arg), *map(self._lifted, node.args[1:]))
         if f.of_one_entry == SAME:
             return self._code(arg)
         value = int(f.of_one_entry)

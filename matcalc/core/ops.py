@@ -97,6 +97,9 @@ def _of_vectors(f: VectorFunction):
         shape = args[0].shape
         if not (f.by_rows or shape.is_vector or shape.is_scalar):
             raise ShapeError(f"{f.spelling} needs a vector, got {shape.describe()}")
+        if f.parameter and not args[1].is_scalar:
+            raise ShapeError(f"{f.spelling}: {f.parameter.name} must be a scalar, got "
+                             f"{args[1].shape.describe()}")
         if not f.reduces:
             return shape
         return Shape(shape.rows, Dim.of(1)) if f.by_rows else SCALAR
@@ -104,11 +107,14 @@ def _of_vectors(f: VectorFunction):
 
 
 def _along_rows(f: VectorFunction):
-    """A vector function's value: of each row of the matrix, or of the column as one row."""
-    if f.by_rows:
-        return lambda values, attrs: f.numpy(values[0])
-    return lambda values, attrs: f.numpy(values[0].reshape(1, -1)).reshape(
-        (1, 1) if f.reduces else values[0].shape)
+    """A vector function's value: of each row of the matrix, or of the column as one row (its
+    parameter, if any, a number)."""
+    def value(values, attrs):
+        x, parameters = values[0], [v[0, 0] for v in values[1:]]
+        if f.by_rows:
+            return f.numpy(x, *parameters)
+        return f.numpy(x.reshape(1, -1), *parameters).reshape((1, 1) if f.reduces else x.shape)
+    return value
 
 
 def _mul_shape(args, attrs) -> Shape:

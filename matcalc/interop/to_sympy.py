@@ -226,16 +226,33 @@ def _norm2(node, args):
 
 class _Kit:
     """What a vector function's SymPy form (core/vector_functions.py) is written with: exp and
-    log entry by entry, the total of a vector (a scalar) or of each row (a column, X 𝟏), that
-    total spread back over the vector or along each row, a quotient by it, a difference."""
+    log (square, sqrt) entry by entry, the total of a vector (a scalar) or of each row (a column,
+    X 𝟏) and the mean, that statistic spread back over the vector or along each row, a scalar
+    added to it, a quotient by it, a difference."""
 
     def __init__(self, by_rows: bool, like: sp.Basic):
         self.by_rows = by_rows and is_matrix(like) and like.shape[1] != 1
         self.cols = like.shape[1] if self.by_rows else 1
+        self.count = self.cols if self.by_rows else \
+            like.shape[0] * like.shape[1] if is_matrix(like) else 1
 
     exp = staticmethod(partial(elementwise, sp.exp))
     log = staticmethod(partial(elementwise, sp.log))
+    sqrt = staticmethod(partial(elementwise, sp.sqrt))
     minus = staticmethod(_minus)
+
+    @staticmethod
+    def square(x: sp.Basic) -> sp.Basic:
+        return sp.HadamardPower(x, 2) if is_matrix(x) else x ** 2
+
+    def mean(self, x: sp.Basic) -> sp.Basic:
+        return self.total(x) / self.count
+
+    @staticmethod
+    def plus(statistic: sp.Basic, scalar: sp.Basic) -> sp.Basic:
+        """statistic + a scalar (to each entry of a column of statistics)."""
+        return sp.MatAdd(statistic, _expanded(scalar, statistic)) if is_matrix(statistic) \
+            else statistic + scalar
 
     def total(self, x: sp.Basic) -> sp.Basic:
         return sp.MatMul(x, sp.OneMatrix(self.cols, 1)) if self.by_rows else _total(x)
@@ -252,7 +269,7 @@ class _Kit:
 
 def _of_vectors(f):
     """A function of the softmax family in exp, log and sums, as declared."""
-    return lambda node, args: f.sympy(_Kit(f.by_rows, args[0]), args[0])
+    return lambda node, args: f.sympy(_Kit(f.by_rows, args[0]), *args)
 
 
 def _elementwise(name: str):

@@ -77,13 +77,39 @@ def _tril(typer, call, args):
     return x if x.is_scalar else like("tril", x, x, span=call.span, text=_text(typer, call))
 
 
+def _negative(t: T) -> bool:
+    """A negative number as written: -2, -(1e-5)."""
+    if t.op == "neg" and t.args[0].op == "const":
+        return t.args[0].attrs["value"] > 0
+    return t.op == "const" and t.attrs["value"] < 0
+
+
+def _parameter(typer, call: ast.Call, args: list[T], parameter) -> T:
+    """The scalar second operand of f(u, ε) (layer normalisation's ε), its default when
+    f(u) gives none; a negative number is refused."""
+    if len(args) == 1:
+        return scalar("const", value=parameter.default)
+    eps = args[1]
+    if not eps.is_scalar:
+        raise ShapeError(f"{call.func}: {parameter.name} must be a scalar, got "
+                         f"{eps.describe()}", call.func_span)
+    if _negative(eps):
+        raise ShapeError(f"{call.func}: {parameter.name} must not be negative, got "
+                         f"{typer.source(call.args[1])}", call.func_span)
+    return eps
+
+
 def _of_vectors(f):
     """A function of the softmax family (core/vector_functions.py): of a column vector (a 1 × 1
     operand is a vector(1): softmax 1, log softmax 0, logsumexp the entry), or of each row of
     any matrix (a row vector is one row, a column one entry per row). Its value has the
     operand's shape, or one entry per vector / row when it reduces."""
     def typed(typer, call, args):
-        _arity(call, args, 1)
+        if f.parameter is None:
+            _arity(call, args, 1)
+        elif len(args) not in (1, 2):
+            raise ParseError(f"{call.func} takes 1 or 2 arguments (u and {f.parameter.name}), "
+                             f"got {len(args)}", call.func_span)
         x = args[0]
         if not (f.by_rows or x.is_vector or x.is_scalar):
             by_rows = BY_SPELLING.get(f"{f.spelling}_rows")
@@ -91,6 +117,9 @@ def _of_vectors(f):
             raise ShapeError(f"{call.func} needs a vector, got {x.describe()}{hint}",
                              call.func_span)
         text = _text(typer, call)
+        if f.parameter is not None:
+            return like(f.name, x, x, _parameter(typer, call, args, f.parameter), span=call.span,
+                        text=text)
         if not f.reduces:
             return like(f.name, x, x, span=call.span, text=text)
         if f.by_rows:

@@ -104,16 +104,11 @@ UNIMPLEMENTED: dict[str, Unimplemented] = {
     "logsoftmax": _alias(V, "log softmax(z)", "logsoftmax(z)", "log_softmax"),
     "softmin": _row(V, "softmax(-u)", "softmin(u)", "softmax(-u)"),
     "normalize": _row(V, "u scaled to unit Euclidean norm", "normalize(u)", "u / norm2(u)"),
-    "layernorm": _row(V, "layer normalisation (x - mean) / sqrt(variance + ε), ε = 1e-5, "
-                         "without scale or shift", "layernorm(x)",
-                      "c = x - mean(x); c / sqrt(mean(c.^2) + 1e-5)"),
     "cumsum": _row(V, "the cumulative sums", "cumsum(u)"),
     "cumprod": _row(V, "the cumulative products", "cumprod(u)"),
     "sort": _row(V, "the entries in order", "sort(u)"),
     "conv": _row(V, "a convolution", "conv(u, v)"),
     "convolve": _row(V, "a convolution", "convolve(u, v)"),
-    # -- row-wise on a matrix (a row is a sample) ----------------------------------------------
-    "layernorm_rows": _row(W, "the layer normalisation of each row", "layernorm_rows(Z)"),
     # -- matrix functions, spectral functions and decompositions -------------------------------
     "expm": _row(M, "the matrix exponential", "expm(X)"),
     "logm": _row(M, "the matrix logarithm", "logm(X)"),

@@ -250,13 +250,23 @@ class Printer:
     def p_function(self, e):
         of_vectors = VECTOR_FUNCTIONS.get(e.op)
         if of_vectors is not None:  # log(softmax(u)): the declared nested calls
-            text = self(e.arg)[0]
-            for name in reversed(of_vectors.printed):
+            inner, *outer = reversed(of_vectors.printed)
+            text = self.n.call(inner, [self(a)[0] for a in _shown_args(e)])
+            for name in outer:
                 text = self.n.call(name, [text])
             return text, ATOM
         declared = ELEMENTWISE.get(e.op)
         fn = self.n.function(declared) if declared else FUNCTION_NAMES.get(e.op, e.op)
         return self.n.call(fn, [self(a)[0] for a in e.args]), ATOM
+
+
+def _shown_args(e: Expr) -> tuple[Expr, ...]:
+    """A vector function's operands as printed: its parameter left out where it is the default
+    (layernorm(x) for layernorm(x, 1e-5))."""
+    parameter = VECTOR_FUNCTIONS[e.op].parameter
+    if parameter and b.is_const(e.args[1], parameter.default):
+        return e.args[:1]
+    return e.args
 
 
 def _associative(f: Expr) -> bool:

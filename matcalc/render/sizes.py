@@ -81,8 +81,8 @@ def _around(e: Expr, outside: Known, own: dict[Expr, Known]) -> list[Known]:
         return [(outside[0] or outside[1],) * 2]
     if op == "pow":
         return [outside, unknown]
-    if op in _LIKE_ARGUMENT:
-        return [outside]
+    if op in _LIKE_ARGUMENT:  # (and a parameter: layernorm's ε)
+        return [outside] + [unknown] * (len(args) - 1)
     if op in _ROW_COUNT:
         return [(outside[0], False)]
     return [unknown] * len(args)
