@@ -115,7 +115,7 @@ def test_gradients_agree_with_jax_grad(rng):
 
 # -- printed forms, read back --------------------------------------------------------------------
 
-SCALE = "sqrt(mean((x - mean(x)).^2) + 1 / 100000)"  # s, the vector's
+SCALE = "sqrt(mean((x - mean(x)).^2) + 1e-5)"  # s, the vector's
 PRINTED = [  # gradients, denominator layout
     ("layernorm(x)", "x", {}, f"(I - (layernorm(x) layernorm(x)ᵀ + 𝟏 𝟏ᵀ) / n_x) / {SCALE}"),
     # (g − (gᵀ y) y / n − mean(g) 𝟏) / s, the textbook gradient through it
@@ -124,7 +124,7 @@ PRINTED = [  # gradients, denominator layout
     # each row (g − mean(g) 𝟏 − y mean(g ⊙ y)) / s: diag(1 ⊘ s) (G − (Y ⊙ ((G ⊙ Y) 𝟏 𝟏ᵀ) +
     # G 𝟏 𝟏ᵀ) / n)
     ("sum(layernorm_rows(X) .* G)", "X", {},
-     "diag(1 ⊘ sqrt((X - X 𝟏 𝟏ᵀ / n_X).^2 𝟏 / n_X + 1 / 100000)) "
+     "diag(1 ⊘ sqrt((X - X 𝟏 𝟏ᵀ / n_X).^2 𝟏 / n_X + 1e-5)) "
      "(G - (layernorm_rows(X) ⊙ ((G ⊙ layernorm_rows(X)) 𝟏 𝟏ᵀ) + G 𝟏 𝟏ᵀ) / n_X)"),
     ("norm2(layernorm(x) - y)^2", "x", {},
      f"2 ((uᵀ v) v / n_x + sum(u) 𝟏 / n_x + v - y) / {SCALE}  where v = layernorm(x), "

@@ -27,6 +27,7 @@ from ..shapes import Dim, Shape
 from .backends import ELEMENTWISE, Backend
 from .chains import Products, Value
 from .source import Builder, wrap
+from .spread import negative, spreads
 
 _ONE_BY_ONE = ("tr", "diagpart", "det", "logdet", "mpow", "identity", "ones", "commutation")
 
@@ -162,8 +163,14 @@ class Emitter:
         return tuple(a.arg if a.op == "expand" else a for a in args)
 
     def _broadcast(self, args: tuple[Expr, ...]) -> list[str]:
-        """The code of the operands of an arithmetic operator (+, ⊙)."""
-        return [self._code(a) for a in self._unexpanded(args)]
+        """The code of the operands of an arithmetic operator (+, ⊙), a vector spread by a
+        product with ones (spread.py) as the library's broadcast of the vector."""
+        args = self._unexpanded(args)
+        return [self._code(a) if s is None else self._spread(*s)
+                for a, s in zip(args, spreads(args))]
+
+    def _spread(self, side: str, vector: Expr) -> str:
+        return self.spell(side, wrap(self._code(vector)))
 
     def _operands(self, args: tuple[Expr, ...]) -> list[str]:
         """The code of the operands of a function of several arguments, constants lifted."""
@@ -203,8 +210,14 @@ class Emitter:
 
     def _add(self, node):
         codes = self._broadcast(node.args)
+        found = spreads(self._unexpanded(node.args))
         out = codes[0]
-        for term, code in zip(node.args[1:], codes[1:]):
+        for term, code, spread in zip(node.args[1:], codes[1:], found[1:]):
+            if spread is not None:
+                side, vector = spread
+                out += (f" - {self._spread(side, b.mul(b.const(-1), vector))}"
+                        if negative(vector) else f" + {code}")
+                continue
             negated = self._negated(term.arg if term.op == "expand" else term)
             out += f" - {wrap(negated)}" if negated is not None else f" + {code}"
         return out
@@ -225,7 +238,13 @@ class Emitter:
         return self.products.product(node)
 
     def _hadamard(self, node):
-        return " * ".join(wrap(c) for c in self._broadcast(node.args))
+        """The product folded from the left, each partial product a statement, so that
+        products sharing their first factors compute them once (E ⊙ R ⊘ U and E ⊙ R ⊘ U.^2)."""
+        codes = self._broadcast(node.args)
+        head = codes[0]
+        for code in codes[1:-1]:
+            head = self.let(f"{wrap(head)} * {wrap(code)}")
+        return f"{wrap(head)} * {wrap(codes[-1])}"
 
     def _kron(self, node):
         x, y = node.args

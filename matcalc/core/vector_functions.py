@@ -324,13 +324,13 @@ DECLARED = (
         "d layernorm(x) = (dc − y mean(y ⊙ dx) − y dε / (2 s)) / s",
         ("layernorm(x)", "x",
          "(I - (layernorm(x) layernorm(x)ᵀ + 𝟏 𝟏ᵀ) / n_x) / "
-         "sqrt(mean((x - mean(x)).^2) + 1 / 100000)")),
+         "sqrt(mean((x - mean(x)).^2) + 1e-5)")),
     _layer_norm(
         "layernorm_rows", "the layer normalisation of each row of a matrix", True,
         "d layernorm_rows(X) = diag(1 ⊘ s) (dC − (q 𝟏ᵀ) ⊙ Y), q = (Y ⊙ dX) 𝟏 / n + dε ⊘ (2 s)",
         ("sum(layernorm_rows(X) .* G)", "X",
          "(Gᵀ - (layernorm_rows(X)ᵀ ⊙ (𝟏 𝟏ᵀ (Gᵀ ⊙ layernorm_rows(X)ᵀ)) + 𝟏 𝟏ᵀ Gᵀ) / n_X) "
-         "diag(1 ⊘ sqrt((X - X 𝟏 𝟏ᵀ / n_X).^2 𝟏 / n_X + 1 / 100000))")),
+         "diag(1 ⊘ sqrt((X - X 𝟏 𝟏ᵀ / n_X).^2 𝟏 / n_X + 1e-5))")),
 )
 
 VECTOR_FUNCTIONS: dict[str, VectorFunction] = {f.name: f for f in DECLARED}

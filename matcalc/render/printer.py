@@ -60,7 +60,21 @@ class Printer:
             return "-" + self.number(-value)[0], ADD
         if value.denominator == 1:
             return str(value.numerator), ATOM
+        small = self.scientific(value)
+        if small is not None:
+            return small, (ATOM if self.n is not LATEX or "cdot" not in small else MUL)
         return self.n.fraction(str(value.numerator), str(value.denominator)), EW
+
+    def scientific(self, value: Fraction) -> str | None:
+        """A small decimal number (below 10⁻³, at most 4 significant digits) as it is written:
+        1e-5 (LaTeX 10^{-5}), 1.5e-4, rather than 1e-5; None for any other number."""
+        mantissa, exponent = scientific_parts(value)
+        if mantissa is None or exponent > -4:
+            return None
+        if self.n is LATEX:
+            power = f"10^{{{exponent}}}"
+            return power if mantissa == "1" else f"{mantissa} \\cdot {power}"
+        return f"{mantissa}e{exponent}"
 
     def p_pi(self, e):
         return {"unicode": "π", "ascii": "pi", "latex": "\\pi"}[self.n.name], ATOM
@@ -137,8 +151,10 @@ class Printer:
         if tier == MUL and den and all(f.op == "dim" for f in den) and \
                 abs(coeff.numerator) != 1 and sum(not f.is_scalar for f in num) > 1:
             return self.sized_coefficient(coeff, num, den)
-        top = [str(abs(coeff.numerator))] if abs(coeff.numerator) != 1 or not num else []
-        bottom = [str(coeff.denominator)] if coeff.denominator != 1 else []
+        small = self.scientific(abs(coeff))
+        top = [small] if small is not None else \
+            [str(abs(coeff.numerator))] if abs(coeff.numerator) != 1 or not num else []
+        bottom = [str(coeff.denominator)] if coeff.denominator != 1 and small is None else []
         lone = len(num) == 1  # 2 x ⊙ y reads well; 2 (x ⊙ y) A needs its parentheses
         top += [self.factor(f, lone and (bool(top) or coeff < 0), tier) for f in num]
         bottom += [self.factor(f, False, tier) for f in den]
@@ -282,3 +298,19 @@ def render(expr: Expr, notation: Notation) -> str:
     for node in postorder(expr):  # children first: no recursion, however deep the expression
         printer(node)
     return printer.at(expr, ADD)
+
+
+def scientific_parts(value: Fraction) -> tuple[str | None, int]:
+    """(mantissa, exponent) with value = mantissa · 10^exponent, the mantissa's digits at most
+    4 (1.035, 15 → 1.5); (None, 0) when value > 0 is not such a decimal."""
+    exponent, scaled = 0, value
+    while scaled.denominator != 1 and exponent > -30:
+        scaled, exponent = scaled * 10, exponent - 1
+    if scaled.denominator != 1 or scaled <= 0:
+        return None, 0
+    digits = str(scaled.numerator).rstrip("0")
+    exponent += len(str(scaled.numerator)) - len(digits) + len(digits) - 1
+    if len(digits) > 4:
+        return None, 0
+    return (digits[0] + ("." + digits[1:] if len(digits) > 1 else "")), exponent
+
