@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .check import CheckResult, check
-from .closed_form import jacobian
+from .closed_form import hessian_of, jacobian
 from .codegen import Output, compile_function, generate
 from .core import build as b
 from .core.expr import Expr, postorder
@@ -29,6 +29,7 @@ from .errors import (
 )
 from .evaluate import Env, bind, evaluate
 from .lower import Lowered, lower
+from .lower.structures import STRUCTURES
 from .names import canonical, spelled
 from .render import ASCII, LATEX, UNICODE, render
 from .render.where import Where, where_clauses
@@ -162,8 +163,10 @@ class Derivative:
     def check(self, points: int = 3, seed: int = 0) -> CheckResult:
         """Compare the closed form with central finite differences at random points; the result
         prints as one line and has `.max_error` and `.ok`."""
+        structure = STRUCTURES.get(self.variable.attr("structure"))
         return check(self.function, self.expr, self.variable, self.program.variables,
-                     self.layout, points, seed)
+                     self.layout, points, seed,
+                     tangent_rows=self.order == 2 and structure is not None and structure.curved)
 
     def steps(self) -> Steps:
         """The derivation: statements, differentials with the rules used, the chain rule, the
@@ -266,7 +269,7 @@ def hessian(expr: str, wrt: str, vars: dict[str, str] | None = None,
     gradient = _guarded(program, lambda: jacobian(program.expr, variable, "denominator"))
     of_gradient = replace(program, expr=gradient)
     return Derivative(of_gradient, variable, layout,
-                      _guarded(program, lambda: jacobian(gradient, variable, layout)), order=2)
+                      _guarded(program, lambda: hessian_of(gradient, variable, layout)), order=2)
 
 
 def value_and_grad(expr: str, wrt: str | list[str], vars: dict[str, str] | None = None,

@@ -27,7 +27,7 @@ SHOWN = 60  # characters of a node's text shown in a reason
 SMOOTH = frozenset({
     "var", "tangent", "const", "dim", "pi", "identity", "ones", "zero", "commutation", "apply",
     "absgrad", "add", "mul", "hadamard", "kron", "transpose", "sum", "mean", "tr", "vec",
-    "expand", "unvec", "diag", "diagpart", "det", "mpow",
+    "expand", "unvec", "diag", "diagpart", "tril", "det", "mpow",
     *(f.name for f in (*ew.FUNCTIONS.values(), *VECTOR_FUNCTIONS.values()) if f.domain == ew.REAL),
 })
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .closed_form import jacobian
+from .closed_form import hessian_of, jacobian
 from .core import build as b
 from .core.elementwise import BINARY, FUNCTIONS
 from .core.expr import Expr, postorder
@@ -230,7 +230,7 @@ def _read_off(d, name: str, chained: Expr, statements) -> tuple[Line, ...]:
         lines.append(Line(label, substituted, "substitute " + ", ".join(
             f"{n} = {to_text(e)}" for n, e in statements[:-1])))
     trace: list = []
-    result = jacobian(f, x, d.layout, trace)
+    result = (hessian_of if d.order == 2 else jacobian)(f, x, d.layout, trace)
     for rule, before, after in trace:
         if before.op != "var":
             lines.append(Line("", None, _rewrite(rule, before, after)))

@@ -456,6 +456,10 @@ CASES: list[Case] = [
     Case("vec", "sigmoid(X)", "X", "diag(vec(σ(X) ⊙ (1 - σ(X))))", {"X": "matrix(m,n)"}),
     # M&N: d vec X = vec dX
     Case("vec", "vec(X)", "X", "I", {"X": "matrix(m,n)"}),
+    # vec(tril(dX)) = diag(vec L) vec(dX), L the lower-triangular ones
+    Case("vec", "tril(X)", "X", "diag(vec(tril(𝟏 𝟏ᵀ)))", {"X": "matrix(m,n)"}),
+    # tr(A tril(dX)) = tr(tril(Aᵀ)ᵀ dX)
+    Case("trace", "tr(A tril(X))", "X", "tril(Aᵀ)ᵀ", {"A": "matrix(n,m)", "X": "matrix(m,n)"}),
     # M&N, matrix by scalar
     Case("vec", "c X", "c", "X", {"X": "matrix(m,n)", "c": "scalar"}),
     # M&N

@@ -53,6 +53,7 @@ OP_CASES = [
     OpCase("expand", "exp(x + c)", "c"),
     OpCase("diag", "diag(x) W' b", "x"),
     OpCase("diagpart", "diag(A X)", "X"),
+    OpCase("tril", "tr(A tril(X))", "X"),
     OpCase("pow", "(W x + b) .^ 3", "x"),
     OpCase("gt", "relu(W x + b)", "x"),
     OpCase("maximum", "max(W x, b)", "x"),

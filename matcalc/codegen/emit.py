@@ -23,13 +23,13 @@ from ..core.extremes import EXTREMES, INDICATORS
 from ..core.ops import as_float
 from ..core.vector_functions import SAME, VECTOR_FUNCTIONS
 from ..errors import UnsupportedError
+from ..lower.structures import SYMMETRIC
 from ..shapes import Dim, Shape
 from .backends import ELEMENTWISE, Backend
 from .chains import Products, Value
 from .source import Builder, wrap
 from .spread import negative, spreads
 
-_SELF_INVERSE_STRUCTURES = ("symmetric", "spd")
 _ONE_BY_ONE = ("tr", "diagpart", "det", "logdet", "mpow", "identity", "ones", "commutation")
 
 
@@ -305,6 +305,10 @@ class Emitter:
             return scalar
         return f"{wrap(scalar)} * {self.spell('ones', self._dims(node.shape))}"
 
+    def _tril(self, node):
+        code = self._code(node.arg)
+        return self.spell("tril", code) if node.arg.shape.is_matrix else code
+
     def _diag(self, node):
         code = self._code(node.arg)
         return code if node.is_scalar else self.spell("diag", code)
@@ -382,7 +386,7 @@ class Emitter:
 
     def solve(self, x: Expr, rhs: str, transposed: bool) -> str:
         """The code of X⁻¹ rhs (X⁻ᵀ rhs when `transposed`)."""
-        symmetric = x.op == "var" and x.attr("structure") in _SELF_INVERSE_STRUCTURES
+        symmetric = x.op == "var" and x.attr("structure") in SYMMETRIC
         if self._uses[x] > 1:
             factor = self._factor(x)
             if self._is_spd(x):

@@ -228,6 +228,7 @@ defop("diag", LINEAR, _vector_only("diag", lambda s: Shape(s.rows, s.rows)),
       lambda v, a: np.diag(v[0][:, 0]))
 defop("diagpart", LINEAR, _square("diag", lambda s: Shape(s.rows, Dim.of(1))),
       lambda v, a: np.diag(v[0]).reshape(-1, 1), title="diag")
+defop("tril", LINEAR, _first, lambda v, a: np.tril(v[0]))  # the lower triangle, diagonal included
 
 defop("pow", SPECIAL, _pow_shape, _pow, title="power")
 defop("gt", ZERO, _gt_shape, lambda v, a: (v[0] > v[1]).astype(float), title=">")

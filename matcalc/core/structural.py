@@ -16,11 +16,14 @@ _SYMMETRIC_LEAVES = ("identity", "diag", "zero")
 _SYMMETRIC: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # node -> is_symmetric
 
 
+_SYMMETRIC_STRUCTURES = ("symmetric", "spd", "diagonal")  # (lower/structures.py: symmetric)
+
+
 def is_symmetric(e: Expr) -> bool:
     """Whether e equals eᵀ by its structure: symmetric variables, I, diag(v), A Aᵀ-like
     palindromic products, sums closed under transposition (A + Aᵀ), inverses and powers of those
     (cached per node: every transpose built asks)."""
-    if e.is_scalar or e.op in _SYMMETRIC_LEAVES or e.attr("structure") in ("symmetric", "spd"):
+    if e.is_scalar or e.op in _SYMMETRIC_LEAVES or e.attr("structure") in _SYMMETRIC_STRUCTURES:
         return e.shape.is_square
     if not e.shape.is_square:
         return False
@@ -142,6 +145,14 @@ def diagpart(m: Expr) -> Expr:
     return _pull_scalars(diagpart, m) or mk("diagpart", m)
 
 
+def tril(m: Expr) -> Expr:
+    """The lower triangle of m, its diagonal included (the entries above it zero):
+    tril(diag(v)) = diag(v), tril(tril(M)) = tril(M)."""
+    if m.is_scalar or m.op in ("tril", "diag", "identity") or is_zero(m):
+        return m
+    return _pull_scalars(tril, m) or mk("tril", m)
+
+
 def inv(e: Expr) -> Expr:
     """X⁻¹, canonically: (Xᵀ)⁻¹ is X⁻ᵀ, (Xᵏ)⁻¹ is (X⁻¹)ᵏ, (c X)⁻¹ = X⁻¹ / c."""
     if e.is_scalar:
@@ -170,6 +181,6 @@ def apply(fn: str, *args: Expr, **attrs) -> Expr:
 
 
 __all__ = [
-    "transpose", "reduce_sum", "mean", "trace", "vec", "unvec", "diag", "diagpart", "inv",
-    "apply",
+    "transpose", "reduce_sum", "mean", "trace", "vec", "unvec", "diag", "diagpart", "tril",
+    "inv", "apply",
 ]

@@ -133,6 +133,16 @@ def _commutation(node, args):
     return sp.FunctionMatrix(m * n, m * n, sp.Lambda((r, c), entry))
 
 
+def _tril(node, args):
+    """tril(X) = L ⊙ X, L the ones on and below the diagonal (a FunctionMatrix of r ≥ c)."""
+    if not is_matrix(args[0]):
+        return args[0]
+    r, c = sp.Dummy("r"), sp.Dummy("c")
+    lower = sp.FunctionMatrix(*args[0].shape, sp.Lambda((r, c), sp.Piecewise((1, r >= c),
+                                                                              (0, True))))
+    return sp.HadamardProduct(lower, args[0])
+
+
 def _reshaped(value: sp.Basic, rows: sp.Expr, cols: sp.Expr) -> sp.Basic:
     """The column-major reshape of a matrix expression to rows × cols."""
     if not is_matrix(value):
@@ -316,6 +326,7 @@ _RULES: dict[str, Callable] = {
     "expand": lambda node, args: sp.MatMul(args[0], sp.OneMatrix(*_shape(node))),
     "diag": _square(sp.DiagMatrix, lambda s: s),
     "diagpart": _square(sp.DiagonalOf, lambda s: s),
+    "tril": _tril,
     "pow": _pow, "gt": _gt, **{f.name: _follows(f) for f in BINARY.values()},
     **{e.name: _extreme(e) for e in EXTREMES.values()},
     **{e.indicator: _weights(e) for e in EXTREMES.values()},

@@ -102,6 +102,15 @@ def _vec(typer, call, args):
     return T("vec", (x,), times(x.rows, x.cols), one(), call.span, _text(typer, call))
 
 
+def _tril(typer, call, args):
+    """tril(X): the lower triangle of X, its diagonal included."""
+    _arity(call, args, 1)
+    x = args[0]
+    if x.is_vector:
+        raise ShapeError(f"tril needs a matrix, got {x.describe()}", call.func_span)
+    return x if x.is_scalar else like("tril", x, x, span=call.span, text=_text(typer, call))
+
+
 def _negative(t: T) -> bool:
     """A negative number as written: -2, -(1e-5)."""
     if t.op == "neg" and t.args[0].op == "const":
@@ -219,8 +228,8 @@ FUNCTIONS.update({
     "tr": _to_scalar("tr", square=True), "trace": _to_scalar("tr", square=True),
     "det": _to_scalar("det", square=True), "logdet": _to_scalar("logdet", square=True),
     "norm2": _to_scalar("norm2"), "norm1": _to_scalar("norm1"),
-    "inv": _inv, "diag": _diag, "vec": _vec, "cross_entropy": _cross_entropy, "dot": _dot,
-    **{f.spelling: _of_vectors(f) for f in VECTOR_FUNCTIONS.values()},
+    "inv": _inv, "diag": _diag, "vec": _vec, "tril": _tril, "cross_entropy": _cross_entropy,
+    "dot": _dot, **{f.spelling: _of_vectors(f) for f in VECTOR_FUNCTIONS.values()},
     **{f.spelling: _binary(f) for f in BINARY.values()}, "kron": _kron,
     **{e.indicator: _like_argument(e.indicator) for e in EXTREMES.values()},
 })
@@ -237,6 +246,7 @@ MEANINGS = {
     "matrix functions": ("inv",),
     "products": ("dot", "kron"),
     "reshapings": ("diag", "vec"),
+    "triangles": ("tril",),
 }
 MEANING = {name: meaning for meaning, names in MEANINGS.items() for name in names}
 ARITY = {"dot": 2, "kron": 2, "cross_entropy": 2, **{f.spelling: 2 for f in BINARY.values()}}
