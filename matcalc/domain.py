@@ -16,10 +16,12 @@ import numpy as np
 
 from .core import elementwise as ew
 from .core.expr import Expr
+from .core.matrix_functions import MATRIX_FUNCTIONS, eigenvalue_on_cut
 from .render import UNICODE, render
 
 MAX_CONDITION = 1e4  # past it the differences of an inverse lose the digits the check compares
 MARGIN = 1e-3  # how far from 0 (or from a kink) an argument must stay
+CUT_MARGIN = 0.05  # how far (relative) logm's and sqrtm's eigenvalues stay from (−∞, 0]
 SHOWN = 60  # characters of a node's text shown in a reason
 
 SMOOTH = frozenset({
@@ -70,6 +72,16 @@ def _sides_apart(node: Expr, args: list[np.ndarray]) -> str | None:
     return f"the two sides of {shown(node)} were equal somewhere (a kink)"
 
 
+def _off_branch_cut(node: Expr, args: list[np.ndarray]) -> str | None:
+    """logm(X), sqrtm(X) and their Fréchet derivatives: no eigenvalue of X within CUT_MARGIN of
+    the closed negative real axis (expm's are entire: no condition)."""
+    declared = MATRIX_FUNCTIONS[node.attr("f") or node.op]
+    if not declared.condition or eigenvalue_on_cut(args[0], CUT_MARGIN) is None:
+        return None
+    return f"{shown(node.args[0])} had an eigenvalue on or near the closed negative real axis " \
+           f"(in {shown(node)})"
+
+
 def _power(node: Expr, args: list[np.ndarray]) -> str | None:
     """u^p: u positive for a fractional or variable p, nonzero for a negative integer p."""
     base, exponent = node.args
@@ -111,6 +123,7 @@ _BY_DOMAIN = {ew.POSITIVE: _positive, ew.ABOVE_MINUS_ONE: _above_minus_one,
 RULES: dict[str, Rule] = {
     "inv": _well_conditioned, "logdet": _well_conditioned, "pow": _power,
     "norm1": _away_from_zero, "norm2": _away_from_zero,
+    **{op: _off_branch_cut for op in (*MATRIX_FUNCTIONS, "frechet", "frechet_matrix")},
     "gt": _sides_apart, **{f.name: _sides_apart for f in ew.BINARY.values()},
     **{f.name: _BY_DOMAIN[f.domain] for f in ew.FUNCTIONS.values() if f.domain != ew.REAL},
 }

@@ -24,6 +24,7 @@ from ..errors import UnsupportedError
 from ..shapes import Dim, Shape
 from .backends import ELEMENTWISE, Backend
 from .chains import Products, Value
+from .matrix_functions import matrix_function_code
 from .source import Builder, wrap
 
 _SELF_INVERSE_STRUCTURES = ("symmetric", "spd")
@@ -350,6 +351,8 @@ class Emitter:
             return self._constant(0)
         code = self._code(node.arg)
         return f"{wrap(code)} - {wrap(self.spell('logsumexp', code))}"
+
+    _expm = _logm = _sqrtm = _frechet = _frechet_matrix = matrix_function_code
 
     # -- linear systems ---------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 from ..core.elementwise import BINARY
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
+from ..core.matrix_functions import MATRIX_FUNCTIONS
 from ..errors import UnsupportedError
 from ..evaluate import symbol_names
 from ..shapes import GENERATED, Dim
@@ -231,6 +232,13 @@ def _elementwise(name: str):
     return lambda node, args: elementwise(SCALAR_FUNCTIONS[name], args[0])
 
 
+def _no_matrix_function(node, args):
+    """SymPy has no matrix exponential, logarithm or square root of a symbolic matrix (nor
+    their Fréchet derivatives)."""
+    raise UnsupportedError(f"no SymPy form for the matrix function '{node.attr('f') or node.op}'"
+                           f" of a symbolic matrix")
+
+
 _RULES: dict[str, Callable] = {
     "var": _var, "tangent": _tangent, "const": _const, "zero": _zero,
     "dim": lambda node, args: size(node.attr("size")),
@@ -260,5 +268,6 @@ _RULES: dict[str, Callable] = {
     "softmax": _softmax,
     "logsumexp": lambda node, args: _logsumexp(args[0]),
     "logsoftmax": _logsoftmax,
+    **dict.fromkeys((*MATRIX_FUNCTIONS, "frechet", "frechet_matrix"), _no_matrix_function),
     **{name: _elementwise(name) for name in SCALAR_FUNCTIONS if name != "step"},
 }

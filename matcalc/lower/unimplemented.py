@@ -121,9 +121,6 @@ UNIMPLEMENTED: dict[str, Unimplemented] = {
                            "log(exp(Z) ones)"),
     "layernorm_rows": _row(W, "the layer normalisation of each row", "layernorm_rows(Z)"),
     # -- matrix functions, spectral functions and decompositions -------------------------------
-    "expm": _row(M, "the matrix exponential", "expm(X)"),
-    "logm": _row(M, "the matrix logarithm", "logm(X)"),
-    "sqrtm": _row(M, "the matrix square root", "sqrtm(X)"),
     "pinv": _row(M, "the Moore–Penrose pseudo-inverse", "pinv(X)", "inv(X' X) X'",
                  condition="when X has full column rank"),
     "solve": _row(M, "the solution A⁻¹ B of A Y = B", "solve(A, B)", "inv(A) B"),

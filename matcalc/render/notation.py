@@ -40,7 +40,8 @@ class Notation:
     def call(self, fn: str, args: list[str]) -> str:
         if self.name != "latex":
             return f"{fn}({', '.join(args)})"
-        head = f"\\{fn}" if fn in LATEX_FUNCTIONS else fn if fn.startswith("\\") else \
+        spelled = fn.startswith("\\") or "_{" in fn  # \sigma, L_{\exp}
+        head = f"\\{fn}" if fn in LATEX_FUNCTIONS else fn if spelled else \
             f"\\operatorname{{{fn}}}"
         return f"{head}\\left({', '.join(args)}\\right)"
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ..core.expr import Expr
 from . import functions as fn
+from . import matrix_functions as mf
 from . import products as pr
 from . import reductions as rd
 from . import sums as su
@@ -114,6 +115,9 @@ RULES: tuple[Rule, ...] = (
          ("-y' log(softmax(z))", "z", {})),
     Rule("log-abs-det", "log", rd.log_of_abs_det, "log|det X| = logdet(X)",
          ("log(abs(det(X)))", "X", {})),
+    Rule("frechet-commuting", "frechet", mf.frechet_of_commuting,
+         "L_f(X, E) = E f′(X) when E commutes with X (E = I, A with X = t A, a function of X)",
+         ("tr(expm(X))", "X", {})),
     Rule("log-sum-exp", "log", rd.log_of_sum_exp, "log(Σ exp(u)) = logsumexp(u)",
          ("log(sum(exp(u)))", "u", {})),
 )
