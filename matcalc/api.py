@@ -19,6 +19,7 @@ from .core import build as b
 from .core.expr import Expr, postorder
 from .core.rebuild import substitute
 from .diff.readout import LAYOUTS
+from .domain import conditions
 from .errors import (
     DeclarationError,
     MatcalcError,
@@ -116,6 +117,13 @@ class Derivative:
     def function(self) -> Expr:
         """The differentiated expression (bindings substituted)."""
         return self.program.expr
+
+    @property
+    def conditions(self) -> tuple[str, ...]:
+        """Where the function and this derivative are defined and the result holds, each a
+        sentence (logm(X): 'X has no eigenvalue on the closed negative real axis'); empty
+        when the result holds wherever its expression is defined."""
+        return conditions(self.function, self.expr)
 
     def text(self, ascii: bool = False, where: bool = True) -> str:
         """The closed form; with `where`, a repeated subexpression is named once when that is

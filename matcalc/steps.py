@@ -15,6 +15,7 @@ from .closed_form import jacobian
 from .core import build as b
 from .core.elementwise import BINARY, FUNCTIONS
 from .core.expr import Expr, postorder
+from .core.matrix_functions import MATRIX_FUNCTIONS
 from .core.rebuild import substitute
 from .diff.engine import differential
 from .diff.readout import read_off
@@ -27,6 +28,7 @@ from .simplify import simplify
 from .simplify.rules import RULES
 
 _NAMED_ARGUMENT = {*(f.name for f in FUNCTIONS.values() if f.derivative), "det", "logdet",
+                   *MATRIX_FUNCTIONS,
                    "inv", "softmax", "logsumexp", "norm2", "norm1", "apply", *BINARY,
                    "logsoftmax", "pow"}
 IDENTITIES = {rule.name: rule.identity for rule in RULES}
@@ -186,6 +188,8 @@ def steps(d) -> Steps:
         sections.append(("chain rule", (Line(f"d{final_name}", chained,
                                              "substitute the differentials"),)))
     sections.append(("read off", _read_off(d, final_name, chained, statements)))
+    if d.conditions:
+        sections.append(("holds when", tuple(Line(c, None) for c in d.conditions)))
     return Steps(tuple(sections))
 
 

@@ -72,8 +72,8 @@ def _refuse_cut(name: str, x: np.ndarray) -> None:
     if lam is not None:
         shown = f"{lam.real:.4g}" if abs(lam.imag) < 1e-12 else f"{lam:.4g}"
         raise OutsideDomainError(
-            f"{name}(X) is not defined as a real matrix here: X has the eigenvalue {shown} on the "
-            f"closed negative real axis (the principal {name} needs {BRANCH_CUT})")
+            f"{name}(X) is not defined here: X has the eigenvalue {shown} on the closed negative "
+            f"real axis, where the principal {name} is not real (it needs {BRANCH_CUT})")
 
 
 def _real(name: str, value: np.ndarray) -> np.ndarray:

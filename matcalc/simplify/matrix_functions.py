@@ -1,7 +1,8 @@
 """Rules on the matrix functions expm, logm, sqrtm and their Fréchet derivatives L_f(X, E).
 
 L_f(X, E) = E f′(X) when E commutes with X (Higham, *Functions of Matrices*, ch. 3): E = I,
-E = X, t X, or any function of one matrix of which X is also a function (A and expm(t A)).
+E = X, t X, or any function of one matrix of which X is also a function (A and expm(t A));
+L_f(X, E₁) + L_f(X, E₂) = L_f(X, E₁ + E₂) (linear in E).
 """
 from __future__ import annotations
 
@@ -47,3 +48,22 @@ def frechet_of_commuting(node: Expr) -> Expr | None:
     if not commute(e, x):
         return None
     return b.mul(e, declared.derivative(b, x, b.apply(declared.name, x)))
+
+
+def sum_of_frechet(node: Expr) -> Expr | None:
+    """c₁ L_f(X, E₁) + c₂ L_f(X, E₂) = L_f(X, c₁ E₁ + c₂ E₂): one Fréchet derivative per f
+    and X (by a symmetric S, (L_exp(S, A) + L_exp(S, Aᵀ)) / 2 is L_exp(S, A + Aᵀ) / 2)."""
+    groups: dict[tuple, list[Expr]] = {}
+    rest: list[Expr] = []
+    for term in node.args:
+        scalars, chain = b.matmul_chain(term)
+        inner = chain[0] if len(chain) == 1 else term
+        if inner.op == "frechet":
+            key = (inner.attr("f"), inner.args[0])
+            groups.setdefault(key, []).append(b.mul(*scalars, inner.args[1]))
+        else:
+            rest.append(term)
+    if all(len(directions) < 2 for directions in groups.values()):
+        return None
+    merged = [b.frechet(f, x, b.add(*directions)) for (f, x), directions in groups.items()]
+    return b.add(*rest, *merged)
