@@ -79,6 +79,28 @@ def test_a_symmetric_variable(rng):
         assert str(d) == "L_exp(S, A + Aᵀ) / 2"
 
 
+@pytest.mark.parametrize("name", ["expm", "logm", "sqrtm"])
+def test_daleckii_krein_is_the_general_frechet_derivative(name, rng):
+    """At a symmetric X (an eigenvalue repeated too) evaluate's eigendecomposition form
+    Q (F ⊙ (Qᵀ E Q)) Qᵀ is the Fréchet derivative of the general method (a nonsymmetric X)."""
+    from matcalc.core import matrix_functions as mf
+    general = {"expm": mf._expm_frechet, "logm": mf._logm_frechet, "sqrtm": mf._sqrtm_frechet}
+    b = rng.standard_normal((4, 4))
+    e = rng.standard_normal((4, 4))
+    q, _ = np.linalg.qr(b)
+    for s in (b @ b.T + np.eye(4), q @ np.diag([1.0, 1.0, 2.0, 3.0]) @ q.T):
+        s = (s + s.T) / 2
+        assert np.allclose(mf.MATRIX_FUNCTIONS[name].frechet(s, e), general[name](s, e),
+                           rtol=1e-9, atol=1e-11)
+
+
+@pytest.mark.parametrize("name", ["logm", "sqrtm"])
+def test_a_symmetric_argument_on_the_cut_is_refused(name):
+    from matcalc.core.matrix_functions import MATRIX_FUNCTIONS
+    with pytest.raises(OutsideDomainError, match="eigenvalue -2"):
+        MATRIX_FUNCTIONS[name].frechet(np.diag([1.0, -2.0]), np.eye(2))
+
+
 def test_jax_grad_through_expm_is_the_reference(rng):
     """jax.grad of u' expm(X) v (jax.scipy.linalg.expm) is the denominator closed form."""
     jax = pytest.importorskip("jax")

@@ -12,9 +12,10 @@ A `MatrixFunction` says what matcalc knows about one of them: its op and spellin
 function it extends (named in L_exp), its meaning, its numpy value (real, refusing arguments
 whose principal value is not real), its Fréchet derivative in numpy, f′(X) for the commuting
 case, the condition under which it is defined and smooth, its code per backend, and an example
-for the documentation. The op `frechet` (attr f: the op name) is L_f(X, E); the op
-`frechet_matrix` is the n² × n² matrix J_f(X) of E ↦ L_f(X, E) on column-major vec (the vec
-Jacobian of f(X) by X). Second Fréchet derivatives are out of scope: the derivative of
+for the documentation. The op `frechet` (attr f: the op name) is L_f(X, E), evaluated by
+the Daleckii–Krein form Q (F ⊙ (Qᵀ E Q)) Qᵀ where X is symmetric; the op `frechet_matrix` is
+the n² × n² matrix J_f(X) of E ↦ L_f(X, E) on column-major vec (the vec Jacobian of f(X) by
+X). Second Fréchet derivatives are out of scope: the derivative of
 L_f(X, E) in X is refused.
 """
 from __future__ import annotations
@@ -122,6 +123,32 @@ def _logm_frechet(x: np.ndarray, e: np.ndarray) -> np.ndarray:
     return _real("logm", by_blocks(lambda m: scipy.linalg.logm(m), x, e))
 
 
+def daleckii_krein(f: Callable, derivative: Callable, x: np.ndarray,
+                   e: np.ndarray) -> np.ndarray:
+    """L_f(X, E) = Q (F ⊙ (Qᵀ E Q)) Qᵀ for a symmetric X = Q diag(λ) Qᵀ, with F the divided
+    differences Fᵢⱼ = (f(λᵢ) − f(λⱼ)) / (λᵢ − λⱼ), and f′(λᵢ) where λᵢ = λⱼ (Daleckii–Krein)."""
+    lam, q = np.linalg.eigh(x)
+    gap = lam[:, None] - lam[None, :]
+    equal = np.abs(gap) <= 1e-8 * max(1.0, float(np.abs(lam).max(initial=0.0)))
+    values = f(lam)
+    divided = (values[:, None] - values[None, :]) / np.where(equal, 1.0, gap)
+    mid = (lam[:, None] + lam[None, :]) / 2
+    return q @ (np.where(equal, derivative(mid), divided) * (q.T @ e @ q)) @ q.T
+
+
+def _symmetric_first(name: str, general: Callable, f: Callable,
+                     derivative: Callable) -> Callable:
+    """L_f(X, E) by the Daleckii–Krein form where X is exactly symmetric (an eigendecomposition),
+    else by `general`; logm's and sqrtm's refuse an eigenvalue on the closed negative axis."""
+    def frechet(x: np.ndarray, e: np.ndarray) -> np.ndarray:
+        if not (np.array_equal(x, x.T) and np.all(np.isfinite(x))):
+            return general(x, e)
+        if name != "expm":
+            _refuse_cut(name, x)
+        return daleckii_krein(f, derivative, x, e)
+    return frechet
+
+
 def jacobian_matrix(frechet: Callable, x: np.ndarray) -> np.ndarray:
     """The n² × n² matrix of E ↦ L_f(X, E) on column-major vec: column k is vec L_f(X, Eₖ)."""
     n = x.shape[0]
@@ -135,13 +162,16 @@ def jacobian_matrix(frechet: Callable, x: np.ndarray) -> np.ndarray:
 
 DECLARED = (
     MatrixFunction(
-        "expm", "exp", "\\exp", "the matrix exponential", _expm, _expm_frechet,
+        "expm", "exp", "\\exp", "the matrix exponential", _expm,
+        _symmetric_first("expm", _expm_frechet, np.exp, np.exp),
         lambda b, x, f: f, "expm(X)", "", ("u' expm(X) v", "X", "L_exp(Xᵀ, u vᵀ)")),
     MatrixFunction(
-        "logm", "log", "\\log", "the principal matrix logarithm", _logm, _logm_frechet,
+        "logm", "log", "\\log", "the principal matrix logarithm", _logm,
+        _symmetric_first("logm", _logm_frechet, np.log, lambda lam: 1 / lam),
         lambda b, x, f: b.inv(x), "X⁻¹", BRANCH_CUT, ("tr(logm(X))", "X", "X⁻ᵀ")),
     MatrixFunction(
-        "sqrtm", "sqrt", "\\sqrt", "the principal matrix square root", _sqrtm, _sqrtm_frechet,
+        "sqrtm", "sqrt", "\\sqrt", "the principal matrix square root", _sqrtm,
+        _symmetric_first("sqrtm", _sqrtm_frechet, np.sqrt, lambda lam: 0.5 / np.sqrt(lam)),
         lambda b, x, f: b.mul(b.const(Fraction(1, 2)), b.inv(f)), "sqrtm(X)⁻¹ / 2", BRANCH_CUT,
         ("u' sqrtm(X) v", "X", "L_sqrt(Xᵀ, u vᵀ)")),
 )
