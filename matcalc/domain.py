@@ -19,6 +19,7 @@ import numpy as np
 from .core import elementwise as ew
 from .core.expr import Expr, postorder
 from .core.matrix_functions import MATRIX_FUNCTIONS, eigenvalue_on_cut
+from .core.vector_functions import VECTOR_FUNCTIONS
 from .render import UNICODE, render
 
 MAX_CONDITION = 1e4  # past it the differences of an inverse lose the digits the check compares
@@ -29,8 +30,8 @@ SHOWN = 60  # characters of a node's text shown in a reason
 SMOOTH = frozenset({
     "var", "tangent", "const", "dim", "pi", "identity", "ones", "zero", "commutation", "apply",
     "absgrad", "add", "mul", "hadamard", "kron", "transpose", "sum", "mean", "tr", "vec",
-    "expand", "unvec", "diag", "diagpart", "det", "mpow", "softmax", "logsumexp", "logsoftmax",
-    *(f.name for f in ew.FUNCTIONS.values() if f.domain == ew.REAL),
+    "expand", "unvec", "diag", "diagpart", "det", "mpow",
+    *(f.name for f in (*ew.FUNCTIONS.values(), *VECTOR_FUNCTIONS.values()) if f.domain == ew.REAL),
 })
 
 

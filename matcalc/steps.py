@@ -17,6 +17,7 @@ from .core.elementwise import BINARY, FUNCTIONS
 from .core.expr import Expr, postorder
 from .core.matrix_functions import MATRIX_FUNCTIONS
 from .core.rebuild import substitute
+from .core.vector_functions import VECTOR_FUNCTIONS
 from .diff.engine import differential
 from .diff.readout import read_off
 from .diff.registry import TITLES
@@ -28,9 +29,8 @@ from .simplify import simplify
 from .simplify.rules import RULES
 
 _NAMED_ARGUMENT = {*(f.name for f in FUNCTIONS.values() if f.derivative), "det", "logdet",
-                   *MATRIX_FUNCTIONS,
-                   "inv", "softmax", "logsumexp", "norm2", "norm1", "apply", *BINARY,
-                   "logsoftmax", "pow"}
+                   "inv", *VECTOR_FUNCTIONS, *MATRIX_FUNCTIONS, "norm2", "norm1", "apply",
+                   *BINARY, "pow"}
 IDENTITIES = {rule.name: rule.identity for rule in RULES}
 _FRESH = ("u", "v", "t", "s", "r", "q", "p", "g", "h")
 

@@ -1,9 +1,11 @@
 """The language's vocabulary as documentation: tables built from the declarations.
 
-docs/language.md's table of elementwise functions is this module's `elementwise_table()`,
-between two marker lines; `python -m matcalc.vocabulary docs/language.md` rewrites it there,
-and tests/test_elementwise_functions.py fails when the file differs from the declarations
-(matcalc/core/elementwise.py). A function is documented by declaring it.
+docs/language.md's table of elementwise functions is this module's `elementwise_table()`, and
+its table of the softmax family `vector_function_table()`, each between two marker lines;
+`python -m matcalc.vocabulary docs/language.md` rewrites them there, and
+tests/test_elementwise_functions.py fails when the file differs from the declarations
+(matcalc/core/elementwise.py, matcalc/core/vector_functions.py). A function is documented by
+declaring it.
 """
 from __future__ import annotations
 
@@ -11,34 +13,62 @@ import sys
 from pathlib import Path
 
 from .core.elementwise import FUNCTIONS
+from .core.vector_functions import VECTOR_FUNCTIONS
 
 BEGIN = ("<!-- the elementwise functions: generated from matcalc/core/elementwise.py by "
          "`python -m matcalc.vocabulary docs/language.md` -->")
+VECTOR_BEGIN = ("<!-- the softmax family: generated from matcalc/core/vector_functions.py by "
+                "`python -m matcalc.vocabulary docs/language.md` -->")
 END = "<!-- end of the generated table -->"
+_HEAD = ["| function | example | by | derivative (numerator layout) |", "| --- | --- | --- | --- |"]
+
+
+def _cell(meaning: str) -> str:
+    return meaning.replace("|", "\\|")  # (a bar would end the cell)
 
 
 def elementwise_table() -> str:
     """The Markdown table of the elementwise functions: name, meaning, an example, the variable
     and the derivative matcalc prints (numerator layout), as declared."""
-    rows = ["| function | example | by | derivative (numerator layout) |",
-            "| --- | --- | --- | --- |"]
+    rows = list(_HEAD)
     for f in FUNCTIONS.values():
         expr, wrt, shown = f.example
         spelled = "".join(f", `{s}`" for s in f.spellings)
-        meaning = f.meaning.replace("|", "\\|")  # (a bar would end the cell)
-        rows.append(f"| `{f.name}`{spelled} ({meaning}) | `{expr}` | `{wrt}` | `{shown}` |")
+        rows.append(f"| `{f.name}`{spelled} ({_cell(f.meaning)}) | `{expr}` | `{wrt}` | "
+                    f"`{shown}` |")
     return "\n".join(rows)
 
 
+def vector_function_table() -> str:
+    """The Markdown table of the softmax family, as declared: spelling (and printed form where
+    it differs), meaning, an example, the variable and the derivative matcalc prints."""
+    rows = list(_HEAD)
+    for f in VECTOR_FUNCTIONS.values():
+        expr, wrt, shown = f.example
+        printed = "(".join(f.printed) + "(u" + ")" * len(f.printed)
+        also = f", printed `{printed}`" if f.printed != (f.spelling,) else ""
+        rows.append(f"| `{f.spelling}` ({_cell(f.meaning)}{also}) | `{expr}` | `{wrt}` | "
+                    f"`{shown}` |")
+    return "\n".join(rows)
+
+
+_TABLES = ((BEGIN, elementwise_table), (VECTOR_BEGIN, vector_function_table))
+
+
 def with_table(text: str) -> str:
-    """`text` with the part between BEGIN and END replaced by the current table."""
-    head, rest = text.split(BEGIN + "\n", 1)
-    _, tail = rest.split(END, 1)
-    return f"{head}{BEGIN}\n{elementwise_table()}\n{END}{tail}"
+    """`text` with the part after each generated table's BEGIN line, up to END, replaced by the
+    current table (a table whose BEGIN line `text` lacks is left out)."""
+    for begin, table in _TABLES:
+        if begin not in text:
+            continue
+        head, rest = text.split(begin + "\n", 1)
+        _, tail = rest.split(END, 1)
+        text = f"{head}{begin}\n{table()}\n{END}{tail}"
+    return text
 
 
 def main(argv: list[str]) -> int:
-    """Rewrite the generated table in each file named in `argv`."""
+    """Rewrite the generated tables in each file named in `argv`."""
     for name in argv:
         path = Path(name)
         path.write_text(with_table(path.read_text(encoding="utf-8")), encoding="utf-8")

@@ -587,6 +587,14 @@ CASES: list[Case] = [
     # PRML (4.109)
     Case("softmax", "-y' log(softmax(W x))", "W", "x (sum(y) softmax(W x) - y)ᵀ",
          {"W": "matrix(m,n)", "x": "vector(n)", "y": "vector(m)"}),
+    # the softmax of each row (a batch of samples); by Z: tests/test_softmax_rows.py
+    Case("softmax", "tr(G' softmax_rows(Z))", "G", "softmax_rows(Z)'",
+         {"G": "matrix(m,n)", "Z": "matrix(m,n)"}),
+    # logsumexp of each row: its gradient is the softmax of each row
+    Case("softmax", "sum(logsumexp_rows(Z))", "Z", "softmax_rows(Z)'", {"Z": "matrix(m,n)"}),
+    # batch cross-entropy, rows of Y not assumed to sum to 1 (PRML (4.109) by rows)
+    Case("softmax", "-sum(Y .* log_softmax_rows(Z))", "Z",
+         "(softmax_rows(Z) .* (Y ones ones') - Y)'", {"Y": "matrix(m,n)", "Z": "matrix(m,n)"}),
     # PRML (4.106), Σ y ≠ 1 allowed
     Case("softmax", "-y' log(softmax(z))", "z", "(sum(y) softmax(z) - y)ᵀ",
          {"z": "vector(n)", "y": "vector(n)"}),

@@ -10,6 +10,7 @@ import pytest
 from numeric import check_derivative
 
 from matcalc.core import elementwise as ew
+from matcalc.core import vector_functions as ew_vector
 from matcalc.core.elementwise import FUNCTIONS as ELEMENTWISE
 from matcalc.core.ops import LEAF, OPS
 from matcalc.diff.registry import JVP
@@ -64,6 +65,9 @@ OP_CASES = [
     OpCase("softmax", "softmax(W x + b)", "x"),
     OpCase("logsumexp", "logsumexp(W x + b)", "x"),
     OpCase("logsoftmax", "log_softmax(W x + b)", "x"),
+    OpCase("softmax_rows", "softmax_rows(A X B)", "X"),
+    OpCase("log_softmax_rows", "log_softmax_rows(A X B)", "X"),
+    OpCase("logsumexp_rows", "logsumexp_rows(A X B)", "X"),
     OpCase("apply", "f(W x + b)", "x"),
     # matrix functions (Higham, Functions of Matrices, ch. 3): through A X B, at points off the
     # branch cut for logm and sqrtm
@@ -156,3 +160,56 @@ def test_max_and_min_generate_code(expr, wrt, layout, rng):
     from test_codegen import check_generated
     d = check_derivative(expr, wrt, VARS, SIZES, layout=layout, rng=rng)
     check_generated(d, expr, SIZES, None, VARS, (), rng)
+
+
+# -- every declaration of the softmax family has every facet --------------------------------
+
+def _declared_facets(f) -> dict[str, bool]:
+    """Which facets the declaration `f` (core/vector_functions.py) has, and which stages read
+    it."""
+    from matcalc.codegen.backends import BACKENDS
+    from matcalc.codegen.signs import FIXED
+    from matcalc.domain import SMOOTH
+    from matcalc.interop.to_sympy import _RULES as SYMPY
+    from matcalc.lower.functions import FUNCTIONS as NAMED
+    from matcalc.lower.functions import MEANING
+    from matcalc.render.printer import Printer
+    from matcalc.vocabulary import vector_function_table
+    from matcalc.web.syntax import syntax
+    panel = {g["name"]: g for c in syntax()["functions"] for g in c["functions"]}
+    return {
+        "spelling and meaning": bool(f.spelling and f.meaning) and f.spelling in MEANING,
+        "typing rule (lower/functions.py)": f.spelling in NAMED,
+        "numpy value": callable(f.numpy) and OPS[f.name].evaluate is not None,
+        "differential": callable(f.differential) and f.name in JVP,
+        "derivative text (steps)": f.derivative_text.startswith(f"d {f.printed[-1]}")
+                                   or f.derivative_text.startswith("d log("),
+        "printed form": bool(f.printed) and hasattr(Printer, "p_function"),
+        "code on every backend": all(f.code.get(name) and f.name in backend.templates
+                                     for name, backend in BACKENDS.items()),
+        "helpers its code names": all(marker in BACKENDS[name].helpers
+                                      for name, markers in f.helpers.items()
+                                      for marker in markers),
+        "value on one entry": f.of_one_entry in ("1", "0", "u"),
+        "SymPy form": callable(f.sympy) and f.name in SYMPY,
+        "value interval (codegen signs) or none claimed":
+            f.values is None or f.name in FIXED,
+        "domain (domain.py)": f.name in SMOOTH,
+        "docs example": all(f.example) and f"`{f.example[0]}`" in vector_function_table(),
+        "syntax panel entry": panel.get(f.spelling, {}).get("example") == f.example[0],
+    }
+
+
+@pytest.mark.parametrize("name", sorted(ew_vector.VECTOR_FUNCTIONS))
+def test_every_vector_function_has_every_facet(name):
+    """A declaration of the softmax family that lacks a facet fails, naming it."""
+    facets = _declared_facets(ew_vector.VECTOR_FUNCTIONS[name])
+    assert not [facet for facet, ok in facets.items() if not ok], (name, facets)
+
+
+def test_a_missing_declared_facet_is_named(monkeypatch):
+    from dataclasses import replace
+    softmax = ew_vector.VECTOR_FUNCTIONS["softmax"]
+    facets = _declared_facets(replace(softmax, example=("softmax(x)", "x", "")))
+    assert [facet for facet, ok in facets.items() if not ok] == ["docs example"]
+

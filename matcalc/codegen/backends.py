@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..core.elementwise import BINARY, FUNCTIONS
+from ..core.vector_functions import VECTOR_FUNCTIONS
 from .matrix_functions import HELPERS as MATRIX_HELPERS
 
 ELEMENTWISE = tuple(FUNCTIONS)  # each spelled by its declaration (core/elementwise.py)
@@ -27,15 +28,18 @@ class Backend:
         return self.templates[key].format(*operands)
 
 
+_DECLARED = (*FUNCTIONS.values(), *BINARY.values(), *VECTOR_FUNCTIONS.values())
+
+
 def _elementwise(backend: str) -> dict[str, str]:
-    """The elementwise functions' templates for `backend`, as declared (max and min too)."""
-    return {f.name: f.code[backend] for f in (*FUNCTIONS.values(), *BINARY.values())}
+    """The declared functions' templates for `backend`: the elementwise ones, max and min, and
+    the softmax family."""
+    return {f.name: f.code[backend] for f in _DECLARED}
 
 
 def _helpers(backend: str) -> dict[str, str]:
-    """The helper definitions the elementwise functions' templates use in `backend`."""
-    return {marker: code for f in (*FUNCTIONS.values(), *BINARY.values())
-            for marker, code in f.helpers.get(backend, {}).items()}
+    """The helper definitions the declared functions' templates use in `backend`."""
+    return {marker: code for f in _DECLARED for marker, code in f.helpers.get(backend, {}).items()}
 
 
 _COMMON = {  # methods and operators the three libraries share
@@ -65,8 +69,7 @@ NUMPY = Backend(
      "inv": "np.linalg.inv({0})", "solve": "np.linalg.solve({0}, {1})",
      "det": "np.linalg.det({0})", "logabsdet": "np.linalg.slogdet({0})[1]",
      "cholesky": "np.linalg.cholesky({0})", "matrix_power": "np.linalg.matrix_power({0}, {1})",
-     "norm2": "np.linalg.norm({0})", "softmax": "_softmax({0})",
-     "logsumexp": "_logsumexp({0})", "commutation": "_commutation({0}, {1})",
+     "norm2": "np.linalg.norm({0})", "commutation": "_commutation({0}, {1})",
      "lu_factor": "scipy.linalg.lu_factor({0})", "lu_solve": "scipy.linalg.lu_solve({0}, {1})",
      "lu_solve_T": "scipy.linalg.lu_solve({0}, {1}, trans=1)",
      "lu_logabsdet": "np.log(np.abs(np.diagonal({0}[0]))).sum()",
@@ -74,9 +77,6 @@ NUMPY = Backend(
      "cho_solve": "scipy.linalg.cho_solve({0}, {1})",
      "cho_logdet": "2.0 * np.log(np.diagonal({0}[0])).sum()"},
     {**_helpers("numpy"), **MATRIX_HELPERS["numpy"],
-     "_softmax": "def _softmax(u):\n    e = np.exp(u - u.max())\n    return e / e.sum()",
-     "_logsumexp": "def _logsumexp(u):\n    top = u.max()\n"
-                  "    return top + np.log(np.exp(u - top).sum())",
      "_commutation": "def _commutation(m, n):\n"
                     "    return np.eye(m * n)[np.arange(m * n).reshape(n, m).T.reshape(-1)]",
      "scipy.linalg": "import scipy.linalg"},
@@ -98,8 +98,7 @@ JAX = Backend(
      "det": "_det({0})", "logabsdet": "jnp.linalg.slogdet({0})[1]",
      "cholesky": "jnp.linalg.cholesky({0})",
      "matrix_power": "jnp.linalg.matrix_power({0}, {1})",
-     "norm2": "jnp.linalg.norm({0})", "softmax": "jax.nn.softmax({0})",
-     "logsumexp": "jax.scipy.special.logsumexp({0})", "commutation": "_commutation({0}, {1})",
+     "norm2": "jnp.linalg.norm({0})", "commutation": "_commutation({0}, {1})",
      "lu_factor": "jax.scipy.linalg.lu_factor({0})",
      "lu_solve": "jax.scipy.linalg.lu_solve({0}, {1})",
      "lu_solve_T": "jax.scipy.linalg.lu_solve({0}, {1}, trans=1)",
@@ -134,8 +133,7 @@ TORCH = Backend(
      "det": "torch.linalg.det({0})", "logabsdet": "torch.linalg.slogdet({0})[1]",
      "cholesky": "torch.linalg.cholesky({0})",
      "matrix_power": "torch.linalg.matrix_power({0}, {1})",
-     "norm2": "torch.linalg.norm({0})", "softmax": "torch.softmax({0}, dim=0)",
-     "logsumexp": "torch.logsumexp({0}, dim=0)", "commutation": "_commutation({0}, {1})",
+     "norm2": "torch.linalg.norm({0})", "commutation": "_commutation({0}, {1})",
      "lu_factor": "torch.linalg.lu_factor({0})", "lu_solve": "_lu_solve({0}, {1}, False)",
      "lu_solve_T": "_lu_solve({0}, {1}, True)",
      "lu_logabsdet": "torch.log(torch.abs(torch.diagonal({0}[0]))).sum()",

@@ -20,6 +20,7 @@ from ..core.algebra import matmul_chain
 from ..core.elementwise import BINARY
 from ..core.expr import Expr, postorder
 from ..core.ops import as_float
+from ..core.vector_functions import SAME, VECTOR_FUNCTIONS
 from ..errors import UnsupportedError
 from ..shapes import Dim, Shape
 from .backends import ELEMENTWISE, Backend
@@ -123,6 +124,8 @@ class Emitter:
             return self.spell(op, self._lifted(node.arg))
         if op in BINARY:  # max(u, v), min(u, v)
             return self.spell(op, *self._operands(node.args))
+        if op in VECTOR_FUNCTIONS:
+            return self._of_vectors(node)
         rule = getattr(self, "_" + op, None)
         if rule is None:
             raise UnsupportedError(f"cannot generate code for the operator '{op}'")
@@ -337,20 +340,20 @@ class Emitter:
         absolute = self.spell("abs", self._lifted(node.arg))
         return absolute if node.arg.is_scalar else self.spell("sum", absolute)
 
-    def _softmax(self, node):
-        if node.arg.is_scalar:  # softmax(u) = 1 for a scalar u
-            return self._constant(1)
-        return self.spell("softmax", self._code(node.arg))
-
-    def _logsumexp(self, node):
-        code = self._code(node.arg)
-        return code if node.arg.is_scalar else self.spell("logsumexp", code)
-
-    def _logsoftmax(self, node):
-        if node.arg.is_scalar:  # log softmax(u) = 0 for a scalar u
-            return self._constant(0)
-        code = self._code(node.arg)
-        return f"{wrap(code)} - {wrap(self.spell('logsumexp', code))}"
+    def _of_vectors(self, node: Expr) -> str:
+        """A function of the softmax family, spelled as declared (core/vector_functions.py)
+        over the last axis (a vector's, a matrix's rows); where each vector or row is one entry
+        (a scalar, a column taken by rows) its value there: softmax 1, log softmax 0, the entry
+        itself for logsumexp."""
+        f, arg = VECTOR_FUNCTIONS[node.op], node.arg
+        if not (arg.shape.cols.is_one if f.by_rows else arg.is_scalar):
+            return self.spell(node.op, self._code(arg))
+        if f.of_one_entry == SAME:
+            return self._code(arg)
+        value = int(f.of_one_entry)
+        if node.is_scalar:
+            return self._constant(value)
+        return self.spell("ones" if value else "zeros", self._dims(node.shape))
 
     _expm = _logm = _sqrtm = _frechet = _frechet_matrix = matrix_function_code
 

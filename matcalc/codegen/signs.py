@@ -16,6 +16,7 @@ from collections import Counter
 from ..core.elementwise import BINARY, FUNCTIONS
 from ..core.expr import Expr, postorder_new
 from ..core.ops import as_float
+from ..core.vector_functions import VECTOR_FUNCTIONS
 
 INF = float("inf")
 UNKNOWN = (-INF, INF)
@@ -24,12 +25,11 @@ NONPOSITIVE = (-INF, 0.0)
 
 # function -> (the interval its values lie in, whatever the argument; the fact)
 FIXED: dict[str, tuple[tuple[float, float], str]] = {
-    **{f.name: f.values for f in FUNCTIONS.values() if f.values},  # (core/elementwise.py)
+    **{f.name: f.values for f in (*FUNCTIONS.values(), *VECTOR_FUNCTIONS.values())
+       if f.values},  # (core/elementwise.py, core/vector_functions.py)
     "norm1": (NONNEGATIVE, "‖u‖₁ ≥ 0"),
     "norm2": (NONNEGATIVE, "‖u‖₂ ≥ 0"),
     "gt": ((0.0, 1.0), "the step [u > v] ∈ {0, 1}"),
-    "softmax": ((0.0, 1.0), "softmax(u)ᵢ = eᵘⁱ / Σⱼ eᵘʲ ∈ [0, 1]"),
-    "logsoftmax": (NONPOSITIVE, "log softmax(u)ᵢ ≤ log 1 = 0"),
     "ones": ((1.0, 1.0), "𝟏's entries are 1"),
     "identity": ((0.0, 1.0), "I's entries are 0 and 1"),
     "zero": ((0.0, 0.0), "0's entries are 0"),

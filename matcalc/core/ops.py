@@ -18,6 +18,7 @@ from ..shapes import SCALAR, Dim, Shape
 from .elementwise import BINARY, FUNCTIONS
 from .expr import SPECS, Expr
 from .matrix_functions import MATRIX_FUNCTIONS, jacobian_matrix
+from .vector_functions import VECTOR_FUNCTIONS, VectorFunction
 
 LEAF, LINEAR, BILINEAR, ELEMENTWISE, SPECIAL, ZERO = (
     "leaf", "linear", "bilinear", "elementwise", "special", "zero")
@@ -90,6 +91,27 @@ def _vector_only(title: str, result: Callable[[Shape], Shape]):
     return rule
 
 
+def _of_vectors(f: VectorFunction):
+    """A vector function's shape rule: a column vector (or a scalar) gives its shape, or a
+    scalar when f reduces; by rows any matrix gives its shape, or a column when f reduces."""
+    def rule(args, attrs) -> Shape:
+        shape = args[0].shape
+        if not (f.by_rows or shape.is_vector or shape.is_scalar):
+            raise ShapeError(f"{f.spelling} needs a vector, got {shape.describe()}")
+        if not f.reduces:
+            return shape
+        return Shape(shape.rows, Dim.of(1)) if f.by_rows else SCALAR
+    return rule
+
+
+def _along_rows(f: VectorFunction):
+    """A vector function's value: of each row of the matrix, or of the column as one row."""
+    if f.by_rows:
+        return lambda values, attrs: f.numpy(values[0])
+    return lambda values, attrs: f.numpy(values[0].reshape(1, -1)).reshape(
+        (1, 1) if f.reduces else values[0].shape)
+
+
 def _mul_shape(args, attrs) -> Shape:
     chain = [a.shape for a in args if not a.is_scalar]
     for left, right in zip(chain, chain[1:]):
@@ -150,16 +172,6 @@ def commutation_matrix(m: int, n: int) -> np.ndarray:
         for j in range(n):
             k[i * n + j, j * m + i] = 1.0
     return k
-
-
-def _softmax(x: np.ndarray) -> np.ndarray:
-    e = np.exp(x - x.max())
-    return e / e.sum()
-
-
-def _logsumexp(x: np.ndarray) -> np.ndarray:
-    top = x.max()
-    return np.array([[top + np.log(np.exp(x - top).sum())]])
 
 
 def _matmul_all(values, attrs):
@@ -230,14 +242,11 @@ defop("mpow", SPECIAL, _square("matrix power", lambda s: s),
       lambda v, a: np.linalg.matrix_power(v[0], a["k"]))
 defop("norm2", SPECIAL, _scalar, _s(np.linalg.norm))
 defop("norm1", SPECIAL, _scalar, _s(lambda x: np.abs(x).sum()))
-defop("softmax", SPECIAL, _vector_only("softmax", lambda s: s), _ew(_softmax))
-defop("logsumexp", SPECIAL, _vector_only("logsumexp", lambda s: SCALAR),
-      lambda v, a: _logsumexp(v[0]))
-defop("logsoftmax", SPECIAL, _vector_only("log softmax", lambda s: s),
-      lambda v, a: v[0] - _logsumexp(v[0]))  # log(softmax(u)), stably: log_softmax(u)
 
 for _f in FUNCTIONS.values():  # (core/elementwise.py: one declaration each)
     defop(_f.name, ELEMENTWISE if _f.derivative else ZERO, _first, _ew(_f.numpy))
+for _v in VECTOR_FUNCTIONS.values():  # (core/vector_functions.py: the softmax family)
+    defop(_v.name, SPECIAL, _of_vectors(_v), _along_rows(_v), title=_v.spelling)
 for _b in BINARY.values():  # max(u, v), min(u, v)
     defop(_b.name, SPECIAL, _same(_b.spelling), lambda v, a, f=_b: f.numpy(v[0], v[1]),
           title=_b.spelling)

@@ -1,4 +1,4 @@
-"""JVP rules of matrix functions, norms, softmax and abstract functions.
+"""JVP rules of matrix functions, norms, the softmax family and abstract functions.
 
 Sources: Magnus & Neudecker, *Matrix Differential Calculus* ch. 8-9; the Matrix Cookbook §2.
 """
@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..core import build as b
 from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..errors import UnsupportedError
 from .registry import defjvp
 
@@ -49,25 +50,16 @@ def _norm1(node, dargs):
     return b.trace(b.mul(b.transpose(b.apply("sign", node.arg)), dargs[0]))
 
 
-@defjvp("softmax")
-def _softmax(node, dargs):
-    """d softmax(x) = s ⊙ dx − s sᵀ dx with s = softmax(x)."""
-    s, dx = node, dargs[0]
-    return b.sub(b.hadamard(s, dx), b.mul(s, b.transpose(s), dx))
+def _of_vectors(f):
+    """The differential of a vector function, as declared (core/vector_functions.py)."""
+    def rule(node, dargs):
+        return f.differential(b, node.arg, node, dargs[0])
+    rule.__doc__ = f.derivative_text
+    return rule
 
 
-@defjvp("logsoftmax")
-def _logsoftmax(node, dargs):
-    """d log(softmax(u)) = du − 𝟏 softmax(u)ᵀ du."""
-    u, du = node.arg, dargs[0]
-    s = b.apply("softmax", u)
-    return b.sub(du, b.mul(b.ones(u.shape.rows), b.transpose(s), du))
-
-
-@defjvp("logsumexp")
-def _logsumexp(node, dargs):
-    """d logsumexp(x) = softmax(x)ᵀ dx."""
-    return b.mul(b.transpose(b.apply("softmax", node.arg)), dargs[0])
+for _v in VECTOR_FUNCTIONS.values():
+    defjvp(_v.name)(_of_vectors(_v))
 
 
 def _matrix_function(fn: str):

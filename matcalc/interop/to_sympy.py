@@ -21,6 +21,7 @@ from ..core.elementwise import BINARY
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
 from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..errors import UnsupportedError
 from ..evaluate import symbol_names
 from ..shapes import GENERATED, Dim
@@ -214,18 +215,35 @@ def _norm2(node, args):
     return sp.sqrt(_total(sp.HadamardPower(x, 2)))
 
 
-def _softmax(node, args):
-    e = elementwise(sp.exp, args[0])
-    return e if not is_matrix(e) else sp.MatMul(1 / _total(e), e)
+class _Kit:
+    """What a vector function's SymPy form (core/vector_functions.py) is written with: exp and
+    log entry by entry, the total of a vector (a scalar) or of each row (a column, X 𝟏), that
+    total spread back over the vector or along each row, a quotient by it, a difference."""
+
+    def __init__(self, by_rows: bool, like: sp.Basic):
+        self.by_rows = by_rows and is_matrix(like) and like.shape[1] != 1
+        self.cols = like.shape[1] if self.by_rows else 1
+
+    exp = staticmethod(partial(elementwise, sp.exp))
+    log = staticmethod(partial(elementwise, sp.log))
+    minus = staticmethod(_minus)
+
+    def total(self, x: sp.Basic) -> sp.Basic:
+        return sp.MatMul(x, sp.OneMatrix(self.cols, 1)) if self.by_rows else _total(x)
+
+    def spread(self, total: sp.Basic, like: sp.Basic) -> sp.Basic:
+        return sp.MatMul(total, sp.OneMatrix(1, self.cols)) if self.by_rows \
+            else _expanded(total, like)
+
+    def divide(self, x: sp.Basic, total: sp.Basic) -> sp.Basic:
+        if self.by_rows:
+            return sp.HadamardProduct(x, self.spread(sp.HadamardPower(total, -1), x))
+        return sp.MatMul(1 / total, x) if is_matrix(x) else x / total
 
 
-def _logsumexp(x: sp.Basic) -> sp.Expr:
-    return sp.log(_total(elementwise(sp.exp, x)))
-
-
-def _logsoftmax(node, args):
-    x = args[0]
-    return _minus(x, _expanded(_logsumexp(x), x))
+def _of_vectors(f):
+    """A function of the softmax family in exp, log and sums, as declared."""
+    return lambda node, args: f.sympy(_Kit(f.by_rows, args[0]), args[0])
 
 
 def _elementwise(name: str):
@@ -265,9 +283,7 @@ _RULES: dict[str, Callable] = {
                                 else args[0] ** node.attr("k")),
     "norm2": _norm2,
     "norm1": lambda node, args: _total(elementwise(sp.Abs, args[0])),
-    "softmax": _softmax,
-    "logsumexp": lambda node, args: _logsumexp(args[0]),
-    "logsoftmax": _logsoftmax,
+    **{f.name: _of_vectors(f) for f in VECTOR_FUNCTIONS.values()},
     **dict.fromkeys((*MATRIX_FUNCTIONS, "frechet", "frechet_matrix"), _no_matrix_function),
     **{name: _elementwise(name) for name in SCALAR_FUNCTIONS if name != "step"},
 }

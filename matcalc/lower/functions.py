@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..core.elementwise import BINARY, SPELLINGS
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE_FUNCTIONS
 from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..core.vector_functions import BY_SPELLING, VECTOR_FUNCTIONS
 from ..errors import ParseError, ShapeError, UnsupportedError
 from ..syntax import ast
 from .dims import one, times
@@ -35,14 +36,12 @@ def _elementwise(op: str):
     return typed
 
 
-def _to_scalar(op: str, square: bool = False, vector: bool = False):
+def _to_scalar(op: str, square: bool = False):
     def typed(typer, call, args):
         _arity(call, args, 1)
         x = args[0]
         if square:
             typer.square(call.func, x, call.func_span)
-        if vector and not (x.is_vector or x.is_scalar):
-            raise ShapeError(f"{call.func} needs a vector, got {x.describe()}", call.func_span)
         return scalar(op, x, span=call.span, text=_text(typer, call))
     return typed
 
@@ -103,15 +102,25 @@ def _vec(typer, call, args):
     return T("vec", (x,), times(x.rows, x.cols), one(), call.span, _text(typer, call))
 
 
-def _of_vector(op: str):
-    """softmax or log softmax of a vector (of a 1 × 1 operand, a vector(1) as logsumexp takes
-    it, softmax is 1 and log softmax 0)."""
+def _of_vectors(f):
+    """A function of the softmax family (core/vector_functions.py): of a column vector (a 1 × 1
+    operand is a vector(1): softmax 1, log softmax 0, logsumexp the entry), or of each row of
+    any matrix (a row vector is one row, a column one entry per row). Its value has the
+    operand's shape, or one entry per vector / row when it reduces."""
     def typed(typer, call, args):
         _arity(call, args, 1)
-        if not (args[0].is_vector or args[0].is_scalar):
-            raise ShapeError(f"{call.func} needs a vector, got {args[0].describe()}",
+        x = args[0]
+        if not (f.by_rows or x.is_vector or x.is_scalar):
+            by_rows = BY_SPELLING.get(f"{f.spelling}_rows")
+            hint = f" ({by_rows.spelling}(Z) is {by_rows.meaning})" if by_rows else ""
+            raise ShapeError(f"{call.func} needs a vector, got {x.describe()}{hint}",
                              call.func_span)
-        return like(op, args[0], args[0], span=call.span, text=_text(typer, call))
+        text = _text(typer, call)
+        if not f.reduces:
+            return like(f.name, x, x, span=call.span, text=text)
+        if f.by_rows:
+            return T(f.name, (x,), x.rows, one(), call.span, text)
+        return scalar(f.name, x, span=call.span, text=text)
     return typed
 
 
@@ -177,9 +186,8 @@ FUNCTIONS.update({
     "tr": _to_scalar("tr", square=True), "trace": _to_scalar("tr", square=True),
     "det": _to_scalar("det", square=True), "logdet": _to_scalar("logdet", square=True),
     "norm2": _to_scalar("norm2"), "norm1": _to_scalar("norm1"),
-    "logsumexp": _to_scalar("logsumexp", vector=True),
-    "inv": _inv, "diag": _diag, "vec": _vec, "softmax": _of_vector("softmax"),
-    "log_softmax": _of_vector("logsoftmax"), "cross_entropy": _cross_entropy, "dot": _dot,
+    "inv": _inv, "diag": _diag, "vec": _vec, "cross_entropy": _cross_entropy, "dot": _dot,
+    **{f.spelling: _of_vectors(f) for f in VECTOR_FUNCTIONS.values()},
     **{f.spelling: _binary(f) for f in BINARY.values()}, "kron": _kron,
     **{f.name: _matrix_function(f.name) for f in MATRIX_FUNCTIONS.values()},
     **{f.frechet_name: _frechet(f.name) for f in MATRIX_FUNCTIONS.values()},
@@ -191,8 +199,9 @@ FUNCTIONS.update({
 MEANINGS = {
     "elementwise functions": (*SPELLINGS, *(f.spelling for f in BINARY.values())),
     "reductions": ("sum", "mean", "tr", "trace", "det", "logdet", "norm2", "norm1",
-                   "logsumexp", "cross_entropy"),
-    "vector functions": ("softmax", "log_softmax"),
+                   *(f.spelling for f in VECTOR_FUNCTIONS.values() if f.reduces),
+                   "cross_entropy"),
+    "vector functions": tuple(f.spelling for f in VECTOR_FUNCTIONS.values() if not f.reduces),
     "matrix functions": ("inv", *MATRIX_FUNCTIONS),
     "Fréchet derivatives": (*(f.frechet_name for f in MATRIX_FUNCTIONS.values()),
                             *(f.jacobian_name for f in MATRIX_FUNCTIONS.values())),

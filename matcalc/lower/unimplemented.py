@@ -113,12 +113,6 @@ UNIMPLEMENTED: dict[str, Unimplemented] = {
     "conv": _row(V, "a convolution", "conv(u, v)"),
     "convolve": _row(V, "a convolution", "convolve(u, v)"),
     # -- row-wise on a matrix (a row is a sample) ----------------------------------------------
-    "softmax_rows": _row(W, "the softmax of each row", "softmax_rows(Z)",
-                         "exp(Z) ./ (exp(Z) ones ones')"),
-    "log_softmax_rows": _row(W, "the log softmax of each row", "log_softmax_rows(Z)",
-                             "Z - log(exp(Z) ones) ones'"),
-    "logsumexp_rows": _row(W, "the logsumexp of each row (a column)", "logsumexp_rows(Z)",
-                           "log(exp(Z) ones)"),
     "layernorm_rows": _row(W, "the layer normalisation of each row", "layernorm_rows(Z)"),
     # -- matrix functions, spectral functions and decompositions -------------------------------
     "pinv": _row(M, "the Moore–Penrose pseudo-inverse", "pinv(X)", "inv(X' X) X'",

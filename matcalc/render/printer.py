@@ -15,6 +15,7 @@ from ..core.elementwise import BINARY
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
 from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..shapes import GENERATED, Dim
 from .notation import ASCII, LATEX, Notation
 from .sizes import implied_constants
@@ -240,9 +241,6 @@ class Printer:
             base, k = base.arg, "-" + k
         return self.n.superscript(self.at(base, ATOM), k, False), POW
 
-    def p_logsoftmax(self, e):
-        return self.n.call("log", [self.n.call("softmax", [self(e.arg)[0]])]), ATOM
-
     def p_unvec(self, e):
         sizes = self.n.by(self.size(e.shape.rows), self.size(e.shape.cols))
         return self.n.call(self.n.subscript(self.n.unvec, sizes), [self(e.arg)[0]]), ATOM
@@ -265,6 +263,12 @@ class Printer:
         return self.at(e.args[0], ADD) + self.n.comparison() + self.at(e.args[1], ADD), CMP
 
     def p_function(self, e):
+        of_vectors = VECTOR_FUNCTIONS.get(e.op)
+        if of_vectors is not None:  # log(softmax(u)): the declared nested calls
+            text = self(e.arg)[0]
+            for name in reversed(of_vectors.printed):
+                text = self.n.call(name, [text])
+            return text, ATOM
         declared = ELEMENTWISE.get(e.op)
         fn = self.n.function(declared) if declared else FUNCTION_NAMES.get(e.op, e.op)
         return self.n.call(fn, [self(a)[0] for a in e.args]), ATOM

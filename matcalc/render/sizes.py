@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from ..core.elementwise import BINARY, FUNCTIONS
 from ..core.expr import Expr, postorder
+from ..core.vector_functions import VECTOR_FUNCTIONS
 
 Known = tuple[bool, bool]  # (rows, columns) known
 _SAME_SHAPE = {"add", "hadamard", "gt", *BINARY}
-_LIKE_ARGUMENT = {"softmax", "logsoftmax", *FUNCTIONS}
+_LIKE_ARGUMENT = {*FUNCTIONS, *(f.name for f in VECTOR_FUNCTIONS.values() if not f.reduces)}
+_ROW_COUNT = {f.name for f in VECTOR_FUNCTIONS.values() if f.reduces}  # logsumexp_rows: a column
 _SQUARE = {"inv", "mpow"}
 _ALWAYS_SIZED = {"var", "tangent", "absgrad", "apply", "const", "dim", "pi", "commutation",
                  "unvec"}
@@ -50,6 +52,8 @@ def _own(e: Expr, args: list[Known]) -> Known:
         known = (args[0][0] and args[0][1], True)
     elif op == "pow" or op in _LIKE_ARGUMENT:
         known = args[0]
+    elif op in _ROW_COUNT:
+        known = (args[0][0], True)
     else:
         known = (all(a[0] and a[1] for a in args),) * 2
     return known[0] or e.shape.rows.is_one, known[1] or e.shape.cols.is_one
@@ -79,6 +83,8 @@ def _around(e: Expr, outside: Known, own: dict[Expr, Known]) -> list[Known]:
         return [outside, unknown]
     if op in _LIKE_ARGUMENT:
         return [outside]
+    if op in _ROW_COUNT:
+        return [(outside[0], False)]
     return [unknown] * len(args)
 
 

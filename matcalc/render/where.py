@@ -45,24 +45,38 @@ def _saving(node: Expr, uses: int, parenthesised: int) -> int:
     return (uses - 1) * size + 2 * parenthesised - uses - CLAUSE
 
 
-def _chosen(expr: Expr) -> list[Expr]:
+def _chosen(expr: Expr, known: frozenset[Expr] = frozenset()) -> list[Expr]:
     """The subexpressions worth naming: parents first, each node's uses are counted in the text
     left once its named ancestors are printed as names (a named node's definition is printed
-    once)."""
+    once). A `known` node is worth its name wherever it repeats, the text showing that name
+    already (∂f/∂P, P = softmax_rows(Z) bound by the program)."""
     parts = printed_parts(expr)
     uses: dict[Expr, int] = {expr: 1}
     parens: dict[Expr, int] = {}
     chosen = []
     for node in reversed(list(postorder(expr))):
         n = uses.get(node, 0)
-        if node is not expr and n > 1 and node.weight >= 2 and \
-                _saving(node, n, parens.get(node, 0)) >= SAVING:
+        if node is not expr and n > 1 and node.weight >= 2 and (
+                node in known or _saving(node, n, parens.get(node, 0)) >= SAVING):
             chosen.append(node)
             n = 1
         for part, wrapped in parts.get(node, ()):
             uses[part] = uses.get(part, 0) + n
             parens[part] = parens.get(part, 0) + n * wrapped
     return chosen
+
+
+def _shown_by_name(expr: Expr, named: dict[Expr, str]) -> frozenset[Expr]:
+    """The subexpressions the program names that expr's text shows by that name: the arguments
+    of its abstract symbols (∂f/∂P)."""
+    return frozenset(node.arg for node in postorder(expr)
+                     if node.op == "absgrad" and node.arg in named)
+
+
+def _bound_inside(node: Expr, named: dict[Expr, str]) -> Expr:
+    """The node to name for a chosen one: the program's own name under a transpose (Pᵀ with
+    P = softmax_rows(S) bound, rather than a new name for Pᵀ)."""
+    return node.arg if node.op == "transpose" and node.arg in named else node
 
 
 def _names_in(expr: Expr) -> set[str]:
@@ -100,13 +114,16 @@ def where_clauses(expr: Expr, reserved: set[str] = frozenset(),
     `reserved`: names new ones must not take (the program's); `named`: the names the program
     itself gave some subexpressions (its bindings), used for them. Names are given heaviest
     first; the clauses come in dependency order (children before parents in the DAG)."""
-    chosen = sorted(_chosen(expr), key=lambda n: (-n.weight, n.key))
+    named = named or {}
+    chosen = {_bound_inside(node, named): None
+              for node in _chosen(expr, _shown_by_name(expr, named))}
+    chosen = sorted(chosen, key=lambda n: (-n.weight, n.key))
     if not chosen:
         return Where(expr, [], {})
     taken = _names_in(expr) | set(reserved) | _PRINTED
     names: dict[Expr, Expr] = {}
     for node in chosen:
-        name = (named or {}).get(node) or _name(node, taken)
+        name = named.get(node) or _name(node, taken)
         taken.add(name)
         names[node] = b.var(name, node.shape)
     shown = shown_with(expr, names)

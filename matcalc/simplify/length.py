@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import weakref
 from fractions import Fraction
+from functools import partial
 
 from ..core import build as b
 from ..core.expr import Expr, postorder_new
+from ..core.vector_functions import VECTOR_FUNCTIONS
 
 CMP, ADD, MUL, EW, POW, ATOM = range(6)  # precedences, loosest first
 
@@ -174,6 +176,11 @@ def _kron(e: Expr) -> tuple[int, int]:
     return sum(sides) + len(sides) - 1, EW
 
 
+def _nested_calls(calls: int, e: Expr) -> tuple[int, int]:
+    """f(g(u)): a name and two parentheses per call around the argument."""
+    return 3 * calls + _count(e.arg)[0], ATOM
+
+
 _COUNTERS = {
     "add": _add,
     "mul": _mul,
@@ -186,7 +193,8 @@ _COUNTERS = {
     "mpow": _mpow,
     "absgrad": _absgrad,
     "apply": lambda e: (3 + _count(e.arg)[0], ATOM),  # f(u)
-    "logsoftmax": lambda e: (6 + _count(e.arg)[0], ATOM),  # log(softmax(u))
+    **{f.name: partial(_nested_calls, len(f.printed))  # log(softmax(u))
+       for f in VECTOR_FUNCTIONS.values() if len(f.printed) > 1},
     "unvec": lambda e: (3 + _count(e.arg)[0], ATOM),  # vec⁻¹_{m×n}(v)
     "gt": lambda e: (_at(e.args[0], ADD) + 1 + _at(e.args[1], ADD), CMP),
 }

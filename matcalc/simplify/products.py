@@ -68,9 +68,9 @@ def ones_inner(a: Expr, c: Expr) -> Expr | None:
 
 
 def ones_outer_hadamard(node: Expr) -> Expr | None:
-    """(𝟏 𝟏ᵀ) ⊙ A = A and 𝟏 ⊙ v = v."""
+    """(𝟏 𝟏ᵀ) ⊙ A = A, 𝟏 ⊙ v = v and 𝟏ᵀ ⊙ vᵀ = vᵀ."""
     def is_ones_outer(e):
-        return e.op == "ones" or e.op == "mul" and len(e.args) == 2 and \
+        return e.op == "ones" or _is_ones_row(e) or e.op == "mul" and len(e.args) == 2 and \
             e.args[0].op == "ones" and _is_ones_row(e.args[1])
     kept = [a for a in node.args if not is_ones_outer(a)]
     shaped = any(a.shape == node.shape for a in kept)  # (not a broadcast scalar alone)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from ..core import build as b
 from ..core.expr import Expr
 from ..core.rebuild import rebuild
+from ..core.vector_functions import VECTOR_FUNCTIONS
 
 
 def of_transpose(node: Expr) -> Expr | None:
@@ -35,13 +36,19 @@ def of_kron(node: Expr) -> Expr | None:
 
 
 def sum_of_softmax(node: Expr) -> Expr | None:
-    """sum(softmax(u)) = 1."""
-    return b.const(1) if node.arg.op == "softmax" else None
+    """sum(softmax(u)) = 1, sum(softmax_rows(Z)) = the number of rows of Z: each vector or row
+    of a declared function that `sums_to_one`."""
+    declared = VECTOR_FUNCTIONS.get(node.arg.op)
+    if declared is None or not declared.sums_to_one:
+        return None
+    return b.dim(node.arg.shape.rows) if declared.by_rows else b.const(1)
 
 
 def log_of_softmax(node: Expr) -> Expr | None:
-    """log(softmax(u)) = logsoftmax(u): one node, differentiated and computed stably."""
-    return b.apply("logsoftmax", node.arg.arg) if node.arg.op == "softmax" else None
+    """log(softmax(u)) = logsoftmax(u), log(softmax_rows(Z)) = log_softmax_rows(Z): one node,
+    differentiated and computed stably (each declaration's `log_is`)."""
+    declared = VECTOR_FUNCTIONS.get(node.arg.op)
+    return b.apply(declared.log_is, node.arg.arg) if declared and declared.log_is else None
 
 
 def log_of_abs_det(node: Expr) -> Expr | None:

@@ -10,6 +10,7 @@ from ..core import build as b
 from ..core.expr import Expr
 from ..core.rebuild import rebuild
 from ..core.transpose import transposed
+from .length import expression_length
 
 
 def _factor(node: Expr, side: int) -> Expr | None:
@@ -91,6 +92,26 @@ def factor_left(node: Expr) -> Expr | None:
 
 def factor_right(node: Expr) -> Expr | None:
     return _factor(node, -1)
+
+
+def factor_hadamard(node: Expr) -> Expr | None:
+    """A ⊙ B + A ⊙ C = A ⊙ (B + C), A an elementwise factor of every term; kept only when
+    strictly shorter (P ⊙ G − P ⊙ ((P ⊙ G) 𝟏 𝟏ᵀ) = P ⊙ (G − (P ⊙ G) 𝟏 𝟏ᵀ), the softmax
+    adjoint), so that it never undoes the expansion of expand-products."""
+    parts = [b.split_coeff(t) for t in node.args]
+    if any(rest.op != "hadamard" for _, rest in parts):
+        return None
+    common = next((f for f in parts[0][1].args
+                   if all(f in rest.args for _, rest in parts[1:])), None)
+    if common is None:
+        return None
+    rests = []
+    for coeff, rest in parts:
+        others = list(rest.args)
+        others.remove(common)
+        rests.append(b.scale(coeff, b.hadamard(*others)))
+    out = b.hadamard(common, b.add(*rests))
+    return out if expression_length(out) < expression_length(node) else None
 
 
 EXPANSION_STEPS = 64  # products multiplied out per sum at most: an expansion may only shorten

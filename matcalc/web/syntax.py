@@ -2,7 +2,8 @@
 
 The spellings come from the parser itself (its terminals, and the postfix spellings the
 transformer reads) and the functions from the registries every stage reads
-(lower/functions.py MEANINGS and ARITY, core/elementwise.py FUNCTIONS), so the panel lists
+(lower/functions.py MEANINGS and ARITY, core/elementwise.py FUNCTIONS,
+core/vector_functions.py), so the panel lists
 exactly what the parser accepts; only each operator's one-line meaning is written here.
 """
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.elementwise import SPELLINGS
+from ..core.vector_functions import BY_SPELLING
 from ..lower.functions import ARITY, MEANINGS
 from ..syntax.parser import build_parser
 from ..syntax.transformer import _POSTFIX as POSTFIX_SPELLINGS
@@ -49,10 +51,11 @@ def _spellings(terminal: str) -> list[str]:
 
 
 def _function(name: str) -> dict[str, Any]:
-    """One built-in: its call form, and for an elementwise function its meaning and example."""
+    """One built-in: its call form, and for a declared function (elementwise, or of the
+    softmax family) its meaning and example."""
     arguments = "u, v" if ARITY.get(name, 1) == 2 else "u"
     entry: dict[str, Any] = {"name": name, "call": f"{name}({arguments})"}
-    declared = ELEMENTWISE.get(name)
+    declared = ELEMENTWISE.get(name) or BY_SPELLING.get(name)
     if declared is not None:
         entry["spellings"] = [name, *declared.spellings]
         entry["meaning"] = declared.meaning

@@ -1,0 +1,205 @@
+"""The softmax family by rows (each row a sample) and attention written in the language.
+
+Each printed form is pinned and checked against central finite differences (tests/numeric.py),
+read back from its text (tests/test_read_back.py), evaluated, generated as numpy, jax and torch
+code agreeing with `evaluate`, and, for attention, compared with jax.grad of an independent
+jax implementation. Sources: the softmax Jacobian diag(p) − p pᵀ by rows (Goodfellow et al.,
+*Deep Learning* §6.2.2.3); scaled dot-product attention softmax(Q Kᵀ / √d) V (Vaswani et al.,
+2017) and its gradients dV = Pᵀ G, dP = G Vᵀ, dS = P ⊙ (dP − (P ⊙ dP) 𝟏 𝟏ᵀ), dQ = dS K / √d,
+dK = dSᵀ Q / √d.
+"""
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+import pytest
+from numeric import check_derivative
+from sympy_numeric import assert_same_value
+from test_codegen import check_generated, ready
+from test_hessian import check_second
+from test_read_back import test_printed_form_reads_back as reads_back
+
+from matcalc import ShapeError, derive, hessian, value
+
+VARS = {"Z": "matrix(m,n)", "G": "matrix(m,n)", "Y": "matrix(m,n)", "Q": "matrix(m,k)",
+        "K": "matrix(p,k)", "V": "matrix(p,q)", "T": "matrix(m,q)", "d": "scalar"}
+SIZES = {"m": 3, "n": 4, "k": 2, "p": 5, "q": 2}
+POSITIVE_D = {"d": "positive"}
+ATTENTION = "S = Q K' / sqrt(d); P = softmax_rows(S); "
+F_OF_P = [{"name": "f", "ascii": "df_dP", "arg": "P"}]
+F_OF_O = [{"name": "f", "ascii": "df_dO", "arg": "O"}]
+F_OF_L = [{"name": "f", "ascii": "df_dL", "arg": "L"}]
+
+# (expression, variable, layout, printed, abstract, domains)
+CASES = [
+    ("P = softmax_rows(Z); f(P)", "Z", "denominator",
+     "P ⊙ (∂f/∂P - (P ⊙ ∂f/∂P) 𝟏 𝟏ᵀ)  where P = softmax_rows(Z)", F_OF_P, None),
+    ("P = softmax_rows(Z); f(P)", "Z", "numerator",
+     "Pᵀ ⊙ (∂f/∂P - 𝟏 𝟏ᵀ (Pᵀ ⊙ ∂f/∂P))  where P = softmax_rows(Z)", F_OF_P, None),
+    ("tr(G' softmax_rows(Z))", "Z", "denominator",
+     "softmax_rows(Z) ⊙ (G - (G ⊙ softmax_rows(Z)) 𝟏 𝟏ᵀ)", (), None),
+    ("tr(G' softmax_rows(Z))", "Z", "numerator",
+     "softmax_rows(Z)ᵀ ⊙ (Gᵀ - 𝟏 𝟏ᵀ (Gᵀ ⊙ softmax_rows(Z)ᵀ))", (), None),
+    ("L = log_softmax_rows(Z); f(L)", "Z", "denominator",
+     "∂f/∂L - softmax_rows(Z) ⊙ (∂f/∂L 𝟏 𝟏ᵀ)", F_OF_L, None),
+    ("L = logsumexp_rows(Z); f(L)", "Z", "denominator",
+     "softmax_rows(Z) ⊙ (∂f/∂L 𝟏ᵀ)", F_OF_L, None),
+    ("sum(logsumexp_rows(Z))", "Z", "denominator", "softmax_rows(Z)", (), None),
+    # the batch cross-entropy: rows of Y are not known to sum to 1, so not the textbook P − Y
+    ("-sum(Y .* log_softmax_rows(Z))", "Z", "denominator",
+     "softmax_rows(Z) ⊙ (Y 𝟏 𝟏ᵀ) - Y", (), None),
+    # attention, a scalar function f of its output O = P V
+    (ATTENTION + "O = P V; f(O)", "V", "denominator",
+     "softmax_rows(Q Kᵀ / sqrt(d))ᵀ ∂f/∂O", F_OF_O, POSITIVE_D),
+    (ATTENTION + "O = P V; f(O)", "Q", "denominator",
+     "(P ⊙ (∂f/∂O Vᵀ - (P ⊙ (∂f/∂O Vᵀ)) 𝟏 𝟏ᵀ)) K / sqrt(d)  where P = softmax_rows(Q Kᵀ / "
+     "sqrt(d))", F_OF_O, POSITIVE_D),
+    (ATTENTION + "O = P V; f(O)", "K", "denominator",
+     "(Pᵀ ⊙ (U - 𝟏 𝟏ᵀ (U ⊙ Pᵀ))) Q / sqrt(d)  where P = softmax_rows(Q Kᵀ / sqrt(d)), "
+     "U = V (∂f/∂O)ᵀ", F_OF_O, POSITIVE_D),
+    # attention, a squared loss of its output
+    (ATTENTION + "sum((P V - T).^2)", "V", "denominator",
+     "2 Pᵀ (P V - T)  where P = softmax_rows(Q Kᵀ / sqrt(d))", (), POSITIVE_D),
+    (ATTENTION + "sum((P V - T).^2)", "Q", "denominator",
+     "(P ⊙ (2 (P ⊙ ((T - P V) Vᵀ)) 𝟏 𝟏ᵀ + 2 (P V - T) Vᵀ)) K / sqrt(d)  where "
+     "P = softmax_rows(Q Kᵀ / sqrt(d))", (), POSITIVE_D),
+    (ATTENTION + "sum((P V - T).^2)", "K", "denominator",
+     "(P ⊙ (2 (P ⊙ ((T - P V) Vᵀ)) 𝟏 𝟏ᵀ + 2 (P V - T) Vᵀ))ᵀ Q / sqrt(d)  where "
+     "P = softmax_rows(Q Kᵀ / sqrt(d))", (), POSITIVE_D),
+]
+IDS = [f"{expr} d/d{wrt} ({layout})" for expr, wrt, layout, *_ in CASES]
+
+
+@pytest.mark.parametrize("expr, wrt, layout, printed, abstract, domains", CASES, ids=IDS)
+def test_printed_and_right(expr, wrt, layout, printed, abstract, domains, rng):
+    d = check_derivative(expr, wrt, VARS, SIZES, domains, layout, rng=rng, abstract=abstract)
+    assert str(d) == printed
+
+
+@pytest.mark.parametrize("expr, wrt, layout, printed, abstract, domains", CASES, ids=IDS)
+def test_reads_back(expr, wrt, layout, printed, abstract, domains):
+    reads_back(expr, expr, wrt, VARS, domains or {}, list(abstract), SIZES, layout)
+
+
+@pytest.mark.parametrize("expr, wrt, layout, printed, abstract, domains", CASES, ids=IDS)
+def test_generated_code_agrees_with_evaluate(expr, wrt, layout, printed, abstract, domains,
+                                             rng):
+    d = derive(expr, wrt, VARS, layout)
+    check_generated(d, expr, SIZES, domains, VARS, abstract, rng)
+
+
+def test_three_notations():
+    d = derive("P = softmax_rows(Z); f(P)", "Z", VARS, "denominator")
+    assert d.text(ascii=True) == \
+        "P .* (df_dP - (P .* df_dP) ones ones^T)  where P = softmax_rows(Z)"
+    assert d.latex() == (
+        "\\mathbf{P} \\odot \\left(\\frac{\\partial f}{\\partial \\mathbf{P}} - \\left("
+        "\\mathbf{P} \\odot \\frac{\\partial f}{\\partial \\mathbf{P}}\\right) \\mathbf{1} "
+        "\\mathbf{1}^{\\top}\\right) \\quad \\text{where } \\mathbf{P} = "
+        "\\operatorname{softmax\\_rows}\\left(\\mathbf{Z}\\right)")
+    lsm = derive("sum(Y .* log(softmax(z)))", "z", {"Y": "vector(n)", "z": "vector(n)"})
+    assert "log(softmax" not in str(lsm)  # (the stable node: printed log(softmax(z)))
+
+
+def test_the_steps_name_the_rule():
+    steps = derive("tr(G' softmax_rows(Z))", "Z", VARS).steps().text()
+    assert "d softmax_rows(Z) = P ⊙ (dZ − (P ⊙ dZ) 𝟏 𝟏ᵀ) with P = softmax_rows(Z)" in steps
+
+
+# -- values ---------------------------------------------------------------------------------
+
+def _reference(z: np.ndarray) -> dict[str, np.ndarray]:
+    """The three functions of each row, computed the long way (with the row max shifted out,
+    as the definition allows, so that large entries stay finite)."""
+    shifted = z - z.max(axis=1, keepdims=True)
+    total = np.exp(shifted).sum(axis=1, keepdims=True)
+    return {"softmax_rows": np.exp(shifted) / total,
+            "log_softmax_rows": shifted - np.log(total),
+            "logsumexp_rows": z.max(axis=1, keepdims=True) + np.log(total)}
+
+
+@pytest.mark.parametrize("rows, cols", [(3, 4), (1, 4), (4, 1), (1, 1)])
+@pytest.mark.parametrize("scale", [1.0, 1000.0])
+def test_values_by_rows(rows, cols, scale, rng):
+    """evaluate = the definition, for a matrix, one row, one column and 1 × 1, and for entries
+    of size 1000 (the shift by each row's max keeps them finite)."""
+    z = scale * rng.standard_normal((rows, cols))
+    vars = {"Z": f"matrix({rows},{cols})"}
+    for name, want in _reference(z).items():
+        got = np.asarray(value(f"{name}(Z)", vars=vars, Z=z), dtype=float)
+        assert np.isfinite(got).all() and got.size == want.size, (name, got)
+        assert np.allclose(got.ravel(), want.ravel(), rtol=1e-12, atol=1e-12), name
+
+
+def test_the_workarounds_they_replace_have_their_values(rng):
+    z = rng.standard_normal((3, 4))
+    for name, written in [("softmax_rows", "exp(Z) ./ (exp(Z) ones ones')"),
+                          ("log_softmax_rows", "Z - log(exp(Z) ones) ones'"),
+                          ("logsumexp_rows", "log(exp(Z) ones)")]:
+        want = value(written, vars={"Z": "matrix(3,4)"}, Z=z)
+        assert np.allclose(value(f"{name}(Z)", vars={"Z": "matrix(3,4)"}, Z=z), want)
+
+
+@pytest.mark.parametrize("shape", ["matrix(1,n)", "matrix(n,1)"])
+@pytest.mark.parametrize("expr", ["P = softmax_rows(Z); f(P)", "sum(G .* log_softmax_rows(Z))",
+                                  "L = logsumexp_rows(Z); f(L)"])
+def test_one_row_or_one_column(expr, shape, rng):
+    """A 1-row Z is one sample, a 1-column Z one entry per row (softmax 1, log softmax 0)."""
+    vars = {"Z": shape, "G": shape}
+    abstract = [{"name": "f", "ascii": f"df_d{expr[0]}", "arg": expr[0]}] if "f(" in expr else ()
+    for layout in ("numerator", "denominator"):
+        d = check_derivative(expr, "Z", vars, {"n": 4}, None, layout, rng=rng, abstract=abstract)
+        check_generated(d, expr, {"n": 4}, None, vars, abstract, rng)
+
+
+def test_only_the_row_forms_take_a_matrix():
+    with pytest.raises(ShapeError, match=r"softmax needs a vector.*softmax_rows\(Z\) is the "
+                                         r"softmax of each row"):
+        derive("softmax(Z)", "Z", VARS)
+    assert derive("sum(softmax_rows(Z))", "Z", VARS).expr.op == "zero"  # each row sums to 1
+
+
+@pytest.mark.parametrize("expr", ["tr(G' softmax_rows(Z))", "sum(logsumexp_rows(Z))",
+                                  "-sum(Y .* log_softmax_rows(Z))"])
+def test_sympy_form_has_the_value(expr, rng):
+    d = derive(expr, "Z", VARS)
+    assert_same_value(d, rng, sizes=SIZES)
+    assert_same_value(d, rng, sizes=SIZES, expr=d.function)
+
+
+# -- second derivatives -----------------------------------------------------------------------
+
+def test_hessian_through_softmax_rows(rng):
+    """The vec Hessian of Σᵢ logsumexp(zᵢ): block diagonal, one diag(pᵢ) − pᵢ pᵢᵀ per row."""
+    h = hessian("sum(logsumexp_rows(Z))", "Z", VARS)
+    assert str(h) == ("D (I - ((𝟏_n 𝟏_nᵀ) ⊗ I_m) D)  where D = diag(vec(softmax_rows(Z)))")
+    check_second(derive("sum(logsumexp_rows(Z))", "Z", VARS, "denominator"), h, SIZES, None,
+                 rng)
+
+
+def test_hessian_of_a_batch_cross_entropy(rng):
+    vars = {"Y": "matrix(m,n)", "x": "vector(m)", "w": "vector(n)"}
+    expr = "-sum(Y .* log_softmax_rows(x w'))"
+    check_second(derive(expr, "w", vars, "denominator"), hessian(expr, "w", vars), SIZES, None,
+                 rng)
+
+
+# -- against jax.grad ---------------------------------------------------------------------------
+
+@pytest.mark.skipif(importlib.util.find_spec("jax") is None, reason="jax is not installed")
+@pytest.mark.parametrize("wrt", ["Q", "K", "V"])
+def test_attention_gradient_is_jaxs(wrt, rng):
+    import jax
+    import jax.numpy as jnp
+    ready("jax")
+
+    def loss(q, k, v, t, d):
+        p = jax.nn.softmax(q @ k.T / jnp.sqrt(d), axis=1)
+        return jnp.sum((p @ v - t) ** 2)
+
+    point = {"Q": rng.standard_normal((3, 2)), "K": rng.standard_normal((5, 2)),
+             "V": rng.standard_normal((5, 2)), "T": rng.standard_normal((3, 2)), "d": 2.0}
+    grad = derive(ATTENTION + "sum((P V - T).^2)", wrt, VARS, "denominator")
+    want = jax.grad(loss, argnums="QKV".index(wrt))(*(point[n] for n in "QKVTd"))
+    assert np.allclose(grad.evaluate(**point), np.asarray(want), rtol=1e-10, atol=1e-12)
