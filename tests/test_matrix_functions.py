@@ -30,6 +30,7 @@ CASES = [
     ("logdet(expm(X))", "X", None, "I_n", "I_n"),
     ("det(expm(X))", "X", None, "det(expm(X)) I_n", "det(expm(X)) I_n"),
     ("expm(t A)", "t", None, "A expm(t A)", "expm(t A)ᵀ Aᵀ"),
+    ("tr(expm(X + t B))", "t", None, "tr(expm(t B + X) B)", "tr(expm(t B + X) B)"),
     ("expm(X)", "X", None, "J_exp(X)", "J_exp(X)ᵀ"),
     ("tr(logm(X))", "X", CUT, "X⁻¹", "X⁻ᵀ"),
     ("u' logm(X) v", "X", CUT, "L_log(X, v uᵀ)", "L_log(Xᵀ, u vᵀ)"),

@@ -2,7 +2,7 @@
 
 L_f(X, E) = E f′(X) when E commutes with X (Higham, *Functions of Matrices*, ch. 3): E = I,
 E = X, t X, or any function of one matrix of which X is also a function (A and expm(t A));
-L_f(X, E₁) + L_f(X, E₂) = L_f(X, E₁ + E₂) (linear in E).
+L_f(X, E₁) + L_f(X, E₂) = L_f(X, E₁ + E₂) (linear in E); tr(L_f(X, E)) = tr(f′(X) E).
 """
 from __future__ import annotations
 
@@ -67,3 +67,14 @@ def sum_of_frechet(node: Expr) -> Expr | None:
         return None
     merged = [b.frechet(f, x, b.add(*directions)) for (f, x), directions in groups.items()]
     return b.add(*rest, *merged)
+
+
+def trace_of_frechet(node: Expr) -> Expr | None:
+    """tr(L_f(X, E)) = tr(f′(X) E): by the adjoint, tr(L_f(X, E)) = tr(L_f(Xᵀ, I)ᵀ E) and
+    L_f(Xᵀ, I) = f′(Xᵀ) = f′(X)ᵀ (I commutes with Xᵀ)."""
+    inner = node.arg
+    if inner.op != "frechet":
+        return None
+    x, e = inner.args
+    declared = MATRIX_FUNCTIONS[inner.attr("f")]
+    return b.trace(b.mul(declared.derivative(b, x, b.apply(declared.name, x)), e))
