@@ -187,11 +187,18 @@ class Derivative:
         numpy; vectors 1-D)."""
         title = "The Hessian" if self.order == 2 else f"d/d{self.wrt}"
         program = "; ".join(line.strip() for line in self.source.splitlines() if line.strip())
+        forms = [self.text(), *([self.holds_when()] if self.conditions else [])]
         doc = _docstring(f"{title} of {program} by {self.wrt}, {self.layout} "
-                         f"layout:", [self.text()], self.variables, self.expr, backend)
+                         f"layout:", forms, self.variables, self.expr, backend)
         return generate(self.program.variables,
                         Output((self.expr,), symbols=tuple(self.symbols())), backend,
                         self._function_name(), doc)
+
+    def holds_when(self) -> str:
+        """The conditions as one line, as the command line prints it after the result and the
+        generated code's docstring states it: 'holds when X has no eigenvalue …' ('' when
+        there are none)."""
+        return f"holds when {'; and '.join(self.conditions)}" if self.conditions else ""
 
     def to_function(self, backend: str = "numpy"):
         """The function of `to_source(backend)`, compiled (works under jax.jit, jax.vmap,

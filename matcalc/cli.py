@@ -199,11 +199,6 @@ def _rendered(d: Derivative | Differential | Steps, args: argparse.Namespace) ->
     return text if _encodable(text, sys.stdout) else d.text(ascii=True)
 
 
-def holds_when(conditions: tuple[str, ...]) -> str:
-    """The line after a result that needs conditions: holds when X has no eigenvalue …."""
-    return "holds when " + "; and ".join(conditions)
-
-
 def _notes(warnings) -> None:
     """One `note: ...` line on stderr per warning about the program's names."""
     for warning in warnings:
@@ -264,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
             out = _rendered(differential(program, args.wrt, vars or None,
                                          order=2 if args.hessian else 1), args)
         if d.conditions and not (args.code or args.steps):  # (the steps and code state them)
-            out += "\n" + holds_when(d.conditions)
+            out += "\n" + d.holds_when()
         status = 0
         if args.claim is not None:
             verdict = equivalent(args.claim, program, args.wrt, vars or None, args.layout)

@@ -132,6 +132,7 @@ def test_the_command_line_says_where_it_holds(capsys):
     from matcalc.cli import main
     assert main(["tr(logm(X))", "--wrt", "X"]) == 0
     assert capsys.readouterr().out == f"X⁻¹\nholds when {BRANCH}\n"
+    assert f"X⁻¹\n        holds when {BRANCH}\n" in derive("tr(logm(X))", "X").to_source()
 
 
 @pytest.mark.parametrize("expr", ["logm(X)", "sqrtm(X)", "L_log(X, B)", "J_sqrt(X)"])
