@@ -4,12 +4,15 @@ benchmark 3).
 Six problems (`CASES` of generated_code_cases.py), each differentiated by matcalc from its
 text, at every size n of --sizes, float64 on the CPU: the gradient (shaped like its variable)
 and the Hessian (n × n for a vector variable, the column-major vec Hessian mn × mn for a matrix
-one). Columns:
+one). The network layers of generated_code_layers.py (attention by Q, K, V and the three at
+once, layer norm, softmax cross-entropy by Z and by W) are gradients only, each at its own
+sizes, in a table of their own. Columns:
 
 - hand: a hand-written NumPy closed form (what a careful person writes, `HAND_GRAD`/`HAND_HESS`);
 - matcalc: `derive(expr, wrt, vars, layout="denominator").to_function("numpy")` for the gradient,
   `hessian(expr, wrt, vars).to_function("numpy")` for the Hessian, called with keyword arrays;
   v&g: `value_and_grad(expr, [wrt], vars, backend="numpy")`, which also returns the value;
+  mc jax: `jax.jit(derive(...).to_function("jax"))`, matcalc's jax code compiled by XLA;
   evaluate: matcalc's interpreter, `d.evaluate(**arrays)`, for reference;
 - jax: `jax.jit(jax.grad(f))` / `jax.jit(jax.hessian(f))` with x64 on, compiled before timing,
   `.block_until_ready()` inside the timed call; its (m, n, m, n) Hessian of a matrix variable is
@@ -17,15 +20,18 @@ one). Columns:
 - torch: `torch.func.grad(f)` / `torch.func.hessian(f)` (eager) on float64 CPU tensors.
 
 Before timing, every implementation's result is compared with the hand-written one
-(`np.allclose`, rtol 1e-8, atol 1e-10 × the largest entry); a disagreement prints MISMATCH on
+(`np.allclose`, rtol 1e-8, atol 1e-10 × the largest entry), and every hand-written gradient
+with jax.grad's (the same test; a disagreement stops the run) and with a directional central
+difference of the value; a disagreement prints MISMATCH on
 stderr, shows FAIL in the table and makes the exit status 1. Times are per call, warm: the best
 of --repeat repeats, each the mean of a loop long enough to take ≥ 20 ms (timeit's method),
 the repeats going round the implementations. numpy's BLAS, XLA and torch get --threads threads
 (default 1, set through the environment: the script re-executes itself once). Ratios are
-against hand-written NumPy in the same run; jax/mc is jax.hessian's time over matcalc's. The
-summary checks the issue's goals: gradients within 1.2× of hand-written NumPy, Hessians at
-least 5× faster than jax.hessian at the largest size. Columns whose library (or matcalc API)
-is missing show "-".
+against hand-written NumPy in the same run; jax/mc is jax's time over matcalc's (torch/mc,
+jax/mcjax likewise). The summary checks the goals: gradients within 1.2× of hand-written
+NumPy, Hessians at least 5× faster than jax.hessian at the largest size, the layers' numpy
+code within 1.2× of the hand-written backward pass and faster than jax.grad and
+torch.func.grad. Columns whose library (or matcalc API) is missing show "-".
 
 Each Hessian also gets a floor, the least time any implementation could take here: max(least
 flops (`floor_flops`) / the fastest library's 1000³ float64 GEMM rate, the time of storing a
@@ -33,7 +39,9 @@ result-sized array), timed in the row's rotation (same load); jax/floor is jax.h
 over it, the most any implementation could beat jax by (benchmarks/README.md).
 
 Run: `python benchmarks/generated_code.py [--sizes 100 1000] [--repeat R] [--threads T]
-[--markdown]`.
+[--only PROBLEM ...] [--timer wall|cpu] [--markdown]` (--sizes: the six problems'; `--only
+attention "attention written out" "layer norm" "layer norm written out" cross-entropy` runs the
+layers alone).
 """
 from __future__ import annotations
 
@@ -46,22 +54,25 @@ import timeit
 from typing import Callable
 
 import numpy as np
-from common import table
 from generated_code_cases import (
     CASES,
-    HAND_GRAD,
-    HAND_HESS,
-    VALUE,
     Case,
     describe_shapes,
+    hand_of,
     make_arrays,
     numpy_ops,
+    value_of,
 )
+from generated_code_layers import LAYER_CASES
+from generated_code_layers import ops as layer_ops
+from generated_code_report import print_tables, summary
 
 import matcalc
 
 RTOL = 1e-8
 MIN_LOOP_S = 0.02
+TIMER = {"wall": time.perf_counter, "cpu": time.process_time}  # --timer
+timer = TIMER["wall"]
 CODEGEN = hasattr(matcalc.Derivative, "to_function")
 VALUE_AND_GRAD = CODEGEN and hasattr(matcalc, "value_and_grad")
 
@@ -108,54 +119,89 @@ def load_libraries(threads: int) -> None:
         pass
 
 
-def jax_ops():
-    return argparse.Namespace(sum=jnp.sum, tanh=jnp.tanh, logsumexp=jax.nn.logsumexp,
-                              softplus=jax.nn.softplus)
-
-
-def torch_ops():
-    return argparse.Namespace(sum=torch.sum, tanh=torch.tanh, softplus=torch.nn.functional.softplus,
-                              logsumexp=lambda z: torch.logsumexp(z, 0))
+def namespace(library: str):
+    """The array namespace the scalar functions are written over, for `library` (numpy, jax or
+    torch): the six problems' functions and the layers' row-wise ones."""
+    if library == "numpy":
+        own = numpy_ops()
+    elif library == "jax":
+        own = argparse.Namespace(sum=jnp.sum, tanh=jnp.tanh, logsumexp=jax.nn.logsumexp,
+                                 softplus=jax.nn.softplus)
+    else:
+        own = argparse.Namespace(sum=torch.sum, tanh=torch.tanh,
+                                 softplus=torch.nn.functional.softplus,
+                                 logsumexp=lambda z: torch.logsumexp(z, 0))
+    return argparse.Namespace(**{**vars(layer_ops(library)), **vars(own)})
 
 
 def positional(case: Case, ops) -> Callable:
     """The value as a function of the arrays in declaration order (for jax.grad, torch.func)."""
-    names = list(case.vars)
-    return lambda *vals: VALUE[case.name](ops, **dict(zip(names, vals)))
+    names, value = list(case.vars), value_of(case)
+    return lambda *vals: value(ops, **dict(zip(names, vals)))
 
 
 def implementations(case: Case, kind: str, arrays: dict) -> dict[str, Callable | None]:
-    """The computations to time, each returning its result (converted later by `as_numpy`)."""
+    """The computations to time, each returning its result (converted later by `as_numpy`).
+    A tuple of variables (`grad_wrt`) is a training step: the value and the gradients by all
+    of them at once, (value, (gradient, ...)), from matcalc's `value_and_grad` with the list
+    (so no "v&g" column), `jax.value_and_grad`, `torch.func.grad_and_value` (argnums the
+    tuple) and the hand-written forward and backward pass."""
     wrt = case.grad_wrt if kind == "grad" else case.hess_wrt
-    hand = (HAND_GRAD if kind == "grad" else HAND_HESS)[case.name]
+    several = not isinstance(wrt, str)
+    wrts = list(wrt) if several else [wrt]
+    hand = hand_of(case, kind)
     impl: dict[str, Callable | None] = {"hand": lambda: hand(**arrays)}
     try:  # matcalc failing to derive is reported as a failure of its columns (see run_case)
-        d = (matcalc.derive(case.expr, wrt, vars=case.vars, layout="denominator")
-             if kind == "grad" else matcalc.hessian(case.expr, wrt, vars=case.vars))
-        mc = d.to_function(backend="numpy") if CODEGEN else None
-        vg = (matcalc.value_and_grad(case.expr, wrt=[wrt], vars=case.vars, backend="numpy")
-              if VALUE_AND_GRAD and kind == "grad" else None)
+        ds = ([matcalc.derive(case.expr, w, vars=case.vars, layout="denominator") for w in wrts]
+              if kind == "grad" else [matcalc.hessian(case.expr, wrt, vars=case.vars)])
+        mc = (matcalc_grads(case, wrts, "numpy") if several
+              else ds[0].to_function(backend="numpy")) if CODEGEN else None
+        vg = (matcalc_grads(case, wrts, "numpy")
+              if VALUE_AND_GRAD and kind == "grad" and not several else None)
+        mj = (jitted_matcalc(case, wrts, ds[0], several)
+              if CODEGEN and jax is not None and kind == "grad" else None)
     except Exception as err:
-        d = argparse.Namespace(evaluate=raising(err))
+        ds = [argparse.Namespace(evaluate=raising(err))]
         mc = vg = raising(err) if CODEGEN else None
+        mj = raising(err) if CODEGEN and jax is not None and kind == "grad" else None
     impl["matcalc"] = None if mc is None else lambda: mc(**arrays)
     if kind == "grad":
         impl["v&g"] = None if vg is None else lambda: vg(**arrays)
-    impl["evaluate"] = lambda: d.evaluate(**arrays)
+        if mj is not None:
+            jkw = {k: jnp.asarray(v) for k, v in arrays.items()}
+            impl["mc jax"] = lambda: jax.block_until_ready(mj(**jkw))
+        else:
+            impl["mc jax"] = None
+    impl["evaluate"] = ((lambda: (matcalc.value(case.expr, case.vars, **arrays),
+                                  tuple(d.evaluate(**arrays) for d in ds))) if several
+                        else lambda: ds[0].evaluate(**arrays))
     impl["jax"] = impl["torch"] = None
     names = list(case.vars)
-    i = names.index(wrt)
+    argnums = tuple(names.index(w) for w in wrts) if several else names.index(wrt)
     if jax is not None:
-        gj = jax.jit((jax.grad if kind == "grad" else jax.hessian)(positional(case, jax_ops()),
-                                                                  argnums=i))
+        gj = jax.jit((jax.value_and_grad if several else jax.grad if kind == "grad"
+                      else jax.hessian)(positional(case, namespace("jax")), argnums=argnums))
         jargs = [jnp.asarray(arrays[k]) for k in names]
-        impl["jax"] = lambda: gj(*jargs).block_until_ready()
+        impl["jax"] = lambda: jax.block_until_ready(gj(*jargs))
     if torch is not None:
-        gt = (torch.func.grad if kind == "grad" else torch.func.hessian)(
-            positional(case, torch_ops()), argnums=i)
+        gt = (torch.func.grad_and_value if several else torch.func.grad if kind == "grad"
+              else torch.func.hessian)(positional(case, namespace("torch")), argnums=argnums)
         targs = [torch.from_numpy(arrays[k]) for k in names]
-        impl["torch"] = lambda: gt(*targs)
+        impl["torch"] = ((lambda: gt(*targs)[::-1]) if several else lambda: gt(*targs))
     return impl
+
+
+def matcalc_grads(case: Case, wrts: list[str], backend: str) -> Callable:
+    """matcalc's value_and_grad by the list `wrts`: (value, (gradient, ...))."""
+    return matcalc.value_and_grad(case.expr, wrt=wrts, vars=case.vars, backend=backend)
+
+
+def jitted_matcalc(case: Case, wrts: list[str], d, several: bool) -> Callable:
+    """matcalc's jax code under jax.jit: the derivative's function, or value_and_grad for
+    several variables."""
+    if several:
+        return jax.jit(matcalc_grads(case, wrts, "jax"))
+    return jax.jit(d.to_function(backend="jax"))
 
 
 def raising(err: Exception) -> Callable:
@@ -165,9 +211,12 @@ def raising(err: Exception) -> Callable:
 
 
 def as_numpy(name: str, out, kind: str, shape: tuple[int, ...]) -> np.ndarray:
-    """The result as the hand-written form gives it: v&g's gradient, vec Hessians column-major."""
+    """The result as the hand-written form gives it: v&g's gradient, vec Hessians column-major;
+    a value and the gradients by several variables one after the other, each flattened."""
     if name == "v&g":
         out = out[1][0]
+    if isinstance(out, (tuple, list)):
+        return np.concatenate([as_numpy(name, g, kind, shape).ravel() for g in out])
     out = np.asarray(out.detach() if hasattr(out, "detach") else out, dtype=float)
     if kind == "hess" and len(shape) == 2:  # library Hessian (m, n, m, n) -> vec Hessian
         size = shape[0] * shape[1]
@@ -194,7 +243,7 @@ def best_ms(fns: dict[str, Callable], repeat: int) -> dict[str, float]:
     best, names = dict.fromkeys(fns, float("inf")), list(fns)
     for r in range(repeat):
         for name in names[r % len(names):] + names[:r % len(names)]:  # rotated: no first place
-            loop = timeit.timeit(fns[name], number=numbers[name]) / numbers[name]
+            loop = timeit.timeit(fns[name], number=numbers[name], timer=timer) / numbers[name]
             best[name] = min(best[name], loop * 1000)
     return best
 
@@ -239,14 +288,18 @@ def run_case(case: Case, kind: str, n: int, repeat: int) -> dict:
     sizes = (case.grad_sizes if kind == "grad" else case.hess_sizes)(n)
     arrays = make_arrays(case, sizes)
     wrt = case.grad_wrt if kind == "grad" else case.hess_wrt
-    row: dict = {"problem": case.name, "wrt": wrt, "n": n,
+    wrts = [wrt] if isinstance(wrt, str) else list(wrt)
+    row: dict = {"problem": case.name, "wrt": ", ".join(wrts), "n": n, "layer": bool(case.sizes),
                  "shapes": describe_shapes(case, arrays), "ms": {}, "failed": []}
     impl = implementations(case, kind, arrays)
-    ref = impl["hand"]()
-    if kind == "grad":  # the hand-written gradient itself, against central differences
-        check_hand(case, arrays, wrt, ref)
+    shape = arrays[wrts[0]].shape
+    hand = impl["hand"]()
+    ref = as_numpy("hand", hand, kind, shape)
+    if kind == "grad":  # the hand-written gradient itself: central differences and jax.grad
+        check_hand(case, arrays, wrts, as_numpy("hand", hand[1] if len(wrts) > 1 else hand,
+                                                kind, shape))
     timed = {}
-    for name, fn in impl.items():
+    for name, fn in sorted(impl.items(), key=lambda item: item[0] != "jax"):
         if fn is None:
             continue
         try:
@@ -256,17 +309,21 @@ def run_case(case: Case, kind: str, n: int, repeat: int) -> dict:
             fail(row, name, f"raised {type(err).__name__}: {err}")
             continue
         if name == "v&g":
-            value = float(VALUE[case.name](numpy_ops(), **arrays))
+            value = float(value_of(case)(namespace("numpy"), **arrays))
             if not np.isclose(float(out[0]), value, rtol=RTOL):
                 fail(row, name, f"value {float(out[0])!r} != {value!r}")
                 continue
-        res = as_numpy(name, out, kind, arrays[wrt].shape)
+        res = as_numpy(name, out, kind, shape)
+        if name == "jax" and kind == "grad" and not agrees(ref, res):
+            raise SystemExit(f"hand-written gradient of {case.name} by {row['wrt']} disagrees "
+                             f"with jax.grad: max |difference| {np.abs(res - ref).max()}")
         if not agrees(res, ref):
             err = (float(np.abs(res - ref).max()) if res.shape == ref.shape
                    else f"shape {res.shape} vs {ref.shape}")
             fail(row, name, f"max |difference| {err}")
             continue
         timed[name] = fn
+    timed = {name: timed[name] for name in impl if name in timed}  # the columns' order
     row["ms"] = best_ms({**timed, **(floor_fns(ref.shape) if kind == "hess" else {})}, repeat)
     if kind == "hess":
         add_floor(row, case, n)
@@ -279,91 +336,25 @@ def fail(row: dict, name: str, why: str) -> None:
           f"hand-written NumPy: {why}\n", file=sys.stderr, flush=True)
 
 
-def check_hand(case: Case, arrays: dict, wrt: str, grad: np.ndarray) -> None:
-    """Guard the reference: a directional central difference of the value in numpy."""
-    ops, rng = numpy_ops(), np.random.default_rng(1)
-    direction = rng.standard_normal(arrays[wrt].shape)
-    h = 1e-6 * max(1.0, float(np.abs(arrays[wrt]).max()))
+def check_hand(case: Case, arrays: dict, wrts: list[str], grad: np.ndarray) -> None:
+    """Guard the reference: a directional central difference of the value in numpy, moving
+    every variable of `wrts` (`grad`: their gradients, flattened one after the other)."""
+    ops, rng, value = namespace("numpy"), np.random.default_rng(1), value_of(case)
+    directions = {w: rng.standard_normal(arrays[w].shape) for w in wrts}
+    h = 1e-6 * max(1.0, *(float(np.abs(arrays[w]).max()) for w in wrts))
 
     def at(t):
-        return float(VALUE[case.name](ops, **{**arrays, wrt: arrays[wrt] + t * direction}))
+        return float(value(ops, **{**arrays, **{w: arrays[w] + t * directions[w]
+                                                for w in wrts}}))
     fd = (at(h) - at(-h)) / (2 * h)
-    exact = float(np.sum(grad * direction))
+    exact = float(grad.ravel() @ np.concatenate([directions[w].ravel() for w in wrts]))
     if not np.isclose(fd, exact, rtol=1e-5, atol=1e-6):
         raise SystemExit(f"hand-written gradient of {case.name} is wrong: {exact} vs fd {fd}")
 
 
-def cell(row: dict, name: str) -> str:
-    if name in row["failed"]:
-        return "FAIL"
-    ms = row["ms"].get(name)
-    if ms is None:
-        return "-"
-    return f"{ms:.3f}" if ms < 1 else f"{ms:.2f}" if ms < 100 else f"{ms:.0f}"
-
-
-def ratio(row: dict, top: str, bottom: str) -> str:
-    a, b = row["ms"].get(top), row["ms"].get(bottom)
-    return "-" if a is None or b is None else f"{a / b:.2f}"
-
-
-def print_tables(rows: list[dict], markdown: bool) -> None:
-    for kind, title in (("grad", "Gradients"), ("hess", "Hessians")):
-        sel = [r for r in rows if r["kind"] == kind]
-        if not sel:
-            continue
-        hess = kind == "hess"
-        names = ["hand", "matcalc", *(["v&g"] if not hess else []), "evaluate", "jax", "torch",
-                 *(["floor"] if hess else [])]
-        headers = ["problem", "d/d", "n", "shapes", *(f"{m} ms" for m in names),
-                   "mc/hand", "jax/hand", "torch/hand", *(["jax/mc", "jax/floor"] if hess else [])]
-        body = [[r["problem"], r["wrt"], r["n"], r["shapes"], *(cell(r, m) for m in names),
-                 ratio(r, "matcalc", "hand"), ratio(r, "jax", "hand"), ratio(r, "torch", "hand"),
-                 *([ratio(r, "jax", "matcalc"), ratio(r, "jax", "floor")] if hess else [])]
-                for r in sel]
-        print(f"### {title}\n" if markdown else f"{title}:")
-        table(headers, body, markdown)
-
-
-def summary(rows: list[dict]) -> list[str]:
-    lines = []
-    grads = [r for r in rows if r["kind"] == "grad" and "matcalc" in r["ms"]]
-    if grads:
-        within = [r for r in grads if r["ms"]["matcalc"] <= 1.2 * r["ms"]["hand"]]
-        worst = max(grads, key=lambda r: r["ms"]["matcalc"] / r["ms"]["hand"])
-        lines.append(f"goal 1, gradients within 1.2x of hand-written NumPy: {len(within)} of "
-                     f"{len(grads)} (worst {worst['ms']['matcalc'] / worst['ms']['hand']:.2f}x, "
-                     f"{worst['problem']} at n = {worst['n']})")
-    big = max((r["n"] for r in rows), default=0)
-    hess = [r for r in rows if r["kind"] == "hess" and r["n"] == big
-            and {"matcalc", "jax"} <= r["ms"].keys()]
-    if hess:
-        fast = [r for r in hess if r["ms"]["jax"] >= 5 * r["ms"]["matcalc"]]
-        slow = min(hess, key=lambda r: r["ms"]["jax"] / r["ms"]["matcalc"])
-        lines.append(f"goal 2, Hessians >= 5x faster than jax.hessian at n = {big}: {len(fast)} "
-                     f"of {len(hess)} (least {slow['ms']['jax'] / slow['ms']['matcalc']:.1f}x, "
-                     f"{slow['problem']})")
-        floored = [r for r in hess if "floor" in r["ms"]]
-        if floored:
-            rates = {k: [r["rates"][k] / 1e9 for r in floored] for k in floored[0]["rates"]}
-            lines.append(f"float64 {GEMM_N}³ GEMM, GFLOP/s at n = {big} (least to most over "
-                         "the rows; each row's floor uses its fastest): " + ", ".join(
-                             f"{k} {min(v):.0f}–{max(v):.0f}" for k, v in rates.items()))
-            reachable = [r for r in floored if r["ms"]["jax"] >= 5 * r["ms"]["floor"]]
-            beyond = [r["problem"] for r in floored if r not in reachable]
-            lines.append(f"goal 2 is reachable (jax/floor >= 5) on {len(reachable)} of "
-                         f"{len(floored)} problems at n = {big} and met on "
-                         f"{len([r for r in reachable if r in fast])} of them; beyond any "
-                         f"implementation on this machine: {', '.join(beyond) or 'none'}")
-    if not CODEGEN:
-        lines.append("matcalc codegen API (Derivative.to_function) absent: goals not measured")
-    failed = sum(len(r["failed"]) for r in rows)
-    lines.append(f"agreement with hand-written NumPy: {'all agree' if not failed else failed} "
-                 f"{'' if not failed else 'FAILURES (see MISMATCH above)'}".rstrip())
-    return lines
-
-
 def environment(repeat: int) -> str:
+    clock = ("wall-clock" if timer is TIMER["wall"]
+             else "CPU time of the process (all its threads)")
     blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"].get("name")
     env = {k: os.environ.get(k, "unset")
            for k in ("OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE", "XLA_FLAGS")}
@@ -375,8 +366,8 @@ def environment(repeat: int) -> str:
              f"XLA_FLAGS={env['XLA_FLAGS']})" if jax else "jax absent",
              f"torch {torch.__version__} (get_num_threads() = {torch.get_num_threads()})" if torch
              else "torch absent", f"matcalc codegen {'present' if CODEGEN else 'absent'}"]
-    return ("; ".join(parts) + f". float64; per-call ms, best of {repeat} repeats, each the "
-            f"mean of a loop of >= {MIN_LOOP_S * 1000:.0f} ms, warm.")
+    return ("; ".join(parts) + f". float64; per-call ms ({clock}), best of {repeat} repeats, "
+            f"each the mean of a loop of >= {MIN_LOOP_S * 1000:.0f} ms, warm.")
 
 
 def main() -> None:
@@ -388,23 +379,29 @@ def main() -> None:
     ap.add_argument("--blas-kernel", metavar="NAME",
                     help="OpenBLAS's kernel set, OPENBLAS_CORETYPE (e.g. SkylakeX: AVX-512)")
     ap.add_argument("--only", nargs="+", help="problems to run (default: all)")
+    ap.add_argument("--timer", choices=list(TIMER), default="wall",
+                    help="wall: wall-clock time; cpu: the process's CPU time, which leaves out "
+                         "the time other processes hold the CPU (on a loaded machine)")
     ap.add_argument("--markdown", action="store_true")
     args = ap.parse_args()
+    global timer
+    timer = TIMER[args.timer]
     pin_threads(args.threads, args.blas_kernel)
     load_libraries(args.threads)
     print(environment(args.repeat) + "\n")
     rows = []
     for kind in ("grad", "hess"):
-        for case in CASES:
-            if args.only and case.name not in args.only:
+        for case in CASES + LAYER_CASES:
+            if (args.only and case.name not in args.only
+                    or kind == "hess" and case.hess_wrt is None):
                 continue
-            for n in args.sizes:
+            for n in case.sizes or args.sizes:
                 start = time.perf_counter()
                 rows.append({"kind": kind, **run_case(case, kind, n, args.repeat)})
                 print(f"  {kind} {case.name} n = {n}: {time.perf_counter() - start:.1f} s",
                       file=sys.stderr, flush=True)
     print_tables(rows, args.markdown)
-    for line in summary(rows):
+    for line in summary(rows, CODEGEN, GEMM_N):
         print(("- " if args.markdown else "") + line)
     if any(r["failed"] for r in rows):
         sys.exit(1)

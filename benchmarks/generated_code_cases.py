@@ -1,7 +1,9 @@
 """The six problems of generated_code.py: matcalc text and declarations, the sizes used for the
 gradient and for the Hessian at size n, the data, hand-written NumPy gradients and Hessians
 (what a careful person writes; vec Hessians column-major), and the scalar function written once
-over an array namespace (numpy, jax or torch) for the autodiff libraries.
+over an array namespace (numpy, jax or torch) for the autodiff libraries. The `Case` record is
+shared with the network layers of generated_code_layers.py, which carry their own scalar
+function and hand-written gradient (`value_of`, `hand_of`).
 """
 from __future__ import annotations
 
@@ -136,12 +138,25 @@ class Case:
     name: str
     expr: str
     vars: dict[str, str]
-    grad_wrt: str
+    grad_wrt: str | tuple[str, ...]  # a tuple: the gradients by each, from one function
     grad_sizes: Callable[[int], dict[str, int]]
-    hess_wrt: str
-    hess_sizes: Callable[[int], dict[str, int]]
-    floor_flops: Callable[[dict[str, int]], float]  # the Hessian's least flops, at its sizes
+    hess_wrt: str | None = None  # None: no Hessian
+    hess_sizes: Callable[[int], dict[str, int]] | None = None
+    floor_flops: Callable[[dict[str, int]], float] | None = None  # the Hessian's least flops
     data: dict[str, Callable] = field(default_factory=dict)  # name -> (rng, shape) -> array
+    value: Callable | None = None  # the scalar function (ops, **arrays); None: VALUE[name]
+    hand_grad: Callable | None = None  # the hand-written gradient; None: HAND_GRAD[name]
+    sizes: tuple[int, ...] | None = None  # the n of its rows; None: those of --sizes
+
+
+def value_of(case: Case) -> Callable:
+    return case.value or VALUE[case.name]
+
+
+def hand_of(case: Case, kind: str) -> Callable:
+    if kind == "grad":
+        return case.hand_grad or HAND_GRAD[case.name]
+    return HAND_HESS[case.name]
 
 
 def _binary(rng, shape):

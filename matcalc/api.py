@@ -13,10 +13,11 @@ from typing import Any
 import numpy as np
 
 from .check import CheckResult, check
-from .closed_form import jacobian
+from .closed_form import hessian_of, jacobian
 from .codegen import Output, compile_function, generate
 from .core import build as b
 from .core.expr import Expr, postorder
+from .core.extremes import subgradient_notes
 from .core.rebuild import substitute
 from .diff.readout import LAYOUTS
 from .domain import conditions
@@ -29,6 +30,7 @@ from .errors import (
 )
 from .evaluate import Env, bind, evaluate
 from .lower import Lowered, lower
+from .lower.structures import STRUCTURES
 from .names import canonical, spelled
 from .render import ASCII, LATEX, UNICODE, render
 from .render.where import Where, where_clauses
@@ -110,8 +112,9 @@ class Derivative:
     def warnings(self) -> tuple[str, ...]:
         """Notes on names whose default kind changes what the program means (`mu` of
         `x - mu` is a scalar by default, `lam` of `lam * norm2(w)^2` a vector), each naming the
-        declaration that gives the other meaning."""
-        return self.program.warnings
+        declaration that gives the other meaning; and on max(x), min(x), whose derivative is
+        a subgradient where entries tie."""
+        return self.program.warnings + subgradient_notes(self.program.expr)
 
     @property
     def function(self) -> Expr:
@@ -168,8 +171,10 @@ class Derivative:
     def check(self, points: int = 3, seed: int = 0) -> CheckResult:
         """Compare the closed form with central finite differences at random points; the result
         prints as one line and has `.max_error` and `.ok`."""
+        structure = STRUCTURES.get(self.variable.attr("structure"))
         return check(self.function, self.expr, self.variable, self.program.variables,
-                     self.layout, points, seed)
+                     self.layout, points, seed,
+                     tangent_rows=self.order == 2 and structure is not None and structure.curved)
 
     def steps(self) -> Steps:
         """The derivation: statements, differentials with the rules used, the chain rule, the
@@ -279,7 +284,7 @@ def hessian(expr: str, wrt: str, vars: dict[str, str] | None = None,
     gradient = _guarded(program, lambda: jacobian(program.expr, variable, "denominator"))
     of_gradient = replace(program, expr=gradient)
     return Derivative(of_gradient, variable, layout,
-                      _guarded(program, lambda: jacobian(gradient, variable, layout)), order=2)
+                      _guarded(program, lambda: hessian_of(gradient, variable, layout)), order=2)
 
 
 def value_and_grad(expr: str, wrt: str | list[str], vars: dict[str, str] | None = None,

@@ -1,7 +1,8 @@
 """Trust, shown with the answer: a derivative checked against central finite differences.
 
-`check(...)` draws random points (sizes 2, 3, 4, ... for the size symbols; symmetric positive
-definite values for symmetric variables; positive values at every other point), keeps only the
+`check(...)` draws random points (sizes 2, 3, 4, ... for the size symbols; values of its
+structure for a structured variable, symmetric positive definite for a symmetric one
+(lower/structures.py); positive values at every other point), keeps only the
 points where the function and its closed form are defined and smooth (matcalc/domain.py: a
 matrix that is inverted is well conditioned, a log's argument positive, no kink nearby), and
 compares the closed form there with central finite differences of the function along
@@ -28,6 +29,7 @@ from .core.transpose import transposed
 from .domain import outside, shown
 from .errors import MatcalcError, OutsideDomainError
 from .evaluate import Env, evaluate, evaluate_nodes
+from .lower.structures import STRUCTURES
 
 STEP = 1e-6
 MAX_ENTRIES = 1_000_000  # the largest array the check computes (8 MB of float64)
@@ -121,7 +123,7 @@ def draw_point(variables: dict[str, Expr], sizes: dict[str, int], rng, positive:
         shape = (node.shape.rows.value(sizes), node.shape.cols.value(sizes))
         value = rng.uniform(0.5, 1.5, shape) if positive else rng.standard_normal(shape)
         if node.attr("structure") != "general":
-            value = value @ value.T + shape[0] * np.eye(shape[0])
+            value = STRUCTURES[node.attr("structure")].draw(value)
         point[name] = value
     return point
 
@@ -159,15 +161,16 @@ def directions(size: int, rng: np.random.Generator) -> np.ndarray:
 
 def _finite_differences(f: Expr, point: dict, sizes: dict, x: Expr, layout: str,
                         along: np.ndarray) -> np.ndarray:
-    """d vec(f) along each column of `along` (in vec(x) space): |F| × k; a symmetric variable
-    moves along the symmetric part of each direction."""
+    """d vec(f) along each column of `along` (in vec(x) space): |F| × k; a structured variable
+    moves along the projection of each direction on its tangent space (the symmetric part for
+    a symmetric one)."""
     name, base = x.attr("name"), point[x.attr("name")]
     columns = []
     for v in along.T:
         step = STEP * max(1.0, float(np.abs(base.reshape(-1, order="F")[v != 0]).max()))
         delta = step * v.reshape(base.shape, order="F")
         if x.attr("structure") != "general":
-            delta = (delta + delta.T) / 2
+            delta = STRUCTURES[x.attr("structure")].tangent(base, delta)
         up = value_at(f, {**point, name: base + delta}, sizes, layout)
         down = value_at(f, {**point, name: base - delta}, sizes, layout)
         columns.append((up - down).reshape(-1, order="F") / (2 * step))
@@ -186,11 +189,17 @@ def as_jacobian(shown_value: np.ndarray, f: Expr, x: Expr, layout: str) -> np.nd
 
 
 def _compare(f: Expr, closed: Expr, x: Expr, point: dict, sizes: dict, layout: str,
-             rng: np.random.Generator) -> float | None:
+             rng: np.random.Generator, tangent_rows: bool) -> float | None:
     """The relative error of the closed form against the finite differences (None when the
-    differences are not finite)."""
+    differences are not finite); with `tangent_rows` (f is a gradient by x, a Riemannian
+    Hessian is checked) the differences projected on x's tangent space."""
     along = directions(point[x.attr("name")].size, rng)
     want = _finite_differences(f, point, sizes, x, layout, along)
+    if tangent_rows:
+        base = point[x.attr("name")]
+        project = STRUCTURES[x.attr("structure")].tangent
+        want = np.array([project(base, c.reshape(base.shape, order="F")).reshape(-1, order="F")
+                         for c in want.T]).T
     got = as_jacobian(value_at(closed, point, sizes, layout), f, x, layout) @ along
     if not np.all(np.isfinite(want)):
         return None
@@ -199,11 +208,12 @@ def _compare(f: Expr, closed: Expr, x: Expr, point: dict, sizes: dict, layout: s
 
 
 def check(function: Expr, derivative: Expr, x: Expr, variables: dict[str, Expr], layout: str,
-          points: int = 3, seed: int = 0) -> CheckResult:
-    """Compare the closed form `derivative` of `function` by `x` with finite differences."""
+          points: int = 3, seed: int = 0, tangent_rows: bool = False) -> CheckResult:
+    """Compare the closed form `derivative` of `function` by `x` with finite differences
+    (`tangent_rows`: see _compare)."""
     try:
         return _check(concrete(function, layout), concrete(derivative, layout), x, variables,
-                      layout, points, np.random.default_rng(seed))
+                      layout, points, np.random.default_rng(seed), tangent_rows)
     except MemoryError:
         return not_compared("not run: it ran out of memory (declare smaller sizes to check)")
     except MatcalcError as err:  # a value the check cannot compute
@@ -211,7 +221,7 @@ def check(function: Expr, derivative: Expr, x: Expr, variables: dict[str, Expr],
 
 
 def _check(f: Expr, closed: Expr, x: Expr, variables: dict[str, Expr], layout: str,
-           points: int, rng: np.random.Generator) -> CheckResult:
+           points: int, rng: np.random.Generator, tangent_rows: bool) -> CheckResult:
     errors: list[float] = []
     misses: Counter[str] = Counter()
     everything = [f, closed, *variables.values()]
@@ -226,7 +236,7 @@ def _check(f: Expr, closed: Expr, x: Expr, variables: dict[str, Expr], layout: s
             return not_compared(refused)
         point = draw_point(variables, sizes, rng, positive=attempt % 2 == 1)
         miss = _outside_domain([f, closed], point, sizes, layout)
-        error = None if miss else _compare(f, closed, x, point, sizes, layout, rng)
+        error = None if miss else _compare(f, closed, x, point, sizes, layout, rng, tangent_rows)
         if error is None:
             misses[miss or "the finite differences were not finite"] += 1
         else:

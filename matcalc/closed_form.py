@@ -7,11 +7,32 @@ derivative is simplified; the denominator layout is that result transposed, simp
 from __future__ import annotations
 
 from .core.expr import Expr
+from .core.transpose import transposed
 from .diff.readout import in_layout, numerator_jacobian
+from .lower.structures import STRUCTURES
 from .simplify import simplify
 
 
 def jacobian(f: Expr, x: Expr, layout: str = "numerator", trace: list | None = None) -> Expr:
     """dF/dX in `layout`, in closed form (`trace` collects the simplifier's steps)."""
-    result = simplify(numerator_jacobian(simplify(f, trace), x), trace)
-    return result if layout == "numerator" else simplify(in_layout(result, layout), trace)
+    return _laid_out(simplify(numerator_jacobian(simplify(f, trace), x), trace), layout, trace)
+
+
+def hessian_of(gradient: Expr, x: Expr, layout: str = "numerator",
+               trace: list | None = None) -> Expr:
+    """The Hessian from the (denominator-layout) gradient: its Jacobian, projected on the
+    tangent space on the right by the read-out (and on the left too for a flat structure, whose
+    gradient is projected); by a variable of a curved structure (orthogonal) its rows are
+    projected as well, P J P: the Riemannian Hessian, Hess f[ξ] = P(Dḡ[ξ]) for the smooth
+    extension ḡ of the Riemannian gradient that the gradient's expression is (Absil, Mahony &
+    Trumpf 2013, "An extrinsic look at the Riemannian Hessian")."""
+    structure = STRUCTURES.get(x.attr("structure"))
+    if structure is None or not structure.curved:
+        return jacobian(gradient, x, layout, trace)
+    j = jacobian(gradient, x, "numerator", trace)
+    return _laid_out(simplify(transposed(structure.jacobian(transposed(j), x)), trace), layout,
+                     trace)
+
+
+def _laid_out(numerator: Expr, layout: str, trace: list | None) -> Expr:
+    return numerator if layout == "numerator" else simplify(in_layout(numerator, layout), trace)

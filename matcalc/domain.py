@@ -18,6 +18,7 @@ import numpy as np
 
 from .core import elementwise as ew
 from .core.expr import Expr, postorder
+from .core.extremes import EXTREMES, INDICATORS
 from .core.matrix_functions import MATRIX_FUNCTIONS, eigenvalue_on_cut
 from .core.vector_functions import VECTOR_FUNCTIONS
 from .render import UNICODE, render
@@ -30,7 +31,7 @@ SHOWN = 60  # characters of a node's text shown in a reason
 SMOOTH = frozenset({
     "var", "tangent", "const", "dim", "pi", "identity", "ones", "zero", "commutation", "apply",
     "absgrad", "add", "mul", "hadamard", "kron", "transpose", "sum", "mean", "tr", "vec",
-    "expand", "unvec", "diag", "diagpart", "det", "mpow",
+    "expand", "unvec", "diag", "diagpart", "tril", "det", "mpow",
     *(f.name for f in (*ew.FUNCTIONS.values(), *VECTOR_FUNCTIONS.values()) if f.domain == ew.REAL),
 })
 
@@ -119,15 +120,34 @@ def _inside_unit(node: Expr, args: list[np.ndarray]) -> str | None:
     return f"{shown(node.arg)} was outside (-1, 1) somewhere (in {shown(node)})"
 
 
+def _off_parameter_kinks(node: Expr, args: list[np.ndarray]) -> str | None:
+    """huber(u, δ): |u| at least MARGIN away from δ (its kinks at ±δ)."""
+    if np.all(np.abs(np.abs(args[0]) - args[1]) >= MARGIN):
+        return None
+    return f"{shown(node.args[0])} was at a kink ±{shown(node.args[1])} of {shown(node)}"
+
+
+def _no_tie(node: Expr, args: list[np.ndarray]) -> str | None:
+    """max(x), min(x), ismax(x), ismin(x): the largest (smallest) entry of x at least MARGIN
+    from the next one (a tie is a kink)."""
+    entries = np.sort(args[0], axis=None)
+    gaps = (entries[-1] - entries[-2], entries[1] - entries[0]) if entries.size > 1 else (1, 1)
+    if min(gaps) >= MARGIN:
+        return None
+    return f"two entries of {shown(node.arg)} tied for its largest or smallest (in {shown(node)})"
+
+
 # an elementwise function's declared domain (core/elementwise.py) -> its rule
 _BY_DOMAIN = {ew.POSITIVE: _positive, ew.ABOVE_MINUS_ONE: _above_minus_one,
-              ew.KINK_AT_ZERO: _away_from_zero, ew.OFF_POLES: _off_pole, ew.OPEN_UNIT: _inside_unit}
+              ew.KINK_AT_ZERO: _away_from_zero, ew.OFF_POLES: _off_pole, ew.OPEN_UNIT: _inside_unit,
+              ew.KINKS_AT_PARAMETER: _off_parameter_kinks}
 
 RULES: dict[str, Rule] = {
     "inv": _well_conditioned, "logdet": _well_conditioned, "pow": _power,
     "norm1": _away_from_zero, "norm2": _away_from_zero,
     **{op: _off_branch_cut for op in (*MATRIX_FUNCTIONS, "frechet", "frechet_matrix")},
     "gt": _sides_apart, **{f.name: _sides_apart for f in ew.BINARY.values()},
+    **dict.fromkeys((*EXTREMES, *INDICATORS), _no_tie),
     **{f.name: _BY_DOMAIN[f.domain] for f in ew.FUNCTIONS.values() if f.domain != ew.REAL},
 }
 

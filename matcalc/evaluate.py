@@ -16,6 +16,7 @@ import numpy as np
 from .core.expr import Expr
 from .core.ops import OPS, commutation_matrix
 from .errors import EvaluationError
+from .lower.structures import STRUCTURES
 from .render import ASCII, UNICODE, render
 from .shapes import GENERATED, Shape, describe
 
@@ -67,13 +68,14 @@ def _fit(what: str, shape: Shape, value: np.ndarray, sizes: dict[str, int], give
 
 
 def _check_structure(name: str, structure: str, value: np.ndarray) -> None:
+    """Refuse a value that is not of its variable's declared structure (lower/structures.py
+    states each test and its tolerance)."""
     if structure == "general":
         return
-    if value.shape[0] != value.shape[1] or not np.allclose(value, value.T, rtol=1e-10,
-                                                               atol=1e-12):
-        raise EvaluationError(f"'{name}' is declared {structure} but its value is not symmetric")
-    if structure == "spd" and np.linalg.eigvalsh(value).min() <= 0:
-        raise EvaluationError(f"'{name}' is declared spd but its value is not positive definite")
+    why = "not square" if value.shape[0] != value.shape[1] else \
+        STRUCTURES[structure].violation(value)
+    if why is not None:
+        raise EvaluationError(f"'{name}' is declared {structure} but its value is {why}")
 
 
 def bind(variables: dict[str, Expr], arrays: dict[str, Any],

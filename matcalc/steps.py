@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .closed_form import jacobian
+from .closed_form import hessian_of, jacobian
 from .core import build as b
 from .core.elementwise import BINARY, FUNCTIONS
 from .core.expr import Expr, postorder
+from .core.extremes import EXTREMES
 from .core.matrix_functions import MATRIX_FUNCTIONS
 from .core.rebuild import substitute
 from .core.vector_functions import VECTOR_FUNCTIONS
@@ -30,7 +31,7 @@ from .simplify.rules import RULES
 
 _NAMED_ARGUMENT = {*(f.name for f in FUNCTIONS.values() if f.derivative), "det", "logdet",
                    "inv", *VECTOR_FUNCTIONS, *MATRIX_FUNCTIONS, "norm2", "norm1", "apply",
-                   *BINARY, "pow"}
+                   *BINARY, *EXTREMES, "pow"}
 IDENTITIES = {rule.name: rule.identity for rule in RULES}
 _FRESH = ("u", "v", "t", "s", "r", "q", "p", "g", "h")
 
@@ -232,7 +233,7 @@ def _read_off(d, name: str, chained: Expr, statements) -> tuple[Line, ...]:
         lines.append(Line(label, substituted, "substitute " + ", ".join(
             f"{n} = {to_text(e)}" for n, e in statements[:-1])))
     trace: list = []
-    result = jacobian(f, x, d.layout, trace)
+    result = (hessian_of if d.order == 2 else jacobian)(f, x, d.layout, trace)
     for rule, before, after in trace:
         if before.op != "var":
             lines.append(Line("", None, _rewrite(rule, before, after)))

@@ -108,9 +108,9 @@ def draw(var: Variable, domain: str, rng: np.random.Generator) -> Any:
     return array[:, 0].copy() if var.kind == "vector" else array
 
 
-# -- kinks (relu, abs, sign, max) ---------------------------------------------------------
+# -- kinks (relu, abs, sign, max, min, huber) ---------------------------------------------
 
-_KINKED = re.compile(r"(?<![\w.])(relu|abs|sign|max)\s*\(")
+_KINKED = re.compile(r"(?<![\w.])(relu|abs|sign|max|min|huber)\s*\(")
 
 
 def _call(text: str, start: int) -> tuple[list[str], int]:
@@ -134,12 +134,16 @@ def statements(program: str) -> list[str]:
 
 
 def kink_programs(program: str) -> list[str]:
-    """Programs whose values must stay away from 0: the arguments of relu/abs/sign/max."""
+    """Programs whose values must stay away from 0: the arguments of relu/abs/sign, the
+    difference of max's and min's two, |u| − δ of huber(u, δ) (δ = 1 in huber(u))."""
     stmts, out = statements(program), []
     for i, stmt in enumerate(stmts):
         for match in _KINKED.finditer(stmt):
             args, _ = _call(stmt, match.end() - 1)
-            arg = f"({args[0]}) - ({args[1]})" if len(args) == 2 else args[0]
+            if match.group(1) == "huber":
+                arg = f"abs({args[0]}) - ({args[1] if len(args) == 2 else 1})"
+            else:
+                arg = f"({args[0]}) - ({args[1]})" if len(args) == 2 else args[0]
             out.append("; ".join(stmts[:i] + [arg]))
     return out
 

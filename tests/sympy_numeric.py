@@ -29,7 +29,9 @@ def explicit(e, values: Mapping):
     compares Python ints: it is read off here.)"""
     if e in values:
         return values[e]
-    if not e.args or isinstance(e, sp.MatrixBase):
+    if isinstance(e, sp.MatrixBase):  # explicit entries (max(x) of known sizes: Max(x₁, …))
+        return sp.ImmutableMatrix(e.applyfunc(lambda entry: explicit(entry, values)))
+    if not e.args:
         return e
     args = [explicit(a, values) for a in e.args]
     if isinstance(e, sp.DiagonalOf) and isinstance(args[0], sp.MatrixBase):

@@ -50,24 +50,29 @@ REFERENCE = {
     "logsigmoid": (lambda u: -math.log1p(math.exp(-u)), "nn.log_sigmoid"),
     "erf": (math.erf, "scipy.special.erf"), "erfc": (math.erfc, "scipy.special.erfc"),
     "gelu": (lambda u: u * (1 + math.erf(u / math.sqrt(2))) / 2, "nn.gelu(approximate=False)"),
+    "huber": (lambda u: u * u / 2 if abs(u) <= 1 else abs(u) - 0.5,  # optax.huber_loss's
+              lambda jax: lambda u: jax.numpy.where(abs(u) <= 1, u * u / 2, abs(u) - 0.5)),
 }
 NAMES = sorted(FUNCTIONS)
 _DRAW = {ew.REAL: (-3.0, 3.0), ew.KINK_AT_ZERO: (-3.0, 3.0), ew.POSITIVE: (0.1, 3.0),
          ew.ABOVE_MINUS_ONE: (-0.9, 3.0), ew.OPEN_UNIT: (-0.95, 0.95),
-         ew.OFF_POLES: (-1.4, 1.4)}
+         ew.OFF_POLES: (-1.4, 1.4), ew.KINKS_AT_PARAMETER: (-3.0, 3.0)}
 
 
 def _jax_function(jax, spelled: str):
     """The jax function a REFERENCE row names: a path under jax, with keyword arguments given
-    as `path(name=value)` (nn.gelu(approximate=False))."""
+    as `path(name=value)` (nn.gelu(approximate=False)), or written with jax's functions."""
+    if callable(spelled):
+        return spelled(jax)
     path, _, keywords = spelled.partition("(")
     options = dict(item.split("=") for item in keywords.rstrip(")").split(",") if item)
     return partial(attrgetter(path)(jax), **{k: v == "True" for k, v in options.items()})
 
 
 def _points(f: ew.Function, rng, n: int = 7) -> np.ndarray:
-    """n points of f's domain, clear of a kink at 0."""
+    """n points of f's domain, clear of a kink at 0 (and of huber's at ±1)."""
     x = rng.uniform(*_DRAW[f.domain], size=n)
+    x = np.where(np.abs(np.abs(x) - 1) < 0.05, 2.0, x) if f.parameter else x
     return np.where(np.abs(x) < 0.05, 0.5, x)
 
 
@@ -131,7 +136,8 @@ def test_its_sympy_form_has_its_value(name, rng):
     f = FUNCTIONS[name]
     t = sp.Symbol("t", real=True)
     for u in _points(f, rng, 3):
-        got = float(f.sympy(sp, t).subs(t, sp.Float(float(u), 30)).evalf(30))
+        got = float(f.sympy(sp, t, *([f.parameter.default] if f.parameter else []))
+                    .subs(t, sp.Float(float(u), 30)).evalf(30))
         assert math.isclose(got, REFERENCE[name][0](float(u)), rel_tol=1e-13), (name, u)
 
 

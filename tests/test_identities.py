@@ -458,6 +458,10 @@ CASES: list[Case] = [
     Case("vec", "sigmoid(X)", "X", "diag(vec(σ(X) ⊙ (1 - σ(X))))", {"X": "matrix(m,n)"}),
     # M&N: d vec X = vec dX
     Case("vec", "vec(X)", "X", "I", {"X": "matrix(m,n)"}),
+    # vec(tril(dX)) = diag(vec L) vec(dX), L the lower-triangular ones
+    Case("vec", "tril(X)", "X", "diag(vec(tril(𝟏 𝟏ᵀ)))", {"X": "matrix(m,n)"}),
+    # tr(A tril(dX)) = tr(tril(Aᵀ)ᵀ dX)
+    Case("trace", "tr(A tril(X))", "X", "tril(Aᵀ)ᵀ", {"A": "matrix(n,m)", "X": "matrix(m,n)"}),
     # M&N, matrix by scalar
     Case("vec", "c X", "c", "X", {"X": "matrix(m,n)", "c": "scalar"}),
     # M&N
@@ -542,6 +546,12 @@ CASES: list[Case] = [
     # DL §6.3.1: max(0, z) is relu
     Case("elementwise", "max(0, W x)", "x", "diag(W x > 0) W",
          {"W": "matrix(m,n)", "x": "vector(n)"}),
+    # the largest entry: ∂ max(z) / ∂z = e_{argmax z}ᵀ (ties split, jax.grad of jnp.max)
+    # (known sizes: SymPy writes them with the entries, Max(x₁, …))
+    Case("elementwise", "max(W x)", "x", "ismax(W x)ᵀ W", {"W": "matrix(3,2)", "x": "vector(2)"}),
+    Case("elementwise", "min(X)", "X", "ismin(X)ᵀ", {"X": "matrix(2,3)"}),
+    Case("elementwise", "ismax(x)' y", "y", "ismax(x)ᵀ", {"x": "vector(3)", "y": "vector(3)"}),
+    Case("elementwise", "y' ismin(x)", "y", "ismin(x)ᵀ", {"x": "vector(3)", "y": "vector(3)"}),
     # subgradient convention
     Case("elementwise", "abs(x)", "x", "diag(sign(x))", {"x": "vector(n)"}),
     # DL §3.10 (softplus)
@@ -609,6 +619,19 @@ CASES: list[Case] = [
          {"W": "matrix(m,n)", "x": "vector(n)", "y": "vector(m)"}),
     # Σ softmax = 1
     Case("softmax", "sum(softmax(x))", "x", "0", {"x": "vector(n)"}),
+    # layer normalisation y = c / s, c = x − mean(x) 𝟏, s = sqrt(mean(c.^2) + ε): dy = (P − y yᵀ
+    # / n) dx / s, P = I − 𝟏 𝟏ᵀ / n (Ba, Kiros & Hinton 2016, without gain and bias)
+    Case("softmax", "layernorm(x, e)", "x",
+         "(I - ones ones' / n - layernorm(x, e) layernorm(x, e)' / n) / "
+         "sqrt(mean((x - mean(x)).^2) + e)", {"x": "vector(n)", "e": "scalar"}, {"e": "positive"}),
+    # ∂y/∂ε = −y / (2 s²)
+    Case("softmax", "layernorm(x, e)", "e", "-layernorm(x, e) / (2 (mean((x - mean(x)).^2) + e))",
+         {"x": "vector(n)", "e": "scalar"}, {"e": "positive"}),
+    # each row: (g − mean(g) 𝟏 − y mean(g ⊙ y)) / s, here transposed (numerator layout)
+    Case("softmax", "sum(layernorm_rows(X, e) .* G)", "X",
+         "(diag(1 ./ sqrt((X - X ones ones' / n).^2 ones / n + e)) (G - G ones ones' / n - "
+         "layernorm_rows(X, e) .* ((G .* layernorm_rows(X, e)) ones ones') / n))'",
+         {"X": "matrix(m,n)", "G": "matrix(m,n)", "e": "scalar"}, {"e": "positive"}),
 
     # -- machine-learning losses (PRML, DL) ---------------------------------------------------
     # PRML §4.3.2 (±1 labels); issue 4

@@ -21,8 +21,9 @@ SIZES = {"m": 3, "n": 3}
 
 
 _SMALL = "uniform(-0.3,0.3)"  # |W x + b| < 0.6 with n = 3: inside (-1, 1), clear of tan's poles
-_DRAWS = {ew.REAL: None, ew.KINK_AT_ZERO: None, ew.POSITIVE: "positive",
-          ew.ABOVE_MINUS_ONE: "positive", ew.OPEN_UNIT: _SMALL, ew.OFF_POLES: _SMALL}
+_DRAWS = {ew.REAL: None, ew.KINK_AT_ZERO: None, ew.KINKS_AT_PARAMETER: None,
+          ew.POSITIVE: "positive", ew.ABOVE_MINUS_ONE: "positive", ew.OPEN_UNIT: _SMALL,
+          ew.OFF_POLES: _SMALL}
 
 
 def argument_domains(f: ew.Function) -> dict | None:
@@ -52,10 +53,15 @@ OP_CASES = [
     OpCase("expand", "exp(x + c)", "c"),
     OpCase("diag", "diag(x) W' b", "x"),
     OpCase("diagpart", "diag(A X)", "X"),
+    OpCase("tril", "tr(A tril(X))", "X"),
     OpCase("pow", "(W x + b) .^ 3", "x"),
     OpCase("gt", "relu(W x + b)", "x"),
     OpCase("maximum", "max(W x, b)", "x"),
     OpCase("minimum", "min(W x, b)", "x"),
+    OpCase("amax", "max(W x + b)", "x"),
+    OpCase("amin", "min(X A)", "X"),
+    OpCase("ismax", "ismax(W x + b)' W exp(x)", "x"),
+    OpCase("ismin", "x' ismin(A x + y)", "x"),
     OpCase("inv", "inv(X) y", "X", {"X": "well_conditioned"}),       # Cookbook (60)
     OpCase("det", "det(X)", "X", {"X": "well_conditioned"}),          # Cookbook (49)
     OpCase("logdet", "logdet(X)", "X", {"X": "spd"}),                 # Cookbook (57)
@@ -68,6 +74,8 @@ OP_CASES = [
     OpCase("softmax_rows", "softmax_rows(A X B)", "X"),
     OpCase("log_softmax_rows", "log_softmax_rows(A X B)", "X"),
     OpCase("logsumexp_rows", "logsumexp_rows(A X B)", "X"),
+    OpCase("layernorm", "layernorm(W x + b, c)", "x", {"c": "positive"}),
+    OpCase("layernorm_rows", "layernorm_rows(A X B, c)", "X", {"c": "positive"}),
     OpCase("apply", "f(W x + b)", "x"),
     # matrix functions (Higham, Functions of Matrices, ch. 3): through A X B, at points off the
     # branch cut for logm and sqrtm
@@ -100,7 +108,8 @@ def test_operator_derivative(case, layout, rng):
 # The operators the language writes with symbols or desugars, not calls by a name (the Fréchet
 # derivatives are called L_exp(X, E) and J_exp(X)).
 _SYNTAX = {"add", "mul", "hadamard", "transpose", "pow", "gt", "expand", "mpow", "maximum",
-           "minimum", "diagpart", "apply", "logsoftmax", "frechet", "frechet_matrix"}
+           "minimum", "amax", "amin", "diagpart", "apply", "logsoftmax", "frechet",
+           "frechet_matrix"}
 
 
 def _facets(op: str) -> dict[str, bool]:

@@ -55,3 +55,16 @@ def test_greek_names_display_as_letters():
 def test_names_must_be_identifiers():
     with pytest.raises(DeclarationError):
         derive("W x", "x", vars={"1x": "vector"})
+
+
+def test_a_small_decimal_prints_as_written(rng):
+    """1e-5 prints 1e-5 (LaTeX 10^{-5}), not 1 / 100000; it reads back exactly (the language
+    takes 1e-5 as the exact 1/100000), and a fraction that is not a short decimal stays one."""
+    expr = "x * 1e-5 + 3.5e-7 * x + x^2 * 1e-5"
+    d = derive(expr, "x", {"x": "scalar"})
+    assert str(d) == "2e-5 x + 1.035e-5"
+    assert d.latex() == "2 \\cdot 10^{-5} x + 1.035 \\cdot 10^{-5}"
+    from matcalc import value
+    assert value(str(d), vars={"x": "scalar"}, x=0.7) == pytest.approx(d.evaluate(x=0.7), 1e-15)
+    check_derivative(expr, "x", {"x": "scalar"}, rng=rng)
+    assert str(derive("x / 3e4", "x", {"x": "scalar"})) == "1 / 30000"

@@ -58,8 +58,9 @@ def test_simplify_is_idempotent():
 
 # Rules allowed to lengthen: 𝟏ᵀ v → sum(v) is one token longer, the textbooks' spelling;
 # tr(A ⊗ B) → tr(A) tr(B) and sum(A ⊗ B) → sum(A) sum(B) are two longer, the factors apart
-# (n + m entries summed instead of n m).
-LONGER_RULES = {"ones-sum", "trace-kron", "sum-kron"}
+# (n + m entries summed instead of n m); (diag(d) A) ⊙ B → diag(d) (A ⊙ B) is two longer (the
+# parentheses), which lets factor-left take diag(d) out of a sum (layer normalisation's rows).
+LONGER_RULES = {"ones-sum", "trace-kron", "sum-kron", "diag-out-of-hadamard"}
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.name for r in RULES])

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..core.elementwise import BINARY, FUNCTIONS
+from ..core.extremes import EXTREMES
 from ..core.vector_functions import VECTOR_FUNCTIONS
 from .matrix_functions import HELPERS as MATRIX_HELPERS
 
@@ -28,13 +29,14 @@ class Backend:
         return self.templates[key].format(*operands)
 
 
-_DECLARED = (*FUNCTIONS.values(), *BINARY.values(), *VECTOR_FUNCTIONS.values())
+_DECLARED = (*FUNCTIONS.values(), *BINARY.values(), *VECTOR_FUNCTIONS.values(), *EXTREMES.values())
 
 
 def _elementwise(backend: str) -> dict[str, str]:
     """The declared functions' templates for `backend`: the elementwise ones, max and min, and
-    the softmax family."""
-    return {f.name: f.code[backend] for f in _DECLARED}
+    the softmax family, max(x) and min(x) with their weights ismax and ismin."""
+    return {**{f.name: f.code[backend] for f in _DECLARED},
+            **{e.indicator: f"_{e.indicator}({{0}})" for e in EXTREMES.values()}}
 
 
 def _helpers(backend: str) -> dict[str, str]:
@@ -64,7 +66,8 @@ NUMPY = Backend(
      "scalar_out": "float({0})", "lift": "{0}",
      "gt": "np.greater({0}, {1}).astype(float)",
      "pi": "np.pi", "eye": "np.eye({0})", "ones": "np.ones({0})", "zeros": "np.zeros({0})",
-     "diag": "np.diag({0})", "kron": "np.kron({0}, {1})", "outer": "np.outer({0}, {1})",
+     "diag": "np.diag({0})", "tril": "np.tril({0})",
+     "kron": "np.kron({0}, {1})", "outer": "np.outer({0}, {1})",
      "einsum": "np.einsum({0})", "multi_dot": "np.linalg.multi_dot([{0}])",
      "inv": "np.linalg.inv({0})", "solve": "np.linalg.solve({0}, {1})",
      "det": "np.linalg.det({0})", "logabsdet": "np.linalg.slogdet({0})[1]",
@@ -92,7 +95,8 @@ JAX = Backend(
      "scalar_out": "jnp.asarray({0})", "lift": "{0}",
      "gt": "jnp.greater({0}, {1}).astype(float)",
      "pi": "jnp.pi", "eye": "jnp.eye({0})", "ones": "jnp.ones({0})", "zeros": "jnp.zeros({0})",
-     "diag": "jnp.diag({0})", "kron": "jnp.kron({0}, {1})", "outer": "jnp.outer({0}, {1})",
+     "diag": "jnp.diag({0})", "tril": "jnp.tril({0})",
+     "kron": "jnp.kron({0}, {1})", "outer": "jnp.outer({0}, {1})",
      "einsum": "jnp.einsum({0})", "multi_dot": "jnp.linalg.multi_dot([{0}])",
      "inv": "jnp.linalg.inv({0})", "solve": "jnp.linalg.solve({0}, {1})",
      "det": "_det({0})", "logabsdet": "jnp.linalg.slogdet({0})[1]",
@@ -126,7 +130,7 @@ TORCH = Backend(
      "scalar_out": f"torch.as_tensor({{0}}, {_F64})", "lift": f"torch.as_tensor({{0}}, {_F64})",
      "gt": "torch.gt({0}, {1}).to(torch.float64)",
      "pi": "torch.pi", "eye": f"torch.eye({{0}}, {_F64})", "ones": f"torch.ones({{0}}, {_F64})",
-     "zeros": f"torch.zeros({{0}}, {_F64})", "diag": "torch.diag({0})",
+     "zeros": f"torch.zeros({{0}}, {_F64})", "diag": "torch.diag({0})", "tril": "torch.tril({0})",
      "kron": "torch.kron({0}.contiguous(), {1}.contiguous())", "outer": "torch.outer({0}, {1})",
      "einsum": "torch.einsum({0})", "multi_dot": "torch.linalg.multi_dot([{0}])",
      "inv": "torch.linalg.inv({0})", "solve": "_solve({0}, {1})",

@@ -19,16 +19,18 @@ from ..core import build as b
 from ..core.algebra import matmul_chain
 from ..core.elementwise import BINARY
 from ..core.expr import Expr, postorder
+from ..core.extremes import EXTREMES, INDICATORS
 from ..core.ops import as_float
 from ..core.vector_functions import SAME, VECTOR_FUNCTIONS
 from ..errors import UnsupportedError
+from ..lower.structures import SYMMETRIC
 from ..shapes import Dim, Shape
 from .backends import ELEMENTWISE, Backend
 from .chains import Products, Value
 from .matrix_functions import matrix_function_code
 from .source import Builder, wrap
+from .spread import negative, spreads
 
-_SELF_INVERSE_STRUCTURES = ("symmetric", "spd")
 _ONE_BY_ONE = ("tr", "diagpart", "det", "logdet", "mpow", "identity", "ones", "commutation")
 
 
@@ -121,9 +123,11 @@ class Emitter:
         if op in _ONE_BY_ONE and (node.args[0] if node.args else node).is_scalar:
             return self._one_by_one(node)
         if op in ELEMENTWISE:
-            return self.spell(op, self._lifted(node.arg))
+            return self.spell(op, self._lifted(node.args[0]), *self._operands(node.args[1:]))
         if op in BINARY:  # max(u, v), min(u, v)
             return self.spell(op, *self._operands(node.args))
+        if op in EXTREMES or op in INDICATORS:  # max(x), ismax(x)
+            return self.spell(op, self._code(node.arg))
         if op in VECTOR_FUNCTIONS:
             return self._of_vectors(node)
         rule = getattr(self, "_" + op, None)
@@ -154,21 +158,19 @@ class Emitter:
         code = self._code(arg)
         return code if arg.free else self.spell("lift", code)
 
-    @staticmethod
-    def _unexpanded(args: tuple[Expr, ...]) -> tuple[Expr, ...]:
-        """Operands of an elementwise operator: broadcast scalars stay scalars when another
-        operand has the full shape."""
-        if all(a.op == "expand" for a in args):
-            return args
-        return tuple(a.arg if a.op == "expand" else a for a in args)
-
     def _broadcast(self, args: tuple[Expr, ...]) -> list[str]:
-        """The code of the operands of an arithmetic operator (+, ⊙)."""
-        return [self._code(a) for a in self._unexpanded(args)]
+        """The code of the operands of an arithmetic operator (+, ⊙), a vector spread by a
+        product with ones (spread.py) as the library's broadcast of the vector."""
+        args = b.unexpanded(args)
+        return [self._code(a) if s is None else self._spread(*s)
+                for a, s in zip(args, spreads(args))]
+
+    def _spread(self, side: str, vector: Expr) -> str:
+        return self.spell(side, wrap(self._code(vector)))
 
     def _operands(self, args: tuple[Expr, ...]) -> list[str]:
         """The code of the operands of a function of several arguments, constants lifted."""
-        return [self._lifted(a) for a in self._unexpanded(args)]
+        return [self._lifted(a) for a in b.unexpanded(args)]
 
     # -- leaves -----------------------------------------------------------------------------
 
@@ -204,8 +206,14 @@ class Emitter:
 
     def _add(self, node):
         codes = self._broadcast(node.args)
+        found = spreads(b.unexpanded(node.args))
         out = codes[0]
-        for term, code in zip(node.args[1:], codes[1:]):
+        for term, code, spread in zip(node.args[1:], codes[1:], found[1:]):
+            if spread is not None:
+                side, vector = spread
+                out += (f" - {self._spread(side, b.mul(b.const(-1), vector))}"
+                        if negative(vector) else f" + {code}")
+                continue
             negated = self._negated(term.arg if term.op == "expand" else term)
             out += f" - {wrap(negated)}" if negated is not None else f" + {code}"
         return out
@@ -226,7 +234,13 @@ class Emitter:
         return self.products.product(node)
 
     def _hadamard(self, node):
-        return " * ".join(wrap(c) for c in self._broadcast(node.args))
+        """The product folded from the left, each partial product a statement, so that
+        products sharing their first factors compute them once (E ⊙ R ⊘ U and E ⊙ R ⊘ U.^2)."""
+        codes = self._broadcast(node.args)
+        head = codes[0]
+        for code in codes[1:-1]:
+            head = self.let(f"{wrap(head)} * {wrap(code)}")
+        return f"{wrap(head)} * {wrap(codes[-1])}"
 
     def _kron(self, node):
         x, y = node.args
@@ -292,6 +306,10 @@ class Emitter:
             return scalar
         return f"{wrap(scalar)} * {self.spell('ones', self._dims(node.shape))}"
 
+    def _tril(self, node):
+        code = self._code(node.arg)
+        return self.spell("tril", code) if node.arg.shape.is_matrix else code
+
     def _diag(self, node):
         code = self._code(node.arg)
         return code if node.is_scalar else self.spell("diag", code)
@@ -345,9 +363,9 @@ class Emitter:
         over the last axis (a vector's, a matrix's rows); where each vector or row is one entry
         (a scalar, a column taken by rows) its value there: softmax 1, log softmax 0, the entry
         itself for logsumexp."""
-        f, arg = VECTOR_FUNCTIONS[node.op], node.arg
-        if not (arg.shape.cols.is_one if f.by_rows else arg.is_scalar):
-            return self.spell(node.op, self._code(arg))
+        f, arg = VECTOR_FUNCTIONS[node.op], node.args[0]
+        if not (arg.shape.cols.is_one if f.by_rows else arg.is_scalar):  # (a parameter: lifted)
+            return self.spell(node.op, self._code(arg), *map(self._lifted, node.args[1:]))
         if f.of_one_entry == SAME:
             return self._code(arg)
         value = int(f.of_one_entry)
@@ -371,7 +389,7 @@ class Emitter:
 
     def solve(self, x: Expr, rhs: str, transposed: bool) -> str:
         """The code of X⁻¹ rhs (X⁻ᵀ rhs when `transposed`)."""
-        symmetric = x.op == "var" and x.attr("structure") in _SELF_INVERSE_STRUCTURES
+        symmetric = x.op == "var" and x.attr("structure") in SYMMETRIC
         if self._uses[x] > 1:
             factor = self._factor(x)
             if self._is_spd(x):

@@ -30,6 +30,7 @@ from ..names import safe_identifier, unicode_name
 from ..symbols import RESERVED, Symbol, parameter_names
 from .backends import BACKENDS, Backend
 from .emit import Emitter, returned
+from .transposes import shared_transposes
 
 
 @dataclass(frozen=True)
@@ -182,8 +183,9 @@ def generate(variables: dict[str, Expr], output: Output, backend_name: str, func
     backend = backend_named(backend_name)
     names = parameter_names(variables, output.nodes)
     sizes, reads = _size_sources(names)
-    emitter = Emitter(backend, list(output.nodes), names, sizes)
-    values = [emitter.value(node) for node in output.nodes]
+    roots = shared_transposes(list(output.nodes))
+    emitter = Emitter(backend, roots, names, sizes)
+    values = [emitter.value(node) for node in roots]
     taken = set(RESERVED) | set(names.values()) | set(sizes.values())
     lines, results = emitter.builder.write([returned(backend, v) for v in values], taken)
     if output.grouping == "one":

@@ -15,6 +15,7 @@ from collections import Counter
 
 from ..core.elementwise import BINARY, FUNCTIONS
 from ..core.expr import Expr, postorder_new
+from ..core.extremes import EXTREMES
 from ..core.ops import as_float
 from ..core.vector_functions import VECTOR_FUNCTIONS
 
@@ -30,6 +31,7 @@ FIXED: dict[str, tuple[tuple[float, float], str]] = {
     "norm1": (NONNEGATIVE, "‖u‖₁ ≥ 0"),
     "norm2": (NONNEGATIVE, "‖u‖₂ ≥ 0"),
     "gt": ((0.0, 1.0), "the step [u > v] ∈ {0, 1}"),
+    **{e.indicator: ((0.0, 1.0), f"{e.indicator}(x)ᵢ ∈ {{0, 1/k}}") for e in EXTREMES.values()},
     "ones": ((1.0, 1.0), "𝟏's entries are 1"),
     "identity": ((0.0, 1.0), "I's entries are 0 and 1"),
     "zero": ((0.0, 0.0), "0's entries are 0"),
@@ -37,7 +39,8 @@ FIXED: dict[str, tuple[tuple[float, float], str]] = {
     "pi": ((3.14159, 3.1416), "π = 3.14159…"),
 }
 
-_SAME_ENTRIES = ("transpose", "vec", "unvec", "expand")  # rearrange or repeat the entries
+# rearrange or repeat the entries, or pick one (max(x), min(x))
+_SAME_ENTRIES = ("transpose", "vec", "unvec", "expand", *EXTREMES)
 
 
 def _times(a: float, b: float) -> float:

@@ -31,9 +31,20 @@ INF = float("inf")
 # the draw of the documentation example's inputs (tests): every real number; u > 0 (log, sqrt:
 # kept at least a margin from 0); u > -1 (log1p); u away from the kink 0 (abs, relu, and
 # softsign, whose second derivative has one); |u| < 1 (arcsin, arccos); cos(u) away from 0
-# (tan's poles).
-REAL, POSITIVE, ABOVE_MINUS_ONE, KINK_AT_ZERO, OPEN_UNIT, OFF_POLES = (
-    "real", "positive", "above -1", "kink at 0", "open unit interval", "off the poles")
+# (tan's poles); |u| away from the parameter δ (huber's kinks at ±δ).
+REAL, POSITIVE, ABOVE_MINUS_ONE, KINK_AT_ZERO, OPEN_UNIT, OFF_POLES, KINKS_AT_PARAMETER = (
+    "real", "positive", "above -1", "kink at 0", "open unit interval", "off the poles",
+    "kinks at ±δ")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A scalar parameter written after the argument, f(u, δ): its name, its default (f(u)
+    means f(u, default)), and ∂f/∂δ (b, u, δ) in matcalc's operators. Its value must be
+    positive where it is a number."""
+    name: str
+    default: int
+    derivative: Callable[[Any, Any, Any], Any]
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,9 @@ class Function:
     zero_at_zero: bool = False  # f(0) = 0: f of a zero is zero
     domain: str = REAL
     helpers: dict[str, dict[str, str]] = field(default_factory=dict)  # backend -> {marker: def}
+    # f(u, δ): the node's operands are (u, δ), and numpy, derivative (b, u, f, δ), code ({1})
+    # and sympy (sp, t, δ) take δ after the argument
+    parameter: Parameter | None = None
 
     @property
     def shown(self) -> str:
@@ -106,6 +120,31 @@ def _gelu_derivative(b, u):
     density = b.mul(b.inverse_of(b.apply("sqrt", b.mul(b.const(2), _pi(b)))),
                     _gaussian(b, u, 2))
     return b.add(cdf, b.hadamard(u, density))
+
+
+def _huber(u: np.ndarray, delta: np.ndarray) -> np.ndarray:
+    magnitude = np.abs(u)
+    return np.where(magnitude <= delta, 0.5 * u * u, delta * (magnitude - 0.5 * delta))
+
+
+def _clip(b, u, delta):
+    """huber′(u, δ) = clip(u, −δ, δ) = max(min(u, δ), −δ), δ expanded to u's shape (its
+    derivative, huber″, is (δ > u) ⊙ (min(u, δ) > −δ), the indicator of |u| < δ)."""
+    return b.apply("maximum", b.apply("minimum", u, b.expand(delta, u.shape)),
+                   b.expand(b.neg(delta), u.shape))
+
+
+def _huber_by_delta(b, u, delta):
+    """∂huber(u, δ)/∂δ = |u| − δ where |u| > δ, 0 inside: relu(|u| − δ)."""
+    return b.apply("relu", b.sub(b.apply("abs", u), b.expand(delta, u.shape)))
+
+
+def _huber_code(module: str) -> str:
+    """The Huber loss in `module` (np, jnp, torch): torch.nn.functional.huber_loss(u, 0,
+    reduction='none', delta=δ) and optax.huber_loss, written with `where` so δ may be an array."""
+    return (f"def _huber(u, d):  # u²/2 where |u| ≤ d, d (|u| − d/2) outside\n"
+            f"    a = {module}.abs(u)\n"
+            f"    return {module}.where(a <= d, 0.5 * u * u, d * (a - 0.5 * d))")
 
 
 _SCIPY_SPECIAL = {"scipy.special": "import scipy.special"}
@@ -264,6 +303,17 @@ DECLARED = (
              helpers={"numpy": {**_SCIPY_SPECIAL, "_gelu": (
                  "def _gelu(u):  # u Φ(u), Φ(u) = erfc(-u / √2) / 2\n"
                  "    return 0.5 * u * scipy.special.erfc(-u / np.sqrt(2.0))")}}),
+    Function("huber", "the Huber loss: u²/2 for |u| ≤ δ, δ (|u| − δ/2) outside (δ = 1 unless "
+             "given)", _huber, lambda b, u, f, delta: _clip(b, u, delta),
+             "max(min(u, δ), −δ)", _code("_huber({0}, {1})", "_huber({0}, {1})",
+                                         "_huber({0}, {1})"),
+             lambda sp, t, delta: sp.Piecewise((t ** 2 / 2, sp.Abs(t) <= delta),
+                                               (delta * (sp.Abs(t) - delta / 2), True)),
+             ("huber(W x - y)", "x", "diag(max(min(W x - y, 1), -1)) W"),
+             values=(NONNEGATIVE, "huber(u) ≥ 0"), zero_at_zero=True,
+             domain=KINKS_AT_PARAMETER, parameter=Parameter("δ", 1, _huber_by_delta),
+             helpers={backend: {"_huber": _huber_code(module)} for backend, module in
+                      (("numpy", "np"), ("jax", "jnp"), ("torch", "torch"))}),
 )
 
 FUNCTIONS: dict[str, Function] = {f.name: f for f in DECLARED}

@@ -80,10 +80,18 @@ def expand(s: Expr, shape: Shape) -> Expr:
     return mk("expand", s, shape=shape)
 
 
+def unexpanded(args: tuple[Expr, ...]) -> tuple[Expr, ...]:
+    """Operands of an elementwise operator as the language writes them: a broadcast scalar
+    stays a scalar when another operand has the full shape (max(-1, min(u, 1)))."""
+    if all(a.op == "expand" for a in args):
+        return args
+    return tuple(a.arg if a.op == "expand" else a for a in args)
+
+
 ONE = const(1)
 
 
 __all__ = [
     "MAX_CONST_BITS", "const", "var", "tangent", "zero", "identity", "ones", "commutation",
-    "is_zero", "is_const", "expand", "ONE",
+    "is_zero", "is_const", "expand", "unexpanded", "ONE",
 ]

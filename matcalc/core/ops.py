@@ -13,10 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import EvaluationError, ShapeError
 from ..shapes import SCALAR, Dim, Shape
 from .elementwise import BINARY, FUNCTIONS
 from .expr import SPECS, Expr
+from .extremes import EXTREMES
 from .matrix_functions import MATRIX_FUNCTIONS, jacobian_matrix
 from .vector_functions import VECTOR_FUNCTIONS, VectorFunction
 
@@ -98,6 +99,9 @@ def _of_vectors(f: VectorFunction):
         shape = args[0].shape
         if not (f.by_rows or shape.is_vector or shape.is_scalar):
             raise ShapeError(f"{f.spelling} needs a vector, got {shape.describe()}")
+        if f.parameter and not args[1].is_scalar:
+            raise ShapeError(f"{f.spelling}: {f.parameter.name} must be a scalar, got "
+                             f"{args[1].shape.describe()}")
         if not f.reduces:
             return shape
         return Shape(shape.rows, Dim.of(1)) if f.by_rows else SCALAR
@@ -105,11 +109,14 @@ def _of_vectors(f: VectorFunction):
 
 
 def _along_rows(f: VectorFunction):
-    """A vector function's value: of each row of the matrix, or of the column as one row."""
-    if f.by_rows:
-        return lambda values, attrs: f.numpy(values[0])
-    return lambda values, attrs: f.numpy(values[0].reshape(1, -1)).reshape(
-        (1, 1) if f.reduces else values[0].shape)
+    """A vector function's value: of each row of the matrix, or of the column as one row (its
+    parameter, if any, a number)."""
+    def value(values, attrs):
+        x, parameters = values[0], [v[0, 0] for v in values[1:]]
+        if f.by_rows:
+            return f.numpy(x, *parameters)
+        return f.numpy(x.reshape(1, -1), *parameters).reshape((1, 1) if f.reduces else x.shape)
+    return value
 
 
 def _mul_shape(args, attrs) -> Shape:
@@ -231,6 +238,7 @@ defop("diag", LINEAR, _vector_only("diag", lambda s: Shape(s.rows, s.rows)),
       lambda v, a: np.diag(v[0][:, 0]))
 defop("diagpart", LINEAR, _square("diag", lambda s: Shape(s.rows, Dim.of(1))),
       lambda v, a: np.diag(v[0]).reshape(-1, 1), title="diag")
+defop("tril", LINEAR, _first, lambda v, a: np.tril(v[0]))  # the lower triangle, diagonal included
 
 defop("pow", SPECIAL, _pow_shape, _pow, title="power")
 defop("gt", ZERO, _gt_shape, lambda v, a: (v[0] > v[1]).astype(float), title=">")
@@ -243,13 +251,26 @@ defop("mpow", SPECIAL, _square("matrix power", lambda s: s),
 defop("norm2", SPECIAL, _scalar, _s(np.linalg.norm))
 defop("norm1", SPECIAL, _scalar, _s(lambda x: np.abs(x).sum()))
 
+def _valued(f):
+    """f(u), or f(u, δ) refusing a δ that is not positive (huber's is undefined there)."""
+    def run(values, attrs):
+        if f.parameter is not None and not values[1].item() > 0:
+            raise EvaluationError(f"{f.name}(u, {f.parameter.name}): {f.parameter.name} must be "
+                                  f"positive, got {values[1].item()!r}")
+        return f.numpy(*values)
+    return run
+
+
 for _f in FUNCTIONS.values():  # (core/elementwise.py: one declaration each)
-    defop(_f.name, ELEMENTWISE if _f.derivative else ZERO, _first, _ew(_f.numpy))
+    defop(_f.name, ELEMENTWISE if _f.derivative else ZERO, _first, _valued(_f))
 for _v in VECTOR_FUNCTIONS.values():  # (core/vector_functions.py: the softmax family)
     defop(_v.name, SPECIAL, _of_vectors(_v), _along_rows(_v), title=_v.spelling)
 for _b in BINARY.values():  # max(u, v), min(u, v)
     defop(_b.name, SPECIAL, _same(_b.spelling), lambda v, a, f=_b: f.numpy(v[0], v[1]),
           title=_b.spelling)
+for _e in EXTREMES.values():  # max(x), min(x) and their weights ismax(x), ismin(x)
+    defop(_e.name, SPECIAL, _scalar, _s(_e.numpy), title=_e.spelling)
+    defop(_e.indicator, ZERO, _first, lambda v, a, e=_e: e.weights(v[0]))
 for _m in MATRIX_FUNCTIONS.values():  # expm, logm, sqrtm (core/matrix_functions.py)
     defop(_m.name, SPECIAL, _square(_m.name, lambda s: s), _ew(_m.numpy))
 defop("frechet", SPECIAL, _frechet_shape,

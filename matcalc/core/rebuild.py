@@ -21,6 +21,7 @@ BUILDERS = {
     "vec": lambda n, a: b.vec(a[0]),
     "diag": lambda n, a: b.diag(a[0]),
     "diagpart": lambda n, a: b.diagpart(a[0]),
+    "tril": lambda n, a: b.tril(a[0]),
     "inv": lambda n, a: b.inv(a[0]),
     "expand": lambda n, a: b.expand(a[0], n.shape),
     "unvec": lambda n, a: b.unvec(a[0], n.shape),

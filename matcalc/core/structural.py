@@ -17,11 +17,14 @@ _SYMMETRIC_LEAVES = ("identity", "diag", "zero")
 _SYMMETRIC: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # node -> is_symmetric
 
 
+_SYMMETRIC_STRUCTURES = ("symmetric", "spd", "diagonal")  # (lower/structures.py: symmetric)
+
+
 def is_symmetric(e: Expr) -> bool:
     """Whether e equals eᵀ by its structure: symmetric variables, I, diag(v), A Aᵀ-like
     palindromic products, sums closed under transposition (A + Aᵀ), inverses and powers of those
     (cached per node: every transpose built asks)."""
-    if e.is_scalar or e.op in _SYMMETRIC_LEAVES or e.attr("structure") in ("symmetric", "spd"):
+    if e.is_scalar or e.op in _SYMMETRIC_LEAVES or e.attr("structure") in _SYMMETRIC_STRUCTURES:
         return e.shape.is_square
     if not e.shape.is_square:
         return False
@@ -143,6 +146,14 @@ def diagpart(m: Expr) -> Expr:
     return _pull_scalars(diagpart, m) or mk("diagpart", m)
 
 
+def tril(m: Expr) -> Expr:
+    """The lower triangle of m, its diagonal included (the entries above it zero):
+    tril(diag(v)) = diag(v), tril(tril(M)) = tril(M)."""
+    if m.is_scalar or m.op in ("tril", "diag", "identity") or is_zero(m):
+        return m
+    return _pull_scalars(tril, m) or mk("tril", m)
+
+
 def inv(e: Expr) -> Expr:
     """X⁻¹, canonically: (Xᵀ)⁻¹ is X⁻ᵀ, (Xᵏ)⁻¹ is (X⁻¹)ᵏ, (c X)⁻¹ = X⁻¹ / c."""
     if e.is_scalar:
@@ -165,7 +176,7 @@ _ZERO_AT_ZERO = {f.name for f in FUNCTIONS.values() if f.zero_at_zero}
 def apply(fn: str, *args: Expr, **attrs) -> Expr:
     """A function node (elementwise, reduction or matrix function) by its op name; f(0) = 0 for
     the functions that vanish at 0."""
-    if len(args) == 1 and fn in _ZERO_AT_ZERO and is_zero(args[0]):
+    if fn in _ZERO_AT_ZERO and is_zero(args[0]):  # (huber(0, δ) = 0 too)
         return args[0]
     return mk(fn, *args, **attrs)
 
@@ -187,6 +198,6 @@ def frechet_matrix(fn: str, x: Expr) -> Expr:
 
 
 __all__ = [
-    "transpose", "reduce_sum", "mean", "trace", "vec", "unvec", "diag", "diagpart", "inv",
-    "apply", "frechet", "frechet_matrix",
+    "transpose", "reduce_sum", "mean", "trace", "vec", "unvec", "diag", "diagpart", "tril",
+    "inv", "apply", "frechet", "frechet_matrix",
 ]

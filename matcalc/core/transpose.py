@@ -92,7 +92,7 @@ def _transposed_one(e: Expr, done: dict[Expr, Expr]) -> Expr:
         else:
             inner = done[e.args[0]]
         candidate = b.inv(inner) if e.op == "inv" else b.power(inner, exponent) \
-            if e.op == "pow" else b.apply(e.op, inner, **dict(e.attrs))
+            if e.op == "pow" else b.apply(e.op, inner, *e.args[1:], **dict(e.attrs))
     else:
         return plain
     fewer = transpose_count(candidate) - transpose_count(plain)

@@ -14,12 +14,25 @@ docs' table read `VECTOR_FUNCTIONS`; none keeps a list of names.
 
 The differential is a function of (b, u, f, du): `b` the core's builders (passed in by
 diff/matrix_fns.py, as this module sits below them), u the argument, f the node f(u) and du the
-argument's differential.
+argument's differential. A function with a `Parameter` (layer normalisation's ε) takes it as a
+second, scalar operand (f(u) is f(u, default)): its numpy value, code template ({1}), SymPy form
+and differential (b, u, f, du, ε, dε) take it after the argument; du or dε is None where that
+operand does not depend on the variable.
+
+Layer normalisation: layernorm(x, ε) = c / s with c = x − mean(x) 𝟏 and s = sqrt(mean(c.^2) +
+ε), the population variance, no scale or shift, ε = 1e-5 unless given (torch's layer_norm
+default); layernorm_rows(X, ε) normalises each row (a row is a sample), its statistics columns
+(the row means X 𝟏 / n). Its differential, with Y the node and q = ds the statistic's (a scalar
+for a vector, a column by rows), Y's rows summing to 0:
+    dY = diag(1 ⊘ s) (dC − (q 𝟏ᵀ) ⊙ Y),  q = (Y ⊙ dX) 𝟏 / n + dε ⊘ (2 s),
+dC = dX − (dX 𝟏 / n) 𝟏ᵀ the centred dX; its adjoint is the textbook gradient of each row,
+(g − mean(g) 𝟏 − y mean(g ⊙ y)) / s.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -27,6 +40,15 @@ import numpy as np
 from .elementwise import INF, REAL
 
 ONE, ZERO, SAME = "1", "0", "u"  # the value on one entry: softmax 1, log softmax 0, logsumexp u
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A scalar second operand, f(u, ε); f(u) is f(u, default)."""
+
+    name: str  # as messages and the docs name it: ε
+    default: Fraction
+    meaning: str
 
 
 @dataclass(frozen=True)
@@ -49,6 +71,8 @@ class VectorFunction:
     sums_to_one: bool = False  # each vector / row of its value sums to 1 (softmax)
     domain: str = REAL  # where it is smooth (domain.py)
     helpers: dict[str, dict[str, str]] = field(default_factory=dict)  # backend -> {marker: def}
+    parameter: Parameter | None = None  # a scalar second operand (layer normalisation's ε)
+    letter: str = ""  # what a where clause names its value (y = layernorm(x)); else its initial
 
     @property
     def spellings(self) -> tuple[str, ...]:
@@ -149,6 +173,99 @@ _NUMPY_ROWS = {  # along the last axis: the rows of a matrix, or a row vector (1
                          "    return z - top - np.log(np.exp(z - top).sum(axis=-1, "
                          "keepdims=True))"}
 
+
+# -- layer normalisation ------------------------------------------------------------------------
+
+EPS = Parameter("ε", Fraction(1, 100000), "added to the variance (1e-5 unless given, as torch)")
+
+
+def layernorm_rows(x: np.ndarray, eps: float) -> np.ndarray:
+    """(xᵢ − mean(xᵢ)) / sqrt(variance(xᵢ) + ε) for each row i (population variance)."""
+    c = x - x.mean(axis=1, keepdims=True)
+    return c / np.sqrt((c * c).mean(axis=1, keepdims=True) + eps)
+
+
+class _RowStatistics:
+    """The operators of layer normalisation's differential: of a vector, whose statistics are
+    scalars, or of each row of a matrix, whose statistics are columns (one entry per row)."""
+
+    def __init__(self, b, by_rows: bool, x):
+        self.b, self.by_rows, self.x = b, by_rows, x
+        self.n = x.shape.cols if by_rows else x.shape.rows
+
+    def mean(self, t):
+        """The mean of each row of t, t 𝟏 / n (mean(t) for a vector)."""
+        b = self.b
+        return b.mul(t, b.ones(self.n), b.inverse_of(b.dim(self.n))) if self.by_rows \
+            else b.mean(t)
+
+    def spread(self, q):
+        """Each row's statistic along its row: q 𝟏ᵀ (a scalar expanded for a vector)."""
+        b = self.b
+        return b.mul(q, b.transpose(b.ones(self.n))) if self.by_rows else b.expand(q, self.x.shape)
+
+    def centred(self, t):
+        """t less the mean of each row."""
+        return self.b.sub(t, self.spread(self.mean(t)))
+
+    def scale(self, eps):
+        """s = sqrt(mean(c.^2) + ε) of each row, c the centred x."""
+        b = self.b
+        variance = self.mean(b.power(self.centred(self.x), b.const(2)))
+        return b.apply("sqrt", b.add(variance, b.expand(eps, variance.shape)))
+
+    def times(self, q, t):
+        """Each row of t times its statistic: (q 𝟏ᵀ) ⊙ t (q t for a vector)."""
+        b = self.b
+        return b.hadamard(self.spread(q), t) if self.by_rows else b.mul(q, t)
+
+    def per_row(self, r, t):
+        """diag(r) t (r t for a vector)."""
+        b = self.b
+        return b.mul(b.diag(r), t) if self.by_rows else b.mul(r, t)
+
+
+def _layer_differential(by_rows: bool):
+    def differential(b, x, y, dx, eps, deps):
+        """dY = diag(1 ⊘ s) (dC − (q 𝟏ᵀ) ⊙ Y), q = (Y ⊙ dX) 𝟏 / n + dε ⊘ (2 s)."""
+        rows = _RowStatistics(b, by_rows, x)
+        s = rows.scale(eps)
+        q = b.add(*([rows.mean(b.hadamard(y, dx))] if dx is not None else []),
+                  *([b.mul(b.const(Fraction(1, 2)), deps, b.inverse_of(s))]
+                    if deps is not None else []))
+        inner = b.neg(rows.times(q, y))
+        if dx is not None:
+            inner = b.add(rows.centred(dx), inner)
+        return rows.per_row(b.inverse_of(s), inner)
+    return differential
+
+
+def _sympy_layernorm(k, x, eps):
+    c = k.minus(x, k.spread(k.mean(x), x))
+    return k.divide(c, k.sqrt(k.plus(k.mean(k.square(c)), eps)))
+
+
+_LAYERNORM = {  # backend -> (mean's axis keyword, keepdims keyword, sqrt)
+    "numpy": ("axis", "keepdims", "np.sqrt"), "jax": ("axis", "keepdims", "jnp.sqrt"),
+    "torch": ("dim", "keepdim", "torch.sqrt")}
+_LAYERNORM_HELPERS = {  # along the last axis: a vector's, or each row's
+    backend: {"_layernorm": (
+        "def _layernorm(u, eps):  # (u - mean) / sqrt(variance + eps) along the last axis\n"
+        f"    c = u - u.mean({axis}=-1, {keep}=True)\n"
+        f"    return c / {sqrt}((c * c).mean({axis}=-1, {keep}=True) + eps)")}
+    for backend, (axis, keep, sqrt) in _LAYERNORM.items()}
+_LAYERNORM_CODE = _code("_layernorm({0}, {1})", "_layernorm({0}, {1})", "_layernorm({0}, {1})")
+
+
+def _layer_norm(name: str, meaning: str, by_rows: bool, derivative_text: str,
+                example: tuple[str, str, str]) -> VectorFunction:
+    """layernorm or layernorm_rows: one value per entry (0 where a vector or row has one
+    entry), the parameter ε, its value named y by a where clause."""
+    return VectorFunction(
+        name, name, meaning, by_rows, False, layernorm_rows, _layer_differential(by_rows),
+        derivative_text, (name,), _LAYERNORM_CODE, ZERO, _sympy_layernorm, example,
+        helpers=_LAYERNORM_HELPERS, parameter=EPS, letter="y")
+
 DECLARED = (
     VectorFunction(
         "softmax", "softmax", "the softmax exp(u) / Σ exp(u) of a vector", False, False,
@@ -201,6 +318,19 @@ DECLARED = (
         ZERO, _sympy_logsoftmax, ("sum(Y .* log_softmax_rows(Z))", "Z",
          "Yᵀ - softmax_rows(Z)ᵀ ⊙ (𝟏 𝟏ᵀ Yᵀ)"), _NONPOSITIVE,
         helpers={"numpy": {"_log_softmax_rows": _NUMPY_ROWS["_log_softmax_rows"]}}),
+    _layer_norm(
+        "layernorm", "layer normalisation (x − mean(x)) / sqrt(variance + ε) of a vector, "
+        "without scale or shift", False,
+        "d layernorm(x) = (dc − y mean(y ⊙ dx) − y dε / (2 s)) / s",
+        ("layernorm(x)", "x",
+         "(I - (layernorm(x) layernorm(x)ᵀ + 𝟏 𝟏ᵀ) / n_x) / "
+         "sqrt(mean((x - mean(x)).^2) + 1e-5)")),
+    _layer_norm(
+        "layernorm_rows", "the layer normalisation of each row of a matrix", True,
+        "d layernorm_rows(X) = diag(1 ⊘ s) (dC − (q 𝟏ᵀ) ⊙ Y), q = (Y ⊙ dX) 𝟏 / n + dε ⊘ (2 s)",
+        ("sum(layernorm_rows(X) .* G)", "X",
+         "(Gᵀ - (layernorm_rows(X)ᵀ ⊙ (𝟏 𝟏ᵀ (Gᵀ ⊙ layernorm_rows(X)ᵀ)) + 𝟏 𝟏ᵀ Gᵀ) / n_X) "
+         "diag(1 ⊘ sqrt((X - X 𝟏 𝟏ᵀ / n_X).^2 𝟏 / n_X + 1e-5))")),
 )
 
 VECTOR_FUNCTIONS: dict[str, VectorFunction] = {f.name: f for f in DECLARED}

@@ -12,6 +12,7 @@ from ..core import build as b
 from ..core.expr import TANGENT_MARK, Expr, postorder
 from ..core.transpose import transposed
 from ..errors import UnsupportedError
+from ..lower.structures import lower_ones
 
 TRACE: dict = {}
 VEC: dict = {}
@@ -75,6 +76,7 @@ TRACE.update({
     "expand": _trace_expand,
     "diag": lambda node, i, m: b.transpose(b.diagpart(m)),          # tr(M diag(dv))
     "diagpart": lambda node, i, m: b.diag(b.transpose(m)),          # tr(M diag(dP))
+    "tril": lambda node, i, m: b.transpose(b.tril(transposed(m))),  # tr(M tril(dP))
     "unvec": lambda node, i, m: b.transpose(b.vec(transposed(m))),  # tr(M vec⁻¹(dv))
     "frechet": lambda node, i, m: _frechet_adjoint(node, i, m),
 })
@@ -138,6 +140,8 @@ VEC.update({
     "expand": lambda node, i, m: b.mul(m, b.ones(node.shape.size)),
     "diag": lambda node, i, m: b.mul(m, _diag_selector(node.shape.rows)),
     "diagpart": lambda node, i, m: b.mul(m, transposed(_diag_selector(node.shape.rows))),
+    "tril": lambda node, i, m: b.mul(m, b.diag(b.vec(lower_ones(node.shape.rows,
+                                                                 node.shape.cols)))),
     "unvec": lambda node, i, m: m,
     "kron": _vec_kron,
     "frechet": lambda node, i, m: b.mul(m, b.frechet_matrix(node.attr("f"), node.args[0])),

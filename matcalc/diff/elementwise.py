@@ -11,6 +11,7 @@ from functools import partial
 
 from ..core import build as b
 from ..core.elementwise import BINARY, FUNCTIONS
+from ..core.extremes import EXTREMES
 from .registry import TITLES, defelementwise, defjvp, defzero
 
 ONE = b.const(1)
@@ -20,11 +21,29 @@ def _one_minus(e):
     return b.sub(b.expand(ONE, e.shape), e)
 
 
+def _with_parameter(f):
+    """d f(u, δ) = f′(u) ⊙ du + ∂f/∂δ dδ (huber: δ may be a variable, dδ a scalar)."""
+    def rule(node, dargs):
+        u, delta = node.args
+        terms = []
+        if dargs[0] is not None:
+            terms.append(b.hadamard(f.derivative(b, u, node, delta), dargs[0]))
+        if dargs[1] is not None:
+            terms.append(b.mul(dargs[1], f.parameter.derivative(b, u, delta)))
+        return b.add(*terms)
+    return rule
+
+
 for _f in FUNCTIONS.values():  # f′ from each declaration of core/elementwise.py
     if _f.derivative is None:
         defzero(_f.name)
-    else:
+    elif _f.parameter is None:
         defelementwise(_f.name, partial(_f.derivative, b), _f.derivative_text)
+    else:
+        defjvp(_f.name)(_with_parameter(_f))
+        TITLES[_f.name] = (f"elementwise: d {_f.name}(u, {_f.parameter.name}) = "
+                           f"{_f.derivative_text} ⊙ du + ∂{_f.name}/∂{_f.parameter.name} "
+                           f"d{_f.parameter.name}")
 defzero("gt")
 TITLES["gt"] = "piecewise constant: d(u > v) = 0"
 
@@ -68,3 +87,16 @@ def _follows(f):
 for _b in BINARY.values():  # (core/elementwise.py)
     defjvp(_b.name)(_follows(_b))
 
+
+
+def _extreme(e):
+    """d max(x) = sum(ismax(x) ⊙ dx): the subgradient splitting ties equally (min: ismin)."""
+    def rule(node, dargs):
+        return b.reduce_sum(b.hadamard(b.apply(e.indicator, node.arg), dargs[0]))
+    rule.__doc__ = f"d {e.spelling}(x) = sum({e.indicator}(x) ⊙ dx)"
+    return rule
+
+
+for _e in EXTREMES.values():  # (core/extremes.py)
+    defjvp(_e.name)(_extreme(_e))
+    defzero(_e.indicator)

@@ -1,6 +1,6 @@
 """JVP rules of linear and multilinear operators (they need no hand-written calculus).
 
-Linear: d op(U) = op(dU) for +, transpose, sum, mean, tr, vec, vec⁻¹, diag, scalar expansion.
+Linear: d op(U) = op(dU) for +, transpose, sum, mean, tr, vec, vec⁻¹, diag, tril, scalar expansion.
 Multilinear: the product rule for the matrix product, ⊙ and ⊗.
 """
 from __future__ import annotations
@@ -24,6 +24,7 @@ deflinear("tr", b.trace)
 deflinear("vec", b.vec)
 deflinear("diag", b.diag)
 deflinear("diagpart", b.diagpart, "diag")
+deflinear("tril", b.tril)
 JVP["expand"] = lambda node, dargs: b.expand(dargs[0], node.shape)
 TITLES["expand"] = "linear: a broadcast scalar's differential is broadcast"
 JVP["unvec"] = lambda node, dargs: b.unvec(dargs[0], node.shape)

@@ -52,8 +52,8 @@ def _norm1(node, dargs):
 
 def _of_vectors(f):
     """The differential of a vector function, as declared (core/vector_functions.py)."""
-    def rule(node, dargs):
-        return f.differential(b, node.arg, node, dargs[0])
+    def rule(node, dargs):  # (a parameter ε and its dε after u and du)
+        return f.differential(b, node.args[0], node, dargs[0], *node.args[1:], *dargs[1:])
     rule.__doc__ = f.derivative_text
     return rule
 

@@ -7,17 +7,17 @@
 - otherwise: the vec-form pull-back, the |F| × |X| Jacobian d vec F / d vec(X)ᵀ.
 The denominator layout is the transpose of the numerator one, with transposes pushed inside.
 The derivatives here are raw: simplifying them is the next stage's (matcalc/closed_form.py).
-By a symmetric (or spd) matrix S the derivative is taken on the space of symmetric matrices:
-the symmetric part of the unconstrained one, so that logdet(S) gives S⁻¹.
+By a structured matrix (symmetric, diagonal, ... : lower/structures.py) the derivative is the
+orthogonal projection of the unconstrained one onto the structure's tangent space, so that
+logdet(S) gives S⁻¹ for a symmetric S.
 """
 from __future__ import annotations
-
-from fractions import Fraction
 
 from ..core import build as b
 from ..core.expr import TANGENT_MARK, Expr, postorder
 from ..core.rebuild import substitute
 from ..core.transpose import transposed
+from ..lower.structures import STRUCTURES
 from ..shapes import Shape
 from .adjoint import TRACE, VEC, pullback
 from .engine import differential
@@ -51,17 +51,14 @@ def to_denominator_symbols(expr: Expr) -> Expr:
 def numerator_jacobian(f: Expr, x: Expr) -> Expr:
     """The raw (unsimplified) numerator-layout derivative of f by the variable x."""
     raw = _unstructured(f, x)
-    return symmetrized(raw, f, x) if x.attr("structure") != "general" else raw
+    return projected(raw, f, x) if x.attr("structure") != "general" else raw
 
 
-def symmetrized(m: Expr, f: Expr, x: Expr) -> Expr:
-    """The derivative on the space of symmetric matrices: the part of M that acts on symmetric
-    directions, (M + Mᵀ)/2 for a scalar function, M (I + K)/2 for a vec Jacobian."""
-    half = b.const(Fraction(1, 2))
-    if f.is_scalar:
-        return b.mul(half, b.add(m, transposed(m)))
-    n = x.shape.rows
-    return b.mul(half, m, b.add(b.identity(n * n), b.commutation(n, n)))
+def projected(m: Expr, f: Expr, x: Expr) -> Expr:
+    """The derivative by a structured x: the projection of the unconstrained M onto the
+    structure's tangent space (of a scalar's gradient, or of a vec Jacobian's columns)."""
+    structure = STRUCTURES[x.attr("structure")]
+    return structure.gradient(m, x) if f.is_scalar else structure.jacobian(m, x)
 
 
 def _unstructured(f: Expr, x: Expr) -> Expr:

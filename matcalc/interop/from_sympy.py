@@ -28,7 +28,7 @@ RESERVED = frozenset(FUNCTIONS) | {"eye", "ones", "I", "T", "pi"}  # (pi: the nu
 
 # SymPy scalar functions and the matcalc function of the same value (elementwise on matrices).
 _T = sp.Symbol("t")
-FUNCTION_NAMES = {type(e): f.name for f in ELEMENTWISE.values() if f.sympy
+FUNCTION_NAMES = {type(e): f.name for f in ELEMENTWISE.values() if f.sympy and not f.parameter
                   for e in [f.sympy(sp, _T)] if isinstance(e, sp.Function) and e.args == (_T,)}
 
 

@@ -20,6 +20,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 from ..core.elementwise import BINARY
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
+from ..core.extremes import EXTREMES
 from ..core.matrix_functions import MATRIX_FUNCTIONS
 from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..errors import UnsupportedError
@@ -133,6 +134,16 @@ def _commutation(node, args):
     return sp.FunctionMatrix(m * n, m * n, sp.Lambda((r, c), entry))
 
 
+def _tril(node, args):
+    """tril(X) = L ⊙ X, L the ones on and below the diagonal (a FunctionMatrix of r ≥ c)."""
+    if not is_matrix(args[0]):
+        return args[0]
+    r, c = sp.Dummy("r"), sp.Dummy("c")
+    lower = sp.FunctionMatrix(*args[0].shape, sp.Lambda((r, c), sp.Piecewise((1, r >= c),
+                                                                              (0, True))))
+    return sp.HadamardProduct(lower, args[0])
+
+
 def _reshaped(value: sp.Basic, rows: sp.Expr, cols: sp.Expr) -> sp.Basic:
     """The column-major reshape of a matrix expression to rows × cols."""
     if not is_matrix(value):
@@ -208,6 +219,35 @@ def _follows(f):
     return rule
 
 
+def _entries(value: sp.Basic, title: str) -> sp.ImmutableMatrix:
+    """The explicit entries of a matrix expression of known sizes (a scalar: itself)."""
+    if not is_matrix(value):
+        return sp.ImmutableMatrix([[value]])
+    if not all(isinstance(n, (int, sp.Integer)) for n in value.shape):
+        raise UnsupportedError(f"{title} of a matrix of symbolic size has no SymPy form: "
+                               f"declare its sizes (vector(3))")
+    return sp.ImmutableMatrix(value)
+
+
+def _extreme(e):
+    """max(x) = Max of x's entries (min: Min), for x of known sizes."""
+    pick = sp.Max if e.spelling == "max" else sp.Min
+    return lambda node, args: pick(*_entries(args[0], f"{e.spelling}(x)"))
+
+
+def _weights(e):
+    """ismax(x)ᵢ = [xᵢ = max(x)] / #ties, entry by entry, for x of known sizes."""
+    pick = sp.Max if e.spelling == "max" else sp.Min
+
+    def rule(node, args):
+        entries = _entries(args[0], f"{e.indicator}(x)")
+        top = pick(*entries)
+        hits = entries.applyfunc(lambda t: sp.Piecewise((1, sp.Eq(t, top)), (0, True)))
+        weights = hits / sum(hits)
+        return weights if is_matrix(args[0]) else weights[0, 0]
+    return rule
+
+
 def _norm2(node, args):
     x = args[0]
     if not is_matrix(x):
@@ -217,16 +257,33 @@ def _norm2(node, args):
 
 class _Kit:
     """What a vector function's SymPy form (core/vector_functions.py) is written with: exp and
-    log entry by entry, the total of a vector (a scalar) or of each row (a column, X 𝟏), that
-    total spread back over the vector or along each row, a quotient by it, a difference."""
+    log (square, sqrt) entry by entry, the total of a vector (a scalar) or of each row (a column,
+    X 𝟏) and the mean, that statistic spread back over the vector or along each row, a scalar
+    added to it, a quotient by it, a difference."""
 
     def __init__(self, by_rows: bool, like: sp.Basic):
         self.by_rows = by_rows and is_matrix(like) and like.shape[1] != 1
         self.cols = like.shape[1] if self.by_rows else 1
+        self.count = self.cols if self.by_rows else \
+            like.shape[0] * like.shape[1] if is_matrix(like) else 1
 
     exp = staticmethod(partial(elementwise, sp.exp))
     log = staticmethod(partial(elementwise, sp.log))
+    sqrt = staticmethod(partial(elementwise, sp.sqrt))
     minus = staticmethod(_minus)
+
+    @staticmethod
+    def square(x: sp.Basic) -> sp.Basic:
+        return sp.HadamardPower(x, 2) if is_matrix(x) else x ** 2
+
+    def mean(self, x: sp.Basic) -> sp.Basic:
+        return self.total(x) / self.count
+
+    @staticmethod
+    def plus(statistic: sp.Basic, scalar: sp.Basic) -> sp.Basic:
+        """statistic + a scalar (to each entry of a column of statistics)."""
+        return sp.MatAdd(statistic, _expanded(scalar, statistic)) if is_matrix(statistic) \
+            else statistic + scalar
 
     def total(self, x: sp.Basic) -> sp.Basic:
         return sp.MatMul(x, sp.OneMatrix(self.cols, 1)) if self.by_rows else _total(x)
@@ -243,11 +300,13 @@ class _Kit:
 
 def _of_vectors(f):
     """A function of the softmax family in exp, log and sums, as declared."""
-    return lambda node, args: f.sympy(_Kit(f.by_rows, args[0]), args[0])
+    return lambda node, args: f.sympy(_Kit(f.by_rows, args[0]), *args)
 
 
 def _elementwise(name: str):
-    return lambda node, args: elementwise(SCALAR_FUNCTIONS[name], args[0])
+    """f applied to each entry of its argument, f(t, δ) with a parameter's value (huber)."""
+    return lambda node, args: elementwise(lambda t: SCALAR_FUNCTIONS[name](t, *args[1:]),
+                                          args[0])
 
 
 def _no_matrix_function(node, args):
@@ -275,7 +334,10 @@ _RULES: dict[str, Callable] = {
     "expand": lambda node, args: sp.MatMul(args[0], sp.OneMatrix(*_shape(node))),
     "diag": _square(sp.DiagMatrix, lambda s: s),
     "diagpart": _square(sp.DiagonalOf, lambda s: s),
+    "tril": _tril,
     "pow": _pow, "gt": _gt, **{f.name: _follows(f) for f in BINARY.values()},
+    **{e.name: _extreme(e) for e in EXTREMES.values()},
+    **{e.indicator: _weights(e) for e in EXTREMES.values()},
     "inv": _square(sp.Inverse, lambda s: 1 / s),
     "det": _square(sp.Determinant, lambda s: s),
     "logdet": _square(lambda x: sp.log(sp.Abs(sp.Determinant(x))), lambda s: sp.log(sp.Abs(s))),

@@ -4,7 +4,8 @@ Defaults (matrixcalculus.org's convention, language.md): single letters a–g sc
 vector, A–Z matrix; longer names Capitalized → matrix, lowercase → vector; Greek names
 lowercase (theta, θ) scalar, capital (Sigma, Σ) matrix, as capitals are.
 A declaration is `"scalar"`, `"vector"`, `"matrix"`, `"vector(n)"`, `"matrix(m,n)"`, or a
-structured square matrix `"symmetric(n)"` / `"spd(n)"` (symmetric positive definite), with sizes
+structured square matrix `"symmetric(n)"`, `"spd(n)"` (symmetric positive definite),
+`"diagonal(n)"`, `"lowertri(n)"` or `"orthogonal(n)"` (lower/structures.py), with sizes
 that are positive integers, size symbols (identifiers) or products of them (`m·n`, `3*n`); or
 `"function"`, an abstract scalar function of one argument.
 """
@@ -15,9 +16,10 @@ from dataclasses import dataclass
 
 from ..errors import DeclarationError
 from ..names import canonical, greek_stem
+from .structures import STRUCTURES
 
 KINDS = ("scalar", "vector", "matrix")
-STRUCTURED = ("symmetric", "spd")  # square matrices: one size
+STRUCTURED = tuple(STRUCTURES)  # square matrices: one size
 FUNCTION = "function"  # an abstract scalar function f(Y), declared (no sizes)
 _DECLARATION = re.compile(r"^\s*(\w+)\s*(?:\((.*)\))?\s*$")
 _FACTOR = re.compile(r"^(?:[1-9]\d*|[^\W\d]\w*)$")
@@ -30,7 +32,7 @@ class Declaration:
 
     kind: str
     sizes: tuple[int | str | None, ...]  # () scalar, (n,) vector, (m, n) matrix
-    structure: str = "general"  # or "symmetric", "spd" (then kind is "matrix", sizes (n, n))
+    structure: str = "general"  # or one of STRUCTURED (then kind is "matrix", sizes (n, n))
 
     @staticmethod
     def default_for(name: str) -> Declaration:
@@ -70,19 +72,24 @@ def parse_declaration(name: str, text: str) -> Declaration:
     if match is None or kind not in KINDS + STRUCTURED:
         raise DeclarationError(
             f"unknown kind '{kind}' for '{name}': use scalar, vector, vector(n), matrix, "
-            f"matrix(m,n), symmetric(n), spd(n) or function")
-    if kind in STRUCTURED:
-        square = parse_declaration(name, f"vector{text.strip()[len(kind):]}")
-        return Declaration("matrix", square.sizes * 2, kind)
-    wanted = KINDS.index(kind)
-    if match.group(2) is None:
-        return Declaration(kind, (None,) * wanted)
-    sizes = [s.strip() for s in match.group(2).split(",")] if match.group(2).strip() else []
+            f"matrix(m,n), {', '.join(f'{s}(n)' for s in STRUCTURED)} or function")
+    if kind in STRUCTURED:  # square: its one size is both
+        sizes = _sizes(name, text, match.group(2), 1, f"a {kind} matrix (square)")
+        return Declaration("matrix", sizes * 2, kind)
+    return Declaration(kind, _sizes(name, text, match.group(2), KINDS.index(kind), f"a {kind}"))
+
+
+def _sizes(name: str, text: str, inside: str | None, wanted: int,
+           what: str) -> tuple[int | str | None, ...]:
+    """The `wanted` sizes written between the parentheses (None each when there are none)."""
+    if inside is None:
+        return (None,) * wanted
+    sizes = [s.strip() for s in inside.split(",")] if inside.strip() else []
     if len(sizes) != wanted:
         raise DeclarationError(
-            f"'{name}: {text}': a {kind} takes {wanted} size{'s' if wanted != 1 else ''}, "
+            f"'{name}: {text}': {what} takes {wanted} size{'s' if wanted != 1 else ''}, "
             f"got {len(sizes)}")
-    return Declaration(kind, tuple(_size(name, text, size) for size in sizes))
+    return tuple(_size(name, text, size) for size in sizes)
 
 
 def _size(name: str, text: str, size: str) -> int | str:

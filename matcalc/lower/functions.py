@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from ..core.elementwise import BINARY, SPELLINGS
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE_FUNCTIONS
+from ..core.extremes import BY_SPELLING as EXTREME_BY_SPELLING
+from ..core.extremes import EXTREMES
 from ..core.matrix_functions import MATRIX_FUNCTIONS
 from ..core.vector_functions import BY_SPELLING, VECTOR_FUNCTIONS
-from ..errors import ParseError, ShapeError, UnsupportedError
+from ..errors import ParseError, ShapeError
 from ..syntax import ast
 from .dims import one, times
 from .typed import T, fit, like, scalar
@@ -29,11 +31,43 @@ def _text(typer, call: ast.Call) -> str:
     return typer.source(call)
 
 
-def _elementwise(op: str):
+def _like_argument(op: str):
+    """f(u), of u's shape: an elementwise function, ismax(x)."""
     def typed(typer, call, args):
         _arity(call, args, 1)
         return like(op, args[0], args[0], span=call.span, text=_text(typer, call))
     return typed
+
+
+def _elementwise(op: str):
+    """f(u) entry by entry; f(u, δ) for a function with a parameter (huber(u) is huber(u, 1))."""
+    parameter = ELEMENTWISE_FUNCTIONS[op].parameter
+    if parameter is None:
+        return _like_argument(op)
+
+    def typed(typer, call, args):
+        if len(args) not in (1, 2):
+            raise ParseError(f"{call.func} takes 1 or 2 arguments ({call.func}(u) or "
+                             f"{call.func}(u, {parameter.name})), got {len(args)}",
+                             call.func_span)
+        args = [args[0], *(args[1:] or [scalar("const", span=call.span,
+                                                value=parameter.default)])]
+        _check_parameter(call, parameter.name, args[1])
+        return like(op, args[0], *args, span=call.span, text=_text(typer, call))
+    return typed
+
+
+def _check_parameter(call: ast.Call, name: str, value: T) -> None:
+    """A function's parameter (huber's δ) is a scalar, and positive where it is a number."""
+    if not value.is_scalar:
+        raise ShapeError(f"{call.func}(u, {name}): {name} must be a scalar, got "
+                         f"{value.describe()}", call.func_span)
+    number = value.attrs.get("value") if value.op == "const" else \
+        -value.args[0].attrs["value"] if value.op == "neg" and value.args[0].op == "const" \
+        else None
+    if number is not None and number <= 0:
+        raise ParseError(f"{call.func}(u, {name}): {name} must be positive, got {value.text}",
+                         call.func_span)
 
 
 def _to_scalar(op: str, square: bool = False):
@@ -102,13 +136,48 @@ def _vec(typer, call, args):
     return T("vec", (x,), times(x.rows, x.cols), one(), call.span, _text(typer, call))
 
 
+def _tril(typer, call, args):
+    """tril(X): the lower triangle of X, its diagonal included."""
+    _arity(call, args, 1)
+    x = args[0]
+    if x.is_vector:
+        raise ShapeError(f"tril needs a matrix, got {x.describe()}", call.func_span)
+    return x if x.is_scalar else like("tril", x, x, span=call.span, text=_text(typer, call))
+
+
+def _negative(t: T) -> bool:
+    """A negative number as written: -2, -(1e-5)."""
+    if t.op == "neg" and t.args[0].op == "const":
+        return t.args[0].attrs["value"] > 0
+    return t.op == "const" and t.attrs["value"] < 0
+
+
+def _parameter(typer, call: ast.Call, args: list[T], parameter) -> T:
+    """The scalar second operand of f(u, ε) (layer normalisation's ε), its default when
+    f(u) gives none; a negative number is refused."""
+    if len(args) == 1:
+        return scalar("const", value=parameter.default)
+    eps = args[1]
+    if not eps.is_scalar:
+        raise ShapeError(f"{call.func}: {parameter.name} must be a scalar, got "
+                         f"{eps.describe()}", call.func_span)
+    if _negative(eps):
+        raise ShapeError(f"{call.func}: {parameter.name} must not be negative, got "
+                         f"{typer.source(call.args[1])}", call.func_span)
+    return eps
+
+
 def _of_vectors(f):
     """A function of the softmax family (core/vector_functions.py): of a column vector (a 1 × 1
     operand is a vector(1): softmax 1, log softmax 0, logsumexp the entry), or of each row of
     any matrix (a row vector is one row, a column one entry per row). Its value has the
     operand's shape, or one entry per vector / row when it reduces."""
     def typed(typer, call, args):
-        _arity(call, args, 1)
+        if f.parameter is None:
+            _arity(call, args, 1)
+        elif len(args) not in (1, 2):
+            raise ParseError(f"{call.func} takes 1 or 2 arguments (u and {f.parameter.name}), "
+                             f"got {len(args)}", call.func_span)
         x = args[0]
         if not (f.by_rows or x.is_vector or x.is_scalar):
             by_rows = BY_SPELLING.get(f"{f.spelling}_rows")
@@ -116,6 +185,9 @@ def _of_vectors(f):
             raise ShapeError(f"{call.func} needs a vector, got {x.describe()}{hint}",
                              call.func_span)
         text = _text(typer, call)
+        if f.parameter is not None:
+            return like(f.name, x, x, _parameter(typer, call, args, f.parameter), span=call.span,
+                        text=text)
         if not f.reduces:
             return like(f.name, x, x, span=call.span, text=text)
         if f.by_rows:
@@ -156,13 +228,17 @@ def _is_zero(node) -> bool:
 
 def _binary(f):
     """max(u, v), min(u, v) elementwise (a scalar operand is expanded); max(0, u) = relu(u).
-    One operand is refused: the largest or smallest entry is not available yet."""
+    One operand: max(x), min(x), the largest or smallest entry (of a scalar, itself)."""
     def typed(typer, call, args):
+        extreme = EXTREME_BY_SPELLING[f.spelling]
         if len(args) == 1:
-            which = "largest" if f.name == "maximum" else "smallest"
-            raise UnsupportedError(f"{call.func}(x), the {which} entry, is not available yet; "
-                                   f"{call.func}(u, v) is {f.meaning}", call.func_span)
-        _arity(call, args, 2)
+            x = args[0]
+            return x if x.is_scalar else scalar(extreme.name, x, span=call.span,
+                                                text=_text(typer, call))
+        if len(args) != 2:
+            raise ParseError(f"{call.func} takes 1 or 2 arguments ({call.func}(x), the "
+                             f"{extreme.which} entry, or {call.func}(u, v), {f.meaning}), got "
+                             f"{len(args)}", call.func_span)
         for zero, other in ((0, 1), (1, 0)):
             if f.name == "maximum" and _is_zero(call.args[zero]):
                 return like("relu", args[other], args[other], span=call.span,
@@ -186,9 +262,10 @@ FUNCTIONS.update({
     "tr": _to_scalar("tr", square=True), "trace": _to_scalar("tr", square=True),
     "det": _to_scalar("det", square=True), "logdet": _to_scalar("logdet", square=True),
     "norm2": _to_scalar("norm2"), "norm1": _to_scalar("norm1"),
-    "inv": _inv, "diag": _diag, "vec": _vec, "cross_entropy": _cross_entropy, "dot": _dot,
-    **{f.spelling: _of_vectors(f) for f in VECTOR_FUNCTIONS.values()},
+    "inv": _inv, "diag": _diag, "vec": _vec, "tril": _tril, "cross_entropy": _cross_entropy,
+    "dot": _dot, **{f.spelling: _of_vectors(f) for f in VECTOR_FUNCTIONS.values()},
     **{f.spelling: _binary(f) for f in BINARY.values()}, "kron": _kron,
+    **{e.indicator: _like_argument(e.indicator) for e in EXTREMES.values()},
     **{f.name: _matrix_function(f.name) for f in MATRIX_FUNCTIONS.values()},
     **{f.frechet_name: _frechet(f.name) for f in MATRIX_FUNCTIONS.values()},
     **{f.jacobian_name: _frechet_matrix(f.name) for f in MATRIX_FUNCTIONS.values()},
@@ -201,12 +278,14 @@ MEANINGS = {
     "reductions": ("sum", "mean", "tr", "trace", "det", "logdet", "norm2", "norm1",
                    *(f.spelling for f in VECTOR_FUNCTIONS.values() if f.reduces),
                    "cross_entropy"),
-    "vector functions": tuple(f.spelling for f in VECTOR_FUNCTIONS.values() if not f.reduces),
+    "vector functions": (*(f.spelling for f in VECTOR_FUNCTIONS.values() if not f.reduces),
+                         *(e.indicator for e in EXTREMES.values())),
     "matrix functions": ("inv", *MATRIX_FUNCTIONS),
     "Fréchet derivatives": (*(f.frechet_name for f in MATRIX_FUNCTIONS.values()),
                             *(f.jacobian_name for f in MATRIX_FUNCTIONS.values())),
     "products": ("dot", "kron"),
     "reshapings": ("diag", "vec"),
+    "triangles": ("tril",),
 }
 MEANING = {name: meaning for meaning, names in MEANINGS.items() for name in names}
 ARITY = {"dot": 2, "kron": 2, **{f.frechet_name: 2 for f in MATRIX_FUNCTIONS.values()},

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 
 from ..core.elementwise import BINARY
+from ..core.extremes import INDICATORS
 from ..errors import MatcalcError, ParseError, ShapeError, Span
 from ..names import canonical
 from .declarations import KINDS, Declaration, default_rule
@@ -31,7 +32,7 @@ from .unimplemented import UNIMPLEMENTED
 # Typed operators whose scalar operands decide whether their value is a scalar (a sum, a
 # product or an elementwise function of scalars), unlike reductions such as sum(u) or uᵀ v.
 _SHAPE_FOLLOWING = {"neg", "add", "sub", "mul", "recip", "expand", "hadamard", *ELEMENTWISE,
-                    *BINARY}
+                    *BINARY, *INDICATORS}
 
 
 class NameChecks:

@@ -65,8 +65,6 @@ UNIMPLEMENTED: dict[str, Unimplemented] = {
     "power": _row(E, "an elementwise power (X^k is the matrix power)", "power(u, 3)", "u.^3"),
     "pow": _row(E, "an elementwise power (X^k is the matrix power)", "pow(u, 3)", "u.^3"),
     "reciprocal": _row(E, "1 / u entrywise", "reciprocal(u)", "1 ./ u"),
-    "huber": _row(E, "the Huber loss with δ = 1; for huber(u, δ) write -δ for -1", "huber(u)",
-                  "m = -max(-abs(u), -1); m .* (abs(u) - m / 2)"),
     "clip": _row(E, "u limited to [l, h] entrywise", "clip(u, l, h)", "-max(-max(u, l), -h)"),
     "clamp": _row(E, "u limited to [l, h] entrywise", "clamp(u, l, h)", "-max(-max(u, l), -h)"),
     "silu": _row(E, "the SiLU (swish) activation u σ(u)", "silu(u)", "u .* sigmoid(u)"),
@@ -104,16 +102,11 @@ UNIMPLEMENTED: dict[str, Unimplemented] = {
     "logsoftmax": _alias(V, "log softmax(z)", "logsoftmax(z)", "log_softmax"),
     "softmin": _row(V, "softmax(-u)", "softmin(u)", "softmax(-u)"),
     "normalize": _row(V, "u scaled to unit Euclidean norm", "normalize(u)", "u / norm2(u)"),
-    "layernorm": _row(V, "layer normalisation (x - mean) / sqrt(variance + ε), ε = 1e-5, "
-                         "without scale or shift", "layernorm(x)",
-                      "c = x - mean(x); c / sqrt(mean(c.^2) + 1e-5)"),
     "cumsum": _row(V, "the cumulative sums", "cumsum(u)"),
     "cumprod": _row(V, "the cumulative products", "cumprod(u)"),
     "sort": _row(V, "the entries in order", "sort(u)"),
     "conv": _row(V, "a convolution", "conv(u, v)"),
     "convolve": _row(V, "a convolution", "convolve(u, v)"),
-    # -- row-wise on a matrix (a row is a sample) ----------------------------------------------
-    "layernorm_rows": _row(W, "the layer normalisation of each row", "layernorm_rows(Z)"),
     # -- matrix functions, spectral functions and decompositions -------------------------------
     "pinv": _row(M, "the Moore–Penrose pseudo-inverse", "pinv(X)", "inv(X' X) X'",
                  condition="when X has full column rank"),

@@ -14,6 +14,7 @@ from ..core import build as b
 from ..core.elementwise import BINARY
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
+from ..core.extremes import EXTREMES
 from ..core.matrix_functions import MATRIX_FUNCTIONS
 from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..shapes import GENERATED, Dim
@@ -22,7 +23,8 @@ from .sizes import implied_constants
 
 CMP, ADD, MUL, EW, POW, ATOM = range(6)
 
-FUNCTION_NAMES = {"diagpart": "diag", **{f.name: f.spelling for f in BINARY.values()}}
+FUNCTION_NAMES = {"diagpart": "diag", **{f.name: f.spelling for f in BINARY.values()},
+                  **{e.name: e.spelling for e in EXTREMES.values()}}
 
 
 class Printer:
@@ -61,7 +63,21 @@ class Printer:
             return "-" + self.number(-value)[0], ADD
         if value.denominator == 1:
             return str(value.numerator), ATOM
+        small = self.scientific(value)
+        if small is not None:
+            return small, (ATOM if self.n is not LATEX or "cdot" not in small else MUL)
         return self.n.fraction(str(value.numerator), str(value.denominator)), EW
+
+    def scientific(self, value: Fraction) -> str | None:
+        """A small decimal number (below 10⁻³, at most 4 significant digits) as it is written:
+        1e-5 (LaTeX 10^{-5}), 1.5e-4, rather than 1e-5; None for any other number."""
+        mantissa, exponent = scientific_parts(value)
+        if mantissa is None or exponent > -4:
+            return None
+        if self.n is LATEX:
+            power = f"10^{{{exponent}}}"
+            return power if mantissa == "1" else f"{mantissa} \\cdot {power}"
+        return f"{mantissa}e{exponent}"
 
     def p_pi(self, e):
         return {"unicode": "π", "ascii": "pi", "latex": "\\pi"}[self.n.name], ATOM
@@ -138,8 +154,10 @@ class Printer:
         if tier == MUL and den and all(f.op == "dim" for f in den) and \
                 abs(coeff.numerator) != 1 and sum(not f.is_scalar for f in num) > 1:
             return self.sized_coefficient(coeff, num, den)
-        top = [str(abs(coeff.numerator))] if abs(coeff.numerator) != 1 or not num else []
-        bottom = [str(coeff.denominator)] if coeff.denominator != 1 else []
+        small = self.scientific(abs(coeff))
+        top = [small] if small is not None else \
+            [str(abs(coeff.numerator))] if abs(coeff.numerator) != 1 or not num else []
+        bottom = [str(coeff.denominator)] if coeff.denominator != 1 and small is None else []
         lone = len(num) == 1  # 2 x ⊙ y reads well; 2 (x ⊙ y) A needs its parentheses
         top += [self.factor(f, lone and (bool(top) or coeff < 0), tier) for f in num]
         bottom += [self.factor(f, False, tier) for f in den]
@@ -260,18 +278,37 @@ class Printer:
         return f"{letter}_{declared.scalar}"
 
     def p_gt(self, e):
-        return self.at(e.args[0], ADD) + self.n.comparison() + self.at(e.args[1], ADD), CMP
+        """u > v; a broadcast scalar side as the scalar (x > 1), as the language reads it."""
+        left, right = b.unexpanded(e.args)
+        return self.at(left, ADD) + self.n.comparison() + self.at(right, ADD), CMP
 
     def p_function(self, e):
         of_vectors = VECTOR_FUNCTIONS.get(e.op)
         if of_vectors is not None:  # log(softmax(u)): the declared nested calls
-            text = self(e.arg)[0]
-            for name in reversed(of_vectors.printed):
+            inner, *outer = reversed(of_vectors.printed)
+            text = self.n.call(inner, [self(a)[0] for a in _shown_args(e)])
+            for name in outer:
                 text = self.n.call(name, [text])
             return text, ATOM
         declared = ELEMENTWISE.get(e.op)
         fn = self.n.function(declared) if declared else FUNCTION_NAMES.get(e.op, e.op)
-        return self.n.call(fn, [self(a)[0] for a in e.args]), ATOM
+        args = b.unexpanded(e.args) if e.op in BINARY else e.args
+        if declared and declared.parameter and _is_constant(args[1], declared.parameter.default):
+            args = args[:1]  # huber(u) for huber(u, 1)
+        return self.n.call(fn, [self(a)[0] for a in args]), ATOM
+
+
+def _is_constant(e: Expr, value) -> bool:
+    return e.op == "const" and e.attr("value") == value
+
+
+def _shown_args(e: Expr) -> tuple[Expr, ...]:
+    """A vector function's operands as printed: its parameter left out where it is the default
+    (layernorm(x) for layernorm(x, 1e-5))."""
+    parameter = VECTOR_FUNCTIONS[e.op].parameter
+    if parameter and b.is_const(e.args[1], parameter.default):
+        return e.args[:1]
+    return e.args
 
 
 def _associative(f: Expr) -> bool:
@@ -287,3 +324,19 @@ def render(expr: Expr, notation: Notation) -> str:
     for node in postorder(expr):  # children first: no recursion, however deep the expression
         printer(node)
     return printer.at(expr, ADD)
+
+
+def scientific_parts(value: Fraction) -> tuple[str | None, int]:
+    """(mantissa, exponent) with value = mantissa · 10^exponent, the mantissa's digits at most
+    4 (1.035, 15 → 1.5); (None, 0) when value > 0 is not such a decimal."""
+    exponent, scaled = 0, value
+    while scaled.denominator != 1 and exponent > -30:
+        scaled, exponent = scaled * 10, exponent - 1
+    if scaled.denominator != 1 or scaled <= 0:
+        return None, 0
+    digits = str(scaled.numerator).rstrip("0")
+    exponent += len(str(scaled.numerator)) - len(digits) + len(digits) - 1
+    if len(digits) > 4:
+        return None, 0
+    return (digits[0] + ("." + digits[1:] if len(digits) > 1 else "")), exponent
+

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from ..core.elementwise import BINARY, FUNCTIONS
 from ..core.expr import Expr, postorder
+from ..core.extremes import INDICATORS
 from ..core.vector_functions import VECTOR_FUNCTIONS
 
 Known = tuple[bool, bool]  # (rows, columns) known
 _SAME_SHAPE = {"add", "hadamard", "gt", *BINARY}
-_LIKE_ARGUMENT = {*FUNCTIONS, *(f.name for f in VECTOR_FUNCTIONS.values() if not f.reduces)}
+_LIKE_ARGUMENT = {*FUNCTIONS, *(f.name for f in VECTOR_FUNCTIONS.values() if not f.reduces),
+                  *INDICATORS}
 _ROW_COUNT = {f.name for f in VECTOR_FUNCTIONS.values() if f.reduces}  # logsumexp_rows: a column
 _SQUARE = {"inv", "mpow"}
 _ALWAYS_SIZED = {"var", "tangent", "absgrad", "apply", "const", "dim", "pi", "commutation",
@@ -81,8 +83,8 @@ def _around(e: Expr, outside: Known, own: dict[Expr, Known]) -> list[Known]:
         return [(outside[0] or outside[1],) * 2]
     if op == "pow":
         return [outside, unknown]
-    if op in _LIKE_ARGUMENT:
-        return [outside]
+    if op in _LIKE_ARGUMENT:  # (and a parameter: layernorm's ε)
+        return [outside] + [unknown] * (len(args) - 1)
     if op in _ROW_COUNT:
         return [(outside[0], False)]
     return [unknown] * len(args)

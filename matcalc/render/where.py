@@ -17,6 +17,7 @@ from typing import NamedTuple
 from ..core import build as b
 from ..core.expr import Expr, postorder
 from ..core.rebuild import rebuild
+from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..shapes import GENERATED, Dim
 from .length import counted, printed_parts
 from .notation import LATEX, UNICODE, Notation
@@ -25,11 +26,13 @@ from .printer import render
 SAVING = 2  # tokens a where clause must save to be worth the reader's detour
 CLAUSE = 3  # tokens a clause adds besides its definition: "where", the name, "="
 _LETTERS = ("u", "v", "r", "q", "p")
+_FIRST = {f.name: f.letter for f in VECTOR_FUNCTIONS.values() if f.letter}  # y = layernorm(x)
 _PRINTED = {"I", "K"}  # the identity and commutation matrices print as these: no name's
 
 
 def _name(node: Expr, taken: set[str]) -> str:
-    first = node.op[0] if node.op.isalpha() and node.op not in ("mul", "add") else "u"
+    first = _FIRST.get(node.op) or (node.op[0] if node.op.isalpha() and node.op not in
+                                    ("mul", "add") else "u")
     for letter in (first, *_LETTERS):
         name = letter.upper() if node.shape.is_matrix else letter
         if name not in taken:

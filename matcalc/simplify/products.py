@@ -77,6 +77,19 @@ def ones_outer_hadamard(node: Expr) -> Expr | None:
     return b.hadamard(*kept) if shaped and len(kept) < len(node.args) else None
 
 
+def diag_out_of_hadamard(node: Expr) -> Expr | None:
+    """(diag(d) A) ⊙ B = diag(d) (A ⊙ B) and (A diag(d)) ⊙ B = (A ⊙ B) diag(d): scaling the
+    rows (columns) of one factor scales the rows (columns) of the product."""
+    for i, factor in enumerate(node.args):
+        scalars, chain = b.matmul_chain(factor) if factor.op == "mul" else ([], [])
+        for end in (0, -1) if len(chain) >= 2 else ():
+            if chain[end].op == "diag":
+                rest = b.mul(*scalars, *(chain[1:] if end == 0 else chain[:-1]))
+                product = b.hadamard(*node.args[:i], rest, *node.args[i + 1:])
+                return b.mul(chain[0], product) if end == 0 else b.mul(product, chain[-1])
+    return None
+
+
 # -- Kronecker products ----------------------------------------------------------------------
 
 @_pairwise

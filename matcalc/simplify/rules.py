@@ -1,6 +1,7 @@
 """The simplification rules: each a named identity that does not lengthen the expression (but
-for spelling 𝟏ᵀ v as sum(v), as textbooks do, and for tr(A ⊗ B) = tr(A) tr(B) and
-sum(A ⊗ B) = sum(A) sum(B), which take the factors apart).
+for spelling 𝟏ᵀ v as sum(v), as textbooks do, for tr(A ⊗ B) = tr(A) tr(B) and
+sum(A ⊗ B) = sum(A) sum(B), which take the factors apart, and for (diag(d) A) ⊙ B =
+diag(d) (A ⊙ B), whose parentheses let a sum's common diag(d) be factored out).
 
 A rule has a head operator, a function returning the rewritten node (or None when it does not
 apply) and an `example`: a derivative (expression, variable, declarations) whose simplification
@@ -53,6 +54,8 @@ RULES: tuple[Rule, ...] = (
          ("(ones_n' ones_n) x", "x", {"x": "vector(n)"})),
     Rule("ones-outer-hadamard", "hadamard", pr.ones_outer_hadamard, "(𝟏 𝟏ᵀ) ⊙ A = A, 𝟏 ⊙ v = v",
          ("sum(A .* X)", "X", {})),
+    Rule("diag-out-of-hadamard", "hadamard", pr.diag_out_of_hadamard,
+         "(diag(d) A) ⊙ B = diag(d) (A ⊙ B)", ("sum(layernorm_rows(X) .* G)", "X", {})),
     Rule("inverse-of-product", "mul", pr.inverse_of_product, "(A B)⁻¹ = B⁻¹ A⁻¹, A and B square",
          ("logdet(A X)", "X", {"A": "matrix(n,n)", "X": "matrix(n,n)"}), shorter_only=True),
     Rule("kron-mixed-product", "mul", pr.kron_mixed_product, "(A ⊗ B)(C ⊗ D) = A C ⊗ B D",

@@ -34,7 +34,8 @@ def _negative_terms(e: Expr) -> int:
     return sum(1 for t in e.args if b.split_coeff(t)[0] < 0)
 
 
-_LINEAR_PATH = {"transpose", "sum", "mean", "tr", "diag", "diagpart", "vec", "mul", "hadamard"}
+_LINEAR_PATH = {"transpose", "sum", "mean", "tr", "diag", "diagpart", "tril", "vec", "mul",
+                "hadamard"}
 
 
 def _repeated_sum(e: Expr) -> bool:

@@ -1,0 +1,64 @@
+"""A matrix computed once even where the outputs also need its transpose.
+
+Two forms of one matrix and its transpose (exp(Q Kᵀ) and exp(K Qᵀ), as the gradients of
+attention by Q and by K have them) are two computations of the same entries; a node whose
+transpose, in `transposed`'s form, is already among the rebuilt nodes becomes that node's
+transpose, `Xᵀ` (a view in every array library):
+
+    exp(K Qᵀ) = exp(Q Kᵀ)ᵀ
+
+only where every user of the view takes a transpose for free (matrix products, sums, traces):
+an elementwise operation between a transposed view and an array in the other memory order runs
+several times slower in numpy than computing the matrix again. A vector spread by ones
+(spread.py) is left as it is: it is broadcast, never formed.
+"""
+from __future__ import annotations
+
+from ..core import build as b
+from ..core.expr import Expr, postorder
+from ..core.rebuild import rebuild
+from ..core.transpose import transposed
+from .spread import spread
+
+_LEAVES = ("var", "transpose", "identity", "ones", "zero", "const", "expand")
+_TAKE_TRANSPOSES = ("mul", "transpose", "sum", "tr")  # users a transposed view costs nothing
+
+
+def shared_transposes(roots: list[Expr]) -> list[Expr]:
+    """`roots` with matrices whose transposes are computed too written as those transposes'
+    transposes (the first of the two met, children first, is kept), where every user of such
+    a transpose takes it for free."""
+    refused: set[Expr] = set()
+    while True:
+        out, made = _shared(roots, refused)
+        users: dict[Expr, set[str]] = {}
+        for root in out:
+            for node in postorder(root):
+                for a in node.args:
+                    users.setdefault(a, set()).add(node.op)
+        costly = {node for node, view in made.items()
+                  if not users.get(view, set()) <= set(_TAKE_TRANSPOSES)}
+        if not costly:
+            return out
+        refused |= costly
+
+
+def _shared(roots: list[Expr], refused: set[Expr]) -> tuple[list[Expr], dict[Expr, Expr]]:
+    """(the rebuilt roots, each node written as a transpose -> that transpose), nodes in
+    `refused` kept as they are."""
+    done: dict[Expr, Expr] = {}
+    seen: set[Expr] = set()
+    views: dict[Expr, Expr] = {}
+    for root in roots:
+        for node in postorder(root):
+            if node in done:
+                continue
+            new = rebuild(node, tuple(done[a] for a in node.args))
+            if (node not in refused and new.shape.is_matrix and new.op not in _LEAVES
+                    and spread(new) is None):
+                partner = transposed(new)
+                if partner is not new and partner in seen:
+                    new = views[node] = b.transpose(partner)
+            seen.add(new)
+            done[node] = new
+    return [done[root] for root in roots], views

@@ -1,0 +1,236 @@
+"""Layer normalisation: layernorm(x) = c / s with c = x − mean(x) 𝟏 and s = sqrt(mean(c.^2) +
+ε) (population variance, ε = 1e-5 unless given: layernorm(x, ε)), and layernorm_rows(X), the
+same of each row. Values against numpy and jax's layer norm; derivatives (first, of a function
+of it, second) against central differences and jax.grad; printed forms pinned and read back;
+generated code on every installed backend against evaluate."""
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+import pytest
+from numeric import check_derivative
+from test_codegen import INSTALLED, check_generated
+from test_hessian import check_second
+
+from matcalc import derive, equivalent, hessian, value
+from matcalc.errors import MatcalcError
+
+EPS = 1e-5
+ABSTRACT_F = [{"name": "f", "ascii": "df_d(layernorm(x))", "arg": "layernorm(x)"}]
+
+
+def reference(x: np.ndarray, eps: float = EPS) -> np.ndarray:
+    """Layer normalisation of each row of x (of x itself for a vector), as torch computes it
+    without scale and shift."""
+    x = np.atleast_2d(x)
+    c = x - x.mean(axis=1, keepdims=True)
+    return c / np.sqrt((c ** 2).mean(axis=1, keepdims=True) + eps)
+
+
+# -- values --------------------------------------------------------------------------------------
+
+def test_value_of_layernorm(rng):
+    x = rng.normal(size=5)
+    assert np.allclose(value("layernorm(x)", x=x), reference(x)[0])
+    assert np.allclose(value("layernorm(x, 0.5)", x=x), reference(x, 0.5)[0])
+    assert np.allclose(value("layernorm(x, e)", {"e": "scalar"}, x=x, e=0.25),
+                       reference(x, 0.25)[0])
+
+
+def test_value_of_layernorm_rows(rng):
+    X = rng.normal(size=(3, 4))
+    assert np.allclose(value("layernorm_rows(X)", X=X), reference(X))
+    assert np.allclose(value("layernorm_rows(X, 2)", X=X), reference(X, 2.0))
+
+
+def test_values_agree_with_torch_layer_norm(rng):
+    torch = pytest.importorskip("torch")
+    X = rng.normal(size=(3, 6))
+    want = torch.nn.functional.layer_norm(torch.tensor(X), (6,), eps=EPS).numpy()
+    assert np.allclose(value("layernorm_rows(X)", X=X), want)
+    assert np.allclose(value("layernorm(x)", x=X[0]), want[0])
+
+
+# -- derivatives against finite differences ------------------------------------------------------
+
+@pytest.mark.parametrize("layout", ["numerator", "denominator"])
+@pytest.mark.parametrize("expr, wrt, vars, abstract", [
+    ("layernorm(x)", "x", {"x": "vector(5)"}, ()),
+    ("layernorm(W x + b)", "x", {"W": "matrix(4,3)", "x": "vector(3)"}, ()),
+    ("layernorm(x, e)", "e", {"x": "vector(4)", "e": "scalar"}, ()),
+    ("layernorm(x, e)", "x", {"x": "vector(4)", "e": "scalar"}, ()),
+    ("f(layernorm(x))", "x", {"x": "vector(4)"}, ABSTRACT_F),
+    ("sum(layernorm_rows(X) .* G)", "X", {"X": "matrix(3,4)", "G": "matrix(3,4)"}, ()),
+    ("layernorm_rows(X)", "X", {"X": "matrix(3,4)"}, ()),
+    ("layernorm_rows(X W + ones b')", "W",
+     {"X": "matrix(3,4)", "W": "matrix(4,5)", "b": "vector(5)"}, ()),
+    ("layernorm_rows(X, e)", "e", {"X": "matrix(3,4)", "e": "scalar"}, ()),
+    ("norm2(layernorm(x) - y)^2", "x", {"x": "vector(4)", "y": "vector(4)"}, ()),
+    # one entry per vector or row: the value is 0
+    ("layernorm(a)", "a", {"a": "scalar"}, ()),
+    ("layernorm_rows(x')", "x", {"x": "vector(3)"}, ()),
+    ("layernorm_rows(x)", "x", {"x": "vector(3)"}, ()),
+])
+def test_derivative(expr, wrt, vars, abstract, layout, rng):
+    domains = {"e": "positive"}
+    check_derivative(expr, wrt, vars, None, domains, layout, rng=rng, abstract=abstract)
+
+
+@pytest.mark.parametrize("expr, wrt, vars", [
+    ("norm2(layernorm(x) - y)^2", "x", {"x": "vector(4)", "y": "vector(4)"}),
+    ("sum(log(1 + exp(layernorm(x))))", "x", {"x": "vector(5)"}),
+    ("sum(layernorm_rows(X) .* G)", "X", {"X": "matrix(2,3)", "G": "matrix(2,3)"}),
+    ("norm2(layernorm_rows(X) - Y)^2", "X", {"X": "matrix(2,3)", "Y": "matrix(2,3)"}),
+])
+def test_hessian(expr, wrt, vars, rng):
+    h = hessian(expr, wrt, vars)
+    check_second(derive(expr, wrt, vars, layout="denominator"), h, {}, None, rng)
+
+
+# -- against jax.grad ----------------------------------------------------------------------------
+
+def _jax_layernorm(jnp, x, eps=EPS):
+    c = x - jnp.mean(x, axis=-1, keepdims=True)
+    return c / jnp.sqrt(jnp.mean(c ** 2, axis=-1, keepdims=True) + eps)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("jax") is None, reason="jax not installed")
+def test_gradients_agree_with_jax_grad(rng):
+    import jax
+    import jax.numpy as jnp
+    jax.config.update("jax_enable_x64", True)
+    x, y = rng.normal(size=5), rng.normal(size=5)
+    X, G = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
+    grad = derive("norm2(layernorm(x) - y)^2", "x", layout="denominator").evaluate(x=x, y=y)
+    want = jax.grad(lambda v: jnp.sum((_jax_layernorm(jnp, v) - y) ** 2))(x)
+    assert np.allclose(grad, want, rtol=1e-8, atol=1e-10)
+    grad = derive("sum(layernorm_rows(X) .* G)", "X", layout="denominator").evaluate(X=X, G=G)
+    want = jax.grad(lambda v: jnp.sum(_jax_layernorm(jnp, v) * G))(X)
+    assert np.allclose(grad, want, rtol=1e-8, atol=1e-10)
+    h = hessian("norm2(layernorm(x) - y)^2", "x").evaluate(x=x, y=y)
+    want = jax.hessian(lambda v: jnp.sum((_jax_layernorm(jnp, v) - y) ** 2))(x)
+    assert np.allclose(h, want, rtol=1e-7, atol=1e-9)
+
+
+# -- printed forms, read back --------------------------------------------------------------------
+
+SCALE = "sqrt(mean((x - mean(x)).^2) + 1e-5)"  # s, the vector's
+PRINTED = [  # gradients, denominator layout
+    ("layernorm(x)", "x", {}, f"(I - (layernorm(x) layernorm(x)ᵀ + 𝟏 𝟏ᵀ) / n_x) / {SCALE}"),
+    # (g − (gᵀ y) y / n − mean(g) 𝟏) / s, the textbook gradient through it
+    ("f(layernorm(x))", "x", {},
+     f"(a - (aᵀ y) y / n_x - sum(a) 𝟏 / n_x) / {SCALE}  where y = layernorm(x), a = ∂f/∂(y)"),
+    # each row (g − mean(g) 𝟏 − y mean(g ⊙ y)) / s: diag(1 ⊘ s) (G − (Y ⊙ ((G ⊙ Y) 𝟏 𝟏ᵀ) +
+    # G 𝟏 𝟏ᵀ) / n)
+    ("sum(layernorm_rows(X) .* G)", "X", {},
+     "diag(1 ⊘ sqrt((X - X 𝟏 𝟏ᵀ / n_X).^2 𝟏 / n_X + 1e-5)) "
+     "(G - (layernorm_rows(X) ⊙ ((G ⊙ layernorm_rows(X)) 𝟏 𝟏ᵀ) + G 𝟏 𝟏ᵀ) / n_X)"),
+    ("norm2(layernorm(x) - y)^2", "x", {},
+     f"2 ((uᵀ v) v / n_x + sum(u) 𝟏 / n_x + v - y) / {SCALE}  where v = layernorm(x), "
+     "u = y - v"),
+]
+
+
+@pytest.mark.parametrize("expr, wrt, vars, shown", PRINTED)
+def test_printed_forms_read_back(expr, wrt, vars, shown, rng):
+    d = derive(expr, wrt, vars, layout="denominator")
+    assert str(d) == shown
+    abstract = ABSTRACT_F if expr.startswith("f(") else ()
+    check_derivative(expr, wrt, vars, {"n": 4, "m": 3}, None, "denominator", rng=rng,
+                     abstract=abstract)
+    if abstract:
+        return
+    sizes = {"x": (4,), "y": (4,), "X": (3, 4), "G": (3, 4)}
+    point = {name: rng.normal(size=sizes[name]) for name in d.variables}
+    want = d.evaluate(**point)
+    for text in (str(d), d.text(ascii=True)):
+        assert np.allclose(value(text, d.variables, **point), want)
+
+
+@pytest.mark.parametrize("expr, shown", [
+    ("layernorm(x)", "layernorm(x)ᵀ"), ("layernorm(x, 0.5)", "layernorm(x, 1 / 2)ᵀ"),
+    ("layernorm(x, e)", "layernorm(x, e)ᵀ"), ("layernorm(x, 1e-5)", "layernorm(x)ᵀ"),
+    ("layernorm_rows(X) y", "yᵀ layernorm_rows(X)ᵀ"),
+    ("layernorm_rows(X, e) y", "yᵀ layernorm_rows(X, e)ᵀ"),
+])
+def test_the_function_itself_prints_and_reads_back(expr, shown, rng):
+    """d(vᵀ F)/dv = Fᵀ shows F; each notation reads back to its value."""
+    vars = {"e": "scalar", "x": "vector(4)", "X": "matrix(2,4)", "y": "vector(4)"}
+    d = derive(f"v' {expr}", "v", vars)
+    assert str(d) == shown
+    point = {"x": rng.normal(size=4), "X": rng.normal(size=(2, 4)), "e": 0.5,
+             "y": rng.normal(size=4)}
+    point = {k: v for k, v in point.items() if k in d.variables}
+    for text in (str(d), d.text(ascii=True)):
+        assert np.allclose(value(text, d.variables, **point), d.evaluate(**point))
+    assert "layernorm" in d.latex()
+
+
+# -- generated code ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("layout", ["numerator", "denominator"])
+@pytest.mark.parametrize("expr, wrt, vars", [
+    ("layernorm(x)", "x", {"x": "vector(4)"}),
+    ("norm2(layernorm(x, e) - y)^2", "x", {"x": "vector(4)", "e": "scalar"}),
+    ("sum(layernorm_rows(X) .* G)", "X", {"X": "matrix(3,4)"}),
+    ("layernorm_rows(X, e)", "e", {"X": "matrix(3,4)", "e": "scalar"}),
+    ("layernorm_rows(x) + x", "x", {"x": "vector(3)"}),  # rows of one entry: 0
+])
+def test_generated_code_agrees_with_evaluate(expr, wrt, vars, layout, rng):
+    d = derive(expr, wrt, vars, layout=layout)
+    check_generated(d, expr, {}, {"e": "positive"}, vars, (), rng, INSTALLED)
+
+
+# -- refused -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("expr, vars, message", [
+    ("layernorm(X)", {"X": "matrix(3,4)"}, "layernorm needs a vector"),
+    ("layernorm(x, y)", {"x": "vector(3)", "y": "vector(3)"}, "ε .*scalar"),
+    ("layernorm(x, -1)", {"x": "vector(3)"}, "ε .*negative"),
+    ("layernorm_rows(X, 1, 2)", {"X": "matrix(3,4)"}, "takes 1 or 2 arguments"),
+])
+def test_refused(expr, vars, message):
+    with pytest.raises(MatcalcError, match=message):
+        derive(expr, "x" if "(x" in expr else "X", vars)
+
+
+# -- SymPy ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("expr, wrt, vars", [
+    ("layernorm(x)", "x", {"x": "vector(3)"}),
+    ("layernorm(x, e)", "e", {"x": "vector(3)", "e": "scalar"}),
+    ("sum(layernorm_rows(X) .* G)", "X", {"X": "matrix(2,3)", "G": "matrix(2,3)"}),
+    ("layernorm_rows(X, e)", "X", {"X": "matrix(2,3)", "e": "scalar"}),
+])
+def test_sympy_forms_have_the_value(expr, wrt, vars, rng):
+    """The function and its derivative converted to SymPy have evaluate's values."""
+    from sympy_numeric import assert_same_value
+    d = derive(expr, wrt, vars)
+    assert_same_value(d, rng, {"e": "positive"})
+    assert_same_value(d, rng, {"e": "positive"}, expr=d.function)
+
+
+# -- the textbook forms --------------------------------------------------------------------------
+
+_S = "sqrt(mean((x - mean(x)).^2) + 1e-5)"
+_G = "df_d(layernorm(x))"
+_Y = "layernorm_rows(X)"
+
+
+@pytest.mark.parametrize("claim, expr, wrt, vars, layout", [
+    (f"(I - ones ones' / n - layernorm(x) layernorm(x)' / n) / {_S}", "layernorm(x)", "x",
+     {"x": "vector(n)"}, "numerator"),
+    (f"({_G} - mean({_G}) ones - layernorm(x) mean({_G} .* layernorm(x))) / {_S}",
+     "f(layernorm(x))", "x", {"x": "vector(n)"}, "denominator"),
+    (f"diag(1 ./ sqrt((X - X ones ones' / n).^2 ones / n + 1e-5)) (G - G ones ones' / n - "
+     f"{_Y} .* ((G .* {_Y}) ones ones') / n)", "sum(layernorm_rows(X) .* G)", "X",
+     {"X": "matrix(m,n)", "G": "matrix(m,n)"}, "denominator"),
+    ("-layernorm(x, e) / (2 (mean((x - mean(x)).^2) + e))", "layernorm(x, e)", "e",
+     {"x": "vector(n)", "e": "scalar"}, "numerator"),
+])
+def test_the_textbook_forms_are_matcalcs(claim, expr, wrt, vars, layout):
+    """(g − mean(g) 𝟏 − y mean(g ⊙ y)) / s and its relatives, written by hand, equal what
+    matcalc derives; a wrong sign is told apart."""
+    assert equivalent(claim, expr, wrt, vars, layout=layout)
+    assert not equivalent(claim.replace(" - ", " + ", 1), expr, wrt, vars, layout=layout)
