@@ -20,6 +20,7 @@ from .core.expr import Expr, postorder
 from .core.extremes import subgradient_notes
 from .core.rebuild import substitute
 from .diff.readout import LAYOUTS
+from .domain import conditions
 from .errors import (
     DeclarationError,
     MatcalcError,
@@ -120,6 +121,13 @@ class Derivative:
         """The differentiated expression (bindings substituted)."""
         return self.program.expr
 
+    @property
+    def conditions(self) -> tuple[str, ...]:
+        """Where the function and this derivative are defined and the result holds, each a
+        sentence (logm(X): 'X has no eigenvalue on the closed negative real axis'); empty
+        when the result holds wherever its expression is defined."""
+        return conditions(self.function, self.expr)
+
     def text(self, ascii: bool = False, where: bool = True) -> str:
         """The closed form; with `where`, a repeated subexpression is named once when that is
         shorter (diag(s) - s sᵀ  where s = softmax(x))."""
@@ -184,11 +192,18 @@ class Derivative:
         numpy; vectors 1-D)."""
         title = "The Hessian" if self.order == 2 else f"d/d{self.wrt}"
         program = "; ".join(line.strip() for line in self.source.splitlines() if line.strip())
+        forms = [self.text(), *([self.holds_when()] if self.conditions else [])]
         doc = _docstring(f"{title} of {program} by {self.wrt}, {self.layout} "
-                         f"layout:", [self.text()], self.variables, self.expr, backend)
+                         f"layout:", forms, self.variables, self.expr, backend)
         return generate(self.program.variables,
                         Output((self.expr,), symbols=tuple(self.symbols())), backend,
                         self._function_name(), doc)
+
+    def holds_when(self) -> str:
+        """The conditions as one line, as the command line prints it after the result and the
+        generated code's docstring states it: 'holds when X has no eigenvalue …' ('' when
+        there are none)."""
+        return f"holds when {'; and '.join(self.conditions)}" if self.conditions else ""
 
     def to_function(self, backend: str = "numpy"):
         """The function of `to_source(backend)`, compiled (works under jax.jit, jax.vmap,

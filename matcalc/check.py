@@ -27,7 +27,7 @@ from .core.expr import Expr, postorder, rebuild_bottom_up
 from .core.rebuild import rebuild
 from .core.transpose import transposed
 from .domain import outside, shown
-from .errors import MatcalcError
+from .errors import MatcalcError, OutsideDomainError
 from .evaluate import Env, evaluate, evaluate_nodes
 from .lower.structures import STRUCTURES
 
@@ -36,7 +36,8 @@ MAX_ENTRIES = 1_000_000  # the largest array the check computes (8 MB of float64
 ALL_DIRECTIONS = 100  # a variable with more entries is differenced along random directions
 RANDOM_DIRECTIONS = 20
 TRIES = 8  # points drawn per point compared, at most
-NUMERIC_ERRORS = (np.linalg.LinAlgError, FloatingPointError, ZeroDivisionError)
+NUMERIC_ERRORS = (np.linalg.LinAlgError, FloatingPointError, ZeroDivisionError,
+                  OutsideDomainError)  # logm of a matrix with an eigenvalue on (−∞, 0]
 
 
 @dataclass(frozen=True)

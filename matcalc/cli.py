@@ -258,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.form == "differential":
             out = _rendered(differential(program, args.wrt, vars or None,
                                          order=2 if args.hessian else 1), args)
+        if d.conditions and not (args.code or args.steps):  # (the steps and code state them)
+            out += "\n" + d.holds_when()
         status = 0
         if args.claim is not None:
             verdict = equivalent(args.claim, program, args.wrt, vars or None, args.layout)

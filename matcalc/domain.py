@@ -6,7 +6,9 @@ its closed-form derivative) is smooth in a neighbourhood of the point: a matrix 
 clearly positive, and the argument of a kink (abs, relu, sign, max, >, norm1, norm2 at 0) away
 from it. `outside(values)` returns, for the values of all nodes at a point, the first reason the
 point is outside that domain (a sentence naming the node), or None. Every operator is either in
-SMOOTH or has a rule in RULES (a test checks that they cover the catalogue).
+SMOOTH or has a rule in RULES (a test checks that they cover the catalogue). `conditions(...)`
+states the conditions a result holds under (logm(X): X has no eigenvalue on the closed negative
+real axis), as the text, --json, the page and the steps show them.
 """
 from __future__ import annotations
 
@@ -15,13 +17,15 @@ from collections.abc import Callable
 import numpy as np
 
 from .core import elementwise as ew
-from .core.expr import Expr
+from .core.expr import Expr, postorder
 from .core.extremes import EXTREMES, INDICATORS
+from .core.matrix_functions import MATRIX_FUNCTIONS, eigenvalue_on_cut
 from .core.vector_functions import VECTOR_FUNCTIONS
 from .render import UNICODE, render
 
 MAX_CONDITION = 1e4  # past it the differences of an inverse lose the digits the check compares
 MARGIN = 1e-3  # how far from 0 (or from a kink) an argument must stay
+CUT_MARGIN = 0.05  # how far (relative) logm's and sqrtm's eigenvalues stay from (−∞, 0]
 SHOWN = 60  # characters of a node's text shown in a reason
 
 SMOOTH = frozenset({
@@ -70,6 +74,16 @@ def _sides_apart(node: Expr, args: list[np.ndarray]) -> str | None:
     if np.all(np.abs(args[0] - args[1]) >= MARGIN):
         return None
     return f"the two sides of {shown(node)} were equal somewhere (a kink)"
+
+
+def _off_branch_cut(node: Expr, args: list[np.ndarray]) -> str | None:
+    """logm(X), sqrtm(X) and their Fréchet derivatives: no eigenvalue of X within CUT_MARGIN of
+    the closed negative real axis (expm's are entire: no condition)."""
+    declared = MATRIX_FUNCTIONS[node.attr("f") or node.op]
+    if not declared.condition or eigenvalue_on_cut(args[0], CUT_MARGIN) is None:
+        return None
+    return f"{shown(node.args[0])} had an eigenvalue on or near the closed negative real axis " \
+           f"(in {shown(node)})"
 
 
 def _power(node: Expr, args: list[np.ndarray]) -> str | None:
@@ -131,10 +145,38 @@ _BY_DOMAIN = {ew.POSITIVE: _positive, ew.ABOVE_MINUS_ONE: _above_minus_one,
 RULES: dict[str, Rule] = {
     "inv": _well_conditioned, "logdet": _well_conditioned, "pow": _power,
     "norm1": _away_from_zero, "norm2": _away_from_zero,
+    **{op: _off_branch_cut for op in (*MATRIX_FUNCTIONS, "frechet", "frechet_matrix")},
     "gt": _sides_apart, **{f.name: _sides_apart for f in ew.BINARY.values()},
     **dict.fromkeys((*EXTREMES, *INDICATORS), _no_tie),
     **{f.name: _BY_DOMAIN[f.domain] for f in ew.FUNCTIONS.values() if f.domain != ew.REAL},
 }
+
+
+# -- conditions: where a result holds, stated with it ------------------------------------------
+
+def _cut_condition(node: Expr) -> str | None:
+    """logm(X), sqrtm(X) (and their Fréchet derivatives): the principal branch is real and
+    smooth where X has no eigenvalue on the closed negative real axis."""
+    declared = MATRIX_FUNCTIONS[node.attr("f") or node.op]
+    return f"{shown(node.args[0])} has no eigenvalue on the closed negative real axis" \
+        if declared.condition else None
+
+
+CONDITIONS: dict[str, Callable[[Expr], "str | None"]] = {
+    op: _cut_condition for op in (*MATRIX_FUNCTIONS, "frechet", "frechet_matrix")}
+
+
+def conditions(*exprs: Expr) -> tuple[str, ...]:
+    """The conditions under which `exprs` (a function and its derivative) are defined and the
+    derivative holds, each once, in the order of the nodes (a node's op in CONDITIONS)."""
+    found: dict[str, None] = {}
+    for expr in exprs:
+        for node in postorder(expr):
+            rule = CONDITIONS.get(node.op)
+            sentence = rule(node) if rule else None
+            if sentence:
+                found[sentence] = None
+    return tuple(found)
 
 
 def outside(values: dict[Expr, np.ndarray]) -> str | None:

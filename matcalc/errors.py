@@ -107,3 +107,8 @@ class UnsupportedError(MatcalcError):
 
 class EvaluationError(MatcalcError):
     """`evaluate` was given missing, extra or ill-shaped arrays."""
+
+
+class OutsideDomainError(EvaluationError):
+    """A value where the function is not defined as a real number or matrix (logm of a matrix
+    with an eigenvalue on the closed negative real axis)."""

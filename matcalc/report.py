@@ -29,7 +29,7 @@ def build(expr: str, wrt: str, vars: dict[str, str] | None = None, layout: str =
     out: dict[str, Any] = {
         "input": expr, "wrt": wrt, "variables": d.variables, "layout": layout,
         "order": d.order, "text": d.text(), "ascii": d.text(ascii=True), "latex": d.latex(),
-        "warnings": list(d.warnings), "shape": shape(d),
+        "warnings": list(d.warnings), "shape": shape(d), "conditions": list(d.conditions),
     }
     if steps:
         s = d.steps()

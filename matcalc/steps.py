@@ -16,6 +16,7 @@ from .core import build as b
 from .core.elementwise import BINARY, FUNCTIONS
 from .core.expr import Expr, postorder
 from .core.extremes import EXTREMES
+from .core.matrix_functions import MATRIX_FUNCTIONS
 from .core.rebuild import substitute
 from .core.vector_functions import VECTOR_FUNCTIONS
 from .diff.engine import differential
@@ -29,8 +30,8 @@ from .simplify import simplify
 from .simplify.rules import RULES
 
 _NAMED_ARGUMENT = {*(f.name for f in FUNCTIONS.values() if f.derivative), "det", "logdet",
-                   "inv", *VECTOR_FUNCTIONS, "norm2", "norm1", "apply", *BINARY, *EXTREMES,
-                   "pow"}
+                   "inv", *VECTOR_FUNCTIONS, *MATRIX_FUNCTIONS, "norm2", "norm1", "apply",
+                   *BINARY, *EXTREMES, "pow"}
 IDENTITIES = {rule.name: rule.identity for rule in RULES}
 _FRESH = ("u", "v", "t", "s", "r", "q", "p", "g", "h")
 
@@ -188,6 +189,8 @@ def steps(d) -> Steps:
         sections.append(("chain rule", (Line(f"d{final_name}", chained,
                                              "substitute the differentials"),)))
     sections.append(("read off", _read_off(d, final_name, chained, statements)))
+    if d.conditions:
+        sections.append(("holds when", tuple(Line(c, None) for c in d.conditions)))
     return Steps(tuple(sections))
 
 

@@ -73,12 +73,20 @@ def _well_conditioned(rng: np.random.Generator, shape: tuple[int, int]) -> np.nd
     return q1 @ np.diag(rng.uniform(1.0, 2.0, shape[0])) @ q2
 
 
+def _off_cut(rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
+    """A nonsymmetric matrix with its eigenvalues in the disc |λ − 1.5| < 1: clear of the
+    closed negative real axis, where logm and sqrtm are defined (I + a small random part)."""
+    part = rng.standard_normal(shape)
+    return 1.5 * np.eye(shape[0]) + 0.8 * part / max(1.0, np.abs(np.linalg.eigvals(part)).max())
+
+
 DOMAINS: dict[str, Callable] = {
     "normal": lambda rng, shape: rng.standard_normal(shape),
     "positive": _uniform(0.5, 2.0),
     "nonzero": _nonzero,
     "spd": _spd,
     "well_conditioned": _well_conditioned,
+    "off_cut": _off_cut,
 }
 
 

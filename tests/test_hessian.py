@@ -9,8 +9,10 @@ from test_ops_table import OP_CASES, SIZES, VARS
 
 from matcalc import derive, hessian
 from matcalc.core.expr import postorder
+from matcalc.core.matrix_functions import MATRIX_FUNCTIONS
 from matcalc.core.ops import LEAF, OPS
 from matcalc.diff.registry import JVP
+from matcalc.errors import UnsupportedError
 
 
 def check_second(first, second, sizes, domains, rng, points=2):
@@ -57,7 +59,18 @@ def test_derive_of_a_derivative_is_the_second_derivative(rng):
     check_second(first, second, {}, None, rng)
 
 
-SECOND = [c for c in OP_CASES if c.op != "apply"]  # ∂f/∂Y has no derivative: a clear error
+# ∂f/∂Y has no derivative, nor L_f(X, E) in X (the second Fréchet derivative of expm, logm,
+# sqrtm): each a clear error
+NO_SECOND = {"apply", *MATRIX_FUNCTIONS}
+SECOND = [c for c in OP_CASES if c.op not in NO_SECOND]
+
+
+@pytest.mark.parametrize("case", [c for c in OP_CASES if c.op in MATRIX_FUNCTIONS],
+                         ids=lambda c: c.op)
+def test_a_second_frechet_derivative_is_refused(case):
+    first = derive(case.expr, case.wrt, VARS)
+    with pytest.raises(UnsupportedError, match="second Fréchet derivative"):
+        derive(first, case.wrt)
 
 
 @pytest.mark.parametrize("case", SECOND, ids=lambda c: c.op)

@@ -56,6 +56,8 @@ EXTRA_FAMILIES = {
     "elementwise": "vector-by-vector elementwise functions (P&H §4)",
     "scalar": "scalar calculus: power, product, quotient and chain rules",
     "structured": "spd(n) / symmetric(n) declarations (issue 4, structured variables)",
+    "matrix functions": "expm, logm, sqrtm: Fréchet derivatives L_f(X, E) and their closed forms "
+                        "(Higham, Functions of Matrices, ch. 3)",
 }
 
 
@@ -900,6 +902,21 @@ CASES: list[Case] = [
     # Cookbook (100)
     Case("structured", "tr(inv(S) A)", "A", "S⁻¹", {"S": "spd(n)", "A": "matrix(n,n)"},
          {"S": "spd"}),
+    # -- matrix functions: d f(X) = L_f(X, dX); L_f(X, E) = E f′(X) when E commutes with X -----
+    Case("matrix functions", "tr(expm(X))", "X", "expm(X)", SQ),
+    Case("matrix functions", "tr(A expm(X))", "X", "L_exp(X, A)", SQ),
+    Case("matrix functions", "u' expm(X) v", "X", "L_exp(X, v uᵀ)", SQ),
+    Case("matrix functions", "expm(X)", "X", "J_exp(X)", SQ),
+    Case("matrix functions", "logdet(expm(X))", "X", "I", SQ),
+    Case("matrix functions", "det(expm(X))", "X", "det(expm(X)) I", SQ),
+    Case("matrix functions", "expm(t A)", "t", "A expm(t A)", {**SQ, "t": "scalar"}),
+    Case("matrix functions", "tr(logm(X))", "X", "X⁻¹", SQ, {"X": "off_cut"}),
+    Case("matrix functions", "u' logm(X) v", "X", "L_log(X, v uᵀ)", SQ, {"X": "off_cut"}),
+    Case("matrix functions", "tr(sqrtm(X))", "X", "sqrtm(X)⁻¹ / 2", SQ, {"X": "off_cut"}),
+    Case("matrix functions", "u' sqrtm(X) v", "X", "L_sqrt(X, v uᵀ)", SQ, {"X": "off_cut"}),
+    Case("matrix functions", "sqrtm(X)", "X", "J_sqrt(X)", SQ, {"X": "off_cut"}),
+    Case("matrix functions", "tr(A L_exp(X, B))", "B", "L_exp(X, A)", SQ),  # the adjoint
+    Case("matrix functions", "J_exp(X) vec(B)", "B", "J_exp(X)", SQ),
 ]
 
 # -- known defects (xfail, strict) -------------------------------------------------------------

@@ -77,6 +77,13 @@ OP_CASES = [
     OpCase("layernorm", "layernorm(W x + b, c)", "x", {"c": "positive"}),
     OpCase("layernorm_rows", "layernorm_rows(A X B, c)", "X", {"c": "positive"}),
     OpCase("apply", "f(W x + b)", "x"),
+    # matrix functions (Higham, Functions of Matrices, ch. 3): through A X B, at points off the
+    # branch cut for logm and sqrtm
+    OpCase("expm", "y' expm(A X B) x", "X"),
+    OpCase("logm", "y' logm(X) x", "X", {"X": "off_cut"}),
+    OpCase("sqrtm", "tr(A sqrtm(X B))", "X", {"X": "off_cut", "B": "off_cut"}),
+    OpCase("frechet", "y' L_exp(A, X B) x", "X"),
+    OpCase("frechet_matrix", "J_log(A) vec(X)", "X", {"A": "off_cut"}),
     # every declared elementwise function (matcalc/core/elementwise.py), in its domain
     *(OpCase(f.name, f"{f.name}(W x + b)", "x", argument_domains(f)) for f in ELEMENTWISE.values()),
 ]
@@ -98,9 +105,11 @@ def test_operator_derivative(case, layout, rng):
 
 # -- every operator has every facet ---------------------------------------------------------
 
-# The operators the language writes with symbols or desugars, not calls by a name.
+# The operators the language writes with symbols or desugars, not calls by a name (the Fréchet
+# derivatives are called L_exp(X, E) and J_exp(X)).
 _SYNTAX = {"add", "mul", "hadamard", "transpose", "pow", "gt", "expand", "mpow", "maximum",
-           "minimum", "amax", "amin", "diagpart", "apply", "logsoftmax"}
+           "minimum", "amax", "amin", "diagpart", "apply", "logsoftmax", "frechet",
+           "frechet_matrix"}
 
 
 def _facets(op: str) -> dict[str, bool]:

@@ -27,6 +27,7 @@ from ..lower.structures import SYMMETRIC
 from ..shapes import Dim, Shape
 from .backends import ELEMENTWISE, Backend
 from .chains import Products, Value
+from .matrix_functions import matrix_function_code
 from .source import Builder, wrap
 from .spread import negative, spreads
 
@@ -371,6 +372,8 @@ class Emitter:
         if node.is_scalar:
             return self._constant(value)
         return self.spell("ones" if value else "zeros", self._dims(node.shape))
+
+    _expm = _logm = _sqrtm = _frechet = _frechet_matrix = matrix_function_code
 
     # -- linear systems ---------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from ..shapes import SCALAR, Dim, Shape
 from .elementwise import BINARY, FUNCTIONS
 from .expr import SPECS, Expr
 from .extremes import EXTREMES
+from .matrix_functions import MATRIX_FUNCTIONS, jacobian_matrix
 from .vector_functions import VECTOR_FUNCTIONS, VectorFunction
 
 LEAF, LINEAR, BILINEAR, ELEMENTWISE, SPECIAL, ZERO = (
@@ -155,6 +156,15 @@ def _gt_shape(args, attrs) -> Shape:
     raise _fail(">", a, b, why="compare equal shapes or with a scalar")
 
 
+def _frechet_shape(args, attrs) -> Shape:
+    """L_f(X, E): X and E square and of one shape."""
+    x, e = args[0].shape, args[1].shape
+    if not x.is_square or x != e:
+        raise _fail(MATRIX_FUNCTIONS[attrs["f"]].frechet_name, x, e,
+                    why="X and E are square matrices of one shape")
+    return x
+
+
 def _absgrad_shape(args, attrs) -> Shape:
     shape = args[0].shape
     return shape.T if attrs["layout"] == "numerator" else shape
@@ -261,3 +271,11 @@ for _b in BINARY.values():  # max(u, v), min(u, v)
 for _e in EXTREMES.values():  # max(x), min(x) and their weights ismax(x), ismin(x)
     defop(_e.name, SPECIAL, _scalar, _s(_e.numpy), title=_e.spelling)
     defop(_e.indicator, ZERO, _first, lambda v, a, e=_e: e.weights(v[0]))
+for _m in MATRIX_FUNCTIONS.values():  # expm, logm, sqrtm (core/matrix_functions.py)
+    defop(_m.name, SPECIAL, _square(_m.name, lambda s: s), _ew(_m.numpy))
+defop("frechet", SPECIAL, _frechet_shape,
+      lambda v, a: MATRIX_FUNCTIONS[a["f"]].frechet(v[0], v[1]), title="Fréchet derivative")
+defop("frechet_matrix", SPECIAL,
+      _square("Fréchet derivative matrix", lambda s: Shape(s.rows * s.rows, s.rows * s.rows)),
+      lambda v, a: jacobian_matrix(MATRIX_FUNCTIONS[a["f"]].frechet, v[0]),
+      title="Fréchet derivative matrix")

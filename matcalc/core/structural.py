@@ -11,6 +11,7 @@ from .algebra import dim, inverse_of, matmul_chain, mul
 from .elementwise import FUNCTIONS
 from .expr import Expr, mk
 from .leaves import commutation, const, expand, identity, is_zero, ones, zero
+from .matrix_functions import MATRIX_FUNCTIONS
 
 _SYMMETRIC_LEAVES = ("identity", "diag", "zero")
 _SYMMETRIC: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # node -> is_symmetric
@@ -34,7 +35,7 @@ def is_symmetric(e: Expr) -> bool:
 
 
 def _symmetric_by_structure(e: Expr) -> bool:
-    if e.op in ("inv", "mpow", "expand"):
+    if e.op in ("inv", "mpow", "expand", *MATRIX_FUNCTIONS):
         return e.shape.is_square and (e.op == "expand" or is_symmetric(e.arg))
     if e.op == "hadamard":
         return all(is_symmetric(a) for a in e.args)
@@ -180,7 +181,23 @@ def apply(fn: str, *args: Expr, **attrs) -> Expr:
     return mk(fn, *args, **attrs)
 
 
+def frechet(fn: str, x: Expr, e: Expr) -> Expr:
+    """L_f(X, E), the Fréchet derivative of the matrix function `fn` at X in the direction E;
+    linear in E: L_f(X, 0) = 0 and L_f(X, c E) = c L_f(X, E)."""
+    if is_zero(e):
+        return zero(x.shape)
+    scalars, chain = matmul_chain(e)
+    if e.op == "mul" and scalars and chain:
+        return mul(*scalars, frechet(fn, x, mul(*chain)))
+    return mk("frechet", x, e, f=fn)
+
+
+def frechet_matrix(fn: str, x: Expr) -> Expr:
+    """J_f(X), the n² × n² matrix with vec L_f(X, E) = J_f(X) vec(E)."""
+    return mk("frechet_matrix", x, f=fn)
+
+
 __all__ = [
     "transpose", "reduce_sum", "mean", "trace", "vec", "unvec", "diag", "diagpart", "tril",
-    "inv", "apply",
+    "inv", "apply", "frechet", "frechet_matrix",
 ]

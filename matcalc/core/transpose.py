@@ -15,9 +15,10 @@ import weakref
 from . import build as b
 from .elementwise import FUNCTIONS
 from .expr import Expr, postorder_new
+from .matrix_functions import MATRIX_FUNCTIONS
 
 _DISTRIBUTES = {"add": b.add, "hadamard": b.hadamard, "kron": b.kron}
-_ELEMENTWISE = {*FUNCTIONS, "inv"}
+_ELEMENTWISE = {*FUNCTIONS, "inv", *MATRIX_FUNCTIONS}  # f(A)ᵀ = f(Aᵀ)
 
 _MARKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # node -> transposes printed
 # node -> weak reference to its transposed form (None: the plain eᵀ); weak, so that a cached
@@ -38,7 +39,7 @@ def _inner(e: Expr) -> tuple[Expr, ...]:
         return ()
     if e.op == "mul":
         return tuple(b.matmul_chain(e)[1])
-    if e.op in _DISTRIBUTES:
+    if e.op in _DISTRIBUTES or e.op == "frechet":
         return e.args
     if e.op == "pow" and not e.args[1].is_scalar:  # u.^p with p not a scalar: each transposes
         return tuple(a for a in e.args if not a.is_scalar)
@@ -83,6 +84,8 @@ def _transposed_one(e: Expr, done: dict[Expr, Expr]) -> Expr:
     plain = b.transpose(e)
     if e.op in _DISTRIBUTES:  # (A + B)ᵀ = Aᵀ + Bᵀ
         candidate = _DISTRIBUTES[e.op](*(done[a] for a in e.args))
+    elif e.op == "frechet":  # L_f(X, E)ᵀ = L_f(Xᵀ, Eᵀ)
+        candidate = b.frechet(e.attr("f"), *(done[a] for a in e.args))
     elif e.op in _ELEMENTWISE or e.op in ("pow", "mpow"):  # f(A)ᵀ = f(Aᵀ), (Aᵏ)ᵀ = (Aᵀ)ᵏ
         if e.op == "pow":  # (u.^p)ᵀ = uᵀ.^pᵀ, a scalar u or p as it is
             inner, exponent = (a if a.is_scalar else done[a] for a in e.args)
@@ -93,6 +96,6 @@ def _transposed_one(e: Expr, done: dict[Expr, Expr]) -> Expr:
     else:
         return plain
     fewer = transpose_count(candidate) - transpose_count(plain)
-    result = candidate if fewer < 0 or (fewer == 0 and e.op == "kron") else plain
+    result = candidate if fewer < 0 or (fewer == 0 and e.op in ("kron", "frechet")) else plain
     _TRANSPOSED[e] = None if result is plain else weakref.ref(result)
     return result

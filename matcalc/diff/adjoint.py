@@ -78,7 +78,16 @@ TRACE.update({
     "diagpart": lambda node, i, m: b.diag(b.transpose(m)),          # tr(M diag(dP))
     "tril": lambda node, i, m: b.transpose(b.tril(transposed(m))),  # tr(M tril(dP))
     "unvec": lambda node, i, m: b.transpose(b.vec(transposed(m))),  # tr(M vec⁻¹(dv))
+    "frechet": lambda node, i, m: _frechet_adjoint(node, i, m),
 })
+
+
+def _frechet_adjoint(node, i, m):
+    """tr(M L_f(X, dE)) = tr(L_f(X, M) dE): the adjoint tr(Gᵀ L_f(X, E)) = tr(L_f(Xᵀ, G)ᵀ E)
+    with G = Mᵀ, and L_f(Xᵀ, Mᵀ)ᵀ = L_f(X, M)."""
+    if i != 1:
+        raise UnsupportedError("no second Fréchet derivative: X of L_f(X, E) is held fixed")
+    return b.frechet(node.attr("f"), node.args[0], m)
 
 
 # -- vec form: d vec F = M d vec(U) ----------------------------------------------------------
@@ -135,7 +144,8 @@ VEC.update({
                                                                  node.shape.cols)))),
     "unvec": lambda node, i, m: m,
     "kron": _vec_kron,
-})
+    "frechet": lambda node, i, m: b.mul(m, b.frechet_matrix(node.attr("f"), node.args[0])),
+})                                                        # vec L_f(X, dE) = J_f(X) vec(dE)
 
 
 def _trace_through_vec(rule):

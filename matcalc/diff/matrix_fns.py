@@ -5,6 +5,7 @@ Sources: Magnus & Neudecker, *Matrix Differential Calculus* ch. 8-9; the Matrix 
 from __future__ import annotations
 
 from ..core import build as b
+from ..core.matrix_functions import MATRIX_FUNCTIONS
 from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..errors import UnsupportedError
 from .registry import defjvp
@@ -59,6 +60,38 @@ def _of_vectors(f):
 
 for _v in VECTOR_FUNCTIONS.values():
     defjvp(_v.name)(_of_vectors(_v))
+
+
+def _matrix_function(fn: str):
+    def rule(node, dargs):
+        return b.frechet(fn, node.arg, dargs[0])
+    rule.__doc__ = f"Fréchet derivative: d {fn}(X) = {MATRIX_FUNCTIONS[fn].frechet_name}(X, dX)"
+    return rule
+
+
+for _fn in MATRIX_FUNCTIONS:
+    defjvp(_fn)(_matrix_function(_fn))
+
+
+def _second_frechet(node) -> UnsupportedError:
+    name = MATRIX_FUNCTIONS[node.attr("f")]
+    return UnsupportedError(
+        f"no derivative of {name.frechet_name}(X, E) in X: the second Fréchet derivative of "
+        f"{name.name} (a second derivative, or a Hessian, through {name.name}) is not available")
+
+
+@defjvp("frechet")
+def _frechet(node, dargs):
+    """linear in E: d L_f(X, E) = L_f(X, dE) (X held fixed; no second Fréchet derivative)."""
+    if dargs[0] is not None:
+        raise _second_frechet(node)
+    return b.frechet(node.attr("f"), node.args[0], dargs[1])
+
+
+@defjvp("frechet_matrix")
+def _frechet_matrix(node, dargs):
+    """J_f(X) has no derivative here: it would need the second Fréchet derivative."""
+    raise _second_frechet(node)
 
 
 @defjvp("apply")

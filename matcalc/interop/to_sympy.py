@@ -21,6 +21,7 @@ from ..core.elementwise import BINARY
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
 from ..core.extremes import EXTREMES
+from ..core.matrix_functions import MATRIX_FUNCTIONS
 from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..errors import UnsupportedError
 from ..evaluate import symbol_names
@@ -308,6 +309,13 @@ def _elementwise(name: str):
                                           args[0])
 
 
+def _no_matrix_function(node, args):
+    """SymPy has no matrix exponential, logarithm or square root of a symbolic matrix (nor
+    their Fréchet derivatives)."""
+    raise UnsupportedError(f"no SymPy form for the matrix function '{node.attr('f') or node.op}'"
+                           f" of a symbolic matrix")
+
+
 _RULES: dict[str, Callable] = {
     "var": _var, "tangent": _tangent, "const": _const, "zero": _zero,
     "dim": lambda node, args: size(node.attr("size")),
@@ -338,5 +346,6 @@ _RULES: dict[str, Callable] = {
     "norm2": _norm2,
     "norm1": lambda node, args: _total(elementwise(sp.Abs, args[0])),
     **{f.name: _of_vectors(f) for f in VECTOR_FUNCTIONS.values()},
+    **dict.fromkeys((*MATRIX_FUNCTIONS, "frechet", "frechet_matrix"), _no_matrix_function),
     **{name: _elementwise(name) for name in SCALAR_FUNCTIONS if name != "step"},
 }

@@ -11,6 +11,7 @@ from ..core.elementwise import BINARY, SPELLINGS
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE_FUNCTIONS
 from ..core.extremes import BY_SPELLING as EXTREME_BY_SPELLING
 from ..core.extremes import EXTREMES
+from ..core.matrix_functions import MATRIX_FUNCTIONS
 from ..core.vector_functions import BY_SPELLING, VECTOR_FUNCTIONS
 from ..errors import ParseError, ShapeError
 from ..syntax import ast
@@ -82,6 +83,39 @@ def _to_scalar(op: str, square: bool = False):
 def _inv(typer, call, args):
     _arity(call, args, 1)
     return typer.inverse(args[0], call.func_span)
+
+
+def _matrix_function(op: str):
+    """expm(X), logm(X), sqrtm(X) of a square matrix (of a 1 × 1 one: exp, log, sqrt)."""
+    def typed(typer, call, args):
+        _arity(call, args, 1)
+        x = args[0]
+        typer.square(call.func, x, call.func_span)
+        fn = MATRIX_FUNCTIONS[op].scalar if x.is_scalar else op
+        return like(fn, x, x, span=call.span, text=_text(typer, call))
+    return typed
+
+
+def _frechet(op: str):
+    """L_f(X, E): the Fréchet derivative of f at X in the direction E (square, one shape)."""
+    def typed(typer, call, args):
+        _arity(call, args, 2)
+        x, e = args
+        typer.square(call.func, x, call.func_span)
+        fit(call.func, x, e, call.func_span, why="X and E are square matrices of one shape")
+        return like("frechet", x, x, e, span=call.span, text=_text(typer, call), f=op)
+    return typed
+
+
+def _frechet_matrix(op: str):
+    """J_f(X): the n² × n² matrix of E ↦ L_f(X, E) on vec(E)."""
+    def typed(typer, call, args):
+        _arity(call, args, 1)
+        x = args[0]
+        typer.square(call.func, x, call.func_span)
+        n2 = times(x.rows, x.rows)
+        return T("frechet_matrix", (x,), n2, n2, call.span, _text(typer, call), f=op)
+    return typed
 
 
 def _diag(typer, call, args):
@@ -232,6 +266,9 @@ FUNCTIONS.update({
     "dot": _dot, **{f.spelling: _of_vectors(f) for f in VECTOR_FUNCTIONS.values()},
     **{f.spelling: _binary(f) for f in BINARY.values()}, "kron": _kron,
     **{e.indicator: _like_argument(e.indicator) for e in EXTREMES.values()},
+    **{f.name: _matrix_function(f.name) for f in MATRIX_FUNCTIONS.values()},
+    **{f.frechet_name: _frechet(f.name) for f in MATRIX_FUNCTIONS.values()},
+    **{f.jacobian_name: _frechet_matrix(f.name) for f in MATRIX_FUNCTIONS.values()},
 })
 
 # What each built-in means, by class (a "did you mean" stays within a class), and how many
@@ -243,10 +280,13 @@ MEANINGS = {
                    "cross_entropy"),
     "vector functions": (*(f.spelling for f in VECTOR_FUNCTIONS.values() if not f.reduces),
                          *(e.indicator for e in EXTREMES.values())),
-    "matrix functions": ("inv",),
+    "matrix functions": ("inv", *MATRIX_FUNCTIONS),
+    "Fréchet derivatives": (*(f.frechet_name for f in MATRIX_FUNCTIONS.values()),
+                            *(f.jacobian_name for f in MATRIX_FUNCTIONS.values())),
     "products": ("dot", "kron"),
     "reshapings": ("diag", "vec"),
     "triangles": ("tril",),
 }
 MEANING = {name: meaning for meaning, names in MEANINGS.items() for name in names}
-ARITY = {"dot": 2, "kron": 2, "cross_entropy": 2, **{f.spelling: 2 for f in BINARY.values()}}
+ARITY = {"dot": 2, "kron": 2, **{f.frechet_name: 2 for f in MATRIX_FUNCTIONS.values()},
+         "cross_entropy": 2, **{f.spelling: 2 for f in BINARY.values()}}

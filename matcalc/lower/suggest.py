@@ -68,10 +68,13 @@ def _builtin_near(name: str, arguments: int) -> str | None:
 
 
 def _other_meanings(name: str, builtin: str | None) -> list[str]:
-    """The well-known names one edit away from `name` that mean something else than
-    `builtin` (all of them when there is no built-in)."""
-    return [n for n in _close_unimplemented(name)
-            if builtin is None or UNIMPLEMENTED[n].meaning != MEANING[builtin]]
+    """The built-in and well-known names one edit away from `name` that mean something else
+    than `builtin` (all well-known ones when there is no built-in): sqrtt is sqrt or sqrtm."""
+    if builtin is None:
+        return _close_unimplemented(name)
+    builtins = [n for n in _close(name, FUNCTIONS) if MEANING.get(n) != MEANING[builtin]]
+    return builtins + [n for n in _close_unimplemented(name)
+                       if UNIMPLEMENTED[n].meaning != MEANING[builtin]]
 
 
 def near_miss(name: str, arguments: int = 1) -> str | None:
@@ -129,8 +132,10 @@ def _instead(row: Unimplemented) -> str:
 
 
 def _meaning_of(name: str) -> str:
-    """A well-known name for a "did you mean": itself with its meaning, or the built-in it
-    is another spelling of."""
+    """A well-known or built-in name for a "did you mean": itself with its meaning, or the
+    built-in it is another spelling of."""
+    if name in FUNCTIONS:
+        return f"'{name}' (one of the {MEANING[name]})"
     row = UNIMPLEMENTED[name]
     return f"'{row.alias}'" if row.alias else f"'{name}' ({row.what}: {_instead(row)})"
 

@@ -8,6 +8,7 @@ a scalar operand, `max(0, u)` is relu, and `W(x)` is a product when W is a varia
 from __future__ import annotations
 
 from ..core.algebra import MAX_MATRIX_POWER
+from ..core.matrix_functions import MATRIX_FUNCTIONS
 from ..errors import MatcalcError, ParseError, ShapeError, Span, UnsupportedError
 from ..syntax import ast, parse
 from ..syntax.transformer import literal_value
@@ -26,7 +27,7 @@ SUM_OPS = {"+", "-"}
 
 _CONSTANTS = {"eye": "the identity matrix", "ones": "the all-ones vector"}
 # functions whose argument is a matrix: a scalar argument is the scalar function (1/a, a, log a)
-_MATRIX_ARGUMENT = {"inv", "det", "logdet", "tr", "trace"}
+_MATRIX_ARGUMENT = {"inv", "det", "logdet", "tr", "trace", *MATRIX_FUNCTIONS}
 
 
 class Typer:

@@ -108,9 +108,6 @@ UNIMPLEMENTED: dict[str, Unimplemented] = {
     "conv": _row(V, "a convolution", "conv(u, v)"),
     "convolve": _row(V, "a convolution", "convolve(u, v)"),
     # -- matrix functions, spectral functions and decompositions -------------------------------
-    "expm": _row(M, "the matrix exponential", "expm(X)"),
-    "logm": _row(M, "the matrix logarithm", "logm(X)"),
-    "sqrtm": _row(M, "the matrix square root", "sqrtm(X)"),
     "pinv": _row(M, "the Moore–Penrose pseudo-inverse", "pinv(X)", "inv(X' X) X'",
                  condition="when X has full column rank"),
     "solve": _row(M, "the solution A⁻¹ B of A Y = B", "solve(A, B)", "inv(A) B"),

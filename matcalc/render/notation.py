@@ -40,8 +40,9 @@ class Notation:
     def call(self, fn: str, args: list[str]) -> str:
         if self.name != "latex":
             return f"{fn}({', '.join(args)})"
+        spelled = fn.startswith("\\") or "_{" in fn  # \sigma, L_{\exp}
         escaped = fn.replace("_", "\\_")  # (softmax_rows: a bare _ is a subscript)
-        head = f"\\{fn}" if fn in LATEX_FUNCTIONS else fn if fn.startswith("\\") else \
+        head = f"\\{fn}" if fn in LATEX_FUNCTIONS else fn if spelled else \
             f"\\operatorname{{{escaped}}}"
         return f"{head}\\left({', '.join(args)}\\right)"
 

@@ -15,6 +15,7 @@ from ..core.elementwise import BINARY
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
 from ..core.extremes import EXTREMES
+from ..core.matrix_functions import MATRIX_FUNCTIONS
 from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..shapes import GENERATED, Dim
 from .notation import ASCII, LATEX, Notation
@@ -261,6 +262,20 @@ class Printer:
     def p_unvec(self, e):
         sizes = self.n.by(self.size(e.shape.rows), self.size(e.shape.cols))
         return self.n.call(self.n.subscript(self.n.unvec, sizes), [self(e.arg)[0]]), ATOM
+
+    def p_frechet(self, e):
+        """L_exp(X, E); LaTeX L_{\\exp}(X, E)."""
+        return self.n.call(self.frechet_head("L", e), [self(a)[0] for a in e.args]), ATOM
+
+    def p_frechet_matrix(self, e):
+        """J_exp(X), the matrix of E ↦ L_exp(X, E) on vec(E)."""
+        return self.n.call(self.frechet_head("J", e), [self(e.arg)[0]]), ATOM
+
+    def frechet_head(self, letter: str, e: Expr) -> str:
+        declared = MATRIX_FUNCTIONS[e.attr("f")]
+        if self.n is LATEX:
+            return f"{letter}_{{{declared.latex}}}"
+        return f"{letter}_{declared.scalar}"
 
     def p_gt(self, e):
         """u > v; a broadcast scalar side as the scalar (x > 1), as the language reads it."""

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from ..core.expr import Expr
 from . import functions as fn
+from . import matrix_functions as mf
 from . import products as pr
 from . import reductions as rd
 from . import sums as su
@@ -119,6 +120,13 @@ RULES: tuple[Rule, ...] = (
          ("-y' log(softmax(z))", "z", {})),
     Rule("log-abs-det", "log", rd.log_of_abs_det, "log|det X| = logdet(X)",
          ("log(abs(det(X)))", "X", {})),
+    Rule("frechet-commuting", "frechet", mf.frechet_of_commuting,
+         "L_f(X, E) = E f′(X) when E commutes with X (E = I, A with X = t A, a function of X)",
+         ("tr(expm(X))", "X", {})),
+    Rule("trace-frechet", "tr", mf.trace_of_frechet, "tr(L_f(X, E)) = tr(f′(X) E)",
+         ("tr(expm(X + t B))", "t", {"t": "scalar"})),
+    Rule("frechet-sum", "add", mf.sum_of_frechet, "L_f(X, E₁) + L_f(X, E₂) = L_f(X, E₁ + E₂)",
+         ("tr(A expm(S))", "S", {"S": "symmetric"})),
     Rule("log-sum-exp", "log", rd.log_of_sum_exp, "log(Σ exp(u)) = logsumexp(u)",
          ("log(sum(exp(u)))", "u", {})),
 )

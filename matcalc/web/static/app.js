@@ -185,6 +185,9 @@ function showResult(result) {
   const warnings = result.warnings || [];
   $("warnings").textContent = warnings.map((warning) => `note: ${warning}`).join("\n");
   $("warnings").hidden = !warnings.length;
+  const conditions = result.conditions || [];
+  $("conditions").textContent = conditions.length ? `holds when ${conditions.join("; and ")}` : "";
+  $("conditions").hidden = !conditions.length;
   section("differential-out", Boolean(result.differential));
   if (result.differential) typeset(result.differential.latex, $("diff-math"));
   section("check-out", Boolean(result.check));

@@ -1,0 +1,108 @@
+"""Code for the matrix functions expm, logm, sqrtm, their Fréchet derivatives L_f(X, E) and
+the matrices J_f(X) of E ↦ L_f(X, E) (core/matrix_functions.py), per backend.
+
+- numpy: scipy.linalg.expm, logm, sqrtm (real, refusing an argument with an eigenvalue on the
+  closed negative real axis as evaluate does), expm_frechet; L_log by the block identity
+  log([[X, E], [0, X]]) = [[log X, L_log(X, E)], [0, log X]]; L_sqrt by S L + L S = E
+  (scipy.linalg.solve_sylvester with S = sqrtm(X)).
+- jax: jax.scipy.linalg.expm, expm_frechet, sqrtm (its real part) and solve_sylvester; jax has
+  no matrix logarithm, so logm is refused.
+- torch: torch.linalg.matrix_exp, and L_exp by the block identity; torch has no matrix
+  logarithm or square root, so logm and sqrtm are refused.
+J_f(X) is built column by column: column k is vec L_f(X, Eₖ) for the k-th unit matrix Eₖ.
+"""
+from __future__ import annotations
+
+from ..core.expr import Expr
+from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..errors import UnsupportedError
+
+_CUT_CHECK = (
+    "    if np.iscomplexobj(value):  # the principal value is real off the closed negative axis\n"
+    "        if np.abs(value.imag).max() > 1e-8 * max(1.0, np.abs(value).max()):\n"
+    "            raise ValueError('{0}(X): X has an eigenvalue on the closed negative real "
+    "axis')\n"
+    "        value = value.real\n"
+    "    return value")
+
+_NUMPY = {
+    "expm": "scipy.linalg.expm({0})", "logm": "_logm({0})", "sqrtm": "_sqrtm({0})",
+    "frechet_exp": "_frechet_exp({0}, {1})", "frechet_log": "_frechet_log({0}, {1})",
+    "frechet_sqrt": "_frechet_sqrt({0}, {1})", "frechet_matrix": "_frechet_matrix({0}, {1})",
+}
+_NUMPY_HELPERS = {
+    "_logm": "def _logm(x):\n    value = scipy.linalg.logm(x)\n" + _CUT_CHECK.format("logm"),
+    "_sqrtm": "def _sqrtm(x):\n    value = scipy.linalg.sqrtm(x)\n" + _CUT_CHECK.format("sqrtm"),
+    "_frechet_exp": "def _frechet_exp(x, e):  # L_exp(X, E)\n"
+                    "    return scipy.linalg.expm_frechet(x, e, compute_expm=False)",
+    "_frechet_log": "def _frechet_log(x, e):  # L_log(X, E): log([[X, E], [0, X]])'s corner\n"
+                    "    n = x.shape[0]\n"
+                    "    return _logm(np.block([[x, e], [np.zeros_like(x), x]]))[:n, n:]",
+    "_frechet_sqrt": "def _frechet_sqrt(x, e):  # L_sqrt(X, E) solves S L + L S = E, S = √X\n"
+                     "    s = _sqrtm(x)\n    return scipy.linalg.solve_sylvester(s, s, e)",
+    "_frechet_matrix": "def _frechet_matrix(frechet, x):  # J with vec L(X, E) = J vec(E)\n"
+                       "    n = x.shape[0]\n"
+                       "    return np.stack([frechet(x, u.reshape(n, n).T).T.reshape(-1)\n"
+                       "                     for u in np.eye(n * n)], axis=1)",
+}
+_JAX = {
+    "expm": "jax.scipy.linalg.expm({0})", "sqrtm": "_sqrtm({0})",
+    "frechet_exp": "_frechet_exp({0}, {1})", "frechet_sqrt": "_frechet_sqrt({0}, {1})",
+    "frechet_matrix": "_frechet_matrix({0}, {1})",
+}
+_JAX_HELPERS = {
+    "_sqrtm": "def _sqrtm(x):  # the principal square root (jax computes it in complex)\n"
+              "    return jnp.real(jax.scipy.linalg.sqrtm(x))",
+    "_frechet_exp": "def _frechet_exp(x, e):  # L_exp(X, E)\n"
+                    "    return jax.scipy.linalg.expm_frechet(x, e, compute_expm=False)",
+    "_frechet_sqrt": "def _frechet_sqrt(x, e):  # L_sqrt(X, E) solves S L + L S = E, S = √X\n"
+                     "    s = _sqrtm(x)\n    return jax.scipy.linalg.solve_sylvester(s, s, e)",
+    "_frechet_matrix": "def _frechet_matrix(frechet, x):  # J with vec L(X, E) = J vec(E)\n"
+                       "    n = x.shape[0]\n"
+                       "    return jnp.stack([frechet(x, u.reshape(n, n).T).T.reshape(-1)\n"
+                       "                      for u in jnp.eye(n * n)], axis=1)",
+}
+_TORCH = {
+    "expm": "torch.linalg.matrix_exp({0})", "frechet_exp": "_frechet_exp({0}, {1})",
+    "frechet_matrix": "_frechet_matrix({0}, {1})",
+}
+_TORCH_HELPERS = {
+    "_frechet_exp": "def _frechet_exp(x, e):  # L_exp(X, E): exp([[X, E], [0, X]])'s corner\n"
+                    "    n = x.shape[0]\n"
+                    "    top = torch.cat([x, e], dim=1)\n"
+                    "    bottom = torch.cat([torch.zeros_like(x), x], dim=1)\n"
+                    "    return torch.linalg.matrix_exp(torch.cat([top, bottom]))[:n, n:]",
+    "_frechet_matrix": "def _frechet_matrix(frechet, x):  # J with vec L(X, E) = J vec(E)\n"
+                       "    n = x.shape[0]\n"
+                       "    eye = torch.eye(n * n, dtype=torch.float64)\n"
+                       "    return torch.stack([frechet(x, u.reshape(n, n).T).T.reshape(-1)\n"
+                       "                        for u in eye], dim=1)",
+}
+
+TEMPLATES = {"numpy": _NUMPY, "jax": _JAX, "torch": _TORCH}
+HELPERS = {"numpy": _NUMPY_HELPERS, "jax": _JAX_HELPERS, "torch": _TORCH_HELPERS}
+_MISSING = {"jax": {"logm": "jax has no matrix logarithm (jax.scipy.linalg.logm)"},
+            "torch": {"logm": "torch has no matrix logarithm",
+                      "sqrtm": "torch has no matrix square root"}}
+
+
+def _refused(backend: str, fn: str) -> UnsupportedError:
+    why = _MISSING.get(backend, {}).get(fn, f"{backend} has no {fn}")
+    return UnsupportedError(f"cannot generate {backend} code for {fn}: {why}; "
+                            f"the numpy backend computes it (scipy.linalg)")
+
+
+def matrix_function_code(emitter, node: Expr) -> str:
+    """The code of expm(X), logm(X), sqrtm(X), L_f(X, E) or J_f(X) in the emitter's backend."""
+    backend = emitter.backend.name
+    fn = node.attr("f") or node.op
+    table = TEMPLATES[backend]
+    key = {"frechet": f"frechet_{MATRIX_FUNCTIONS[fn].scalar}"}.get(node.op, node.op)
+    needed = [key] if node.op != "frechet_matrix" else \
+        [key, f"frechet_{MATRIX_FUNCTIONS[fn].scalar}"]
+    if any(k not in table for k in needed):
+        raise _refused(backend, fn)
+    operands = [emitter.value(a).code for a in node.args]
+    if node.op == "frechet_matrix":
+        operands = [f"_frechet_{MATRIX_FUNCTIONS[fn].scalar}", *operands]
+    return table[key].format(*operands)

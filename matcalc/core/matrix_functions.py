@@ -1,0 +1,180 @@
+"""The matrix functions expm, logm and sqrtm, declared once, with their Fréchet derivatives.
+
+For a function f analytic on the spectrum of a square X, the Fréchet derivative L_f(X, E) is the
+linear map E ↦ L_f(X, E) with f(X + E) = f(X) + L_f(X, E) + o(‖E‖); so d f(X) = L_f(X, dX).
+It satisfies (Higham, *Functions of Matrices*, ch. 3):
+- the block identity f([[X, E], [0, X]]) = [[f(X), L_f(X, E)], [0, f(X)]];
+- L_f(X, E)ᵀ = L_f(Xᵀ, Eᵀ) for f with real Taylor coefficients, and the adjoint
+  tr(Gᵀ L_f(X, E)) = tr(L_f(Xᵀ, G)ᵀ E), so the gradient of tr(Gᵀ f(X)) is L_f(Xᵀ, G);
+- L_f(X, E) = f′(X) E when E commutes with X (E = I, E = X, E a function of X).
+
+A `MatrixFunction` says what matcalc knows about one of them: its op and spelling, the scalar
+function it extends (named in L_exp), its meaning, its numpy value (real, refusing arguments
+whose principal value is not real), its Fréchet derivative in numpy, f′(X) for the commuting
+case, the condition under which it is defined and smooth, its code per backend, and an example
+for the documentation. The op `frechet` (attr f: the op name) is L_f(X, E), evaluated by
+the Daleckii–Krein form Q (F ⊙ (Qᵀ E Q)) Qᵀ where X is symmetric; the op `frechet_matrix` is
+the n² × n² matrix J_f(X) of E ↦ L_f(X, E) on column-major vec (the vec Jacobian of f(X) by
+X). Second Fréchet derivatives are out of scope: the derivative of
+L_f(X, E) in X is refused.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import scipy.linalg
+
+from ..errors import OutsideDomainError
+
+BRANCH_CUT = "X has no eigenvalue on the closed negative real axis"
+IMAGINARY_TOLERANCE = 1e-8  # relative size of an imaginary part taken as rounding
+
+
+@dataclass(frozen=True)
+class MatrixFunction:
+    name: str  # the op name and its spelling in the language
+    scalar: str  # the scalar function it extends: L_exp, \exp
+    latex: str  # the scalar function in LaTeX: L_{\exp}
+    meaning: str
+    numpy: Callable[[np.ndarray], np.ndarray]  # the value, refusing a non-real one
+    frechet: Callable[[np.ndarray, np.ndarray], np.ndarray]  # L_f(X, E)
+    derivative: Callable[[Any, Any, Any], Any]  # (b, X, f(X)) -> f′(X), for E commuting with X
+    derivative_text: str  # f′(X) as the docs write it
+    condition: str  # "" (entire) or where it is defined and smooth
+    example: tuple[str, str, str]  # (expression, variable, derivative printed): the docs' row
+
+    @property
+    def frechet_name(self) -> str:
+        return f"L_{self.scalar}"
+
+    @property
+    def jacobian_name(self) -> str:
+        return f"J_{self.scalar}"
+
+
+def eigenvalue_on_cut(x: np.ndarray, margin: float = 0.0) -> complex | None:
+    """An eigenvalue of x within `margin` (relative to its size) of the closed negative real
+    axis (−∞, 0], or None."""
+    if not np.all(np.isfinite(x)):
+        return complex(np.nan)
+    for lam in np.linalg.eigvals(x):
+        scale = max(1.0, abs(lam))
+        if lam.real <= margin * scale and abs(lam.imag) <= max(margin, 1e-12) * scale:
+            return complex(lam)
+    return None
+
+
+def _refuse_cut(name: str, x: np.ndarray) -> None:
+    lam = eigenvalue_on_cut(x)
+    if lam is not None:
+        shown = f"{lam.real:.4g}" if abs(lam.imag) < 1e-12 else f"{lam:.4g}"
+        raise OutsideDomainError(
+            f"{name}(X) is not defined here: X has the eigenvalue {shown} on the closed negative "
+            f"real axis, where the principal {name} is not real (it needs {BRANCH_CUT})")
+
+
+def _real(name: str, value: np.ndarray) -> np.ndarray:
+    """The real part of a value whose imaginary part is rounding, else a refusal."""
+    value = np.asarray(value)
+    if np.iscomplexobj(value):
+        if np.abs(value.imag).max(initial=0.0) > IMAGINARY_TOLERANCE * max(
+                1.0, float(np.abs(value).max(initial=0.0))):
+            raise OutsideDomainError(f"{name}(X) is not real here")
+        value = value.real
+    return np.array(value, dtype=float)
+
+
+def _expm(x: np.ndarray) -> np.ndarray:
+    return scipy.linalg.expm(x)
+
+
+def _logm(x: np.ndarray) -> np.ndarray:
+    _refuse_cut("logm", x)
+    return _real("logm", scipy.linalg.logm(x))
+
+
+def _sqrtm(x: np.ndarray) -> np.ndarray:
+    _refuse_cut("sqrtm", x)
+    return _real("sqrtm", scipy.linalg.sqrtm(x))
+
+
+def by_blocks(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """L_f(X, E) as the upper right block of f([[X, E], [0, X]])."""
+    n = x.shape[0]
+    return f(np.block([[x, e], [np.zeros_like(x), x]]))[:n, n:]
+
+
+def _expm_frechet(x: np.ndarray, e: np.ndarray) -> np.ndarray:
+    return scipy.linalg.expm_frechet(x, e, compute_expm=False)
+
+
+def _sqrtm_frechet(x: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """L_sqrt(X, E) solves S L + L S = E with S = sqrtm(X) (differentiate S S = X)."""
+    s = _sqrtm(x)
+    return scipy.linalg.solve_sylvester(s, s, e)
+
+
+def _logm_frechet(x: np.ndarray, e: np.ndarray) -> np.ndarray:
+    _refuse_cut("logm", x)
+    return _real("logm", by_blocks(lambda m: scipy.linalg.logm(m), x, e))
+
+
+def daleckii_krein(f: Callable, derivative: Callable, x: np.ndarray,
+                   e: np.ndarray) -> np.ndarray:
+    """L_f(X, E) = Q (F ⊙ (Qᵀ E Q)) Qᵀ for a symmetric X = Q diag(λ) Qᵀ, with F the divided
+    differences Fᵢⱼ = (f(λᵢ) − f(λⱼ)) / (λᵢ − λⱼ), and f′(λᵢ) where λᵢ = λⱼ (Daleckii–Krein)."""
+    lam, q = np.linalg.eigh(x)
+    gap = lam[:, None] - lam[None, :]
+    equal = np.abs(gap) <= 1e-8 * max(1.0, float(np.abs(lam).max(initial=0.0)))
+    values = f(lam)
+    divided = (values[:, None] - values[None, :]) / np.where(equal, 1.0, gap)
+    mid = (lam[:, None] + lam[None, :]) / 2
+    return q @ (np.where(equal, derivative(mid), divided) * (q.T @ e @ q)) @ q.T
+
+
+def _symmetric_first(name: str, general: Callable, f: Callable,
+                     derivative: Callable) -> Callable:
+    """L_f(X, E) by the Daleckii–Krein form where X is exactly symmetric (an eigendecomposition),
+    else by `general`; logm's and sqrtm's refuse an eigenvalue on the closed negative axis."""
+    def frechet(x: np.ndarray, e: np.ndarray) -> np.ndarray:
+        if not (np.array_equal(x, x.T) and np.all(np.isfinite(x))):
+            return general(x, e)
+        if name != "expm":
+            _refuse_cut(name, x)
+        return daleckii_krein(f, derivative, x, e)
+    return frechet
+
+
+def jacobian_matrix(frechet: Callable, x: np.ndarray) -> np.ndarray:
+    """The n² × n² matrix of E ↦ L_f(X, E) on column-major vec: column k is vec L_f(X, Eₖ)."""
+    n = x.shape[0]
+    columns = []
+    for k in range(n * n):
+        unit = np.zeros(n * n)
+        unit[k] = 1.0
+        columns.append(frechet(x, unit.reshape((n, n), order="F")).reshape(-1, order="F"))
+    return np.array(columns).T
+
+
+DECLARED = (
+    MatrixFunction(
+        "expm", "exp", "\\exp", "the matrix exponential", _expm,
+        _symmetric_first("expm", _expm_frechet, np.exp, np.exp),
+        lambda b, x, f: f, "expm(X)", "", ("u' expm(X) v", "X", "L_exp(Xᵀ, u vᵀ)")),
+    MatrixFunction(
+        "logm", "log", "\\log", "the principal matrix logarithm", _logm,
+        _symmetric_first("logm", _logm_frechet, np.log, lambda lam: 1 / lam),
+        lambda b, x, f: b.inv(x), "X⁻¹", BRANCH_CUT, ("tr(logm(X))", "X", "X⁻ᵀ")),
+    MatrixFunction(
+        "sqrtm", "sqrt", "\\sqrt", "the principal matrix square root", _sqrtm,
+        _symmetric_first("sqrtm", _sqrtm_frechet, np.sqrt, lambda lam: 0.5 / np.sqrt(lam)),
+        lambda b, x, f: b.mul(b.const(Fraction(1, 2)), b.inv(f)), "sqrtm(X)⁻¹ / 2", BRANCH_CUT,
+        ("u' sqrtm(X) v", "X", "L_sqrt(Xᵀ, u vᵀ)")),
+)
+
+MATRIX_FUNCTIONS: dict[str, MatrixFunction] = {f.name: f for f in DECLARED}
+BY_SCALAR: dict[str, MatrixFunction] = {f.scalar: f for f in DECLARED}
