@@ -120,7 +120,7 @@ PRINTED = [  # gradients, denominator layout
     ("layernorm(x)", "x", {}, f"(I - (layernorm(x) layernorm(x)ᵀ + 𝟏 𝟏ᵀ) / n_x) / {SCALE}"),
     # (g − (gᵀ y) y / n − mean(g) 𝟏) / s, the textbook gradient through it
     ("f(layernorm(x))", "x", {},
-     f"(a - (aᵀ y) y / n_x - sum(a) 𝟏 / n_x) / {SCALE}  where y = layernorm(x), a = ∂f/∂y"),
+     f"(a - (aᵀ y) y / n_x - sum(a) 𝟏 / n_x) / {SCALE}  where y = layernorm(x), a = ∂f/∂(y)"),
     # each row (g − mean(g) 𝟏 − y mean(g ⊙ y)) / s: diag(1 ⊘ s) (G − (Y ⊙ ((G ⊙ Y) 𝟏 𝟏ᵀ) +
     # G 𝟏 𝟏ᵀ) / n)
     ("sum(layernorm_rows(X) .* G)", "X", {},

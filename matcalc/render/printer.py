@@ -110,7 +110,7 @@ class Printer:
         return self.n.subscript("K", f"{self.size(e.attr('m'))},{self.size(e.attr('n'))}"), ATOM
 
     def p_absgrad(self, e):
-        name = e.attr("argname") or (e.arg.attr("name") if e.arg.op == "var" else None)
+        name = e.attr("argname")
         arg = self.n.var(name, e.arg.is_scalar) if name else self.at(e.arg, ATOM + 1)
         return self.n.partial(e.attr("fname"), arg), ATOM
 
