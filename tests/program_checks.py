@@ -50,6 +50,26 @@ def _function(text: str, vars: dict):
     return fun
 
 
+def _finer_agrees(fun, point, name, sym, f_shape, layout, got, noise: float,
+                  coarse=None) -> bool:
+    """A very steep F (sin of a sixth power): the fourth-order differences at a quarter of the
+    step, whose truncation error is 256 times smaller, agree with `got`. Where even they do not
+    agree with the `coarse` fourth-order differences, F varies faster than float64 differences
+    can follow at this point (sin of values near 10⁵): no difference judges it, and the point
+    counts as passed (the other points and the unsimplified form still judge the program)."""
+    finer = nm.numerical_jacobian(fun, point, name, step=nm.STEP / 4, symmetric=sym, order=4)
+    want = nm.arrange(finer, f_shape, nm.shape2d(point[name]), layout)
+    return _close(got, want, noise) or coarse is not None and not _close(want, coarse, noise)
+
+
+def _close(got, want, noise: float) -> bool:
+    try:
+        nm.assert_close(got, want, atol=nm.ATOL + noise)
+    except AssertionError:
+        return False
+    return True
+
+
 def _attempt(failures: list, kind: str, wrt: str, layout: str, run) -> None:
     try:
         run()
@@ -210,7 +230,12 @@ def check(program: Program, rng: np.random.Generator | None = None, hessians: bo
                 except AssertionError:  # a steep F: judge by the fourth-order differences
                     fine = nm.numerical_jacobian(fun, point, name, symmetric=sym, order=4)
                     want = nm.arrange(fine, f_shape, nm.shape2d(point[name]), layout)
-                    nm.assert_close(got, want, atol=nm.ATOL + noise, what=what + ", 4th order")
+                    try:
+                        nm.assert_close(got, want, atol=nm.ATOL + noise, what=what + ", 4th order")
+                    except AssertionError:
+                        if not _finer_agrees(fun, point, name, sym, f_shape, layout, got, noise,
+                                             want):
+                            raise
 
             def simplified(state=state):
                 d = state["d"]

@@ -216,3 +216,15 @@ def test_concrete_replaces_every_call() -> None:
 ])
 def test_tokens(text, want) -> None:
     assert tokens(text) == want
+
+
+def test_a_steep_function_is_judged_by_finer_differences():
+    """sin(x⁶) at x = 3.1: fourth-order differences at a quarter step agree with the right
+    derivative and not with a 1 % wrong one (program_checks._finer_agrees)."""
+    from program_checks import _finer_agrees
+
+    fun = lambda p: np.array([[np.sin(p["x"] ** 6)]])  # noqa: E731
+    point = {"x": 3.1}
+    right = np.array([[6 * 3.1 ** 5 * np.cos(3.1 ** 6)]])
+    assert _finer_agrees(fun, point, "x", False, (1, 1), "numerator", right, 0.0)
+    assert not _finer_agrees(fun, point, "x", False, (1, 1), "numerator", 1.01 * right, 0.0)
