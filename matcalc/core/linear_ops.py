@@ -174,14 +174,6 @@ DECLARED = (
         lambda k, node, args: k.square(k.sp.Trace, lambda s: s)(node, args),
         ("tr(A X)", "X", "A"), sympy_class="Trace"),
     LinearOp(
-        "vec", ("vec",), "the columns stacked into one (column-major)", FLATTEN,
-        lambda shapes: Shape(shapes[0].size, Dim.of(1)),
-        lambda x: x.reshape(-1, 1, order="F"), "vec", "linear: d vec(U) = vec(dU)",
-        None, lambda b, node, i, m: m,
-        "vec", _same_code("vec", "{0}.T.reshape(-1)"), "_vec", SAME_ENTRIES,
-        lambda k, node, args: k.reshaped(args[0], *k.shape(node)),
-        ("vec(X)", "X", "I_{m_X n_X}")),
-    LinearOp(
         "diag", ("diag",), "the diagonal matrix of a vector", DIAGONAL, _diag_shape,
         lambda v: np.diag(v[:, 0]), "diag", "linear: d diag(U) = diag(dU)",
         lambda b, node, i, m: b.transpose(b.diagpart(m)),  # tr(M diag(dv))
@@ -198,6 +190,14 @@ DECLARED = (
         "diag", _same_code("diagonal", "{0}.diagonal()"), "_diagpart", DIAGONAL_ENTRIES,
         lambda k, node, args: k.square(k.sp.DiagonalOf, lambda s: s)(node, args),
         ("sum(diag(X))", "X", "I_{m_X}"), sympy_class="DiagonalOf"),
+    LinearOp(
+        "vec", ("vec",), "the columns stacked into one (column-major)", FLATTEN,
+        lambda shapes: Shape(shapes[0].size, Dim.of(1)),
+        lambda x: x.reshape(-1, 1, order="F"), "vec", "linear: d vec(U) = vec(dU)",
+        None, lambda b, node, i, m: m,
+        "vec", _same_code("vec", "{0}.T.reshape(-1)"), "_vec", SAME_ENTRIES,
+        lambda k, node, args: k.reshaped(args[0], *k.shape(node)),
+        ("vec(X)", "X", "I_{m_X n_X}")),
     LinearOp(
         "tril", ("tril",), "the lower triangle, the diagonal included", TRIANGLE,
         lambda shapes: shapes[0], np.tril, "tril", "linear: d tril(U) = tril(dU)",
