@@ -45,6 +45,7 @@ class MatrixPower:
     sympy: Callable[[Any, Expr, list], Any]  # (interop/to_sympy.py's kit, node, args)
     example: tuple[str, str, str]  # (expression, variable, derivative printed): the docs' row
     sympy_class: str = ""  # the SymPy class from_sympy reads back as a call of spellings[0]
+    names_its_argument: bool = False  # a derivation names a compound argument (u = A B)
 
 
 def _square(title: str):
@@ -83,7 +84,8 @@ DECLARED = (
         {"unicode": "X⁻¹", "ascii": "X^-1", "latex": "X^{-1}"},
         _linalg("inv", "inv({0})"), "_inv", SIGN_OF_A_SCALAR, WELL_CONDITIONED,
         lambda k, node, args: k.square(k.sp.Inverse, lambda s: 1 / s)(node, args),
-        ("u' inv(X) v", "X", "-X⁻¹ v uᵀ X⁻¹"), sympy_class="Inverse"),
+        ("u' inv(X) v", "X", "-X⁻¹ v uᵀ X⁻¹"), sympy_class="Inverse",
+        names_its_argument=True),
     MatrixPower(
         "mpow", (), "A^k, an integer k (A^-k: the power of the inverse)", "the matrix power",
         _square("matrix power"), lambda x, attrs: np.linalg.matrix_power(x, attrs["k"]), "",
