@@ -125,6 +125,7 @@ def test_each_adjoint_is_the_transpose_of_its_map(name, rng):
     """⟨M, L(dU)⟩ = ⟨Lᵀ(M), dU⟩ in numbers: each declared adjoint (the read-out's vec form
     M J_L, and its trace form) against the numpy value of L applied to each unit dU, on 3 × 3
     operands (diag: a 3-vector)."""
+    from matcalc.core.transpose import transposed
     from matcalc.evaluate import Env, evaluate
     op = linear_ops.LINEAR_OPS[name]
     shapes = [Shape.of(3, 1) if name == "diag" else Shape.of(3, 3) for _ in range(op.arity)]
@@ -136,7 +137,7 @@ def test_each_adjoint_is_the_transpose_of_its_map(name, rng):
     m = b.var("M", Shape.of(1, size))
     seed = rng.standard_normal((1, size))
     for i, arg in enumerate(args):
-        pulled = evaluate(op.vec_adjoint(b, node, i, m), Env({**values, "M": seed}, {}))
+        pulled = evaluate(op.vec_adjoint(b, transposed, node, i, m), Env({**values, "M": seed}, {}))
         units = np.eye(arg.shape.size.number)
         rows, cols = arg.shape.rows.number, arg.shape.cols.number
         jacobian = np.column_stack([
@@ -147,7 +148,7 @@ def test_each_adjoint_is_the_transpose_of_its_map(name, rng):
             continue
         cotangent = b.var("M", node.shape.T)
         square = seed.reshape((node.shape.cols.number, node.shape.rows.number), order="F")
-        pulled = evaluate(op.trace_adjoint(b, node, i, cotangent),
+        pulled = evaluate(op.trace_adjoint(b, transposed, node, i, cotangent),
                           Env({**values, "M": square}, {}))  # tr(M L(E)) = tr(Lᵀ(M) E)
         row = pulled.T.reshape(1, -1, order="F")  # tr(T E) = vec(Tᵀ)ᵀ vec(E)
         assert np.allclose(row, square.T.reshape(1, -1, order="F") @ jacobian), name

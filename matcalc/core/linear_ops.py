@@ -48,8 +48,8 @@ class LinearOp:
     numpy: Callable[..., np.ndarray]  # of the operands' 2-D arrays
     builder: str  # the core builder (core/build.py) applying it: L(dU) is its JVP
     rule: str  # the JVP's title in derivations: linear: d tr(U) = tr(dU)
-    trace_adjoint: Callable | None  # (b, node, i, M) -> Lᵀ(M); None: through the vec form
-    vec_adjoint: Callable  # (b, node, i, M) -> M J_L
+    trace_adjoint: Callable | None  # (b, t, node, i, M) -> Lᵀ(M); None: through the vec form
+    vec_adjoint: Callable  # (b, t, node, i, M) -> M J_L
     printed: str  # its name in a call (text, ASCII, LaTeX \operatorname), or the infix ⊗
     code: dict[str, tuple[str, str]]  # backend -> (template name, template over {0}, {1})
     emitter: str  # the codegen/emit.py Emitter method writing it
@@ -64,12 +64,6 @@ class LinearOp:
         return 2 if self.typing == PAIR else 1
 
 
-def transposed(e: Expr) -> Expr:
-    """e's transpose pushed to its leaves (core/transpose.py, which builds on these)."""
-    from .transpose import transposed as pushed
-    return pushed(e)
-
-
 def lower_ones(b, m, n) -> Expr:
     """L, the m × n matrix of ones on and below the diagonal: vec(tril(E)) = diag(vec L) vec E."""
     return b.tril(b.mul(b.ones(m), b.transpose(b.ones(n))))
@@ -81,7 +75,8 @@ def _to_scalar(shapes) -> Shape:
     return SCALAR
 
 
-def _square(title: str, result: Callable[[Shape], Shape]):
+def of_square(title: str, result: Callable[[Shape], Shape]):
+    """The shape rule of an operator of one square matrix: `result` of its shape."""
     def rule(shapes) -> Shape:
         if not shapes[0].is_square:
             raise ShapeError(f"{title} needs a square matrix, got {shapes[0].describe()}")
@@ -107,7 +102,7 @@ def _scalar_value(f: Callable[[np.ndarray], Any]):
 
 # -- adjoints -----------------------------------------------------------------------------------
 
-def _trace_sum(b, node, i, m):
+def _trace_sum(b, t, node, i, m):
     """tr(M sum(dP)) = tr(M 𝟏 𝟏ᵀ dP)."""
     return b.mul(m, b.ones_matrix(node.arg.shape.T))
 
@@ -121,7 +116,7 @@ def _diag_selector(b, n):
     return b.mul(b.diag(b.vec(b.identity(n))), b.kron(b.identity(n), b.ones(n)))
 
 
-def _vec_kron(b, node, i, m):
+def _vec_kron(b, t, node, i, m):
     """vec(dA ⊗ B) = (Iₙ ⊗ K_{q,m} ⊗ I_p)(I_{mn} ⊗ vec B) vec(dA), and likewise for dB
     (Magnus & Neudecker, Theorem 3.10), for A m × n and B p × q."""
     a, c = node.args
@@ -153,40 +148,40 @@ DECLARED = (
     LinearOp(
         "sum", ("sum",), "the sum of all entries", TO_SCALAR, _to_scalar, _scalar_value(np.sum),
         "reduce_sum", "linear: d sum(U) = sum(dU)", _trace_sum,
-        lambda b, node, i, m: b.mul(m, b.transpose(b.ones(node.arg.shape.size))),
+        lambda b, t, node, i, m: b.mul(m, b.transpose(b.ones(node.arg.shape.size))),
         "sum", _same_code("sum", "{0}.sum()"), "_sum", SIGNED_SUM,
         lambda k, node, args: k.total(args[0]), ("sum(W x)", "x", "𝟏ᵀ W")),
     LinearOp(
         "mean", ("mean",), "the mean of all entries", TO_SCALAR, _to_scalar,
         _scalar_value(np.mean), "mean", "linear: d mean(U) = mean(dU)",
-        lambda b, node, i, m: b.mul(_per_entry(b, node), _trace_sum(b, node, i, m)),
-        lambda b, node, i, m: b.mul(_per_entry(b, node), m,
+        lambda b, t, node, i, m: b.mul(_per_entry(b, node), _trace_sum(b, t, node, i, m)),
+        lambda b, t, node, i, m: b.mul(_per_entry(b, node), m,
                                     b.transpose(b.ones(node.arg.shape.size))),
         "mean", _same_code("mean", "{0}.mean()"), "_mean", SIGNED_SUM,
         lambda k, node, args: k.mean(node, args), ("mean(x)", "x", "𝟏_{n_x}ᵀ / n_x")),
     LinearOp(
         "tr", ("tr", "trace"), "the trace of a square matrix", OF_SQUARE_TO_SCALAR,
-        _square("tr", lambda s: SCALAR), _scalar_value(np.trace), "trace",
+        of_square("tr", lambda s: SCALAR), _scalar_value(np.trace), "trace",
         "linear: d tr(U) = tr(dU)",
-        lambda b, node, i, m: b.mul(m, b.identity(node.arg.shape.rows)),  # tr(M tr(dP) I)
-        lambda b, node, i, m: b.mul(m, b.transpose(b.vec(b.identity(node.arg.shape.rows)))),
+        lambda b, t, node, i, m: b.mul(m, b.identity(node.arg.shape.rows)),  # tr(M tr(dP) I)
+        lambda b, t, node, i, m: b.mul(m, b.transpose(b.vec(b.identity(node.arg.shape.rows)))),
         "tr", _same_code("trace", "{0}.trace()"), "_tr", UNBOUNDED,
         lambda k, node, args: k.square(k.sp.Trace, lambda s: s)(node, args),
         ("tr(A X)", "X", "A"), sympy_class="Trace"),
     LinearOp(
         "diag", ("diag",), "the diagonal matrix of a vector", DIAGONAL, _diag_shape,
         lambda v: np.diag(v[:, 0]), "diag", "linear: d diag(U) = diag(dU)",
-        lambda b, node, i, m: b.transpose(b.diagpart(m)),  # tr(M diag(dv))
-        lambda b, node, i, m: b.mul(m, _diag_selector(b, node.shape.rows)),
+        lambda b, t, node, i, m: b.transpose(b.diagpart(m)),  # tr(M diag(dv))
+        lambda b, t, node, i, m: b.mul(m, _diag_selector(b, node.shape.rows)),
         "diag", _library_code("diag", "diag({0})"), "_diag", WITH_ZEROS,
         lambda k, node, args: k.square(k.sp.DiagMatrix, lambda s: s)(node, args),
         ("diag(x) y", "x", "diag(y)")),
     LinearOp(
         "diagpart", ("diag",), "the diagonal of a square matrix, a vector", DIAGONAL,
-        _square("diag", lambda s: Shape(s.rows, Dim.of(1))),
+        of_square("diag", lambda s: Shape(s.rows, Dim.of(1))),
         lambda x: np.diag(x).reshape(-1, 1), "diagpart", "linear: d diag(U) = diag(dU)",
-        lambda b, node, i, m: b.diag(b.transpose(m)),  # tr(M diag(dP))
-        lambda b, node, i, m: b.mul(m, transposed(_diag_selector(b, node.shape.rows))),
+        lambda b, t, node, i, m: b.diag(b.transpose(m)),  # tr(M diag(dP))
+        lambda b, t, node, i, m: b.mul(m, t(_diag_selector(b, node.shape.rows))),
         "diag", _same_code("diagonal", "{0}.diagonal()"), "_diagpart", DIAGONAL_ENTRIES,
         lambda k, node, args: k.square(k.sp.DiagonalOf, lambda s: s)(node, args),
         ("sum(diag(X))", "X", "I_{m_X}"), sympy_class="DiagonalOf"),
@@ -194,15 +189,15 @@ DECLARED = (
         "vec", ("vec",), "the columns stacked into one (column-major)", FLATTEN,
         lambda shapes: Shape(shapes[0].size, Dim.of(1)),
         lambda x: x.reshape(-1, 1, order="F"), "vec", "linear: d vec(U) = vec(dU)",
-        None, lambda b, node, i, m: m,
+        None, lambda b, t, node, i, m: m,
         "vec", _same_code("vec", "{0}.T.reshape(-1)"), "_vec", SAME_ENTRIES,
         lambda k, node, args: k.reshaped(args[0], *k.shape(node)),
         ("vec(X)", "X", "I_{m_X n_X}")),
     LinearOp(
         "tril", ("tril",), "the lower triangle, the diagonal included", TRIANGLE,
         lambda shapes: shapes[0], np.tril, "tril", "linear: d tril(U) = tril(dU)",
-        lambda b, node, i, m: b.transpose(b.tril(transposed(m))),  # tr(M tril(dP))
-        lambda b, node, i, m: b.mul(m, b.diag(b.vec(lower_ones(b, node.shape.rows,
+        lambda b, t, node, i, m: b.transpose(b.tril(t(m))),  # tr(M tril(dP))
+        lambda b, t, node, i, m: b.mul(m, b.diag(b.vec(lower_ones(b, node.shape.rows,
                                                                node.shape.cols)))),
         "tril", _library_code("tril", "tril({0})"), "_tril", UNBOUNDED,
         lambda k, node, args: k.tril(node, args), ("tr(A tril(X))", "X", "tril(Aᵀ)ᵀ")),

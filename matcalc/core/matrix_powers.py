@@ -18,9 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ShapeError
 from ..shapes import Shape
 from .expr import Expr
+from .linear_ops import of_square
 
 WELL_CONDITIONED, SMOOTH = "well conditioned", "smooth"  # domain.py's check of the argument
 SIGN_OF_A_SCALAR = "the sign of a scalar"  # codegen/signs.py: 1/u has u's sign
@@ -48,14 +48,6 @@ class MatrixPower:
     names_its_argument: bool = False  # a derivation names a compound argument (u = A B)
 
 
-def _square(title: str):
-    def rule(shapes) -> Shape:
-        if not shapes[0].is_square:
-            raise ShapeError(f"{title} needs a square matrix, got {shapes[0].describe()}")
-        return shapes[0]
-    return rule
-
-
 def _d_inv(b, node, dx):
     return b.neg(b.mul(node, dx, node))
 
@@ -79,7 +71,7 @@ def _sympy_mpow(k, node, args):
 DECLARED = (
     MatrixPower(
         "inv", ("inv",), "A^-1, A⁻¹ (A⁻ᵀ, A^-T: of the transpose)", "the matrix inverse",
-        _square("inverse"), lambda x, attrs: np.linalg.inv(x), "inv", _d_inv,
+        of_square("inverse", lambda s: s), lambda x, attrs: np.linalg.inv(x), "inv", _d_inv,
         "d(X⁻¹) = −X⁻¹ dX X⁻¹ (Cookbook 40).",
         {"unicode": "X⁻¹", "ascii": "X^-1", "latex": "X^{-1}"},
         _linalg("inv", "inv({0})"), "_inv", SIGN_OF_A_SCALAR, WELL_CONDITIONED,
@@ -88,7 +80,8 @@ DECLARED = (
         names_its_argument=True),
     MatrixPower(
         "mpow", (), "A^k, an integer k (A^-k: the power of the inverse)", "the matrix power",
-        _square("matrix power"), lambda x, attrs: np.linalg.matrix_power(x, attrs["k"]), "",
+        of_square("matrix power", lambda s: s),
+        lambda x, attrs: np.linalg.matrix_power(x, attrs["k"]), "",
         _d_mpow, "d(Xᵏ) = Σᵢ Xⁱ dX Xᵏ⁻¹⁻ⁱ for k ≥ 1 (Cookbook 2.2).",
         {"unicode": "X^3", "ascii": "X^3", "latex": "X^{3}"},
         _linalg("matrix_power", "matrix_power({0}, {1})"), "_mpow", "", SMOOTH,

@@ -4,6 +4,9 @@ Each stanza gives the operator's differentiation family (how diff/ treats it), i
 (raising `ShapeError` that names the operator and the shapes), and its numpy evaluation on
 already-evaluated arguments (2-D float arrays; column-major vec). Rendering and derivative
 rules live in render/ and diff/, keyed by the same names; tests check every table covers OPS.
+The declared families (core/elementwise.py, core/vector_functions.py, core/extremes.py,
+core/matrix_functions.py, core/linear_ops.py, core/matrix_powers.py) give their stanzas here
+from their declarations.
 """
 from __future__ import annotations
 

@@ -110,8 +110,9 @@ VEC.update({
 
 
 def _declared(adjoint):
-    """A declared linear operator's adjoint (core/linear_ops.py), with the core's builders."""
-    return lambda node, i, m: adjoint(b, node, i, m)
+    """A declared linear operator's adjoint (core/linear_ops.py), with the core's builders and
+    the transpose pushed inside."""
+    return lambda node, i, m: adjoint(b, transposed, node, i, m)
 
 
 TRACE.update({op.name: _declared(op.trace_adjoint) for op in LINEAR_OPS.values()

@@ -28,9 +28,5 @@ defmultilinear("mul", b.mul, "d(A B) = dA B + A dB")
 defmultilinear("hadamard", b.hadamard, "d(A ⊙ B) = dA ⊙ B + A ⊙ dB")
 
 for _op in LINEAR_OPS.values():  # L(dU), or the product rule of a bilinear one (⊗)
-    _builder = getattr(b, _op.builder)
-    if _op.arity == 2:
-        defmultilinear(_op.name, _builder, _op.rule.removeprefix("product rule: "))
-    else:
-        deflinear(_op.name, _builder, _op.spellings[0])
-    TITLES[_op.name] = _op.rule
+    (defmultilinear if _op.arity == 2 else deflinear)(_op.name, getattr(b, _op.builder), "")
+    TITLES[_op.name] = _op.rule  # (as declared)
