@@ -149,12 +149,28 @@ def test_its_docs_row_is_its_example(name):
     assert str(derive(expr, wrt)) == shown
 
 
-def test_the_docs_table_is_generated_from_the_declarations():
-    """docs/language.md's table of elementwise functions is `python -m matcalc.vocabulary
-    docs/language.md`'s: run it after declaring a function."""
-    text = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
-    assert vocabulary.with_table(text) == text
+LANGUAGE = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("marker, table", vocabulary.TABLES, ids=lambda t: str(t)[5:40])
+def test_the_docs_table_is_generated_from_the_declarations(marker, table):
+    """Each family's table in docs/language.md (the elementwise functions, the softmax family,
+    the linear operators and matrix powers, max and min, the matrix functions) is `python -m
+    matcalc.vocabulary docs/language.md`'s: run it after declaring a function."""
+    assert vocabulary.generated(LANGUAGE, marker) == table(), marker
+
+
+def test_the_generated_tables_follow_the_declarations(monkeypatch):
+    """One row per declared elementwise function; and a declaration's changed example changes
+    its family's table, so the file no longer matches."""
+    from dataclasses import replace
+
+    from matcalc.core import linear_ops
     assert vocabulary.elementwise_table().count("\n| `") == len(FUNCTIONS)
+    assert vocabulary.with_table(LANGUAGE) == LANGUAGE
+    monkeypatch.setitem(linear_ops.LINEAR_OPS, "tr", replace(linear_ops.LINEAR_OPS["tr"],
+                                                             example=("tr(X)", "X", "I")))
+    assert vocabulary.with_table(LANGUAGE) != LANGUAGE
 
 
 EXTREMES = np.array([-800.0, -40.0, -30.0, -10.0, -1e-300, 0.0, 1e-300, 10.0, 30.0, 40.0, 800.0])

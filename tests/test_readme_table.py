@@ -15,7 +15,7 @@ from matcalc.core.elementwise import FUNCTIONS as ELEMENTWISE
 
 ROW = re.compile(r"^\| (.+?) \| `(.+?)` \| `(\w+)` \| `(.+)` \|$", re.M)
 ROWS = [row for path in DOC_FILES for row in ROW.findall(path.read_text(encoding="utf-8"))]
-DOMAINS = {"branch cut": {"X": "off_cut"},  # logm, sqrtm, J_log: no eigenvalue on (−∞, 0]
+DOMAINS = {"negative real axis": {"X": "off_cut"},  # logm, sqrtm, J_log: off the branch cut
            "log": {"W": "positive", "x": "positive"}, "sqrt": {"x": "positive"},
            "logdet": {"X": "spd"}, "det": {"X": "well_conditioned"},
            "inverse": {"X": "well_conditioned"},

@@ -31,6 +31,8 @@ class Extreme:
     indicator: str  # the op name and spelling of its weights, ismax
     indicator_meaning: str
     helpers: dict[str, dict[str, str]]  # backend -> {marker: def} (the weights' code)
+    example: tuple[str, str, str]  # (expression, variable, derivative printed): the docs' row
+    indicator_example: tuple[str, str, str]  # the docs' row of the weights
 
     @property
     def note(self) -> str:
@@ -52,7 +54,8 @@ def _weights_code(name: str, module: str, reduce: str, cast: str) -> dict[str, s
 
 
 def _declare(name: str, spelling: str, meaning: str, numpy, reduce: str, indicator: str,
-             which: str) -> Extreme:
+             which: str, example: tuple[str, str, str],
+             indicator_example: tuple[str, str, str]) -> Extreme:
     """max or min in each library (torch's amax, whose gradient splits ties as jax's max's)."""
     spelled = {"numpy": ("np", reduce, ".astype(float)"), "jax": ("jnp", reduce, ".astype(float)"),
                "torch": ("torch", f"a{reduce}", ".to(torch.float64)")}
@@ -62,12 +65,14 @@ def _declare(name: str, spelling: str, meaning: str, numpy, reduce: str, indicat
         indicator, f"the weights of the {which} entries of x: 1 / k at each of the k entries "
                    f"equal to {spelling}(x), 0 elsewhere",
         {backend: _weights_code(indicator, module, fn, cast)
-         for backend, (module, fn, cast) in spelled.items()})
+         for backend, (module, fn, cast) in spelled.items()}, example, indicator_example)
 
 
 DECLARED = (
-    _declare("amax", "max", "the largest entry", np.max, "max", "ismax", "largest"),
-    _declare("amin", "min", "the smallest entry", np.min, "min", "ismin", "smallest"),
+    _declare("amax", "max", "the largest entry", np.max, "max", "ismax", "largest",
+             ("max(A x)", "x", "ismax(A x)ᵀ A"), ("ismax(x)' y", "y", "ismax(x)ᵀ")),
+    _declare("amin", "min", "the smallest entry", np.min, "min", "ismin", "smallest",
+             ("min(x)", "x", "ismin(x)ᵀ"), ("ismin(x)' y", "y", "ismin(x)ᵀ")),
 )
 EXTREMES: dict[str, Extreme] = {e.name: e for e in DECLARED}
 BY_SPELLING: dict[str, Extreme] = {e.spelling: e for e in DECLARED}

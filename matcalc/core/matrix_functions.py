@@ -164,17 +164,21 @@ DECLARED = (
     MatrixFunction(
         "expm", "exp", "\\exp", "the matrix exponential", _expm,
         _symmetric_first("expm", _expm_frechet, np.exp, np.exp),
-        lambda b, x, f: f, "expm(X)", "", ("u' expm(X) v", "X", "L_exp(Xᵀ, u vᵀ)")),
+        lambda b, x, f: f, "expm(X)", "", ("u' expm(X) v", "X", "L_exp(X, v uᵀ)")),
     MatrixFunction(
         "logm", "log", "\\log", "the principal matrix logarithm", _logm,
         _symmetric_first("logm", _logm_frechet, np.log, lambda lam: 1 / lam),
-        lambda b, x, f: b.inv(x), "X⁻¹", BRANCH_CUT, ("tr(logm(X))", "X", "X⁻ᵀ")),
+        lambda b, x, f: b.inv(x), "X⁻¹", BRANCH_CUT, ("tr(logm(X))", "X", "X⁻¹")),
     MatrixFunction(
         "sqrtm", "sqrt", "\\sqrt", "the principal matrix square root", _sqrtm,
         _symmetric_first("sqrtm", _sqrtm_frechet, np.sqrt, lambda lam: 0.5 / np.sqrt(lam)),
         lambda b, x, f: b.mul(b.const(Fraction(1, 2)), b.inv(f)), "sqrtm(X)⁻¹ / 2", BRANCH_CUT,
-        ("u' sqrtm(X) v", "X", "L_sqrt(Xᵀ, u vᵀ)")),
+        ("u' sqrtm(X) v", "X", "L_sqrt(X, v uᵀ)")),
 )
 
 MATRIX_FUNCTIONS: dict[str, MatrixFunction] = {f.name: f for f in DECLARED}
+# the docs' rows of L_f(X, E) (op frechet) and J_f(X) (op frechet_matrix): (expression,
+# variable, derivative printed in numerator layout)
+FRECHET_EXAMPLE = ("tr(A L_exp(X, B))", "B", "L_exp(X, A)")
+JACOBIAN_EXAMPLE = ("logm(X)", "X", "J_log(X)")
 BY_SCALAR: dict[str, MatrixFunction] = {f.scalar: f for f in DECLARED}
