@@ -136,6 +136,8 @@ UNIMPLEMENTED: dict[str, Unimplemented] = {
     "einsum": _row(P, "an Einstein summation", "einsum(A, B)"),
     "tensordot": _row(P, "a tensor contraction", "tensordot(A, B)"),
     "transpose": _row(SHAPE, "the transpose", "transpose(X)", "X'"),
+    "diagpart": _alias(SHAPE, "the diagonal of a square matrix, a vector", "diagpart(X)", "diag"),
+    "diagonal": _alias(SHAPE, "the diagonal of a square matrix, a vector", "diagonal(X)", "diag"),
     "flatten": _row(SHAPE, "the entries row by row (vec(X) stacks the columns)", "flatten(X)",
                     "vec(X')"),
     "reshape": _row(SHAPE, "a reshape (vec(X) stacks the columns of X)", "reshape(X)"),
