@@ -12,6 +12,7 @@ from numeric import check_derivative
 from matcalc.core import elementwise as ew
 from matcalc.core import vector_functions as ew_vector
 from matcalc.core.elementwise import FUNCTIONS as ELEMENTWISE
+from matcalc.core.matrix_powers import MATRIX_POWERS
 from matcalc.core.ops import LEAF, OPS
 from matcalc.diff.registry import JVP
 
@@ -105,11 +106,24 @@ def test_operator_derivative(case, layout, rng):
 
 # -- every operator has every facet ---------------------------------------------------------
 
-# The operators the language writes with symbols or desugars, not calls by a name (the Fréchet
-# derivatives are called L_exp(X, E) and J_exp(X)).
-_SYNTAX = {"add", "mul", "hadamard", "transpose", "pow", "gt", "expand", "mpow", "maximum",
-           "minimum", "amax", "amin", "diagpart", "apply", "logsoftmax", "frechet",
-           "frechet_matrix"}
+# The algebra, which the language writes with symbols or desugars, not calls by a name.
+_ALGEBRA = {"add", "mul", "hadamard", "transpose", "pow", "gt", "expand", "apply"}
+
+
+def _declared_spellings() -> dict[str, tuple[str, ...]]:
+    """op -> the names its declaration gives it in the language, where they differ from the op
+    name (diagpart: diag; amax: max; frechet: L_exp, L_log, L_sqrt)."""
+    from matcalc.core.elementwise import BINARY
+    from matcalc.core.extremes import EXTREMES
+    from matcalc.core.linear_ops import LINEAR_OPS
+    from matcalc.core.matrix_functions import MATRIX_FUNCTIONS
+    functions = MATRIX_FUNCTIONS.values()
+    return {**{op.name: op.spellings for op in LINEAR_OPS.values()},
+            **{op.name: op.spellings for op in MATRIX_POWERS.values()},
+            **{f.name: (f.spelling,) for f in (*BINARY.values(), *EXTREMES.values(),
+                                               *ew_vector.VECTOR_FUNCTIONS.values())},
+            "frechet": tuple(f.frechet_name for f in functions),
+            "frechet_matrix": tuple(f.jacobian_name for f in functions)}
 
 
 def _facets(op: str) -> dict[str, bool]:
@@ -123,7 +137,9 @@ def _facets(op: str) -> dict[str, bool]:
     spec = OPS[op]
     return {
         "typing (a name or syntax of the language)":
-            not spec.in_language or spec.family == LEAF or op in NAMED or op in _SYNTAX,
+            not spec.in_language or spec.family == LEAF or op in NAMED or op in _ALGEBRA
+            or any(s in NAMED for s in _declared_spellings().get(op, ()))
+            or bool(getattr(MATRIX_POWERS.get(op), "syntax", "")),  # A^k
         "derivative rule (diff/)": spec.family == LEAF or op in JVP,
         "numpy evaluation": spec.evaluate is not None or op in _LEAVES or op in ("unvec", "expand"),
         "generated code (codegen/)":
@@ -145,6 +161,9 @@ def test_a_missing_facet_is_named(monkeypatch):
     from matcalc.interop.to_sympy import _RULES as SYMPY
     monkeypatch.delitem(SYMPY, "tr")
     assert _facets("tr")["SymPy form (interop/to_sympy.py)"] is False
+    from matcalc.lower.functions import FUNCTIONS as NAMED
+    monkeypatch.delitem(NAMED, "diag")  # diagpart is typed by its declared spelling diag
+    assert _facets("diagpart")["typing (a name or syntax of the language)"] is False
 
 
 @pytest.mark.parametrize("layout", ["numerator", "denominator"])
