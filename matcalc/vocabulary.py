@@ -18,7 +18,13 @@ from pathlib import Path
 from .core.elementwise import BINARY, FUNCTIONS
 from .core.extremes import EXTREMES
 from .core.linear_ops import LINEAR_OPS
-from .core.matrix_functions import FRECHET_EXAMPLE, JACOBIAN_EXAMPLE, MATRIX_FUNCTIONS
+from .core.matrix_functions import (
+    FRECHET_EXAMPLE,
+    FRECHET_MEANING,
+    JACOBIAN_EXAMPLE,
+    JACOBIAN_MEANING,
+    MATRIX_FUNCTIONS,
+)
 from .core.matrix_powers import MATRIX_POWERS
 from .core.vector_functions import VECTOR_FUNCTIONS
 from .render.notation import UNICODE
@@ -104,9 +110,9 @@ def matrix_function_table() -> str:
     return _table((
         *(row(f"`{f.name}`", f"{f.meaning}{where(f)}", f.example) for f in declared),
         row(_code(f"{f.frechet_name}(X, E)" for f in declared),
-            "the Fréchet derivative: d f(X) = L_f(X, dX)", FRECHET_EXAMPLE),
+            FRECHET_MEANING, FRECHET_EXAMPLE),
         row(_code(f"{f.jacobian_name}(X)" for f in declared),
-            f"the matrix of E ↦ L_f(X, E) on vec(E){cut}", JACOBIAN_EXAMPLE)))
+            f"{JACOBIAN_MEANING}{cut}", JACOBIAN_EXAMPLE)))
 
 
 TABLES: tuple[tuple[str, Callable[[], str]], ...] = (

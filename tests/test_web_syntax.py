@@ -43,8 +43,29 @@ def test_elementwise_functions_carry_meaning_and_an_example_that_derives():
     declared = [f for f in group["functions"] if "example" in f]
     assert len(declared) >= 20
     for f in declared:
-        assert f["meaning"] and f["call"] == f"{f['name']}(u)"
+        assert f["meaning"] and f["call"] in (f"{f['name']}(u)", f"{f['name']}(u, v)")
         assert str(derive(f["example"], "x")), f
+
+
+def test_every_declared_function_has_a_meaning_and_an_example_that_derives():
+    """The panel describes each built-in by its declaration's meaning and example: max and min
+    (of two operands first), ismax, the matrix functions, L_exp, J_exp, ..."""
+    from matcalc.core import matrix_functions as mf
+    from matcalc.core.elementwise import BINARY
+    from matcalc.core.extremes import EXTREMES
+    entries = {f["name"]: f for g in syntax()["functions"] for f in g["functions"]}
+    declared = {**{f.spelling: (f.meaning, f.example) for f in BINARY.values()},
+                **{e.indicator: (e.indicator_meaning, e.indicator_example)
+                   for e in EXTREMES.values()},
+                **{f.name: (f.meaning, f.example) for f in mf.MATRIX_FUNCTIONS.values()},
+                **{f.frechet_name: (mf.FRECHET_MEANING, mf.FRECHET_EXAMPLE)
+                   for f in mf.MATRIX_FUNCTIONS.values()},
+                **{f.jacobian_name: (mf.JACOBIAN_MEANING, mf.JACOBIAN_EXAMPLE)
+                   for f in mf.MATRIX_FUNCTIONS.values()}}
+    for name, (meaning, (expr, wrt, shown)) in declared.items():
+        assert entries[name]["example"] == expr and meaning in entries[name]["meaning"], name
+        assert str(derive(expr, wrt)) == shown, name
+    assert "the largest entry" in entries["max"]["meaning"]
 
 
 def test_served_as_json():

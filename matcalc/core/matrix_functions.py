@@ -177,8 +177,10 @@ DECLARED = (
 )
 
 MATRIX_FUNCTIONS: dict[str, MatrixFunction] = {f.name: f for f in DECLARED}
-# the docs' rows of L_f(X, E) (op frechet) and J_f(X) (op frechet_matrix): (expression,
-# variable, derivative printed in numerator layout)
+# L_f(X, E) (op frechet) and J_f(X) (op frechet_matrix): their meaning, and the docs' rows
+# (expression, variable, derivative printed in numerator layout)
+FRECHET_MEANING = "the Fréchet derivative: d f(X) = L_f(X, dX)"
 FRECHET_EXAMPLE = ("tr(A L_exp(X, B))", "B", "L_exp(X, A)")
+JACOBIAN_MEANING = "the matrix of E ↦ L_f(X, E) on vec(E)"
 JACOBIAN_EXAMPLE = ("logm(X)", "X", "J_log(X)")
 BY_SCALAR: dict[str, MatrixFunction] = {f.scalar: f for f in DECLARED}

@@ -3,7 +3,8 @@
 The spellings come from the parser itself (its terminals, and the postfix spellings the
 transformer reads) and the functions from the registries every stage reads
 (lower/functions.py MEANINGS and ARITY, core/elementwise.py FUNCTIONS,
-core/vector_functions.py, core/linear_ops.py, core/matrix_powers.py), so the panel lists
+core/vector_functions.py, core/linear_ops.py, core/matrix_powers.py, core/extremes.py,
+core/matrix_functions.py), so the panel lists
 exactly what the parser accepts; only each operator's one-line meaning is written here.
 """
 from __future__ import annotations
@@ -11,9 +12,17 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from ..core.elementwise import BINARY, SPELLINGS
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
-from ..core.elementwise import SPELLINGS
+from ..core.extremes import EXTREMES
 from ..core.linear_ops import LINEAR_OPS
+from ..core.matrix_functions import (
+    FRECHET_EXAMPLE,
+    FRECHET_MEANING,
+    JACOBIAN_EXAMPLE,
+    JACOBIAN_MEANING,
+    MATRIX_FUNCTIONS,
+)
 from ..core.matrix_powers import MATRIX_POWERS
 from ..core.vector_functions import BY_SPELLING
 from ..lower.functions import ARITY, MEANINGS
@@ -64,10 +73,25 @@ def _function(name: str) -> dict[str, Any]:
         entry["example"] = declared.example[0]
     operators = [op for op in (*LINEAR_OPS.values(), *MATRIX_POWERS.values())
                  if name in op.spellings]
-    if operators:  # (diag: of a vector, of a matrix)
-        entry["meaning"] = "; ".join(op.meaning for op in operators)
-        entry["example"] = operators[0].example[0]
+    described = [(op.meaning, op.example) for op in operators] + _described(name)
+    if described:  # (diag: of a vector, of a matrix; max: of two operands, of one)
+        entry["meaning"] = "; ".join(meaning for meaning, _ in described)
+        entry["example"] = described[0][1][0]
     return entry
+
+
+def _described(name: str) -> list[tuple[str, tuple[str, str, str]]]:
+    """(meaning, example) of each declaration of max, min (of two operands, of one), ismax,
+    ismin, the matrix functions and their Fréchet derivatives that the language spells `name`."""
+    functions = MATRIX_FUNCTIONS.values()
+    return [
+        *((f.meaning, f.example) for f in BINARY.values() if f.spelling == name),
+        *((e.meaning, e.example) for e in EXTREMES.values() if e.spelling == name),
+        *((e.indicator_meaning, e.indicator_example) for e in EXTREMES.values()
+          if e.indicator == name),
+        *((f.meaning, f.example) for f in functions if f.name == name),
+        *((FRECHET_MEANING, FRECHET_EXAMPLE) for f in functions if f.frechet_name == name),
+        *((JACOBIAN_MEANING, JACOBIAN_EXAMPLE) for f in functions if f.jacobian_name == name)]
 
 
 @functools.cache
