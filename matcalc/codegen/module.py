@@ -23,7 +23,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..core.expr import Expr, postorder
+from ..core.expr import Expr
 from ..errors import DeclarationError
 from ..evaluate import symbol_names
 from ..names import safe_identifier, unicode_name
@@ -40,12 +40,6 @@ class Output:
     nodes: tuple[Expr, ...]
     grouping: str = "one"  # "one", "value_and_grad" (one gradient) or "value_and_grads"
     symbols: tuple[Symbol, ...] = ()  # the names of the abstract symbols (Derivative.symbols)
-
-
-def _inputs(roots) -> set[Expr]:
-    """The input leaves (variables, abstract symbols and functions) of `roots`."""
-    return {n for root in roots for n in postorder(root)
-            if n.op in ("var", "absgrad", "apply", "tangent")}
 
 
 def backend_named(name: str) -> Backend:
@@ -190,8 +184,6 @@ def generate(variables: dict[str, Expr], output: Output, backend_name: str, func
     names = parameter_names(variables, output.nodes)
     sizes, reads = _size_sources(names)
     roots = shared_transposes(list(output.nodes))
-    if _inputs(roots) - _inputs(output.nodes):  # (a rebuilt ∂f/∂Y in its other layout)
-        roots = list(output.nodes)
     emitter = Emitter(backend, roots, names, sizes)
     values = [emitter.value(node) for node in roots]
     taken = set(RESERVED) | set(names.values()) | set(sizes.values())
