@@ -120,6 +120,16 @@ RULES: tuple[Rule, ...] = (
          ("sum(kron(X, A))", "X", {})),
     Rule("sum-softmax", "sum", rd.sum_of_softmax, "sum(softmax(u)) = 1, sum(softmax_rows(Z)) = m_Z",
          ("sum(softmax(u)) * a", "a", {"a": "scalar"})),
+    *(Rule(f"{name}-of-one-column", name, rd.of_one_column, identity, example)
+      for name, identity, example in (
+          ("softmax_rows", "softmax_rows(z) = 𝟏 for z of one column",
+           ("tr(G' softmax_rows(Z))", "Z", {"Z": "matrix(n,1)", "G": "matrix(n,1)"})),
+          ("log_softmax_rows", "log_softmax_rows(z) = 0 for z of one column",
+           ("sum(Y .* log_softmax_rows(Z))", "Z", {"Z": "matrix(n,1)", "Y": "matrix(n,1)"})),
+          ("logsumexp_rows", "logsumexp_rows(z) = z for z of one column",
+           ("sum(logsumexp_rows(Z) .* y)", "Z", {"Z": "matrix(n,1)", "y": "vector(n)"})),
+          ("layernorm_rows", "layernorm_rows(z, ε) = 0 for z of one column",
+           ("tr(G' layernorm_rows(Z))", "Z", {"Z": "matrix(n,1)", "G": "matrix(n,1)"})))),
     Rule("log-softmax", "log", rd.log_of_softmax, "log(softmax(u)) = logsoftmax(u), by rows too",
          ("-y' log(softmax(z))", "z", {})),
     Rule("log-abs-det", "log", rd.log_of_abs_det, "log|det X| = logdet(X)",
