@@ -161,3 +161,51 @@ def test_its_value_refuses_a_parameter_that_is_not_positive(delta):
     with pytest.raises(EvaluationError) as info:
         value("sum(huber(x, d))", VARS, x=np.ones(3), d=delta)
     assert f"huber(u, δ): δ must be positive, got {delta!r}" in str(info.value)
+
+
+@pytest.mark.parametrize("delta", [0.0, -1.5])
+def test_its_derivatives_and_their_code_refuse_a_parameter_that_is_not_positive(delta):
+    """huber′ = max(min(u, δ), −δ) and huber″ hold no huber, yet δ ≤ 0 is refused where they
+    are computed: evaluate raises EvaluationError, generated code ValueError, in each backend
+    (as value does: huber(u, δ) is defined for δ > 0 only)."""
+    point = {"A": np.ones((4, 3)), "x": np.ones(3), "y": np.zeros(4), "d": delta}
+    message = f"huber(u, δ): δ must be positive, got {delta!r}"
+    for d in (derive("sum(huber(A x - y, d))", "x", VARS),
+              derive("sum(huber(A x - y, d))", "x", VARS, "denominator"),
+              hessian("sum(huber(A x - y, d))", "x", VARS)):
+        with pytest.raises(EvaluationError) as info:
+            d.evaluate(**point)
+        assert message in str(info.value)
+        for backend in INSTALLED:
+            with pytest.raises(ValueError) as raised:
+                d.to_function(ready(backend))(**point)
+            assert message in str(raised.value), d.to_source(backend)
+    for backend in INSTALLED:
+        with pytest.raises(ValueError, match="δ must be positive"):
+            value_and_grad("sum(huber(A x - y, d))", "x", VARS, ready(backend))(**point)
+
+
+def test_a_positive_computed_parameter_is_taken_under_jit():
+    """jax: a traced δ (under jax.jit) is not compared; a positive one computes as before."""
+    jax = pytest.importorskip("jax")
+    d = derive("sum(huber(A x - y, d))", "x", VARS)
+    point = {"A": np.ones((4, 3)), "x": np.ones(3), "y": np.zeros(4), "d": 0.5}
+    got = jax.jit(d.to_function(ready("jax")))(**point)
+    assert np.allclose(np.asarray(got), d.evaluate(**point), rtol=1e-12)
+
+
+@pytest.mark.parametrize("expr, wrt", [("sum(huber(A x - y, d))", "x"),
+                                       ("sum(huber(A x - y))", "x"),
+                                       ("huber(d, 0.5) + huber(d)", "d")])
+def test_it_comes_back_from_its_sympy_form(expr, wrt, rng):
+    """from_sympy reads the Piecewise that to_sympy writes for huber(u, δ) as huber again."""
+    pytest.importorskip("sympy")
+    from matcalc.api import _lowered
+    from matcalc.interop.to_sympy import to_sympy
+    d = derive(expr, wrt, VARS)
+    back = derive(to_sympy(_lowered(expr, VARS).expr), wrt)
+    assert "huber(" in back.source
+    point = {"A": rng.normal(size=(4, 3)), "x": rng.normal(size=3), "y": rng.normal(size=4),
+             "d": 0.8}
+    given = {k: v for k, v in point.items() if k in back.program.variables}
+    assert np.allclose(back.evaluate(**given), d.evaluate(**point), rtol=1e-12)

@@ -10,11 +10,11 @@ import importlib.util
 import numpy as np
 import pytest
 from numeric import check_derivative
-from test_codegen import INSTALLED, check_generated
+from test_codegen import INSTALLED, check_generated, ready
 from test_hessian import check_second
 
-from matcalc import derive, equivalent, hessian, value
-from matcalc.errors import MatcalcError
+from matcalc import derive, equivalent, hessian, value, value_and_grad
+from matcalc.errors import EvaluationError, MatcalcError
 
 EPS = 1e-5
 ABSTRACT_F = [{"name": "f", "ascii": "df_d(layernorm(x))", "arg": "layernorm(x)"}]
@@ -193,6 +193,35 @@ def test_generated_code_agrees_with_evaluate(expr, wrt, vars, layout, rng):
 def test_refused(expr, vars, message):
     with pytest.raises(MatcalcError, match=message):
         derive(expr, "x" if "(x" in expr else "X", vars)
+
+
+@pytest.mark.parametrize("expr, vars", [
+    ("sum(layernorm(x, e))", {"x": "vector(3)", "e": "scalar"}),
+    ("sum(layernorm_rows(x e', c^2 - 1))", {"x": "vector(3)", "e": "vector(2)", "c": "scalar"}),
+])
+def test_a_computed_negative_epsilon_is_refused(expr, vars):
+    """ε < 0 (the variance plus ε is square-rooted: NaN, or a division by 0) is refused by
+    value, by evaluate of a derivative, Hessian included, and by generated code."""
+    point = {"x": np.array([1.0, 2.0, 4.0]),
+             **({"e": -0.25} if vars["e"] == "scalar" else {"e": np.array([0.5, 0.25]), "c": 0.5})}
+    call = "layernorm(x, ε)" if "rows" not in expr else "layernorm_rows(x, ε)"
+    message = f"{call}: ε must not be negative, got -0.75" if "rows" in expr else \
+        f"{call}: ε must not be negative, got -0.25"
+    with pytest.raises(EvaluationError) as info:
+        value(expr, vars, **point)
+    assert message in str(info.value)
+    for d in (derive(expr, "x", vars), derive(expr, "x", vars, "denominator"),
+              hessian(expr, "x", vars)):
+        with pytest.raises(EvaluationError) as info:
+            d.evaluate(**point)
+        assert message in str(info.value)
+        for backend in INSTALLED:
+            with pytest.raises(ValueError) as raised:
+                d.to_function(ready(backend))(**point)
+            assert message in str(raised.value)
+    for backend in INSTALLED:
+        with pytest.raises(ValueError, match="ε must not be negative"):
+            value_and_grad(expr, "x", vars, ready(backend))(**point)
 
 
 # -- SymPy ---------------------------------------------------------------------------------------
