@@ -195,6 +195,19 @@ def test_refused(expr, vars, message):
         derive(expr, "x" if "(x" in expr else "X", vars)
 
 
+@pytest.mark.parametrize("layout", ["numerator", "denominator"])
+def test_generated_code_computes_each_rows_scale_once(layout, rng):
+    """The gradient of tr(Gᵀ layernorm_rows(X)) needs s = sqrt(mean(c.^2) + ε) of each row and
+    layernorm_rows(X) = diag(1 ⊘ s) c: the code computes s (and c) once, not again inside a
+    layer-norm helper, and agrees with evaluate."""
+    vars = {"X": "matrix(m,n)", "G": "matrix(m,n)"}
+    d = check_derivative("tr(G' layernorm_rows(X))", "X", vars, {"m": 3, "n": 4}, None, layout,
+                         rng=rng)
+    source = d.to_source("numpy")
+    assert "_layernorm" not in source and source.count("np.sqrt(") == 1, source
+    check_generated(d, "tr(G' layernorm_rows(X))", {"m": 3, "n": 4}, None, vars, (), rng)
+
+
 @pytest.mark.parametrize("expr, vars", [
     ("sum(layernorm(x, e))", {"x": "vector(3)", "e": "scalar"}),
     ("sum(layernorm_rows(x e', c^2 - 1))", {"x": "vector(3)", "e": "vector(2)", "c": "scalar"}),

@@ -21,7 +21,7 @@ from ..core.elementwise import BINARY
 from ..core.expr import Expr, postorder
 from ..core.extremes import EXTREMES, INDICATORS
 from ..core.ops import as_float
-from ..core.vector_functions import SAME, VECTOR_FUNCTIONS
+from ..core.vector_functions import SAME, VECTOR_FUNCTIONS, layer_norm_by_scale
 from ..errors import UnsupportedError
 from ..lower.structures import SYMMETRIC
 from ..shapes import Dim, Shape
@@ -63,6 +63,7 @@ class Emitter:
         self.products = Products(self)
         self._memo: dict[Expr, Value] = {}
         self._uses = _factor_uses(roots)
+        self._nodes = {n for root in roots for n in postorder(root)}
         self._factors: dict[Expr, str] = {}
 
     def let(self, code: str) -> str:
@@ -128,6 +129,10 @@ class Emitter:
             return self.spell(op, *self._operands(node.args))
         if op in EXTREMES or op in INDICATORS:  # max(x), ismax(x)
             return self.spell(op, self._code(node.arg))
+        if op in ("layernorm", "layernorm_rows"):
+            scale, by_scale = layer_norm_by_scale(b, node)
+            if scale in self._nodes:  # (a derivative computes each row's scale s too)
+                return self._code(by_scale)
         if op in VECTOR_FUNCTIONS:
             return self._of_vectors(node)
         rule = getattr(self, "_" + op, None)
