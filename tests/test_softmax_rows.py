@@ -61,12 +61,20 @@ CASES = [
     # attention, a squared loss of its output
     (ATTENTION + "sum((P V - T).^2)", "V", "denominator",
      "2 Pᵀ (P V - T)  where P = softmax_rows(Q Kᵀ / sqrt(d))", (), POSITIVE_D),
+    # (the textbook dS = P ⊙ (dP − (P ⊙ dP) 𝟏 𝟏ᵀ) with dP = 2 U, U = (P V − T) Vᵀ: the
+    # difference P V − T keeps one orientation in both terms, so that U is common)
     (ATTENTION + "sum((P V - T).^2)", "Q", "denominator",
-     "(P ⊙ (2 (P ⊙ ((T - P V) Vᵀ)) 𝟏 𝟏ᵀ + 2 (P V - T) Vᵀ)) K / sqrt(d)  where "
-     "P = softmax_rows(Q Kᵀ / sqrt(d))", (), POSITIVE_D),
+     "2 (P ⊙ (U - (P ⊙ U) 𝟏 𝟏ᵀ)) K / sqrt(d)  where P = softmax_rows(Q Kᵀ / sqrt(d)), "
+     "U = (P V - T) Vᵀ", (), POSITIVE_D),
     (ATTENTION + "sum((P V - T).^2)", "K", "denominator",
-     "(P ⊙ (2 (P ⊙ ((T - P V) Vᵀ)) 𝟏 𝟏ᵀ + 2 (P V - T) Vᵀ))ᵀ Q / sqrt(d)  where "
-     "P = softmax_rows(Q Kᵀ / sqrt(d))", (), POSITIVE_D),
+     "2 (P ⊙ (U - (P ⊙ U) 𝟏 𝟏ᵀ))ᵀ Q / sqrt(d)  where P = softmax_rows(Q Kᵀ / sqrt(d)), "
+     "U = (P V - T) Vᵀ", (), POSITIVE_D),
+    (ATTENTION + "norm2(P V - T)^2", "Q", "numerator",
+     "2 Kᵀ (Pᵀ ⊙ (U - 𝟏 𝟏ᵀ (U ⊙ Pᵀ))) / sqrt(d)  where P = softmax_rows(Q Kᵀ / sqrt(d)), "
+     "U = V (P V - T)ᵀ", (), POSITIVE_D),
+    (ATTENTION + "norm2(P V - T)^2", "K", "numerator",
+     "2 Qᵀ (P ⊙ (U - (P ⊙ U) 𝟏 𝟏ᵀ)) / sqrt(d)  where P = softmax_rows(Q Kᵀ / sqrt(d)), "
+     "U = (P V - T) Vᵀ", (), POSITIVE_D),
 ]
 IDS = [f"{expr} d/d{wrt} ({layout})" for expr, wrt, layout, *_ in CASES]
 
