@@ -142,23 +142,17 @@ def _distributed(e: Expr, budget: list[int]) -> Expr:
     if rest.op == "transpose" and rest.arg.op in ("add", "mul"):
         inner = _distributed(rest.arg, budget)
         parts = inner.args if inner.op == "add" else (inner,)
-        return _scaled_terms(coeff, b.add(*(transposed(t) for t in parts)))
+        return b.scale(coeff, b.add(*(transposed(t) for t in parts)))
     if rest.op not in ("hadamard", "mul"):
         return e
     build = b.hadamard if rest.op == "hadamard" else b.mul
     for i, factor in enumerate(rest.args):
         if factor.op == "add":
             before, after = rest.args[:i], rest.args[i + 1:]
-            return _scaled_terms(coeff, b.add(*(_distributed(build(*before, t, *after), budget)
-                                                for t in factor.args)))
+            return b.scale(coeff, b.add(*(_distributed(build(*before, t, *after), budget)
+                                          for t in factor.args)))
     return e
 
-
-def _scaled_terms(coeff, total: Expr) -> Expr:
-    """coeff times a sum, the coefficient taken into each term: −(a − b) = b − a."""
-    if total.op != "add":
-        return b.scale(coeff, total)
-    return b.add(*(b.scale(coeff, t) for t in total.args))
 
 
 def expand_products(node: Expr) -> Expr | None:
