@@ -2,8 +2,9 @@
 gradient and for the Hessian at size n, the data, hand-written NumPy gradients and Hessians
 (what a careful person writes; vec Hessians column-major), and the scalar function written once
 over an array namespace (numpy, jax or torch) for the autodiff libraries. The `Case` record is
-shared with the network layers of generated_code_layers.py, which carry their own scalar
-function and hand-written gradient (`value_of`, `hand_of`).
+shared with the network layers of generated_code_layers.py and the matrix functions of
+generated_code_matrix.py, which carry their own scalar function and hand-written gradient
+(`value_of`, `hand_of`).
 """
 from __future__ import annotations
 
@@ -147,6 +148,7 @@ class Case:
     value: Callable | None = None  # the scalar function (ops, **arrays); None: VALUE[name]
     hand_grad: Callable | None = None  # the hand-written gradient; None: HAND_GRAD[name]
     sizes: tuple[int, ...] | None = None  # the n of its rows; None: those of --sizes
+    flops: Callable[[dict], float] | None = None  # a matrix function's closed form, from arrays
 
 
 def value_of(case: Case) -> Callable:
