@@ -38,6 +38,9 @@ class Rule:
 RULES: tuple[Rule, ...] = (
     Rule("power-of-power", "mpow", pr.power_of_power, "(Xᵃ)ᵇ = Xᵃᵇ, a and b integers",
          ("tr((X^3)^4)", "X", {})),
+    Rule("orthogonal-product", "mul", pr.orthogonal_product,
+         "Qᵀ Q = Q Qᵀ = I, Q declared orthogonal(n)",
+         ("tr(Q' A Q)", "Q", {"Q": "orthogonal(n)", "A": "matrix(n,n)"})),
     Rule("ones-row-diag", "mul", pr.ones_row_diag, "𝟏ᵀ diag(v) = vᵀ",
          ("sum(w .* x)", "x", {})),
     Rule("diag-diag", "mul", pr.diag_diag, "diag(a) diag(c) = diag(a ⊙ c)",
