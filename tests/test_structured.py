@@ -242,6 +242,8 @@ def test_orthogonal_products_cancel_in_hessians():
                          "(x xᵀ) ⊗ I_n) (I - (Xᵀ ⊗ X) K_{n,n}) / 4")
     assert d.check().ok and hess.check().ok
     assert str(hessian("sum((X x) .^ 2)", "X", vars)) == "0_{n n×n n}"
+    for layout in ("numerator", "denominator"):  # diag(X x) 𝟏 = X x, then (X x)ᵀ X = xᵀ
+        assert str(derive("sum((X x) .^ 2)", "X", vars, layout=layout)) == "0_{n×n}"
 
 
 @pytest.mark.parametrize("declared, bad, why", [

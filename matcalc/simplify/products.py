@@ -85,9 +85,12 @@ def ones_row_diag(a: Expr, c: Expr) -> Expr | None:
 
 
 def diag_vector(node: Expr) -> Expr | None:
-    """diag(a) B c = a ⊙ (B c) when the rest of the product is a vector."""
+    """diag(a) B c = a ⊙ (B c) when the rest of the product is a vector; diag(a) 𝟏 = a
+    anywhere in a product."""
     scalars, chain = b.matmul_chain(node)
     for j, f in enumerate(chain[:-1]):
+        if f.op == "diag" and chain[j + 1].op == "ones":
+            return b.mul(*scalars, *chain[:j], f.arg, *chain[j + 2:])
         if f.op == "diag" and Shape(chain[j + 1].shape.rows, chain[-1].shape.cols).is_vector:
             rest = b.mul(*chain[j + 1:])
             tail = f.arg if rest.op == "ones" else b.hadamard(f.arg, rest)
