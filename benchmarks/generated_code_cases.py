@@ -197,9 +197,14 @@ CASES = [
 ]
 
 
+SQUARE_KINDS = ("symmetric", "spd", "diagonal", "lowertri", "orthogonal")  # kind(n): n × n
+
+
 def shape_of(decl: str, sizes: dict[str, int]) -> tuple[int, ...]:
-    dims = decl.partition("(")[2].rstrip(")").split(",")
-    return tuple(sizes[d.strip()] for d in dims)
+    kind, _, rest = decl.partition("(")
+    dims = rest.rstrip(")").split(",")
+    shape = tuple(sizes[d.strip()] for d in dims)
+    return shape * 2 if kind in SQUARE_KINDS else shape
 
 
 def make_arrays(case: Case, sizes: dict[str, int], seed: int = 0) -> dict[str, np.ndarray]:

@@ -18,14 +18,24 @@ Flops, M = 2n³ a product of n × n matrices:
 - eigh ≈ 9n³ (tridiagonal reduction 4/3 n³, QR iteration and the back-transform of the
   eigenvectors); a matmul 2n³.
 
-Rows (gradients in denominator layout, X n × n standard normal / √n):
+Rows (gradients in denominator layout, X n × n standard normal / √n, S its symmetric part):
 - `u' expm(X) v` by X: L_exp(Xᵀ, u vᵀ), one expm_frechet: 3 × expm(Xᵀ);
-- `tr(expm(X) A)` by X: L_exp(X, A)ᵀ, one expm_frechet: 3 × expm(X).
+- `tr(expm(X) A)` by X: L_exp(X, A)ᵀ, one expm_frechet: 3 × expm(X);
+- `u' expm(S) v` by S symmetric(n): the symmetric gradient L_exp(S, u vᵀ + v uᵀ)/2, by hand
+  in the Daleckii–Krein form Q (F ⊙ (Qᵀ E Q)) Qᵀ, S = Q Λ Qᵀ (one eigh), F the divided
+  differences of exp at the eigenvalues (F_ij = (e^λi − e^λj)/(λi − λj), F_ii = e^λi), E the
+  symmetrised direction: Qᵀ E Q = (a bᵀ + b aᵀ)/2 with a = Qᵀ u, b = Qᵀ v, so eigh + 2
+  products: 9n³ + 4n³;
+- `tr(expm(S) A)` by S symmetric(n): the same with E = (A + Aᵀ)/2, Qᵀ E Q two more products:
+  9n³ + 8n³.
+The peers differentiate the value at (S + Sᵀ)/2, whose gradient at a symmetric S is the
+symmetric one. The GFlop column counts the hand-written closed form.
 """
 from __future__ import annotations
 
 import argparse
 import math
+from typing import Callable
 
 import numpy as np
 import scipy.linalg
@@ -35,6 +45,8 @@ from generated_code_cases import Case
 
 BILINEAR = "u' expm(X) v"
 TRACE = "tr(expm(X) A)"
+SYMMETRIC_BILINEAR = "u' expm(S) v"
+SYMMETRIC_TRACE = "tr(expm(S) A)"
 
 
 # ---- each library's matrix exponential (the scalar functions below call it) ------------------
@@ -60,6 +72,14 @@ def trace_value(o, X, A, **_):
     return (o.expm(X) * A.T).sum()
 
 
+def symmetric_bilinear_value(o, S, u, v, **_):
+    return bilinear_value(o, (S + S.T) / 2, u, v)
+
+
+def symmetric_trace_value(o, S, A, **_):
+    return trace_value(o, (S + S.T) / 2, A)
+
+
 # ---- hand-written NumPy closed forms ---------------------------------------------------------
 
 def bilinear_dX(X, u, v, **_):
@@ -70,6 +90,33 @@ def bilinear_dX(X, u, v, **_):
 def trace_dX(X, A, **_):
     """L_exp(X, A)ᵀ."""
     return scipy.linalg.expm_frechet(X, A, compute_expm=False).T
+
+
+def exp_divided_differences(lam: np.ndarray) -> np.ndarray:
+    """F_ij = (e^λi − e^λj)/(λi − λj) = e^λj expm1(λi − λj)/(λi − λj), F_ii = e^λi (the limit,
+    also taken where λi and λj are closer than 1e-300)."""
+    diff = lam[:, None] - lam[None, :]
+    exp_j = np.exp(lam)[None, :]
+    close = np.abs(diff) < 1e-300
+    ratio = np.expm1(diff) / np.where(close, 1.0, diff)
+    return exp_j * np.where(close, 1.0, ratio)
+
+
+def daleckii_krein(S, inner):
+    """Q (F ⊙ inner(Q)) Qᵀ with S = Q Λ Qᵀ, F = exp_divided_differences(λ); inner(Q) = Qᵀ E Q."""
+    lam, Q = np.linalg.eigh(S)
+    return Q @ (exp_divided_differences(lam) * inner(Q)) @ Q.T
+
+
+def symmetric_bilinear_dS(S, u, v, **_):
+    def inner(Q):
+        a, c = Q.T @ u, Q.T @ v
+        return (np.outer(a, c) + np.outer(c, a)) / 2
+    return daleckii_krein(S, inner)
+
+
+def symmetric_trace_dS(S, A, **_):
+    return daleckii_krein(S, lambda Q: Q.T @ ((A + A.T) / 2) @ Q)
 
 
 # ---- flop counts -----------------------------------------------------------------------------
@@ -92,18 +139,31 @@ def frechet_flops(arrays: dict) -> float:
     return 3 * expm_flops(arrays["X"])
 
 
+def daleckii_krein_flops(products: int) -> Callable[[dict], float]:
+    """eigh (9n³) and `products` n × n products (2n³ each)."""
+    return lambda arrays: (9 + 2 * products) * arrays["S"].shape[0] ** 3
+
+
 # ---- the cases -------------------------------------------------------------------------------
 
-SQUARE = {"X": "matrix(n,n)"}
+def _symmetric(rng, shape):
+    m = rng.standard_normal(shape) / np.sqrt(shape[-1])
+    return (m + m.T) / 2
 
 
 def _case(program, more_vars, value, hand, flops, wrt="X") -> Case:
-    return Case(program, program, {**SQUARE, **more_vars}, wrt, lambda n: {"n": n},
-                value=value, hand_grad=hand, sizes=(100, 1000), flops=flops)
+    declared = "symmetric(n)" if wrt == "S" else "matrix(n,n)"
+    return Case(program, program, {wrt: declared, **more_vars}, wrt, lambda n: {"n": n},
+                data={"S": _symmetric}, value=value, hand_grad=hand, sizes=(100, 1000),
+                flops=flops)
 
 
 MATRIX_CASES = [
     _case(BILINEAR, {"u": "vector(n)", "v": "vector(n)"}, bilinear_value, bilinear_dX,
           frechet_flops),
     _case(TRACE, {"A": "matrix(n,n)"}, trace_value, trace_dX, frechet_flops),
+    _case(SYMMETRIC_BILINEAR, {"u": "vector(n)", "v": "vector(n)"}, symmetric_bilinear_value,
+          symmetric_bilinear_dS, daleckii_krein_flops(2), wrt="S"),
+    _case(SYMMETRIC_TRACE, {"A": "matrix(n,n)"}, symmetric_trace_value, symmetric_trace_dS,
+          daleckii_krein_flops(4), wrt="S"),
 ]
