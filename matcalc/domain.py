@@ -20,6 +20,8 @@ from .core import elementwise as ew
 from .core.expr import Expr, postorder
 from .core.extremes import EXTREMES, INDICATORS
 from .core.matrix_functions import MATRIX_FUNCTIONS, eigenvalue_on_cut
+from .core.spectral import SPECTRAL, off_condition
+from .core.structural import is_symmetric
 from .core.vector_functions import VECTOR_FUNCTIONS
 from .render import UNICODE, Notation, render
 
@@ -89,6 +91,14 @@ def _off_branch_cut(node: Expr, args: list[np.ndarray]) -> str | None:
            f"(in {shown(node)})"
 
 
+def _off_spectral_condition(node: Expr, args: list[np.ndarray]) -> str | None:
+    """eigvals(S), eigmax(S), svals(X), nucnorm(X), ... (core/spectral.py): S symmetric, and
+    the eigenvalues (singular values) the derivative needs simple at least MARGIN apart
+    (relative); full rank where it is needed."""
+    reason = off_condition(SPECTRAL[node.op], args[0], MARGIN)
+    return None if reason is None else f"{shown(node.arg)} {reason} (in {shown(node)})"
+
+
 def _power(node: Expr, args: list[np.ndarray]) -> str | None:
     """u^p: u positive for a fractional or variable p, nonzero for a negative integer p."""
     base, exponent = node.args
@@ -149,6 +159,7 @@ RULES: dict[str, Rule] = {
     "inv": _well_conditioned, "logdet": _well_conditioned, "pow": _power,
     "norm1": _away_from_zero, "norm2": _away_from_zero,
     **{op: _off_branch_cut for op in (*MATRIX_FUNCTIONS, "frechet", "frechet_matrix")},
+    **dict.fromkeys(SPECTRAL, _off_spectral_condition),
     "gt": _sides_apart, **{f.name: _sides_apart for f in ew.BINARY.values()},
     **dict.fromkeys((*EXTREMES, *INDICATORS), _no_tie),
     **{f.name: _BY_DOMAIN[f.domain] for f in ew.FUNCTIONS.values() if f.domain != ew.REAL},
@@ -167,9 +178,31 @@ def _cut_condition(node: Expr, notation: Notation) -> str | None:
         if declared.condition else None
 
 
+_ASCII_TEMPLATE = str.maketrans({"σ": "sigma_", "₁": "1", "₂": "2"})  # σ₁(X) as sigma_1(X)
+
+
+def _spectral_condition(node: Expr, notation: Notation) -> str | None:
+    """eigmax(S): 'the largest eigenvalue of S is simple' (and S symmetric); nucnorm(X): 'X has
+    full rank'; ... (core/spectral.py); σ₁ as sigma_1 in ASCII."""
+    template = SPECTRAL[node.op].condition
+    if notation is not UNICODE:
+        template = template.translate(_ASCII_TEMPLATE)
+    return template.format(shown(node.arg, notation))
+
+
+def _symmetric_condition(node: Expr, notation: Notation) -> str | None:
+    """eigvals(S), eigmax(S), ...: S is symmetric (unless it is by its structure: a declared
+    symmetric S, A + Aᵀ)."""
+    needed = SPECTRAL[node.op].argument == "symmetric" and not is_symmetric(node.arg)
+    return f"{shown(node.arg, notation)} is symmetric" if needed else None
+
+
 # op -> (node, notation) -> the sentence, its expressions printed in the notation (or None)
 CONDITIONS: dict[str, Callable[[Expr, Notation], "str | None"]] = {
     op: _cut_condition for op in (*MATRIX_FUNCTIONS, "frechet", "frechet_matrix")}
+CONDITIONS.update(dict.fromkeys(SPECTRAL, _spectral_condition))
+PREMISES: dict[str, Callable[[Expr, Notation], "str | None"]] = dict.fromkeys(
+    SPECTRAL, _symmetric_condition)
 
 
 def conditions(*exprs: Expr, notation: Notation = UNICODE) -> tuple[str, ...]:
@@ -179,10 +212,11 @@ def conditions(*exprs: Expr, notation: Notation = UNICODE) -> tuple[str, ...]:
     found: dict[str, None] = {}
     for expr in exprs:
         for node in postorder(expr):
-            rule = CONDITIONS.get(node.op)
-            sentence = rule(node, notation) if rule else None
-            if sentence:
-                found[sentence] = None
+            for table in (PREMISES, CONDITIONS):
+                rule = table.get(node.op)
+                sentence = rule(node, notation) if rule else None
+                if sentence:
+                    found[sentence] = None
     return tuple(found)
 
 

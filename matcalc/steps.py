@@ -18,6 +18,7 @@ from .core.expr import Expr, postorder
 from .core.extremes import EXTREMES
 from .core.matrix_functions import MATRIX_FUNCTIONS
 from .core.rebuild import substitute
+from .core.spectral import SPECTRAL
 from .core.vector_functions import VECTOR_FUNCTIONS
 from .diff.engine import differential
 from .diff.readout import read_off
@@ -31,7 +32,7 @@ from .simplify.rules import RULES
 
 _NAMED_ARGUMENT = {*(f.name for f in FUNCTIONS.values() if f.derivative), "det", "logdet",
                    "inv", *VECTOR_FUNCTIONS, *MATRIX_FUNCTIONS, "norm2", "norm1", "apply",
-                   *BINARY, *EXTREMES, "pow"}
+                   *BINARY, *EXTREMES, "pow", *SPECTRAL}
 IDENTITIES = {rule.name: rule.identity for rule in RULES}
 _FRESH = ("u", "v", "t", "s", "r", "q", "p", "g", "h")
 
@@ -105,7 +106,9 @@ def _form(expr: Expr, notation: Notation | None = UNICODE) -> str:
 
 
 def _ascii(text: str) -> str:
-    return text.translate(_ASCII)
+    """text in ASCII: σ₁, σ₂ (singular values) as sigma_1, sigma_2, then the table _ASCII (σ
+    alone is the sigmoid)."""
+    return text.replace("σ₁", "sigma_1").replace("σ₂", "sigma_2").translate(_ASCII)
 
 
 def _latex_text(text: str, math: bool = False) -> str:

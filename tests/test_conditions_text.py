@@ -18,6 +18,12 @@ PROGRAMS = [  # (program, wrt, Hessian?): between them, every op of CONDITIONS
     ("logm(X)", "X", False),
     ("u' expm(X) v", "X", False),
     ("tr(sqrtm(X))", "X", True),
+    ("eigmax(X' X)", "X", False),
+    ("eigmin(X)", "X", False),
+    ("u' eigvals(X + X')", "X", False),
+    ("specnorm(A X)", "X", False),  # σ₁(A X) > σ₂(A X): sigma_1(A X) > sigma_2(A X)
+    ("nucnorm(X)", "X", False),
+    ("u' svals(X' X)", "X", False),
 ]
 
 
@@ -53,6 +59,12 @@ def test_the_ascii_line_prints_the_ascii_notation():
         "holds when X^T A X + B has no eigenvalue on the closed negative real axis"
     long = derive(f"u' sqrtm(X' X + {LONG}) v", "X")
     assert "…" in long.holds_when() and "..." in long.holds_when(ascii=True)
+
+
+def test_sigma_is_spelled_in_ascii():
+    d = derive("specnorm(A X)", "X")
+    assert d.holds_when() == "holds when σ₁(A X) > σ₂(A X)"
+    assert d.holds_when(ascii=True) == "holds when sigma_1(A X) > sigma_2(A X)"
 
 
 def test_a_transposed_argument_is_stated_once():

@@ -19,6 +19,7 @@ from .elementwise import BINARY, FUNCTIONS
 from .expr import SPECS, Expr
 from .extremes import EXTREMES
 from .matrix_functions import MATRIX_FUNCTIONS, jacobian_matrix
+from .spectral import SPECTRAL, result_shape
 from .vector_functions import VECTOR_FUNCTIONS, VectorFunction
 
 LEAF, LINEAR, BILINEAR, ELEMENTWISE, SPECIAL, ZERO = (
@@ -279,3 +280,6 @@ defop("frechet_matrix", SPECIAL,
       _square("Fréchet derivative matrix", lambda s: Shape(s.rows * s.rows, s.rows * s.rows)),
       lambda v, a: jacobian_matrix(MATRIX_FUNCTIONS[a["f"]].frechet, v[0]),
       title="Fréchet derivative matrix")
+for _sp in SPECTRAL.values():  # eigvals, eigmax, svals, nucnorm, ... (core/spectral.py)
+    defop(_sp.name, SPECIAL, lambda args, a, f=_sp: result_shape(f, args[0].shape),
+          _ew(_sp.numpy))
