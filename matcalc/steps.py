@@ -39,11 +39,14 @@ _FRESH = ("u", "v", "t", "s", "r", "q", "p", "g", "h")
 
 @dataclass(frozen=True)
 class Line:
-    """`left = right` (or a note alone when `right` is None), with a comment."""
+    """`left = right` (or a note alone when `right` is None), with a comment; `ascii_left`:
+    the left side in the ASCII notation when a character table cannot make it (a sentence
+    about expressions)."""
 
     left: str
     right: Expr | None
     note: str = ""
+    ascii_left: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class Steps:
                     " = " + _form(line.right, ASCII if ascii else UNICODE)
                 note = f"    [{line.note}]" if line.note else ""
                 left = f"  {line.left}"
+                if ascii and line.ascii_left is not None:
+                    left = f"  {line.ascii_left}"
                 out.append(_ascii(left) + right + _ascii(note) if ascii else left + right + note)
         return "\n".join(out)
 
@@ -85,7 +90,7 @@ class Steps:
 _ASCII = str.maketrans({"ᵀ": "^T", "⊙": ".*", "⊘": "./", "⊗": "(x)", "⇒": "=>", "→": "->",
                         "∂": "d", "−": "-", "𝟏": "ones", "σ": "sigmoid", "‖": "||", "₁": "1",
                         "Σ": "sum", "ᵢ": "_i", "ⁱ": "^i", "ᵏ": "^k", "⁻": "^-", "¹": "1",
-                        "θ": "theta", "μ": "mu", "–": "-", "≥": ">="})
+                        "θ": "theta", "μ": "mu", "–": "-", "≥": ">=", "é": "e"})
 
 
 LONG = 200  # tokens: a longer expression is shown with where clauses (its DAG, not its tree)
@@ -191,7 +196,9 @@ def steps(d) -> Steps:
                                              "substitute the differentials"),)))
     sections.append(("read off", _read_off(d, final_name, chained, statements)))
     if d.conditions:
-        sections.append(("holds when", tuple(Line(c, None) for c in d.conditions)))
+        sections.append(("holds when", tuple(
+            Line(c, None, ascii_left=a)
+            for c, a in zip(d.conditions, d.ascii_conditions))))
     return Steps(tuple(sections))
 
 
