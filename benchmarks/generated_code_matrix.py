@@ -40,6 +40,8 @@ from typing import Callable
 import numpy as np
 import scipy.linalg
 from generated_code_cases import Case
+from generated_code_spectral import SPECTRAL_CASES
+from generated_code_spectral import ops as spectral_ops
 
 # ---- the programs --------------------------------------------------------------------------
 
@@ -52,7 +54,12 @@ SYMMETRIC_TRACE = "tr(expm(S) A)"
 # ---- each library's matrix exponential (the scalar functions below call it) ------------------
 
 def ops(library: str):
-    """expm and sum for `library` (numpy, jax or torch)."""
+    """expm for `library` (numpy, jax or torch), and the spectral functions' eigvalsh and
+    svdvals (generated_code_spectral.py)."""
+    return argparse.Namespace(**vars(_expm_ops(library)), **vars(spectral_ops(library)))
+
+
+def _expm_ops(library: str):
     if library == "numpy":
         return argparse.Namespace(expm=scipy.linalg.expm)
     if library == "jax":
@@ -178,4 +185,5 @@ MATRIX_CASES = [
           symmetric_bilinear_dS, daleckii_krein_flops(2), wrt="S"),
     _case(SYMMETRIC_TRACE, {"A": "matrix(n,n)"}, symmetric_trace_value, symmetric_trace_dS,
           daleckii_krein_flops(4), wrt="S"),
+    *SPECTRAL_CASES,  # eigmax(S), nucnorm(X)
 ]
