@@ -15,6 +15,7 @@ from ..core.linear_ops import LINEAR_OPS
 from ..core.matrix_powers import MATRIX_POWERS
 from ..core.vector_functions import VECTOR_FUNCTIONS
 from .matrix_functions import HELPERS as MATRIX_HELPERS
+from .spectral import HELPERS as SPECTRAL_HELPERS
 
 ELEMENTWISE = tuple(FUNCTIONS)  # each spelled by its declaration (core/elementwise.py)
 
@@ -86,7 +87,7 @@ NUMPY = Backend(
      "cho_factor": "scipy.linalg.cho_factor({0})",
      "cho_solve": "scipy.linalg.cho_solve({0}, {1})",
      "cho_logdet": "2.0 * np.log(np.diagonal({0}[0])).sum()"},
-    {**_helpers("numpy"), **MATRIX_HELPERS["numpy"],
+    {**_helpers("numpy"), **MATRIX_HELPERS["numpy"], **SPECTRAL_HELPERS["numpy"],
      "_commutation": "def _commutation(m, n):\n"
                     "    return np.eye(m * n)[np.arange(m * n).reshape(n, m).T.reshape(-1)]",
      "scipy.linalg": "import scipy.linalg"},
@@ -115,7 +116,7 @@ JAX = Backend(
      "cho_factor": "jax.scipy.linalg.cho_factor({0})",
      "cho_solve": "jax.scipy.linalg.cho_solve({0}, {1})",
      "cho_logdet": "2.0 * jnp.log(jnp.diagonal({0}[0])).sum()"},
-    {**_helpers("jax"), **MATRIX_HELPERS["jax"],
+    {**_helpers("jax"), **MATRIX_HELPERS["jax"], **SPECTRAL_HELPERS["jax"],
      "_commutation": "def _commutation(m, n):\n"
                     "    return jnp.eye(m * n)[jnp.arange(m * n).reshape(n, m).T.reshape(-1)]",
      "_det": "def _det(a):  # from LU (jnp.linalg.det's 2 × 2 and 3 × 3 cofactor formulas "
@@ -147,7 +148,7 @@ TORCH = Backend(
      "cho_factor": "(torch.linalg.cholesky({0}),)",
      "cho_solve": "_cho_solve({0}, {1})",
      "cho_logdet": "2.0 * torch.log(torch.diagonal({0}[0])).sum()"},
-    {**_helpers("torch"), **MATRIX_HELPERS["torch"],
+    {**_helpers("torch"), **MATRIX_HELPERS["torch"], **SPECTRAL_HELPERS["torch"],
      "_solve": "def _solve(a, b):  # torch solves matrices; a vector b goes in as a column\n"
               "    return torch.linalg.solve(a, b[:, None])[:, 0] if b.ndim == 1 else "
               "torch.linalg.solve(a, b)",

@@ -29,6 +29,7 @@ from .factors import Value
 from .matrix_functions import matrix_function_code
 from .solves import Solves
 from .source import Builder, wrap
+from .spectral import spectral_code, vectors_used
 from .spread import negative, spreads
 
 _ONE_BY_ONE = ("tr", "diagpart", "det", "logdet", "mpow", "identity", "ones", "commutation")
@@ -49,6 +50,8 @@ class Emitter:
         self._memo: dict[Expr, Value] = {}
         self.solves = Solves(self, roots)
         self._nodes = {n for root in roots for n in postorder(root)}
+        self.decomposed = vectors_used(roots)  # spectral arguments decomposed in full
+        self.decompositions: dict[tuple[Expr, bool], str] = {}  # (argument, eigh) -> its name
 
     def let(self, code: str) -> str:
         return self.builder.let(code)
@@ -355,6 +358,9 @@ class Emitter:
         return self.spell("ones" if value else "zeros", self._dims(node.shape))
 
     _expm = _logm = _sqrtm = _frechet = _frechet_matrix = matrix_function_code
+    _eigvals = _eigvecs = _eigmax = _eigmin = _eigvec_max = _eigvec_min = spectral_code
+    _svals = _svecs_left = _svecs_right = _specnorm = _nucnorm = _polar = spectral_code
+    _svec_max_left = _svec_max_right = spectral_code
 
 
 def returned(backend: Backend, value: Value) -> str:

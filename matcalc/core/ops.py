@@ -24,6 +24,7 @@ from .extremes import EXTREMES
 from .linear_ops import LINEAR_OPS
 from .matrix_functions import MATRIX_FUNCTIONS, jacobian_matrix
 from .matrix_powers import MATRIX_POWERS
+from .spectral import SPECTRAL, result_shape
 from .vector_functions import VECTOR_FUNCTIONS, VectorFunction
 
 LEAF, LINEAR, BILINEAR, ELEMENTWISE, SPECIAL, ZERO = (
@@ -256,6 +257,9 @@ defop("frechet_matrix", SPECIAL,
       _square("Fréchet derivative matrix", lambda s: Shape(s.rows * s.rows, s.rows * s.rows)),
       lambda v, a: jacobian_matrix(MATRIX_FUNCTIONS[a["f"]].frechet, v[0]),
       title="Fréchet derivative matrix")
+for _sp in SPECTRAL.values():  # eigvals, eigmax, svals, nucnorm, ... (core/spectral.py)
+    defop(_sp.name, SPECIAL, lambda args, a, f=_sp: result_shape(f, args[0].shape),
+          _ew(_sp.numpy))
 
 
 def _declared(op):

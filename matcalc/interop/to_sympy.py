@@ -25,6 +25,7 @@ from ..core.extremes import EXTREMES
 from ..core.linear_ops import LINEAR_OPS
 from ..core.matrix_functions import MATRIX_FUNCTIONS
 from ..core.matrix_powers import MATRIX_POWERS
+from ..core.spectral import SPECTRAL
 from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..errors import UnsupportedError
 from ..evaluate import symbol_names
@@ -319,6 +320,12 @@ def _no_matrix_function(node, args):
                            f" of a symbolic matrix")
 
 
+def _no_spectral_function(node, args):
+    """SymPy has no closed form for the eigenvalues or singular values of a symbolic matrix."""
+    raise UnsupportedError(f"no SymPy form for the spectral function '{node.op}' of a symbolic "
+                           f"matrix")
+
+
 # what the declared operators' SymPy forms are written with (core/linear_ops.py,
 # core/matrix_powers.py)
 _DECLARED_KIT = SimpleNamespace(sp=sp, total=_total, mean=_mean, square=_square,
@@ -353,5 +360,6 @@ _RULES: dict[str, Callable] = {
     "norm1": lambda node, args: _total(elementwise(sp.Abs, args[0])),
     **{f.name: _of_vectors(f) for f in VECTOR_FUNCTIONS.values()},
     **dict.fromkeys((*MATRIX_FUNCTIONS, "frechet", "frechet_matrix"), _no_matrix_function),
+    **dict.fromkeys(SPECTRAL, _no_spectral_function),
     **{name: _elementwise(name) for name in SCALAR_FUNCTIONS if name != "step"},
 }
