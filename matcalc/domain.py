@@ -17,6 +17,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .core import elementwise as ew
+from .core import matrix_scalars as ms
 from .core.expr import Expr, postorder
 from .core.extremes import EXTREMES, INDICATORS
 from .core.matrix_functions import MATRIX_FUNCTIONS, eigenvalue_on_cut
@@ -31,7 +32,8 @@ SHOWN = 60  # characters of a node's text shown in a reason
 SMOOTH = frozenset({
     "var", "tangent", "const", "dim", "pi", "identity", "ones", "zero", "commutation", "apply",
     "absgrad", "add", "mul", "hadamard", "kron", "transpose", "sum", "mean", "tr", "vec",
-    "expand", "unvec", "diag", "diagpart", "tril", "det", "mpow",
+    "expand", "unvec", "diag", "diagpart", "tril", "mpow",
+    *(s.name for s in ms.MATRIX_SCALARS.values() if s.domain == ms.SMOOTH),
     *(f.name for f in (*ew.FUNCTIONS.values(), *VECTOR_FUNCTIONS.values()) if f.domain == ew.REAL),
 })
 
@@ -46,7 +48,8 @@ Rule = Callable[[Expr, list[np.ndarray]], "str | None"]
 
 
 def _well_conditioned(node: Expr, args: list[np.ndarray]) -> str | None:
-    """inv(A), logdet(A): A far from singular (condition number at most MAX_CONDITION)."""
+    """inv(A), logdet(A) (a declared WELL_CONDITIONED domain): A far from singular (condition
+    number at most MAX_CONDITION)."""
     with np.errstate(all="ignore"):
         condition = np.linalg.cond(args[0]) if np.all(np.isfinite(args[0])) else np.inf
     if condition <= MAX_CONDITION:
@@ -62,9 +65,17 @@ def _positive(node: Expr, args: list[np.ndarray]) -> str | None:
 
 
 def _away_from_zero(node: Expr, args: list[np.ndarray]) -> str | None:
-    """abs, relu, sign, norm1 (kinks at 0), norm2 (at the zero vector): |u| at least MARGIN."""
-    entries = np.abs(args[0])
-    if (entries.max() if node.op == "norm2" else entries.min()) >= MARGIN:
+    """abs, relu, sign, norm1 (kinks at 0): every |uᵢ| at least MARGIN."""
+    return _kink(node, np.abs(args[0]).min())
+
+
+def _nonzero(node: Expr, args: list[np.ndarray]) -> str | None:
+    """norm2 (a kink at the zero vector): some |uᵢ| at least MARGIN."""
+    return _kink(node, np.abs(args[0]).max())
+
+
+def _kink(node: Expr, distance: float) -> str | None:
+    if distance >= MARGIN:
         return None
     return f"{shown(node.arg)} was at the kink 0 of {shown(node)}"
 
@@ -142,9 +153,14 @@ _BY_DOMAIN = {ew.POSITIVE: _positive, ew.ABOVE_MINUS_ONE: _above_minus_one,
               ew.KINK_AT_ZERO: _away_from_zero, ew.OFF_POLES: _off_pole, ew.OPEN_UNIT: _inside_unit,
               ew.KINKS_AT_PARAMETER: _off_parameter_kinks}
 
+# a scalar function of a matrix's declared domain (core/matrix_scalars.py) -> its rule
+_BY_MATRIX_DOMAIN = {ms.WELL_CONDITIONED: _well_conditioned, ms.NONZERO: _nonzero,
+                     ms.NO_ZERO_ENTRY: _away_from_zero}
+
 RULES: dict[str, Rule] = {
-    "inv": _well_conditioned, "logdet": _well_conditioned, "pow": _power,
-    "norm1": _away_from_zero, "norm2": _away_from_zero,
+    "inv": _well_conditioned, "pow": _power,
+    **{s.name: _BY_MATRIX_DOMAIN[s.domain] for s in ms.MATRIX_SCALARS.values()
+       if s.domain != ms.SMOOTH},
     **{op: _off_branch_cut for op in (*MATRIX_FUNCTIONS, "frechet", "frechet_matrix")},
     "gt": _sides_apart, **{f.name: _sides_apart for f in ew.BINARY.values()},
     **dict.fromkeys((*EXTREMES, *INDICATORS), _no_tie),
@@ -162,8 +178,16 @@ def _cut_condition(node: Expr) -> str | None:
         if declared.condition else None
 
 
+def _declared_condition(node: Expr) -> str | None:
+    """A scalar function of a matrix's declared condition (core/matrix_scalars.py), of its
+    argument."""
+    return ms.MATRIX_SCALARS[node.op].condition.format(X=shown(node.arg))
+
+
 CONDITIONS: dict[str, Callable[[Expr], "str | None"]] = {
     op: _cut_condition for op in (*MATRIX_FUNCTIONS, "frechet", "frechet_matrix")}
+CONDITIONS.update({s.name: _declared_condition for s in ms.MATRIX_SCALARS.values()
+                   if s.condition})
 
 
 def conditions(*exprs: Expr) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from .core.elementwise import BINARY, FUNCTIONS
 from .core.expr import Expr, postorder
 from .core.extremes import EXTREMES
 from .core.matrix_functions import MATRIX_FUNCTIONS
+from .core.matrix_scalars import MATRIX_SCALARS
 from .core.rebuild import substitute
 from .core.vector_functions import VECTOR_FUNCTIONS
 from .diff.engine import differential
@@ -29,8 +30,8 @@ from .shapes import describe
 from .simplify import simplify
 from .simplify.rules import RULES
 
-_NAMED_ARGUMENT = {*(f.name for f in FUNCTIONS.values() if f.derivative), "det", "logdet",
-                   "inv", *VECTOR_FUNCTIONS, *MATRIX_FUNCTIONS, "norm2", "norm1", "apply",
+_NAMED_ARGUMENT = {*(f.name for f in FUNCTIONS.values() if f.derivative), *MATRIX_SCALARS,
+                   "inv", *VECTOR_FUNCTIONS, *MATRIX_FUNCTIONS, "apply",
                    *BINARY, *EXTREMES, "pow"}
 IDENTITIES = {rule.name: rule.identity for rule in RULES}
 _FRESH = ("u", "v", "t", "s", "r", "q", "p", "g", "h")

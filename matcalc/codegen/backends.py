@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ..core.elementwise import BINARY, FUNCTIONS
 from ..core.extremes import EXTREMES
+from ..core.matrix_scalars import MATRIX_SCALARS
 from ..core.vector_functions import VECTOR_FUNCTIONS
 from .matrix_functions import HELPERS as MATRIX_HELPERS
 
@@ -29,12 +30,14 @@ class Backend:
         return self.templates[key].format(*operands)
 
 
-_DECLARED = (*FUNCTIONS.values(), *BINARY.values(), *VECTOR_FUNCTIONS.values(), *EXTREMES.values())
+_DECLARED = (*FUNCTIONS.values(), *BINARY.values(), *VECTOR_FUNCTIONS.values(), *EXTREMES.values(),
+             *MATRIX_SCALARS.values())
 
 
 def _elementwise(backend: str) -> dict[str, str]:
     """The declared functions' templates for `backend`: the elementwise ones, max and min, and
-    the softmax family, max(x) and min(x) with their weights ismax and ismin."""
+    the softmax family, max(x) and min(x) with their weights ismax and ismin, det, logdet and
+    the norms."""
     return {**{f.name: f.code[backend] for f in _DECLARED},
             **{e.indicator: f"_{e.indicator}({{0}})" for e in EXTREMES.values()}}
 
@@ -70,9 +73,8 @@ NUMPY = Backend(
      "kron": "np.kron({0}, {1})", "outer": "np.outer({0}, {1})",
      "einsum": "np.einsum({0})", "multi_dot": "np.linalg.multi_dot([{0}])",
      "inv": "np.linalg.inv({0})", "solve": "np.linalg.solve({0}, {1})",
-     "det": "np.linalg.det({0})", "logabsdet": "np.linalg.slogdet({0})[1]",
      "cholesky": "np.linalg.cholesky({0})", "matrix_power": "np.linalg.matrix_power({0}, {1})",
-     "norm2": "np.linalg.norm({0})", "commutation": "_commutation({0}, {1})",
+     "commutation": "_commutation({0}, {1})",
      "lu_factor": "scipy.linalg.lu_factor({0})", "lu_solve": "scipy.linalg.lu_solve({0}, {1})",
      "lu_solve_T": "scipy.linalg.lu_solve({0}, {1}, trans=1)",
      "lu_logabsdet": "np.log(np.abs(np.diagonal({0}[0]))).sum()",
@@ -99,10 +101,9 @@ JAX = Backend(
      "kron": "jnp.kron({0}, {1})", "outer": "jnp.outer({0}, {1})",
      "einsum": "jnp.einsum({0})", "multi_dot": "jnp.linalg.multi_dot([{0}])",
      "inv": "jnp.linalg.inv({0})", "solve": "jnp.linalg.solve({0}, {1})",
-     "det": "_det({0})", "logabsdet": "jnp.linalg.slogdet({0})[1]",
      "cholesky": "jnp.linalg.cholesky({0})",
      "matrix_power": "jnp.linalg.matrix_power({0}, {1})",
-     "norm2": "jnp.linalg.norm({0})", "commutation": "_commutation({0}, {1})",
+     "commutation": "_commutation({0}, {1})",
      "lu_factor": "jax.scipy.linalg.lu_factor({0})",
      "lu_solve": "jax.scipy.linalg.lu_solve({0}, {1})",
      "lu_solve_T": "jax.scipy.linalg.lu_solve({0}, {1}, trans=1)",
@@ -112,10 +113,7 @@ JAX = Backend(
      "cho_logdet": "2.0 * jnp.log(jnp.diagonal({0}[0])).sum()"},
     {**_helpers("jax"), **MATRIX_HELPERS["jax"],
      "_commutation": "def _commutation(m, n):\n"
-                    "    return jnp.eye(m * n)[jnp.arange(m * n).reshape(n, m).T.reshape(-1)]",
-     "_det": "def _det(a):  # from LU (jnp.linalg.det's 2 × 2 and 3 × 3 cofactor formulas "
-             "cancel)\n    sign, logabsdet = jnp.linalg.slogdet(a)\n"
-             "    return sign * jnp.exp(logabsdet)"},
+                    "    return jnp.eye(m * n)[jnp.arange(m * n).reshape(n, m).T.reshape(-1)]"},
     ("jax", "jax.numpy", "jax.scipy.linalg", "jax.scipy.special"),
 )
 
@@ -134,10 +132,9 @@ TORCH = Backend(
      "kron": "torch.kron({0}.contiguous(), {1}.contiguous())", "outer": "torch.outer({0}, {1})",
      "einsum": "torch.einsum({0})", "multi_dot": "torch.linalg.multi_dot([{0}])",
      "inv": "torch.linalg.inv({0})", "solve": "_solve({0}, {1})",
-     "det": "torch.linalg.det({0})", "logabsdet": "torch.linalg.slogdet({0})[1]",
      "cholesky": "torch.linalg.cholesky({0})",
      "matrix_power": "torch.linalg.matrix_power({0}, {1})",
-     "norm2": "torch.linalg.norm({0})", "commutation": "_commutation({0}, {1})",
+     "commutation": "_commutation({0}, {1})",
      "lu_factor": "torch.linalg.lu_factor({0})", "lu_solve": "_lu_solve({0}, {1}, False)",
      "lu_solve_T": "_lu_solve({0}, {1}, True)",
      "lu_logabsdet": "torch.log(torch.abs(torch.diagonal({0}[0]))).sum()",

@@ -20,6 +20,7 @@ from ..core.algebra import matmul_chain
 from ..core.elementwise import BINARY
 from ..core.expr import Expr, postorder
 from ..core.extremes import EXTREMES, INDICATORS
+from ..core.matrix_scalars import MATRIX_SCALARS
 from ..core.ops import as_float
 from ..core.vector_functions import SAME, VECTOR_FUNCTIONS
 from ..errors import UnsupportedError
@@ -31,7 +32,7 @@ from .matrix_functions import matrix_function_code
 from .source import Builder, wrap
 from .spread import negative, spreads
 
-_ONE_BY_ONE = ("tr", "diagpart", "det", "logdet", "mpow", "identity", "ones", "commutation")
+_ONE_BY_ONE = ("tr", "diagpart", *MATRIX_SCALARS, "mpow", "identity", "ones", "commutation")
 
 
 def _factor_uses(roots: list[Expr]) -> Counter:
@@ -44,7 +45,7 @@ def _factor_uses(roots: list[Expr]) -> Counter:
             uses[n.arg] += parents[n]
         elif n.op == "transpose" and n.arg.op == "inv":
             uses[n.arg.arg] += max(1, parents[n]) - 1
-        elif n.op == "logdet":
+        elif n.op in MATRIX_SCALARS and MATRIX_SCALARS[n.op].factored:  # logdet
             uses[n.arg] += 1
     return uses
 
@@ -130,6 +131,8 @@ class Emitter:
             return self.spell(op, self._code(node.arg))
         if op in VECTOR_FUNCTIONS:
             return self._of_vectors(node)
+        if op in MATRIX_SCALARS:
+            return self._of_matrix(node)
         rule = getattr(self, "_" + op, None)
         if rule is None:
             raise UnsupportedError(f"cannot generate code for the operator '{op}'")
@@ -137,11 +140,16 @@ class Emitter:
 
     def _one_by_one(self, node: Expr) -> str:
         """A matrix function of a 1 × 1 argument (a 0-d value here), or a 1 × 1 constant
-        matrix: tr(a) = det(a) = diag(a) = a, logdet(a) = log|a|, aᵏ; I₁ = 𝟏₁ = K₁,₁ = 1."""
+        matrix: tr(a) = det(a) = diag(a) = a, logdet(a) = log|a|, norm2(a) = norm1(a) = |a|
+        (as core/matrix_scalars.py declares), aᵏ; I₁ = 𝟏₁ = K₁,₁ = 1."""
         if not node.args:
             return self.literal(1)
-        if node.op == "logdet":
-            return self.spell("log", self.spell("abs", self._lifted(node.arg)))
+        declared = MATRIX_SCALARS.get(node.op)
+        if declared is not None and declared.of_one_by_one:
+            code = self._lifted(node.arg)
+            for fn in declared.of_one_by_one:
+                code = self.spell(fn, code)
+            return code
         if node.op == "mpow":
             return self.spell("power", wrap(self._code(node.arg)), str(node.attr("k")))
         return self._code(node.arg)
@@ -332,10 +340,16 @@ class Emitter:
             return self.solve(x, self.spell("eye", self.size(x.shape.rows)), False)
         return self.spell("inv", self._code(x))
 
-    def _det(self, node):
-        return self.spell("det", self._code(node.arg))
+    def _of_matrix(self, node):
+        """A scalar function of a matrix, spelled as declared (core/matrix_scalars.py), or from
+        the factors of its argument where it is declared factored."""
+        if MATRIX_SCALARS[node.op].factored:
+            return self._logdet_from_factors(node)
+        return self.spell(node.op, self._code(node.arg))
 
-    def _logdet(self, node):
+    def _logdet_from_factors(self, node):
+        """log|det X|: from X's LU or Cholesky factors where they are shared with solves by X,
+        else by Cholesky where X is declared spd (2 Σ log diag(L)), else slogdet."""
         x = node.arg
         if self._uses[x] > 1:
             factor = self._factor(x)
@@ -344,19 +358,10 @@ class Emitter:
         if self._is_spd(x):
             chol = self.let(self.spell("cholesky", self._code(x)))
             return f"2.0 * {self.spell('sum', self.spell('log', self.spell('diagonal', chol)))}"
-        return self.spell("logabsdet", self._code(x))
+        return self.spell("logdet", self._code(x))
 
     def _mpow(self, node):
         return self.spell("matrix_power", self._code(node.arg), str(node.attr("k")))
-
-    def _norm2(self, node):
-        if node.arg.is_scalar:
-            return self.spell("abs", self._lifted(node.arg))
-        return self.spell("norm2", self._code(node.arg))
-
-    def _norm1(self, node):
-        absolute = self.spell("abs", self._lifted(node.arg))
-        return absolute if node.arg.is_scalar else self.spell("sum", absolute)
 
     def _of_vectors(self, node: Expr) -> str:
         """A function of the softmax family, spelled as declared (core/vector_functions.py)

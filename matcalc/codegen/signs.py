@@ -16,6 +16,7 @@ from collections import Counter
 from ..core.elementwise import BINARY, FUNCTIONS
 from ..core.expr import Expr, postorder_new
 from ..core.extremes import EXTREMES
+from ..core.matrix_scalars import MATRIX_SCALARS
 from ..core.ops import as_float
 from ..core.vector_functions import VECTOR_FUNCTIONS
 
@@ -26,10 +27,9 @@ NONPOSITIVE = (-INF, 0.0)
 
 # function -> (the interval its values lie in, whatever the argument; the fact)
 FIXED: dict[str, tuple[tuple[float, float], str]] = {
-    **{f.name: f.values for f in (*FUNCTIONS.values(), *VECTOR_FUNCTIONS.values())
-       if f.values},  # (core/elementwise.py, core/vector_functions.py)
-    "norm1": (NONNEGATIVE, "‖u‖₁ ≥ 0"),
-    "norm2": (NONNEGATIVE, "‖u‖₂ ≥ 0"),
+    **{f.name: f.values for f in (*FUNCTIONS.values(), *VECTOR_FUNCTIONS.values(),
+                                  *MATRIX_SCALARS.values())
+       if f.values},  # (core/elementwise.py, core/vector_functions.py, core/matrix_scalars.py)
     "gt": ((0.0, 1.0), "the step [u > v] ∈ {0, 1}"),
     **{e.indicator: ((0.0, 1.0), f"{e.indicator}(x)ᵢ ∈ {{0, 1/k}}") for e in EXTREMES.values()},
     "ones": ((1.0, 1.0), "𝟏's entries are 1"),

@@ -19,6 +19,7 @@ from .elementwise import BINARY, FUNCTIONS
 from .expr import SPECS, Expr
 from .extremes import EXTREMES
 from .matrix_functions import MATRIX_FUNCTIONS, jacobian_matrix
+from .matrix_scalars import MATRIX_SCALARS
 from .vector_functions import VECTOR_FUNCTIONS, VectorFunction
 
 LEAF, LINEAR, BILINEAR, ELEMENTWISE, SPECIAL, ZERO = (
@@ -243,13 +244,11 @@ defop("tril", LINEAR, _first, lambda v, a: np.tril(v[0]))  # the lower triangle,
 defop("pow", SPECIAL, _pow_shape, _pow, title="power")
 defop("gt", ZERO, _gt_shape, lambda v, a: (v[0] > v[1]).astype(float), title=">")
 defop("inv", SPECIAL, _square("inverse", lambda s: s), lambda v, a: np.linalg.inv(v[0]))
-defop("det", SPECIAL, _square("det", lambda s: SCALAR), _s(np.linalg.det))
-defop("logdet", SPECIAL, _square("logdet", lambda s: SCALAR),
-      _s(lambda x: np.linalg.slogdet(x)[1]))
+for _d in MATRIX_SCALARS.values():  # det, logdet, norm2, norm1 (core/matrix_scalars.py)
+    defop(_d.name, SPECIAL, _square(_d.name, lambda s: SCALAR) if _d.square else _scalar,
+          _s(_d.numpy))
 defop("mpow", SPECIAL, _square("matrix power", lambda s: s),
       lambda v, a: np.linalg.matrix_power(v[0], a["k"]))
-defop("norm2", SPECIAL, _scalar, _s(np.linalg.norm))
-defop("norm1", SPECIAL, _scalar, _s(lambda x: np.abs(x).sum()))
 
 def _valued(f):
     """f(u), or f(u, δ) refusing a δ that is not positive (huber's is undefined there)."""

@@ -17,6 +17,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
+from ..core.matrix_scalars import MATRIX_SCALARS
 from ..errors import DeclarationError, UnsupportedError
 from ..lower.declarations import NAME
 from ..lower.functions import FUNCTIONS
@@ -240,7 +241,6 @@ class _Writer:
 
     w_Inverse = _call("inv")
     w_Trace = _call("tr")
-    w_Determinant = _call("det")
     w_DiagonalOf = _call("diag")
 
     def w_DiagMatrix(self, e, env):
@@ -296,6 +296,11 @@ def _negated(e: sp.Basic) -> sp.Basic | None:
     if len(rest) == 1:
         return rest[0]
     return e.func(*rest, evaluate=False) if isinstance(e, sp.Mul) else sp.MatMul(*rest)
+
+
+for _s in MATRIX_SCALARS.values():  # Determinant: det(…), as declared (core/matrix_scalars.py)
+    if _s.sympy_class:
+        setattr(_Writer, f"w_{_s.sympy_class}", _Writer._call(_s.spelling))
 
 
 def _depends(e: sp.Basic, env: dict) -> bool:

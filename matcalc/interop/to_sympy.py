@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from types import SimpleNamespace
 
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
@@ -22,6 +23,7 @@ from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
 from ..core.extremes import EXTREMES
 from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..core.matrix_scalars import MATRIX_SCALARS
 from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..errors import UnsupportedError
 from ..evaluate import symbol_names
@@ -248,11 +250,13 @@ def _weights(e):
     return rule
 
 
-def _norm2(node, args):
-    x = args[0]
-    if not is_matrix(x):
-        return sp.Abs(x)
-    return sp.sqrt(_total(sp.HadamardPower(x, 2)))
+_SCALAR_KIT = SimpleNamespace(sp=sp, is_matrix=is_matrix, total=_total, elementwise=elementwise)
+
+
+def _of_matrix(s):
+    """A scalar function of a matrix in SymPy, as declared (core/matrix_scalars.py), through
+    the module, is_matrix, the total of the entries and entrywise application."""
+    return lambda node, args: s.sympy(_SCALAR_KIT, args[0])
 
 
 class _Kit:
@@ -339,12 +343,9 @@ _RULES: dict[str, Callable] = {
     **{e.name: _extreme(e) for e in EXTREMES.values()},
     **{e.indicator: _weights(e) for e in EXTREMES.values()},
     "inv": _square(sp.Inverse, lambda s: 1 / s),
-    "det": _square(sp.Determinant, lambda s: s),
-    "logdet": _square(lambda x: sp.log(sp.Abs(sp.Determinant(x))), lambda s: sp.log(sp.Abs(s))),
+    **{s.name: _of_matrix(s) for s in MATRIX_SCALARS.values()},
     "mpow": lambda node, args: (sp.MatPow(args[0], node.attr("k")) if is_matrix(args[0])
                                 else args[0] ** node.attr("k")),
-    "norm2": _norm2,
-    "norm1": lambda node, args: _total(elementwise(sp.Abs, args[0])),
     **{f.name: _of_vectors(f) for f in VECTOR_FUNCTIONS.values()},
     **dict.fromkeys((*MATRIX_FUNCTIONS, "frechet", "frechet_matrix"), _no_matrix_function),
     **{name: _elementwise(name) for name in SCALAR_FUNCTIONS if name != "step"},

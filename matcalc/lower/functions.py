@@ -12,6 +12,7 @@ from ..core.elementwise import FUNCTIONS as ELEMENTWISE_FUNCTIONS
 from ..core.extremes import BY_SPELLING as EXTREME_BY_SPELLING
 from ..core.extremes import EXTREMES
 from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..core.matrix_scalars import MATRIX_SCALARS
 from ..core.vector_functions import BY_SPELLING, VECTOR_FUNCTIONS
 from ..errors import ParseError, ShapeError
 from ..syntax import ast
@@ -260,8 +261,7 @@ FUNCTIONS = {spelling: _elementwise(name) for spelling, name in SPELLINGS.items(
 FUNCTIONS.update({
     "sum": _to_scalar("sum"), "mean": _to_scalar("mean"),
     "tr": _to_scalar("tr", square=True), "trace": _to_scalar("tr", square=True),
-    "det": _to_scalar("det", square=True), "logdet": _to_scalar("logdet", square=True),
-    "norm2": _to_scalar("norm2"), "norm1": _to_scalar("norm1"),
+    **{s.spelling: _to_scalar(s.name, square=s.square) for s in MATRIX_SCALARS.values()},
     "inv": _inv, "diag": _diag, "vec": _vec, "tril": _tril, "cross_entropy": _cross_entropy,
     "dot": _dot, **{f.spelling: _of_vectors(f) for f in VECTOR_FUNCTIONS.values()},
     **{f.spelling: _binary(f) for f in BINARY.values()}, "kron": _kron,
@@ -275,7 +275,7 @@ FUNCTIONS.update({
 # arguments it takes (one unless listed).
 MEANINGS = {
     "elementwise functions": (*SPELLINGS, *(f.spelling for f in BINARY.values())),
-    "reductions": ("sum", "mean", "tr", "trace", "det", "logdet", "norm2", "norm1",
+    "reductions": ("sum", "mean", "tr", "trace", *(s.spelling for s in MATRIX_SCALARS.values()),
                    *(f.spelling for f in VECTOR_FUNCTIONS.values() if f.reduces),
                    "cross_entropy"),
     "vector functions": (*(f.spelling for f in VECTOR_FUNCTIONS.values() if not f.reduces),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..core.algebra import MAX_MATRIX_POWER
 from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..core.matrix_scalars import MATRIX_SCALARS
 from ..errors import MatcalcError, ParseError, ShapeError, Span, UnsupportedError
 from ..syntax import ast, parse
 from ..syntax.transformer import literal_value
@@ -27,7 +28,8 @@ SUM_OPS = {"+", "-"}
 
 _CONSTANTS = {"eye": "the identity matrix", "ones": "the all-ones vector"}
 # functions whose argument is a matrix: a scalar argument is the scalar function (1/a, a, log a)
-_MATRIX_ARGUMENT = {"inv", "det", "logdet", "tr", "trace", *MATRIX_FUNCTIONS}
+_MATRIX_ARGUMENT = {"inv", "tr", "trace", *MATRIX_FUNCTIONS,
+                    *(s.spelling for s in MATRIX_SCALARS.values() if s.square)}
 
 
 class Typer:
