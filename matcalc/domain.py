@@ -18,6 +18,7 @@ import numpy as np
 
 from .core import elementwise as ew
 from .core import matrix_scalars as ms
+from .core.constants import CONSTANTS
 from .core.expr import Expr, postorder
 from .core.extremes import EXTREMES, INDICATORS
 from .core.matrix_functions import MATRIX_FUNCTIONS, eigenvalue_on_cut
@@ -30,8 +31,8 @@ CUT_MARGIN = 0.05  # how far (relative) logm's and sqrtm's eigenvalues stay from
 SHOWN = 60  # characters of a node's text shown in a reason
 
 SMOOTH = frozenset({
-    "var", "tangent", "const", "dim", "pi", "identity", "ones", "zero", "commutation", "apply",
-    "absgrad", "add", "mul", "hadamard", "kron", "transpose", "sum", "mean", "tr", "vec",
+    "var", "tangent", "const", "dim", *CONSTANTS, "identity", "ones", "zero", "commutation",
+    "apply", "absgrad", "add", "mul", "hadamard", "kron", "transpose", "sum", "mean", "tr", "vec",
     "expand", "unvec", "diag", "diagpart", "tril", "mpow",
     *(s.name for s in ms.MATRIX_SCALARS.values() if s.domain == ms.SMOOTH),
     *(f.name for f in (*ew.FUNCTIONS.values(), *VECTOR_FUNCTIONS.values()) if f.domain == ew.REAL),

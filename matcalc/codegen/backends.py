@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..core.constants import CONSTANTS
 from ..core.elementwise import BINARY, FUNCTIONS
 from ..core.extremes import EXTREMES
 from ..core.matrix_scalars import MATRIX_SCALARS
@@ -37,8 +38,8 @@ _DECLARED = (*FUNCTIONS.values(), *BINARY.values(), *VECTOR_FUNCTIONS.values(), 
 def _elementwise(backend: str) -> dict[str, str]:
     """The declared functions' templates for `backend`: the elementwise ones, max and min, and
     the softmax family, max(x) and min(x) with their weights ismax and ismin, det, logdet and
-    the norms."""
-    return {**{f.name: f.code[backend] for f in _DECLARED},
+    the norms, and the named constants (π)."""
+    return {**{f.name: f.code[backend] for f in (*_DECLARED, *CONSTANTS.values())},
             **{e.indicator: f"_{e.indicator}({{0}})" for e in EXTREMES.values()}}
 
 
@@ -68,7 +69,7 @@ NUMPY = Backend(
      "gram": "{0}.T @ {0}", "gram_rows": "{0} @ {0}.T",
      "scalar_out": "float({0})", "lift": "{0}",
      "gt": "np.greater({0}, {1}).astype(float)",
-     "pi": "np.pi", "eye": "np.eye({0})", "ones": "np.ones({0})", "zeros": "np.zeros({0})",
+     "eye": "np.eye({0})", "ones": "np.ones({0})", "zeros": "np.zeros({0})",
      "diag": "np.diag({0})", "tril": "np.tril({0})",
      "kron": "np.kron({0}, {1})", "outer": "np.outer({0}, {1})",
      "einsum": "np.einsum({0})", "multi_dot": "np.linalg.multi_dot([{0}])",
@@ -96,7 +97,7 @@ JAX = Backend(
      "asarray": "jnp.asarray({0})", "scalar_in": "jnp.asarray({0}).reshape(())",
      "scalar_out": "jnp.asarray({0})", "lift": "{0}",
      "gt": "jnp.greater({0}, {1}).astype(float)",
-     "pi": "jnp.pi", "eye": "jnp.eye({0})", "ones": "jnp.ones({0})", "zeros": "jnp.zeros({0})",
+     "eye": "jnp.eye({0})", "ones": "jnp.ones({0})", "zeros": "jnp.zeros({0})",
      "diag": "jnp.diag({0})", "tril": "jnp.tril({0})",
      "kron": "jnp.kron({0}, {1})", "outer": "jnp.outer({0}, {1})",
      "einsum": "jnp.einsum({0})", "multi_dot": "jnp.linalg.multi_dot([{0}])",
@@ -127,7 +128,7 @@ TORCH = Backend(
      "scalar_in": f"torch.as_tensor({{0}}, {_F64}).reshape(())",
      "scalar_out": f"torch.as_tensor({{0}}, {_F64})", "lift": f"torch.as_tensor({{0}}, {_F64})",
      "gt": "torch.gt({0}, {1}).to(torch.float64)",
-     "pi": "torch.pi", "eye": f"torch.eye({{0}}, {_F64})", "ones": f"torch.ones({{0}}, {_F64})",
+     "eye": f"torch.eye({{0}}, {_F64})", "ones": f"torch.ones({{0}}, {_F64})",
      "zeros": f"torch.zeros({{0}}, {_F64})", "diag": "torch.diag({0})", "tril": "torch.tril({0})",
      "kron": "torch.kron({0}.contiguous(), {1}.contiguous())", "outer": "torch.outer({0}, {1})",
      "einsum": "torch.einsum({0})", "multi_dot": "torch.linalg.multi_dot([{0}])",

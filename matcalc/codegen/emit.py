@@ -17,6 +17,7 @@ from fractions import Fraction
 
 from ..core import build as b
 from ..core.algebra import matmul_chain
+from ..core.constants import CONSTANTS
 from ..core.elementwise import BINARY
 from ..core.expr import Expr, postorder
 from ..core.extremes import EXTREMES, INDICATORS
@@ -133,6 +134,8 @@ class Emitter:
             return self._of_vectors(node)
         if op in MATRIX_SCALARS:
             return self._of_matrix(node)
+        if op in CONSTANTS:  # π: the backend's constant, the float nearest it
+            return self.spell(op)
         rule = getattr(self, "_" + op, None)
         if rule is None:
             raise UnsupportedError(f"cannot generate code for the operator '{op}'")
@@ -184,10 +187,6 @@ class Emitter:
 
     def _const(self, node):
         return self.literal(node.attr("value"))
-
-    def _pi(self, node):
-        """π: the backend's constant, the float nearest π."""
-        return self.spell("pi")
 
     def _dim(self, node):
         """A size as a value: a float, as every other constant."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import weakref
 from collections import Counter
 
+from ..core.constants import CONSTANTS
 from ..core.elementwise import BINARY, FUNCTIONS
 from ..core.expr import Expr, postorder_new
 from ..core.extremes import EXTREMES
@@ -36,7 +37,7 @@ FIXED: dict[str, tuple[tuple[float, float], str]] = {
     "identity": ((0.0, 1.0), "I's entries are 0 and 1"),
     "zero": ((0.0, 0.0), "0's entries are 0"),
     "dim": ((1.0, INF), "a size is a positive integer"),
-    "pi": ((3.14159, 3.1416), "π = 3.14159…"),
+    **{c.name: c.bounds for c in CONSTANTS.values()},  # π (core/constants.py)
 }
 
 # rearrange or repeat the entries, or pick one (max(x), min(x))

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..errors import EvaluationError, ShapeError
 from ..shapes import SCALAR, Dim, Shape
+from .constants import CONSTANTS
 from .elementwise import BINARY, FUNCTIONS
 from .expr import SPECS, Expr
 from .extremes import EXTREMES
@@ -215,7 +216,9 @@ defop("var", LEAF, _attr_shape)
 defop("tangent", LEAF, _attr_shape)
 defop("const", LEAF, _scalar, lambda v, a: np.array([[as_float(a["value"])]]))
 defop("dim", LEAF, _scalar)
-defop("pi", LEAF, _scalar, lambda v, a: np.array([[np.pi]]), title="π")  # the number π
+for _c in CONSTANTS.values():  # π (core/constants.py)
+    defop(_c.name, LEAF, _scalar, lambda v, a, c=_c: np.array([[c.value]]),
+          title=_c.printed["unicode"])
 defop("identity", LEAF, lambda args, a: Shape(a["n"], a["n"]))
 defop("ones", LEAF, lambda args, a: Shape(a["n"], Dim.of(1)))
 defop("zero", LEAF, _attr_shape)

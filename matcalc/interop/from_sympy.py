@@ -16,6 +16,7 @@ import re
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from ..core.constants import CONSTANTS
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.matrix_scalars import MATRIX_SCALARS
 from ..errors import DeclarationError, UnsupportedError
@@ -25,7 +26,7 @@ from .to_sympy import is_matrix
 
 _NUMBER = r"\d+(?:\.\d+)?(?:e[-+]?\d+)?"
 _ATOM = re.compile(rf"(?:{NAME.pattern}'?|{_NUMBER}|\(-?{_NUMBER}(?:/\d+)?\))")
-RESERVED = frozenset(FUNCTIONS) | {"eye", "ones", "I", "T", "pi"}  # (pi: the number π)
+RESERVED = frozenset(FUNCTIONS) | {"eye", "ones", "I", "T", *CONSTANTS}  # (pi: the number π)
 
 # SymPy scalar functions and the matcalc function of the same value (elementwise on matrices).
 _T = sp.Symbol("t")
@@ -309,8 +310,9 @@ def _depends(e: sp.Basic, env: dict) -> bool:
 
 
 def _number(e: sp.Basic) -> str:
-    if e is sp.pi:
-        return "pi"
+    named = next((c.name for c in CONSTANTS.values() if e is getattr(sp, c.sympy)), None)
+    if named is not None:  # π (core/constants.py)
+        return named
     if e.is_Integer:
         return f"({e})" if e < 0 else str(e)
     if e.is_Rational:

@@ -18,6 +18,7 @@ import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
+from ..core.constants import CONSTANTS
 from ..core.elementwise import BINARY
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
@@ -323,7 +324,7 @@ def _no_matrix_function(node, args):
 _RULES: dict[str, Callable] = {
     "var": _var, "tangent": _tangent, "const": _const, "zero": _zero,
     "dim": lambda node, args: size(node.attr("size")),
-    "pi": lambda node, args: sp.pi,
+    **{c.name: lambda node, args, c=c: getattr(sp, c.sympy) for c in CONSTANTS.values()},
     "identity": lambda node, args: sp.Identity(size(node.attr("n"))),
     "ones": lambda node, args: sp.OneMatrix(size(node.attr("n")), 1),
     "commutation": _commutation,

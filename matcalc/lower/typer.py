@@ -8,6 +8,7 @@ a scalar operand, `max(0, u)` is relu, and `W(x)` is a product when W is a varia
 from __future__ import annotations
 
 from ..core.algebra import MAX_MATRIX_POWER
+from ..core.constants import CONSTANTS
 from ..core.matrix_functions import MATRIX_FUNCTIONS
 from ..core.matrix_scalars import MATRIX_SCALARS
 from ..errors import MatcalcError, ParseError, ShapeError, Span, UnsupportedError
@@ -106,8 +107,8 @@ class Typer:
                 name = "eye"
             elif name in self.size_names:
                 return size_value(name, self.size_names.size(name, self), node.span)
-        if name == "pi" and name not in self.declarations:  # (π: names are kept spelled)
-            return scalar("pi", span=node.span, text=node.name)
+        if name in CONSTANTS and name not in self.declarations:  # π (core/constants.py)
+            return scalar(name, span=node.span, text=node.name)
         if name in ("eye", "ones") and name not in self.declarations:
             n = SizeVar(f"{GENERATED}n_{name}", weak=True)
             cols = n if name == "eye" else one()
@@ -379,7 +380,7 @@ def is_variable(name: str, declarations: dict, bound: set[str], value_names: set
     decl = declarations.get(name)
     if decl is not None:
         return decl.kind != "function"
-    return name in bound or name in value_names or name == "pi" or \
+    return name in bound or name in value_names or name in CONSTANTS or \
         (name not in FUNCTIONS and name[0].isupper() and otherwise_spelled(name) is None)
 
 
