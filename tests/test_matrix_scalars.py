@@ -27,12 +27,14 @@ def _declared_facets(s) -> dict[str, bool]:
     from matcalc.lower.functions import MEANING
     from matcalc.render import ASCII, LATEX, UNICODE, render
     from matcalc.render.notation import LATEX_FUNCTIONS
+    from matcalc.simplify.rules import RULES as SIMPLIFY
     from matcalc.vocabulary import matrix_scalar_table
     from matcalc.web.syntax import syntax
     panel = {g["name"]: g for c in syntax()["functions"] for g in c["functions"]}
     x = b.var("X", Shape(Dim.of(3), Dim.of(3)))
     node = b.apply(s.name, x)
     latex = f"\\{s.name}" if s.latex_command else f"\\operatorname{{{s.name}}}"
+    identities = {rule.identity for rule in SIMPLIFY if rule.head == s.name}
     return {
         "spelling and meaning": bool(s.spelling and s.meaning) and s.spelling in MEANING,
         "typing rule (lower/functions.py)": s.spelling in NAMED,
@@ -57,6 +59,10 @@ def _declared_facets(s) -> dict[str, bool]:
         "value interval (codegen signs) or none claimed": s.values is None or s.name in FIXED,
         "domain (domain.py)": s.name in SMOOTH or s.name in RULES,
         "condition (domain.py) or none claimed": not s.condition or s.name in CONDITIONS,
+        "simplifier identities (of Xᵀ, of X⁻¹, log |f|) or none claimed":
+            (not s.of_transpose or s.of_transpose in identities)
+            and (not s.of_inverse or s.of_inverse[0] in identities)
+            and (not s.log_abs_is or s.log_abs_is in OPS),
         "docs example": all(s.example) and f"`{s.example[0]}`" in matrix_scalar_table(),
         "syntax panel entry": panel.get(s.spelling, {}).get("example") == s.example[0],
     }

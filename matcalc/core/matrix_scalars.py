@@ -62,6 +62,10 @@ class MatrixScalar:
     condition: str = ""  # where its derivative holds, of its argument {X}: "{X} is invertible"
     sympy_class: str = ""  # the SymPy class read back as it (Determinant); "" none
     factored: bool = False  # code from the LU / Cholesky factors shared with solves by X
+    of_transpose: str = ""  # the identity f(Xᵀ) = f(X) the simplifier applies ("" none)
+    of_inverse: tuple[str, Callable[[Any, Any], Any]] | None = None  # (identity, (b, f(X)) ->
+    # f(X⁻¹)): det(X⁻¹) = 1 / det(X), the simplifier's rewrite
+    log_abs_is: str = ""  # the op log|f(X)| is: log|det X| = logdet(X)
     helpers: dict[str, dict[str, str]] = field(default_factory=dict)  # backend -> {marker: def}
 
     @property
@@ -129,13 +133,16 @@ DECLARED = (
         "det", "the determinant", True, np.linalg.det, _d_det,
         "d det(X) = det(X) tr(X⁻¹ dX) (Cookbook 42).", True, None, True,
         {**_linalg("det"), "jax": "_det({0})"}, (), _sympy_det, ("det(X)", "X", "det(X) X⁻¹"),
-        sympy_class="Determinant", helpers={"jax": _JAX_DET}),
+        sympy_class="Determinant", helpers={"jax": _JAX_DET}, of_transpose="det(Xᵀ) = det(X)",
+        of_inverse=("det(X⁻¹) = 1 / det(X)", lambda b, f: b.inverse_of(f)),
+        log_abs_is="logdet"),
     MatrixScalar(
         "logdet", "log |det X|", True, lambda x: np.linalg.slogdet(x)[1], _d_logdet,
         "d log|det X| = tr(X⁻¹ dX) (Cookbook 43).", True, None, False,
         {backend: template + "[1]" for backend, template in _linalg("slogdet").items()},
         ("abs", "log"), _sympy_logdet, ("logdet(X)", "X", "X⁻¹"), WELL_CONDITIONED,
-        factored=True),
+        factored=True, of_transpose="log|det Xᵀ| = log|det X|",
+        of_inverse=("log|det X⁻¹| = −log|det X|", lambda b, f: b.neg(f))),
     MatrixScalar(
         "norm2", "the Euclidean (Frobenius) norm", False, np.linalg.norm, _d_norm2,
         "d‖X‖ = tr(Xᵀ dX) / ‖X‖ (Euclidean or Frobenius norm).", True,
