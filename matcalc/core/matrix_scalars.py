@@ -20,10 +20,15 @@ argument's differential; d f = tr(Gᵀ dX) with G the gradient in denominator la
     d norm2(X)  = tr(Xᵀ dX) / ‖X‖        G = X / ‖X‖           (Euclidean / Frobenius)
     d norm1(X)  = tr(sign(X)ᵀ dX)        G = sign(X)           (Σ |Xᵢⱼ|, a subgradient at 0)
 
-To add a member: append a `MatrixScalar` to `DECLARED` with every field (the completeness test
-`test_every_matrix_scalar_has_every_facet` in tests/test_ops_table.py names a missing one), add
-its row's marker-generated line to docs/language.md by running `python -m matcalc.vocabulary
-docs/language.md`, and give it a domain rule in domain.py if it needs a new kind of `domain`.
+To add a member (eigmax(S), specnorm(X), ...): append a `MatrixScalar` to `DECLARED` with
+every field; every stage takes it up from there. Then run `python -m matcalc.vocabulary
+docs/language.md` (its row of the docs' table, checked numerically by
+tests/test_readme_table.py), and run tests/test_matrix_scalars.py, whose completeness test
+names any facet a stage does not read. A new kind of `domain` needs its sampling rule in
+domain.py (`_BY_MATRIX_DOMAIN`); a `condition` is a sentence about its argument "{X}", stated
+with every result that takes it. `second_derivative` False says its differential does not
+differentiate again (the ops it builds must then refuse their derivative with a clear error,
+as L_f(X, E)'s do; tests/test_hessian.py leaves it out of its second-derivative checks).
 """
 from __future__ import annotations
 
