@@ -17,11 +17,14 @@ from collections.abc import Callable
 import numpy as np
 
 from .core import elementwise as ew
+from .core import matrix_powers as powers
 from .core import matrix_scalars as ms
 from .core.constants import CONSTANTS
 from .core.expr import Expr, postorder
 from .core.extremes import EXTREMES, INDICATORS
+from .core.linear_ops import LINEAR_OPS
 from .core.matrix_functions import MATRIX_FUNCTIONS, eigenvalue_on_cut
+from .core.matrix_powers import MATRIX_POWERS
 from .core.vector_functions import VECTOR_FUNCTIONS
 from .render import UNICODE, render
 
@@ -32,9 +35,9 @@ SHOWN = 60  # characters of a node's text shown in a reason
 
 SMOOTH = frozenset({
     "var", "tangent", "const", "dim", *CONSTANTS, "identity", "ones", "zero", "commutation",
-    "apply", "absgrad", "add", "mul", "hadamard", "kron", "transpose", "sum", "mean", "tr", "vec",
-    "expand", "unvec", "diag", "diagpart", "tril", "mpow",
+    "apply", "absgrad", "add", "mul", "hadamard", "transpose", "expand", "unvec",
     *(s.name for s in ms.MATRIX_SCALARS.values() if s.domain == ms.SMOOTH),
+    *LINEAR_OPS, *(p.name for p in MATRIX_POWERS.values() if p.domain == powers.SMOOTH),
     *(f.name for f in (*ew.FUNCTIONS.values(), *VECTOR_FUNCTIONS.values()) if f.domain == ew.REAL),
 })
 
@@ -159,9 +162,11 @@ _BY_MATRIX_DOMAIN = {ms.WELL_CONDITIONED: _well_conditioned, ms.NONZERO: _nonzer
                      ms.NO_ZERO_ENTRY: _away_from_zero}
 
 RULES: dict[str, Rule] = {
-    "inv": _well_conditioned, "pow": _power,
+    **{p.name: _well_conditioned for p in MATRIX_POWERS.values()
+       if p.domain == powers.WELL_CONDITIONED},
     **{s.name: _BY_MATRIX_DOMAIN[s.domain] for s in ms.MATRIX_SCALARS.values()
        if s.domain != ms.SMOOTH},
+    "pow": _power,
     **{op: _off_branch_cut for op in (*MATRIX_FUNCTIONS, "frechet", "frechet_matrix")},
     "gt": _sides_apart, **{f.name: _sides_apart for f in ew.BINARY.values()},
     **dict.fromkeys((*EXTREMES, *INDICATORS), _no_tie),

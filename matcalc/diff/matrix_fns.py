@@ -7,24 +7,11 @@ from __future__ import annotations
 
 from ..core import build as b
 from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..core.matrix_powers import MATRIX_POWERS
 from ..core.matrix_scalars import MATRIX_SCALARS
 from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..errors import UnsupportedError
 from .registry import defjvp
-
-
-@defjvp("inv")
-def _inv(node, dargs):
-    """d(X⁻¹) = −X⁻¹ dX X⁻¹ (Cookbook 40)."""
-    return b.neg(b.mul(node, dargs[0], node))
-
-
-@defjvp("mpow")
-def _mpow(node, dargs):
-    """d(Xᵏ) = Σᵢ Xⁱ dX Xᵏ⁻¹⁻ⁱ for k ≥ 1 (Cookbook 2.2)."""
-    x, k = node.arg, node.attr("k")
-    powers = [b.identity(x.shape.rows), x] + [b.mk("mpow", x, k=i) for i in range(2, k)]
-    return b.add(*(b.mul(powers[i], dargs[0], powers[k - 1 - i]) for i in range(k)))
 
 
 def _of_matrix(s):
@@ -38,6 +25,18 @@ def _of_matrix(s):
 
 for _s in MATRIX_SCALARS.values():
     defjvp(_s.name)(_of_matrix(_s))
+
+
+def _power(p):
+    """The differential of X⁻¹ or Xᵏ, as declared (core/matrix_powers.py)."""
+    def rule(node, dargs):
+        return p.differential(b, node, dargs[0])
+    rule.__doc__ = p.rule
+    return rule
+
+
+for _p in MATRIX_POWERS.values():
+    defjvp(_p.name)(_power(_p))
 
 
 def _of_vectors(f):

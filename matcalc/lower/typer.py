@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from ..core.algebra import MAX_MATRIX_POWER
 from ..core.constants import CONSTANTS
+from ..core.linear_ops import LINEAR_OPS, OF_SQUARE_TO_SCALAR
 from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..core.matrix_powers import MATRIX_POWERS
 from ..core.matrix_scalars import MATRIX_SCALARS
 from ..errors import MatcalcError, ParseError, ShapeError, Span, UnsupportedError
 from ..syntax import ast, parse
@@ -29,8 +31,10 @@ SUM_OPS = {"+", "-"}
 
 _CONSTANTS = {"eye": "the identity matrix", "ones": "the all-ones vector"}
 # functions whose argument is a matrix: a scalar argument is the scalar function (1/a, a, log a)
-_MATRIX_ARGUMENT = {"inv", "tr", "trace", *MATRIX_FUNCTIONS,
-                    *(s.spelling for s in MATRIX_SCALARS.values() if s.square)}
+_MATRIX_ARGUMENT = {*MATRIX_FUNCTIONS, *(s.spelling for s in MATRIX_SCALARS.values() if s.square),
+                    *(s for op in MATRIX_POWERS.values() for s in op.spellings),
+                    *(s for op in LINEAR_OPS.values() if op.typing == OF_SQUARE_TO_SCALAR
+                      for s in op.spellings)}
 
 
 class Typer:
