@@ -18,6 +18,7 @@ from .core.expr import Expr, postorder
 from .core.extremes import EXTREMES
 from .core.matrix_functions import MATRIX_FUNCTIONS
 from .core.matrix_powers import MATRIX_POWERS
+from .core.matrix_scalars import MATRIX_SCALARS
 from .core.rebuild import substitute
 from .core.spectral import SPECTRAL
 from .core.vector_functions import VECTOR_FUNCTIONS
@@ -31,9 +32,9 @@ from .shapes import describe
 from .simplify import simplify
 from .simplify.rules import RULES
 
-_NAMED_ARGUMENT = {*(f.name for f in FUNCTIONS.values() if f.derivative), "det", "logdet",
+_NAMED_ARGUMENT = {*(f.name for f in FUNCTIONS.values() if f.derivative), *MATRIX_SCALARS,
                    *(p.name for p in MATRIX_POWERS.values() if p.names_its_argument),
-                   *VECTOR_FUNCTIONS, *MATRIX_FUNCTIONS, "norm2", "norm1", "apply",
+                   *VECTOR_FUNCTIONS, *MATRIX_FUNCTIONS, "apply",
                    *BINARY, *EXTREMES, "pow", *SPECTRAL}
 IDENTITIES = {rule.name: rule.identity for rule in RULES}
 _FRESH = ("u", "v", "t", "s", "r", "q", "p", "g", "h")

@@ -1,11 +1,12 @@
 """The language's vocabulary as documentation: tables built from the declarations.
 
-docs/language.md's table of elementwise functions is this module's `elementwise_table()`, and
-its table of the softmax family `vector_function_table()`, each between two marker lines;
+docs/language.md's table of elementwise functions is this module's `elementwise_table()`, its
+table of the softmax family `vector_function_table()` and of the scalar functions of a matrix
+`matrix_scalar_table()`, each between two marker lines;
 `python -m matcalc.vocabulary docs/language.md` rewrites them there, and
 tests/test_elementwise_functions.py fails when the file differs from the declarations
-(matcalc/core/elementwise.py, matcalc/core/vector_functions.py). A function is documented by
-declaring it.
+(matcalc/core/elementwise.py, matcalc/core/vector_functions.py, matcalc/core/matrix_scalars.py).
+A function is documented by declaring it.
 """
 from __future__ import annotations
 
@@ -13,12 +14,16 @@ import sys
 from pathlib import Path
 
 from .core.elementwise import FUNCTIONS
+from .core.matrix_scalars import MATRIX_SCALARS
 from .core.vector_functions import VECTOR_FUNCTIONS
 
 BEGIN = ("<!-- the elementwise functions: generated from matcalc/core/elementwise.py by "
          "`python -m matcalc.vocabulary docs/language.md` -->")
 VECTOR_BEGIN = ("<!-- the softmax family: generated from matcalc/core/vector_functions.py by "
                 "`python -m matcalc.vocabulary docs/language.md` -->")
+MATRIX_SCALAR_BEGIN = ("<!-- the scalar functions of a matrix: generated from "
+                       "matcalc/core/matrix_scalars.py by "
+                       "`python -m matcalc.vocabulary docs/language.md` -->")
 END = "<!-- end of the generated table -->"
 _HEAD = ["| function | example | by | derivative (numerator layout) |", "| --- | --- | --- | --- |"]
 
@@ -52,7 +57,18 @@ def vector_function_table() -> str:
     return "\n".join(rows)
 
 
-_TABLES = ((BEGIN, elementwise_table), (VECTOR_BEGIN, vector_function_table))
+def matrix_scalar_table() -> str:
+    """The Markdown table of the scalar functions of a matrix (det, logdet, the norms), as
+    declared: spelling, meaning, an example, the variable and the derivative matcalc prints."""
+    rows = list(_HEAD)
+    for s in MATRIX_SCALARS.values():
+        expr, wrt, shown = s.example
+        rows.append(f"| `{s.spelling}` ({_cell(s.meaning)}) | `{expr}` | `{wrt}` | `{shown}` |")
+    return "\n".join(rows)
+
+
+_TABLES = ((BEGIN, elementwise_table), (VECTOR_BEGIN, vector_function_table),
+           (MATRIX_SCALAR_BEGIN, matrix_scalar_table))
 
 
 def with_table(text: str) -> str:
