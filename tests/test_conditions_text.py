@@ -18,6 +18,11 @@ PROGRAMS = [  # (program, wrt, Hessian?): between them, every op of CONDITIONS
     ("logm(X)", "X", False),
     ("u' expm(X) v", "X", False),
     ("tr(sqrtm(X))", "X", True),
+    ("eigmax(X' A X + B) + eigmin(X + X') + u' eigvals(X + X')", "X", False),
+    ("specnorm(X) + nucnorm(X) + u' svals(X + eye)", "X", False),  # σ₁(X) > σ₂(X): sigma_1
+    ("u' eigvecs(A) x + eigvec_max(A)' x + eigvec_min(A)' x + u' svecs_left(A + eye) x"
+     " + u' svecs_right(A + eye) x + tr(polar(A) B) + svec_max_left(A)' x"
+     " + svec_max_right(A)' x", "x", False),
 ]
 
 
