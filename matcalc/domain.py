@@ -17,9 +17,12 @@ from collections.abc import Callable
 import numpy as np
 
 from .core import elementwise as ew
+from .core import matrix_powers as powers
 from .core.expr import Expr, postorder
 from .core.extremes import EXTREMES, INDICATORS
+from .core.linear_ops import LINEAR_OPS
 from .core.matrix_functions import MATRIX_FUNCTIONS, eigenvalue_on_cut
+from .core.matrix_powers import MATRIX_POWERS
 from .core.spectral import SPECTRAL, off_condition
 from .core.structural import is_symmetric
 from .core.vector_functions import VECTOR_FUNCTIONS
@@ -32,8 +35,8 @@ SHOWN = 60  # characters of a node's text shown in a reason
 
 SMOOTH = frozenset({
     "var", "tangent", "const", "dim", "pi", "identity", "ones", "zero", "commutation", "apply",
-    "absgrad", "add", "mul", "hadamard", "kron", "transpose", "sum", "mean", "tr", "vec",
-    "expand", "unvec", "diag", "diagpart", "tril", "det", "mpow",
+    "absgrad", "add", "mul", "hadamard", "transpose", "expand", "unvec", "det",
+    *LINEAR_OPS, *(p.name for p in MATRIX_POWERS.values() if p.domain == powers.SMOOTH),
     *(f.name for f in (*ew.FUNCTIONS.values(), *VECTOR_FUNCTIONS.values()) if f.domain == ew.REAL),
 })
 
@@ -156,7 +159,9 @@ _BY_DOMAIN = {ew.POSITIVE: _positive, ew.ABOVE_MINUS_ONE: _above_minus_one,
               ew.KINKS_AT_PARAMETER: _off_parameter_kinks}
 
 RULES: dict[str, Rule] = {
-    "inv": _well_conditioned, "logdet": _well_conditioned, "pow": _power,
+    **{p.name: _well_conditioned for p in MATRIX_POWERS.values()
+       if p.domain == powers.WELL_CONDITIONED},
+    "logdet": _well_conditioned, "pow": _power,
     "norm1": _away_from_zero, "norm2": _away_from_zero,
     **{op: _off_branch_cut for op in (*MATRIX_FUNCTIONS, "frechet", "frechet_matrix")},
     **dict.fromkeys(SPECTRAL, _off_spectral_condition),
