@@ -35,7 +35,8 @@ from .simplify.rules import RULES
 _NAMED_ARGUMENT = {*(f.name for f in FUNCTIONS.values() if f.derivative), *MATRIX_SCALARS,
                    *(p.name for p in MATRIX_POWERS.values() if p.names_its_argument),
                    *VECTOR_FUNCTIONS, *MATRIX_FUNCTIONS, "apply",
-                   *BINARY, *EXTREMES, "pow", *SPECTRAL}
+                   *BINARY, *EXTREMES, "pow",
+                   *(f.name for f in SPECTRAL.values() if not f.vectors)}  # (eigmax, not eigvecs)
 IDENTITIES = {rule.name: rule.identity for rule in RULES}
 _FRESH = ("u", "v", "t", "s", "r", "q", "p", "g", "h")
 
@@ -188,7 +189,8 @@ def steps(d) -> Steps:
     known = [wrt]
     diffs, tangents = [], {}
     for name, expr in statements:
-        deps = [n for n in known if n in expr.free]
+        deps = [n for n in known if n in expr.free  # (a name of a constant: no term)
+                and not (n in tangents and b.is_zero(tangents[n]))]
         dexpr = _differential(expr, deps)
         diffs.append(Line(f"d{name}", dexpr, _rules(expr)))
         tangents[name] = dexpr
