@@ -16,6 +16,7 @@ from .check import CheckResult, check
 from .closed_form import hessian_of, jacobian
 from .codegen import Output, compile_function, generate
 from .core import build as b
+from .core.constants import CONSTANTS
 from .core.expr import Expr, postorder
 from .core.extremes import subgradient_notes
 from .core.parameters import computed_parameters
@@ -81,10 +82,12 @@ def _variable(program: Lowered, wrt: str) -> Expr:
                 f"'{wrt}' is a bound intermediate (name = ...), not a variable: differentiate "
                 f"by one of the variables {', '.join(program.variables) or '(none)'}")
         listed = ", ".join(program.variables) or "none"
-        if wrt == "pi":
+        if wrt in CONSTANTS:  # π (core/constants.py)
+            c = CONSTANTS[wrt]
             raise DeclarationError(
-                "'pi' (π) is the number π, not a variable: to differentiate by a variable "
-                "named pi, declare it (vars={'pi': 'scalar'}, or --var pi:scalar)")
+                f"'{wrt}' ({c.printed['unicode']}) is {c.meaning}, not a variable: to "
+                f"differentiate by a variable named {wrt}, declare it (vars={{'{wrt}': "
+                f"'scalar'}}, or --var {wrt}:scalar)")
         raise DeclarationError(
             f"'{wrt}' is not a variable of the expression (its variables: {listed}); declare "
             f"it to get a zero derivative")

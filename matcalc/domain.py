@@ -18,6 +18,8 @@ import numpy as np
 
 from .core import elementwise as ew
 from .core import matrix_powers as powers
+from .core import matrix_scalars as ms
+from .core.constants import CONSTANTS
 from .core.expr import Expr, postorder
 from .core.extremes import EXTREMES, INDICATORS
 from .core.linear_ops import LINEAR_OPS
@@ -34,8 +36,9 @@ CUT_MARGIN = 0.05  # how far (relative) logm's and sqrtm's eigenvalues stay from
 SHOWN = 60  # characters of a node's text shown in a reason
 
 SMOOTH = frozenset({
-    "var", "tangent", "const", "dim", "pi", "identity", "ones", "zero", "commutation", "apply",
-    "absgrad", "add", "mul", "hadamard", "transpose", "expand", "unvec", "det",
+    "var", "tangent", "const", "dim", *CONSTANTS, "identity", "ones", "zero", "commutation",
+    "apply", "absgrad", "add", "mul", "hadamard", "transpose", "expand", "unvec",
+    *(s.name for s in ms.MATRIX_SCALARS.values() if s.domain == ms.SMOOTH),
     *LINEAR_OPS, *(p.name for p in MATRIX_POWERS.values() if p.domain == powers.SMOOTH),
     *(f.name for f in (*ew.FUNCTIONS.values(), *VECTOR_FUNCTIONS.values()) if f.domain == ew.REAL),
 })
@@ -54,7 +57,8 @@ Rule = Callable[[Expr, list[np.ndarray]], "str | None"]
 
 
 def _well_conditioned(node: Expr, args: list[np.ndarray]) -> str | None:
-    """inv(A), logdet(A): A far from singular (condition number at most MAX_CONDITION)."""
+    """inv(A), logdet(A) (a declared WELL_CONDITIONED domain): A far from singular (condition
+    number at most MAX_CONDITION)."""
     with np.errstate(all="ignore"):
         condition = np.linalg.cond(args[0]) if np.all(np.isfinite(args[0])) else np.inf
     if condition <= MAX_CONDITION:
@@ -70,9 +74,17 @@ def _positive(node: Expr, args: list[np.ndarray]) -> str | None:
 
 
 def _away_from_zero(node: Expr, args: list[np.ndarray]) -> str | None:
-    """abs, relu, sign, norm1 (kinks at 0), norm2 (at the zero vector): |u| at least MARGIN."""
-    entries = np.abs(args[0])
-    if (entries.max() if node.op == "norm2" else entries.min()) >= MARGIN:
+    """abs, relu, sign, norm1 (kinks at 0): every |uᵢ| at least MARGIN."""
+    return _kink(node, np.abs(args[0]).min())
+
+
+def _nonzero(node: Expr, args: list[np.ndarray]) -> str | None:
+    """norm2 (a kink at the zero vector): some |uᵢ| at least MARGIN."""
+    return _kink(node, np.abs(args[0]).max())
+
+
+def _kink(node: Expr, distance: float) -> str | None:
+    if distance >= MARGIN:
         return None
     return f"{shown(node.arg)} was at the kink 0 of {shown(node)}"
 
@@ -158,11 +170,16 @@ _BY_DOMAIN = {ew.POSITIVE: _positive, ew.ABOVE_MINUS_ONE: _above_minus_one,
               ew.KINK_AT_ZERO: _away_from_zero, ew.OFF_POLES: _off_pole, ew.OPEN_UNIT: _inside_unit,
               ew.KINKS_AT_PARAMETER: _off_parameter_kinks}
 
+# a scalar function of a matrix's declared domain (core/matrix_scalars.py) -> its rule
+_BY_MATRIX_DOMAIN = {ms.WELL_CONDITIONED: _well_conditioned, ms.NONZERO: _nonzero,
+                     ms.NO_ZERO_ENTRY: _away_from_zero}
+
 RULES: dict[str, Rule] = {
     **{p.name: _well_conditioned for p in MATRIX_POWERS.values()
        if p.domain == powers.WELL_CONDITIONED},
-    "logdet": _well_conditioned, "pow": _power,
-    "norm1": _away_from_zero, "norm2": _away_from_zero,
+    **{s.name: _BY_MATRIX_DOMAIN[s.domain] for s in ms.MATRIX_SCALARS.values()
+       if s.domain != ms.SMOOTH},
+    "pow": _power,
     **{op: _off_branch_cut for op in (*MATRIX_FUNCTIONS, "frechet", "frechet_matrix")},
     **dict.fromkeys(SPECTRAL, _off_spectral_condition),
     "gt": _sides_apart, **{f.name: _sides_apart for f in ew.BINARY.values()},
@@ -200,10 +217,18 @@ def _symmetric_condition(node: Expr, notation: Notation) -> str | None:
     return f"{shown(node.arg, notation)} is symmetric" if needed else None
 
 
+def _declared_condition(node: Expr, notation: Notation) -> str | None:
+    """A scalar function of a matrix's declared condition (core/matrix_scalars.py), of its
+    argument."""
+    return ms.MATRIX_SCALARS[node.op].condition.format(X=shown(node.arg, notation))
+
+
 # op -> (node, notation) -> the sentence, its expressions printed in the notation (or None)
 CONDITIONS: dict[str, Callable[[Expr, Notation], "str | None"]] = {
     op: _cut_condition for op in (*MATRIX_FUNCTIONS, "frechet", "frechet_matrix")}
 CONDITIONS.update(dict.fromkeys(SPECTRAL, _spectral_condition))
+CONDITIONS.update({s.name: _declared_condition for s in ms.MATRIX_SCALARS.values()
+                   if s.condition})
 PREMISES: dict[str, Callable[[Expr, Notation], "str | None"]] = dict.fromkeys(
     SPECTRAL, _symmetric_condition)  # stated before the op's own condition
 

@@ -18,6 +18,7 @@ from .core.expr import Expr, postorder
 from .core.extremes import EXTREMES
 from .core.matrix_functions import MATRIX_FUNCTIONS
 from .core.matrix_powers import MATRIX_POWERS
+from .core.matrix_scalars import MATRIX_SCALARS
 from .core.rebuild import substitute
 from .core.spectral import SPECTRAL
 from .core.vector_functions import VECTOR_FUNCTIONS
@@ -31,10 +32,11 @@ from .shapes import describe
 from .simplify import simplify
 from .simplify.rules import RULES
 
-_NAMED_ARGUMENT = {*(f.name for f in FUNCTIONS.values() if f.derivative), "det", "logdet",
+_NAMED_ARGUMENT = {*(f.name for f in FUNCTIONS.values() if f.derivative), *MATRIX_SCALARS,
                    *(p.name for p in MATRIX_POWERS.values() if p.names_its_argument),
-                   *VECTOR_FUNCTIONS, *MATRIX_FUNCTIONS, "norm2", "norm1", "apply",
-                   *BINARY, *EXTREMES, "pow", *SPECTRAL}
+                   *VECTOR_FUNCTIONS, *MATRIX_FUNCTIONS, "apply",
+                   *BINARY, *EXTREMES, "pow",
+                   *(f.name for f in SPECTRAL.values() if not f.vectors)}  # (eigmax, not eigvecs)
 IDENTITIES = {rule.name: rule.identity for rule in RULES}
 _FRESH = ("u", "v", "t", "s", "r", "q", "p", "g", "h")
 
@@ -187,7 +189,8 @@ def steps(d) -> Steps:
     known = [wrt]
     diffs, tangents = [], {}
     for name, expr in statements:
-        deps = [n for n in known if n in expr.free]
+        deps = [n for n in known if n in expr.free  # (a name of a constant: no term)
+                and not (n in tangents and b.is_zero(tangents[n]))]
         dexpr = _differential(expr, deps)
         diffs.append(Line(f"d{name}", dexpr, _rules(expr)))
         tangents[name] = dexpr

@@ -16,6 +16,7 @@ from collections import Counter
 from typing import Any
 
 from .core import build as b
+from .core.constants import CONSTANTS
 from .core.expr import Expr, postorder
 from .errors import EvaluationError, MatcalcError
 from .evaluate import symbol_names
@@ -183,8 +184,8 @@ def filed(arrays: dict[str, Any], variables: dict[str, Expr], symbols: dict[str,
     unknown = sorted(set(arrays) - set(owner))
     if unknown:
         known = list(dict.fromkeys([*variables, *named]))
-        constant = " (pi is the number π: declare pi to make it a variable)" \
-            if "pi" in unknown else ""
+        constant = "".join(f" ({name} is {CONSTANTS[name].meaning}: declare {name} to make it "
+                           f"a variable)" for name in unknown if name in CONSTANTS)
         raise EvaluationError(f"unknown name{'s' if len(unknown) > 1 else ''} "
                               f"{', '.join(map(repr, unknown))}: the values needed are "
                               f"{', '.join(known) or 'none'}{constant}")

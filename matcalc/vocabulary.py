@@ -1,10 +1,11 @@
 """The language's vocabulary as documentation: tables built from the declarations.
 
-Each family of declared functions has a table in docs/language.md, between its BEGIN marker line
-and END: the elementwise functions (core/elementwise.py), the softmax family
-(core/vector_functions.py), the linear operators and matrix powers (core/linear_ops.py,
-core/matrix_powers.py), max and min (core/elementwise.py's two-operand ones, core/extremes.py)
-and the matrix functions (core/matrix_functions.py). `python -m matcalc.vocabulary
+Each family of declared functions has a table in docs/language.md, between its marker line and
+END: the elementwise functions (core/elementwise.py), the softmax family
+(core/vector_functions.py), the scalar functions of a matrix (core/matrix_scalars.py), the
+linear operators and matrix powers (core/linear_ops.py, core/matrix_powers.py), max and min
+(core/elementwise.py's two-operand ones, core/extremes.py) and the matrix functions
+(core/matrix_functions.py). `python -m matcalc.vocabulary
 docs/language.md` rewrites them there, and tests/test_elementwise_functions.py fails when the
 file differs from the declarations. A function is documented by declaring it; a family is
 documented by one line of `TABLES`.
@@ -26,6 +27,7 @@ from .core.matrix_functions import (
     MATRIX_FUNCTIONS,
 )
 from .core.matrix_powers import MATRIX_POWERS
+from .core.matrix_scalars import MATRIX_SCALARS
 from .core.vector_functions import VECTOR_FUNCTIONS
 from .render.notation import UNICODE
 
@@ -75,6 +77,11 @@ def vector_function_table() -> str:
     return _table(row(f"`{f.spelling}`", meaning(f), f.example) for f in VECTOR_FUNCTIONS.values())
 
 
+def matrix_scalar_table() -> str:
+    """The scalar functions of a matrix (det, logdet, the norms), as declared."""
+    return _table(row(f"`{s.spelling}`", s.meaning, s.example) for s in MATRIX_SCALARS.values())
+
+
 def linear_row(op) -> str:
     """A linear operator's row (`kron`, `⊗`) or a matrix power's (`inv`, and how the language
     writes it besides a call: A^-1, A⁻¹)."""
@@ -118,6 +125,8 @@ def matrix_function_table() -> str:
 TABLES: tuple[tuple[str, Callable[[], str]], ...] = (
     (begin("the elementwise functions", "matcalc/core/elementwise.py"), elementwise_table),
     (begin("the softmax family", "matcalc/core/vector_functions.py"), vector_function_table),
+    (begin("the scalar functions of a matrix", "matcalc/core/matrix_scalars.py"),
+     matrix_scalar_table),
     (begin("the linear operators and matrix powers",
            "matcalc/core/linear_ops.py and matcalc/core/matrix_powers.py"), linear_table),
     (begin("max and min", "matcalc/core/elementwise.py and matcalc/core/extremes.py"),

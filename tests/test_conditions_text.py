@@ -24,6 +24,11 @@ PROGRAMS = [  # (program, wrt, Hessian?): between them, every op of CONDITIONS
     ("specnorm(A X)", "X", False),  # σ₁(A X) > σ₂(A X): sigma_1(A X) > sigma_2(A X)
     ("nucnorm(X)", "X", False),
     ("u' svals(X' X)", "X", False),
+    ("eigmax(X' A X + B) + eigmin(X + X') + u' eigvals(X + X')", "X", False),
+    ("specnorm(X) + nucnorm(X) + u' svals(X + eye)", "X", False),  # σ₁(X) > σ₂(X): sigma_1
+    ("u' eigvecs(A) x + eigvec_max(A)' x + eigvec_min(A)' x + u' svecs_left(A + eye) x"
+     " + u' svecs_right(A + eye) x + tr(polar(A) B) + svec_max_left(A)' x"
+     " + svec_max_right(A)' x", "x", False),
 ]
 
 

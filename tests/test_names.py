@@ -14,6 +14,7 @@ from matcalc import ParseError, ShapeError, derive, hessian, report
 from matcalc.cli import main
 from matcalc.differential import differential
 from matcalc.lower.declarations import default_kind
+from matcalc.lower.functions import MEANINGS
 from matcalc.lower.glued import glued_parts
 
 
@@ -245,8 +246,7 @@ def test_capital_greek_names_default_to_matrices_lowercase_to_scalars():
 
 # -- built-in names with other capitals ---------------------------------------------------------
 
-HAS_DECOMPOSITIONS = ("the decompositions it has: eigvecs, eigvec_max, eigvec_min, svecs_left, "
-                      "svecs_right, polar, svec_max_left, svec_max_right")
+DECOMPOSITIONS = ", ".join(MEANINGS["decompositions"])
 
 
 @pytest.mark.parametrize("expr, wrt, meant", [
@@ -255,11 +255,12 @@ HAS_DECOMPOSITIONS = ("the decompositions it has: eigvecs, eigvec_max, eigvec_mi
     ("Softmax(W x)", "x", "'softmax'"),
     ("SUM(x)", "x", "'sum'"),
     ("Chol(S)", "S", "'chol' (the Cholesky factor L of S = L Lᵀ: matcalc does not implement it "
-                     f"yet; {HAS_DECOMPOSITIONS})"),
-    ("Eig(X)", "X", f"'eig' (the eigendecomposition: matcalc does not implement it yet; "
-                    f"{HAS_DECOMPOSITIONS})"),
+                     f"yet; the decompositions it has: {DECOMPOSITIONS})"),
+    ("Eig(X)", "X", "'eig' (the eigendecomposition: matcalc does not implement it yet; the "
+                    f"decompositions it has: {DECOMPOSITIONS})"),
 ])
 def test_a_builtin_name_with_capitals_called_is_refused(expr, wrt, meant):
+    """(A refused decomposition names the factors matcalc has, DECOMPOSITIONS.)"""
     name = expr.split("(")[0]
     with pytest.raises(ParseError) as info:
         derive(expr, wrt)

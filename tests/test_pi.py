@@ -62,3 +62,46 @@ def test_sympy_reads_it_as_pi_and_writes_it_back():
     assert "pi_1" in d.variables and "pi" not in d.variables
     assert np.isclose(d.evaluate(t=1.0, pi_1=2.0), 4.0 + np.pi)
     assert to_sympy(derive("pi * a^2", "a").expr).has(sp.pi)
+
+
+# -- every named constant (core/constants.py) has every facet, and every stage reads it -------
+
+def _constant_facets(c) -> dict[str, bool]:
+    from matcalc.codegen.backends import BACKENDS
+    from matcalc.codegen.signs import FIXED
+    from matcalc.core import build as b
+    from matcalc.core.ops import OPS
+    from matcalc.domain import SMOOTH
+    from matcalc.interop.to_sympy import _RULES as SYMPY
+    from matcalc.names import canonical
+    from matcalc.render import ASCII, LATEX, UNICODE, render
+    node = b.apply(c.name)
+    lo, hi = c.bounds[0]
+    return {
+        "meaning": bool(c.meaning),
+        "spellings read as it": all(canonical(s) == c.name for s in c.spellings),
+        "value (evaluate)": lo <= c.value <= hi and OPS[c.name].evaluate is not None,
+        "printed in every notation":
+            [render(node, n) for n in (UNICODE, ASCII, LATEX)] ==
+            [c.printed[n] for n in ("unicode", "ascii", "latex")],
+        "code on every backend": all(c.code.get(name) and backend.templates.get(c.name) ==
+                                     c.code[name] for name, backend in BACKENDS.items()),
+        "SymPy form": c.name in SYMPY and hasattr(__import__("sympy"), c.sympy),
+        "bounds (codegen signs)": FIXED.get(c.name) == c.bounds,
+        "domain (domain.py)": c.name in SMOOTH,
+    }
+
+
+def test_every_named_constant_has_every_facet():
+    from matcalc.core.constants import CONSTANTS
+    missing = {name: [f for f, ok in _constant_facets(c).items() if not ok]
+               for name, c in CONSTANTS.items()}
+    assert not any(missing.values()), missing
+
+
+def test_a_missing_constant_facet_is_named():
+    from dataclasses import replace
+
+    from matcalc.core.constants import PI
+    facets = _constant_facets(replace(PI, printed={**PI.printed, "latex": "pi"}))
+    assert [f for f, ok in facets.items() if not ok] == ["printed in every notation"]

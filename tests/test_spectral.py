@@ -202,3 +202,11 @@ def test_check_draws_a_general_argument_symmetric(expr):
     assert "X is symmetric" in d.conditions
     result = d.check()
     assert result.ok and result.points == 3, result
+
+
+def test_steps_of_a_factor_of_a_constant_argument():
+    """The steps name A + B (an argument of eigmax) and differentiate by it only where it
+    depends on the variable: eigvecs(A + B) is a constant factor, not differentiated."""
+    d = derive("eigmax(A + B) + u' eigvecs(A + B) x", "x")
+    text = d.steps().text()
+    assert "∂f/∂x = uᵀ eigvecs(A + B)" in text and "holds when" in text

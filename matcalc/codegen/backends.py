@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..core.constants import CONSTANTS
 from ..core.elementwise import BINARY, FUNCTIONS
 from ..core.extremes import EXTREMES
 from ..core.linear_ops import LINEAR_OPS
 from ..core.matrix_powers import MATRIX_POWERS
+from ..core.matrix_scalars import MATRIX_SCALARS
 from ..core.vector_functions import VECTOR_FUNCTIONS
 from .matrix_functions import HELPERS as MATRIX_HELPERS
 from .spectral import HELPERS as SPECTRAL_HELPERS
@@ -32,13 +34,15 @@ class Backend:
         return self.templates[key].format(*operands)
 
 
-_DECLARED = (*FUNCTIONS.values(), *BINARY.values(), *VECTOR_FUNCTIONS.values(), *EXTREMES.values())
+_DECLARED = (*FUNCTIONS.values(), *BINARY.values(), *VECTOR_FUNCTIONS.values(), *EXTREMES.values(),
+             *MATRIX_SCALARS.values())
 
 
 def _elementwise(backend: str) -> dict[str, str]:
     """The declared functions' templates for `backend`: the elementwise ones, max and min, and
-    the softmax family, max(x) and min(x) with their weights ismax and ismin."""
-    return {**{f.name: f.code[backend] for f in _DECLARED},
+    the softmax family, max(x) and min(x) with their weights ismax and ismin, det, logdet and
+    the norms, and the named constants (π)."""
+    return {**{f.name: f.code[backend] for f in (*_DECLARED, *CONSTANTS.values())},
             **{e.indicator: f"_{e.indicator}({{0}})" for e in EXTREMES.values()}}
 
 
@@ -74,13 +78,12 @@ NUMPY = Backend(
      "gram": "{0}.T @ {0}", "gram_rows": "{0} @ {0}.T",
      "scalar_out": "float({0})", "lift": "{0}",
      "gt": "np.greater({0}, {1}).astype(float)",
-     "pi": "np.pi", "eye": "np.eye({0})", "ones": "np.ones({0})", "zeros": "np.zeros({0})",
+     "eye": "np.eye({0})", "ones": "np.ones({0})", "zeros": "np.zeros({0})",
      "outer": "np.outer({0}, {1})",
      "einsum": "np.einsum({0})", "multi_dot": "np.linalg.multi_dot([{0}])",
      "solve": "np.linalg.solve({0}, {1})",
-     "det": "np.linalg.det({0})", "logabsdet": "np.linalg.slogdet({0})[1]",
      "cholesky": "np.linalg.cholesky({0})",
-     "norm2": "np.linalg.norm({0})", "commutation": "_commutation({0}, {1})",
+     "commutation": "_commutation({0}, {1})",
      "lu_factor": "scipy.linalg.lu_factor({0})", "lu_solve": "scipy.linalg.lu_solve({0}, {1})",
      "lu_solve_T": "scipy.linalg.lu_solve({0}, {1}, trans=1)",
      "lu_logabsdet": "np.log(np.abs(np.diagonal({0}[0]))).sum()",
@@ -102,13 +105,12 @@ JAX = Backend(
      "asarray": "jnp.asarray({0})", "scalar_in": "jnp.asarray({0}).reshape(())",
      "scalar_out": "jnp.asarray({0})", "lift": "{0}",
      "gt": "jnp.greater({0}, {1}).astype(float)",
-     "pi": "jnp.pi", "eye": "jnp.eye({0})", "ones": "jnp.ones({0})", "zeros": "jnp.zeros({0})",
+     "eye": "jnp.eye({0})", "ones": "jnp.ones({0})", "zeros": "jnp.zeros({0})",
      "outer": "jnp.outer({0}, {1})",
      "einsum": "jnp.einsum({0})", "multi_dot": "jnp.linalg.multi_dot([{0}])",
      "solve": "jnp.linalg.solve({0}, {1})",
-     "det": "_det({0})", "logabsdet": "jnp.linalg.slogdet({0})[1]",
      "cholesky": "jnp.linalg.cholesky({0})",
-     "norm2": "jnp.linalg.norm({0})", "commutation": "_commutation({0}, {1})",
+     "commutation": "_commutation({0}, {1})",
      "lu_factor": "jax.scipy.linalg.lu_factor({0})",
      "lu_solve": "jax.scipy.linalg.lu_solve({0}, {1})",
      "lu_solve_T": "jax.scipy.linalg.lu_solve({0}, {1}, trans=1)",
@@ -118,10 +120,7 @@ JAX = Backend(
      "cho_logdet": "2.0 * jnp.log(jnp.diagonal({0}[0])).sum()"},
     {**_helpers("jax"), **MATRIX_HELPERS["jax"], **SPECTRAL_HELPERS["jax"],
      "_commutation": "def _commutation(m, n):\n"
-                    "    return jnp.eye(m * n)[jnp.arange(m * n).reshape(n, m).T.reshape(-1)]",
-     "_det": "def _det(a):  # from LU (jnp.linalg.det's 2 × 2 and 3 × 3 cofactor formulas "
-             "cancel)\n    sign, logabsdet = jnp.linalg.slogdet(a)\n"
-             "    return sign * jnp.exp(logabsdet)"},
+                    "    return jnp.eye(m * n)[jnp.arange(m * n).reshape(n, m).T.reshape(-1)]"},
     ("jax", "jax.numpy", "jax.scipy.linalg", "jax.scipy.special"),
 )
 
@@ -135,13 +134,12 @@ TORCH = Backend(
      "scalar_in": f"torch.as_tensor({{0}}, {_F64}).reshape(())",
      "scalar_out": f"torch.as_tensor({{0}}, {_F64})", "lift": f"torch.as_tensor({{0}}, {_F64})",
      "gt": "torch.gt({0}, {1}).to(torch.float64)",
-     "pi": "torch.pi", "eye": f"torch.eye({{0}}, {_F64})", "ones": f"torch.ones({{0}}, {_F64})",
+     "eye": f"torch.eye({{0}}, {_F64})", "ones": f"torch.ones({{0}}, {_F64})",
      "zeros": f"torch.zeros({{0}}, {_F64})", "outer": "torch.outer({0}, {1})",
      "einsum": "torch.einsum({0})", "multi_dot": "torch.linalg.multi_dot([{0}])",
      "solve": "_solve({0}, {1})",
-     "det": "torch.linalg.det({0})", "logabsdet": "torch.linalg.slogdet({0})[1]",
      "cholesky": "torch.linalg.cholesky({0})",
-     "norm2": "torch.linalg.norm({0})", "commutation": "_commutation({0}, {1})",
+     "commutation": "_commutation({0}, {1})",
      "lu_factor": "torch.linalg.lu_factor({0})", "lu_solve": "_lu_solve({0}, {1}, False)",
      "lu_solve_T": "_lu_solve({0}, {1}, True)",
      "lu_logabsdet": "torch.log(torch.abs(torch.diagonal({0}[0]))).sum()",

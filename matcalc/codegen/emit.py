@@ -16,9 +16,11 @@ from fractions import Fraction
 
 from ..core import build as b
 from ..core.algebra import matmul_chain
+from ..core.constants import CONSTANTS
 from ..core.elementwise import BINARY
 from ..core.expr import Expr, postorder
 from ..core.extremes import EXTREMES, INDICATORS
+from ..core.matrix_scalars import MATRIX_SCALARS
 from ..core.ops import as_float
 from ..core.vector_functions import SAME, VECTOR_FUNCTIONS, layer_norm_by_scale
 from ..errors import UnsupportedError
@@ -32,7 +34,7 @@ from .source import Builder, wrap
 from .spectral import spectral_code, vectors_used
 from .spread import negative, spreads
 
-_ONE_BY_ONE = ("tr", "diagpart", "det", "logdet", "mpow", "identity", "ones", "commutation")
+_ONE_BY_ONE = ("tr", "diagpart", *MATRIX_SCALARS, "mpow", "identity", "ones", "commutation")
 
 
 class Emitter:
@@ -122,6 +124,10 @@ class Emitter:
                 return self._code(by_scale)
         if op in VECTOR_FUNCTIONS:
             return self._of_vectors(node)
+        if op in MATRIX_SCALARS:
+            return self._of_matrix(node)
+        if op in CONSTANTS:  # π: the backend's constant, the float nearest it
+            return self.spell(op)
         rule = getattr(self, "_" + op, None)
         if rule is None:
             raise UnsupportedError(f"cannot generate code for the operator '{op}'")
@@ -129,11 +135,16 @@ class Emitter:
 
     def _one_by_one(self, node: Expr) -> str:
         """A matrix function of a 1 × 1 argument (a 0-d value here), or a 1 × 1 constant
-        matrix: tr(a) = det(a) = diag(a) = a, logdet(a) = log|a|, aᵏ; I₁ = 𝟏₁ = K₁,₁ = 1."""
+        matrix: tr(a) = det(a) = diag(a) = a, logdet(a) = log|a|, norm2(a) = norm1(a) = |a|
+        (as core/matrix_scalars.py declares), aᵏ; I₁ = 𝟏₁ = K₁,₁ = 1."""
         if not node.args:
             return self.literal(1)
-        if node.op == "logdet":
-            return self.spell("log", self.spell("abs", self._lifted(node.arg)))
+        declared = MATRIX_SCALARS.get(node.op)
+        if declared is not None and declared.of_one_by_one:
+            code = self._lifted(node.arg)
+            for fn in declared.of_one_by_one:
+                code = self.spell(fn, code)
+            return code
         if node.op == "mpow":
             return self.spell("power", wrap(self._code(node.arg)), str(node.attr("k")))
         return self._code(node.arg)
@@ -168,10 +179,6 @@ class Emitter:
 
     def _const(self, node):
         return self.literal(node.attr("value"))
-
-    def _pi(self, node):
-        """π: the backend's constant, the float nearest π."""
-        return self.spell("pi")
 
     def _dim(self, node):
         """A size as a value: a float, as every other constant."""
@@ -324,23 +331,19 @@ class Emitter:
             return self.solves.solve(x, self.spell("eye", self.size(x.shape.rows)), False)
         return self.spell("inv", self._code(x))
 
-    def _det(self, node):
-        return self.spell("det", self._code(node.arg))
+    def _of_matrix(self, node):
+        """A scalar function of a matrix, spelled as declared (core/matrix_scalars.py), or from
+        the factors of its argument where it is declared factored."""
+        if MATRIX_SCALARS[node.op].factored:
+            return self._logdet_from_factors(node)
+        return self.spell(node.op, self._code(node.arg))
 
-    def _logdet(self, node):
+    def _logdet_from_factors(self, node):
+        """log|det X|, sharing X's factors with its solves (codegen/solves.py)."""
         return self.solves.logdet(node.arg)
 
     def _mpow(self, node):
         return self.spell("matrix_power", self._code(node.arg), str(node.attr("k")))
-
-    def _norm2(self, node):
-        if node.arg.is_scalar:
-            return self.spell("abs", self._lifted(node.arg))
-        return self.spell("norm2", self._code(node.arg))
-
-    def _norm1(self, node):
-        absolute = self.spell("abs", self._lifted(node.arg))
-        return absolute if node.arg.is_scalar else self.spell("sum", absolute)
 
     def _of_vectors(self, node: Expr) -> str:
         """A function of the softmax family, spelled as declared (core/vector_functions.py)

@@ -15,9 +15,11 @@ from collections import Counter
 
 from ..core import linear_ops as linear
 from ..core import matrix_powers as powers
+from ..core.constants import CONSTANTS
 from ..core.elementwise import BINARY, FUNCTIONS
 from ..core.expr import Expr, postorder_new
 from ..core.extremes import EXTREMES
+from ..core.matrix_scalars import MATRIX_SCALARS
 from ..core.ops import as_float
 from ..core.vector_functions import VECTOR_FUNCTIONS
 
@@ -28,17 +30,16 @@ NONPOSITIVE = (-INF, 0.0)
 
 # function -> (the interval its values lie in, whatever the argument; the fact)
 FIXED: dict[str, tuple[tuple[float, float], str]] = {
-    **{f.name: f.values for f in (*FUNCTIONS.values(), *VECTOR_FUNCTIONS.values())
-       if f.values},  # (core/elementwise.py, core/vector_functions.py)
-    "norm1": (NONNEGATIVE, "‖u‖₁ ≥ 0"),
-    "norm2": (NONNEGATIVE, "‖u‖₂ ≥ 0"),
+    **{f.name: f.values for f in (*FUNCTIONS.values(), *VECTOR_FUNCTIONS.values(),
+                                  *MATRIX_SCALARS.values())
+       if f.values},  # (core/elementwise.py, core/vector_functions.py, core/matrix_scalars.py)
     "gt": ((0.0, 1.0), "the step [u > v] ∈ {0, 1}"),
     **{e.indicator: ((0.0, 1.0), f"{e.indicator}(x)ᵢ ∈ {{0, 1/k}}") for e in EXTREMES.values()},
     "ones": ((1.0, 1.0), "𝟏's entries are 1"),
     "identity": ((0.0, 1.0), "I's entries are 0 and 1"),
     "zero": ((0.0, 0.0), "0's entries are 0"),
     "dim": ((1.0, INF), "a size is a positive integer"),
-    "pi": ((3.14159, 3.1416), "π = 3.14159…"),
+    **{c.name: c.bounds for c in CONSTANTS.values()},  # π (core/constants.py)
 }
 
 # rearrange or repeat the entries, or pick one (max(x), min(x))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..core.expr import Expr, postorder
+from ..core.matrix_scalars import MATRIX_SCALARS
 from ..lower.structures import SYMMETRIC
 from .source import wrap
 
@@ -22,7 +23,7 @@ def _factor_uses(roots: list[Expr]) -> Counter:
             uses[n.arg] += parents[n]
         elif n.op == "transpose" and n.arg.op == "inv":
             uses[n.arg.arg] += max(1, parents[n]) - 1
-        elif n.op == "logdet":
+        elif n.op in MATRIX_SCALARS and MATRIX_SCALARS[n.op].factored:  # logdet
             uses[n.arg] += 1
     return uses
 
@@ -73,4 +74,4 @@ class Solves:
         if _is_spd(x):
             chol = self.em.let(self.spell("cholesky", self.em.value(x).code))
             return f"2.0 * {self.spell('sum', self.spell('log', self.spell('diagonal', chol)))}"
-        return self.spell("logabsdet", self.em.value(x).code)
+        return self.spell("logdet", self.em.value(x).code)

@@ -9,6 +9,7 @@ from fractions import Fraction
 
 from ..errors import UnsupportedError
 from ..shapes import Dim, Shape
+from .constants import CONSTANTS
 from .expr import Expr, mk, natural
 from .leaves import MAX_CONST_BITS, const, expand, identity, is_zero, ones, zero
 from .ops import _mul_shape, _same
@@ -135,7 +136,8 @@ def _positive_number(e: Expr) -> bool:
     """A positive constant: a number > 0, π, or a product of them."""
     if e.op == "mul":
         return all(_positive_number(a) for a in e.args)
-    return e.op == "pi" or e.op == "const" and e.attr("value") > 0
+    return e.op in CONSTANTS and CONSTANTS[e.op].value > 0 or \
+        e.op == "const" and e.attr("value") > 0
 
 
 def _merged_roots(exponents: dict) -> dict:
@@ -158,8 +160,9 @@ def _merged_roots(exponents: dict) -> dict:
 def factor_order(f: Expr) -> tuple:
     """Scalar factors read as in textbooks: π first (2 π a), variables and their powers before
     functions."""
-    algebraic = f.op in ("var", "dim", "pi") or (f.op == "pow" and f.args[0].op in ("var", "dim"))
-    return (not algebraic, f.op != "pi", f.weight, natural(f.key))
+    algebraic = f.op in ("var", "dim", *CONSTANTS) or \
+        (f.op == "pow" and f.args[0].op in ("var", "dim"))
+    return (not algebraic, f.op not in CONSTANTS, f.weight, natural(f.key))
 
 
 def mul(*factors: Expr) -> Expr:

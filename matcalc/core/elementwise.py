@@ -25,6 +25,8 @@ from typing import Any
 import numpy as np
 import scipy.special
 
+from .constants import PI
+
 INF = float("inf")
 
 # Where f is smooth, for points at which central differences mean something (domain.py), and
@@ -98,7 +100,7 @@ def _one_plus(b, e):
 
 
 def _pi(b):
-    return b.apply("pi")
+    return b.apply(PI.name)
 
 
 def _gaussian(b, u, scale):

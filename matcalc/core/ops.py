@@ -18,12 +18,14 @@ import numpy as np
 
 from ..errors import EvaluationError, ShapeError
 from ..shapes import SCALAR, Dim, Shape
+from .constants import CONSTANTS
 from .elementwise import BINARY, FUNCTIONS
 from .expr import SPECS, Expr
 from .extremes import EXTREMES
 from .linear_ops import LINEAR_OPS
 from .matrix_functions import MATRIX_FUNCTIONS, jacobian_matrix
 from .matrix_powers import MATRIX_POWERS
+from .matrix_scalars import MATRIX_SCALARS
 from .spectral import SPECTRAL, result_shape
 from .vector_functions import VECTOR_FUNCTIONS, VectorFunction
 
@@ -206,7 +208,9 @@ defop("var", LEAF, _attr_shape)
 defop("tangent", LEAF, _attr_shape)
 defop("const", LEAF, _scalar, lambda v, a: np.array([[as_float(a["value"])]]))
 defop("dim", LEAF, _scalar)
-defop("pi", LEAF, _scalar, lambda v, a: np.array([[np.pi]]), title="π")  # the number π
+for _c in CONSTANTS.values():  # π (core/constants.py)
+    defop(_c.name, LEAF, _scalar, lambda v, a, c=_c: np.array([[c.value]]),
+          title=_c.printed["unicode"])
 defop("identity", LEAF, lambda args, a: Shape(a["n"], a["n"]))
 defop("ones", LEAF, lambda args, a: Shape(a["n"], Dim.of(1)))
 defop("zero", LEAF, _attr_shape)
@@ -223,11 +227,9 @@ defop("unvec", LINEAR, _attr_shape, title="vec⁻¹", in_language=False)  # eval
 
 defop("pow", SPECIAL, _pow_shape, _pow, title="power")
 defop("gt", ZERO, _gt_shape, lambda v, a: (v[0] > v[1]).astype(float), title=">")
-defop("det", SPECIAL, _square("det", lambda s: SCALAR), _s(np.linalg.det))
-defop("logdet", SPECIAL, _square("logdet", lambda s: SCALAR),
-      _s(lambda x: np.linalg.slogdet(x)[1]))
-defop("norm2", SPECIAL, _scalar, _s(np.linalg.norm))
-defop("norm1", SPECIAL, _scalar, _s(lambda x: np.abs(x).sum()))
+for _d in MATRIX_SCALARS.values():  # det, logdet, norm2, norm1 (core/matrix_scalars.py)
+    defop(_d.name, SPECIAL, _square(_d.name, lambda s: SCALAR) if _d.square else _scalar,
+          _s(_d.numpy))
 
 def _valued(f):
     """f(u), or f(u, δ) refusing a δ that is not positive (huber's is undefined there)."""
@@ -257,9 +259,6 @@ defop("frechet_matrix", SPECIAL,
       _square("Fréchet derivative matrix", lambda s: Shape(s.rows * s.rows, s.rows * s.rows)),
       lambda v, a: jacobian_matrix(MATRIX_FUNCTIONS[a["f"]].frechet, v[0]),
       title="Fréchet derivative matrix")
-for _sp in SPECTRAL.values():  # eigvals, eigmax, svals, nucnorm, ... (core/spectral.py)
-    defop(_sp.name, SPECIAL, lambda args, a, f=_sp: result_shape(f, args[0].shape),
-          _ew(_sp.numpy))
 
 
 def _declared(op):
@@ -274,3 +273,6 @@ for _l in LINEAR_OPS.values():  # sum, mean, tr, vec, diag, diagpart, tril, ⊗ 
 for _p in MATRIX_POWERS.values():  # X⁻¹, Xᵏ (core/matrix_powers.py)
     defop(_p.name, SPECIAL, _declared(_p)[0],
           lambda values, attrs, p=_p: p.numpy(values[0], attrs))
+for _sp in SPECTRAL.values():  # eigvals, eigmax, svals, nucnorm, ... (core/spectral.py)
+    defop(_sp.name, SPECIAL, lambda args, a, f=_sp: result_shape(f, args[0].shape),
+          _ew(_sp.numpy))

@@ -1,4 +1,5 @@
-"""JVP rules of matrix functions, norms, the softmax family and abstract functions.
+"""JVP rules of matrix functions, det, logdet and the norms, the softmax family and abstract
+functions.
 
 Sources: Magnus & Neudecker, *Matrix Differential Calculus* ch. 8-9; the Matrix Cookbook §2.
 """
@@ -7,34 +8,23 @@ from __future__ import annotations
 from ..core import build as b
 from ..core.matrix_functions import MATRIX_FUNCTIONS
 from ..core.matrix_powers import MATRIX_POWERS
+from ..core.matrix_scalars import MATRIX_SCALARS
 from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..errors import UnsupportedError
 from .registry import defjvp
 
 
-@defjvp("det")
-def _det(node, dargs):
-    """d det(X) = det(X) tr(X⁻¹ dX) (Cookbook 42)."""
-    return b.mul(node, b.trace(b.mul(b.inv(node.arg), dargs[0])))
+def _of_matrix(s):
+    """The differential of a scalar function of a matrix, as declared
+    (core/matrix_scalars.py)."""
+    def rule(node, dargs):
+        return s.differential(b, node.arg, node, dargs[0])
+    rule.__doc__ = s.derivative_text
+    return rule
 
 
-@defjvp("logdet")
-def _logdet(node, dargs):
-    """d log|det X| = tr(X⁻¹ dX) (Cookbook 43)."""
-    return b.trace(b.mul(b.inv(node.arg), dargs[0]))
-
-
-@defjvp("norm2")
-def _norm2(node, dargs):
-    """d‖X‖ = tr(Xᵀ dX) / ‖X‖ (Euclidean or Frobenius norm)."""
-    x = node.arg
-    return b.mul(b.inverse_of(node), b.trace(b.mul(b.transpose(x), dargs[0])))
-
-
-@defjvp("norm1")
-def _norm1(node, dargs):
-    """d‖X‖₁ = tr(sign(X)ᵀ dX)."""
-    return b.trace(b.mul(b.transpose(b.apply("sign", node.arg)), dargs[0]))
+for _s in MATRIX_SCALARS.values():
+    defjvp(_s.name)(_of_matrix(_s))
 
 
 def _power(p):

@@ -40,21 +40,21 @@ defjvp("eigmin")(_extreme_eigenvalue("eigvec_min"))
 
 @defjvp("svals")
 def _svals(node, dargs):
-    """d svals(X) = diag(Uᵀ dX V), U, V the thin SVD's factors (distinct nonzero σ)"""
+    """d svals(X) = diag(Uᵀ dX V), U, V the thin SVD's factors (distinct nonzero singular values)"""
     u, v = _factor("svecs_left", node.arg), _factor("svecs_right", node.arg)
     return b.diagpart(b.mul(b.transpose(u), dargs[0], v))
 
 
 @defjvp("specnorm")
 def _specnorm(node, dargs):
-    """d specnorm(X) = u₁ᵀ dX v₁ (σ₁ > σ₂)"""
+    """d specnorm(X) = uᵀ dX v, u, v the singular vectors of the largest singular value"""
     u, v = _factor("svec_max_left", node.arg), _factor("svec_max_right", node.arg)
     return b.mul(b.transpose(u), dargs[0], v)
 
 
 @defjvp("nucnorm")
 def _nucnorm(node, dargs):
-    """d nucnorm(X) = tr((U Vᵀ)ᵀ dX), U Vᵀ = polar(X) (X of full rank)"""
+    """d nucnorm(X) = tr(polar(X)ᵀ dX), polar(X) = U Vᵀ (X of full rank)"""
     return b.trace(b.mul(b.transpose(_factor("polar", node.arg)), dargs[0]))
 
 

@@ -16,9 +16,11 @@ import re
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from ..core.constants import CONSTANTS
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.linear_ops import LINEAR_OPS
 from ..core.matrix_powers import MATRIX_POWERS
+from ..core.matrix_scalars import MATRIX_SCALARS
 from ..errors import DeclarationError, UnsupportedError
 from ..lower.declarations import NAME
 from ..lower.functions import FUNCTIONS
@@ -26,7 +28,7 @@ from .to_sympy import is_matrix
 
 _NUMBER = r"\d+(?:\.\d+)?(?:e[-+]?\d+)?"
 _ATOM = re.compile(rf"(?:{NAME.pattern}'?|{_NUMBER}|\(-?{_NUMBER}(?:/\d+)?\))")
-RESERVED = frozenset(FUNCTIONS) | {"eye", "ones", "I", "T", "pi"}  # (pi: the number π)
+RESERVED = frozenset(FUNCTIONS) | {"eye", "ones", "I", "T", *CONSTANTS}  # (pi: the number π)
 
 # SymPy scalar functions and the matcalc function of the same value (elementwise on matrices).
 _T = sp.Symbol("t")
@@ -240,8 +242,6 @@ class _Writer:
     def _call(name: str):
         return lambda self, e, env: f"{name}({self.emit(e.args[0], env)})"
 
-    w_Determinant = _call("det")
-
     def w_DiagMatrix(self, e, env):
         v = e.args[0]
         rows, cols = v.shape
@@ -320,14 +320,20 @@ def _negated(e: sp.Basic) -> sp.Basic | None:
     return e.func(*rest, evaluate=False) if isinstance(e, sp.Mul) else sp.MatMul(*rest)
 
 
+for _s in MATRIX_SCALARS.values():  # Determinant: det(…), as declared (core/matrix_scalars.py)
+    if _s.sympy_class:
+        setattr(_Writer, f"w_{_s.sympy_class}", _Writer._call(_s.spelling))
+
+
 def _depends(e: sp.Basic, env: dict) -> bool:
     """Whether `e` is a matrix inside an elementwise lambda (it uses the lambda's argument)."""
     return bool(env) and any(e.has(t) for t in env)
 
 
 def _number(e: sp.Basic) -> str:
-    if e is sp.pi:
-        return "pi"
+    named = next((c.name for c in CONSTANTS.values() if e is getattr(sp, c.sympy)), None)
+    if named is not None:  # π (core/constants.py)
+        return named
     if e.is_Integer:
         return f"({e})" if e < 0 else str(e)
     if e.is_Rational:

@@ -18,6 +18,7 @@ import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
+from ..core.constants import CONSTANTS
 from ..core.elementwise import BINARY
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
@@ -25,6 +26,7 @@ from ..core.extremes import EXTREMES
 from ..core.linear_ops import LINEAR_OPS
 from ..core.matrix_functions import MATRIX_FUNCTIONS
 from ..core.matrix_powers import MATRIX_POWERS
+from ..core.matrix_scalars import MATRIX_SCALARS
 from ..core.spectral import SPECTRAL
 from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..errors import UnsupportedError
@@ -252,11 +254,13 @@ def _weights(e):
     return rule
 
 
-def _norm2(node, args):
-    x = args[0]
-    if not is_matrix(x):
-        return sp.Abs(x)
-    return sp.sqrt(_total(sp.HadamardPower(x, 2)))
+_SCALAR_KIT = SimpleNamespace(sp=sp, is_matrix=is_matrix, total=_total, elementwise=elementwise)
+
+
+def _of_matrix(s):
+    """A scalar function of a matrix in SymPy, as declared (core/matrix_scalars.py), through
+    the module, is_matrix, the total of the entries and entrywise application."""
+    return lambda node, args: s.sympy(_SCALAR_KIT, args[0])
 
 
 class _Kit:
@@ -341,7 +345,7 @@ def _declared(op):
 _RULES: dict[str, Callable] = {
     "var": _var, "tangent": _tangent, "const": _const, "zero": _zero,
     "dim": lambda node, args: size(node.attr("size")),
-    "pi": lambda node, args: sp.pi,
+    **{c.name: lambda node, args, c=c: getattr(sp, c.sympy) for c in CONSTANTS.values()},
     "identity": lambda node, args: sp.Identity(size(node.attr("n"))),
     "ones": lambda node, args: sp.OneMatrix(size(node.attr("n")), 1),
     "commutation": _commutation,
@@ -354,10 +358,7 @@ _RULES: dict[str, Callable] = {
     "pow": _pow, "gt": _gt, **{f.name: _follows(f) for f in BINARY.values()},
     **{e.name: _extreme(e) for e in EXTREMES.values()},
     **{e.indicator: _weights(e) for e in EXTREMES.values()},
-    "det": _square(sp.Determinant, lambda s: s),
-    "logdet": _square(lambda x: sp.log(sp.Abs(sp.Determinant(x))), lambda s: sp.log(sp.Abs(s))),
-    "norm2": _norm2,
-    "norm1": lambda node, args: _total(elementwise(sp.Abs, args[0])),
+    **{s.name: _of_matrix(s) for s in MATRIX_SCALARS.values()},
     **{f.name: _of_vectors(f) for f in VECTOR_FUNCTIONS.values()},
     **dict.fromkeys((*MATRIX_FUNCTIONS, "frechet", "frechet_matrix"), _no_matrix_function),
     **dict.fromkeys(SPECTRAL, _no_spectral_function),

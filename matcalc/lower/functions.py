@@ -14,6 +14,7 @@ from ..core.extremes import BY_SPELLING as EXTREME_BY_SPELLING
 from ..core.extremes import EXTREMES
 from ..core.matrix_functions import MATRIX_FUNCTIONS
 from ..core.matrix_powers import MATRIX_POWERS
+from ..core.matrix_scalars import MATRIX_SCALARS
 from ..core.spectral import (
     EIGENVALUES,
     LEFT,
@@ -331,8 +332,7 @@ FUNCTIONS = {spelling: _elementwise(name) for spelling, name in SPELLINGS.items(
 FUNCTIONS.update({
     **{s: _TYPINGS[op.typing](op.name) for op in linear.DECLARED for s in op.spellings},
     **{s: _inv for op in MATRIX_POWERS.values() for s in op.spellings},
-    "det": _to_scalar("det", square=True), "logdet": _to_scalar("logdet", square=True),
-    "norm2": _to_scalar("norm2"), "norm1": _to_scalar("norm1"),
+    **{s.spelling: _to_scalar(s.name, square=s.square) for s in MATRIX_SCALARS.values()},
     "cross_entropy": _cross_entropy,
     "dot": _dot, **{f.spelling: _of_vectors(f) for f in VECTOR_FUNCTIONS.values()},
     **{f.spelling: _binary(f) for f in BINARY.values()},
@@ -348,7 +348,7 @@ FUNCTIONS.update({
 MEANINGS = {
     "elementwise functions": (*SPELLINGS, *(f.spelling for f in BINARY.values())),
     "reductions": (*_spelled(linear.TO_SCALAR, linear.OF_SQUARE_TO_SCALAR),
-                   "det", "logdet", "norm2", "norm1",
+                   *(s.spelling for s in MATRIX_SCALARS.values()),
                    *(f.spelling for f in VECTOR_FUNCTIONS.values() if f.reduces),
                    "cross_entropy"),
     "vector functions": (*(f.spelling for f in VECTOR_FUNCTIONS.values() if not f.reduces),

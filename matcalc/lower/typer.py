@@ -8,9 +8,11 @@ a scalar operand, `max(0, u)` is relu, and `W(x)` is a product when W is a varia
 from __future__ import annotations
 
 from ..core.algebra import MAX_MATRIX_POWER
+from ..core.constants import CONSTANTS
 from ..core.linear_ops import LINEAR_OPS, OF_SQUARE_TO_SCALAR
 from ..core.matrix_functions import MATRIX_FUNCTIONS
 from ..core.matrix_powers import MATRIX_POWERS
+from ..core.matrix_scalars import MATRIX_SCALARS
 from ..errors import MatcalcError, ParseError, ShapeError, Span, UnsupportedError
 from ..syntax import ast, parse
 from ..syntax.transformer import literal_value
@@ -29,7 +31,7 @@ SUM_OPS = {"+", "-"}
 
 _CONSTANTS = {"eye": "the identity matrix", "ones": "the all-ones vector"}
 # functions whose argument is a matrix: a scalar argument is the scalar function (1/a, a, log a)
-_MATRIX_ARGUMENT = {"det", "logdet", *MATRIX_FUNCTIONS,
+_MATRIX_ARGUMENT = {*MATRIX_FUNCTIONS, *(s.spelling for s in MATRIX_SCALARS.values() if s.square),
                     *(s for op in MATRIX_POWERS.values() for s in op.spellings),
                     *(s for op in LINEAR_OPS.values() if op.typing == OF_SQUARE_TO_SCALAR
                       for s in op.spellings)}
@@ -109,8 +111,8 @@ class Typer:
                 name = "eye"
             elif name in self.size_names:
                 return size_value(name, self.size_names.size(name, self), node.span)
-        if name == "pi" and name not in self.declarations:  # (π: names are kept spelled)
-            return scalar("pi", span=node.span, text=node.name)
+        if name in CONSTANTS and name not in self.declarations:  # π (core/constants.py)
+            return scalar(name, span=node.span, text=node.name)
         if name in ("eye", "ones") and name not in self.declarations:
             n = SizeVar(f"{GENERATED}n_{name}", weak=True)
             cols = n if name == "eye" else one()
@@ -382,7 +384,7 @@ def is_variable(name: str, declarations: dict, bound: set[str], value_names: set
     decl = declarations.get(name)
     if decl is not None:
         return decl.kind != "function"
-    return name in bound or name in value_names or name == "pi" or \
+    return name in bound or name in value_names or name in CONSTANTS or \
         (name not in FUNCTIONS and name[0].isupper() and otherwise_spelled(name) is None)
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core.elementwise import Function
+from ..core.matrix_scalars import MATRIX_SCALARS
 from ..names import latex_name, spelled, unicode_name
 
-LATEX_FUNCTIONS = {"det", "max", "min"}  # (an elementwise function's LaTeX is in its declaration)
+LATEX_FUNCTIONS = {"max", "min", *(s.name for s in MATRIX_SCALARS.values() if s.latex_command)}
+# (an elementwise function's LaTeX is in its declaration)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import re
 from fractions import Fraction
 
 from ..core import build as b
+from ..core.constants import CONSTANTS
 from ..core.elementwise import BINARY
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
@@ -39,7 +40,9 @@ class Printer:
 
     def __call__(self, e: Expr) -> tuple[str, int]:
         if e not in self.memo:
-            self.memo[e] = getattr(self, "p_" + e.op, self.p_function)(e)
+            rule = self.p_constant if e.op in CONSTANTS else \
+                getattr(self, "p_" + e.op, self.p_function)
+            self.memo[e] = rule(e)
         return self.memo[e]
 
     def at(self, e: Expr, least: int) -> str:
@@ -81,8 +84,9 @@ class Printer:
             return power if mantissa == "1" else f"{mantissa} \\cdot {power}"
         return f"{mantissa}e{exponent}"
 
-    def p_pi(self, e):
-        return {"unicode": "π", "ascii": "pi", "latex": "\\pi"}[self.n.name], ATOM
+    def p_constant(self, e):
+        """A named constant as declared (core/constants.py): π, pi, \\pi."""
+        return CONSTANTS[e.op].printed[self.n.name], ATOM
 
     def p_dim(self, e):
         return self.n.var(str(e.attr("size")).lstrip(GENERATED), True), ATOM

@@ -11,6 +11,7 @@ place implies it.
 """
 from __future__ import annotations
 
+from ..core.constants import CONSTANTS
 from ..core.elementwise import BINARY, FUNCTIONS
 from ..core.expr import Expr, postorder
 from ..core.extremes import INDICATORS
@@ -23,7 +24,7 @@ _LIKE_ARGUMENT = {*FUNCTIONS, *(f.name for f in VECTOR_FUNCTIONS.values() if not
                   *INDICATORS}
 _ROW_COUNT = {f.name for f in VECTOR_FUNCTIONS.values() if f.reduces}  # logsumexp_rows: a column
 _SQUARE = set(MATRIX_POWERS)  # X⁻¹, Xᵏ (core/matrix_powers.py)
-_ALWAYS_SIZED = {"var", "tangent", "absgrad", "apply", "const", "dim", "pi", "commutation",
+_ALWAYS_SIZED = {"var", "tangent", "absgrad", "apply", "const", "dim", *CONSTANTS, "commutation",
                  "unvec"}
 _CONSTANTS = {"identity", "ones"}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..core import build as b
 from ..core.expr import Expr
+from ..core.matrix_scalars import MATRIX_SCALARS
 from ..core.rebuild import rebuild
 from ..core.vector_functions import ONE, SAME, VECTOR_FUNCTIONS
 
@@ -17,14 +18,12 @@ def of_transpose(node: Expr) -> Expr | None:
     return rebuild(node, (node.arg.arg,))
 
 
-def det_of_inverse(node: Expr) -> Expr | None:
-    """det(X⁻¹) = 1 / det(X)."""
-    return b.inverse_of(b.apply("det", node.arg.arg)) if node.arg.op == "inv" else None
-
-
-def logdet_of_inverse(node: Expr) -> Expr | None:
-    """log|det X⁻¹| = −log|det X|."""
-    return b.neg(b.apply("logdet", node.arg.arg)) if node.arg.op == "inv" else None
+def of_inverse(node: Expr) -> Expr | None:
+    """f(X⁻¹) in terms of f(X), as declared (core/matrix_scalars.py): det(X⁻¹) = 1 / det(X),
+    log|det X⁻¹| = −log|det X|."""
+    if node.arg.op != "inv":
+        return None
+    return MATRIX_SCALARS[node.op].of_inverse[1](b, rebuild(node, (node.arg.arg,)))
 
 
 def of_kron(node: Expr) -> Expr | None:
@@ -65,9 +64,10 @@ def log_of_softmax(node: Expr) -> Expr | None:
 
 
 def log_of_abs_det(node: Expr) -> Expr | None:
-    """log|det X| = logdet(X)."""
+    """log|det X| = logdet(X): one node (the declared `log_abs_is`, core/matrix_scalars.py)."""
     a = node.arg
-    return b.apply("logdet", a.arg.arg) if a.op == "abs" and a.arg.op == "det" else None
+    declared = MATRIX_SCALARS.get(a.arg.op) if a.op == "abs" else None
+    return b.apply(declared.log_abs_is, a.arg.arg) if declared and declared.log_abs_is else None
 
 
 def log_of_sum_exp(node: Expr) -> Expr | None:

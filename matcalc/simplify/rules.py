@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..core.expr import Expr
+from ..core.matrix_scalars import MATRIX_SCALARS
 from . import functions as fn
 from . import matrix_functions as mf
 from . import products as pr
@@ -118,14 +119,10 @@ RULES: tuple[Rule, ...] = (
          ("exp(x) ./ (1 + exp(x))", "x", {})),
     Rule("exp-sigmoid-scalar", "mul", fn.exp_times_sigmoid, "exp(v) σ(−v) = σ(v)",
          ("exp(a) / (1 + exp(a))", "a", {"a": "scalar"})),
-    Rule("det-transpose", "det", rd.of_transpose, "det(Xᵀ) = det(X)",
-         ("det(X')", "X", {})),
-    Rule("logdet-transpose", "logdet", rd.of_transpose, "log|det Xᵀ| = log|det X|",
-         ("logdet(X')", "X", {})),
-    Rule("det-inverse", "det", rd.det_of_inverse, "det(X⁻¹) = 1 / det(X)",
-         ("det(inv(X))", "X", {})),
-    Rule("logdet-inverse", "logdet", rd.logdet_of_inverse, "log|det X⁻¹| = −log|det X|",
-         ("logdet(inv(X))", "X", {})),
+    *(Rule(f"{s.name}-transpose", s.name, rd.of_transpose, s.of_transpose,
+           (f"{s.name}(X')", "X", {})) for s in MATRIX_SCALARS.values() if s.of_transpose),
+    *(Rule(f"{s.name}-inverse", s.name, rd.of_inverse, s.of_inverse[0],
+           (f"{s.name}(inv(X))", "X", {})) for s in MATRIX_SCALARS.values() if s.of_inverse),
     Rule("trace-transpose", "tr", rd.of_transpose, "tr(Xᵀ) = tr(X)",
          ("tr(X')", "X", {})),
     Rule("sum-transpose", "sum", rd.of_transpose, "sum(Xᵀ) = sum(X)",

@@ -3,9 +3,9 @@
 The spellings come from the parser itself (its terminals, and the postfix spellings the
 transformer reads) and the functions from the registries every stage reads
 (lower/functions.py MEANINGS and ARITY, core/elementwise.py FUNCTIONS,
-core/vector_functions.py, core/linear_ops.py, core/matrix_powers.py, core/extremes.py,
-core/matrix_functions.py), so the panel lists
-exactly what the parser accepts; only each operator's one-line meaning is written here.
+core/vector_functions.py, core/linear_ops.py, core/matrix_powers.py, core/matrix_scalars.py,
+core/extremes.py, core/matrix_functions.py), so the panel lists exactly what the parser
+accepts; only each operator's one-line meaning is written here.
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from ..core.matrix_functions import (
     MATRIX_FUNCTIONS,
 )
 from ..core.matrix_powers import MATRIX_POWERS
+from ..core.matrix_scalars import MATRIX_SCALARS
 from ..core.vector_functions import BY_SPELLING
 from ..lower.functions import ARITY, MEANINGS
 from ..syntax.parser import build_parser
@@ -62,11 +63,11 @@ def _spellings(terminal: str) -> list[str]:
 
 
 def _function(name: str) -> dict[str, Any]:
-    """One built-in: its call form, and for a declared function (elementwise, or of the
-    softmax family) its meaning and example."""
+    """One built-in: its call form, and for a declared function (elementwise, of the softmax
+    family, a scalar function of a matrix) its meaning and example."""
     arguments = "u, v" if ARITY.get(name, 1) == 2 else "u"
     entry: dict[str, Any] = {"name": name, "call": f"{name}({arguments})"}
-    declared = ELEMENTWISE.get(name) or BY_SPELLING.get(name)
+    declared = ELEMENTWISE.get(name) or BY_SPELLING.get(name) or MATRIX_SCALARS.get(name)
     if declared is not None:
         entry["spellings"] = [name, *declared.spellings]
         entry["meaning"] = declared.meaning
