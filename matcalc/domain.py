@@ -19,6 +19,7 @@ import numpy as np
 from .core import elementwise as ew
 from .core.expr import Expr, postorder
 from .core.extremes import EXTREMES, INDICATORS
+from .core.factorisations import FULL_COLUMN_RANK, NONSINGULAR, SPD
 from .core.matrix_functions import MATRIX_FUNCTIONS, eigenvalue_on_cut
 from .core.vector_functions import VECTOR_FUNCTIONS
 from .render import UNICODE, render
@@ -31,7 +32,7 @@ SHOWN = 60  # characters of a node's text shown in a reason
 SMOOTH = frozenset({
     "var", "tangent", "const", "dim", "pi", "identity", "ones", "zero", "commutation", "apply",
     "absgrad", "add", "mul", "hadamard", "kron", "transpose", "sum", "mean", "tr", "vec",
-    "expand", "unvec", "diag", "diagpart", "tril", "det", "mpow",
+    "expand", "unvec", "diag", "diagpart", "tril", "det", "mpow", "tril_half",
     *(f.name for f in (*ew.FUNCTIONS.values(), *VECTOR_FUNCTIONS.values()) if f.domain == ew.REAL),
 })
 
@@ -52,6 +53,27 @@ def _well_conditioned(node: Expr, args: list[np.ndarray]) -> str | None:
     if condition <= MAX_CONDITION:
         return None
     return f"{shown(node.arg)} was singular or nearly so (in {shown(node)})"
+
+
+def _spd(node: Expr, args: list[np.ndarray]) -> str | None:
+    """chol(S): S symmetric, its eigenvalues at least MARGIN (relative to its size) and its
+    condition number at most MAX_CONDITION."""
+    s = args[0]
+    if np.all(np.isfinite(s)) and np.allclose(s, s.T, rtol=1e-10, atol=1e-12):
+        eigenvalues = np.linalg.eigvalsh((s + s.T) / 2)
+        if eigenvalues[0] >= MARGIN * max(1.0, eigenvalues[-1]) and \
+                eigenvalues[-1] <= MAX_CONDITION * eigenvalues[0]:
+            return None
+    return f"{shown(node.arg)} was not symmetric positive definite (in {shown(node)})"
+
+
+def _full_column_rank(node: Expr, args: list[np.ndarray]) -> str | None:
+    """pinv(X): X at least as tall as wide and well conditioned (condition number at most
+    MAX_CONDITION)."""
+    x = args[0]
+    if x.shape[0] >= x.shape[1] and _well_conditioned(node, args) is None:
+        return None
+    return f"{shown(node.arg)} had no full column rank, or nearly so (in {shown(node)})"
 
 
 def _positive(node: Expr, args: list[np.ndarray]) -> str | None:
@@ -144,6 +166,7 @@ _BY_DOMAIN = {ew.POSITIVE: _positive, ew.ABOVE_MINUS_ONE: _above_minus_one,
 
 RULES: dict[str, Rule] = {
     "inv": _well_conditioned, "logdet": _well_conditioned, "pow": _power,
+    "solve": _well_conditioned, "chol": _spd, "pinv": _full_column_rank,
     "norm1": _away_from_zero, "norm2": _away_from_zero,
     **{op: _off_branch_cut for op in (*MATRIX_FUNCTIONS, "frechet", "frechet_matrix")},
     "gt": _sides_apart, **{f.name: _sides_apart for f in ew.BINARY.values()},
@@ -162,13 +185,24 @@ def _cut_condition(node: Expr) -> str | None:
         if declared.condition else None
 
 
+def _stated(sentence: str):
+    """A condition on the node's first argument: "S is symmetric positive definite"; none for
+    the inverse of a Cholesky factor (non-singular where chol is defined)."""
+    def rule(node: Expr) -> str | None:
+        return None if node.args[0].op == "chol" else sentence.format(shown(node.args[0]))
+    return rule
+
+
 CONDITIONS: dict[str, Callable[[Expr], "str | None"]] = {
-    op: _cut_condition for op in (*MATRIX_FUNCTIONS, "frechet", "frechet_matrix")}
+    **{op: _cut_condition for op in (*MATRIX_FUNCTIONS, "frechet", "frechet_matrix")},
+    "chol": _stated(SPD), "pinv": _stated(FULL_COLUMN_RANK),
+    **dict.fromkeys(("inv", "logdet", "solve"), _stated(NONSINGULAR))}
 
 
 def conditions(*exprs: Expr) -> tuple[str, ...]:
     """The conditions under which `exprs` (a function and its derivative) are defined and the
-    derivative holds, each once, in the order of the nodes (a node's op in CONDITIONS)."""
+    derivative holds, each once, in the order of the nodes (a node's op in CONDITIONS); "M is
+    non-singular" is left out where "M is symmetric positive definite" is stated."""
     found: dict[str, None] = {}
     for expr in exprs:
         for node in postorder(expr):
@@ -176,7 +210,8 @@ def conditions(*exprs: Expr) -> tuple[str, ...]:
             sentence = rule(node) if rule else None
             if sentence:
                 found[sentence] = None
-    return tuple(found)
+    implied = {NONSINGULAR.format(c[:-len(SPD) + 3]) for c in found if c.endswith(SPD[3:])}
+    return tuple(c for c in found if c not in implied)
 
 
 def outside(values: dict[Expr, np.ndarray]) -> str | None:

@@ -84,6 +84,11 @@ OP_CASES = [
     OpCase("sqrtm", "tr(A sqrtm(X B))", "X", {"X": "off_cut", "B": "off_cut"}),
     OpCase("frechet", "y' L_exp(A, X B) x", "X"),
     OpCase("frechet_matrix", "J_log(A) vec(X)", "X", {"A": "off_cut"}),
+    # factorisations and solves (core/factorisations.py): chol of an spd argument
+    OpCase("chol", "y' chol(X X' + A A') x", "X", {"A": "well_conditioned"}),
+    OpCase("solve", "y' solve(X, A x)", "X", {"X": "well_conditioned"}),
+    OpCase("pinv", "y' pinv(W) b", "W", {"W": "well_conditioned"}),
+    OpCase("tril_half", "tr(A tril_half(X))", "X"),
     # every declared elementwise function (matcalc/core/elementwise.py), in its domain
     *(OpCase(f.name, f"{f.name}(W x + b)", "x", argument_domains(f)) for f in ELEMENTWISE.values()),
 ]

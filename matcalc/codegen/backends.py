@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ..core.elementwise import BINARY, FUNCTIONS
 from ..core.extremes import EXTREMES
 from ..core.vector_functions import VECTOR_FUNCTIONS
+from .factorisations import HELPERS as FACTORISATION_HELPERS
 from .matrix_functions import HELPERS as MATRIX_HELPERS
 
 ELEMENTWISE = tuple(FUNCTIONS)  # each spelled by its declaration (core/elementwise.py)
@@ -144,7 +145,7 @@ TORCH = Backend(
      "cho_factor": "(torch.linalg.cholesky({0}),)",
      "cho_solve": "_cho_solve({0}, {1})",
      "cho_logdet": "2.0 * torch.log(torch.diagonal({0}[0])).sum()"},
-    {**_helpers("torch"), **MATRIX_HELPERS["torch"],
+    {**_helpers("torch"), **MATRIX_HELPERS["torch"], **FACTORISATION_HELPERS["torch"],
      "_solve": "def _solve(a, b):  # torch solves matrices; a vector b goes in as a column\n"
               "    return torch.linalg.solve(a, b[:, None])[:, 0] if b.ndim == 1 else "
               "torch.linalg.solve(a, b)",

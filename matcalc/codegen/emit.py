@@ -27,6 +27,7 @@ from ..lower.structures import SYMMETRIC
 from ..shapes import Dim, Shape
 from .backends import ELEMENTWISE, Backend
 from .chains import Products, Value
+from .factorisations import factorisation_code, triangular_solve
 from .matrix_functions import matrix_function_code
 from .source import Builder, wrap
 from .spread import negative, spreads
@@ -44,8 +45,8 @@ def _factor_uses(roots: list[Expr]) -> Counter:
             uses[n.arg] += parents[n]
         elif n.op == "transpose" and n.arg.op == "inv":
             uses[n.arg.arg] += max(1, parents[n]) - 1
-        elif n.op == "logdet":
-            uses[n.arg] += 1
+        elif n.op in ("logdet", "solve"):
+            uses[n.args[0]] += 1
     return uses
 
 
@@ -64,6 +65,7 @@ class Emitter:
         self._memo: dict[Expr, Value] = {}
         self._uses = _factor_uses(roots)
         self._factors: dict[Expr, str] = {}
+        self._cholesky = {n.arg: n for root in roots for n in postorder(root) if n.op == "chol"}
 
     def let(self, code: str) -> str:
         return self.builder.let(code)
@@ -374,6 +376,7 @@ class Emitter:
         return self.spell("ones" if value else "zeros", self._dims(node.shape))
 
     _expm = _logm = _sqrtm = _frechet = _frechet_matrix = matrix_function_code
+    _chol = _solve = _pinv = _tril_half = factorisation_code
 
     # -- linear systems ---------------------------------------------------------------------
 
@@ -389,6 +392,8 @@ class Emitter:
 
     def solve(self, x: Expr, rhs: str, transposed: bool) -> str:
         """The code of X⁻¹ rhs (X⁻ᵀ rhs when `transposed`)."""
+        if x.op == "chol" or x in self._cholesky:  # S⁻¹ rhs = L⁻ᵀ (L⁻¹ rhs), L = chol(S)
+            return triangular_solve(self, x, rhs, transposed, self._cholesky.get(x))
         symmetric = x.op == "var" and x.attr("structure") in SYMMETRIC
         if self._uses[x] > 1:
             factor = self._factor(x)

@@ -18,6 +18,7 @@ from ..shapes import SCALAR, Dim, Shape
 from .elementwise import BINARY, FUNCTIONS
 from .expr import SPECS, Expr
 from .extremes import EXTREMES
+from .factorisations import cholesky, pinv, solve, tril_half
 from .matrix_functions import MATRIX_FUNCTIONS, jacobian_matrix
 from .vector_functions import VECTOR_FUNCTIONS, VectorFunction
 
@@ -165,6 +166,14 @@ def _frechet_shape(args, attrs) -> Shape:
     return x
 
 
+def _solve_shape(args, attrs) -> Shape:
+    """solve(A, B): A square, B with A's rows; the result has B's shape."""
+    a, rhs = args[0].shape, args[1].shape
+    if not a.is_square or a.cols != rhs.rows:
+        raise _fail("solve", a, rhs, why="A is square and B has A's rows")
+    return rhs
+
+
 def _absgrad_shape(args, attrs) -> Shape:
     shape = args[0].shape
     return shape.T if attrs["layout"] == "numerator" else shape
@@ -279,3 +288,7 @@ defop("frechet_matrix", SPECIAL,
       _square("Fréchet derivative matrix", lambda s: Shape(s.rows * s.rows, s.rows * s.rows)),
       lambda v, a: jacobian_matrix(MATRIX_FUNCTIONS[a["f"]].frechet, v[0]),
       title="Fréchet derivative matrix")
+defop("chol", SPECIAL, _square("chol", lambda s: s), _ew(cholesky))  # (core/factorisations.py)
+defop("solve", SPECIAL, _solve_shape, lambda v, a: solve(v[0], v[1]))
+defop("pinv", SPECIAL, lambda args, a: args[0].shape.T, _ew(pinv), title="pseudo-inverse")
+defop("tril_half", LINEAR, _square("tril_half", lambda s: s), _ew(tril_half), title="Φ")

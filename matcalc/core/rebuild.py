@@ -23,6 +23,10 @@ BUILDERS = {
     "diagpart": lambda n, a: b.diagpart(a[0]),
     "tril": lambda n, a: b.tril(a[0]),
     "inv": lambda n, a: b.inv(a[0]),
+    "solve": lambda n, a: b.solve(*a),
+    "chol": lambda n, a: b.chol(a[0]),
+    "pinv": lambda n, a: b.pinv(a[0]),
+    "tril_half": lambda n, a: b.tril_half(a[0]),
     "expand": lambda n, a: b.expand(a[0], n.shape),
     "unvec": lambda n, a: b.unvec(a[0], n.shape),
 }

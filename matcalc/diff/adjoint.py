@@ -8,6 +8,8 @@ Two cotangent forms, each a table `op -> rule(node, i, M) -> cotangent of node.a
 """
 from __future__ import annotations
 
+from fractions import Fraction
+
 from ..core import build as b
 from ..core.expr import TANGENT_MARK, Expr, postorder
 from ..core.transpose import transposed
@@ -79,7 +81,17 @@ TRACE.update({
     "tril": lambda node, i, m: b.transpose(b.tril(transposed(m))),  # tr(M tril(dP))
     "unvec": lambda node, i, m: b.transpose(b.vec(transposed(m))),  # tr(M vec⁻¹(dv))
     "frechet": lambda node, i, m: _frechet_adjoint(node, i, m),
+    "solve": lambda node, i, m: _solve_adjoint(node, i, m),
+    "tril_half": lambda node, i, m: b.transpose(b.tril_half(transposed(m))),  # tr(M Φ(dP))
 })
+
+
+def _solve_adjoint(node, i, m):
+    """tr(M solve(A, dE)) = tr(solve(Aᵀ, Mᵀ)ᵀ dE): the adjoint tr(Gᵀ solve(A, E)) =
+    tr(solve(Aᵀ, G)ᵀ E) with G = Mᵀ (A held fixed: it is never a tangent)."""
+    if i != 1:
+        raise UnsupportedError("solve(A, E) is read out in E only: A is held fixed")
+    return transposed(b.solve(b.transpose(node.args[0]), transposed(m)))
 
 
 def _frechet_adjoint(node, i, m):
@@ -145,7 +157,16 @@ VEC.update({
     "unvec": lambda node, i, m: m,
     "kron": _vec_kron,
     "frechet": lambda node, i, m: b.mul(m, b.frechet_matrix(node.attr("f"), node.args[0])),
-})                                                        # vec L_f(X, dE) = J_f(X) vec(dE)
+    # vec L_f(X, dE) = J_f(X) vec(dE)
+    "solve": lambda node, i, m: b.mul(m, b.kron(b.identity(node.shape.cols),
+                                                b.inv(node.args[0]))),  # vec(A⁻¹ dE)
+    "tril_half": lambda node, i, m: b.mul(m, b.diag(b.vec(_half_lower(node.shape.rows)))),
+})
+
+
+def _half_lower(n):
+    """The mask of Φ: ones below the diagonal, ½ on it (vec Φ(E) = diag(vec mask) vec E)."""
+    return b.sub(lower_ones(n, n), b.mul(b.const(Fraction(1, 2)), b.identity(n)))
 
 
 def _trace_through_vec(rule):

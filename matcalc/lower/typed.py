@@ -93,6 +93,7 @@ BUILD = {
     "tr": lambda t, a: b.trace(a[0]), "vec": lambda t, a: b.vec(a[0]),
     "diag": lambda t, a: b.diag(a[0]), "diagpart": lambda t, a: b.diagpart(a[0]),
     "tril": lambda t, a: b.tril(a[0]),
+    "solve": lambda t, a: b.solve(*a), "pinv": lambda t, a: b.pinv(a[0]),
     "zero": lambda t, a: b.zero(t.shape()), "unvec": lambda t, a: b.unvec(a[0], t.shape()),
     "commutation": lambda t, a: b.commutation(t.attrs["m"].resolved(), t.attrs["n"].resolved()),
     "dim": lambda t, a: b.dim(t.attrs["size"].resolved()),

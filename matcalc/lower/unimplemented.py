@@ -108,10 +108,8 @@ UNIMPLEMENTED: dict[str, Unimplemented] = {
     "conv": _row(V, "a convolution", "conv(u, v)"),
     "convolve": _row(V, "a convolution", "convolve(u, v)"),
     # -- matrix functions, spectral functions and decompositions -------------------------------
-    "pinv": _row(M, "the Moore–Penrose pseudo-inverse", "pinv(X)", "inv(X' X) X'",
-                 condition="when X has full column rank"),
-    "solve": _row(M, "the solution A⁻¹ B of A Y = B", "solve(A, B)", "inv(A) B"),
     "inverse": _alias(M, "the matrix inverse", "inverse(X)", "inv"),
+    "cholesky": _alias(D, "the Cholesky factor L of S = L Lᵀ", "cholesky(S)", "chol"),
     "eigvals": _row(S, "the eigenvalues of a symmetric matrix", "eigvals(S)"),
     "eigvalsh": _row(S, "the eigenvalues of a symmetric matrix", "eigvalsh(S)"),
     "eigmax": _row(S, "the largest eigenvalue of a symmetric matrix", "eigmax(S)"),
@@ -124,8 +122,6 @@ UNIMPLEMENTED: dict[str, Unimplemented] = {
     "svd": _row(D, "the singular value decomposition", "svd(X)"),
     "qr": _row(D, "the QR decomposition", "qr(X)"),
     "lu": _row(D, "the LU decomposition", "lu(X)"),
-    "chol": _row(D, "the Cholesky factor L of S = L Lᵀ", "chol(S)"),
-    "cholesky": _row(D, "the Cholesky factor L of S = L Lᵀ", "cholesky(S)"),
     # -- products and reshaping ------------------------------------------------------------------
     "matmul": _row(P, "the matrix product", "matmul(A, B)", "A B"),
     "multiply": _row(P, "the elementwise product", "multiply(u, v)", "u .* v"),

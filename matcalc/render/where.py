@@ -27,6 +27,7 @@ SAVING = 2  # tokens a where clause must save to be worth the reader's detour
 CLAUSE = 3  # tokens a clause adds besides its definition: "where", the name, "="
 _LETTERS = ("u", "v", "r", "q", "p")
 _FIRST = {f.name: f.letter for f in VECTOR_FUNCTIONS.values() if f.letter}  # y = layernorm(x)
+_FIRST["chol"] = "l"  # L = chol(S)
 _PRINTED = {"I", "K"}  # the identity and commutation matrices print as these: no name's
 
 
