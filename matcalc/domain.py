@@ -189,7 +189,8 @@ def _stated(sentence: str):
     """A condition on the node's first argument: "S is symmetric positive definite"; none for
     the inverse of a Cholesky factor (non-singular where chol is defined)."""
     def rule(node: Expr) -> str | None:
-        return None if node.args[0].op == "chol" else sentence.format(shown(node.args[0]))
+        m = node.args[0].arg if node.args[0].op == "transpose" else node.args[0]  # Mᵀ's is M's
+        return None if m.op == "chol" else sentence.format(shown(m))
     return rule
 
 
