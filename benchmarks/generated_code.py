@@ -41,7 +41,9 @@ over it, the most any implementation could beat jax by (benchmarks/README.md).
 Run: `python benchmarks/generated_code.py [--sizes 100 1000] [--repeat R] [--threads T]
 [--only PROBLEM ...] [--timer wall|cpu] [--markdown]` (--sizes: the six problems'; `--only
 attention "attention written out" "layer norm" "layer norm written out" cross-entropy` runs the
-layers alone).
+layers alone, `--matrix` the matrix functions of generated_code_matrix.py, gradients through expm
+against jax.grad through jax.scipy.linalg.expm and torch.func.grad through
+torch.linalg.matrix_exp, each row with its closed form's flop count).
 """
 from __future__ import annotations
 
@@ -65,6 +67,8 @@ from generated_code_cases import (
 )
 from generated_code_layers import LAYER_CASES
 from generated_code_layers import ops as layer_ops
+from generated_code_matrix import MATRIX_CASES
+from generated_code_matrix import ops as matrix_ops
 from generated_code_report import print_tables, summary
 
 import matcalc
@@ -131,7 +135,8 @@ def namespace(library: str):
         own = argparse.Namespace(sum=torch.sum, tanh=torch.tanh,
                                  softplus=torch.nn.functional.softplus,
                                  logsumexp=lambda z: torch.logsumexp(z, 0))
-    return argparse.Namespace(**{**vars(layer_ops(library)), **vars(own)})
+    return argparse.Namespace(**{**vars(layer_ops(library)), **vars(matrix_ops(library)),
+                                 **vars(own)})
 
 
 def positional(case: Case, ops) -> Callable:
@@ -289,7 +294,7 @@ def run_case(case: Case, kind: str, n: int, repeat: int) -> dict:
     arrays = make_arrays(case, sizes)
     wrt = case.grad_wrt if kind == "grad" else case.hess_wrt
     wrts = [wrt] if isinstance(wrt, str) else list(wrt)
-    row: dict = {"problem": case.name, "wrt": ", ".join(wrts), "n": n, "layer": bool(case.sizes),
+    row: dict = {"problem": case.name, "wrt": ", ".join(wrts), "n": n, "group": group_of(case),
                  "shapes": describe_shapes(case, arrays), "ms": {}, "failed": []}
     impl = implementations(case, kind, arrays)
     shape = arrays[wrts[0]].shape
@@ -324,10 +329,18 @@ def run_case(case: Case, kind: str, n: int, repeat: int) -> dict:
             continue
         timed[name] = fn
     timed = {name: timed[name] for name in impl if name in timed}  # the columns' order
+    if case.flops:
+        row["flops"] = case.flops(arrays)
     row["ms"] = best_ms({**timed, **(floor_fns(ref.shape) if kind == "hess" else {})}, repeat)
     if kind == "hess":
         add_floor(row, case, n)
     return row
+
+
+def group_of(case: Case) -> str:
+    """The table of a case's rows: "matrix" (a matrix function, with its flops), "layer" (a
+    network layer, at its own sizes) or "" (the six problems)."""
+    return "matrix" if case.flops else "layer" if case.sizes else ""
 
 
 def fail(row: dict, name: str, why: str) -> None:
@@ -379,6 +392,8 @@ def main() -> None:
     ap.add_argument("--blas-kernel", metavar="NAME",
                     help="OpenBLAS's kernel set, OPENBLAS_CORETYPE (e.g. SkylakeX: AVX-512)")
     ap.add_argument("--only", nargs="+", help="problems to run (default: all)")
+    ap.add_argument("--matrix", action="store_true",
+                    help="run the matrix functions alone (generated_code_matrix.py)")
     ap.add_argument("--timer", choices=list(TIMER), default="wall",
                     help="wall: wall-clock time; cpu: the process's CPU time, which leaves out "
                          "the time other processes hold the CPU (on a loaded machine)")
@@ -391,7 +406,7 @@ def main() -> None:
     print(environment(args.repeat) + "\n")
     rows = []
     for kind in ("grad", "hess"):
-        for case in CASES + LAYER_CASES:
+        for case in MATRIX_CASES if args.matrix else CASES + LAYER_CASES + MATRIX_CASES:
             if (args.only and case.name not in args.only
                     or kind == "hess" and case.hess_wrt is None):
                 continue

@@ -2,8 +2,9 @@
 gradient and for the Hessian at size n, the data, hand-written NumPy gradients and Hessians
 (what a careful person writes; vec Hessians column-major), and the scalar function written once
 over an array namespace (numpy, jax or torch) for the autodiff libraries. The `Case` record is
-shared with the network layers of generated_code_layers.py, which carry their own scalar
-function and hand-written gradient (`value_of`, `hand_of`).
+shared with the network layers of generated_code_layers.py and the matrix functions of
+generated_code_matrix.py, which carry their own scalar function and hand-written gradient
+(`value_of`, `hand_of`).
 """
 from __future__ import annotations
 
@@ -147,6 +148,7 @@ class Case:
     value: Callable | None = None  # the scalar function (ops, **arrays); None: VALUE[name]
     hand_grad: Callable | None = None  # the hand-written gradient; None: HAND_GRAD[name]
     sizes: tuple[int, ...] | None = None  # the n of its rows; None: those of --sizes
+    flops: Callable[[dict], float] | None = None  # a matrix function's closed form, from arrays
 
 
 def value_of(case: Case) -> Callable:
@@ -195,9 +197,14 @@ CASES = [
 ]
 
 
+SQUARE_KINDS = ("symmetric", "spd", "diagonal", "lowertri", "orthogonal")  # kind(n): n × n
+
+
 def shape_of(decl: str, sizes: dict[str, int]) -> tuple[int, ...]:
-    dims = decl.partition("(")[2].rstrip(")").split(",")
-    return tuple(sizes[d.strip()] for d in dims)
+    kind, _, rest = decl.partition("(")
+    dims = rest.rstrip(")").split(",")
+    shape = tuple(sizes[d.strip()] for d in dims)
+    return shape * 2 if kind in SQUARE_KINDS else shape
 
 
 def make_arrays(case: Case, sizes: dict[str, int], seed: int = 0) -> dict[str, np.ndarray]:

@@ -21,13 +21,13 @@ def ratio(row: dict, top: str, bottom: str) -> str:
     return "-" if a is None or b is None else f"{a / b:.2f}"
 
 
-TABLES = (("grad", False, "Gradients"), ("grad", True, "Gradients of network layers"),
-          ("hess", False, "Hessians"))
+TABLES = (("grad", "", "Gradients"), ("grad", "layer", "Gradients of network layers"),
+          ("grad", "matrix", "Gradients of matrix functions"), ("hess", "", "Hessians"))
 
 
 def print_tables(rows: list[dict], markdown: bool) -> None:
-    for kind, layer, title in TABLES:
-        sel = [r for r in rows if r["kind"] == kind and r["layer"] == layer]
+    for kind, group, title in TABLES:
+        sel = [r for r in rows if r["kind"] == kind and r["group"] == group]
         if not sel:
             continue
         hess = kind == "hess"
@@ -37,9 +37,11 @@ def print_tables(rows: list[dict], markdown: bool) -> None:
                   ("torch", "hand"), ("jax", "matcalc"),
                   *([("jax", "floor")] if hess else [("torch", "matcalc"), ("jax", "mc jax")])]
         short = {"matcalc": "mc", "mc jax": "mcjax"}
-        headers = ["problem", "d/d", "n", "shapes", *(f"{m} ms" for m in names),
+        flops = ["GFlop"] if group == "matrix" else []  # the closed form's, beside the times
+        headers = ["problem", "d/d", "n", "shapes", *flops, *(f"{m} ms" for m in names),
                    *(f"{short.get(a, a)}/{short.get(b, b)}" for a, b in ratios)]
-        body = [[r["problem"], r["wrt"], r["n"], r["shapes"], *(cell(r, m) for m in names),
+        body = [[r["problem"], r["wrt"], r["n"], r["shapes"],
+                 *([f"{r['flops'] / 1e9:.3g}"] if flops else []), *(cell(r, m) for m in names),
                  *(ratio(r, a, b) for a, b in ratios)] for r in sel]
         print(f"### {title}\n" if markdown else f"{title}:")
         table(headers, body, markdown)
@@ -47,15 +49,16 @@ def print_tables(rows: list[dict], markdown: bool) -> None:
 
 def summary(rows: list[dict], codegen: bool, gemm_n: int) -> list[str]:
     lines = []
-    grads = [r for r in rows if r["kind"] == "grad" and not r["layer"] and "matcalc" in r["ms"]]
+    grads = [r for r in rows if r["kind"] == "grad" and not r["group"] and "matcalc" in r["ms"]]
     if grads:
         within = [r for r in grads if r["ms"]["matcalc"] <= 1.2 * r["ms"]["hand"]]
         worst = max(grads, key=lambda r: r["ms"]["matcalc"] / r["ms"]["hand"])
         lines.append(f"goal 1, gradients within 1.2x of hand-written NumPy: {len(within)} of "
                      f"{len(grads)} (worst {worst['ms']['matcalc'] / worst['ms']['hand']:.2f}x, "
                      f"{worst['problem']} at n = {worst['n']})")
-    lines += layer_summary([r for r in rows if r["layer"] and "matcalc" in r["ms"]])
-    big = max((r["n"] for r in rows if not r["layer"]), default=0)
+    lines += layer_summary([r for r in rows if r["group"] == "layer" and "matcalc" in r["ms"]])
+    lines += matrix_summary([r for r in rows if r["group"] == "matrix" and "matcalc" in r["ms"]])
+    big = max((r["n"] for r in rows if not r["group"]), default=0)
     hess = [r for r in rows if r["kind"] == "hess" and r["n"] == big
             and {"matcalc", "jax"} <= r["ms"].keys()]
     if hess:
@@ -104,4 +107,20 @@ def layer_summary(rows: list[dict]) -> list[str]:
             lines.append(f"layers, matcalc's numpy code faster than {title}: {len(faster)} of "
                          f"{len(timed)} (least {slow['ms'][peer] / slow['ms']['matcalc']:.2f}x, "
                          f"{named(slow)})")
+    return lines
+
+
+def matrix_summary(rows: list[dict]) -> list[str]:
+    """The matrix functions' goal: matcalc's numpy code no slower than jax.jit(jax.grad) on any
+    row (and, for reference, against torch.func.grad)."""
+    lines = []
+    for peer, title in (("jax", "jax.jit(jax.grad)"), ("torch", "torch.func.grad")):
+        timed = [r for r in rows if peer in r["ms"]]
+        if timed:
+            fast = [r for r in timed if r["ms"]["matcalc"] <= r["ms"][peer]]
+            slow = min(timed, key=lambda r: r["ms"][peer] / r["ms"]["matcalc"])
+            lines.append(f"matrix functions, matcalc's numpy code no slower than {title}: "
+                         f"{len(fast)} of {len(timed)} (least "
+                         f"{slow['ms'][peer] / slow['ms']['matcalc']:.2f}x, {slow['problem']} "
+                         f"by {slow['wrt']} at n = {slow['n']})")
     return lines

@@ -128,6 +128,12 @@ class Derivative:
         when the result holds wherever its expression is defined."""
         return conditions(self.function, self.expr)
 
+    @property
+    def ascii_conditions(self) -> tuple[str, ...]:
+        """`conditions` with their expressions in the ASCII notation (XᵀX as X^T X): ASCII
+        sentences, as `text(ascii=True)` is."""
+        return conditions(self.function, self.expr, notation=ASCII)
+
     def text(self, ascii: bool = False, where: bool = True) -> str:
         """The closed form; with `where`, a repeated subexpression is named once when that is
         shorter (diag(s) - s sᵀ  where s = softmax(x))."""
@@ -199,11 +205,13 @@ class Derivative:
                         Output((self.expr,), symbols=tuple(self.symbols())), backend,
                         self._function_name(), doc)
 
-    def holds_when(self) -> str:
+    def holds_when(self, ascii: bool = False) -> str:
         """The conditions as one line, as the command line prints it after the result and the
         generated code's docstring states it: 'holds when X has no eigenvalue …' ('' when
-        there are none)."""
-        return f"holds when {'; and '.join(self.conditions)}" if self.conditions else ""
+        there are none); with `ascii`, its expressions in the ASCII notation, as
+        `text(ascii=True)` prints the result."""
+        said = self.ascii_conditions if ascii else self.conditions
+        return f"holds when {'; and '.join(said)}" if said else ""
 
     def to_function(self, backend: str = "numpy"):
         """The function of `to_source(backend)`, compiled (works under jax.jit, jax.vmap,

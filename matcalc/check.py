@@ -25,6 +25,7 @@ import numpy as np
 from .core import build as b
 from .core.expr import Expr, postorder, rebuild_bottom_up
 from .core.rebuild import rebuild
+from .core.spectral import SPECTRAL, SYMMETRIC
 from .core.transpose import transposed
 from .domain import outside, shown
 from .errors import MatcalcError, OutsideDomainError
@@ -129,15 +130,31 @@ def too_big(expressions: list[Expr], sizes: dict[str, int], columns: int) -> str
             f"(declare smaller sizes to check)")
 
 
-def draw_point(variables: dict[str, Expr], sizes: dict[str, int], rng, positive: bool) -> dict:
+def symmetric_arguments(expressions: list[Expr]) -> frozenset[str]:
+    """The general variables that are the argument of an eigenvalue function (eigmax(X)):
+    the check draws them symmetric and moves them along symmetric directions, where the
+    function is defined (its derivative is the one on symmetric matrices)."""
+    return frozenset(n.arg.attr("name") for e in expressions for n in postorder(e)
+                     if n.op in SPECTRAL and SPECTRAL[n.op].argument == SYMMETRIC
+                     and n.arg.op == "var" and n.arg.attr("structure") == "general")
+
+
+def draw_point(variables: dict[str, Expr], sizes: dict[str, int], rng, positive: bool,
+               symmetric: frozenset[str] = frozenset()) -> dict:
     point = {}
     for name, node in variables.items():
         shape = (node.shape.rows.value(sizes), node.shape.cols.value(sizes))
         value = rng.uniform(0.5, 1.5, shape) if positive else rng.standard_normal(shape)
         if node.attr("structure") != "general":
             value = STRUCTURES[node.attr("structure")].draw(value)
-        point[name] = value
+        point[name] = (value + value.T) / 2 if name in symmetric else value
     return point
+
+
+def _symmetric_directions(along: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """Each direction (a column in vec(X) space) replaced by its symmetric part."""
+    return np.array([((d + d.T) / 2).reshape(-1, order="F")
+                     for d in (c.reshape(shape, order="F") for c in along.T)]).T
 
 
 def value_at(expr: Expr, point: dict, sizes: dict, layout: str) -> np.ndarray:
@@ -201,11 +218,15 @@ def as_jacobian(shown_value: np.ndarray, f: Expr, x: Expr, layout: str) -> np.nd
 
 
 def _compare(f: Expr, closed: Expr, x: Expr, point: dict, sizes: dict, layout: str,
-             rng: np.random.Generator, tangent_rows: bool) -> float | None:
+             rng: np.random.Generator, tangent_rows: bool, symmetric: bool = False
+             ) -> float | None:
     """The relative error of the closed form against the finite differences (None when the
     differences are not finite); with `tangent_rows` (f is a gradient by x, a Riemannian
-    Hessian is checked) the differences projected on x's tangent space."""
+    Hessian is checked) the differences projected on x's tangent space; with `symmetric`,
+    along symmetric directions only."""
     along = directions(point[x.attr("name")].size, rng)
+    if symmetric:
+        along = _symmetric_directions(along, point[x.attr("name")].shape)
     want = _finite_differences(f, point, sizes, x, layout, along)
     if tangent_rows:
         base = point[x.attr("name")]
@@ -240,6 +261,7 @@ def _check(f: Expr, closed: Expr, x: Expr, variables: dict[str, Expr], layout: s
     errors: list[float] = []
     misses: Counter[str] = Counter()
     everything = [f, closed, *variables.values()]
+    symmetric = symmetric_arguments([f, closed])
     for attempt in range(TRIES * points):
         if len(errors) == points:
             break
@@ -249,9 +271,10 @@ def _check(f: Expr, closed: Expr, x: Expr, variables: dict[str, Expr], layout: s
         refused = too_big(everything, sizes, columns)
         if refused:
             return not_compared(refused)
-        point = draw_point(variables, sizes, rng, positive=attempt % 2 == 1)
+        point = draw_point(variables, sizes, rng, attempt % 2 == 1, symmetric)
         miss = _outside_domain([f, closed], point, sizes, layout)
-        error = None if miss else _compare(f, closed, x, point, sizes, layout, rng, tangent_rows)
+        error = None if miss else _compare(f, closed, x, point, sizes, layout, rng,
+                                           tangent_rows, x.attr("name") in symmetric)
         if error is None:
             misses[miss or "the finite differences were not finite"] += 1
         else:

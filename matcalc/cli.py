@@ -199,6 +199,13 @@ def _rendered(d: Derivative | Differential | Steps, args: argparse.Namespace) ->
     return text if _encodable(text, sys.stdout) else d.text(ascii=True)
 
 
+def _holds_when(d: Derivative, args: argparse.Namespace) -> str:
+    """The conditions line, in the ASCII notation when the result is printed in it (--ascii,
+    or a terminal that cannot encode the Unicode one)."""
+    line = d.holds_when()
+    return line if not args.ascii and _encodable(line, sys.stdout) else d.holds_when(ascii=True)
+
+
 def _notes(warnings) -> None:
     """One `note: ...` line on stderr per warning about the program's names."""
     for warning in warnings:
@@ -259,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
             out = _rendered(differential(program, args.wrt, vars or None,
                                          order=2 if args.hessian else 1), args)
         if d.conditions and not (args.code or args.steps):  # (the steps and code state them)
-            out += "\n" + d.holds_when()
+            out += "\n" + _holds_when(d, args)
         status = 0
         if args.claim is not None:
             verdict = equivalent(args.claim, program, args.wrt, vars or None, args.layout)

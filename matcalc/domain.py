@@ -21,8 +21,10 @@ from .core.expr import Expr, postorder
 from .core.extremes import EXTREMES, INDICATORS
 from .core.factorisations import FULL_COLUMN_RANK, NONSINGULAR, SPD
 from .core.matrix_functions import MATRIX_FUNCTIONS, eigenvalue_on_cut
+from .core.spectral import SPECTRAL, off_condition
+from .core.structural import is_symmetric
 from .core.vector_functions import VECTOR_FUNCTIONS
-from .render import UNICODE, render
+from .render import UNICODE, Notation, render
 
 MAX_CONDITION = 1e4  # past it the differences of an inverse lose the digits the check compares
 MARGIN = 1e-3  # how far from 0 (or from a kink) an argument must stay
@@ -37,10 +39,13 @@ SMOOTH = frozenset({
 })
 
 
-def shown(node: Expr) -> str:
-    """The node's text, its middle elided past SHOWN characters."""
-    text = render(node, UNICODE)
-    return text if len(text) <= SHOWN else f"{text[:SHOWN - 15]}…{text[-14:]}"
+def shown(node: Expr, notation: Notation = UNICODE) -> str:
+    """The node's text in `notation`, its middle elided past SHOWN characters (by … in
+    Unicode, by ... in ASCII)."""
+    text = render(node, notation)
+    if len(text) <= SHOWN:
+        return text
+    return f"{text[:SHOWN - 15]}{'…' if notation is UNICODE else '...'}{text[-14:]}"
 
 
 Rule = Callable[[Expr, list[np.ndarray]], "str | None"]
@@ -108,6 +113,14 @@ def _off_branch_cut(node: Expr, args: list[np.ndarray]) -> str | None:
            f"(in {shown(node)})"
 
 
+def _off_spectral_condition(node: Expr, args: list[np.ndarray]) -> str | None:
+    """eigvals(S), eigmax(S), svals(X), nucnorm(X), ... (core/spectral.py): S symmetric, and
+    the eigenvalues (singular values) the derivative needs simple at least MARGIN apart
+    (relative); full rank where it is needed."""
+    reason = off_condition(SPECTRAL[node.op], args[0], MARGIN)
+    return None if reason is None else f"{shown(node.arg)} {reason} (in {shown(node)})"
+
+
 def _power(node: Expr, args: list[np.ndarray]) -> str | None:
     """u^p: u positive for a fractional or variable p, nonzero for a negative integer p."""
     base, exponent = node.args
@@ -169,6 +182,7 @@ RULES: dict[str, Rule] = {
     "solve": _well_conditioned, "chol": _spd, "pinv": _full_column_rank,
     "norm1": _away_from_zero, "norm2": _away_from_zero,
     **{op: _off_branch_cut for op in (*MATRIX_FUNCTIONS, "frechet", "frechet_matrix")},
+    **dict.fromkeys(SPECTRAL, _off_spectral_condition),
     "gt": _sides_apart, **{f.name: _sides_apart for f in ew.BINARY.values()},
     **dict.fromkeys((*EXTREMES, *INDICATORS), _no_tie),
     **{f.name: _BY_DOMAIN[f.domain] for f in ew.FUNCTIONS.values() if f.domain != ew.REAL},
@@ -177,40 +191,67 @@ RULES: dict[str, Rule] = {
 
 # -- conditions: where a result holds, stated with it ------------------------------------------
 
-def _cut_condition(node: Expr) -> str | None:
+def _cut_condition(node: Expr, notation: Notation) -> str | None:
     """logm(X), sqrtm(X) (and their Fréchet derivatives): the principal branch is real and
-    smooth where X has no eigenvalue on the closed negative real axis."""
+    smooth where X has no eigenvalue on the closed negative real axis; Xᵀ is stated as X (the
+    same eigenvalues)."""
     declared = MATRIX_FUNCTIONS[node.attr("f") or node.op]
-    return f"{shown(node.args[0])} has no eigenvalue on the closed negative real axis" \
+    arg = node.args[0].arg if node.args[0].op == "transpose" else node.args[0]
+    return f"{shown(arg, notation)} has no eigenvalue on the closed negative real axis" \
         if declared.condition else None
 
 
+_ASCII_TEMPLATE = str.maketrans({"σ": "sigma_", "₁": "1", "₂": "2"})  # σ₁(X) as sigma_1(X)
+
+
+def _spectral_condition(node: Expr, notation: Notation) -> str | None:
+    """eigmax(S): 'the largest eigenvalue of S is simple' (and S symmetric); nucnorm(X): 'X has
+    full rank'; ... (core/spectral.py); σ₁ as sigma_1 in ASCII."""
+    template = SPECTRAL[node.op].condition
+    if notation is not UNICODE:
+        template = template.translate(_ASCII_TEMPLATE)
+    return template.format(shown(node.arg, notation))
+
+
+def _symmetric_condition(node: Expr, notation: Notation) -> str | None:
+    """eigvals(S), eigmax(S), ...: S is symmetric (unless it is by its structure: a declared
+    symmetric S, A + Aᵀ)."""
+    needed = SPECTRAL[node.op].argument == "symmetric" and not is_symmetric(node.arg)
+    return f"{shown(node.arg, notation)} is symmetric" if needed else None
+
+
 def _stated(sentence: str):
-    """A condition on the node's first argument: "S is symmetric positive definite"; none for
-    the inverse of a Cholesky factor (non-singular where chol is defined)."""
-    def rule(node: Expr) -> str | None:
-        m = node.args[0].arg if node.args[0].op == "transpose" else node.args[0]  # Mᵀ's is M's
-        return None if m.op == "chol" else sentence.format(shown(m))
+    """A condition on the node's first argument: "S is symmetric positive definite"; Mᵀ's is
+    M's; none for the inverse of a Cholesky factor (non-singular where chol is defined)."""
+    def rule(node: Expr, notation: Notation) -> str | None:
+        m = node.args[0].arg if node.args[0].op == "transpose" else node.args[0]
+        return None if m.op == "chol" else sentence.format(shown(m, notation))
     return rule
 
 
-CONDITIONS: dict[str, Callable[[Expr], "str | None"]] = {
-    **{op: _cut_condition for op in (*MATRIX_FUNCTIONS, "frechet", "frechet_matrix")},
-    "chol": _stated(SPD), "pinv": _stated(FULL_COLUMN_RANK),
-    **dict.fromkeys(("inv", "logdet", "solve"), _stated(NONSINGULAR))}
+# op -> (node, notation) -> the sentence, its expressions printed in the notation (or None)
+CONDITIONS: dict[str, Callable[[Expr, Notation], "str | None"]] = {
+    op: _cut_condition for op in (*MATRIX_FUNCTIONS, "frechet", "frechet_matrix")}
+CONDITIONS.update(dict.fromkeys(SPECTRAL, _spectral_condition))
+CONDITIONS.update({"chol": _stated(SPD), "pinv": _stated(FULL_COLUMN_RANK),
+                   **dict.fromkeys(("inv", "logdet", "solve"), _stated(NONSINGULAR))})
+PREMISES: dict[str, Callable[[Expr, Notation], "str | None"]] = dict.fromkeys(
+    SPECTRAL, _symmetric_condition)
 
 
-def conditions(*exprs: Expr) -> tuple[str, ...]:
+def conditions(*exprs: Expr, notation: Notation = UNICODE) -> tuple[str, ...]:
     """The conditions under which `exprs` (a function and its derivative) are defined and the
-    derivative holds, each once, in the order of the nodes (a node's op in CONDITIONS); "M is
-    non-singular" is left out where "M is symmetric positive definite" is stated."""
+    derivative holds, each once, in the order of the nodes (a node's op in CONDITIONS), their
+    expressions printed in `notation` (ASCII: the whole sentence is ASCII); "M is non-singular"
+    is left out where "M is symmetric positive definite" is stated."""
     found: dict[str, None] = {}
     for expr in exprs:
         for node in postorder(expr):
-            rule = CONDITIONS.get(node.op)
-            sentence = rule(node) if rule else None
-            if sentence:
-                found[sentence] = None
+            for table in (PREMISES, CONDITIONS):
+                rule = table.get(node.op)
+                sentence = rule(node, notation) if rule else None
+                if sentence:
+                    found[sentence] = None
     implied = {NONSINGULAR.format(c[:-len(SPD) + 3]) for c in found if c.endswith(SPD[3:])}
     return tuple(c for c in found if c not in implied)
 

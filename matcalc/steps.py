@@ -18,6 +18,7 @@ from .core.expr import Expr, postorder
 from .core.extremes import EXTREMES
 from .core.matrix_functions import MATRIX_FUNCTIONS
 from .core.rebuild import substitute
+from .core.spectral import SPECTRAL
 from .core.vector_functions import VECTOR_FUNCTIONS
 from .diff.engine import differential
 from .diff.readout import read_off
@@ -31,18 +32,21 @@ from .simplify.rules import RULES
 
 _NAMED_ARGUMENT = {*(f.name for f in FUNCTIONS.values() if f.derivative), "det", "logdet",
                    "inv", *VECTOR_FUNCTIONS, *MATRIX_FUNCTIONS, "norm2", "norm1", "apply",
-                   *BINARY, *EXTREMES, "pow", "chol", "pinv"}
+                   *BINARY, *EXTREMES, "pow", *SPECTRAL, "chol", "pinv"}
 IDENTITIES = {rule.name: rule.identity for rule in RULES}
 _FRESH = ("u", "v", "t", "s", "r", "q", "p", "g", "h")
 
 
 @dataclass(frozen=True)
 class Line:
-    """`left = right` (or a note alone when `right` is None), with a comment."""
+    """`left = right` (or a note alone when `right` is None), with a comment; `ascii_left`:
+    the left side in the ASCII notation when a character table cannot make it (a sentence
+    about expressions)."""
 
     left: str
     right: Expr | None
     note: str = ""
+    ascii_left: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ class Steps:
                     " = " + _form(line.right, ASCII if ascii else UNICODE)
                 note = f"    [{line.note}]" if line.note else ""
                 left = f"  {line.left}"
+                if ascii and line.ascii_left is not None:
+                    left = f"  {line.ascii_left}"
                 out.append(_ascii(left) + right + _ascii(note) if ascii else left + right + note)
         return "\n".join(out)
 
@@ -84,7 +90,7 @@ class Steps:
 _ASCII = str.maketrans({"ᵀ": "^T", "⊙": ".*", "⊘": "./", "⊗": "(x)", "⇒": "=>", "→": "->",
                         "∂": "d", "−": "-", "𝟏": "ones", "σ": "sigmoid", "‖": "||", "₁": "1",
                         "Σ": "sum", "ᵢ": "_i", "ⁱ": "^i", "ᵏ": "^k", "⁻": "^-", "¹": "1",
-                        "θ": "theta", "μ": "mu", "–": "-", "≥": ">="})
+                        "θ": "theta", "μ": "mu", "–": "-", "≥": ">=", "é": "e"})
 
 
 LONG = 200  # tokens: a longer expression is shown with where clauses (its DAG, not its tree)
@@ -100,7 +106,9 @@ def _form(expr: Expr, notation: Notation | None = UNICODE) -> str:
 
 
 def _ascii(text: str) -> str:
-    return text.translate(_ASCII)
+    """text in ASCII: σ₁, σ₂ (singular values) as sigma_1, sigma_2, then the table _ASCII (σ
+    alone is the sigmoid)."""
+    return text.replace("σ₁", "sigma_1").replace("σ₂", "sigma_2").translate(_ASCII)
 
 
 def _latex_text(text: str, math: bool = False) -> str:
@@ -190,7 +198,9 @@ def steps(d) -> Steps:
                                              "substitute the differentials"),)))
     sections.append(("read off", _read_off(d, final_name, chained, statements)))
     if d.conditions:
-        sections.append(("holds when", tuple(Line(c, None) for c in d.conditions)))
+        sections.append(("holds when", tuple(
+            Line(c, None, ascii_left=a)
+            for c, a in zip(d.conditions, d.ascii_conditions))))
     return Steps(tuple(sections))
 
 

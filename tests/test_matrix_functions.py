@@ -193,3 +193,25 @@ def test_a_backend_without_the_function_is_refused(expr, backend, missing):
     d = derive(expr, "X")
     with pytest.raises(UnsupportedError, match=missing):
         d.to_source(backend)
+
+
+@pytest.mark.parametrize("expr", ["u' expm(S) v", "tr(A expm(S))"])
+@pytest.mark.parametrize("layout", ["numerator", "denominator"])
+def test_generated_code_for_a_symmetric_argument_uses_one_eigh(expr, layout, rng):
+    """L_exp(S, E) with S symmetric by structure is generated as the Daleckii–Krein form (one
+    eigh), also where eigenvalues repeat (F's diagonal limit e^λ) or are far apart."""
+    vars = {"S": "symmetric(n)", "A": "matrix(n,n)", "u": "vector(n)", "v": "vector(n)"}
+    d = derive(expr, "S", vars=vars, layout=layout)
+    for backend in INSTALLED:
+        assert "_frechet_exp_symmetric(S, " in d.to_source(backend)
+    m = rng.standard_normal((4, 4))
+    spread = np.diag([-30.0, 0.0, 0.0, 5.0])
+    for s in ((m + m.T) / 2, np.eye(4), spread):
+        point = {"S": s, "A": rng.standard_normal((4, 4)), "u": rng.standard_normal(4),
+                 "v": rng.standard_normal(4)}
+        point = {k: val for k, val in point.items() if k in d.variables}
+        want = d.evaluate(**point)
+        for backend in INSTALLED:
+            got = d.to_function(ready(backend))(**point)
+            assert np.allclose(np.asarray(got), want, rtol=1e-10, atol=1e-12), backend
+    check_derivative(expr, "S", vars, layout=layout, sizes={"n": 4}, rng=rng)

@@ -84,6 +84,18 @@ OP_CASES = [
     OpCase("sqrtm", "tr(A sqrtm(X B))", "X", {"X": "off_cut", "B": "off_cut"}),
     OpCase("frechet", "y' L_exp(A, X B) x", "X"),
     OpCase("frechet_matrix", "J_log(A) vec(X)", "X", {"A": "off_cut"}),
+    # spectral functions (core/spectral.py) of symmetric matrices B' (X + X') B and of A X B;
+    # the eigenvectors and singular vectors (no derivative through them) as constant factors
+    OpCase("eigvals", "y' eigvals(B' (X + X') B)", "X"),
+    OpCase("eigmax", "eigmax(B' (X + X') B)", "X"),
+    OpCase("eigmin", "eigmin(B' (X + X') B)", "X"),
+    OpCase("svals", "y' svals(A X B)", "X"),
+    OpCase("specnorm", "specnorm(A X B)", "X"),
+    OpCase("nucnorm", "nucnorm(A X B)", "X"),
+    *(OpCase(op, f"y' {op}(A) X x", "X", {"A": "spd"})
+      for op in ("eigvecs", "svecs_left", "svecs_right", "polar")),
+    *(OpCase(op, f"{op}(A)' X x", "X", {"A": "spd"})
+      for op in ("eigvec_max", "eigvec_min", "svec_max_left", "svec_max_right")),
     # factorisations and solves (core/factorisations.py): chol of an spd argument
     OpCase("chol", "y' chol(X X' + A A') x", "X", {"A": "well_conditioned"}),
     OpCase("solve", "y' solve(X, A x)", "X", {"X": "well_conditioned"}),

@@ -19,7 +19,8 @@ DOMAINS = {"branch cut": {"X": "off_cut"},  # logm, sqrtm, J_log: no eigenvalue 
            "log": {"W": "positive", "x": "positive"}, "sqrt": {"x": "positive"},
            "logdet": {"X": "spd"}, "det": {"X": "well_conditioned"},
            "inverse": {"X": "well_conditioned"},
-           "variable exponent": {"a": "positive", "x": "positive"}}
+           "variable exponent": {"a": "positive", "x": "positive"},
+           "unit eigenvectors": {"A": "spd"}}
 
 
 def _declared_domains(f, expr: str) -> dict | None:

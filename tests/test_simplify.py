@@ -10,6 +10,7 @@ from matcalc.closed_form import jacobian
 from matcalc.core.expr import postorder
 from matcalc.diff.readout import LAYOUTS
 from matcalc.evaluate import Env, evaluate
+from matcalc.lower.structures import STRUCTURES
 from matcalc.render import token_count
 from matcalc.simplify import simplify
 from matcalc.simplify.rules import RULES
@@ -18,6 +19,7 @@ SIZES = {"n": 3, "m": 4}
 
 
 def _random_env(rng, *exprs) -> Env:
+    """Random sizes and values; a structured variable's value of its structure."""
     sizes, values = {}, {}
     for expr in exprs:
         for node in postorder(expr):
@@ -28,7 +30,9 @@ def _random_env(rng, *exprs) -> Env:
         for node in postorder(expr):
             if node.op == "var":
                 shape = (node.shape.rows.value(sizes), node.shape.cols.value(sizes))
-                values[node.attr("name")] = rng.uniform(0.5, 1.5, shape)
+                value = rng.uniform(0.5, 1.5, shape)
+                structure = STRUCTURES.get(node.attr("structure"))  # (Qᵀ Q = I holds on them)
+                values[node.attr("name")] = structure.draw(value) if structure else value
     return Env(values, sizes)
 
 

@@ -90,9 +90,11 @@ STRUCTURED_CASES = [  # (expression, declaration of X, numerator form)
     ("inv(X) y", "lowertri(n)", "-((yᵀ X⁻ᵀ) ⊗ X⁻¹) diag(vec(tril(𝟏_n 𝟏_nᵀ)))"),
     ("tr(A X)", "orthogonal(n)", "(A - Xᵀ Aᵀ Xᵀ) / 2"),
     ("x' X y", "orthogonal(n)", "(y xᵀ - Xᵀ x yᵀ Xᵀ) / 2"),
-    ("norm2(A X - B)^2", "orthogonal(n)", "Xᵀ Aᵀ (B - A X) Xᵀ + (A X - B)ᵀ A"),  # Procrustes
+    ("norm2(A X - B)^2", "orthogonal(n)", "Xᵀ Aᵀ (B Xᵀ - A) + (A X - B)ᵀ A"),  # Procrustes
     ("X x", "orthogonal(n)", "(xᵀ ⊗ I_n) (I - (Xᵀ ⊗ X) K_{n,n}) / 2"),
-    ("X' X", "orthogonal(n)", "((Xᵀ ⊗ I_n) K_{n,n} + I_n ⊗ Xᵀ) (I - (Xᵀ ⊗ X) K_{n,n}) / 2"),
+    ("X' A X", "orthogonal(n)",
+     "(((Xᵀ Aᵀ) ⊗ I_n) K_{n,n} + I_n ⊗ (Xᵀ A)) (I - (Xᵀ ⊗ X) K_{n,n}) / 2"),
+    ("X' X", "orthogonal(n)", "0_{n n×n n}"),  # Xᵀ X = I on O(n)
 ]
 
 
@@ -204,7 +206,7 @@ def test_the_hessian_is_projected_on_both_sides(expr, declared, layout, rng):
 
 
 RIEMANNIAN_CASES = ["tr(A X)", "x' X y", "norm2(A X - B)^2", "tr(X' A X B)",
-                    "logsumexp(X x)"]
+                    "logsumexp(X x)", "norm2(X x - y)^2"]
 
 
 @pytest.mark.parametrize("layout", ["numerator", "denominator"])
@@ -227,6 +229,21 @@ def test_the_riemannian_hessian_on_the_orthogonal_group(expr, layout, rng):
                      atol=1e-6)
         assert_close(matrix @ vec(normal), np.zeros((N * N, 1)))
         assert hess.check().ok
+
+
+def test_orthogonal_products_cancel_in_hessians():
+    """Qᵀ Q = Q Qᵀ = I (rule orthogonal-product) inside the projections: the Riemannian
+    Hessian of ‖Q x − y‖² has no (Qᵀ ⊗ Q x)(xᵀ ⊗ I) term; ‖Q x‖² is constant on O(n)."""
+    vars = {"X": "orthogonal(n)"}
+    d = derive("norm2(X x - y)^2", "X", vars, layout="denominator")
+    assert str(d) == "X x (Xᵀ y - x)ᵀ + X x xᵀ - y xᵀ"
+    hess = hessian("norm2(X x - y)^2", "X", vars)
+    assert str(hess) == ("(I - K_{n,n} (X ⊗ Xᵀ)) (((Xᵀ y - x) xᵀ) ⊗ I_n + I_n ⊗ (X x yᵀ) + "
+                         "(x xᵀ) ⊗ I_n) (I - (Xᵀ ⊗ X) K_{n,n}) / 4")
+    assert d.check().ok and hess.check().ok
+    assert str(hessian("sum((X x) .^ 2)", "X", vars)) == "0_{n n×n n}"
+    for layout in ("numerator", "denominator"):  # diag(X x) 𝟏 = X x, then (X x)ᵀ X = xᵀ
+        assert str(derive("sum((X x) .^ 2)", "X", vars, layout=layout)) == "0_{n×n}"
 
 
 @pytest.mark.parametrize("declared, bad, why", [

@@ -158,8 +158,10 @@ REFERENCE = {  # name -> the function in numpy, for each alternative of its `ins
     "matmul": [np.matmul], "multiply": [np.multiply], "hadamard": [np.multiply],
     "outer": [np.outer], "inner": [np.inner], "kronecker": [np.kron],
     "transpose": [np.transpose], "flatten": [lambda x: x.flatten()],
+    "eigvalsh": [np.linalg.eigvalsh],
 }
 DOMAINS = {  # name -> domains of its variables (numeric.py's names), else normal
+    "eigvalsh": {"S": "spd"},
     "arccosh": {"u": "uniform(1.2,3)"}, "acosh": {"u": "uniform(1.2,3)"},
     "arctanh": {"u": "uniform(-0.8,0.8)"}, "atanh": {"u": "uniform(-0.8,0.8)"},
     "asin": {"u": "uniform(-0.9,0.9)"}, "acos": {"u": "uniform(-0.9,0.9)"},
@@ -173,7 +175,8 @@ DOMAINS = {  # name -> domains of its variables (numeric.py's names), else norma
     "determinant": {"X": "well_conditioned"},
 }
 BOUNDS = {"u": "vector(n)", "l": "vector(n)", "h": "vector(n)"}  # (declared for kink checks)
-SHAPES = {"cholesky": {"S": "spd(3)"}, "matmul": {"A": "matrix(3,4)", "B": "matrix(4,2)"}, "clip": BOUNDS, "clamp": BOUNDS}
+SHAPES = {"cholesky": {"S": "spd(3)"}, "matmul": {"A": "matrix(3,4)", "B": "matrix(4,2)"},
+          "clip": BOUNDS, "clamp": BOUNDS, "eigvalsh": {"S": "symmetric(3)"}}
 WORKAROUNDS = [(name, i) for name in ROWS for i in range(len(UNIMPLEMENTED[name].instead))]
 
 

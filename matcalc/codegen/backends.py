@@ -14,6 +14,7 @@ from ..core.extremes import EXTREMES
 from ..core.vector_functions import VECTOR_FUNCTIONS
 from .factorisations import HELPERS as FACTORISATION_HELPERS
 from .matrix_functions import HELPERS as MATRIX_HELPERS
+from .spectral import HELPERS as SPECTRAL_HELPERS
 
 ELEMENTWISE = tuple(FUNCTIONS)  # each spelled by its declaration (core/elementwise.py)
 
@@ -80,7 +81,7 @@ NUMPY = Backend(
      "cho_factor": "scipy.linalg.cho_factor({0})",
      "cho_solve": "scipy.linalg.cho_solve({0}, {1})",
      "cho_logdet": "2.0 * np.log(np.diagonal({0}[0])).sum()"},
-    {**_helpers("numpy"), **MATRIX_HELPERS["numpy"],
+    {**_helpers("numpy"), **MATRIX_HELPERS["numpy"], **SPECTRAL_HELPERS["numpy"],
      "_commutation": "def _commutation(m, n):\n"
                     "    return np.eye(m * n)[np.arange(m * n).reshape(n, m).T.reshape(-1)]",
      "scipy.linalg": "import scipy.linalg"},
@@ -111,7 +112,7 @@ JAX = Backend(
      "cho_factor": "jax.scipy.linalg.cho_factor({0})",
      "cho_solve": "jax.scipy.linalg.cho_solve({0}, {1})",
      "cho_logdet": "2.0 * jnp.log(jnp.diagonal({0}[0])).sum()"},
-    {**_helpers("jax"), **MATRIX_HELPERS["jax"],
+    {**_helpers("jax"), **MATRIX_HELPERS["jax"], **SPECTRAL_HELPERS["jax"],
      "_commutation": "def _commutation(m, n):\n"
                     "    return jnp.eye(m * n)[jnp.arange(m * n).reshape(n, m).T.reshape(-1)]",
      "_det": "def _det(a):  # from LU (jnp.linalg.det's 2 × 2 and 3 × 3 cofactor formulas "
@@ -145,7 +146,8 @@ TORCH = Backend(
      "cho_factor": "(torch.linalg.cholesky({0}),)",
      "cho_solve": "_cho_solve({0}, {1})",
      "cho_logdet": "2.0 * torch.log(torch.diagonal({0}[0])).sum()"},
-    {**_helpers("torch"), **MATRIX_HELPERS["torch"], **FACTORISATION_HELPERS["torch"],
+    {**_helpers("torch"), **MATRIX_HELPERS["torch"], **SPECTRAL_HELPERS["torch"],
+     **FACTORISATION_HELPERS["torch"],
      "_solve": "def _solve(a, b):  # torch solves matrices; a vector b goes in as a column\n"
               "    return torch.linalg.solve(a, b[:, None])[:, 0] if b.ndim == 1 else "
               "torch.linalg.solve(a, b)",

@@ -30,6 +30,7 @@ from .chains import Products, Value
 from .factorisations import factorisation_code, triangular_solve
 from .matrix_functions import matrix_function_code
 from .source import Builder, wrap
+from .spectral import spectral_code, vectors_used
 from .spread import negative, spreads
 
 _ONE_BY_ONE = ("tr", "diagpart", "det", "logdet", "mpow", "identity", "ones", "commutation")
@@ -65,6 +66,8 @@ class Emitter:
         self._memo: dict[Expr, Value] = {}
         self._uses = _factor_uses(roots)
         self._factors: dict[Expr, str] = {}
+        self.decomposed = vectors_used(roots)  # spectral arguments decomposed in full
+        self.decompositions: dict[tuple[Expr, bool], str] = {}  # (argument, eigh) -> its name
         self._cholesky = {n.arg: n for root in roots for n in postorder(root) if n.op == "chol"}
 
     def let(self, code: str) -> str:
@@ -376,6 +379,9 @@ class Emitter:
         return self.spell("ones" if value else "zeros", self._dims(node.shape))
 
     _expm = _logm = _sqrtm = _frechet = _frechet_matrix = matrix_function_code
+    _eigvals = _eigvecs = _eigmax = _eigmin = _eigvec_max = _eigvec_min = spectral_code
+    _svals = _svecs_left = _svecs_right = _specnorm = _nucnorm = _polar = spectral_code
+    _svec_max_left = _svec_max_right = spectral_code
     _chol = _solve = _pinv = _tril_half = factorisation_code
 
     # -- linear systems ---------------------------------------------------------------------

@@ -10,11 +10,16 @@ the matrices J_f(X) of E ↦ L_f(X, E) (core/matrix_functions.py), per backend.
 - torch: torch.linalg.matrix_exp, and L_exp by the block identity; torch has no matrix
   logarithm or square root, so logm and sqrtm are refused.
 J_f(X) is built column by column: column k is vec L_f(X, Eₖ) for the k-th unit matrix Eₖ.
+L_exp(X, E) with X symmetric by its structure (a symmetric or spd variable, A + Aᵀ, ...) is the
+Daleckii–Krein form Q (F ⊙ (Qᵀ E Q)) Qᵀ in every backend: one eigh, X = Q Λ Qᵀ, and the
+divided differences Fᵢⱼ = (e^λᵢ − e^λⱼ)/(λᵢ − λⱼ) = e^max(λᵢ, λⱼ) (1 − e^−|λᵢ − λⱼ|)/|λᵢ − λⱼ|
+(e^λᵢ where they are equal), which cannot overflow before e^λ does.
 """
 from __future__ import annotations
 
 from ..core.expr import Expr
 from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..core.structural import is_symmetric
 from ..errors import UnsupportedError
 
 _CUT_CHECK = (
@@ -25,9 +30,26 @@ _CUT_CHECK = (
     "        value = value.real\n"
     "    return value")
 
+_EXP_SYMMETRIC = (
+    "def _frechet_exp_symmetric(x, e):  # L_exp(X, E) = Q (F ⊙ (Qᵀ E Q)) Qᵀ, X = Q Λ Qᵀ\n"
+    "    lam, q = {m}.linalg.eigh(x)\n"
+    "    gap = {m}.abs(lam[:, None] - lam[None, :])\n"
+    "    ratio = -{m}.expm1(-gap) / {m}.where(gap == 0, 1.0, gap)  # (1 - e^-gap) / gap\n"
+    "    top = {m}.exp({m}.maximum(lam[:, None], lam[None, :]))\n"
+    "    f = top * {m}.where(gap == 0, 1.0, ratio)  # (e^λi - e^λj) / (λi - λj)\n"
+    "    return q @ (f * (q.T @ e @ q)) @ q.T")
+
+
+def _exp_symmetric(module: str) -> str:
+    """The helper _frechet_exp_symmetric over `module` (np, jnp or torch)."""
+    return _EXP_SYMMETRIC.format(m=module)
+
+
 _NUMPY = {
     "expm": "scipy.linalg.expm({0})", "logm": "_logm({0})", "sqrtm": "_sqrtm({0})",
-    "frechet_exp": "_frechet_exp({0}, {1})", "frechet_log": "_frechet_log({0}, {1})",
+    "frechet_exp": "_frechet_exp({0}, {1})",
+    "frechet_exp_symmetric": "_frechet_exp_symmetric({0}, {1})",
+    "frechet_log": "_frechet_log({0}, {1})",
     "frechet_sqrt": "_frechet_sqrt({0}, {1})", "frechet_matrix": "_frechet_matrix({0}, {1})",
 }
 _NUMPY_HELPERS = {
@@ -40,6 +62,7 @@ _NUMPY_HELPERS = {
                     "    return _logm(np.block([[x, e], [np.zeros_like(x), x]]))[:n, n:]",
     "_frechet_sqrt": "def _frechet_sqrt(x, e):  # L_sqrt(X, E) solves S L + L S = E, S = √X\n"
                      "    s = _sqrtm(x)\n    return scipy.linalg.solve_sylvester(s, s, e)",
+    "_frechet_exp_symmetric": _exp_symmetric("np"),
     "_frechet_matrix": "def _frechet_matrix(frechet, x):  # J with vec L(X, E) = J vec(E)\n"
                        "    n = x.shape[0]\n"
                        "    return np.stack([frechet(x, u.reshape(n, n).T).T.reshape(-1)\n"
@@ -48,6 +71,7 @@ _NUMPY_HELPERS = {
 _JAX = {
     "expm": "jax.scipy.linalg.expm({0})", "sqrtm": "_sqrtm({0})",
     "frechet_exp": "_frechet_exp({0}, {1})", "frechet_sqrt": "_frechet_sqrt({0}, {1})",
+    "frechet_exp_symmetric": "_frechet_exp_symmetric({0}, {1})",
     "frechet_matrix": "_frechet_matrix({0}, {1})",
 }
 _JAX_HELPERS = {
@@ -57,6 +81,7 @@ _JAX_HELPERS = {
                     "    return jax.scipy.linalg.expm_frechet(x, e, compute_expm=False)",
     "_frechet_sqrt": "def _frechet_sqrt(x, e):  # L_sqrt(X, E) solves S L + L S = E, S = √X\n"
                      "    s = _sqrtm(x)\n    return jax.scipy.linalg.solve_sylvester(s, s, e)",
+    "_frechet_exp_symmetric": _exp_symmetric("jnp"),
     "_frechet_matrix": "def _frechet_matrix(frechet, x):  # J with vec L(X, E) = J vec(E)\n"
                        "    n = x.shape[0]\n"
                        "    return jnp.stack([frechet(x, u.reshape(n, n).T).T.reshape(-1)\n"
@@ -64,6 +89,7 @@ _JAX_HELPERS = {
 }
 _TORCH = {
     "expm": "torch.linalg.matrix_exp({0})", "frechet_exp": "_frechet_exp({0}, {1})",
+    "frechet_exp_symmetric": "_frechet_exp_symmetric({0}, {1})",
     "frechet_matrix": "_frechet_matrix({0}, {1})",
 }
 _TORCH_HELPERS = {
@@ -72,6 +98,7 @@ _TORCH_HELPERS = {
                     "    top = torch.cat([x, e], dim=1)\n"
                     "    bottom = torch.cat([torch.zeros_like(x), x], dim=1)\n"
                     "    return torch.linalg.matrix_exp(torch.cat([top, bottom]))[:n, n:]",
+    "_frechet_exp_symmetric": _exp_symmetric("torch"),
     "_frechet_matrix": "def _frechet_matrix(frechet, x):  # J with vec L(X, E) = J vec(E)\n"
                        "    n = x.shape[0]\n"
                        "    eye = torch.eye(n * n, dtype=torch.float64)\n"
@@ -98,6 +125,8 @@ def matrix_function_code(emitter, node: Expr) -> str:
     fn = node.attr("f") or node.op
     table = TEMPLATES[backend]
     key = {"frechet": f"frechet_{MATRIX_FUNCTIONS[fn].scalar}"}.get(node.op, node.op)
+    if node.op == "frechet" and f"{key}_symmetric" in table and is_symmetric(node.args[0]):
+        key = f"{key}_symmetric"  # one eigh (Daleckii–Krein) for an X symmetric by structure
     needed = [key] if node.op != "frechet_matrix" else \
         [key, f"frechet_{MATRIX_FUNCTIONS[fn].scalar}"]
     if any(k not in table for k in needed):

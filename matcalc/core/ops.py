@@ -20,6 +20,7 @@ from .expr import SPECS, Expr
 from .extremes import EXTREMES
 from .factorisations import cholesky, pinv, solve, tril_half
 from .matrix_functions import MATRIX_FUNCTIONS, jacobian_matrix
+from .spectral import SPECTRAL, result_shape
 from .vector_functions import VECTOR_FUNCTIONS, VectorFunction
 
 LEAF, LINEAR, BILINEAR, ELEMENTWISE, SPECIAL, ZERO = (
@@ -288,6 +289,9 @@ defop("frechet_matrix", SPECIAL,
       _square("Fréchet derivative matrix", lambda s: Shape(s.rows * s.rows, s.rows * s.rows)),
       lambda v, a: jacobian_matrix(MATRIX_FUNCTIONS[a["f"]].frechet, v[0]),
       title="Fréchet derivative matrix")
+for _sp in SPECTRAL.values():  # eigvals, eigmax, svals, nucnorm, ... (core/spectral.py)
+    defop(_sp.name, SPECIAL, lambda args, a, f=_sp: result_shape(f, args[0].shape),
+          _ew(_sp.numpy))
 defop("chol", SPECIAL, _square("chol", lambda s: s), _ew(cholesky))  # (core/factorisations.py)
 defop("solve", SPECIAL, _solve_shape, lambda v, a: solve(v[0], v[1]))
 defop("pinv", SPECIAL, lambda args, a: args[0].shape.T, _ew(pinv), title="pseudo-inverse")

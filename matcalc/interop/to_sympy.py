@@ -22,6 +22,7 @@ from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
 from ..core.extremes import EXTREMES
 from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..core.spectral import SPECTRAL
 from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..errors import UnsupportedError
 from ..evaluate import symbol_names
@@ -325,6 +326,12 @@ def _no_matrix_function(node, args):
                            f" of a symbolic matrix")
 
 
+def _no_spectral_function(node, args):
+    """SymPy has no closed form for the eigenvalues or singular values of a symbolic matrix."""
+    raise UnsupportedError(f"no SymPy form for the spectral function '{node.op}' of a symbolic "
+                           f"matrix")
+
+
 _RULES: dict[str, Callable] = {
     "var": _var, "tangent": _tangent, "const": _const, "zero": _zero,
     "dim": lambda node, args: size(node.attr("size")),
@@ -358,5 +365,6 @@ _RULES: dict[str, Callable] = {
     **{f.name: _of_vectors(f) for f in VECTOR_FUNCTIONS.values()},
     **dict.fromkeys((*MATRIX_FUNCTIONS, "frechet", "frechet_matrix", "chol"),
                     _no_matrix_function),
+    **dict.fromkeys(SPECTRAL, _no_spectral_function),
     **{name: _elementwise(name) for name in SCALAR_FUNCTIONS if name != "step"},
 }

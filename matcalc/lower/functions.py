@@ -12,10 +12,21 @@ from ..core.elementwise import FUNCTIONS as ELEMENTWISE_FUNCTIONS
 from ..core.extremes import BY_SPELLING as EXTREME_BY_SPELLING
 from ..core.extremes import EXTREMES
 from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..core.spectral import (
+    EIGENVALUES,
+    LEFT,
+    LEFT_ONE,
+    RIGHT,
+    RIGHT_ONE,
+    SAME,
+    SCALAR,
+    SPECTRAL,
+    SYMMETRIC,
+)
 from ..core.vector_functions import BY_SPELLING, VECTOR_FUNCTIONS
 from ..errors import ParseError, ShapeError
 from ..syntax import ast
-from .dims import one, times
+from .dims import SizeVar, one, times
 from .typed import T, fit, like, scalar
 
 ELEMENTWISE = tuple(ELEMENTWISE_FUNCTIONS)  # (core/elementwise.py)
@@ -115,6 +126,44 @@ def _frechet_matrix(op: str):
         typer.square(call.func, x, call.func_span)
         n2 = times(x.rows, x.rows)
         return T("frechet_matrix", (x,), n2, n2, call.span, _text(typer, call), f=op)
+    return typed
+
+
+def _thin(call: ast.Call, x: T) -> SizeVar:
+    """k = min(m, n) of an m × n X: m where m = n, the smaller of two numbers."""
+    rows, cols = x.rows.find(), x.cols.find()
+    if rows is cols or rows.value == cols.value:  # (one size, or one symbol named twice)
+        return x.rows
+    if isinstance(rows.value, int) and isinstance(cols.value, int) and not x.is_vector:
+        return x.rows if rows.value <= cols.value else x.cols
+    raise ShapeError(f"{call.func} of {x.describe()}: its number of singular values, "
+                     f"min({x.rows.label()}, {x.cols.label()}), is not a size matcalc can name "
+                     f"(declare X square, or with numeric sizes)", call.func_span)
+
+
+def _spectral(op: str):
+    """A spectral function (core/spectral.py): of a square S (symmetric, as evaluate checks),
+    or of any X; of the shape it declares, k = min(m, n) the number of singular values."""
+    f = SPECTRAL[op]
+
+    def typed(typer, call, args):
+        _arity(call, args, 1)
+        x = args[0]
+        if x.is_scalar or x.is_vector:
+            raise ShapeError(f"{call.func} needs a matrix, got {x.describe()}", call.func_span)
+        if f.argument == SYMMETRIC:
+            typer.square(call.func, x, call.func_span)
+        text = _text(typer, call)
+        if f.result == SCALAR:
+            return scalar(op, x, span=call.span, text=text)
+        if f.result == SAME:
+            return like(op, x, x, span=call.span, text=text)
+        if f.result in (LEFT_ONE, RIGHT_ONE):
+            return T(op, (x,), x.cols if f.result == RIGHT_ONE else x.rows, one(), call.span,
+                     text)
+        k = _thin(call, x) if f.argument != SYMMETRIC else x.rows
+        rows = {EIGENVALUES: k, LEFT: x.rows, RIGHT: x.cols}[f.result]
+        return T(op, (x,), rows, one() if f.result == EIGENVALUES else k, call.span, text)
     return typed
 
 
@@ -303,6 +352,7 @@ FUNCTIONS.update({
     **{f.name: _matrix_function(f.name) for f in MATRIX_FUNCTIONS.values()},
     **{f.frechet_name: _frechet(f.name) for f in MATRIX_FUNCTIONS.values()},
     **{f.jacobian_name: _frechet_matrix(f.name) for f in MATRIX_FUNCTIONS.values()},
+    **{f.name: _spectral(f.name) for f in SPECTRAL.values()},
 })
 
 # What each built-in means, by class (a "did you mean" stays within a class), and how many
@@ -317,6 +367,8 @@ MEANINGS = {
     "matrix functions": ("inv", *MATRIX_FUNCTIONS),
     "Fréchet derivatives": (*(f.frechet_name for f in MATRIX_FUNCTIONS.values()),
                             *(f.jacobian_name for f in MATRIX_FUNCTIONS.values())),
+    "spectral functions": tuple(f.name for f in SPECTRAL.values() if not f.vectors),
+    "decompositions": tuple(f.name for f in SPECTRAL.values() if f.vectors),
     "products": ("dot", "kron"),
     "reshapings": ("diag", "vec"),
     "triangles": ("tril", "tril_half"),

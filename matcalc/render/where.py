@@ -17,6 +17,7 @@ from typing import NamedTuple
 from ..core import build as b
 from ..core.expr import Expr, postorder
 from ..core.rebuild import rebuild
+from ..core.spectral import SPECTRAL
 from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..shapes import GENERATED, Dim
 from .length import counted, printed_parts
@@ -27,6 +28,11 @@ SAVING = 2  # tokens a where clause must save to be worth the reader's detour
 CLAUSE = 3  # tokens a clause adds besides its definition: "where", the name, "="
 _LETTERS = ("u", "v", "r", "q", "p")
 _FIRST = {f.name: f.letter for f in VECTOR_FUNCTIONS.values() if f.letter}  # y = layernorm(x)
+# the factors of a decomposition, named by their textbook letters wherever they repeat:
+# v vᵀ  where v = eigvec_max(S); the letter's case follows the shape (V = eigvecs(S))
+_FACTORS = {"eigvecs": "v", "eigvec_max": "v", "eigvec_min": "v", "svecs_left": "u",
+            "svecs_right": "v", "svec_max_left": "u", "svec_max_right": "v", "polar": "q"}
+_FIRST.update({op: letter for op, letter in _FACTORS.items() if op in SPECTRAL})
 _FIRST["chol"] = "l"  # L = chol(S)
 _PRINTED = {"I", "K"}  # the identity and commutation matrices print as these: no name's
 
@@ -61,7 +67,8 @@ def _chosen(expr: Expr, known: frozenset[Expr] = frozenset()) -> list[Expr]:
     for node in reversed(list(postorder(expr))):
         n = uses.get(node, 0)
         if node is not expr and n > 1 and node.weight >= 2 and (
-                node in known or _saving(node, n, parens.get(node, 0)) >= SAVING):
+                node in known or node.op in _FACTORS
+                or _saving(node, n, parens.get(node, 0)) >= SAVING):
             chosen.append(node)
             n = 1
         for part, wrapped in parts.get(node, ()):

@@ -27,6 +27,44 @@ def _pairwise(fn: Callable[[Expr, Expr], Expr | None]) -> Callable[[Expr], Expr 
     return rule
 
 
+# -- orthogonal variables --------------------------------------------------------------------
+
+def _is_orthogonal(e: Expr) -> bool:
+    """A variable declared orthogonal(n): its value has Qᵀ Q = I (checked where it is given)."""
+    return e.op == "var" and e.attr("structure") == "orthogonal"
+
+
+def _is_inverse_pair(a: Expr, c: Expr) -> bool:
+    """a c is Qᵀ Q or Q Qᵀ with Q declared orthogonal(n)."""
+    return a.op == "transpose" and _is_orthogonal(c) and a.arg == c or \
+        _is_orthogonal(a) and c.op == "transpose" and c.arg == a
+
+
+def _opened(e: Expr) -> list[Expr]:
+    """The factors of e with a transposed product opened, (P Q)ᵀ = Qᵀ Pᵀ; [e] otherwise."""
+    if e.op == "transpose" and e.arg.op == "mul":
+        scalars, chain = b.matmul_chain(e.arg)
+        return [*scalars, *(transposed(f) for f in reversed(chain))]
+    return [e]
+
+
+def _closed(factors: list[Expr]) -> list[Expr]:
+    """The factors left of an opened transposed product, closed again: Pᵀ for P's factors."""
+    return [transposed(b.mul(*(transposed(f) for f in reversed(factors))))] if factors else []
+
+
+def orthogonal_product(node: Expr) -> Expr | None:
+    """Qᵀ Q = Q Qᵀ = I for Q declared orthogonal(n) (square, so both), anywhere in a product,
+    also at the end of a transposed product: (Q x)ᵀ Q = xᵀ Qᵀ Q = xᵀ."""
+    scalars, chain = b.matmul_chain(node)
+    for j in range(len(chain) - 1):
+        left, right = _opened(chain[j]), _opened(chain[j + 1])
+        if _is_inverse_pair(left[-1], right[0]):
+            rest = [*chain[:j], *_closed(left[:-1]), *_closed(right[1:]), *chain[j + 2:]]
+            return b.mul(*scalars, *(rest or [b.identity(node.shape.rows)]))
+    return None
+
+
 # -- powers ----------------------------------------------------------------------------------
 
 def power_of_power(node: Expr) -> Expr | None:
@@ -47,9 +85,12 @@ def ones_row_diag(a: Expr, c: Expr) -> Expr | None:
 
 
 def diag_vector(node: Expr) -> Expr | None:
-    """diag(a) B c = a ⊙ (B c) when the rest of the product is a vector."""
+    """diag(a) B c = a ⊙ (B c) when the rest of the product is a vector; diag(a) 𝟏 = a
+    anywhere in a product."""
     scalars, chain = b.matmul_chain(node)
     for j, f in enumerate(chain[:-1]):
+        if f.op == "diag" and chain[j + 1].op == "ones":
+            return b.mul(*scalars, *chain[:j], f.arg, *chain[j + 2:])
         if f.op == "diag" and Shape(chain[j + 1].shape.rows, chain[-1].shape.cols).is_vector:
             rest = b.mul(*chain[j + 1:])
             tail = f.arg if rest.op == "ones" else b.hadamard(f.arg, rest)

@@ -20,6 +20,7 @@ from . import functions as fn
 from . import matrix_functions as mf
 from . import products as pr
 from . import reductions as rd
+from . import structured as st
 from . import sums as su
 
 Example = tuple[str, str, dict[str, str]]
@@ -38,6 +39,18 @@ class Rule:
 RULES: tuple[Rule, ...] = (
     Rule("power-of-power", "mpow", pr.power_of_power, "(Xᵃ)ᵇ = Xᵃᵇ, a and b integers",
          ("tr((X^3)^4)", "X", {})),
+    Rule("orthogonal-product", "mul", pr.orthogonal_product,
+         "Qᵀ Q = Q Qᵀ = I, Q declared orthogonal(n)",
+         ("tr(Q' A Q)", "Q", {"Q": "orthogonal(n)", "A": "matrix(n,n)"})),
+    Rule("diagonal-selection", "mul", st.diagonal_selection,
+         "U (A ⊗ B) U = diag(vec(A ⊙ B)), U = diag(vec(I)), A or B diagonal",
+         ("diag(diag(inv(D)))", "D", {"D": "diagonal(n)"})),
+    Rule("lower-selection", "mul", st.lower_selection,
+         "L K (Aᵀ ⊗ B) L = diag(vec(Aᵀ ⊙ B)), L = diag(vec(tril(𝟏 𝟏ᵀ))), A and B lower "
+         "triangular", ("tril(inv(L)')", "L", {"L": "lowertri(n)"})),
+    Rule("commutation-involution", "mul", st.commutation_involution,
+         "K (K + I) = (K + I) K = K + I, K K = I, K² = I in a factor, K = K_{n,n}",
+         ("(S + A)'", "S", {"S": "symmetric(n)", "A": "matrix(n,n)"})),
     Rule("ones-row-diag", "mul", pr.ones_row_diag, "𝟏ᵀ diag(v) = vᵀ",
          ("sum(w .* x)", "x", {})),
     Rule("diag-diag", "mul", pr.diag_diag, "diag(a) diag(c) = diag(a ⊙ c)",

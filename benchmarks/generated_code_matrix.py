@@ -1,0 +1,169 @@
+"""Matrix functions for generated_code.py: gradients through expm, in a table of their own with
+each row's closed-form flop count beside the times (`MATRIX_CASES`; `--matrix` runs them alone).
+
+Each case holds its matcalc program, the scalar function written once over an array namespace
+(`ops(library)`: numpy, jax or torch, each library's own matrix exponential: scipy.linalg.expm,
+jax.scipy.linalg.expm, torch.linalg.matrix_exp), the hand-written NumPy closed form and its flop
+count (`Case.flops`, from the arrays, leading terms only). The peers differentiate the scalar
+function: `jax.jit(jax.grad)` through jax.scipy.linalg.expm, `torch.func.grad` through
+torch.linalg.matrix_exp.
+
+Flops, M = 2n³ a product of n × n matrices:
+- expm by scaling and squaring (scipy's, Al-Mohy–Higham 2009): a Padé approximant of degree m
+  (3, 5, 7, 9 or 13, the least whose θ_m bounds ‖X‖₁) costs π_m products (π = 2, 3, 4, 5, 6) and
+  one LU solve with n right-hand sides (8/3 n³), then s squarings, s = ⌈log₂(‖X‖₁ / θ₁₃)⌉ for
+  m = 13: expm ≈ (π_m + s) M + 8/3 n³;
+- the Fréchet derivative L_exp(X, E) with expm (scipy.linalg.expm_frechet, Al-Mohy–Higham's
+  algorithm 6.4): ≈ 3 × expm;
+- eigh ≈ 9n³ (tridiagonal reduction 4/3 n³, QR iteration and the back-transform of the
+  eigenvectors); a matmul 2n³.
+
+Rows (gradients in denominator layout, X n × n standard normal / √n, S its symmetric part):
+- `u' expm(X) v` by X: L_exp(Xᵀ, u vᵀ), one expm_frechet: 3 × expm(Xᵀ);
+- `tr(expm(X) A)` by X: L_exp(X, A)ᵀ, one expm_frechet: 3 × expm(X);
+- `u' expm(S) v` by S symmetric(n): the symmetric gradient L_exp(S, u vᵀ + v uᵀ)/2, by hand
+  in the Daleckii–Krein form Q (F ⊙ (Qᵀ E Q)) Qᵀ, S = Q Λ Qᵀ (one eigh), F the divided
+  differences of exp at the eigenvalues (F_ij = (e^λi − e^λj)/(λi − λj), F_ii = e^λi), E the
+  symmetrised direction: Qᵀ E Q = (a bᵀ + b aᵀ)/2 with a = Qᵀ u, b = Qᵀ v, so eigh + 2
+  products: 9n³ + 4n³;
+- `tr(expm(S) A)` by S symmetric(n): the same with E = (A + Aᵀ)/2, Qᵀ E Q two more products:
+  9n³ + 8n³.
+The peers differentiate the value at (S + Sᵀ)/2, whose gradient at a symmetric S is the
+symmetric one. The GFlop column counts the hand-written closed form.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+from typing import Callable
+
+import numpy as np
+import scipy.linalg
+from generated_code_cases import Case
+
+# ---- the programs --------------------------------------------------------------------------
+
+BILINEAR = "u' expm(X) v"
+TRACE = "tr(expm(X) A)"
+SYMMETRIC_BILINEAR = "u' expm(S) v"
+SYMMETRIC_TRACE = "tr(expm(S) A)"
+
+
+# ---- each library's matrix exponential (the scalar functions below call it) ------------------
+
+def ops(library: str):
+    """expm and sum for `library` (numpy, jax or torch)."""
+    if library == "numpy":
+        return argparse.Namespace(expm=scipy.linalg.expm)
+    if library == "jax":
+        import jax.scipy.linalg
+
+        return argparse.Namespace(expm=jax.scipy.linalg.expm)
+    import torch
+
+    return argparse.Namespace(expm=torch.linalg.matrix_exp)
+
+
+def bilinear_value(o, X, u, v, **_):
+    return u @ (o.expm(X) @ v)
+
+
+def trace_value(o, X, A, **_):
+    return (o.expm(X) * A.T).sum()
+
+
+def symmetric_bilinear_value(o, S, u, v, **_):
+    return bilinear_value(o, (S + S.T) / 2, u, v)
+
+
+def symmetric_trace_value(o, S, A, **_):
+    return trace_value(o, (S + S.T) / 2, A)
+
+
+# ---- hand-written NumPy closed forms ---------------------------------------------------------
+
+def bilinear_dX(X, u, v, **_):
+    """L_exp(Xᵀ, u vᵀ)."""
+    return scipy.linalg.expm_frechet(X.T, np.outer(u, v), compute_expm=False)
+
+
+def trace_dX(X, A, **_):
+    """L_exp(X, A)ᵀ."""
+    return scipy.linalg.expm_frechet(X, A, compute_expm=False).T
+
+
+def exp_divided_differences(lam: np.ndarray) -> np.ndarray:
+    """F_ij = (e^λi − e^λj)/(λi − λj) = e^λj expm1(λi − λj)/(λi − λj), F_ii = e^λi (the limit,
+    also taken where λi and λj are closer than 1e-300)."""
+    diff = lam[:, None] - lam[None, :]
+    exp_j = np.exp(lam)[None, :]
+    close = np.abs(diff) < 1e-300
+    ratio = np.expm1(diff) / np.where(close, 1.0, diff)
+    return exp_j * np.where(close, 1.0, ratio)
+
+
+def daleckii_krein(S, inner):
+    """Q (F ⊙ inner(Q)) Qᵀ with S = Q Λ Qᵀ, F = exp_divided_differences(λ); inner(Q) = Qᵀ E Q."""
+    lam, Q = np.linalg.eigh(S)
+    return Q @ (exp_divided_differences(lam) * inner(Q)) @ Q.T
+
+
+def symmetric_bilinear_dS(S, u, v, **_):
+    def inner(Q):
+        a, c = Q.T @ u, Q.T @ v
+        return (np.outer(a, c) + np.outer(c, a)) / 2
+    return daleckii_krein(S, inner)
+
+
+def symmetric_trace_dS(S, A, **_):
+    return daleckii_krein(S, lambda Q: Q.T @ ((A + A.T) / 2) @ Q)
+
+
+# ---- flop counts -----------------------------------------------------------------------------
+
+PADE_THETA = ((3, 1.495585217958292e-2), (5, 2.539398330063230e-1),
+              (7, 9.504178996162932e-1), (9, 2.097847961257068), (13, 5.371920351148152))
+PADE_PRODUCTS = {3: 2, 5: 3, 7: 4, 9: 5, 13: 6}
+
+
+def expm_flops(X: np.ndarray) -> float:
+    """(π_m + s) 2n³ + 8/3 n³: the Padé degree m and squarings s scipy picks for ‖X‖₁."""
+    n, norm = X.shape[0], float(np.abs(X).sum(axis=0).max())
+    m = next((m for m, theta in PADE_THETA if norm <= theta), 13)
+    s = max(0, math.ceil(math.log2(norm / PADE_THETA[-1][1]))) if m == 13 else 0
+    return (PADE_PRODUCTS[m] + s) * 2 * n ** 3 + 8 / 3 * n ** 3
+
+
+def frechet_flops(arrays: dict) -> float:
+    """L_exp(X, E) with expm, Al-Mohy–Higham: ≈ 3 × expm(X)."""
+    return 3 * expm_flops(arrays["X"])
+
+
+def daleckii_krein_flops(products: int) -> Callable[[dict], float]:
+    """eigh (9n³) and `products` n × n products (2n³ each)."""
+    return lambda arrays: (9 + 2 * products) * arrays["S"].shape[0] ** 3
+
+
+# ---- the cases -------------------------------------------------------------------------------
+
+def _symmetric(rng, shape):
+    m = rng.standard_normal(shape) / np.sqrt(shape[-1])
+    return (m + m.T) / 2
+
+
+def _case(program, more_vars, value, hand, flops, wrt="X") -> Case:
+    declared = "symmetric(n)" if wrt == "S" else "matrix(n,n)"
+    return Case(program, program, {wrt: declared, **more_vars}, wrt, lambda n: {"n": n},
+                data={"S": _symmetric}, value=value, hand_grad=hand, sizes=(100, 1000),
+                flops=flops)
+
+
+MATRIX_CASES = [
+    _case(BILINEAR, {"u": "vector(n)", "v": "vector(n)"}, bilinear_value, bilinear_dX,
+          frechet_flops),
+    _case(TRACE, {"A": "matrix(n,n)"}, trace_value, trace_dX, frechet_flops),
+    _case(SYMMETRIC_BILINEAR, {"u": "vector(n)", "v": "vector(n)"}, symmetric_bilinear_value,
+          symmetric_bilinear_dS, daleckii_krein_flops(2), wrt="S"),
+    _case(SYMMETRIC_TRACE, {"A": "matrix(n,n)"}, symmetric_trace_value, symmetric_trace_dS,
+          daleckii_krein_flops(4), wrt="S"),
+]

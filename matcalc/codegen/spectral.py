@@ -1,0 +1,82 @@
+"""Code for the spectral functions (core/spectral.py), per backend: one decomposition per
+argument, shared by every use of it.
+
+An argument whose vectors some node uses (eigvecs, eigvec_max, svecs_left, polar, ...) is
+decomposed once by `_eigh` (np.linalg.eigh, jnp.linalg.eigh, torch.linalg.eigh) or `_svd` (the
+thin SVD: svd(full_matrices=False), torch.linalg.svd(full_matrices=False)), the vectors signed as
+evaluate signs them (each eigenvector's, each left singular vector's entry of largest magnitude
+positive, the right one following); an argument of which only values are used gets the values
+alone (eigvalsh, svd(compute_uv=False), torch.linalg.svdvals). The decomposition is a tuple:
+(λ ascending, V) or (U, σ descending, V).
+"""
+from __future__ import annotations
+
+from ..core.expr import Expr, postorder
+from ..core.spectral import SPECTRAL, SYMMETRIC
+
+_SIGNS = {
+    "numpy": "def _signs(v):  # +1 or -1 per column: its entry of largest magnitude positive\n"
+             "    s = np.sign(v[np.abs(v).argmax(axis=0), np.arange(v.shape[1])])\n"
+             "    return np.where(s == 0, 1.0, s)",
+    "jax": "def _signs(v):  # +1 or -1 per column: its entry of largest magnitude positive\n"
+           "    s = jnp.sign(v[jnp.abs(v).argmax(axis=0), jnp.arange(v.shape[1])])\n"
+           "    return jnp.where(s == 0, 1.0, s)",
+    "torch": "def _signs(v):  # +1 or -1 per column: its entry of largest magnitude positive\n"
+             "    s = torch.sign(v[v.abs().argmax(dim=0), torch.arange(v.shape[1])])\n"
+             "    return torch.where(s == 0, torch.ones_like(s), s)",
+}
+_LIBRARY = {"numpy": "np.linalg", "jax": "jnp.linalg", "torch": "torch.linalg"}
+_VALUES = {  # (eigenvalues, singular values) alone
+    "numpy": ("np.linalg.eigvalsh({0})", "np.linalg.svd({0}, compute_uv=False)"),
+    "jax": ("jnp.linalg.eigvalsh({0})", "jnp.linalg.svd({0}, compute_uv=False)"),
+    "torch": ("torch.linalg.eigvalsh({0})", "torch.linalg.svdvals({0})"),
+}
+
+
+def _helpers(backend: str) -> dict[str, str]:
+    library = _LIBRARY[backend]
+    transpose = ".mH" if backend == "torch" else ".T"
+    return {
+        "_signs": _SIGNS[backend],
+        "_eigh": f"def _eigh(s):  # λ ascending, V signed\n"
+                 f"    lam, v = {library}.eigh(s)\n    return lam, v * _signs(v)",
+        "_svd": f"def _svd(x):  # the thin SVD: U, σ descending, V, signed\n"
+                f"    u, s, vt = {library}.svd(x, full_matrices=False)\n"
+                f"    signs = _signs(u)\n    return u * signs, s, vt{transpose} * signs",
+    }
+
+
+HELPERS = {backend: _helpers(backend) for backend in _LIBRARY}
+
+# each op's value from the decomposition d: (λ, V) or (U, σ, V); with values alone, d is them
+_FROM_FULL = {
+    "eigvals": "{0}[0]", "eigvecs": "{0}[1]", "eigmax": "{0}[0][-1]", "eigmin": "{0}[0][0]",
+    "eigvec_max": "{0}[1][:, -1]", "eigvec_min": "{0}[1][:, 0]",
+    "svals": "{0}[1]", "svecs_left": "{0}[0]", "svecs_right": "{0}[2]", "specnorm": "{0}[1][0]",
+    "nucnorm": "{0}[1].sum()", "polar": "{0}[0] @ {0}[2].T", "svec_max_left": "{0}[0][:, 0]",
+    "svec_max_right": "{0}[2][:, 0]",
+}
+_FROM_VALUES = {"eigvals": "{0}", "eigmax": "{0}[-1]", "eigmin": "{0}[0]", "svals": "{0}",
+                "specnorm": "{0}[0]", "nucnorm": "{0}.sum()"}
+
+
+def vectors_used(roots: list[Expr]) -> set[Expr]:
+    """The arguments of spectral functions whose eigenvectors or singular vectors some node of
+    `roots` uses (they are decomposed in full; the others' values alone are computed)."""
+    return {n.arg for root in roots for n in postorder(root)
+            if n.op in SPECTRAL and SPECTRAL[n.op].vectors}
+
+
+def spectral_code(emitter, node: Expr) -> str:
+    """The code of a spectral function of node.arg, from its one shared decomposition."""
+    f, x = SPECTRAL[node.op], node.arg
+    backend = emitter.backend.name
+    full = x in emitter.decomposed
+    key = (x, f.argument == SYMMETRIC)
+    if key not in emitter.decompositions:
+        argument = emitter.value(x).code
+        code = (f"_eigh({argument})" if f.argument == SYMMETRIC else f"_svd({argument})") \
+            if full else _VALUES[backend][f.argument != SYMMETRIC].format(argument)
+        emitter.decompositions[key] = emitter.let(code)
+    template = _FROM_FULL[node.op] if full else _FROM_VALUES[node.op]
+    return template.format(emitter.decompositions[key])

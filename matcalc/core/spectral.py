@@ -1,0 +1,218 @@
+"""Spectral functions: eigenvalues of a symmetric matrix, singular values, and their factors.
+
+For a symmetric S = V diag(λ) Vᵀ (λ ascending, as numpy's eigh) with a simple eigenvalue λᵢ of
+unit eigenvector vᵢ, dλᵢ = vᵢᵀ dS vᵢ (first-order perturbation); so d eigvals(S) =
+diagpart(Vᵀ dS V), d eigmax(S) = vᵀ dS v with v the eigenvector of the largest eigenvalue, and
+the gradient of eigmax(S) is v vᵀ. For X = U diag(σ) Vᵀ (the thin SVD, σ descending) with
+distinct nonzero singular values, dσᵢ = uᵢᵀ dX vᵢ; so d svals(X) = diagpart(Uᵀ dX V),
+d specnorm(X) = u₁ᵀ dX v₁ (gradient u₁ v₁ᵀ) and d nucnorm(X) = tr(Uᵀ dX V) (gradient U Vᵀ).
+
+A `Spectral` says what matcalc knows about one op: its meaning, the matrix it needs (symmetric
+or any), its result's shape, its numpy value, and the condition its derivative holds under.
+Eigenvectors and singular vectors are defined up to sign; matcalc fixes the sign so that the
+entry of largest magnitude of each eigenvector (of each left singular vector, the right one
+following it) is positive, in evaluate and in generated code alike. No derivative goes through
+a vector op: their derivatives (dV = V (F ⊙ (Vᵀ dS V))) are refused.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import OutsideDomainError, ShapeError
+from ..shapes import SCALAR as SCALAR_SHAPE
+from ..shapes import Dim, Shape
+
+SYMMETRY_TOLERANCE = 1e-10  # |S − Sᵀ| entries past it (relative to max |S|) are not symmetric
+GAP_TOLERANCE = 1e-8  # eigenvalues closer (relative to max |λ|, at least 1) count as repeated
+
+SYMMETRIC, ANY = "symmetric", "any"
+# result shapes of an m × n argument (m = n for S), with k = min(m, n) singular values
+_ONE = Dim.of(1)
+EIGENVALUES = SINGULAR = "k"
+EIGENVECTORS, SCALAR, LEFT, RIGHT, LEFT_ONE, RIGHT_ONE = "m × k", "1", "m × k", "n × k", \
+    "m × 1", "n × 1"
+VECTOR = LEFT_ONE
+SAME = "m × n"
+
+
+def thin_size(name: str, shape: Shape) -> Dim:
+    """k = min(m, n) for an m × n argument: m where m = n, the smaller of two numbers; a
+    ShapeError for sizes of unknown order (min(m, n) of two symbols is not a size)."""
+    if shape.rows == shape.cols:
+        return shape.rows
+    rows, cols = shape.rows.number, shape.cols.number
+    if rows is None or cols is None:
+        raise ShapeError(f"{name} of a {shape.describe()} matrix: its number of singular "
+                         f"values, min({shape.rows}, {shape.cols}), is not a size matcalc can "
+                         f"name (use a square matrix or numeric sizes)")
+    return Dim.of(min(rows, cols))
+
+
+def result_shape(f: Spectral, shape: Shape) -> Shape:
+    """The shape of f(X) for an X of `shape` (square where f needs a symmetric S)."""
+    if f.argument == SYMMETRIC and not shape.is_square:
+        raise ShapeError(f"{f.name} needs a square (symmetric) matrix, got {shape.describe()}")
+    if f.result == SCALAR:
+        return SCALAR_SHAPE
+    if f.result == SAME:
+        return shape
+    if f.result in (LEFT_ONE, RIGHT_ONE):
+        return Shape(shape.rows if f.result == LEFT_ONE else shape.cols, _ONE)
+    k = thin_size(f.name, shape)
+    return {EIGENVALUES: Shape(k, _ONE), LEFT: Shape(shape.rows, k),
+            RIGHT: Shape(shape.cols, k)}[f.result]
+
+
+@dataclass(frozen=True)
+class Spectral:
+    name: str  # the op name and its spelling in the language
+    meaning: str
+    argument: str  # SYMMETRIC (an n × n symmetric S) or ANY (an m × n X)
+    result: str  # the result's shape, one of the constants above
+    numpy: Callable[[np.ndarray], np.ndarray]  # the value (2-D), refusing where undefined
+    condition: str  # where the derivative holds, of the argument written {0}
+    vectors: bool  # a factor of a decomposition (defined up to sign; no derivative)
+
+
+def _refuse_asymmetric(name: str, s: np.ndarray) -> None:
+    if not np.all(np.isfinite(s)):
+        raise OutsideDomainError(f"{name}(S) is not defined here: S is not finite")
+    scale = max(1.0, float(np.abs(s).max(initial=0.0)))
+    if float(np.abs(s - s.T).max(initial=0.0)) > SYMMETRY_TOLERANCE * scale:
+        raise OutsideDomainError(
+            f"{name}(S) needs a symmetric S (|S − Sᵀ| at most {SYMMETRY_TOLERANCE:g} relative "
+            f"to its largest entry): this value is not symmetric")
+
+
+def repeated(values: np.ndarray, which: str, gap: float = GAP_TOLERANCE) -> bool:
+    """Whether the eigenvalues (or singular values) `values`, sorted, have a repeated one:
+    anywhere ('all'), at the top ('max', the last) or at the bottom ('min', the first); two are
+    repeated when closer than `gap` relative to the largest in magnitude (at least 1)."""
+    values = np.sort(np.asarray(values).reshape(-1))
+    if values.size < 2:
+        return False
+    gaps = np.diff(values)
+    tolerance = gap * max(1.0, float(np.abs(values).max()))
+    chosen = {"all": gaps, "max": gaps[-1:], "min": gaps[:1]}[which]
+    return bool(np.any(chosen <= tolerance))
+
+
+def signed_columns(v: np.ndarray) -> np.ndarray:
+    """The signs that make the entry of largest magnitude of each column of v positive."""
+    rows = np.argmax(np.abs(v), axis=0)
+    signs = np.sign(v[rows, np.arange(v.shape[1])])
+    return np.where(signs == 0, 1.0, signs)
+
+
+def eigh(name: str, s: np.ndarray, which: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """λ ascending and V with S = V diag(λ) Vᵀ, each column's largest entry positive; refusing
+    a non-symmetric S, and (with `which`) a repeated eigenvalue there."""
+    _refuse_asymmetric(name, s)
+    lam, v = np.linalg.eigh(s)
+    if which and repeated(lam, which):
+        where = {"all": "S has a repeated eigenvalue", "max": "the largest eigenvalue of S is "
+                 "repeated", "min": "the smallest eigenvalue of S is repeated"}[which]
+        raise OutsideDomainError(f"{name}(S) is not defined here: {where} (eigenvalues "
+                                 f"closer than {GAP_TOLERANCE:g} relative count as repeated), "
+                                 f"so its eigenvectors are not unique")
+    return lam, v * signed_columns(v)
+
+
+def svd(name: str, x: np.ndarray, which: str | None = None):
+    """U, σ descending, V of the thin SVD X = U diag(σ) Vᵀ, each column of U's largest entry
+    positive (V's columns following); refusing (with `which`) a rank-deficient X ('all': a
+    singular value below GAP_TOLERANCE relative to σ₁, where U and V are not unique) or a
+    repeated top singular value ('max')."""
+    if not np.all(np.isfinite(x)):
+        raise OutsideDomainError(f"{name}(X) is not defined here: X is not finite")
+    u, sigma, vt = np.linalg.svd(x, full_matrices=False)
+    if which == "all" and sigma.size and sigma[-1] <= GAP_TOLERANCE * max(1.0, sigma[0]):
+        raise OutsideDomainError(f"{name}(X) is not defined here: X does not have full rank "
+                                 f"(a singular value below {GAP_TOLERANCE:g} relative to "
+                                 f"σ₁), so its singular vectors are not unique")
+    if which == "max" and repeated(sigma, "max"):
+        raise OutsideDomainError(f"{name}(X) is not defined here: the largest singular value "
+                                 f"of X is repeated (closer than {GAP_TOLERANCE:g} relative), "
+                                 f"so its singular vectors are not unique")
+    signs = signed_columns(u)
+    return u * signs, sigma, vt.T * signs
+
+
+def _polar(x: np.ndarray) -> np.ndarray:
+    u, _, v = svd("polar", x, "all")
+    return u @ v.T
+
+
+def _column(values: np.ndarray) -> np.ndarray:
+    return np.asarray(values, dtype=float).reshape(-1, 1)
+
+
+def _one(value: float) -> np.ndarray:
+    return np.array([[float(value)]])
+
+
+def off_condition(f: Spectral, x: np.ndarray, gap: float) -> str | None:
+    """Why f's derivative does not hold at the argument value x, with eigenvalues (singular
+    values) at least `gap` apart relative to the largest (and the smallest singular value at
+    least `gap` relative to σ₁ where full rank is needed), or None."""
+    if not np.all(np.isfinite(x)):
+        return "was not finite"
+    if f.argument == SYMMETRIC:
+        scale = max(1.0, float(np.abs(x).max(initial=0.0)))
+        if float(np.abs(x - x.T).max(initial=0.0)) > SYMMETRY_TOLERANCE * scale:
+            return "was not symmetric"
+        which = {_TOP: "max", _BOTTOM: "min"}.get(f.condition, "all")
+        return "had a repeated eigenvalue" if repeated(np.linalg.eigvalsh(x), which, gap) \
+            else None
+    sigma = np.linalg.svd(x, compute_uv=False)
+    if f.condition == _SIGMA1:
+        return "had a repeated largest singular value" if repeated(sigma, "max", gap) else None
+    if sigma[-1] <= gap * max(1.0, sigma[0]):
+        return "did not have full rank"
+    if f.condition == _SINGULAR and repeated(sigma, "all", gap):
+        return "had a repeated singular value"
+    return None
+
+
+_SIMPLE = "the eigenvalues of {0} are distinct"
+_TOP = "the largest eigenvalue of {0} is simple"
+_BOTTOM = "the smallest eigenvalue of {0} is simple"
+_SINGULAR = "the singular values of {0} are distinct and nonzero"
+_SIGMA1 = "σ₁({0}) > σ₂({0})"
+
+DECLARED = (
+    Spectral("eigvals", "the eigenvalues of a symmetric matrix, ascending", SYMMETRIC,
+             EIGENVALUES, lambda s: _column(eigh("eigvals", s)[0]), _SIMPLE, False),
+    Spectral("eigvecs", "the unit eigenvectors of a symmetric matrix (columns, in the order "
+             "of eigvals)", SYMMETRIC, EIGENVECTORS, lambda s: eigh("eigvecs", s, "all")[1],
+             _SIMPLE, True),
+    Spectral("eigmax", "the largest eigenvalue of a symmetric matrix", SYMMETRIC, SCALAR,
+             lambda s: _one(eigh("eigmax", s)[0][-1]), _TOP, False),
+    Spectral("eigmin", "the smallest eigenvalue of a symmetric matrix", SYMMETRIC, SCALAR,
+             lambda s: _one(eigh("eigmin", s)[0][0]), _BOTTOM, False),
+    Spectral("eigvec_max", "the unit eigenvector of the largest eigenvalue", SYMMETRIC, VECTOR,
+             lambda s: eigh("eigvec_max", s, "max")[1][:, -1:], _TOP, True),
+    Spectral("eigvec_min", "the unit eigenvector of the smallest eigenvalue", SYMMETRIC, VECTOR,
+             lambda s: eigh("eigvec_min", s, "min")[1][:, :1], _BOTTOM, True),
+    Spectral("svals", "the singular values, descending", ANY, SINGULAR,
+             lambda x: _column(svd("svals", x)[1]), _SINGULAR, False),
+    Spectral("svecs_left", "the left singular vectors U of the thin SVD X = U diag(σ) Vᵀ", ANY,
+             LEFT, lambda x: svd("svecs_left", x, "all")[0], _SINGULAR, True),
+    Spectral("svecs_right", "the right singular vectors V of the thin SVD X = U diag(σ) Vᵀ",
+             ANY, RIGHT, lambda x: svd("svecs_right", x, "all")[2], _SINGULAR, True),
+    Spectral("specnorm", "the spectral norm σ₁ (the largest singular value)", ANY, SCALAR,
+             lambda x: _one(svd("specnorm", x)[1][0]), _SIGMA1, False),
+    Spectral("nucnorm", "the nuclear norm Σ σᵢ (the sum of the singular values)", ANY, SCALAR,
+             lambda x: _one(svd("nucnorm", x)[1].sum()), "{0} has full rank", False),
+    Spectral("polar", "the orthogonal polar factor U Vᵀ of the thin SVD X = U diag(σ) Vᵀ", ANY,
+             SAME, lambda x: _polar(x), "{0} has full rank", True),
+    Spectral("svec_max_left", "the left singular vector u₁ of the largest singular value", ANY,
+             LEFT_ONE, lambda x: svd("svec_max_left", x, "max")[0][:, :1], _SIGMA1, True),
+    Spectral("svec_max_right", "the right singular vector v₁ of the largest singular value",
+             ANY, RIGHT_ONE, lambda x: svd("svec_max_right", x, "max")[2][:, :1], _SIGMA1, True),
+)
+
+SPECTRAL: dict[str, Spectral] = {f.name: f for f in DECLARED}
