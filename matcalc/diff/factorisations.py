@@ -9,7 +9,9 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..core import build as b
+from ..core.structural import is_symmetric
 from ..core.transpose import transposed
+from ..lower.structures import SYMMETRIC
 from .registry import defjvp, deflinear
 
 
@@ -30,9 +32,17 @@ def _chol(node, dargs):
 
     S is read as symmetric: dS enters as (dS + dSᵀ)/2."""
     ds = dargs[0]
-    symmetric = b.mul(b.const(Fraction(1, 2)), b.add(ds, transposed(ds)))
+    symmetric = ds if _symmetric(node.arg, ds) else \
+        b.mul(b.const(Fraction(1, 2)), b.add(ds, transposed(ds)))
     inverse = b.inv(node)
     return b.mul(node, b.tril_half(b.mul(inverse, symmetric, b.transpose(inverse))))
+
+
+def _symmetric(s, ds) -> bool:
+    """Whether dS is symmetric already: by its structure (dA Aᵀ + A dAᵀ), or as the tangent of a
+    variable declared symmetric (whose derivative is projected on symmetric matrices)."""
+    declared = s.op == "var" and s.attr("structure") in SYMMETRIC and ds.op == "tangent"
+    return declared or is_symmetric(ds)
 
 
 @defjvp("pinv")
