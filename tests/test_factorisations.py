@@ -33,9 +33,9 @@ CASES = [
     ("u' chol(S) v", "S", MURRAY.format("u vᵀ"), MURRAY.format("u vᵀ")),
     ("sum(log(diag(chol(S))))", "S", MURRAY.format("diag(1 ⊘ diag(L))"),
      MURRAY.format("diag(1 ⊘ diag(L))")),
-    (GP, "K", "(L⁻ᵀ Uᵀ L⁻¹ + L⁻ᵀ U L⁻¹ - solve(K, y) solve(K, y)ᵀ) / 2  where L = chol(K), "
+    (GP, "K", "(L⁻ᵀ (U + Uᵀ) L⁻¹ - solve(K, y) solve(K, y)ᵀ) / 2  where L = chol(K), "
               "U = tril_half(Lᵀ diag(1 ⊘ diag(L)))",
-     "(L⁻ᵀ Uᵀ L⁻¹ + L⁻ᵀ U L⁻¹ - solve(K, y) solve(K, y)ᵀ) / 2  where L = chol(K), "
+     "(L⁻ᵀ (U + Uᵀ) L⁻¹ - solve(K, y) solve(K, y)ᵀ) / 2  where L = chol(K), "
      "U = tril_half(Lᵀ diag(1 ⊘ diag(L)))"),
     ("u' solve(A, v)", "A", "-solve(A, v) solve(Aᵀ, u)ᵀ", "-solve(Aᵀ, u) solve(A, v)ᵀ"),
     ("u' solve(A, v)", "v", "solve(Aᵀ, u)ᵀ", "solve(Aᵀ, u)"),

@@ -10,8 +10,6 @@ from fractions import Fraction
 
 from ..core import build as b
 from ..core.structural import is_symmetric
-from ..core.transpose import transposed
-from ..lower.structures import SYMMETRIC
 from .registry import defjvp, deflinear
 
 
@@ -31,18 +29,11 @@ def _chol(node, dargs):
     """d chol(S) = L Φ(L⁻¹ dS L⁻ᵀ), L = chol(S) (Murray 2016).
 
     S is read as symmetric: dS enters as (dS + dSᵀ)/2."""
-    ds = dargs[0]
-    symmetric = ds if _symmetric(node.arg, ds) else \
-        b.mul(b.const(Fraction(1, 2)), b.add(ds, transposed(ds)))
-    inverse = b.inv(node)
-    return b.mul(node, b.tril_half(b.mul(inverse, symmetric, b.transpose(inverse))))
-
-
-def _symmetric(s, ds) -> bool:
-    """Whether dS is symmetric already: by its structure (dA Aᵀ + A dAᵀ), or as the tangent of a
-    variable declared symmetric (whose derivative is projected on symmetric matrices)."""
-    declared = s.op == "var" and s.attr("structure") in SYMMETRIC and ds.op == "tangent"
-    return declared or is_symmetric(ds)
+    ds, inverse = dargs[0], b.inv(node)
+    p = b.mul(inverse, ds, b.transpose(inverse))  # L⁻¹ dS L⁻ᵀ, symmetrised as a whole:
+    if not is_symmetric(ds):  # one product to read out through, L⁻ᵀ (G + Gᵀ) L⁻¹ / 2
+        p = b.mul(b.const(Fraction(1, 2)), b.add(p, b.mk("transpose", p)))
+    return b.mul(node, b.tril_half(p))
 
 
 @defjvp("pinv")
