@@ -243,7 +243,8 @@ def conditions(*exprs: Expr, notation: Notation = UNICODE) -> tuple[str, ...]:
     """The conditions under which `exprs` (a function and its derivative) are defined and the
     derivative holds, each once, in the order of the nodes (a node's op in CONDITIONS), their
     expressions printed in `notation` (ASCII: the whole sentence is ASCII); "M is non-singular"
-    is left out where "M is symmetric positive definite" is stated."""
+    is left out where a condition stated on M implies it (M symmetric positive definite, or
+    without eigenvalues on the closed negative real axis)."""
     found: dict[str, None] = {}
     for expr in exprs:
         for node in postorder(expr):
@@ -252,8 +253,13 @@ def conditions(*exprs: Expr, notation: Notation = UNICODE) -> tuple[str, ...]:
                 sentence = rule(node, notation) if rule else None
                 if sentence:
                     found[sentence] = None
-    implied = {NONSINGULAR.format(c[:-len(SPD) + 3]) for c in found if c.endswith(SPD[3:])}
+    implied = {NONSINGULAR.format(c[:-len(tail)]) for c in found for tail in _NONSINGULAR_IF
+               if c.endswith(tail)}
     return tuple(c for c in found if c not in implied)
+
+
+# the conditions on M that make M non-singular (stating "M is non-singular" again is noise)
+_NONSINGULAR_IF = (SPD[3:], " has no eigenvalue on the closed negative real axis")
 
 
 def outside(values: dict[Expr, np.ndarray]) -> str | None:

@@ -24,6 +24,10 @@ PROGRAMS = [  # (program, wrt, Hessian?): between them, every op of CONDITIONS
     ("specnorm(A X)", "X", False),  # σ₁(A X) > σ₂(A X): sigma_1(A X) > sigma_2(A X)
     ("nucnorm(X)", "X", False),
     ("u' svals(X' X)", "X", False),
+    ("tr(A chol(X X' + I))", "X", False),  # (chol, solve, pinv: core/factorisations.py)
+    ("u' solve(X, v)", "X", False),
+    ("u' pinv(X) v", "X", False),
+    ("logdet(X) + tr(inv(X))", "X", False),
 ]
 
 
