@@ -174,6 +174,7 @@ def test_the_command_line_says_where_it_holds(capsys):
     ("pinv(X)", {"X": np.array([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]])},
      "pinv.*full column rank"),
     ("pinv(X)", {"X": np.ones((2, 3))}, "pinv.*wider than tall"),
+    ("inv(X)", {"X": np.array([[1.0, 2.0], [2.0, 4.0]])}, "inv.*singular"),
 ])
 def test_evaluate_refuses_values_outside_the_domain(expr, values, message):
     with pytest.raises(OutsideDomainError, match=message):

@@ -65,6 +65,14 @@ def solve(a: np.ndarray, rhs: np.ndarray) -> np.ndarray:
     return np.linalg.solve(a, rhs)
 
 
+def inverse(x: np.ndarray) -> np.ndarray:
+    """X⁻¹, refusing a singular X (where numpy's LU meets a zero pivot)."""
+    try:
+        return np.linalg.inv(x)
+    except np.linalg.LinAlgError:
+        raise OutsideDomainError("inv(X) is not defined here: X is singular") from None
+
+
 def pinv(x: np.ndarray) -> np.ndarray:
     """X⁺ for X of full column rank, refusing a wide or rank-deficient X."""
     _finite("pinv(X)", x)

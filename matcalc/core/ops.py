@@ -18,7 +18,7 @@ from ..shapes import SCALAR, Dim, Shape
 from .elementwise import BINARY, FUNCTIONS
 from .expr import SPECS, Expr
 from .extremes import EXTREMES
-from .factorisations import cholesky, pinv, solve, tril_half
+from .factorisations import cholesky, inverse, pinv, solve, tril_half
 from .matrix_functions import MATRIX_FUNCTIONS, jacobian_matrix
 from .spectral import SPECTRAL, result_shape
 from .vector_functions import VECTOR_FUNCTIONS, VectorFunction
@@ -252,7 +252,7 @@ defop("tril", LINEAR, _first, lambda v, a: np.tril(v[0]))  # the lower triangle,
 
 defop("pow", SPECIAL, _pow_shape, _pow, title="power")
 defop("gt", ZERO, _gt_shape, lambda v, a: (v[0] > v[1]).astype(float), title=">")
-defop("inv", SPECIAL, _square("inverse", lambda s: s), lambda v, a: np.linalg.inv(v[0]))
+defop("inv", SPECIAL, _square("inverse", lambda s: s), lambda v, a: inverse(v[0]))
 defop("det", SPECIAL, _square("det", lambda s: SCALAR), _s(np.linalg.det))
 defop("logdet", SPECIAL, _square("logdet", lambda s: SCALAR),
       _s(lambda x: np.linalg.slogdet(x)[1]))
