@@ -58,6 +58,8 @@ EXTRA_FAMILIES = {
     "structured": "spd(n) / symmetric(n) declarations (issue 4, structured variables)",
     "matrix functions": "expm, logm, sqrtm: Fréchet derivatives L_f(X, E) and their closed forms "
                         "(Higham, Functions of Matrices, ch. 3)",
+    "factorisations": "chol, solve, pinv: Murray's Cholesky derivative, solves kept as solves, "
+                      "Golub–Pereyra's pseudo-inverse derivative",
 }
 
 
@@ -93,6 +95,8 @@ NLL = "0.5 logdet(S) + 0.5 (x - mu)' inv(S) (x - mu)"
 NLL_VARS = {"S": "matrix(n,n)", "x": "vector(n)", "mu": "vector(n)"}
 NLL_SPD = {"S": "spd(n)", "x": "vector(n)", "mu": "vector(n)"}
 LOGREG = {"X": "matrix(N,n)", "w": "vector(n)", "y": "vector(N)"}
+CHOL = {"S": "spd(n)", "A": "matrix(n,n)", "y": "vector(n)"}
+GP = "y' solve(S, y) / 2 + sum(log(diag(chol(S))))"
 POS = "positive"
 
 CASES: list[Case] = [
@@ -917,6 +921,19 @@ CASES: list[Case] = [
     Case("matrix functions", "sqrtm(X)", "X", "J_sqrt(X)", SQ, {"X": "off_cut"}),
     Case("matrix functions", "tr(A L_exp(X, B))", "B", "L_exp(X, A)", SQ),  # the adjoint
     Case("matrix functions", "J_exp(X) vec(B)", "B", "J_exp(X)", SQ),
+    # -- factorisations and solves: Murray's Cholesky form, solves kept as solves --------------
+    Case("factorisations", "tr(A chol(S))", "S",
+         "L⁻ᵀ (U + Uᵀ) L⁻¹ / 2  where L = chol(S), U = tril_half(Lᵀ Aᵀ)", CHOL),
+    Case("factorisations", GP, "S",
+         "(L⁻ᵀ (U + Uᵀ) L⁻¹ - solve(S, y) solve(S, y)ᵀ) / 2  where L = chol(S), "
+         "U = tril_half(Lᵀ diag(1 ⊘ diag(L)))", CHOL),
+    Case("factorisations", "u' solve(A, v)", "A", "-solve(A, v) solve(Aᵀ, u)ᵀ", SQ,
+         {"A": "well_conditioned"}),
+    Case("factorisations", "tr(B solve(A, C))", "C", "solve(Aᵀ, Bᵀ)ᵀ", SQ,
+         {"A": "well_conditioned"}),
+    Case("factorisations", "u' pinv(W) w", "W", "W⁺ ((W⁺)ᵀ u wᵀ (I - W W⁺)ᵀ - w uᵀ W⁺)",
+         {"W": "matrix(q,n)", "u": "vector(n)", "w": "vector(q)"}),
+    Case("factorisations", "tr(A tril_half(X))", "X", "tril_half(Aᵀ)ᵀ", SQ),
 ]
 
 # -- known defects (xfail, strict) -------------------------------------------------------------
