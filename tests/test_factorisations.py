@@ -9,6 +9,8 @@ is an independent reference.
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from numeric import check_derivative
@@ -233,3 +235,21 @@ def test_code_solves_rather_than_inverts():
     assert "solve_triangular" in source and "inv(" not in source
     assert "np.linalg.cholesky(K)" in source
     assert "inv(" not in derive("u' solve(A, v)", "A", vars=VARS).to_source("numpy")
+
+
+# -- SymPy forms ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("expr, wrt", [("u' solve(A, v)", "A"), ("tr(B solve(A, C))", "C"),
+                                       ("u' pinv(X) w", "X"), ("tr(A tril_half(B))", "B")])
+def test_sympy_forms_have_the_value(expr, wrt, rng):
+    """solve(A, B) is A⁻¹ B, pinv(X) is (Xᵀ X)⁻¹ Xᵀ, Φ the masked lower triangle."""
+    from sympy_numeric import assert_same_value
+    used = {name: kind for name, kind in VARS.items() if re.search(rf"\b{name}\b", expr)}
+    for layout in ("numerator", "denominator"):
+        d = derive(expr, wrt, vars=used, layout=layout)
+        assert_same_value(d, rng, WELL, SIZES)
+
+
+def test_chol_has_no_sympy_form():
+    with pytest.raises(UnsupportedError, match="chol"):
+        derive("tr(A chol(S))", "S", vars=VARS).to_sympy()
