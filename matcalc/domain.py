@@ -17,10 +17,13 @@ from collections.abc import Callable
 import numpy as np
 
 from .core import elementwise as ew
+from .core import matrix_powers as powers
 from .core.expr import Expr, postorder
 from .core.extremes import EXTREMES, INDICATORS
 from .core.factorisations import FULL_COLUMN_RANK, NONSINGULAR, SPD
+from .core.linear_ops import LINEAR_OPS
 from .core.matrix_functions import MATRIX_FUNCTIONS, eigenvalue_on_cut
+from .core.matrix_powers import MATRIX_POWERS
 from .core.spectral import SPECTRAL, off_condition
 from .core.structural import is_symmetric
 from .core.vector_functions import VECTOR_FUNCTIONS
@@ -33,8 +36,8 @@ SHOWN = 60  # characters of a node's text shown in a reason
 
 SMOOTH = frozenset({
     "var", "tangent", "const", "dim", "pi", "identity", "ones", "zero", "commutation", "apply",
-    "absgrad", "add", "mul", "hadamard", "kron", "transpose", "sum", "mean", "tr", "vec",
-    "expand", "unvec", "diag", "diagpart", "tril", "det", "mpow", "tril_half",
+    "absgrad", "add", "mul", "hadamard", "transpose", "expand", "unvec", "det", "tril_half",
+    *LINEAR_OPS, *(p.name for p in MATRIX_POWERS.values() if p.domain == powers.SMOOTH),
     *(f.name for f in (*ew.FUNCTIONS.values(), *VECTOR_FUNCTIONS.values()) if f.domain == ew.REAL),
 })
 
@@ -178,7 +181,9 @@ _BY_DOMAIN = {ew.POSITIVE: _positive, ew.ABOVE_MINUS_ONE: _above_minus_one,
               ew.KINKS_AT_PARAMETER: _off_parameter_kinks}
 
 RULES: dict[str, Rule] = {
-    "inv": _well_conditioned, "logdet": _well_conditioned, "pow": _power,
+    **{p.name: _well_conditioned for p in MATRIX_POWERS.values()
+       if p.domain == powers.WELL_CONDITIONED},
+    "logdet": _well_conditioned, "pow": _power,
     "solve": _well_conditioned, "chol": _spd, "pinv": _full_column_rank,
     "norm1": _away_from_zero, "norm2": _away_from_zero,
     **{op: _off_branch_cut for op in (*MATRIX_FUNCTIONS, "frechet", "frechet_matrix")},

@@ -17,6 +17,7 @@ from .core.elementwise import BINARY, FUNCTIONS
 from .core.expr import Expr, postorder
 from .core.extremes import EXTREMES
 from .core.matrix_functions import MATRIX_FUNCTIONS
+from .core.matrix_powers import MATRIX_POWERS
 from .core.rebuild import substitute
 from .core.spectral import SPECTRAL
 from .core.vector_functions import VECTOR_FUNCTIONS
@@ -31,7 +32,8 @@ from .simplify import simplify
 from .simplify.rules import RULES
 
 _NAMED_ARGUMENT = {*(f.name for f in FUNCTIONS.values() if f.derivative), "det", "logdet",
-                   "inv", *VECTOR_FUNCTIONS, *MATRIX_FUNCTIONS, "norm2", "norm1", "apply",
+                   *(p.name for p in MATRIX_POWERS.values() if p.names_its_argument),
+                   *VECTOR_FUNCTIONS, *MATRIX_FUNCTIONS, "norm2", "norm1", "apply",
                    *BINARY, *EXTREMES, "pow", *SPECTRAL, "chol", "pinv"}
 IDENTITIES = {rule.name: rule.identity for rule in RULES}
 _FRESH = ("u", "v", "t", "s", "r", "q", "p", "g", "h")

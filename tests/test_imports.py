@@ -76,8 +76,8 @@ def test_the_pipeline_is_one_way():
 
 # the core's modules, each importing only earlier ones
 CORE_LAYERS = ["expr", "elementwise", "extremes", "vector_functions", "matrix_functions",
-               "spectral", "factorisations", "ops", "leaves", "algebra", "structural", "solves",
-               "build", "rebuild", "transpose"]
+               "spectral", "factorisations", "linear_ops", "matrix_powers", "ops", "leaves",
+               "algebra", "structural", "solves", "build", "rebuild", "transpose"]
 
 
 def test_the_core_constructors_are_layered():

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from ..core.elementwise import BINARY, FUNCTIONS
 from ..core.extremes import EXTREMES
+from ..core.linear_ops import LINEAR_OPS
+from ..core.matrix_powers import MATRIX_POWERS
 from ..core.vector_functions import VECTOR_FUNCTIONS
 from .factorisations import HELPERS as FACTORISATION_HELPERS
 from .matrix_functions import HELPERS as MATRIX_HELPERS
@@ -41,15 +43,21 @@ def _elementwise(backend: str) -> dict[str, str]:
             **{e.indicator: f"_{e.indicator}({{0}})" for e in EXTREMES.values()}}
 
 
+def _declared(backend: str) -> dict[str, str]:
+    """The templates of the declared linear operators, X⁻¹ and Xᵏ (core/linear_ops.py,
+    core/matrix_powers.py), by the template names codegen/emit.py spells."""
+    return dict(op.code[backend] for op in (*LINEAR_OPS.values(), *MATRIX_POWERS.values()))
+
+
 def _helpers(backend: str) -> dict[str, str]:
     """The helper definitions the declared functions' templates use in `backend`."""
     return {marker: code for f in _DECLARED for marker, code in f.helpers.get(backend, {}).items()}
 
 
 _COMMON = {  # methods and operators the three libraries share
-    "matmul": "{0} @ {1}", "T": "{0}.T", "sum": "{0}.sum()", "mean": "{0}.mean()",
-    "rowsums": "{0}.sum(axis=1)", "colsums": "{0}.sum(axis=0)", "trace": "{0}.trace()",
-    "diagonal": "{0}.diagonal()", "vec": "{0}.T.reshape(-1)", "unvec": "{0}.reshape({2}, {1}).T",
+    "matmul": "{0} @ {1}", "T": "{0}.T",
+    "rowsums": "{0}.sum(axis=1)", "colsums": "{0}.sum(axis=0)",
+    "unvec": "{0}.reshape({2}, {1}).T",
     "col": "{0}[:, None]", "row": "{0}[None, :]", "flat": "{0}.reshape(-1)",
     "commute": "{0}.reshape({2}, {1}).T.reshape(-1)",  # K_{m,n} v for v of length m n
     "commute_cols": "{0}.reshape({2}, {1}, -1).swapaxes(0, 1).reshape({1} * {2}, -1)",
@@ -60,7 +68,7 @@ _COMMON = {  # methods and operators the three libraries share
 NUMPY = Backend(
     "numpy",
     ("import numpy as np",),
-    {**_COMMON, **_elementwise("numpy"),
+    {**_COMMON, **_elementwise("numpy"), **_declared("numpy"),
      "asarray": "np.asarray({0}, dtype=float)", "scalar_in": "float(np.reshape({0}, ()))",
      # Rᵀ R and R Rᵀ of one array: numpy's matmul calls BLAS syrk (half a GEMM's flops);
      # XLA and torch multiply them as two matrices, so their tables leave these out
@@ -68,12 +76,11 @@ NUMPY = Backend(
      "scalar_out": "float({0})", "lift": "{0}",
      "gt": "np.greater({0}, {1}).astype(float)",
      "pi": "np.pi", "eye": "np.eye({0})", "ones": "np.ones({0})", "zeros": "np.zeros({0})",
-     "diag": "np.diag({0})", "tril": "np.tril({0})",
-     "kron": "np.kron({0}, {1})", "outer": "np.outer({0}, {1})",
+     "outer": "np.outer({0}, {1})",
      "einsum": "np.einsum({0})", "multi_dot": "np.linalg.multi_dot([{0}])",
-     "inv": "np.linalg.inv({0})", "solve": "np.linalg.solve({0}, {1})",
+     "solve": "np.linalg.solve({0}, {1})",
      "det": "np.linalg.det({0})", "logabsdet": "np.linalg.slogdet({0})[1]",
-     "cholesky": "np.linalg.cholesky({0})", "matrix_power": "np.linalg.matrix_power({0}, {1})",
+     "cholesky": "np.linalg.cholesky({0})",
      "norm2": "np.linalg.norm({0})", "commutation": "_commutation({0}, {1})",
      "lu_factor": "scipy.linalg.lu_factor({0})", "lu_solve": "scipy.linalg.lu_solve({0}, {1})",
      "lu_solve_T": "scipy.linalg.lu_solve({0}, {1}, trans=1)",
@@ -92,18 +99,16 @@ JAX = Backend(
     "jax",
     ("import jax", "import jax.numpy as jnp", "import jax.scipy.linalg",
      "import jax.scipy.special"),
-    {**_COMMON, **_elementwise("jax"),
+    {**_COMMON, **_elementwise("jax"), **_declared("jax"),
      "asarray": "jnp.asarray({0})", "scalar_in": "jnp.asarray({0}).reshape(())",
      "scalar_out": "jnp.asarray({0})", "lift": "{0}",
      "gt": "jnp.greater({0}, {1}).astype(float)",
      "pi": "jnp.pi", "eye": "jnp.eye({0})", "ones": "jnp.ones({0})", "zeros": "jnp.zeros({0})",
-     "diag": "jnp.diag({0})", "tril": "jnp.tril({0})",
-     "kron": "jnp.kron({0}, {1})", "outer": "jnp.outer({0}, {1})",
+     "outer": "jnp.outer({0}, {1})",
      "einsum": "jnp.einsum({0})", "multi_dot": "jnp.linalg.multi_dot([{0}])",
-     "inv": "jnp.linalg.inv({0})", "solve": "jnp.linalg.solve({0}, {1})",
+     "solve": "jnp.linalg.solve({0}, {1})",
      "det": "_det({0})", "logabsdet": "jnp.linalg.slogdet({0})[1]",
      "cholesky": "jnp.linalg.cholesky({0})",
-     "matrix_power": "jnp.linalg.matrix_power({0}, {1})",
      "norm2": "jnp.linalg.norm({0})", "commutation": "_commutation({0}, {1})",
      "lu_factor": "jax.scipy.linalg.lu_factor({0})",
      "lu_solve": "jax.scipy.linalg.lu_solve({0}, {1})",
@@ -125,20 +130,18 @@ _F64 = "dtype=torch.float64"
 TORCH = Backend(
     "torch",
     ("import torch",),
-    {**_COMMON, **_elementwise("torch"),
+    {**_COMMON, **_elementwise("torch"), **_declared("torch"),
      "rowsums": "{0}.sum(dim=1)", "colsums": "{0}.sum(dim=0)",
      "asarray": f"torch.as_tensor({{0}}, {_F64})",
      "scalar_in": f"torch.as_tensor({{0}}, {_F64}).reshape(())",
      "scalar_out": f"torch.as_tensor({{0}}, {_F64})", "lift": f"torch.as_tensor({{0}}, {_F64})",
      "gt": "torch.gt({0}, {1}).to(torch.float64)",
      "pi": "torch.pi", "eye": f"torch.eye({{0}}, {_F64})", "ones": f"torch.ones({{0}}, {_F64})",
-     "zeros": f"torch.zeros({{0}}, {_F64})", "diag": "torch.diag({0})", "tril": "torch.tril({0})",
-     "kron": "torch.kron({0}.contiguous(), {1}.contiguous())", "outer": "torch.outer({0}, {1})",
+     "zeros": f"torch.zeros({{0}}, {_F64})", "outer": "torch.outer({0}, {1})",
      "einsum": "torch.einsum({0})", "multi_dot": "torch.linalg.multi_dot([{0}])",
-     "inv": "torch.linalg.inv({0})", "solve": "_solve({0}, {1})",
+     "solve": "_solve({0}, {1})",
      "det": "torch.linalg.det({0})", "logabsdet": "torch.linalg.slogdet({0})[1]",
      "cholesky": "torch.linalg.cholesky({0})",
-     "matrix_power": "torch.linalg.matrix_power({0}, {1})",
      "norm2": "torch.linalg.norm({0})", "commutation": "_commutation({0}, {1})",
      "lu_factor": "torch.linalg.lu_factor({0})", "lu_solve": "_lu_solve({0}, {1}, False)",
      "lu_solve_T": "_lu_solve({0}, {1}, True)",

@@ -13,6 +13,8 @@ from __future__ import annotations
 import weakref
 from collections import Counter
 
+from ..core import linear_ops as linear
+from ..core import matrix_powers as powers
 from ..core.elementwise import BINARY, FUNCTIONS
 from ..core.expr import Expr, postorder_new
 from ..core.extremes import EXTREMES
@@ -40,7 +42,7 @@ FIXED: dict[str, tuple[tuple[float, float], str]] = {
 }
 
 # rearrange or repeat the entries, or pick one (max(x), min(x))
-_SAME_ENTRIES = ("transpose", "vec", "unvec", "expand", *EXTREMES)
+_SAME_ENTRIES = ("transpose", "unvec", "expand", *EXTREMES)
 
 
 def _times(a: float, b: float) -> float:
@@ -173,10 +175,16 @@ def _follows(f):
     return rule
 
 
-RULES = {"const": _const, "diag": _diag, "diagpart": _diagpart, "sum": _sum, "mean": _sum,
-         "add": _add, "hadamard": _hadamard, "kron": _kron, "mul": _mul, "pow": _pow,
-         "inv": _inv, **{f.name: _follows(f) for f in BINARY.values()},
-         **dict.fromkeys(_SAME_ENTRIES, _same)}
+# the bounds rule each declared operator names (core/linear_ops.py, core/matrix_powers.py)
+BY_KIND = {linear.SIGNED_SUM: _sum, linear.SAME_ENTRIES: _same, linear.WITH_ZEROS: _diag,
+           linear.DIAGONAL_ENTRIES: _diagpart, linear.PRODUCTS: _kron,
+           powers.SIGN_OF_A_SCALAR: _inv}
+
+RULES = {"const": _const, "add": _add, "hadamard": _hadamard, "mul": _mul, "pow": _pow,
+         **{f.name: _follows(f) for f in BINARY.values()},
+         **dict.fromkeys(_SAME_ENTRIES, _same),
+         **{op.name: BY_KIND[op.bounds] for op in (*linear.DECLARED, *powers.DECLARED)
+            if op.bounds}}
 
 _BOUNDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # node -> (lo, hi)
 

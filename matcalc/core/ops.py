@@ -4,6 +4,9 @@ Each stanza gives the operator's differentiation family (how diff/ treats it), i
 (raising `ShapeError` that names the operator and the shapes), and its numpy evaluation on
 already-evaluated arguments (2-D float arrays; column-major vec). Rendering and derivative
 rules live in render/ and diff/, keyed by the same names; tests check every table covers OPS.
+The declared families (core/elementwise.py, core/vector_functions.py, core/extremes.py,
+core/matrix_functions.py, core/linear_ops.py, core/matrix_powers.py) give their stanzas here
+from their declarations.
 """
 from __future__ import annotations
 
@@ -18,8 +21,10 @@ from ..shapes import SCALAR, Dim, Shape
 from .elementwise import BINARY, FUNCTIONS
 from .expr import SPECS, Expr
 from .extremes import EXTREMES
-from .factorisations import cholesky, inverse, pinv, solve, tril_half
+from .factorisations import cholesky, pinv, solve, tril_half
+from .linear_ops import LINEAR_OPS
 from .matrix_functions import MATRIX_FUNCTIONS, jacobian_matrix
+from .matrix_powers import MATRIX_POWERS
 from .spectral import SPECTRAL, result_shape
 from .vector_functions import VECTOR_FUNCTIONS, VectorFunction
 
@@ -85,15 +90,6 @@ def _square(title: str, result: Callable[[Shape], Shape]):
     return rule
 
 
-def _vector_only(title: str, result: Callable[[Shape], Shape]):
-    def rule(args, attrs) -> Shape:
-        shape = args[0].shape
-        if not (shape.is_vector or shape.is_scalar):
-            raise ShapeError(f"{title} needs a vector, got {shape.describe()}")
-        return result(shape)
-    return rule
-
-
 def _of_vectors(f: VectorFunction):
     """A vector function's shape rule: a column vector (or a scalar) gives its shape, or a
     scalar when f reduces; by rows any matrix gives its shape, or a column when f reduces."""
@@ -128,11 +124,6 @@ def _mul_shape(args, attrs) -> Shape:
             raise _fail("matrix product", left, right,
                         why=f"columns {left.cols} ≠ rows {right.rows}")
     return Shape(chain[0].rows, chain[-1].cols) if chain else SCALAR
-
-
-def _kron_shape(args, attrs) -> Shape:
-    a, b = args[0].shape, args[1].shape
-    return Shape(a.rows * b.rows, a.cols * b.cols)
 
 
 def _pow_shape(args, attrs) -> Shape:
@@ -235,29 +226,15 @@ defop("absgrad", LEAF, _absgrad_shape, title="abstract derivative")
 defop("add", LINEAR, _same("+"), lambda v, a: sum(v[1:], v[0]))
 defop("mul", BILINEAR, _mul_shape, _matmul_all, title="matrix product")
 defop("hadamard", BILINEAR, _same("⊙"), lambda v, a: np.prod(np.stack(v), axis=0))
-defop("kron", BILINEAR, _kron_shape, lambda v, a: np.kron(v[0], v[1]), title="⊗")
 defop("transpose", LINEAR, lambda args, a: args[0].shape.T, lambda v, a: v[0].T)
-defop("sum", LINEAR, _scalar, _s(np.sum))
-defop("mean", LINEAR, _scalar, _s(np.mean))
-defop("tr", LINEAR, _square("tr", lambda s: SCALAR), _s(np.trace))
-defop("vec", LINEAR, lambda args, a: Shape(args[0].shape.size, Dim.of(1)),
-      lambda v, a: v[0].reshape(-1, 1, order="F"))
 defop("expand", LINEAR, _attr_shape)
 defop("unvec", LINEAR, _attr_shape, title="vec⁻¹", in_language=False)  # evaluated with sizes
-defop("diag", LINEAR, _vector_only("diag", lambda s: Shape(s.rows, s.rows)),
-      lambda v, a: np.diag(v[0][:, 0]))
-defop("diagpart", LINEAR, _square("diag", lambda s: Shape(s.rows, Dim.of(1))),
-      lambda v, a: np.diag(v[0]).reshape(-1, 1), title="diag")
-defop("tril", LINEAR, _first, lambda v, a: np.tril(v[0]))  # the lower triangle, diagonal included
 
 defop("pow", SPECIAL, _pow_shape, _pow, title="power")
 defop("gt", ZERO, _gt_shape, lambda v, a: (v[0] > v[1]).astype(float), title=">")
-defop("inv", SPECIAL, _square("inverse", lambda s: s), lambda v, a: inverse(v[0]))
 defop("det", SPECIAL, _square("det", lambda s: SCALAR), _s(np.linalg.det))
 defop("logdet", SPECIAL, _square("logdet", lambda s: SCALAR),
       _s(lambda x: np.linalg.slogdet(x)[1]))
-defop("mpow", SPECIAL, _square("matrix power", lambda s: s),
-      lambda v, a: np.linalg.matrix_power(v[0], a["k"]))
 defop("norm2", SPECIAL, _scalar, _s(np.linalg.norm))
 defop("norm1", SPECIAL, _scalar, _s(lambda x: np.abs(x).sum()))
 
@@ -289,6 +266,20 @@ defop("frechet_matrix", SPECIAL,
       _square("Fréchet derivative matrix", lambda s: Shape(s.rows * s.rows, s.rows * s.rows)),
       lambda v, a: jacobian_matrix(MATRIX_FUNCTIONS[a["f"]].frechet, v[0]),
       title="Fréchet derivative matrix")
+
+
+def _declared(op):
+    """A declared operator's shape rule and value, of its operands' shapes and values."""
+    return (lambda args, attrs: op.shape(tuple(a.shape for a in args)),
+            lambda values, attrs: op.numpy(*values))
+
+
+for _l in LINEAR_OPS.values():  # sum, mean, tr, vec, diag, diagpart, tril, ⊗ (core/linear_ops.py)
+    defop(_l.name, BILINEAR if _l.arity == 2 else LINEAR, *_declared(_l),
+          title="⊗" if _l.infix else _l.spellings[0])
+for _p in MATRIX_POWERS.values():  # X⁻¹, Xᵏ (core/matrix_powers.py)
+    defop(_p.name, SPECIAL, _declared(_p)[0],
+          lambda values, attrs, p=_p: p.numpy(values[0], attrs))
 for _sp in SPECTRAL.values():  # eigvals, eigmax, svals, nucnorm, ... (core/spectral.py)
     defop(_sp.name, SPECIAL, lambda args, a, f=_sp: result_shape(f, args[0].shape),
           _ew(_sp.numpy))

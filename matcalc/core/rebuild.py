@@ -7,22 +7,26 @@ from __future__ import annotations
 
 from . import build as b
 from .expr import Expr, rebuild_bottom_up
+from .linear_ops import LINEAR_OPS
+from .matrix_powers import MATRIX_POWERS
+
+
+def _by_builder(builder: str):
+    """A node rebuilt by the core builder named `builder`, of its new operands."""
+    return lambda node, args: getattr(b, builder)(*args)
+
+
+# a declared operator (core/linear_ops.py, core/matrix_powers.py) -> (node, args) -> its node
+DECLARED_BUILDERS = {op.name: _by_builder(op.builder)
+                     for op in (*LINEAR_OPS.values(), *MATRIX_POWERS.values()) if op.builder}
 
 BUILDERS = {
     "add": lambda n, a: b.add(*a),
     "mul": lambda n, a: b.mul(*a),
     "hadamard": lambda n, a: b.hadamard(*a),
-    "kron": lambda n, a: b.kron(*a),
     "transpose": lambda n, a: b.transpose(a[0]),
     "pow": lambda n, a: b.power(*a),
-    "sum": lambda n, a: b.reduce_sum(a[0]),
-    "mean": lambda n, a: b.mean(a[0]),
-    "tr": lambda n, a: b.trace(a[0]),
-    "vec": lambda n, a: b.vec(a[0]),
-    "diag": lambda n, a: b.diag(a[0]),
-    "diagpart": lambda n, a: b.diagpart(a[0]),
-    "tril": lambda n, a: b.tril(a[0]),
-    "inv": lambda n, a: b.inv(a[0]),
+    **DECLARED_BUILDERS,
     "solve": lambda n, a: b.solve(*a),
     "chol": lambda n, a: b.chol(a[0]),
     "pinv": lambda n, a: b.pinv(a[0]),

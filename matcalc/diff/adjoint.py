@@ -5,6 +5,7 @@ Two cotangent forms, each a table `op -> rule(node, i, M) -> cotangent of node.a
   variable is then the numerator-layout derivative (Magnus–Neudecker identification).
 - VEC (vector or matrix output): M is |F| × |node| with d vec F = M d vec(node); the cotangent of
   the variable is the vec Jacobian d vec F / d vec(X)ᵀ, with Kronecker factors.
+The declared linear operators' adjoints are in their declarations (core/linear_ops.py).
 """
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from fractions import Fraction
 
 from ..core import build as b
 from ..core.expr import TANGENT_MARK, Expr, postorder
+from ..core.linear_ops import LINEAR_OPS, lower_ones
 from ..core.transpose import transposed
 from ..errors import UnsupportedError
-from ..lower.structures import lower_ones
 
 TRACE: dict = {}
 VEC: dict = {}
@@ -56,11 +57,6 @@ def _trace_hadamard(node, i, m):
     return b.hadamard(m, transposed(rest))
 
 
-def _trace_sum(node, i, m):
-    """tr(M sum(dP)) = tr(M 𝟏 𝟏ᵀ dP)."""
-    return b.mul(m, b.ones_matrix(node.arg.shape.T))
-
-
 def _trace_expand(node, i, m):
     """tr(M ds 𝟏 𝟏ᵀ) = ds · sum(M); a row M against a column: M 𝟏."""
     return b.mul(m, b.ones(node.shape.rows)) if node.is_vector else b.reduce_sum(m)
@@ -71,14 +67,7 @@ TRACE.update({
     "mul": _trace_mul,
     "hadamard": _trace_hadamard,
     "transpose": lambda node, i, m: transposed(m),                  # tr(M dPᵀ) = tr(Mᵀ dP)
-    "sum": _trace_sum,
-    "mean": lambda node, i, m: b.mul(b.inverse_of(b.dim(node.arg.shape.size)),
-                                     _trace_sum(node, i, m)),
-    "tr": lambda node, i, m: b.mul(m, b.identity(node.arg.shape.rows)),   # tr(M tr(dP) I)
     "expand": _trace_expand,
-    "diag": lambda node, i, m: b.transpose(b.diagpart(m)),          # tr(M diag(dv))
-    "diagpart": lambda node, i, m: b.diag(b.transpose(m)),          # tr(M diag(dP))
-    "tril": lambda node, i, m: b.transpose(b.tril(transposed(m))),  # tr(M tril(dP))
     "unvec": lambda node, i, m: b.transpose(b.vec(transposed(m))),  # tr(M vec⁻¹(dv))
     "frechet": lambda node, i, m: _frechet_adjoint(node, i, m),
     "solve": lambda node, i, m: _solve_adjoint(node, i, m),
@@ -121,41 +110,13 @@ def _vec_transpose(node, i, m):
     return b.mul(m, b.commutation(p.rows, p.cols))
 
 
-def _vec_kron(node, i, m):
-    """vec(dA ⊗ B) = (Iₙ ⊗ K_{q,m} ⊗ I_p)(I_{mn} ⊗ vec B) vec(dA), and likewise for dB
-    (Magnus & Neudecker, Theorem 3.10), for A m × n and B p × q."""
-    a, c = node.args
-    (m_, n_), (p_, q_) = (a.shape.rows, a.shape.cols), (c.shape.rows, c.shape.cols)
-    shuffle = b.kron(b.kron(b.identity(n_), b.commutation(q_, m_)), b.identity(p_))
-    if i == 0:
-        spread = b.kron(b.identity(a.shape.size), b.vec(c))
-    else:
-        spread = b.kron(b.vec(a), b.identity(c.shape.size))
-    return b.mul(m, shuffle, spread)
-
-
-def _diag_selector(n):
-    """E = diag(vec I)(I ⊗ 𝟏), the n² × n matrix with vec(diag(v)) = E v."""
-    return b.mul(b.diag(b.vec(b.identity(n))), b.kron(b.identity(n), b.ones(n)))
-
-
 VEC.update({
     "add": lambda node, i, m: m,
     "mul": _vec_mul,
     "hadamard": lambda node, i, m: b.mul(m, b.diag(b.vec(_others(node, i, b.hadamard)))),
     "transpose": _vec_transpose,
-    "sum": lambda node, i, m: b.mul(m, b.transpose(b.ones(node.arg.shape.size))),
-    "mean": lambda node, i, m: b.mul(b.inverse_of(b.dim(node.arg.shape.size)), m,
-                                     b.transpose(b.ones(node.arg.shape.size))),
-    "tr": lambda node, i, m: b.mul(m, b.transpose(b.vec(b.identity(node.arg.shape.rows)))),
-    "vec": lambda node, i, m: m,
     "expand": lambda node, i, m: b.mul(m, b.ones(node.shape.size)),
-    "diag": lambda node, i, m: b.mul(m, _diag_selector(node.shape.rows)),
-    "diagpart": lambda node, i, m: b.mul(m, transposed(_diag_selector(node.shape.rows))),
-    "tril": lambda node, i, m: b.mul(m, b.diag(b.vec(lower_ones(node.shape.rows,
-                                                                 node.shape.cols)))),
     "unvec": lambda node, i, m: m,
-    "kron": _vec_kron,
     "frechet": lambda node, i, m: b.mul(m, b.frechet_matrix(node.attr("f"), node.args[0])),
     # vec L_f(X, dE) = J_f(X) vec(dE)
     "solve": lambda node, i, m: b.mul(m, b.kron(b.identity(node.shape.cols),
@@ -166,7 +127,18 @@ VEC.update({
 
 def _half_lower(n):
     """The mask of Φ: ones below the diagonal, ½ on it (vec Φ(E) = diag(vec mask) vec E)."""
-    return b.sub(lower_ones(n, n), b.mul(b.const(Fraction(1, 2)), b.identity(n)))
+    return b.sub(lower_ones(b, n, n), b.mul(b.const(Fraction(1, 2)), b.identity(n)))
+
+
+def _declared(adjoint):
+    """A declared linear operator's adjoint (core/linear_ops.py), with the core's builders and
+    the transpose pushed inside."""
+    return lambda node, i, m: adjoint(b, transposed, node, i, m)
+
+
+TRACE.update({op.name: _declared(op.trace_adjoint) for op in LINEAR_OPS.values()
+              if op.trace_adjoint is not None})
+VEC.update({op.name: _declared(op.vec_adjoint) for op in LINEAR_OPS.values()})
 
 
 def _trace_through_vec(rule):

@@ -6,15 +6,10 @@ from __future__ import annotations
 
 from ..core import build as b
 from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..core.matrix_powers import MATRIX_POWERS
 from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..errors import UnsupportedError
 from .registry import defjvp
-
-
-@defjvp("inv")
-def _inv(node, dargs):
-    """d(X⁻¹) = −X⁻¹ dX X⁻¹ (Cookbook 40)."""
-    return b.neg(b.mul(node, dargs[0], node))
 
 
 @defjvp("det")
@@ -29,14 +24,6 @@ def _logdet(node, dargs):
     return b.trace(b.mul(b.inv(node.arg), dargs[0]))
 
 
-@defjvp("mpow")
-def _mpow(node, dargs):
-    """d(Xᵏ) = Σᵢ Xⁱ dX Xᵏ⁻¹⁻ⁱ for k ≥ 1 (Cookbook 2.2)."""
-    x, k = node.arg, node.attr("k")
-    powers = [b.identity(x.shape.rows), x] + [b.mk("mpow", x, k=i) for i in range(2, k)]
-    return b.add(*(b.mul(powers[i], dargs[0], powers[k - 1 - i]) for i in range(k)))
-
-
 @defjvp("norm2")
 def _norm2(node, dargs):
     """d‖X‖ = tr(Xᵀ dX) / ‖X‖ (Euclidean or Frobenius norm)."""
@@ -48,6 +35,18 @@ def _norm2(node, dargs):
 def _norm1(node, dargs):
     """d‖X‖₁ = tr(sign(X)ᵀ dX)."""
     return b.trace(b.mul(b.transpose(b.apply("sign", node.arg)), dargs[0]))
+
+
+def _power(p):
+    """The differential of X⁻¹ or Xᵏ, as declared (core/matrix_powers.py)."""
+    def rule(node, dargs):
+        return p.differential(b, node, dargs[0])
+    rule.__doc__ = p.rule
+    return rule
+
+
+for _p in MATRIX_POWERS.values():
+    defjvp(_p.name)(_power(_p))
 
 
 def _of_vectors(f):

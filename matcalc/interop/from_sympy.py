@@ -17,6 +17,8 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
+from ..core.linear_ops import LINEAR_OPS
+from ..core.matrix_powers import MATRIX_POWERS
 from ..errors import DeclarationError, UnsupportedError
 from ..lower.declarations import NAME
 from ..lower.functions import FUNCTIONS
@@ -238,10 +240,7 @@ class _Writer:
     def _call(name: str):
         return lambda self, e, env: f"{name}({self.emit(e.args[0], env)})"
 
-    w_Inverse = _call("inv")
-    w_Trace = _call("tr")
     w_Determinant = _call("det")
-    w_DiagonalOf = _call("diag")
 
     def w_DiagMatrix(self, e, env):
         v = e.args[0]
@@ -286,6 +285,17 @@ class _Writer:
 
     def w_undefined(self, e, env):
         return f"{self.names[e.func]}({self.emit(e.args[0], env)})"
+
+
+def _read_back(op) -> None:
+    """A declared operator's SymPy class (Inverse, Trace, DiagonalOf) written as its call."""
+    setattr(_Writer, f"w_{op.sympy_class}",
+            lambda self, e, env: f"{op.spellings[0]}({self.emit(e.args[0], env)})")
+
+
+for _op in (*LINEAR_OPS.values(), *MATRIX_POWERS.values()):  # (core/linear_ops.py, ...)
+    if _op.sympy_class:
+        _read_back(_op)
 
 
 def _negated(e: sp.Basic) -> sp.Basic | None:

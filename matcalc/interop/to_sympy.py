@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from types import SimpleNamespace
 
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
@@ -21,7 +22,9 @@ from ..core.elementwise import BINARY
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
 from ..core.extremes import EXTREMES
+from ..core.linear_ops import LINEAR_OPS
 from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..core.matrix_powers import MATRIX_POWERS
 from ..core.spectral import SPECTRAL
 from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..errors import UnsupportedError
@@ -332,6 +335,18 @@ def _no_spectral_function(node, args):
                            f"matrix")
 
 
+# what the declared operators' SymPy forms are written with (core/linear_ops.py,
+# core/matrix_powers.py)
+_DECLARED_KIT = SimpleNamespace(sp=sp, total=_total, mean=_mean, square=_square,
+                                reshaped=_reshaped, shape=_shape, tril=_tril, kron=_kron,
+                                is_matrix=is_matrix)
+
+
+def _declared(op):
+    """A declared operator's SymPy form."""
+    return lambda node, args: op.sympy(_DECLARED_KIT, node, args)
+
+
 _RULES: dict[str, Callable] = {
     "var": _var, "tangent": _tangent, "const": _const, "zero": _zero,
     "dim": lambda node, args: size(node.attr("size")),
@@ -341,25 +356,17 @@ _RULES: dict[str, Callable] = {
     "commutation": _commutation,
     "absgrad": _symbol,
     "apply": lambda node, args: sp.Function(node.attr("fname"), commutative=True)(args[0]),
-    "add": _add, "mul": _mul, "hadamard": _hadamard, "kron": _kron, "transpose": _transpose,
-    "sum": lambda node, args: _total(args[0]),
-    "mean": _mean,
-    "tr": _square(sp.Trace, lambda s: s),
-    "vec": lambda node, args: _reshaped(args[0], *_shape(node)),
+    "add": _add, "mul": _mul, "hadamard": _hadamard, "transpose": _transpose,
+    **{op.name: _declared(op) for op in (*LINEAR_OPS.values(), *MATRIX_POWERS.values())},
     "unvec": lambda node, args: _reshaped(args[0], *_shape(node)),
     "expand": lambda node, args: sp.MatMul(args[0], sp.OneMatrix(*_shape(node))),
-    "diag": _square(sp.DiagMatrix, lambda s: s),
-    "diagpart": _square(sp.DiagonalOf, lambda s: s),
-    "tril": _tril, "tril_half": lambda node, args: _tril(node, args, sp.Rational(1, 2)),
+    "tril_half": lambda node, args: _tril(node, args, sp.Rational(1, 2)),
     "solve": lambda node, args: sp.MatMul(sp.Inverse(args[0]), args[1]), "pinv": _pinv,
     "pow": _pow, "gt": _gt, **{f.name: _follows(f) for f in BINARY.values()},
     **{e.name: _extreme(e) for e in EXTREMES.values()},
     **{e.indicator: _weights(e) for e in EXTREMES.values()},
-    "inv": _square(sp.Inverse, lambda s: 1 / s),
     "det": _square(sp.Determinant, lambda s: s),
     "logdet": _square(lambda x: sp.log(sp.Abs(sp.Determinant(x))), lambda s: sp.log(sp.Abs(s))),
-    "mpow": lambda node, args: (sp.MatPow(args[0], node.attr("k")) if is_matrix(args[0])
-                                else args[0] ** node.attr("k")),
     "norm2": _norm2,
     "norm1": lambda node, args: _total(elementwise(sp.Abs, args[0])),
     **{f.name: _of_vectors(f) for f in VECTOR_FUNCTIONS.values()},

@@ -7,11 +7,13 @@ scalar function (typer.py).
 """
 from __future__ import annotations
 
+from ..core import linear_ops as linear
 from ..core.elementwise import BINARY, SPELLINGS
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE_FUNCTIONS
 from ..core.extremes import BY_SPELLING as EXTREME_BY_SPELLING
 from ..core.extremes import EXTREMES
 from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..core.matrix_powers import MATRIX_POWERS
 from ..core.spectral import (
     EIGENVALUES,
     LEFT,
@@ -179,19 +181,24 @@ def _diag(typer, call, args):
     return T("diagpart", (x,), x.rows, one(), call.span, _text(typer, call))
 
 
-def _vec(typer, call, args):
-    _arity(call, args, 1)
-    x = args[0]
-    return T("vec", (x,), times(x.rows, x.cols), one(), call.span, _text(typer, call))
+def _flatten(op: str):
+    """vec(X): one column of X's size."""
+    def typed(typer, call, args):
+        _arity(call, args, 1)
+        x = args[0]
+        return T(op, (x,), times(x.rows, x.cols), one(), call.span, _text(typer, call))
+    return typed
 
 
-def _tril(typer, call, args):
-    """tril(X): the lower triangle of X, its diagonal included."""
-    _arity(call, args, 1)
-    x = args[0]
-    if x.is_vector:
-        raise ShapeError(f"tril needs a matrix, got {x.describe()}", call.func_span)
-    return x if x.is_scalar else like("tril", x, x, span=call.span, text=_text(typer, call))
+def _triangle(op: str):
+    """tril(X): the lower triangle of X, its diagonal included (of a scalar, itself)."""
+    def typed(typer, call, args):
+        _arity(call, args, 1)
+        x = args[0]
+        if x.is_vector:
+            raise ShapeError(f"{call.func} needs a matrix, got {x.describe()}", call.func_span)
+        return x if x.is_scalar else like(op, x, x, span=call.span, text=_text(typer, call))
+    return typed
 
 
 def _chol(typer, call, args):
@@ -331,23 +338,38 @@ def _binary(f):
     return typed
 
 
-def _kron(typer, call, args):
-    _arity(call, args, 2)
-    a, c = args
-    return T("kron", (a, c), times(a.rows, c.rows), times(a.cols, c.cols), call.span,
-             _text(typer, call))
+def _pair(op: str):
+    """kron(A, B): of any two operands, (m p) × (n q) for A m × n and B p × q."""
+    def typed(typer, call, args):
+        _arity(call, args, 2)
+        a, c = args
+        return T(op, (a, c), times(a.rows, c.rows), times(a.cols, c.cols), call.span,
+                 _text(typer, call))
+    return typed
+
+
+# how a declared linear operator is typed (core/linear_ops.py: its `typing`)
+_TYPINGS = {linear.TO_SCALAR: _to_scalar, linear.FLATTEN: _flatten,
+            linear.OF_SQUARE_TO_SCALAR: lambda op: _to_scalar(op, square=True),
+            linear.DIAGONAL: lambda op: _diag, linear.TRIANGLE: _triangle, linear.PAIR: _pair}
+
+
+def _spelled(*typings: str) -> tuple[str, ...]:
+    """The spellings of the declared linear operators typed so, in their order."""
+    return tuple(dict.fromkeys(s for op in linear.DECLARED if op.typing in typings
+                               for s in op.spellings))
 
 
 FUNCTIONS = {spelling: _elementwise(name) for spelling, name in SPELLINGS.items()}
 FUNCTIONS.update({
-    "sum": _to_scalar("sum"), "mean": _to_scalar("mean"),
-    "tr": _to_scalar("tr", square=True), "trace": _to_scalar("tr", square=True),
+    **{s: _TYPINGS[op.typing](op.name) for op in linear.DECLARED for s in op.spellings},
+    **{s: _inv for op in MATRIX_POWERS.values() for s in op.spellings},
     "det": _to_scalar("det", square=True), "logdet": _to_scalar("logdet", square=True),
     "norm2": _to_scalar("norm2"), "norm1": _to_scalar("norm1"),
-    "inv": _inv, "diag": _diag, "vec": _vec, "tril": _tril, "cross_entropy": _cross_entropy,
+    "cross_entropy": _cross_entropy,
     "dot": _dot, "chol": _chol, "solve": _solve, "pinv": _pinv, "tril_half": _tril_half,
     **{f.spelling: _of_vectors(f) for f in VECTOR_FUNCTIONS.values()},
-    **{f.spelling: _binary(f) for f in BINARY.values()}, "kron": _kron,
+    **{f.spelling: _binary(f) for f in BINARY.values()},
     **{e.indicator: _like_argument(e.indicator) for e in EXTREMES.values()},
     **{f.name: _matrix_function(f.name) for f in MATRIX_FUNCTIONS.values()},
     **{f.frechet_name: _frechet(f.name) for f in MATRIX_FUNCTIONS.values()},
@@ -359,21 +381,25 @@ FUNCTIONS.update({
 # arguments it takes (one unless listed).
 MEANINGS = {
     "elementwise functions": (*SPELLINGS, *(f.spelling for f in BINARY.values())),
-    "reductions": ("sum", "mean", "tr", "trace", "det", "logdet", "norm2", "norm1",
+    "reductions": (*_spelled(linear.TO_SCALAR, linear.OF_SQUARE_TO_SCALAR),
+                   "det", "logdet", "norm2", "norm1",
                    *(f.spelling for f in VECTOR_FUNCTIONS.values() if f.reduces),
                    "cross_entropy"),
     "vector functions": (*(f.spelling for f in VECTOR_FUNCTIONS.values() if not f.reduces),
                          *(e.indicator for e in EXTREMES.values())),
-    "matrix functions": ("inv", *MATRIX_FUNCTIONS),
+    "matrix functions": (*(s for op in MATRIX_POWERS.values() for s in op.spellings),
+                         *MATRIX_FUNCTIONS),
     "Fréchet derivatives": (*(f.frechet_name for f in MATRIX_FUNCTIONS.values()),
                             *(f.jacobian_name for f in MATRIX_FUNCTIONS.values())),
     "spectral functions": tuple(f.name for f in SPECTRAL.values() if not f.vectors),
     "decompositions": tuple(f.name for f in SPECTRAL.values() if f.vectors),
-    "products": ("dot", "kron"),
-    "reshapings": ("diag", "vec"),
-    "triangles": ("tril", "tril_half"),
+    "products": ("dot", *_spelled(linear.PAIR)),
+    "reshapings": _spelled(linear.DIAGONAL, linear.FLATTEN),
+    "triangles": (*_spelled(linear.TRIANGLE), "tril_half"),
     "factorisations and solves": ("chol", "solve", "pinv"),
 }
 MEANING = {name: meaning for meaning, names in MEANINGS.items() for name in names}
-ARITY = {"dot": 2, "kron": 2, "solve": 2, **{f.frechet_name: 2 for f in MATRIX_FUNCTIONS.values()},
+ARITY = {"dot": 2, "solve": 2,
+         **{s: op.arity for op in linear.DECLARED for s in op.spellings if op.arity != 1},
+         **{f.frechet_name: 2 for f in MATRIX_FUNCTIONS.values()},
          "cross_entropy": 2, **{f.spelling: 2 for f in BINARY.values()}}

@@ -18,6 +18,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..core import build as b
+from ..core import linear_ops
 from ..core.expr import Expr
 from ..core.transpose import transposed
 
@@ -49,8 +50,8 @@ def _close(value: np.ndarray, wanted: np.ndarray) -> bool:
 
 
 def lower_ones(m, n) -> Expr:
-    """L, the m × n matrix of ones on and below the diagonal: vec(tril(E)) = diag(vec L) vec E."""
-    return b.tril(b.mul(b.ones(m), b.transpose(b.ones(n))))
+    """L, the m × n matrix of ones on and below the diagonal (core/linear_ops.py)."""
+    return linear_ops.lower_ones(b, m, n)
 
 
 def _not_symmetric(value: np.ndarray) -> str | None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..core import build as b
 from ..core.expr import Expr
+from ..core.rebuild import DECLARED_BUILDERS
 from ..errors import ShapeError, Span
 from ..shapes import Shape
 from .dims import SizeVar, one, unify
@@ -86,13 +87,10 @@ BUILD = {
     "expand": lambda t, a: b.expand(a[0], t.shape()),
     "add": lambda t, a: b.add(*a), "sub": lambda t, a: b.sub(*a),
     "neg": lambda t, a: b.neg(a[0]), "mul": lambda t, a: b.mul(*a),
-    "hadamard": lambda t, a: b.hadamard(*a), "kron": lambda t, a: b.kron(*a),
+    "hadamard": lambda t, a: b.hadamard(*a),
     "pow": lambda t, a: b.power(*a), "recip": lambda t, a: b.inverse_of(a[0]),
-    "transpose": lambda t, a: b.transpose(a[0]), "inv": lambda t, a: b.inv(a[0]),
-    "sum": lambda t, a: b.reduce_sum(a[0]), "mean": lambda t, a: b.mean(a[0]),
-    "tr": lambda t, a: b.trace(a[0]), "vec": lambda t, a: b.vec(a[0]),
-    "diag": lambda t, a: b.diag(a[0]), "diagpart": lambda t, a: b.diagpart(a[0]),
-    "tril": lambda t, a: b.tril(a[0]),
+    "transpose": lambda t, a: b.transpose(a[0]),
+    **DECLARED_BUILDERS,  # (a typed node and its operands, as rebuild's node and operands)
     "solve": lambda t, a: b.solve(*a), "pinv": lambda t, a: b.pinv(a[0]),
     "zero": lambda t, a: b.zero(t.shape()), "unvec": lambda t, a: b.unvec(a[0], t.shape()),
     "commutation": lambda t, a: b.commutation(t.attrs["m"].resolved(), t.attrs["n"].resolved()),

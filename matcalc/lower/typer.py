@@ -8,7 +8,9 @@ a scalar operand, `max(0, u)` is relu, and `W(x)` is a product when W is a varia
 from __future__ import annotations
 
 from ..core.algebra import MAX_MATRIX_POWER
+from ..core.linear_ops import LINEAR_OPS, OF_SQUARE_TO_SCALAR
 from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..core.matrix_powers import MATRIX_POWERS
 from ..errors import MatcalcError, ParseError, ShapeError, Span, UnsupportedError
 from ..syntax import ast, parse
 from ..syntax.transformer import literal_value
@@ -27,7 +29,10 @@ SUM_OPS = {"+", "-"}
 
 _CONSTANTS = {"eye": "the identity matrix", "ones": "the all-ones vector"}
 # functions whose argument is a matrix: a scalar argument is the scalar function (1/a, a, log a)
-_MATRIX_ARGUMENT = {"inv", "det", "logdet", "tr", "trace", *MATRIX_FUNCTIONS}
+_MATRIX_ARGUMENT = {"det", "logdet", *MATRIX_FUNCTIONS,
+                    *(s for op in MATRIX_POWERS.values() for s in op.spellings),
+                    *(s for op in LINEAR_OPS.values() if op.typing == OF_SQUARE_TO_SCALAR
+                      for s in op.spellings)}
 
 
 class Typer:

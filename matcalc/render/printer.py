@@ -15,6 +15,7 @@ from ..core.elementwise import BINARY
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
 from ..core.extremes import EXTREMES
+from ..core.linear_ops import LINEAR_OPS
 from ..core.matrix_functions import MATRIX_FUNCTIONS
 from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..shapes import GENERATED, Dim
@@ -23,7 +24,8 @@ from .sizes import implied_constants
 
 CMP, ADD, MUL, EW, POW, ATOM = range(6)
 
-FUNCTION_NAMES = {"diagpart": "diag", **{f.name: f.spelling for f in BINARY.values()},
+FUNCTION_NAMES = {**{op.name: op.printed for op in LINEAR_OPS.values()},
+                  **{f.name: f.spelling for f in BINARY.values()},
                   **{e.name: e.spelling for e in EXTREMES.values()}}
 
 
@@ -223,7 +225,7 @@ class Printer:
         sides = [self(a)[0] if a.op == "kron" and self.n.kron else self.at(a, POW)
                  for a in e.args]
         if self.n.kron is None:
-            return self.n.call("kron", sides), ATOM
+            return self.n.call(FUNCTION_NAMES[e.op], sides), ATOM
         return self.n.kron.join(sides), EW
 
     # -- powers and postfix operators ------------------------------------------------------

@@ -14,6 +14,7 @@ from __future__ import annotations
 from ..core.elementwise import BINARY, FUNCTIONS
 from ..core.expr import Expr, postorder
 from ..core.extremes import INDICATORS
+from ..core.matrix_powers import MATRIX_POWERS
 from ..core.vector_functions import VECTOR_FUNCTIONS
 
 Known = tuple[bool, bool]  # (rows, columns) known
@@ -21,7 +22,7 @@ _SAME_SHAPE = {"add", "hadamard", "gt", *BINARY}
 _LIKE_ARGUMENT = {*FUNCTIONS, *(f.name for f in VECTOR_FUNCTIONS.values() if not f.reduces),
                   *INDICATORS}
 _ROW_COUNT = {f.name for f in VECTOR_FUNCTIONS.values() if f.reduces}  # logsumexp_rows: a column
-_SQUARE = {"inv", "mpow"}
+_SQUARE = set(MATRIX_POWERS)  # X⁻¹, Xᵏ (core/matrix_powers.py)
 _ALWAYS_SIZED = {"var", "tangent", "absgrad", "apply", "const", "dim", "pi", "commutation",
                  "unvec"}
 _CONSTANTS = {"identity", "ones"}

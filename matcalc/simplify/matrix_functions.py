@@ -9,10 +9,11 @@ from __future__ import annotations
 from ..core import build as b
 from ..core.expr import Expr
 from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..core.matrix_powers import MATRIX_POWERS
 from ..core.transpose import transposed
 
 _ANY = object()  # the root of I and of scalars: they commute with everything
-_FUNCTIONS_OF_ONE = {"inv", "mpow", *MATRIX_FUNCTIONS}
+_FUNCTIONS_OF_ONE = {*MATRIX_POWERS, *MATRIX_FUNCTIONS}
 
 
 def _root(e: Expr):

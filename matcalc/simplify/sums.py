@@ -8,6 +8,7 @@ from math import gcd
 
 from ..core import build as b
 from ..core.expr import Expr
+from ..core.linear_ops import LINEAR_OPS
 from ..core.rebuild import rebuild
 from ..core.transpose import transposed
 from .length import expression_length
@@ -34,8 +35,8 @@ def _negative_terms(e: Expr) -> int:
     return sum(1 for t in e.args if b.split_coeff(t)[0] < 0)
 
 
-_LINEAR_PATH = {"transpose", "sum", "mean", "tr", "diag", "diagpart", "tril", "vec", "mul",
-                "hadamard"}
+_LINEAR_PATH = {"transpose", "mul", "hadamard",
+                *(op.name for op in LINEAR_OPS.values() if op.arity == 1)}
 
 
 def _repeated_sum(e: Expr) -> bool:

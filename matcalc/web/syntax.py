@@ -3,7 +3,7 @@
 The spellings come from the parser itself (its terminals, and the postfix spellings the
 transformer reads) and the functions from the registries every stage reads
 (lower/functions.py MEANINGS and ARITY, core/elementwise.py FUNCTIONS,
-core/vector_functions.py), so the panel lists
+core/vector_functions.py, core/linear_ops.py, core/matrix_powers.py), so the panel lists
 exactly what the parser accepts; only each operator's one-line meaning is written here.
 """
 from __future__ import annotations
@@ -13,6 +13,8 @@ from typing import Any
 
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.elementwise import SPELLINGS
+from ..core.linear_ops import LINEAR_OPS
+from ..core.matrix_powers import MATRIX_POWERS
 from ..core.vector_functions import BY_SPELLING
 from ..lower.functions import ARITY, MEANINGS
 from ..syntax.parser import build_parser
@@ -61,6 +63,11 @@ def _function(name: str) -> dict[str, Any]:
         entry["spellings"] = [name, *declared.spellings]
         entry["meaning"] = declared.meaning
         entry["example"] = declared.example[0]
+    operators = [op for op in (*LINEAR_OPS.values(), *MATRIX_POWERS.values())
+                 if name in op.spellings]
+    if operators:  # (diag: of a vector, of a matrix)
+        entry["meaning"] = "; ".join(op.meaning for op in operators)
+        entry["example"] = operators[0].example[0]
     return entry
 
 
