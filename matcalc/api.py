@@ -18,6 +18,7 @@ from .codegen import Output, compile_function, generate
 from .core import build as b
 from .core.expr import Expr, postorder
 from .core.extremes import subgradient_notes
+from .core.parameters import computed_parameters
 from .core.rebuild import substitute
 from .diff.readout import LAYOUTS
 from .domain import conditions
@@ -28,7 +29,7 @@ from .errors import (
     ShapeError,
     UnsupportedError,
 )
-from .evaluate import Env, bind, evaluate
+from .evaluate import Env, bind, check_parameters, evaluate
 from .lower import Lowered, lower
 from .lower.structures import STRUCTURES
 from .names import canonical, spelled
@@ -93,12 +94,16 @@ def _variable(program: Lowered, wrt: str) -> Expr:
 class Derivative:
     """dF/dX as a closed form: `str(d)` text, `d.latex()` LaTeX, `d.evaluate(**arrays)` values."""
 
-    def __init__(self, program: Lowered, wrt: Expr, layout: str, result: Expr, order: int = 1):
+    def __init__(self, program: Lowered, wrt: Expr, layout: str, result: Expr, order: int = 1,
+                 checked: tuple[Expr, ...] | None = None):
         self.program = program
         self.variable = wrt
         self.layout = layout
         self.expr = result
         self.order = order  # 2 for a Hessian (the derivative of the gradient `program.expr`)
+        # the functions whose computed parameters evaluation and generated code check (those
+        # of the program differentiated: a Hessian's gradient may no longer show them)
+        self.checked = tuple(computed_parameters(program.expr)) if checked is None else checked
 
     @property
     def wrt(self) -> str:
@@ -202,7 +207,8 @@ class Derivative:
         doc = _docstring(f"{title} of {program} by {self.wrt}, {self.layout} "
                          f"layout:", forms, self.variables, self.expr, backend)
         return generate(self.program.variables,
-                        Output((self.expr,), symbols=tuple(self.symbols())), backend,
+                        Output((self.expr,), symbols=tuple(self.symbols()),
+                               checked=self.checked), backend,
                         self._function_name(), doc)
 
     def holds_when(self, ascii: bool = False) -> str:
@@ -248,7 +254,9 @@ class Derivative:
         arrays = filed(arrays, self.program.variables, {s.ascii: s for s in self.symbols()},
                        identifiers(self.program.variables, (self.expr,)))
         values, sizes = bind(self.program.variables, arrays, self.program.kinds)
-        return _returned(evaluate(self.expr, Env(values, sizes, arrays, self.layout)), self.expr)
+        env = Env(values, sizes, arrays, self.layout)
+        check_parameters(self.checked, env)
+        return _returned(evaluate(self.expr, env), self.expr)
 
 
 def derive(expr: str | Derivative, wrt: str, vars: dict[str, str] | None = None,
@@ -292,7 +300,8 @@ def hessian(expr: str, wrt: str, vars: dict[str, str] | None = None,
     gradient = _guarded(program, lambda: jacobian(program.expr, variable, "denominator"))
     of_gradient = replace(program, expr=gradient)
     return Derivative(of_gradient, variable, layout,
-                      _guarded(program, lambda: hessian_of(gradient, variable, layout)), order=2)
+                      _guarded(program, lambda: hessian_of(gradient, variable, layout)), order=2,
+                      checked=tuple(computed_parameters(program.expr)))
 
 
 def value_and_grad(expr: str, wrt: str | list[str], vars: dict[str, str] | None = None,
@@ -315,7 +324,8 @@ def value_and_grad(expr: str, wrt: str | list[str], vars: dict[str, str] | None 
                     layout="denominator") for name in names]
     grouping = "value_and_grad" if isinstance(wrt, str) else "value_and_grads"
     symbols = (*text_symbols(program).values(), *(s for g in grads for s in g.symbols()))
-    output = Output((computed(program), *(g.expr for g in grads)), grouping, symbols)
+    output = Output((computed(program), *(g.expr for g in grads)), grouping, symbols,
+                    tuple(computed_parameters(program.expr)))
     doc = _docstring(f"The value of {program.source.strip()} and its gradient"
                      f"{'s' if len(names) > 1 else ''} by {', '.join(names)}:",
                      [str(g) for g in grads], grads[0].variables, None, backend)
@@ -372,7 +382,9 @@ def value(expr: str, vars: dict[str, str] | None = None, **arrays: Any) -> np.nd
     arrays = filed(arrays, program.variables, text_symbols(program),
                    identifiers(program.variables, (program.expr,)))
     values, sizes = bind(program.variables, arrays, program.kinds)
-    return _returned(evaluate(computed(program), Env(values, sizes, arrays)), program.expr)
+    env = Env(values, sizes, arrays)
+    check_parameters(tuple(computed_parameters(program.expr)), env)
+    return _returned(evaluate(computed(program), env), program.expr)
 
 
 def computed(program: Lowered) -> Expr:

@@ -15,6 +15,7 @@ import numpy as np
 
 from .core.expr import Expr
 from .core.ops import OPS, commutation_matrix
+from .core.parameters import allowed, refusal
 from .errors import EvaluationError
 from .lower.structures import STRUCTURES
 from .render import ASCII, UNICODE, render
@@ -180,6 +181,17 @@ def _needed(root: Expr):
 def evaluate(expr: Expr, env: Env) -> np.ndarray:
     """The value of `expr` as a 2-D float array."""
     return evaluate_nodes(expr, env)[expr]
+
+
+def check_parameters(nodes: tuple[Expr, ...], env: Env) -> None:
+    """Refuses a computed parameter of the function `nodes` (huber(u, δ), layernorm(x, ε):
+    core/parameters.py's computed_parameters of a program) that they do not take: δ not
+    positive, ε negative; whatever is computed from the program at this point (its value, a
+    derivative's closed form) is then not computed."""
+    for node in nodes:
+        value = float(evaluate(node.args[1], env)[0, 0])
+        if not allowed(node.op, value):
+            raise EvaluationError(refusal(node.op, value))
 
 
 def evaluate_nodes(expr: Expr, env: Env) -> dict[Expr, np.ndarray]:

@@ -16,9 +16,10 @@ from test_identities import CASES, SIZES
 from test_seeds import EXAMPLES
 from test_seeds import SIZES as SEED_SIZES
 
-from matcalc import derive
+from matcalc import derive, hessian, value_and_grad
 from matcalc.codegen import parameters
 from matcalc.core.expr import postorder
+from matcalc.errors import EvaluationError
 from matcalc.evaluate import symbol_names
 
 LAYOUTS = ("numerator", "denominator")
@@ -68,6 +69,26 @@ def check_generated(d, expr, sizes, domains, vars, abstract, rng, backends=INSTA
     for backend in backends:
         got = d.to_function(ready(backend))(**arguments)
         assert_agrees(got, want, backend, lambda: d.to_source(backend))
+
+
+def assert_refused_everywhere(expr: str, wrt: str, vars: dict, point: dict,
+                              message: str) -> None:
+    """Each derivative of `expr` (both layouts, the Hessian) refuses `point` in evaluate
+    (EvaluationError) and in its generated code, as value_and_grad does (ValueError), with
+    `message`, in every installed backend."""
+    for d in (derive(expr, wrt, vars), derive(expr, wrt, vars, "denominator"),
+              hessian(expr, wrt, vars)):
+        with pytest.raises(EvaluationError) as info:
+            d.evaluate(**point)
+        assert message in str(info.value)
+        for backend in INSTALLED:
+            with pytest.raises(ValueError) as raised:
+                d.to_function(ready(backend))(**point)
+            assert message in str(raised.value), d.to_source(backend)
+    for backend in INSTALLED:
+        with pytest.raises(ValueError) as raised:
+            value_and_grad(expr, wrt, vars, ready(backend))(**point)
+        assert message in str(raised.value)
 
 
 def ready(backend: str) -> str:

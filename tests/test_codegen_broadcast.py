@@ -13,7 +13,7 @@ import inspect
 
 import numpy as np
 import pytest
-from numeric import numerical_jacobian
+from numeric import check_derivative, numerical_jacobian
 
 from matcalc import derive, value, value_and_grad
 from matcalc.codegen.transposes import shared_transposes
@@ -121,6 +121,30 @@ def test_a_transpose_is_shared_only_where_its_users_take_it_for_free() -> None:
     assert product is b.mul(b.transpose(scores), Q)
     elementwise = shared_transposes([scores, b.hadamard(again, A)])[1]
     assert elementwise is b.hadamard(again, A)
+
+
+SYMBOL_OF_A_SHARED_ARGUMENT = {
+    "numerator": "-∂f/∂Y1 Wᵀ (z ⊗ yᵀ) / 2", "denominator": "-(zᵀ ⊗ y) W ∂f/∂Y1 / 2"}
+
+
+@pytest.mark.parametrize("layout", list(SYMBOL_OF_A_SHARED_ARGUMENT))
+def test_an_abstract_symbol_keeps_its_argument_when_transposes_are_shared(layout, rng) -> None:
+    """∂f/∂Y1 is an input of the code, kept as given: Y1's kron(z, yᵀ), whose transpose
+    zᵀ ⊗ y the derivative computes, is not rewritten inside the symbol (which would name
+    another input, one the code is not given)."""
+    text = "Y1 = W' kron(z, yᵀ) (0.5 A); a - f(Y1)"
+    vars = {"a": "scalar", "y": "vector(n)", "z": "vector(m)", "A": "matrix(n,n)",
+            "W": "matrix(m,n)", "f": "function"}
+    d = check_derivative(text, "A", vars, {"m": 3, "n": 4}, layout=layout, rng=rng,
+                         abstract=[{"name": "f", "ascii": "df_dY1", "arg": "Y1"}])
+    assert str(d) == SYMBOL_OF_A_SHARED_ARGUMENT[layout]
+    point = {"W": rng.normal(size=(3, 4)), "z": rng.normal(size=3), "y": rng.normal(size=4),
+             "A": rng.normal(size=(4, 4)), "a": 1.0, "df_dY1": rng.normal(size=(4, 4))}
+    want = d.evaluate(**point)
+    for backend in BACKENDS:
+        _ready(backend)
+        got = _as_numpy(d.to_function(backend)(**point))
+        assert np.allclose(got, want, rtol=1e-12, atol=1e-12), d.to_source(backend)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -1,8 +1,9 @@
 """Each way generated code applies a structured factor, at distinct sizes (m, n, p, q =
 2, 3, 4, 5, so that a swapped size cannot pass), against `evaluate` of the same expression.
 
-Expressions are built directly (no simplifier), so every branch of codegen/chains.py and the
-trace, diagonal, broadcast, vec and factorisation rules of codegen/emit.py is reached; a test
+Expressions are built directly (no simplifier), so every branch of codegen/chains.py, the
+trace, diagonal, broadcast and vec rules of codegen/emit.py and the factorisations of
+codegen/solves.py is reached; a test
 also checks that the structured factors are not formed densely.
 """
 from __future__ import annotations

@@ -45,7 +45,7 @@ CASES = [
     ("tr(B solve(A, C))", "C", "solve(Aᵀ, Bᵀ)ᵀ", "solve(Aᵀ, Bᵀ)"),
     ("solve(A, v)", "v", "A⁻¹", "A⁻ᵀ"),
     ("u' pinv(X) w", "X", "X⁺ ((X⁺)ᵀ u wᵀ (I - X X⁺)ᵀ - w uᵀ X⁺)",
-     "((I - X P) w uᵀ P - Pᵀ u wᵀ) Pᵀ  where P = X⁺"),
+     "((w - X P w) uᵀ P - Pᵀ u wᵀ) Pᵀ  where P = X⁺"),
     ("tr(A tril_half(B))", "B", "tril_half(Aᵀ)ᵀ", "tril_half(Aᵀ)"),
 ]
 IDS = [f"{expr} d/d{wrt}" for expr, wrt, *_ in CASES]

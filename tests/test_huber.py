@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from numeric import check_derivative
 from program_checks import printed_forms
-from test_codegen import INSTALLED, assert_agrees, ready
+from test_codegen import INSTALLED, assert_agrees, assert_refused_everywhere, ready
 from test_hessian import check_second
 
 from matcalc import derive, hessian, value, value_and_grad
@@ -39,23 +39,29 @@ def test_its_derivative(expr, wrt, shown, rng):
     assert str(derive(expr, wrt, VARS)) == shown
 
 
-@pytest.mark.parametrize("expr, shown", [
-    ("sum(huber(A x - y))",
-     "Aᵀ diag((1 > A x - y) ⊙ (min(A x - y, 1) > -1)) A"),
-    ("sum(huber(A x - y, d))",
-     "Aᵀ diag((d > A x - y) ⊙ (min(A x - y, d) > -d)) A"),
+@pytest.mark.parametrize("expr, wrt, shown", [
+    ("sum(huber(A x - y))", "x", "Aᵀ diag(1 > abs(A x - y)) A"),
+    ("sum(huber(A x - y, d))", "x", "Aᵀ diag(d > abs(A x - y)) A"),
+    ("huber(d, 0.5)", "d", "(1 / 2 > abs(d))"),
 ])
-def test_its_hessian_is_the_indicator_of_the_quadratic_part(expr, shown, rng):
-    """∂² sum(huber(A x − y, δ)) / ∂x² = Aᵀ diag(|A x − y| < δ) A."""
-    second = hessian(expr, "x", VARS)
+@pytest.mark.parametrize("layout", ["numerator", "denominator"])
+def test_its_hessian_is_the_indicator_of_the_quadratic_part(expr, wrt, shown, layout, rng):
+    """∂² sum(huber(A x − y, δ)) / ∂x² = Aᵀ diag(|A x − y| < δ) A (symmetric: the same in
+    both layouts), printed as it reads back."""
+    second = hessian(expr, wrt, VARS, layout)
     assert str(second) == shown
-    check_second(derive(expr, "x", VARS), second, SIZES, {"d": "uniform(0.5,2)"}, rng)
+    check_second(derive(expr, wrt, VARS), second, SIZES, {"d": "uniform(0.5,2)"}, rng)
     point = {"A": rng.normal(size=(4, 3)), "x": rng.normal(size=3), "y": rng.normal(size=4),
              "d": 0.8}
-    residual = point["A"] @ point["x"] - point["y"]
-    inside = (np.abs(residual) < 0.8) if "d" in expr else (np.abs(residual) < 1)
-    want = point["A"].T @ np.diag(inside.astype(float)) @ point["A"]
+    if wrt == "x":
+        residual = point["A"] @ point["x"] - point["y"]
+        inside = (np.abs(residual) < 0.8) if "d" in expr else (np.abs(residual) < 1)
+        want = point["A"].T @ np.diag(inside.astype(float)) @ point["A"]
+    else:
+        want = float(abs(point["d"]) < 0.5)
     assert np.allclose(second.evaluate(**point), want, rtol=1e-12, atol=1e-14)
+    for text in printed_forms(second):
+        assert np.allclose(value(text, second.declarations, **point), want, rtol=1e-12), text
 
 
 def test_its_value_is_torchs_huber_loss(rng):
@@ -155,3 +161,39 @@ def test_its_value_refuses_a_parameter_that_is_not_positive(delta):
     with pytest.raises(EvaluationError) as info:
         value("sum(huber(x, d))", VARS, x=np.ones(3), d=delta)
     assert f"huber(u, δ): δ must be positive, got {delta!r}" in str(info.value)
+
+
+@pytest.mark.parametrize("delta", [0.0, -1.5])
+def test_its_derivatives_and_their_code_refuse_a_parameter_that_is_not_positive(delta):
+    """huber′ = max(min(u, δ), −δ) and huber″ hold no huber, yet δ ≤ 0 is refused where they
+    are computed: evaluate raises EvaluationError, generated code ValueError, in each backend
+    (as value does: huber(u, δ) is defined for δ > 0 only)."""
+    point = {"A": np.ones((4, 3)), "x": np.ones(3), "y": np.zeros(4), "d": delta}
+    assert_refused_everywhere("sum(huber(A x - y, d))", "x", VARS, point,
+                              f"huber(u, δ): δ must be positive, got {delta!r}")
+
+
+def test_a_positive_computed_parameter_is_taken_under_jit():
+    """jax: a traced δ (under jax.jit) is not compared; a positive one computes as before."""
+    jax = pytest.importorskip("jax")
+    d = derive("sum(huber(A x - y, d))", "x", VARS)
+    point = {"A": np.ones((4, 3)), "x": np.ones(3), "y": np.zeros(4), "d": 0.5}
+    got = jax.jit(d.to_function(ready("jax")))(**point)
+    assert np.allclose(np.asarray(got), d.evaluate(**point), rtol=1e-12)
+
+
+@pytest.mark.parametrize("expr, wrt", [("sum(huber(A x - y, d))", "x"),
+                                       ("sum(huber(A x - y))", "x"),
+                                       ("huber(d, 0.5) + huber(d)", "d")])
+def test_it_comes_back_from_its_sympy_form(expr, wrt, rng):
+    """from_sympy reads the Piecewise that to_sympy writes for huber(u, δ) as huber again."""
+    pytest.importorskip("sympy")
+    from matcalc.api import _lowered
+    from matcalc.interop.to_sympy import to_sympy
+    d = derive(expr, wrt, VARS)
+    back = derive(to_sympy(_lowered(expr, VARS).expr), wrt)
+    assert "huber(" in back.source
+    point = {"A": rng.normal(size=(4, 3)), "x": rng.normal(size=3), "y": rng.normal(size=4),
+             "d": 0.8}
+    given = {k: v for k, v in point.items() if k in back.program.variables}
+    assert np.allclose(back.evaluate(**given), d.evaluate(**point), rtol=1e-12)

@@ -77,7 +77,7 @@ def test_the_pipeline_is_one_way():
 # the core's modules, each importing only earlier ones
 CORE_LAYERS = ["expr", "elementwise", "extremes", "vector_functions", "matrix_functions",
                "spectral", "factorisations", "linear_ops", "matrix_powers", "ops", "leaves",
-               "algebra", "structural", "solves", "build", "rebuild", "transpose"]
+               "algebra", "structural", "solves", "build", "rebuild", "transpose", "parameters"]
 
 
 def test_the_core_constructors_are_layered():

@@ -10,11 +10,11 @@ import importlib.util
 import numpy as np
 import pytest
 from numeric import check_derivative
-from test_codegen import INSTALLED, check_generated
+from test_codegen import INSTALLED, assert_refused_everywhere, check_generated
 from test_hessian import check_second
 
 from matcalc import derive, equivalent, hessian, value
-from matcalc.errors import MatcalcError
+from matcalc.errors import EvaluationError, MatcalcError
 
 EPS = 1e-5
 ABSTRACT_F = [{"name": "f", "ascii": "df_d(layernorm(x))", "arg": "layernorm(x)"}]
@@ -193,6 +193,37 @@ def test_generated_code_agrees_with_evaluate(expr, wrt, vars, layout, rng):
 def test_refused(expr, vars, message):
     with pytest.raises(MatcalcError, match=message):
         derive(expr, "x" if "(x" in expr else "X", vars)
+
+
+@pytest.mark.parametrize("layout", ["numerator", "denominator"])
+def test_generated_code_computes_each_rows_scale_once(layout, rng):
+    """The gradient of tr(Gᵀ layernorm_rows(X)) needs s = sqrt(mean(c.^2) + ε) of each row and
+    layernorm_rows(X) = diag(1 ⊘ s) c: the code computes s (and c) once, not again inside a
+    layer-norm helper, and agrees with evaluate."""
+    vars = {"X": "matrix(m,n)", "G": "matrix(m,n)"}
+    d = check_derivative("tr(G' layernorm_rows(X))", "X", vars, {"m": 3, "n": 4}, None, layout,
+                         rng=rng)
+    source = d.to_source("numpy")
+    assert "_layernorm" not in source and source.count("np.sqrt(") == 1, source
+    check_generated(d, "tr(G' layernorm_rows(X))", {"m": 3, "n": 4}, None, vars, (), rng)
+
+
+@pytest.mark.parametrize("expr, vars", [
+    ("sum(layernorm(x, e))", {"x": "vector(3)", "e": "scalar"}),
+    ("sum(layernorm_rows(x e', c^2 - 1))", {"x": "vector(3)", "e": "vector(2)", "c": "scalar"}),
+])
+def test_a_computed_negative_epsilon_is_refused(expr, vars):
+    """ε < 0 (the variance plus ε is square-rooted: NaN, or a division by 0) is refused by
+    value, by evaluate of a derivative, Hessian included, and by generated code."""
+    point = {"x": np.array([1.0, 2.0, 4.0]),
+             **({"e": -0.25} if vars["e"] == "scalar" else {"e": np.array([0.5, 0.25]), "c": 0.5})}
+    call = "layernorm(x, ε)" if "rows" not in expr else "layernorm_rows(x, ε)"
+    message = f"{call}: ε must not be negative, got -0.75" if "rows" in expr else \
+        f"{call}: ε must not be negative, got -0.25"
+    with pytest.raises(EvaluationError) as info:
+        value(expr, vars, **point)
+    assert message in str(info.value)
+    assert_refused_everywhere(expr, "x", vars, point, message)
 
 
 # -- SymPy ---------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import importlib.util
 
 import numpy as np
 import pytest
-from numeric import check_derivative
+from numeric import check_derivative, concrete_all
 from sympy_numeric import assert_same_value
 from test_codegen import check_generated, ready
 from test_hessian import check_second
@@ -61,12 +61,20 @@ CASES = [
     # attention, a squared loss of its output
     (ATTENTION + "sum((P V - T).^2)", "V", "denominator",
      "2 Pᵀ (P V - T)  where P = softmax_rows(Q Kᵀ / sqrt(d))", (), POSITIVE_D),
+    # (the textbook dS = P ⊙ (dP − (P ⊙ dP) 𝟏 𝟏ᵀ) with dP = 2 U, U = (P V − T) Vᵀ: the
+    # difference P V − T keeps one orientation in both terms, so that U is common)
     (ATTENTION + "sum((P V - T).^2)", "Q", "denominator",
-     "(P ⊙ (2 (P ⊙ ((T - P V) Vᵀ)) 𝟏 𝟏ᵀ + 2 (P V - T) Vᵀ)) K / sqrt(d)  where "
-     "P = softmax_rows(Q Kᵀ / sqrt(d))", (), POSITIVE_D),
+     "2 (P ⊙ (U - (P ⊙ U) 𝟏 𝟏ᵀ)) K / sqrt(d)  where P = softmax_rows(Q Kᵀ / sqrt(d)), "
+     "U = (P V - T) Vᵀ", (), POSITIVE_D),
     (ATTENTION + "sum((P V - T).^2)", "K", "denominator",
-     "(P ⊙ (2 (P ⊙ ((T - P V) Vᵀ)) 𝟏 𝟏ᵀ + 2 (P V - T) Vᵀ))ᵀ Q / sqrt(d)  where "
-     "P = softmax_rows(Q Kᵀ / sqrt(d))", (), POSITIVE_D),
+     "2 (P ⊙ (U - (P ⊙ U) 𝟏 𝟏ᵀ))ᵀ Q / sqrt(d)  where P = softmax_rows(Q Kᵀ / sqrt(d)), "
+     "U = (P V - T) Vᵀ", (), POSITIVE_D),
+    (ATTENTION + "norm2(P V - T)^2", "Q", "numerator",
+     "2 Kᵀ (Pᵀ ⊙ (U - 𝟏 𝟏ᵀ (U ⊙ Pᵀ))) / sqrt(d)  where P = softmax_rows(Q Kᵀ / sqrt(d)), "
+     "U = V (P V - T)ᵀ", (), POSITIVE_D),
+    (ATTENTION + "norm2(P V - T)^2", "K", "numerator",
+     "2 Qᵀ (P ⊙ (U - (P ⊙ U) 𝟏 𝟏ᵀ)) / sqrt(d)  where P = softmax_rows(Q Kᵀ / sqrt(d)), "
+     "U = (P V - T) Vᵀ", (), POSITIVE_D),
 ]
 IDS = [f"{expr} d/d{wrt} ({layout})" for expr, wrt, layout, *_ in CASES]
 
@@ -149,8 +157,27 @@ def test_one_row_or_one_column(expr, shape, rng):
     vars = {"Z": shape, "G": shape}
     abstract = [{"name": "f", "ascii": f"df_d{expr[0]}", "arg": expr[0]}] if "f(" in expr else ()
     for layout in ("numerator", "denominator"):
+        if abstract and not derive(expr, "Z", vars, layout).symbols():  # (0: softmax_rows = 𝟏)
+            expr, abstract = concrete_all(expr, abstract), ()
         d = check_derivative(expr, "Z", vars, {"n": 4}, None, layout, rng=rng, abstract=abstract)
         check_generated(d, expr, {"n": 4}, None, vars, abstract, rng)
+
+
+@pytest.mark.parametrize("expr, numerator, denominator", [
+    ("tr(G' softmax_rows(Z))", "0_{1×n}", "0_{n×1}"),
+    ("norm2(softmax_rows(Z) - G)^2", "0_{1×n}", "0_{n×1}"),
+    ("sum(G .* log_softmax_rows(Z))", "0_{1×n}", "0_{n×1}"),
+    ("tr(G' layernorm_rows(Z))", "0_{1×n}", "0_{n×1}"),
+    ("tr(G' logsumexp_rows(Z))", "Gᵀ", "G"),
+])
+def test_of_one_column_each_row_is_one_entry(expr, numerator, denominator, rng):
+    """Z of one column: softmax_rows(Z) = 𝟏, log_softmax_rows(Z) = layernorm_rows(Z) = 0 and
+    logsumexp_rows(Z) = Z, so the derivatives through them print 0 (or G)."""
+    vars = {"Z": "matrix(n,1)", "G": "matrix(n,1)"}
+    for layout, shown in (("numerator", numerator), ("denominator", denominator)):
+        d = check_derivative(expr, "Z", vars, {"n": 4}, None, layout, rng=rng)
+        assert str(d) == shown
+        check_generated(d, expr, {"n": 4}, None, vars, (), rng)
 
 
 def test_only_the_row_forms_take_a_matrix():

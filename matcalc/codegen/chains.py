@@ -17,13 +17,12 @@ own transpose in half the flops (numpy: BLAS syrk); Mᵀ diag(c 𝟏) M is c (M�
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..core import build as b
 from ..core.algebra import matmul_chain
 from ..core.expr import Expr
 from ..core.transpose import transposed
 from ..shapes import Shape
+from .factors import Factor, Value, classify, forming_cost, summed_by_ones
 from .signs import nonnegative
 from .source import wrap
 
@@ -39,96 +38,6 @@ def _divisor(s: Expr) -> Expr | None:
     if s.op == "pow" and s.args[1].op == "const" and s.args[1].attr("value") < 0:
         return b.power(s.args[0], b.const(-s.args[1].attr("value")))
     return None
-
-
-@dataclass(frozen=True)
-class Value:
-    """A quantity in the generated code: its code (placeholder or atomic) and static shape."""
-
-    code: str
-    shape: Shape
-
-    @property
-    def is_2d(self) -> bool:
-        return self.shape.is_matrix
-
-
-@dataclass(frozen=True)
-class Factor:
-    """A structured factor of a product: kind I, D (diag), inv, kron, K, ones or sum."""
-
-    kind: str
-    node: Expr  # the factor itself (formed densely when it cannot be applied)
-    parts: tuple = ()
-
-
-def classify(node: Expr) -> Factor | None:
-    """The structured kind of a product factor, or None for a dense one."""
-    flipped = node.op == "transpose"
-    base = node.arg if flipped else node
-    op = base.op
-    if op == "identity":
-        return Factor("I", node)
-    if op == "diag":
-        return Factor("D", node, (base.arg,))
-    if op == "inv":
-        return Factor("inv", node, (base.arg, flipped))
-    if op == "kron" and _thin(base):
-        return None  # formed: no larger than what it multiplies, and a plain GEMM
-    if op == "kron" and not (base.args[0].is_scalar or base.args[1].is_scalar):
-        a, b = base.args
-        return Factor("kron", node, (transposed(a), transposed(b)) if flipped else (a, b))
-    if op == "commutation":
-        m, n = base.attr("m"), base.attr("n")
-        return Factor("K", node, (n, m) if flipped else (m, n))
-    if op == "ones":
-        return Factor("ones", node)
-    if op == "add":
-        weights = _diagonal_sum(base)
-        if weights is not None:
-            return Factor("D", node, (weights,))
-        return Factor("sum", node, tuple(transposed(t) if flipped else t for t in base.args))
-    return None
-
-
-def _diagonal_sum(node: Expr) -> Expr | None:
-    """Σ cᵢ diag(dᵢ) = diag(Σ cᵢ dᵢ) for scalars cᵢ: the weights, or None for another sum."""
-    weights = []
-    for term in node.args:
-        scalars, chain = matmul_chain(term)
-        if len(chain) != 1 or chain[0].op != "diag":
-            return None
-        weights.append(b.mul(*scalars, chain[0].arg))
-    return b.add(*weights)
-
-
-def _formed_size(item: Value | Factor) -> tuple[int, int]:
-    """A guess at the cost of forming a product's factor (computed ones cost nothing more):
-    how many size symbols its shape has; an inverse, a commutation matrix or a diagonal
-    matrix, which are applied cheaply, counted higher."""
-    if isinstance(item, Value):
-        return (-1, 0)
-    shape = item.node.shape
-    degree = len(shape.rows.symbols) + len(shape.cols.symbols)
-    extra = {"inv": 10, "K": 10, "D": 3}.get(item.kind, 0)  # (diag(v) is applied for free)
-    return (degree + extra, shape.rows.coeff * shape.cols.coeff)
-
-
-def _thin(kron: Expr) -> bool:
-    """u ⊗ I or I ⊗ u for a vector u: a matrix with one entry per row or column, cheaper
-    to form and multiply than to apply through reshapes (strided writes)."""
-    a, b = kron.args
-    return any(x.op == "identity" and (y.shape.rows.is_one or y.shape.cols.is_one)
-               for x, y in ((a, b), (b, a)))
-
-
-def _summed(ones: Expr, matrix: Expr) -> bool:
-    """Whether `matrix` times the 𝟏 or 𝟏ᵀ beside it is summed: a reduction, which XLA fuses
-    with the operations making `matrix` (a matrix-vector product it does not)."""
-    if not (isinstance(ones, Expr) and isinstance(matrix, Expr)):  # (a computed factor)
-        return False
-    base = ones.arg if ones.op == "transpose" else ones
-    return base.op == "ones" and matrix.shape.is_matrix and classify(matrix) is None
 
 
 def _flattened(code: str, shape: Shape) -> str:
@@ -151,8 +60,8 @@ class Products:
         """A product's code; its scalar factors scale the smallest dense factor when that is
         smaller than the result (2 (a bᵀ) is (2 a) bᵀ, but 2 (Aᵀ v) stays 2 (Aᵀ v))."""
         scalars, chain = matmul_chain(node)
-        size = lambda i: _formed_size(Factor("dense", chain[i]))  # noqa: E731
-        result = _formed_size(Factor("dense", node))
+        size = lambda i: forming_cost(Factor("dense", chain[i]))  # noqa: E731
+        result = forming_cost(Factor("dense", node))
         dense = [i for i, f in enumerate(chain) if classify(f) is None and size(i) < result]
         if scalars and len(chain) > 1 and dense:
             at = min(dense, key=size)
@@ -209,14 +118,14 @@ class Products:
             return self._value(factors[0])
         if factors[-1].shape.cols.is_one:  # ... v: matrix-vector products from the right
             acc, rest = self._value(factors[-1]), factors[:-1]
-            if _summed(factors[-1], rest[-1]):  # M 𝟏: the row sums of M
+            if summed_by_ones(factors[-1], rest[-1]):  # M 𝟏: the row sums of M
                 acc, rest = self.right(self._value(rest[-1]), factors[-1]), rest[:-1]
             for f in reversed(rest):
                 acc = self.left(f, acc)
             return acc
         if factors[0].shape.rows.is_one:  # uᵀ ...: from the left
             acc, rest = self._value(factors[0]), factors[1:]
-            if _summed(factors[0], rest[0]):  # 𝟏ᵀ M: the column sums of M
+            if summed_by_ones(factors[0], rest[0]):  # 𝟏ᵀ M: the column sums of M
                 acc, rest = self.left(factors[0], self._value(rest[0])), rest[1:]
             for f in rest:
                 acc = self.right(acc, f)
@@ -244,7 +153,7 @@ class Products:
                 items.append(kind)
         if not items:
             return self._value(factors[0])
-        at = min(range(len(items)), key=lambda i: _formed_size(items[i]))
+        at = min(range(len(items)), key=lambda i: forming_cost(items[i]))
         acc = items[at] if isinstance(items[at], Value) else self.em.value(items[at].node)
         for item in items[at + 1:]:  # the others are applied to it, from both sides
             acc = self.right(acc, item.node if isinstance(item, Factor) else item)
@@ -310,7 +219,7 @@ class Products:
             v = self.em.value(kind.parts[0]).code
             return self._let(f"{wrap(v if not acc.is_2d else s('col', v))} * {wrap(a)}", shape)
         if kind.kind == "inv":
-            return self._let(self.em.solve(kind.parts[0], a, kind.parts[1]), shape)
+            return self._let(self.em.solves.solve(kind.parts[0], a, kind.parts[1]), shape)
         if kind.kind == "kron":
             return self._let(self._kron_left(kind, acc, shape), shape)
         if kind.kind == "K":
@@ -339,8 +248,8 @@ class Products:
         if kind.kind == "inv":  # B X⁻¹ = (X⁻ᵀ Bᵀ)ᵀ
             x, flipped = kind.parts
             if not acc.is_2d:
-                return self._let(self.em.solve(x, a, not flipped), shape)
-            solved = self.em.let(self.em.solve(x, s("T", wrap(a)), not flipped))
+                return self._let(self.em.solves.solve(x, a, not flipped), shape)
+            solved = self.em.let(self.em.solves.solve(x, s("T", wrap(a)), not flipped))
             return self._let(s("T", wrap(solved)), shape)
         if kind.kind == "kron":
             return self._let(self._kron_right(acc, kind, shape), shape)

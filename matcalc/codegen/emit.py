@@ -6,13 +6,12 @@ products; traces and diagonals of products never form the product:
 
     tr(A B) = sum(A ⊙ Bᵀ)        diag(A B) = rowsums(A ⊙ Bᵀ)
 
-A matrix that is inverted, solved with or log-determined more than once is factorised once
-(LU, or Cholesky when declared spd), and every solve and logdet reuses the factors.
+Inverses, solves and log-determinants go through solves.py, which factorises a matrix used
+more than once only once.
 """
 from __future__ import annotations
 
 import math
-from collections import Counter
 from fractions import Fraction
 
 from ..core import build as b
@@ -21,34 +20,20 @@ from ..core.elementwise import BINARY
 from ..core.expr import Expr, postorder
 from ..core.extremes import EXTREMES, INDICATORS
 from ..core.ops import as_float
-from ..core.vector_functions import SAME, VECTOR_FUNCTIONS
+from ..core.vector_functions import SAME, VECTOR_FUNCTIONS, layer_norm_by_scale
 from ..errors import UnsupportedError
-from ..lower.structures import SYMMETRIC
 from ..shapes import Dim, Shape
 from .backends import ELEMENTWISE, Backend
-from .chains import Products, Value
-from .factorisations import factorisation_code, triangular_solve
+from .chains import Products
+from .factorisations import factorisation_code
+from .factors import Value
 from .matrix_functions import matrix_function_code
+from .solves import Solves
 from .source import Builder, wrap
 from .spectral import spectral_code, vectors_used
 from .spread import negative, spreads
 
 _ONE_BY_ONE = ("tr", "diagpart", "det", "logdet", "mpow", "identity", "ones", "commutation")
-
-
-def _factor_uses(roots: list[Expr]) -> Counter:
-    """How many solves and log-determinants each inverted matrix takes part in."""
-    nodes = {n: None for root in roots for n in postorder(root)}
-    parents = Counter(a for n in nodes for a in n.args)
-    uses: Counter = Counter()
-    for n in nodes:
-        if n.op == "inv":  # each product it is a factor of is one solve (Xᵀ's too)
-            uses[n.arg] += parents[n]
-        elif n.op == "transpose" and n.arg.op == "inv":
-            uses[n.arg.arg] += max(1, parents[n]) - 1
-        elif n.op in ("logdet", "solve"):
-            uses[n.args[0]] += 1
-    return uses
 
 
 class Emitter:
@@ -64,11 +49,10 @@ class Emitter:
         self.used_sizes: set[str] = set()
         self.products = Products(self)
         self._memo: dict[Expr, Value] = {}
-        self._uses = _factor_uses(roots)
-        self._factors: dict[Expr, str] = {}
+        self.solves = Solves(self, roots)
+        self._nodes = {n for root in roots for n in postorder(root)}
         self.decomposed = vectors_used(roots)  # spectral arguments decomposed in full
         self.decompositions: dict[tuple[Expr, bool], str] = {}  # (argument, eigh) -> its name
-        self._cholesky = {n.arg: n for root in roots for n in postorder(root) if n.op == "chol"}
 
     def let(self, code: str) -> str:
         return self.builder.let(code)
@@ -133,6 +117,10 @@ class Emitter:
             return self.spell(op, *self._operands(node.args))
         if op in EXTREMES or op in INDICATORS:  # max(x), ismax(x)
             return self.spell(op, self._code(node.arg))
+        if op in ("layernorm", "layernorm_rows"):
+            scale, by_scale = layer_norm_by_scale(b, node)
+            if scale in self._nodes:  # (a derivative computes each row's scale s too)
+                return self._code(by_scale)
         if op in VECTOR_FUNCTIONS:
             return self._of_vectors(node)
         rule = getattr(self, "_" + op, None)
@@ -333,23 +321,15 @@ class Emitter:
         x = node.arg
         if x.is_scalar:
             return f"1.0 / {wrap(self._code(x))}"
-        if self._uses[x] > 1:
-            return self.solve(x, self.spell("eye", self.size(x.shape.rows)), False)
+        if self.solves.shared(x):
+            return self.solves.solve(x, self.spell("eye", self.size(x.shape.rows)), False)
         return self.spell("inv", self._code(x))
 
     def _det(self, node):
         return self.spell("det", self._code(node.arg))
 
     def _logdet(self, node):
-        x = node.arg
-        if self._uses[x] > 1:
-            factor = self._factor(x)
-            key = "cho_logdet" if self._is_spd(x) else "lu_logabsdet"
-            return self.spell(key, factor)
-        if self._is_spd(x):
-            chol = self.let(self.spell("cholesky", self._code(x)))
-            return f"2.0 * {self.spell('sum', self.spell('log', self.spell('diagonal', chol)))}"
-        return self.spell("logabsdet", self._code(x))
+        return self.solves.logdet(node.arg)
 
     def _mpow(self, node):
         return self.spell("matrix_power", self._code(node.arg), str(node.attr("k")))
@@ -383,34 +363,6 @@ class Emitter:
     _svals = _svecs_left = _svecs_right = _specnorm = _nucnorm = _polar = spectral_code
     _svec_max_left = _svec_max_right = spectral_code
     _chol = _solve = _pinv = _tril_half = factorisation_code
-
-    # -- linear systems ---------------------------------------------------------------------
-
-    @staticmethod
-    def _is_spd(x: Expr) -> bool:
-        return x.op == "var" and x.attr("structure") == "spd"
-
-    def _factor(self, x: Expr) -> str:
-        if x not in self._factors:
-            key = "cho_factor" if self._is_spd(x) else "lu_factor"
-            self._factors[x] = self.let(self.spell(key, self._code(x)))
-        return self._factors[x]
-
-    def solve(self, x: Expr, rhs: str, transposed: bool) -> str:
-        """The code of X⁻¹ rhs (X⁻ᵀ rhs when `transposed`)."""
-        if x.op == "chol" or x in self._cholesky:  # S⁻¹ rhs = L⁻ᵀ (L⁻¹ rhs), L = chol(S)
-            return triangular_solve(self, x, rhs, transposed, self._cholesky.get(x))
-        symmetric = x.op == "var" and x.attr("structure") in SYMMETRIC
-        if self._uses[x] > 1:
-            factor = self._factor(x)
-            if self._is_spd(x):
-                return self.spell("cho_solve", factor, rhs)
-            key = "lu_solve_T" if transposed and not symmetric else "lu_solve"
-            return self.spell(key, factor, rhs)
-        matrix = self._code(x)
-        if transposed and not symmetric:
-            matrix = self.spell("T", wrap(matrix))
-        return self.spell("solve", matrix, rhs)
 
 
 def returned(backend: Backend, value: Value) -> str:

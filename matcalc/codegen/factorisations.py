@@ -2,7 +2,7 @@
 backend.
 
 - chol: numpy/jax/torch's cholesky (the lower factor).
-- solve(A, B): the emitter's solve (codegen/emit.py: one LU or Cholesky factorisation of A
+- solve(A, B): the emitter's solves (codegen/solves.py: one LU or Cholesky factorisation of A
   shared by its solves; scipy.linalg.cho_solve when A is declared spd); a solve with a Cholesky
   factor L = chol(S) (L⁻¹ B, L⁻ᵀ B, from inverses of L in products) is a triangular solve, and
   a solve with S whose factor chol(S) the code computes anyway is two.
@@ -62,7 +62,7 @@ def factorisation_code(emitter, node: Expr) -> str:
     if node.op == "chol":
         return emitter.spell("cholesky", args[0])
     if node.op == "solve":
-        return emitter.solve(node.args[0], args[1], False)
+        return emitter.solves.solve(node.args[0], args[1], False)
     if node.op == "pinv" and not node.arg.shape.is_matrix:  # x⁺ = xᵀ / (xᵀ x)
         return f"{args[0]} / {emitter.spell('matmul', args[0], args[0])}"
     return _spell(emitter, node.op, args[0])

@@ -8,7 +8,9 @@ takes is accepted by keyword too: when one is not its parameter's name (θ for `
 `∂f/∂Y`, `df_d(A X + B)`), the module ends by wrapping the function in one that renames those
 keywords. The first statements bring every input to its array form (scalars 0-d, vectors 1-D)
 and read the sizes off the inputs' shapes. `compile_function` executes only this generated
-text, in a namespace whose builtins are `float` and an import limited to the backend's modules.
+text, in a namespace whose builtins are `float`, `isinstance`, two exceptions and an import
+limited to the backend's modules. A computed parameter a function does not take
+(huber's δ ≤ 0) raises ValueError.
 """
 from __future__ import annotations
 
@@ -23,7 +25,8 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..core.expr import Expr, postorder
+from ..core.expr import Expr
+from ..core.parameters import positive, requirement
 from ..errors import DeclarationError
 from ..evaluate import symbol_names
 from ..names import safe_identifier, unicode_name
@@ -40,12 +43,7 @@ class Output:
     nodes: tuple[Expr, ...]
     grouping: str = "one"  # "one", "value_and_grad" (one gradient) or "value_and_grads"
     symbols: tuple[Symbol, ...] = ()  # the names of the abstract symbols (Derivative.symbols)
-
-
-def _inputs(roots) -> set[Expr]:
-    """The input leaves (variables, abstract symbols and functions) of `roots`."""
-    return {n for root in roots for n in postorder(root)
-            if n.op in ("var", "absgrad", "apply", "tangent")}
+    checked: tuple[Expr, ...] = ()  # functions whose computed parameters the code checks
 
 
 def backend_named(name: str) -> Backend:
@@ -190,12 +188,14 @@ def generate(variables: dict[str, Expr], output: Output, backend_name: str, func
     names = parameter_names(variables, output.nodes)
     sizes, reads = _size_sources(names)
     roots = shared_transposes(list(output.nodes))
-    if _inputs(roots) - _inputs(output.nodes):  # (a rebuilt ∂f/∂Y in its other layout)
-        roots = list(output.nodes)
-    emitter = Emitter(backend, roots, names, sizes)
-    values = [emitter.value(node) for node in roots]
+    bounds = [node.args[1] for node in output.checked]
+    emitter = Emitter(backend, roots + bounds, names, sizes)
+    codes = [returned(backend, emitter.value(node)) for node in roots] + \
+        [emitter.value(node).code for node in bounds]
     taken = set(RESERVED) | set(names.values()) | set(sizes.values())
-    lines, results = emitter.builder.write([returned(backend, v) for v in values], taken)
+    lines, results = emitter.builder.write(codes, taken)
+    results, bound_codes = results[:len(roots)], results[len(roots):]
+    lines = _with_parameter_checks(backend, lines, output.checked, bound_codes)
     if output.grouping == "one":
         result = results[0]
     else:
@@ -241,6 +241,31 @@ def generate(variables: dict[str, Expr], output: Output, backend_name: str, func
     return module
 
 
+def _with_parameter_checks(backend: Backend, lines: list[str], checked: tuple[Expr, ...],
+                           codes: list[str]) -> list[str]:
+    """`lines` with a check of each function's parameter (`codes`: its value's code) as soon
+    as the names that code uses are assigned, before anything else is computed from it."""
+    after: dict[int, list[str]] = {}  # number of lines before the check -> checks
+    assigned = [line.split(" = ")[0] for line in lines]
+    for node, code in zip(checked, codes):
+        at = max((i + 1 for i, name in enumerate(assigned) if _uses(name, code)), default=0)
+        after.setdefault(at, []).extend(_parameter_check(backend, node.op, code))
+    return [line for i in range(len(lines) + 1)
+            for line in (*after.get(i, ()), *lines[i:i + 1])]
+
+
+def _parameter_check(backend: Backend, op: str, code: str) -> list[str]:
+    """Lines raising ValueError when the parameter whose value is `code` is one `op` does not
+    take (core/parameters.py); in jax, where its value is known (a traced value, under jit,
+    cannot be compared)."""
+    value = f"float({code})"
+    bad = f"not {value} {'>' if positive(op) else '>='} 0"
+    if backend.name == "jax":
+        bad = f"not isinstance({code}, jax.core.Tracer) and {bad}"
+    message = (requirement(op) + ", got ").replace("{", "{{").replace("}", "}}")
+    return [f"if {bad}:", f"    raise ValueError(f{message + '{' + value + '!r}'!r})"]
+
+
 def _verify(module: str, function: str, doc: str, aliases: dict[str, str] | None) -> None:
     """The text parses, defines `function` last (then renames its keywords by exactly
     `aliases`, if any), its docstring is exactly `doc`, and no function of it imports."""
@@ -279,6 +304,7 @@ def compile_function(module: str, function: str, backend_name: str) -> Callable:
 
     linecache.cache[filename] = (len(module), None, module.splitlines(True), filename)
     namespace = {"__builtins__": {"float": float, "TypeError": TypeError,
+                                  "ValueError": ValueError, "isinstance": isinstance,
                                   "__import__": limited_import},
                  "__name__": "matcalc_generated"}
     exec(compile(module, filename, "exec"), namespace)  # generated text only: see generate

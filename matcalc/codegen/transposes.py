@@ -10,16 +10,19 @@ transpose, `Xᵀ` (a view in every array library):
 only where every user of the view takes a transpose for free (matrix products, sums, traces):
 an elementwise operation between a transposed view and an array in the other memory order runs
 several times slower in numpy than computing the matrix again. A vector spread by ones
-(spread.py) is left as it is: it is broadcast, never formed.
+(spread.py) is left as it is: it is broadcast, never formed. The inputs (variables, abstract
+symbols ∂f/∂Y and f(Y), tangents) are kept as given, their arguments unvisited: they name a
+parameter of the code, and a rebuilt argument would name another.
 """
 from __future__ import annotations
 
 from ..core import build as b
-from ..core.expr import Expr, postorder
+from ..core.expr import Expr, postorder, postorder_new
 from ..core.rebuild import rebuild
 from ..core.transpose import transposed
 from .spread import spread
 
+_INPUTS = ("var", "absgrad", "apply", "tangent")  # parameters of the code
 _LEAVES = ("var", "transpose", "identity", "ones", "zero", "const", "expand")
 _TAKE_TRANSPOSES = ("mul", "transpose", "sum", "tr")  # users a transposed view costs nothing
 
@@ -46,13 +49,11 @@ def shared_transposes(roots: list[Expr]) -> list[Expr]:
 def _shared(roots: list[Expr], refused: set[Expr]) -> tuple[list[Expr], dict[Expr, Expr]]:
     """(the rebuilt roots, each node written as a transpose -> that transpose), nodes in
     `refused` kept as they are."""
-    done: dict[Expr, Expr] = {}
+    done: dict[Expr, Expr] = {n: n for root in roots for n in postorder(root) if n.op in _INPUTS}
     seen: set[Expr] = set()
     views: dict[Expr, Expr] = {}
     for root in roots:
-        for node in postorder(root):
-            if node in done:
-                continue
+        for node in postorder_new(root, done):  # (not into the inputs' arguments)
             new = rebuild(node, tuple(done[a] for a in node.args))
             if (node not in refused and new.shape.is_matrix and new.op not in _LEAVES
                     and spread(new) is None):

@@ -225,6 +225,16 @@ class _RowStatistics:
         return b.mul(b.diag(r), t) if self.by_rows else b.mul(r, t)
 
 
+def layer_norm_by_scale(b, node) -> tuple[Any, Any]:
+    """(s, y written with s) for y = layernorm(x, ε) or layernorm_rows(x, ε): its scale
+    s = sqrt(mean(c.^2) + ε) of each row and y = diag(1 ⊘ s) c, c the centred x, as its
+    differential writes them (so that code computing both computes s once)."""
+    x, eps = node.args
+    rows = _RowStatistics(b, node.op == "layernorm_rows", x)
+    s = rows.scale(eps)
+    return s, rows.per_row(b.inverse_of(s), rows.centred(x))
+
+
 def _layer_differential(by_rows: bool):
     def differential(b, x, y, dx, eps, deps):
         """dY = diag(1 ⊘ s) (dC − (q 𝟏ᵀ) ⊙ Y), q = (Y ⊙ dX) 𝟏 / n + dε ⊘ (2 s)."""

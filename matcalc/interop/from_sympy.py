@@ -267,6 +267,18 @@ class _Writer:
             raise UnsupportedError(f"Max of {len(e.args)} arguments (matcalc's max takes two)")
         return f"max({self.emit(e.args[0], env)}, {self.emit(e.args[1], env)})"
 
+    def w_Piecewise(self, e, env):
+        """A declared function with a parameter that SymPy writes piecewise, as to_sympy writes
+        it (huber(t, δ): t²/2 where |t| ≤ δ, ...): recognised by writing it again from the t
+        and δ of its first condition, |t| ≤ δ; huber(t) where δ is the default."""
+        sides = getattr(e.args[0].cond, "args", ())
+        for f in (f for f in ELEMENTWISE.values() if f.parameter and f.sympy):
+            for magnitude, delta in (sides, sides[::-1]) if len(sides) == 2 else ():
+                if isinstance(magnitude, sp.Abs) and f.sympy(sp, magnitude.args[0], delta) == e:
+                    given = [] if delta == f.parameter.default else [self.emit(delta, env)]
+                    return f"{f.name}({', '.join([self.emit(magnitude.args[0], env), *given])})"
+        raise UnsupportedError(f"the SymPy construct Piecewise ({e}) has no matcalc counterpart")
+
     def w_MatrixElement(self, e, env):
         parent, i, j = e.args
         if parent.shape == (1, 1) and i == 0 and j == 0:

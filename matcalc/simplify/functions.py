@@ -75,3 +75,26 @@ def zero_one_power(node: Expr) -> Expr | None:
             exponent.attr("value") > 0:
         return base
     return None
+
+
+def _negated_bound(bound: Expr) -> Expr:
+    """−δ as huber′'s clip writes it: the expanded −δ when δ is expanded to u's shape."""
+    if bound.op == "expand":
+        return b.expand(b.neg(bound.arg), bound.shape)
+    return b.neg(bound)
+
+
+def clip_indicator(node: Expr) -> Expr | None:
+    """(δ > u) ⊙ (min(u, δ) > −δ) = (δ > |u|): the derivative of clip(u, −δ, δ) (huber″) is
+    the indicator of |u| < δ (both are 0 at u = ±δ, and everywhere when δ ≤ 0)."""
+    build = b.hadamard if node.op == "hadamard" else b.mul
+    for f in node.args:
+        if f.op != "gt":
+            continue
+        bound, u = f.args
+        for g in node.args:
+            if g.op == "gt" and g.args[0].op == "minimum" and g.args[0].args == (u, bound) \
+                    and g.args[1] is _negated_bound(bound):
+                rest = [h for h in node.args if h is not f and h is not g]
+                return build(*rest, b.apply("gt", bound, b.apply("abs", u)))
+    return None

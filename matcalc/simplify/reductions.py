@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..core import build as b
 from ..core.expr import Expr
 from ..core.rebuild import rebuild
-from ..core.vector_functions import VECTOR_FUNCTIONS
+from ..core.vector_functions import ONE, SAME, VECTOR_FUNCTIONS
 
 
 def of_transpose(node: Expr) -> Expr | None:
@@ -42,6 +42,19 @@ def sum_of_softmax(node: Expr) -> Expr | None:
     if declared is None or not declared.sums_to_one:
         return None
     return b.dim(node.arg.shape.rows) if declared.by_rows else b.const(1)
+
+
+def of_one_column(node: Expr) -> Expr | None:
+    """softmax_rows(z) = 𝟏, log_softmax_rows(z) = 0, logsumexp_rows(z) = z and
+    layernorm_rows(z, ε) = 0 for z of one column: each row is one entry (its value there,
+    the declaration's `of_one_entry`)."""
+    declared = VECTOR_FUNCTIONS[node.op]
+    z = node.args[0]
+    if not (declared.by_rows and z.shape.cols.is_one):
+        return None
+    if declared.of_one_entry == SAME:
+        return z
+    return b.ones(z.shape.rows) if declared.of_one_entry == ONE else b.zero(node.shape)
 
 
 def log_of_softmax(node: Expr) -> Expr | None:

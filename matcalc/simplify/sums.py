@@ -2,6 +2,7 @@
 distributed, products expanded when that is shorter."""
 from __future__ import annotations
 
+from collections import Counter
 from fractions import Fraction
 from functools import reduce
 from math import gcd
@@ -15,20 +16,23 @@ from .length import expression_length
 
 
 def _factor(node: Expr, side: int) -> Expr | None:
-    """A B + A C = A (B + C) (side 0) or B A + C A = (B + C) A (side -1), A a matrix factor."""
+    """A B + A C + D = A (B + C) + D (side 0) or B A + C A + D = (B + C) A + D (side -1), A a
+    matrix factor of the most terms (at least two; D: the terms without it)."""
     parts = [b.matmul_chain(t) for t in node.args]
-    if any(not chain for _, chain in parts):
+    ends = Counter(chain[side] for _, chain in parts if chain)
+    if not ends:
         return None
-    common = parts[0][1][side]
-    if any(chain[side] is not common for _, chain in parts):
-        return None
-    if all(len(chain) == 1 for _, chain in parts):
+    common, count = ends.most_common(1)[0]
+    together = [(s, chain) for s, chain in parts if chain and chain[side] is common]
+    if count < 2 or all(len(chain) == 1 for _, chain in together):
         return None
     n = common.shape.cols if side == 0 else common.shape.rows
     rests = [b.mul(*s, *(chain[1:] if side == 0 else chain[:-1]) or [b.identity(n)])
-             for s, chain in parts]
+             for s, chain in together]
     inner = b.add(*rests)
-    return b.mul(common, inner) if side == 0 else b.mul(inner, common)
+    others = [t for t, (_, chain) in zip(node.args, parts)
+              if not chain or chain[side] is not common]
+    return b.add(b.mul(common, inner) if side == 0 else b.mul(inner, common), *others)
 
 
 def _negative_terms(e: Expr) -> int:
@@ -49,7 +53,10 @@ NEGATION_DEPTH = 12  # how deep below a product a difference to negate is looked
 
 
 def _negated_inside(e: Expr, memo: dict[Expr, Expr | None], depth: int = 0) -> Expr | None:
-    """−e written by negating one difference reached through linear positions, or None."""
+    """−e written by negating one difference reached through linear positions, or None.
+    Under an elementwise product only a difference that is itself a factor is negated,
+    u ⊙ (a − b): one further inside, P ⊙ ((P V − T) Vᵀ), is mostly shared with another term
+    (P ⊙ (U − (P ⊙ U) 𝟏 𝟏ᵀ), U = (P V − T) Vᵀ, whose second term would show T − P V)."""
     if e in memo:
         return memo[e]
     out = None
@@ -58,7 +65,9 @@ def _negated_inside(e: Expr, memo: dict[Expr, Expr | None], depth: int = 0) -> E
         out = flipped if _negative_terms(flipped) <= _negative_terms(e) else None
     elif e.op in _LINEAR_PATH and depth < NEGATION_DEPTH:
         for i, a in enumerate(e.args):
-            inner = None if a.op == "const" else _negated_inside(a, memo, depth + 1)
+            if a.op == "const" or (e.op == "hadamard" and a.op != "add"):
+                continue
+            inner = _negated_inside(a, memo, depth + 1)
             if inner is not None:
                 out = rebuild(e, (*e.args[:i], inner, *e.args[i + 1:]))
                 break
@@ -146,6 +155,7 @@ def _distributed(e: Expr, budget: list[int]) -> Expr:
     return e
 
 
+
 def expand_products(node: Expr) -> Expr | None:
     """y ⊙ (1 − s) − (1 − y) ⊙ s = y − s: multiply out, let like terms cancel and common
     factors come out again (kept only when the result is shorter)."""
@@ -205,11 +215,13 @@ def _divided(total: Expr, g: Fraction) -> Expr:
 
 
 def common_number(node: Expr) -> Expr | None:
-    """c (2 A + 2 Aᵀ) = 2 c (A + Aᵀ): a number common to the terms of a sum inside a product
-    joins the product's coefficient."""
+    """c (2 A + 2 Aᵀ) = 2 c (A + Aᵀ) and P ⊙ (2 A − 2 B) = 2 (P ⊙ (A − B)): a number common
+    to the terms of a sum inside a product (matrix or elementwise) joins the product's
+    coefficient."""
+    build = b.hadamard if node.op == "hadamard" else b.mul
     for i, f in enumerate(node.args):
         if f.op == "add" and (g := _common_number(f)) != 1:
-            return b.mul(b.const(g), *node.args[:i], _divided(f, g), *node.args[i + 1:])
+            return b.scale(g, build(*node.args[:i], _divided(f, g), *node.args[i + 1:]))
     return None
 
 

@@ -1,0 +1,82 @@
+"""Linear systems in generated code: X⁻¹ B as a solve, never an inverse times B, and log|det X|.
+
+A matrix that is inverted, solved with or log-determined more than once is factorised once
+(LU, or Cholesky when declared spd), and every solve and logdet reuses the factors; a solve
+with a Cholesky factor L = chol(S), or with an S whose chol(S) the code computes, is triangular
+(codegen/factorisations.py).
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from ..core.expr import Expr, postorder
+from ..lower.structures import SYMMETRIC
+from .factorisations import triangular_solve
+from .source import wrap
+
+
+def _factor_uses(roots: list[Expr]) -> Counter:
+    """How many solves and log-determinants each inverted matrix takes part in."""
+    nodes = {n: None for root in roots for n in postorder(root)}
+    parents = Counter(a for n in nodes for a in n.args)
+    uses: Counter = Counter()
+    for n in nodes:
+        if n.op == "inv":  # each product it is a factor of is one solve (Xᵀ's too)
+            uses[n.arg] += parents[n]
+        elif n.op == "transpose" and n.arg.op == "inv":
+            uses[n.arg.arg] += max(1, parents[n]) - 1
+        elif n.op in ("logdet", "solve"):
+            uses[n.args[0]] += 1
+    return uses
+
+
+def _is_spd(x: Expr) -> bool:
+    return x.op == "var" and x.attr("structure") == "spd"
+
+
+class Solves:
+    """The solves and log-determinants of one emitter (which supplies values and statements),
+    sharing each factorisation."""
+
+    def __init__(self, emitter, roots: list[Expr]) -> None:
+        self.em = emitter
+        self.spell = emitter.backend.spell
+        self._uses = _factor_uses(roots)
+        self._factors: dict[Expr, str] = {}
+        self._cholesky = {n.arg: n for root in roots for n in postorder(root) if n.op == "chol"}
+
+    def shared(self, x: Expr) -> bool:
+        """Whether x takes part in more than one solve or logdet (then it is factorised)."""
+        return self._uses[x] > 1
+
+    def _factor(self, x: Expr) -> str:
+        if x not in self._factors:
+            key = "cho_factor" if _is_spd(x) else "lu_factor"
+            self._factors[x] = self.em.let(self.spell(key, self.em.value(x).code))
+        return self._factors[x]
+
+    def solve(self, x: Expr, rhs: str, transposed: bool) -> str:
+        """The code of X⁻¹ rhs (X⁻ᵀ rhs when `transposed`)."""
+        if x.op == "chol" or x in self._cholesky:  # S⁻¹ rhs = L⁻ᵀ (L⁻¹ rhs), L = chol(S)
+            return triangular_solve(self.em, x, rhs, transposed, self._cholesky.get(x))
+        symmetric = x.op == "var" and x.attr("structure") in SYMMETRIC
+        if self.shared(x):
+            factor = self._factor(x)
+            if _is_spd(x):
+                return self.spell("cho_solve", factor, rhs)
+            key = "lu_solve_T" if transposed and not symmetric else "lu_solve"
+            return self.spell(key, factor, rhs)
+        matrix = self.em.value(x).code
+        if transposed and not symmetric:
+            matrix = self.spell("T", wrap(matrix))
+        return self.spell("solve", matrix, rhs)
+
+    def logdet(self, x: Expr) -> str:
+        """The code of log|det X| (through Cholesky when X is declared spd)."""
+        if self.shared(x):
+            key = "cho_logdet" if _is_spd(x) else "lu_logabsdet"
+            return self.spell(key, self._factor(x))
+        if _is_spd(x):
+            chol = self.em.let(self.spell("cholesky", self.em.value(x).code))
+            return f"2.0 * {self.spell('sum', self.spell('log', self.spell('diagonal', chol)))}"
+        return self.spell("logabsdet", self.em.value(x).code)
