@@ -932,7 +932,7 @@ CASES: list[Case] = [
     Case("factorisations", "tr(B solve(A, C))", "C", "solve(Aᵀ, Bᵀ)ᵀ", SQ,
          {"A": "well_conditioned"}),
     Case("factorisations", "u' pinv(W) w", "W", "W⁺ ((W⁺)ᵀ u wᵀ (I - W W⁺)ᵀ - w uᵀ W⁺)",
-         {"W": "matrix(q,n)", "u": "vector(n)", "w": "vector(q)"}),
+         {"W": "matrix(n,p)", "u": "vector(p)", "w": "vector(n)"}),  # (tall at both SIZES)
     Case("factorisations", "tr(A tril_half(X))", "X", "tril_half(Aᵀ)ᵀ", SQ),
 ]
 
