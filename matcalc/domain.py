@@ -206,16 +206,14 @@ def _cut_condition(node: Expr, notation: Notation) -> str | None:
         if declared.condition else None
 
 
-_ASCII_TEMPLATE = str.maketrans({"σ": "sigma_", "₁": "1", "₂": "2"})  # σ₁(X) as sigma_1(X)
+_ASCII_SIGMA = str.maketrans({"σ": "sigma_", "₁": "1", "₂": "2"})
 
 
 def _spectral_condition(node: Expr, notation: Notation) -> str | None:
-    """eigmax(S): 'the largest eigenvalue of S is simple' (and S symmetric); nucnorm(X): 'X has
-    full rank'; ... (core/spectral.py); σ₁ as sigma_1 in ASCII."""
-    template = SPECTRAL[node.op].condition
-    if notation is not UNICODE:
-        template = template.translate(_ASCII_TEMPLATE)
-    return template.format(shown(node.arg, notation))
+    """eigmax(S): 'the largest eigenvalue of S is simple'; specnorm(X): 'σ₁(X) > σ₂(X)' (ASCII
+    sigma_1(X) > sigma_2(X)); nucnorm(X): 'X has full rank'; ... (core/spectral.py)."""
+    sentence = SPECTRAL[node.op].condition.format(shown(node.arg, notation))
+    return sentence if notation is UNICODE else sentence.translate(_ASCII_SIGMA)
 
 
 def _symmetric_condition(node: Expr, notation: Notation) -> str | None:
@@ -241,7 +239,7 @@ CONDITIONS.update(dict.fromkeys(SPECTRAL, _spectral_condition))
 CONDITIONS.update({"chol": _stated(SPD), "pinv": _stated(FULL_COLUMN_RANK),
                    **dict.fromkeys(("inv", "logdet", "solve"), _stated(NONSINGULAR))})
 PREMISES: dict[str, Callable[[Expr, Notation], "str | None"]] = dict.fromkeys(
-    SPECTRAL, _symmetric_condition)
+    SPECTRAL, _symmetric_condition)  # stated before the op's own condition
 
 
 def conditions(*exprs: Expr, notation: Notation = UNICODE) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from matcalc import derive, hessian
 from matcalc.core.expr import postorder
 from matcalc.core.matrix_functions import MATRIX_FUNCTIONS
 from matcalc.core.ops import LEAF, OPS
+from matcalc.core.spectral import SPECTRAL
 from matcalc.diff.registry import JVP
 from matcalc.errors import UnsupportedError
 
@@ -60,9 +61,20 @@ def test_derive_of_a_derivative_is_the_second_derivative(rng):
 
 
 # ∂f/∂Y has no derivative, nor L_f(X, E) in X (the second Fréchet derivative of expm, logm,
-# sqrtm): each a clear error
-NO_SECOND = {"apply", *MATRIX_FUNCTIONS}
+# sqrtm), nor an eigenvector or singular vector (the second derivative of eigmax, svals, ...):
+# each a clear error
+NO_SECOND = {"apply", *MATRIX_FUNCTIONS, *SPECTRAL}
 SECOND = [c for c in OP_CASES if c.op not in NO_SECOND]
+
+
+@pytest.mark.parametrize("case", [c for c in OP_CASES if c.op in SPECTRAL
+                                  and not SPECTRAL[c.op].vectors], ids=lambda c: c.op)
+def test_a_second_derivative_through_eigenvectors_is_refused(case):
+    first = derive(case.expr, case.wrt, VARS)
+    with pytest.raises(UnsupportedError, match="defined only up to sign"):
+        derive(first, case.wrt)
+    with pytest.raises(UnsupportedError, match="a Hessian"):
+        hessian(case.expr, case.wrt, VARS)
 
 
 @pytest.mark.parametrize("case", [c for c in OP_CASES if c.op in MATRIX_FUNCTIONS],

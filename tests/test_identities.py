@@ -58,6 +58,8 @@ EXTRA_FAMILIES = {
     "structured": "spd(n) / symmetric(n) declarations (issue 4, structured variables)",
     "matrix functions": "expm, logm, sqrtm: Fréchet derivatives L_f(X, E) and their closed forms "
                         "(Higham, Functions of Matrices, ch. 3)",
+    "spectral functions": "eigenvalues of a symmetric matrix and singular values: first-order "
+                          "perturbation dλ = vᵀ dS v, dσ = uᵀ dX v (Magnus & Neudecker, ch. 8)",
     "factorisations": "chol, solve, pinv: Murray's Cholesky derivative, solves kept as solves, "
                       "Golub–Pereyra's pseudo-inverse derivative",
 }
@@ -85,6 +87,8 @@ def abstract(name: str, arg: str, ascii: str, **extra: str) -> dict[str, str]:
 
 # Common declarations.
 SQ = {"X": "matrix(n,n)", "A": "matrix(n,n)", "B": "matrix(n,n)", "C": "matrix(n,n)"}
+SPECTRAL = {"S": "symmetric(n)", "X": "matrix(n,n)", "A": "matrix(n,n)", "u": "vector(n)",
+            "v": "vector(n)"}
 WC = {"X": "well_conditioned"}
 SPD = {"X": "spd"}
 SCALAR_X = {"x": "scalar", "y": "scalar", "a": "scalar"}
@@ -921,6 +925,25 @@ CASES: list[Case] = [
     Case("matrix functions", "sqrtm(X)", "X", "J_sqrt(X)", SQ, {"X": "off_cut"}),
     Case("matrix functions", "tr(A L_exp(X, B))", "B", "L_exp(X, A)", SQ),  # the adjoint
     Case("matrix functions", "J_exp(X) vec(B)", "B", "J_exp(X)", SQ),
+    # -- spectral functions: dλ = vᵀ dS v for a simple eigenvalue, dσ = uᵀ dX v (the letter r:
+    # u and v are variables here) ---------------------------------------------------------------
+    Case("spectral functions", "eigmax(S)", "S", "r rᵀ  where r = eigvec_max(S)", SPECTRAL),
+    Case("spectral functions", "eigmin(S)", "S", "r rᵀ  where r = eigvec_min(S)", SPECTRAL),
+    Case("spectral functions", "u' eigvals(S)", "S", "V diag(u) Vᵀ  where V = eigvecs(S)",
+         SPECTRAL),
+    Case("spectral functions", "eigmax(X + X')", "X", "2 r rᵀ  where r = eigvec_max(X + Xᵀ)",
+         SPECTRAL),
+    Case("spectral functions", "u' eigvecs(S) v + eigvec_max(S)' v + eigvec_min(S)' u", "v",
+         "uᵀ eigvecs(S) + eigvec_max(S)ᵀ", SPECTRAL),
+    Case("spectral functions", "specnorm(X)", "X", "svec_max_right(X) svec_max_left(X)ᵀ",
+         SPECTRAL),
+    Case("spectral functions", "nucnorm(X)", "X", "polar(X)ᵀ", SPECTRAL),
+    Case("spectral functions", "u' svals(X)", "X", "svecs_right(X) diag(u) svecs_left(X)ᵀ",
+         SPECTRAL),
+    Case("spectral functions",
+         "u' svecs_left(X) v + v' svecs_right(X) u + tr(polar(X) A) + svec_max_left(X)' u "
+         "+ svec_max_right(X)' u", "u", "vᵀ svecs_left(X)ᵀ + vᵀ svecs_right(X) + svec_max_left(X)ᵀ"
+         " + svec_max_right(X)ᵀ", SPECTRAL, tag="factors"),
     # -- factorisations and solves: Murray's Cholesky form, solves kept as solves --------------
     Case("factorisations", "tr(A chol(S))", "S",
          "L⁻ᵀ (U + Uᵀ) L⁻¹ / 2  where L = chol(S), U = tril_half(Lᵀ Aᵀ)", CHOL),

@@ -246,13 +246,18 @@ def test_capital_greek_names_default_to_matrices_lowercase_to_scalars():
 
 # -- built-in names with other capitals ---------------------------------------------------------
 
+HAS_DECOMPOSITIONS = ("the decompositions it has: eigvecs, eigvec_max, eigvec_min, svecs_left, "
+                      "svecs_right, polar, svec_max_left, svec_max_right")
+
+
 @pytest.mark.parametrize("expr, wrt, meant", [
     ("Log(x)", "x", "'log'"),
     ("Tr(A X)", "X", "'tr'"),
     ("Softmax(W x)", "x", "'softmax'"),
     ("SUM(x)", "x", "'sum'"),
     ("Chol(S)", "S", "'chol'"),
-    ("Eig(X)", "X", "'eig' (the eigendecomposition: matcalc does not implement it yet)"),
+    ("Eig(X)", "X", f"'eig' (the eigendecomposition: matcalc does not implement it yet; "
+                    f"{HAS_DECOMPOSITIONS})"),
 ])
 def test_a_builtin_name_with_capitals_called_is_refused(expr, wrt, meant):
     name = expr.split("(")[0]

@@ -32,9 +32,10 @@ from matcalc.shapes import Dim, Shape
 RULES = importlib.import_module("matcalc.interop.to_sympy")._RULES  # (the package's to_sympy
 LAYOUTS = ("numerator", "denominator")                               # is the function)
 # SymPy has no matrix exponential, logarithm or square root of a symbolic matrix (nor their
-# Fréchet derivatives): their cases are refused, as test_a_matrix_function_is_refused checks;
-# nor a Cholesky factor (the factorisations' SymPy forms are tested in test_factorisations.py).
-NO_SYMPY_FORM = {"matrix functions", "factorisations"}
+# Fréchet derivatives), nor its eigenvalues or singular values: their cases are refused, as
+# test_a_matrix_function_is_refused and test_a_spectral_function_is_refused check; nor a
+# Cholesky factor (the factorisations' SymPy forms are tested in test_factorisations.py).
+NO_SYMPY_FORM = {"matrix functions", "spectral functions", "factorisations"}
 TABLE = ([pytest.param(c.expr, c.wrt, c.vars, c.domains, id=c.id) for c in CASES
           if c.family not in NO_SYMPY_FORM]
          + [pytest.param(e["expr"], e["wrt"], e["vars"], e.get("domains"), id=sid)
@@ -77,6 +78,13 @@ def test_conversion_count():
 def test_a_matrix_function_is_refused(expr):
     d = derive(expr, "X")
     with pytest.raises(UnsupportedError, match="no SymPy form for the matrix function"):
+        d.to_sympy()
+
+
+@pytest.mark.parametrize("expr", ["eigmax(X + X')", "nucnorm(X)", "u' eigvals(X + X')"])
+def test_a_spectral_function_is_refused(expr):
+    d = derive(expr, "X")
+    with pytest.raises(UnsupportedError, match="no SymPy form for the spectral function"):
         d.to_sympy()
 
 

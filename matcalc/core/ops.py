@@ -266,6 +266,9 @@ defop("frechet_matrix", SPECIAL,
       _square("Fréchet derivative matrix", lambda s: Shape(s.rows * s.rows, s.rows * s.rows)),
       lambda v, a: jacobian_matrix(MATRIX_FUNCTIONS[a["f"]].frechet, v[0]),
       title="Fréchet derivative matrix")
+for _sp in SPECTRAL.values():  # eigvals, eigmax, svals, nucnorm, ... (core/spectral.py)
+    defop(_sp.name, SPECIAL, lambda args, a, f=_sp: result_shape(f, args[0].shape),
+          _ew(_sp.numpy))
 
 
 def _declared(op):
@@ -280,9 +283,6 @@ for _l in LINEAR_OPS.values():  # sum, mean, tr, vec, diag, diagpart, tril, ⊗ 
 for _p in MATRIX_POWERS.values():  # X⁻¹, Xᵏ (core/matrix_powers.py)
     defop(_p.name, SPECIAL, _declared(_p)[0],
           lambda values, attrs, p=_p: p.numpy(values[0], attrs))
-for _sp in SPECTRAL.values():  # eigvals, eigmax, svals, nucnorm, ... (core/spectral.py)
-    defop(_sp.name, SPECIAL, lambda args, a, f=_sp: result_shape(f, args[0].shape),
-          _ew(_sp.numpy))
 defop("chol", SPECIAL, _square("chol", lambda s: s), _ew(cholesky))  # (core/factorisations.py)
 defop("solve", SPECIAL, _solve_shape, lambda v, a: solve(v[0], v[1]))
 defop("pinv", SPECIAL, lambda args, a: args[0].shape.T, _ew(pinv), title="pseudo-inverse")
