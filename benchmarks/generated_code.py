@@ -43,7 +43,9 @@ Run: `python benchmarks/generated_code.py [--sizes 100 1000] [--repeat R] [--thr
 attention "attention written out" "layer norm" "layer norm written out" cross-entropy` runs the
 layers alone, `--matrix` the matrix functions of generated_code_matrix.py, gradients through expm
 against jax.grad through jax.scipy.linalg.expm and torch.func.grad through
-torch.linalg.matrix_exp, each row with its closed form's flop count).
+torch.linalg.matrix_exp, and the factorisations of generated_code_factorisations.py, gradients
+through chol and solve (logdet, a Gaussian-process likelihood), each row with its closed form's
+flop count).
 """
 from __future__ import annotations
 
@@ -65,6 +67,8 @@ from generated_code_cases import (
     numpy_ops,
     value_of,
 )
+from generated_code_factorisations import FACTORISATION_CASES
+from generated_code_factorisations import ops as factorisation_ops
 from generated_code_layers import LAYER_CASES
 from generated_code_layers import ops as layer_ops
 from generated_code_matrix import MATRIX_CASES
@@ -136,7 +140,7 @@ def namespace(library: str):
                                  softplus=torch.nn.functional.softplus,
                                  logsumexp=lambda z: torch.logsumexp(z, 0))
     return argparse.Namespace(**{**vars(layer_ops(library)), **vars(matrix_ops(library)),
-                                 **vars(own)})
+                                 **vars(factorisation_ops(library)), **vars(own)})
 
 
 def positional(case: Case, ops) -> Callable:
@@ -406,7 +410,8 @@ def main() -> None:
     print(environment(args.repeat) + "\n")
     rows = []
     for kind in ("grad", "hess"):
-        for case in MATRIX_CASES if args.matrix else CASES + LAYER_CASES + MATRIX_CASES:
+        matrix = MATRIX_CASES + FACTORISATION_CASES
+        for case in matrix if args.matrix else CASES + LAYER_CASES + matrix:
             if (args.only and case.name not in args.only
                     or kind == "hess" and case.hess_wrt is None):
                 continue

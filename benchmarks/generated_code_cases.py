@@ -202,6 +202,8 @@ SQUARE_KINDS = ("symmetric", "spd", "diagonal", "lowertri", "orthogonal")  # kin
 
 def shape_of(decl: str, sizes: dict[str, int]) -> tuple[int, ...]:
     kind, _, rest = decl.partition("(")
+    if not rest:  # a scalar
+        return ()
     dims = rest.rstrip(")").split(",")
     shape = tuple(sizes[d.strip()] for d in dims)
     return shape * 2 if kind in SQUARE_KINDS else shape

@@ -2,17 +2,17 @@
 
 `check(...)` draws random points (sizes 2, 3, 4, ... for the size symbols; values of its
 structure for a structured variable, symmetric positive definite for a symmetric one
-(lower/structures.py); positive values at every other point), keeps only the
-points where the function and its closed form are defined and smooth (matcalc/domain.py: a
-matrix that is inverted is well conditioned, a log's argument positive, no kink nearby), and
-compares the closed form there with central finite differences of the function along
-directions of the variable: every coordinate direction up to ALL_DIRECTIONS entries, else
-RANDOM_DIRECTIONS random ones. It returns the largest relative error, or says why no point was
-compared: none of the points tried was in the domain, or an array the check computes densely
-would have more than MAX_ENTRIES entries, or a value cannot be computed (the check is then not
-run). It never raises. An abstract function f is checked as the smooth test function
-f(u) = sum(sin(u)) + sum(u.^2)/2, whose derivative symbol ∂f/∂u then has a value. Never used by
-the library's own tests, which have their own checker.
+(lower/structures.py) and for one read only through chol; positive values at every other
+point), keeps only the points where the function and its closed form are defined and smooth
+(matcalc/domain.py: a matrix that is inverted is well conditioned, a log's argument positive,
+no kink nearby), and compares the closed form there with central finite differences of the
+function along directions of the variable: every coordinate direction up to ALL_DIRECTIONS
+entries, else RANDOM_DIRECTIONS random ones. It returns the largest relative error, or says why
+no point was compared: none of the points tried was in the domain, or an array the check
+computes densely would have more than MAX_ENTRIES entries, or a value cannot be computed (the
+check is then not run). It never raises. An abstract function f is checked as the smooth test
+function f(u) = sum(sin(u)) + sum(u.^2)/2, whose derivative symbol ∂f/∂u then has a value.
+Never used by the library's own tests, which have their own checker.
 """
 from __future__ import annotations
 
@@ -68,6 +68,18 @@ class CheckResult:
         verdict = "agrees with" if self.ok else "DISAGREES with"
         return (f"check: {verdict} central finite differences at {self.points} random points "
                 f"(largest relative error {self.max_error:.1e})")
+
+
+def read_as_spd(function: Expr) -> set[str]:
+    """The undeclared variables S the function reads only through chol(S): the check draws
+    them symmetric positive definite and moves them along symmetric directions (chol's
+    derivative reads dS as (dS + dSᵀ)/2, so the closed form is compared where it holds)."""
+    parents: dict[str, set[str]] = {}
+    for node in postorder(function):
+        for a in node.args:
+            if a.op == "var" and a.attr("structure") == "general":
+                parents.setdefault(a.attr("name"), set()).add(node.op)
+    return {name for name, ops in parents.items() if ops == {"chol"}}
 
 
 def not_compared(reason: str) -> CheckResult:
@@ -232,6 +244,9 @@ def check(function: Expr, derivative: Expr, x: Expr, variables: dict[str, Expr],
           points: int = 3, seed: int = 0, tangent_rows: bool = False) -> CheckResult:
     """Compare the closed form `derivative` of `function` by `x` with finite differences
     (`tangent_rows`: see _compare)."""
+    variables = {name: b.var(name, v.shape, "spd") if name in read_as_spd(function) else v
+                 for name, v in variables.items()}
+    x = variables.get(x.attr("name"), x)
     try:
         return _check(concrete(function, layout), concrete(derivative, layout), x, variables,
                       layout, points, np.random.default_rng(seed), tangent_rows)

@@ -22,6 +22,7 @@ from .core import matrix_scalars as ms
 from .core.constants import CONSTANTS
 from .core.expr import Expr, postorder
 from .core.extremes import EXTREMES, INDICATORS
+from .core.factorisations import FULL_COLUMN_RANK, NONSINGULAR, SPD
 from .core.linear_ops import LINEAR_OPS
 from .core.matrix_functions import MATRIX_FUNCTIONS, eigenvalue_on_cut
 from .core.matrix_powers import MATRIX_POWERS
@@ -37,7 +38,7 @@ SHOWN = 60  # characters of a node's text shown in a reason
 
 SMOOTH = frozenset({
     "var", "tangent", "const", "dim", *CONSTANTS, "identity", "ones", "zero", "commutation",
-    "apply", "absgrad", "add", "mul", "hadamard", "transpose", "expand", "unvec",
+    "apply", "absgrad", "add", "mul", "hadamard", "transpose", "expand", "unvec", "tril_half",
     *(s.name for s in ms.MATRIX_SCALARS.values() if s.domain == ms.SMOOTH),
     *LINEAR_OPS, *(p.name for p in MATRIX_POWERS.values() if p.domain == powers.SMOOTH),
     *(f.name for f in (*ew.FUNCTIONS.values(), *VECTOR_FUNCTIONS.values()) if f.domain == ew.REAL),
@@ -64,6 +65,27 @@ def _well_conditioned(node: Expr, args: list[np.ndarray]) -> str | None:
     if condition <= MAX_CONDITION:
         return None
     return f"{shown(node.arg)} was singular or nearly so (in {shown(node)})"
+
+
+def _spd(node: Expr, args: list[np.ndarray]) -> str | None:
+    """chol(S): S symmetric, its eigenvalues at least MARGIN (relative to its size) and its
+    condition number at most MAX_CONDITION."""
+    s = args[0]
+    if np.all(np.isfinite(s)) and np.allclose(s, s.T, rtol=1e-10, atol=1e-12):
+        eigenvalues = np.linalg.eigvalsh((s + s.T) / 2)
+        if eigenvalues[0] >= MARGIN * max(1.0, eigenvalues[-1]) and \
+                eigenvalues[-1] <= MAX_CONDITION * eigenvalues[0]:
+            return None
+    return f"{shown(node.arg)} was not symmetric positive definite (in {shown(node)})"
+
+
+def _full_column_rank(node: Expr, args: list[np.ndarray]) -> str | None:
+    """pinv(X): X at least as tall as wide and well conditioned (condition number at most
+    MAX_CONDITION)."""
+    x = args[0]
+    if x.shape[0] >= x.shape[1] and _well_conditioned(node, args) is None:
+        return None
+    return f"{shown(node.arg)} had no full column rank, or nearly so (in {shown(node)})"
 
 
 def _positive(node: Expr, args: list[np.ndarray]) -> str | None:
@@ -180,6 +202,7 @@ RULES: dict[str, Rule] = {
     **{s.name: _BY_MATRIX_DOMAIN[s.domain] for s in ms.MATRIX_SCALARS.values()
        if s.domain != ms.SMOOTH},
     "pow": _power,
+    "solve": _well_conditioned, "chol": _spd, "pinv": _full_column_rank,
     **{op: _off_branch_cut for op in (*MATRIX_FUNCTIONS, "frechet", "frechet_matrix")},
     **dict.fromkeys(SPECTRAL, _off_spectral_condition),
     "gt": _sides_apart, **{f.name: _sides_apart for f in ew.BINARY.values()},
@@ -217,18 +240,23 @@ def _symmetric_condition(node: Expr, notation: Notation) -> str | None:
     return f"{shown(node.arg, notation)} is symmetric" if needed else None
 
 
-def _declared_condition(node: Expr, notation: Notation) -> str | None:
-    """A scalar function of a matrix's declared condition (core/matrix_scalars.py), of its
-    argument."""
-    return ms.MATRIX_SCALARS[node.op].condition.format(X=shown(node.arg, notation))
+def _stated(sentence: str):
+    """A condition on the node's first argument: "S is symmetric positive definite"; Mᵀ's is
+    M's; none for the inverse of a Cholesky factor (non-singular where chol is defined)."""
+    def rule(node: Expr, notation: Notation) -> str | None:
+        m = node.args[0].arg if node.args[0].op == "transpose" else node.args[0]
+        return None if m.op == "chol" else sentence.format(shown(m, notation))
+    return rule
 
 
 # op -> (node, notation) -> the sentence, its expressions printed in the notation (or None)
 CONDITIONS: dict[str, Callable[[Expr, Notation], "str | None"]] = {
     op: _cut_condition for op in (*MATRIX_FUNCTIONS, "frechet", "frechet_matrix")}
 CONDITIONS.update(dict.fromkeys(SPECTRAL, _spectral_condition))
-CONDITIONS.update({s.name: _declared_condition for s in ms.MATRIX_SCALARS.values()
-                   if s.condition})
+CONDITIONS.update({s.name: _stated(s.condition.replace("{X}", "{0}"))
+                   for s in ms.MATRIX_SCALARS.values() if s.condition})
+CONDITIONS.update({"chol": _stated(SPD), "pinv": _stated(FULL_COLUMN_RANK),
+                   **dict.fromkeys(("inv", "solve"), _stated(NONSINGULAR))})
 PREMISES: dict[str, Callable[[Expr, Notation], "str | None"]] = dict.fromkeys(
     SPECTRAL, _symmetric_condition)  # stated before the op's own condition
 
@@ -236,7 +264,9 @@ PREMISES: dict[str, Callable[[Expr, Notation], "str | None"]] = dict.fromkeys(
 def conditions(*exprs: Expr, notation: Notation = UNICODE) -> tuple[str, ...]:
     """The conditions under which `exprs` (a function and its derivative) are defined and the
     derivative holds, each once, in the order of the nodes (a node's op in CONDITIONS), their
-    expressions printed in `notation` (ASCII: the whole sentence is ASCII)."""
+    expressions printed in `notation` (ASCII: the whole sentence is ASCII); "M is non-singular"
+    is left out where a condition stated on M implies it (M symmetric positive definite, or
+    without eigenvalues on the closed negative real axis)."""
     found: dict[str, None] = {}
     for expr in exprs:
         for node in postorder(expr):
@@ -245,7 +275,13 @@ def conditions(*exprs: Expr, notation: Notation = UNICODE) -> tuple[str, ...]:
                 sentence = rule(node, notation) if rule else None
                 if sentence:
                     found[sentence] = None
-    return tuple(found)
+    implied = {NONSINGULAR.format(c[:-len(tail)]) for c in found for tail in _NONSINGULAR_IF
+               if c.endswith(tail)}
+    return tuple(c for c in found if c not in implied)
+
+
+# the conditions on M that make M non-singular (stating "M is non-singular" again is noise)
+_NONSINGULAR_IF = (SPD[3:], " has no eigenvalue on the closed negative real axis")
 
 
 def outside(values: dict[Expr, np.ndarray]) -> str | None:

@@ -94,7 +94,8 @@ class Steps:
 _ASCII = str.maketrans({"ᵀ": "^T", "⊙": ".*", "⊘": "./", "⊗": "(x)", "⇒": "=>", "→": "->",
                         "∂": "d", "−": "-", "𝟏": "ones", "σ": "sigmoid", "‖": "||", "₁": "1",
                         "Σ": "sum", "ᵢ": "_i", "ⁱ": "^i", "ᵏ": "^k", "⁻": "^-", "¹": "1",
-                        "θ": "theta", "μ": "mu", "–": "-", "≥": ">=", "é": "e"})
+                        "θ": "theta", "μ": "mu", "–": "-", "≥": ">=", "é": "e",
+                        "Φ": "Phi", "⁺": "^+", "§": "sec. "})
 
 
 LONG = 200  # tokens: a longer expression is shown with where clauses (its DAG, not its tree)

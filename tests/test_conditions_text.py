@@ -29,6 +29,10 @@ PROGRAMS = [  # (program, wrt, Hessian?): between them, every op of CONDITIONS
     ("u' eigvecs(A) x + eigvec_max(A)' x + eigvec_min(A)' x + u' svecs_left(A + eye) x"
      " + u' svecs_right(A + eye) x + tr(polar(A) B) + svec_max_left(A)' x"
      " + svec_max_right(A)' x", "x", False),
+    ("tr(A chol(X X' + I))", "X", False),  # (chol, solve, pinv: core/factorisations.py)
+    ("u' solve(X, v)", "X", False),
+    ("u' pinv(X) v", "X", False),
+    ("logdet(X) + tr(inv(X))", "X", False),
 ]
 
 

@@ -55,6 +55,6 @@ def test_latex_and_ascii():
 
 def test_cli_form_differential(capsys):
     assert main(["inv(X)", "--wrt", "X", "--form", "differential"]) == 0
-    assert capsys.readouterr().out.strip() == "dF = -X⁻¹ dX X⁻¹"
+    assert capsys.readouterr().out.strip() == "dF = -X⁻¹ dX X⁻¹\nholds when X is non-singular"
     assert main(["x' A x", "--wrt", "x", "--form", "differential", "--hessian"]) == 0
     assert capsys.readouterr().out.strip() == "d²f = 2 (dxᵀ A dx)"

@@ -60,6 +60,8 @@ EXTRA_FAMILIES = {
                         "(Higham, Functions of Matrices, ch. 3)",
     "spectral functions": "eigenvalues of a symmetric matrix and singular values: first-order "
                           "perturbation dλ = vᵀ dS v, dσ = uᵀ dX v (Magnus & Neudecker, ch. 8)",
+    "factorisations": "chol, solve, pinv: Murray's Cholesky derivative, solves kept as solves, "
+                      "Golub–Pereyra's pseudo-inverse derivative",
 }
 
 
@@ -97,6 +99,8 @@ NLL = "0.5 logdet(S) + 0.5 (x - mu)' inv(S) (x - mu)"
 NLL_VARS = {"S": "matrix(n,n)", "x": "vector(n)", "mu": "vector(n)"}
 NLL_SPD = {"S": "spd(n)", "x": "vector(n)", "mu": "vector(n)"}
 LOGREG = {"X": "matrix(N,n)", "w": "vector(n)", "y": "vector(N)"}
+CHOL = {"S": "spd(n)", "A": "matrix(n,n)", "y": "vector(n)"}
+GP = "y' solve(S, y) / 2 + sum(log(diag(chol(S))))"
 POS = "positive"
 
 CASES: list[Case] = [
@@ -940,6 +944,19 @@ CASES: list[Case] = [
          "u' svecs_left(X) v + v' svecs_right(X) u + tr(polar(X) A) + svec_max_left(X)' u "
          "+ svec_max_right(X)' u", "u", "vᵀ svecs_left(X)ᵀ + vᵀ svecs_right(X) + svec_max_left(X)ᵀ"
          " + svec_max_right(X)ᵀ", SPECTRAL, tag="factors"),
+    # -- factorisations and solves: Murray's Cholesky form, solves kept as solves --------------
+    Case("factorisations", "tr(A chol(S))", "S",
+         "L⁻ᵀ (U + Uᵀ) L⁻¹ / 2  where L = chol(S), U = tril_half(Lᵀ Aᵀ)", CHOL),
+    Case("factorisations", GP, "S",
+         "(L⁻ᵀ (U + Uᵀ) L⁻¹ - solve(S, y) solve(S, y)ᵀ) / 2  where L = chol(S), "
+         "U = tril_half(Lᵀ diag(1 ⊘ diag(L)))", CHOL),
+    Case("factorisations", "u' solve(A, v)", "A", "-solve(A, v) solve(Aᵀ, u)ᵀ", SQ,
+         {"A": "well_conditioned"}),
+    Case("factorisations", "tr(B solve(A, C))", "C", "solve(Aᵀ, Bᵀ)ᵀ", SQ,
+         {"A": "well_conditioned"}),
+    Case("factorisations", "u' pinv(W) w", "W", "W⁺ ((W⁺)ᵀ u wᵀ (I - W W⁺)ᵀ - w uᵀ W⁺)",
+         {"W": "matrix(n,p)", "u": "vector(p)", "w": "vector(n)"}),  # (tall at both SIZES)
+    Case("factorisations", "tr(A tril_half(X))", "X", "tril_half(Aᵀ)ᵀ", SQ),
 ]
 
 # -- known defects (xfail, strict) -------------------------------------------------------------

@@ -97,6 +97,11 @@ OP_CASES = [
       for op in ("eigvecs", "svecs_left", "svecs_right", "polar")),
     *(OpCase(op, f"{op}(A)' X x", "X", {"A": "spd"})
       for op in ("eigvec_max", "eigvec_min", "svec_max_left", "svec_max_right")),
+    # factorisations and solves (core/factorisations.py): chol of an spd argument
+    OpCase("chol", "y' chol(X X' + A A') x", "X", {"A": "well_conditioned"}),
+    OpCase("solve", "y' solve(X, A x)", "X", {"X": "well_conditioned"}),
+    OpCase("pinv", "y' pinv(W) b", "W", {"W": "well_conditioned"}),
+    OpCase("tril_half", "tr(A tril_half(X))", "X"),
     # every declared elementwise function (matcalc/core/elementwise.py), in its domain
     *(OpCase(f.name, f"{f.name}(W x + b)", "x", argument_domains(f)) for f in ELEMENTWISE.values()),
 ]

@@ -33,8 +33,9 @@ RULES = importlib.import_module("matcalc.interop.to_sympy")._RULES  # (the packa
 LAYOUTS = ("numerator", "denominator")                               # is the function)
 # SymPy has no matrix exponential, logarithm or square root of a symbolic matrix (nor their
 # Fréchet derivatives), nor its eigenvalues or singular values: their cases are refused, as
-# test_a_matrix_function_is_refused and test_a_spectral_function_is_refused check.
-NO_SYMPY_FORM = {"matrix functions", "spectral functions"}
+# test_a_matrix_function_is_refused and test_a_spectral_function_is_refused check; nor a
+# Cholesky factor (the factorisations' SymPy forms are tested in test_factorisations.py).
+NO_SYMPY_FORM = {"matrix functions", "spectral functions", "factorisations"}
 TABLE = ([pytest.param(c.expr, c.wrt, c.vars, c.domains, id=c.id) for c in CASES
           if c.family not in NO_SYMPY_FORM]
          + [pytest.param(e["expr"], e["wrt"], e["vars"], e.get("domains"), id=sid)

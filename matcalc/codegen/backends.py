@@ -16,6 +16,7 @@ from ..core.linear_ops import LINEAR_OPS
 from ..core.matrix_powers import MATRIX_POWERS
 from ..core.matrix_scalars import MATRIX_SCALARS
 from ..core.vector_functions import VECTOR_FUNCTIONS
+from .factorisations import HELPERS as FACTORISATION_HELPERS
 from .matrix_functions import HELPERS as MATRIX_HELPERS
 from .spectral import HELPERS as SPECTRAL_HELPERS
 
@@ -147,6 +148,7 @@ TORCH = Backend(
      "cho_solve": "_cho_solve({0}, {1})",
      "cho_logdet": "2.0 * torch.log(torch.diagonal({0}[0])).sum()"},
     {**_helpers("torch"), **MATRIX_HELPERS["torch"], **SPECTRAL_HELPERS["torch"],
+     **FACTORISATION_HELPERS["torch"],
      "_solve": "def _solve(a, b):  # torch solves matrices; a vector b goes in as a column\n"
               "    return torch.linalg.solve(a, b[:, None])[:, 0] if b.ndim == 1 else "
               "torch.linalg.solve(a, b)",

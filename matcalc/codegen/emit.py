@@ -27,6 +27,7 @@ from ..errors import UnsupportedError
 from ..shapes import Dim, Shape
 from .backends import ELEMENTWISE, Backend
 from .chains import Products
+from .factorisations import factorisation_code
 from .factors import Value
 from .matrix_functions import matrix_function_code
 from .solves import Solves
@@ -364,6 +365,7 @@ class Emitter:
     _eigvals = _eigvecs = _eigmax = _eigmin = _eigvec_max = _eigvec_min = spectral_code
     _svals = _svecs_left = _svecs_right = _specnorm = _nucnorm = _polar = spectral_code
     _svec_max_left = _svec_max_right = spectral_code
+    _chol = _solve = _pinv = _tril_half = factorisation_code
 
 
 def returned(backend: Backend, value: Value) -> str:

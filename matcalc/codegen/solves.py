@@ -1,7 +1,9 @@
 """Linear systems in generated code: X⁻¹ B as a solve, never an inverse times B, and log|det X|.
 
 A matrix that is inverted, solved with or log-determined more than once is factorised once
-(LU, or Cholesky when declared spd), and every solve and logdet reuses the factors.
+(LU, or Cholesky when declared spd), and every solve and logdet reuses the factors; a solve
+with a Cholesky factor L = chol(S), or with an S whose chol(S) the code computes, is triangular
+(codegen/factorisations.py).
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from collections import Counter
 from ..core.expr import Expr, postorder
 from ..core.matrix_scalars import MATRIX_SCALARS
 from ..lower.structures import SYMMETRIC
+from .factorisations import triangular_solve
 from .source import wrap
 
 
@@ -25,6 +28,8 @@ def _factor_uses(roots: list[Expr]) -> Counter:
             uses[n.arg.arg] += max(1, parents[n]) - 1
         elif n.op in MATRIX_SCALARS and MATRIX_SCALARS[n.op].factored:  # logdet
             uses[n.arg] += 1
+        elif n.op == "solve":
+            uses[n.args[0]] += 1
     return uses
 
 
@@ -41,6 +46,7 @@ class Solves:
         self.spell = emitter.backend.spell
         self._uses = _factor_uses(roots)
         self._factors: dict[Expr, str] = {}
+        self._cholesky = {n.arg: n for root in roots for n in postorder(root) if n.op == "chol"}
 
     def shared(self, x: Expr) -> bool:
         """Whether x takes part in more than one solve or logdet (then it is factorised)."""
@@ -54,6 +60,8 @@ class Solves:
 
     def solve(self, x: Expr, rhs: str, transposed: bool) -> str:
         """The code of X⁻¹ rhs (X⁻ᵀ rhs when `transposed`)."""
+        if x.op == "chol" or x in self._cholesky:  # S⁻¹ rhs = L⁻ᵀ (L⁻¹ rhs), L = chol(S)
+            return triangular_solve(self.em, x, rhs, transposed, self._cholesky.get(x))
         symmetric = x.op == "var" and x.attr("structure") in SYMMETRIC
         if self.shared(x):
             factor = self._factor(x)

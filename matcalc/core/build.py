@@ -13,4 +13,5 @@ from __future__ import annotations
 from .algebra import *  # noqa: F401,F403
 from .expr import mk  # noqa: F401
 from .leaves import *  # noqa: F401,F403
+from .solves import *  # noqa: F401,F403
 from .structural import *  # noqa: F401,F403

@@ -20,6 +20,7 @@ import numpy as np
 
 from ..shapes import Shape
 from .expr import Expr
+from .factorisations import inverse  # (refusing a singular X)
 from .linear_ops import of_square
 
 WELL_CONDITIONED, SMOOTH = "well conditioned", "smooth"  # domain.py's check of the argument
@@ -71,7 +72,7 @@ def _sympy_mpow(k, node, args):
 DECLARED = (
     MatrixPower(
         "inv", ("inv",), "A^-1, A⁻¹ (A⁻ᵀ, A^-T: of the transpose)", "the matrix inverse",
-        of_square("inverse", lambda s: s), lambda x, attrs: np.linalg.inv(x), "inv", _d_inv,
+        of_square("inverse", lambda s: s), lambda x, attrs: inverse(x), "inv", _d_inv,
         "d(X⁻¹) = −X⁻¹ dX X⁻¹ (Cookbook 40).",
         {"unicode": "X⁻¹", "ascii": "X^-1", "latex": "X^{-1}"},
         _linalg("inv", "inv({0})"), "_inv", SIGN_OF_A_SCALAR, WELL_CONDITIONED,

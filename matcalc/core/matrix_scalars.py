@@ -146,7 +146,7 @@ DECLARED = (
         "d log|det X| = tr(X⁻¹ dX) (Cookbook 43).", True, None, False,
         {backend: template + "[1]" for backend, template in _linalg("slogdet").items()},
         ("abs", "log"), _sympy_logdet, ("logdet(X)", "X", "X⁻¹"), WELL_CONDITIONED,
-        factored=True, of_transpose="log|det Xᵀ| = log|det X|",
+        factored=True, of_transpose="log|det Xᵀ| = log|det X|", condition="{X} is non-singular",
         of_inverse=("log|det X⁻¹| = −log|det X|", lambda b, f: b.neg(f))),
     MatrixScalar(
         "norm2", "the Euclidean (Frobenius) norm", False, np.linalg.norm, _d_norm2,

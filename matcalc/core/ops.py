@@ -22,6 +22,7 @@ from .constants import CONSTANTS
 from .elementwise import BINARY, FUNCTIONS
 from .expr import SPECS, Expr
 from .extremes import EXTREMES
+from .factorisations import cholesky, pinv, solve, tril_half
 from .linear_ops import LINEAR_OPS
 from .matrix_functions import MATRIX_FUNCTIONS, jacobian_matrix
 from .matrix_powers import MATRIX_POWERS
@@ -159,6 +160,14 @@ def _frechet_shape(args, attrs) -> Shape:
     return x
 
 
+def _solve_shape(args, attrs) -> Shape:
+    """solve(A, B): A square, B with A's rows; the result has B's shape."""
+    a, rhs = args[0].shape, args[1].shape
+    if not a.is_square or a.cols != rhs.rows:
+        raise _fail("solve", a, rhs, why="A is square and B has A's rows")
+    return rhs
+
+
 def _absgrad_shape(args, attrs) -> Shape:
     shape = args[0].shape
     return shape.T if attrs["layout"] == "numerator" else shape
@@ -276,3 +285,7 @@ for _p in MATRIX_POWERS.values():  # X⁻¹, Xᵏ (core/matrix_powers.py)
 for _sp in SPECTRAL.values():  # eigvals, eigmax, svals, nucnorm, ... (core/spectral.py)
     defop(_sp.name, SPECIAL, lambda args, a, f=_sp: result_shape(f, args[0].shape),
           _ew(_sp.numpy))
+defop("chol", SPECIAL, _square("chol", lambda s: s), _ew(cholesky))  # (core/factorisations.py)
+defop("solve", SPECIAL, _solve_shape, lambda v, a: solve(v[0], v[1]))
+defop("pinv", SPECIAL, lambda args, a: args[0].shape.T, _ew(pinv), title="pseudo-inverse")
+defop("tril_half", LINEAR, _square("tril_half", lambda s: s), _ew(tril_half), title="Φ")

@@ -27,6 +27,10 @@ BUILDERS = {
     "transpose": lambda n, a: b.transpose(a[0]),
     "pow": lambda n, a: b.power(*a),
     **DECLARED_BUILDERS,
+    "solve": lambda n, a: b.solve(*a),
+    "chol": lambda n, a: b.chol(a[0]),
+    "pinv": lambda n, a: b.pinv(a[0]),
+    "tril_half": lambda n, a: b.tril_half(a[0]),
     "expand": lambda n, a: b.expand(a[0], n.shape),
     "unvec": lambda n, a: b.unvec(a[0], n.shape),
 }

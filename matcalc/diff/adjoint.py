@@ -9,9 +9,11 @@ The declared linear operators' adjoints are in their declarations (core/linear_o
 """
 from __future__ import annotations
 
+from fractions import Fraction
+
 from ..core import build as b
 from ..core.expr import TANGENT_MARK, Expr, postorder
-from ..core.linear_ops import LINEAR_OPS
+from ..core.linear_ops import LINEAR_OPS, lower_ones
 from ..core.transpose import transposed
 from ..errors import UnsupportedError
 
@@ -68,7 +70,17 @@ TRACE.update({
     "expand": _trace_expand,
     "unvec": lambda node, i, m: b.transpose(b.vec(transposed(m))),  # tr(M vec⁻¹(dv))
     "frechet": lambda node, i, m: _frechet_adjoint(node, i, m),
+    "solve": lambda node, i, m: _solve_adjoint(node, i, m),
+    "tril_half": lambda node, i, m: b.transpose(b.tril_half(transposed(m))),  # tr(M Φ(dP))
 })
+
+
+def _solve_adjoint(node, i, m):
+    """tr(M solve(A, dE)) = tr(solve(Aᵀ, Mᵀ)ᵀ dE): the adjoint tr(Gᵀ solve(A, E)) =
+    tr(solve(Aᵀ, G)ᵀ E) with G = Mᵀ (A held fixed: it is never a tangent)."""
+    if i != 1:
+        raise UnsupportedError("solve(A, E) is read out in E only: A is held fixed")
+    return transposed(b.solve(b.transpose(node.args[0]), transposed(m)))
 
 
 def _frechet_adjoint(node, i, m):
@@ -106,7 +118,16 @@ VEC.update({
     "expand": lambda node, i, m: b.mul(m, b.ones(node.shape.size)),
     "unvec": lambda node, i, m: m,
     "frechet": lambda node, i, m: b.mul(m, b.frechet_matrix(node.attr("f"), node.args[0])),
-})                                                        # vec L_f(X, dE) = J_f(X) vec(dE)
+    # vec L_f(X, dE) = J_f(X) vec(dE)
+    "solve": lambda node, i, m: b.mul(m, b.kron(b.identity(node.shape.cols),
+                                                b.inv(node.args[0]))),  # vec(A⁻¹ dE)
+    "tril_half": lambda node, i, m: b.mul(m, b.diag(b.vec(_half_lower(node.shape.rows)))),
+})
+
+
+def _half_lower(n):
+    """The mask of Φ: ones below the diagonal, ½ on it (vec Φ(E) = diag(vec mask) vec E)."""
+    return b.sub(lower_ones(b, n, n), b.mul(b.const(Fraction(1, 2)), b.identity(n)))
 
 
 def _declared(adjoint):

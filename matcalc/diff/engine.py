@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..core import build as b
 from ..core.expr import Expr, postorder
 from ..errors import UnsupportedError
-from . import elementwise, linear, matrix_fns, spectral  # noqa: F401  (fill the JVP table)
+from . import elementwise, factorisations, linear, matrix_fns, spectral  # noqa: F401  (the JVPs)
 from .registry import JVP
 
 

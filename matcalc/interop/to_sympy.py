@@ -140,14 +140,23 @@ def _commutation(node, args):
     return sp.FunctionMatrix(m * n, m * n, sp.Lambda((r, c), entry))
 
 
-def _tril(node, args):
-    """tril(X) = L ⊙ X, L the ones on and below the diagonal (a FunctionMatrix of r ≥ c)."""
+def _tril(node, args, diagonal=1):
+    """tril(X) = L ⊙ X, L the ones on and below the diagonal (a FunctionMatrix of r ≥ c);
+    Φ(X) (tril_half) with `diagonal` ½ on the diagonal."""
     if not is_matrix(args[0]):
-        return args[0]
+        return args[0] * diagonal
     r, c = sp.Dummy("r"), sp.Dummy("c")
-    lower = sp.FunctionMatrix(*args[0].shape, sp.Lambda((r, c), sp.Piecewise((1, r >= c),
-                                                                              (0, True))))
+    lower = sp.FunctionMatrix(*args[0].shape, sp.Lambda((r, c), sp.Piecewise(
+        (1, r > c), (diagonal, sp.Eq(r, c)), (0, True))))
     return sp.HadamardProduct(lower, args[0])
+
+
+def _pinv(node, args):
+    """X⁺ = (Xᵀ X)⁻¹ Xᵀ (X of full column rank)."""
+    x = args[0]
+    if not is_matrix(x):
+        return 1 / x
+    return sp.MatMul(sp.Inverse(sp.MatMul(sp.Transpose(x), x)), sp.Transpose(x))
 
 
 def _reshaped(value: sp.Basic, rows: sp.Expr, cols: sp.Expr) -> sp.Basic:
@@ -319,7 +328,7 @@ def _elementwise(name: str):
 
 def _no_matrix_function(node, args):
     """SymPy has no matrix exponential, logarithm or square root of a symbolic matrix (nor
-    their Fréchet derivatives)."""
+    their Fréchet derivatives), nor a Cholesky factor of one."""
     raise UnsupportedError(f"no SymPy form for the matrix function '{node.attr('f') or node.op}'"
                            f" of a symbolic matrix")
 
@@ -355,12 +364,15 @@ _RULES: dict[str, Callable] = {
     **{op.name: _declared(op) for op in (*LINEAR_OPS.values(), *MATRIX_POWERS.values())},
     "unvec": lambda node, args: _reshaped(args[0], *_shape(node)),
     "expand": lambda node, args: sp.MatMul(args[0], sp.OneMatrix(*_shape(node))),
+    "tril_half": lambda node, args: _tril(node, args, sp.Rational(1, 2)),
+    "solve": lambda node, args: sp.MatMul(sp.Inverse(args[0]), args[1]), "pinv": _pinv,
     "pow": _pow, "gt": _gt, **{f.name: _follows(f) for f in BINARY.values()},
     **{e.name: _extreme(e) for e in EXTREMES.values()},
     **{e.indicator: _weights(e) for e in EXTREMES.values()},
     **{s.name: _of_matrix(s) for s in MATRIX_SCALARS.values()},
     **{f.name: _of_vectors(f) for f in VECTOR_FUNCTIONS.values()},
-    **dict.fromkeys((*MATRIX_FUNCTIONS, "frechet", "frechet_matrix"), _no_matrix_function),
+    **dict.fromkeys((*MATRIX_FUNCTIONS, "frechet", "frechet_matrix", "chol"),
+                    _no_matrix_function),
     **dict.fromkeys(SPECTRAL, _no_spectral_function),
     **{name: _elementwise(name) for name in SCALAR_FUNCTIONS if name != "step"},
 }

@@ -202,6 +202,39 @@ def _triangle(op: str):
     return typed
 
 
+def _chol(typer, call, args):
+    """chol(S): the lower Cholesky factor of a square S (read as symmetric positive definite);
+    of a 1 × 1 S, sqrt(S)."""
+    _arity(call, args, 1)
+    s = args[0]
+    typer.square(call.func, s, call.func_span)
+    return like("sqrt" if s.is_scalar else "chol", s, s, span=call.span, text=_text(typer, call))
+
+
+def _tril_half(typer, call, args):
+    """tril_half(M) = Φ(M): the lower triangle of a square M with its diagonal halved."""
+    _arity(call, args, 1)
+    m = args[0]
+    typer.square(call.func, m, call.func_span)
+    return like("tril_half", m, m, span=call.span, text=_text(typer, call))
+
+
+def _solve(typer, call, args):
+    """solve(A, B) = A⁻¹ B: A square, B (a matrix or a vector) with A's rows."""
+    _arity(call, args, 2)
+    a, rhs = args
+    typer.square(call.func, a, call.func_span)
+    fit("solve", a, rhs, call.func_span, cols=False, why="B has as many rows as A")
+    return like("solve", rhs, a, rhs, span=call.span, text=_text(typer, call))
+
+
+def _pinv(typer, call, args):
+    """pinv(X) = X⁺, n × m for X m × n (of full column rank)."""
+    _arity(call, args, 1)
+    x = args[0]
+    return T("pinv", (x,), x.cols, x.rows, call.span, _text(typer, call))
+
+
 def _negative(t: T) -> bool:
     """A negative number as written: -2, -(1e-5)."""
     if t.op == "neg" and t.args[0].op == "const":
@@ -334,7 +367,8 @@ FUNCTIONS.update({
     **{s: _inv for op in MATRIX_POWERS.values() for s in op.spellings},
     **{s.spelling: _to_scalar(s.name, square=s.square) for s in MATRIX_SCALARS.values()},
     "cross_entropy": _cross_entropy,
-    "dot": _dot, **{f.spelling: _of_vectors(f) for f in VECTOR_FUNCTIONS.values()},
+    "dot": _dot, "chol": _chol, "solve": _solve, "pinv": _pinv, "tril_half": _tril_half,
+    **{f.spelling: _of_vectors(f) for f in VECTOR_FUNCTIONS.values()},
     **{f.spelling: _binary(f) for f in BINARY.values()},
     **{e.indicator: _like_argument(e.indicator) for e in EXTREMES.values()},
     **{f.name: _matrix_function(f.name) for f in MATRIX_FUNCTIONS.values()},
@@ -361,9 +395,11 @@ MEANINGS = {
     "decompositions": tuple(f.name for f in SPECTRAL.values() if f.vectors),
     "products": ("dot", *_spelled(linear.PAIR)),
     "reshapings": _spelled(linear.DIAGONAL, linear.FLATTEN),
-    "triangles": _spelled(linear.TRIANGLE),
+    "triangles": (*_spelled(linear.TRIANGLE), "tril_half"),
+    "factorisations and solves": ("chol", "solve", "pinv"),
 }
 MEANING = {name: meaning for meaning, names in MEANINGS.items() for name in names}
-ARITY = {"dot": 2, **{s: op.arity for op in linear.DECLARED for s in op.spellings if op.arity != 1},
+ARITY = {"dot": 2, "solve": 2,
+         **{s: op.arity for op in linear.DECLARED for s in op.spellings if op.arity != 1},
          **{f.frechet_name: 2 for f in MATRIX_FUNCTIONS.values()},
          "cross_entropy": 2, **{f.spelling: 2 for f in BINARY.values()}}

@@ -163,6 +163,8 @@ class Typer:
                 f"vars={{'{name}': 'vector'}} or --var {name}:vector", node.span)
         if node.op == "T":
             return T("transpose", (x,), x.cols, x.rows, node.span, self.source(node))
+        if node.op == "pinv":
+            return T("pinv", (x,), x.cols, x.rows, node.span, self.source(node))
         inverse = self.inverse(x, node.span)
         return inverse if node.op == "inv" else T("transpose", (inverse,), x.cols, x.rows,
                                                    node.span, self.source(node))

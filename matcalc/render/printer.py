@@ -258,6 +258,28 @@ class Printer:
     def p_inv(self, e):
         return self.at(e.arg, ATOM) + self.n.inverse, POW
 
+    def p_pinv(self, e):
+        """X⁺ (LaTeX X^{+}); ASCII pinv(X)."""
+        if self.n is ASCII:
+            return self.n.call("pinv", [self(e.arg)[0]]), ATOM
+        return self.at(e.arg, ATOM) + ("^{+}" if self.n is LATEX else "⁺"), POW
+
+    def p_solve(self, e):
+        """solve(A, B); LaTeX A^{-1} B, A^{-\\top} B for solve(Aᵀ, B) (the same value, written
+        as mathematics)."""
+        if self.n is not LATEX:
+            return self.p_function(e)
+        a, rhs = e.args
+        inverse = self.n.inverse_transpose if a.op == "transpose" else self.n.inverse
+        base = a.arg if a.op == "transpose" else a
+        return f"{self.at(base, ATOM)}{inverse} {self.at(rhs, POW)}", MUL
+
+    def p_tril_half(self, e):
+        """tril_half(M), the lower triangle with the diagonal halved; LaTeX \\Phi(M)."""
+        if self.n is not LATEX:
+            return self.p_function(e)
+        return self.n.call("\\Phi", [self(e.arg)[0]]), ATOM
+
     def p_mpow(self, e):
         """Xᵏ, and X^-k for the powers of an inverse."""
         base, k = e.arg, str(e.attr("k"))

@@ -33,6 +33,7 @@ _FIRST = {f.name: f.letter for f in VECTOR_FUNCTIONS.values() if f.letter}  # y 
 _FACTORS = {"eigvecs": "v", "eigvec_max": "v", "eigvec_min": "v", "svecs_left": "u",
             "svecs_right": "v", "svec_max_left": "u", "svec_max_right": "v", "polar": "q"}
 _FIRST.update({op: letter for op, letter in _FACTORS.items() if op in SPECTRAL})
+_FIRST["chol"] = "l"  # L = chol(S)
 _PRINTED = {"I", "K"}  # the identity and commutation matrices print as these: no name's
 
 

@@ -190,6 +190,7 @@ _COUNTERS = {
     "pow": _pow,
     "transpose": _transpose,
     "inv": lambda e: (_at(e.arg, ATOM) + 2, POW),  # X⁻¹
+    "pinv": lambda e: (_at(e.arg, ATOM) + 1, POW),  # X⁺
     "mpow": _mpow,
     "absgrad": _absgrad,
     "apply": lambda e: (3 + _count(e.arg)[0], ATOM),  # f(u)

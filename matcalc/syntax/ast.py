@@ -54,7 +54,8 @@ class Binary:
 
 @dataclass(frozen=True, slots=True)
 class Postfix:
-    """A postfix operator: op `"T"` (`'`, `ᵀ`, `^T`), `"inv"` (`⁻¹`), `"invT"` (`⁻ᵀ`, `^-T`)."""
+    """A postfix operator: op `"T"` (`'`, `ᵀ`, `^T`), `"inv"` (`⁻¹`), `"invT"` (`⁻ᵀ`, `^-T`),
+    `"pinv"` (`⁺`)."""
 
     op: str
     operand: Expr
@@ -109,7 +110,7 @@ Expr = Number | Name | Unary | Binary | Postfix | Call | Sized
 Node = Expr | Bind | Program
 
 BINARY_OPS = frozenset({"+", "-", "*", "@", "juxt", ".*", "./", "/", "kron", "^", ".^", ">"})
-POSTFIX_OPS = frozenset({"T", "inv", "invT"})
+POSTFIX_OPS = frozenset({"T", "inv", "invT", "pinv"})
 
 
 def to_sexpr(node: Node) -> str:

@@ -68,7 +68,8 @@ def _shortened(text: str) -> str:
 
 
 # Postfix operator spellings (blanks removed, as `^ T` is allowed) -> Postfix.op.
-_POSTFIX = {"'": "T", "ᵀ": "T", "^T": "T", "⁻¹": "inv", "⁻ᵀ": "invT", "^-T": "invT"}
+_POSTFIX = {"'": "T", "ᵀ": "T", "^T": "T", "⁻¹": "inv", "⁻ᵀ": "invT", "^-T": "invT",
+            "⁺": "pinv"}
 
 
 def token_span(token: Token) -> Span:

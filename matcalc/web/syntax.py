@@ -46,6 +46,7 @@ OPERATORS = {
     "T": ("transpose", "x'"),
     "inv": ("inverse", "A⁻¹"),
     "invT": ("inverse of the transpose", "A⁻ᵀ"),
+    "pinv": ("pseudo-inverse (full column rank)", "W⁺"),
 }
 
 
