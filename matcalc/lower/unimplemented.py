@@ -24,9 +24,10 @@ class Unimplemented(NamedTuple):
 
 E, R, V, W = "elementwise functions", "reductions", "vector functions", "row-wise functions"
 M, S, D = "matrix functions", "spectral functions", "decompositions"
+F = "factorisations and solves"
 P, SHAPE, INDEX = "products", "reshapings", "index functions"
 # the classes whose functions are not scalar-valued (an abstract function is)
-NOT_SCALAR = (V, W, M, D, SHAPE)
+NOT_SCALAR = (V, W, M, D, F, SHAPE)
 
 
 def _row(meaning: str, what: str, usage: str, *instead: str, condition: str = "") -> Unimplemented:
@@ -109,7 +110,7 @@ UNIMPLEMENTED: dict[str, Unimplemented] = {
     "convolve": _row(V, "a convolution", "convolve(u, v)"),
     # -- matrix functions, spectral functions and decompositions -------------------------------
     "inverse": _alias(M, "the matrix inverse", "inverse(X)", "inv"),
-    "cholesky": _alias(D, "the Cholesky factor L of S = L Lᵀ", "cholesky(S)", "chol"),
+    "cholesky": _alias(F, "the Cholesky factor L of S = L Lᵀ", "cholesky(S)", "chol"),
     "eigvalsh": _alias(S, "the eigenvalues of a symmetric matrix", "eigvalsh(S)", "eigvals"),
     "eig": _row(D, "the eigendecomposition", "eig(X)"),
     "eigh": _row(D, "the eigendecomposition of a symmetric matrix", "eigh(S)"),
