@@ -253,7 +253,7 @@ def _stated(sentence: str):
 CONDITIONS: dict[str, Callable[[Expr, Notation], "str | None"]] = {
     op: _cut_condition for op in (*MATRIX_FUNCTIONS, "frechet", "frechet_matrix")}
 CONDITIONS.update(dict.fromkeys(SPECTRAL, _spectral_condition))
-CONDITIONS.update({s.name: _stated(s.condition.replace("{X}", "{0}"))
+CONDITIONS.update({s.name: _stated(s.condition)
                    for s in ms.MATRIX_SCALARS.values() if s.condition})
 CONDITIONS.update({"chol": _stated(SPD), "pinv": _stated(FULL_COLUMN_RANK),
                    **dict.fromkeys(("inv", "solve"), _stated(NONSINGULAR))})

@@ -25,7 +25,7 @@ every field; every stage takes it up from there. Then run `python -m matcalc.voc
 docs/language.md` (its row of the docs' table, checked numerically by
 tests/test_readme_table.py), and run tests/test_matrix_scalars.py, whose completeness test
 names any facet a stage does not read. A new kind of `domain` needs its sampling rule in
-domain.py (`_BY_MATRIX_DOMAIN`); a `condition` is a sentence about its argument "{X}", stated
+domain.py (`_BY_MATRIX_DOMAIN`); a `condition` is a sentence about its argument "{0}", stated
 with every result that takes it. `second_derivative` False says its differential does not
 differentiate again (the ops it builds must then refuse their derivative with a clear error,
 as L_f(X, E)'s do; tests/test_hessian.py leaves it out of its second-derivative checks).
@@ -64,7 +64,7 @@ class MatrixScalar:
     sympy: Callable[[Any, Any], Any]  # (kit, x) -> its SymPy form (interop/to_sympy.py's kit)
     example: tuple[str, str, str]  # (expression, variable, derivative printed): the docs' row
     domain: str = SMOOTH  # SMOOTH, WELL_CONDITIONED, NONZERO or NO_ZERO_ENTRY (domain.py)
-    condition: str = ""  # where its derivative holds, of its argument {X}: "{X} is invertible"
+    condition: str = ""  # where its derivative holds, of its argument {0}: "{0} is non-singular"
     sympy_class: str = ""  # the SymPy class read back as it (Determinant); "" none
     factored: bool = False  # code from the LU / Cholesky factors shared with solves by X
     of_transpose: str = ""  # the identity f(Xᵀ) = f(X) the simplifier applies ("" none)
@@ -146,7 +146,7 @@ DECLARED = (
         "d log|det X| = tr(X⁻¹ dX) (Cookbook 43).", True, None, False,
         {backend: template + "[1]" for backend, template in _linalg("slogdet").items()},
         ("abs", "log"), _sympy_logdet, ("logdet(X)", "X", "X⁻¹"), WELL_CONDITIONED,
-        factored=True, of_transpose="log|det Xᵀ| = log|det X|", condition="{X} is non-singular",
+        factored=True, of_transpose="log|det Xᵀ| = log|det X|", condition="{0} is non-singular",
         of_inverse=("log|det X⁻¹| = −log|det X|", lambda b, f: b.neg(f))),
     MatrixScalar(
         "norm2", "the Euclidean (Frobenius) norm", False, np.linalg.norm, _d_norm2,
