@@ -33,12 +33,10 @@ GP = "y' solve(K, y) / 2 + sum(log(diag(chol(K))))"
 CASES = [
     ("tr(A chol(S))", "S", MURRAY.format("Aᵀ"), MURRAY.format("Aᵀ")),
     ("u' chol(S) v", "S", MURRAY.format("u vᵀ"), MURRAY.format("u vᵀ")),
-    ("sum(log(diag(chol(S))))", "S", MURRAY.format("diag(1 ⊘ diag(L))"),
-     MURRAY.format("diag(1 ⊘ diag(L))")),
-    (GP, "K", "(L⁻ᵀ (U + Uᵀ) L⁻¹ - solve(K, y) solve(K, y)ᵀ) / 2  where L = chol(K), "
-              "U = tril_half(Lᵀ diag(1 ⊘ diag(L)))",
-     "(L⁻ᵀ (U + Uᵀ) L⁻¹ - solve(K, y) solve(K, y)ᵀ) / 2  where L = chol(K), "
-     "U = tril_half(Lᵀ diag(1 ⊘ diag(L)))"),
+    ("sum(log(diag(chol(S))))", "S", "S⁻¹ / 2", "S⁻¹ / 2"),
+    ("2 sum(log(diag(chol(S))))", "S", "S⁻¹", "S⁻¹"),
+    (GP, "K", "(K⁻¹ - solve(K, y) solve(K, y)ᵀ) / 2", "(K⁻¹ - solve(K, y) solve(K, y)ᵀ) / 2"),
+    ("sum(log(diag(chol(A A' + I))))", "A", "Aᵀ (A Aᵀ + I)⁻¹", "(A Aᵀ + I)⁻¹ A"),
     ("u' solve(A, v)", "A", "-solve(A, v) solve(Aᵀ, u)ᵀ", "-solve(Aᵀ, u) solve(A, v)ᵀ"),
     ("u' solve(A, v)", "v", "solve(Aᵀ, u)ᵀ", "solve(Aᵀ, u)"),
     ("tr(B solve(A, C))", "A", "-solve(A, C) solve(Aᵀ, Bᵀ)ᵀ", "-solve(Aᵀ, Bᵀ) solve(A, C)ᵀ"),
@@ -71,6 +69,16 @@ def test_murray_form_is_half_the_inverse_for_the_log_determinant(rng):
     s = b @ b.T + 4 * np.eye(4)
     d = derive("sum(log(diag(chol(S))))", "S", vars=VARS)
     assert np.allclose(d.evaluate(S=s), np.linalg.inv(s) / 2, rtol=1e-10, atol=1e-12)
+
+
+def test_the_log_determinant_through_chol_is_named_and_keeps_its_condition():
+    """2 sum(log(diag(chol(S)))) is logdet(S) by a named rule, shown in the steps; the
+    function's condition (S symmetric positive definite) is still the one stated."""
+    d = derive("2 sum(log(diag(chol(S))))", "S", vars=VARS)
+    steps = str(d.steps())
+    assert "[half-logdet-cholesky: sum(log(diag(chol(S)))) → logdet(S) / 2]" in steps
+    assert d.conditions == (SPD,)
+    assert derive(GP, "K", vars=VARS).conditions == ("K is symmetric positive definite",)
 
 
 def test_a_general_argument_through_chol(rng):
@@ -232,8 +240,10 @@ def test_generated_code_agrees(expr, wrt, layout, rng):
 
 def test_code_solves_rather_than_inverts():
     source = derive(GP, "K", vars=VARS).to_source("numpy")
+    assert "cho_factor(K)" in source and "cho_solve" in source and "inv(" not in source
+    source = derive("tr(A chol(S))", "S", vars=VARS).to_source("numpy")
     assert "solve_triangular" in source and "inv(" not in source
-    assert "np.linalg.cholesky(K)" in source
+    assert "np.linalg.cholesky(S)" in source
     assert "inv(" not in derive("u' solve(A, v)", "A", vars=VARS).to_source("numpy")
 
 
