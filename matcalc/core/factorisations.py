@@ -15,6 +15,8 @@ Cholesky derivative, with their values (refusing arguments outside their domains
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..errors import OutsideDomainError
@@ -25,6 +27,42 @@ MAX_CONDITION = 1e12  # past it a matrix is taken as singular (or rank deficient
 SPD = "{0} is symmetric positive definite"
 NONSINGULAR = "{0} is non-singular"
 FULL_COLUMN_RANK = "{0} has full column rank"
+
+# where the numerical check draws the first argument (domain.py's rule of each)
+SPD_POINT, WELL_CONDITIONED, FULL_RANK_POINT, SMOOTH = (
+    "symmetric positive definite", "well conditioned", "full column rank", "smooth")
+
+
+@dataclass(frozen=True)
+class Factorisation:
+    """What matcalc knows about a factorisation or solve besides its value (core/ops.py) and
+    differential (diff/factorisations.py): its meaning, where the check draws its first
+    argument (`domain`), the condition its result holds under (a sentence about its first
+    argument {0}, "" none) and the docs' example (expression, variable, derivative printed in
+    numerator layout)."""
+    name: str
+    meaning: str
+    domain: str  # SPD_POINT, WELL_CONDITIONED, FULL_RANK_POINT or SMOOTH
+    condition: str
+    example: tuple[str, str, str]
+    written: str = ""  # how else the language writes it (X⁺)
+
+
+DECLARED = (
+    Factorisation("chol", "the Cholesky factor L of a symmetric positive definite S = L Lᵀ",
+                  SPD_POINT, SPD, ("tr(A chol(X X' + I))", "X", "Xᵀ L⁻ᵀ (U + Uᵀ) L⁻¹  where "
+                                   "L = chol(X Xᵀ + I), U = tril_half(Lᵀ Aᵀ)")),
+    Factorisation("solve", "A⁻¹ B for a non-singular A, computed and printed as a solve, not an "
+                  "inverse", WELL_CONDITIONED, NONSINGULAR,
+                  ("u' solve(X, v)", "X", "-solve(X, v) solve(Xᵀ, u)ᵀ")),
+    Factorisation("pinv", "the Moore–Penrose pseudo-inverse (XᵀX)⁻¹Xᵀ of an X of full column "
+                  "rank", FULL_RANK_POINT, FULL_COLUMN_RANK,
+                  ("u' pinv(X) v", "X", "X⁺ ((X⁺)ᵀ u vᵀ (I - X X⁺)ᵀ - v uᵀ X⁺)"), "X⁺"),
+    Factorisation("tril_half", "Φ(M): the lower triangle of M, its diagonal halved", SMOOTH, "",
+                  ("tr(A tril_half(X))", "X", "tril_half(Aᵀ)ᵀ")),
+)
+
+FACTORISATIONS: dict[str, Factorisation] = {f.name: f for f in DECLARED}
 
 
 def _finite(name: str, x: np.ndarray) -> None:

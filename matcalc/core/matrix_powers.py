@@ -20,7 +20,7 @@ import numpy as np
 
 from ..shapes import Shape
 from .expr import Expr
-from .factorisations import inverse  # (refusing a singular X)
+from .factorisations import NONSINGULAR, inverse  # (refusing a singular X)
 from .linear_ops import of_square
 
 WELL_CONDITIONED, SMOOTH = "well conditioned", "smooth"  # domain.py's check of the argument
@@ -47,6 +47,7 @@ class MatrixPower:
     example: tuple[str, str, str]  # (expression, variable, derivative printed): the docs' row
     sympy_class: str = ""  # the SymPy class from_sympy reads back as a call of spellings[0]
     names_its_argument: bool = False  # a derivation names a compound argument (u = A B)
+    condition: str = ""  # where it and its derivative hold, of its argument {0} ("" anywhere)
 
 
 def _d_inv(b, node, dx):
@@ -78,7 +79,7 @@ DECLARED = (
         _linalg("inv", "inv({0})"), "_inv", SIGN_OF_A_SCALAR, WELL_CONDITIONED,
         lambda k, node, args: k.square(k.sp.Inverse, lambda s: 1 / s)(node, args),
         ("u' inv(X) v", "X", "-X⁻¹ v uᵀ X⁻¹"), sympy_class="Inverse",
-        names_its_argument=True),
+        names_its_argument=True, condition=NONSINGULAR),
     MatrixPower(
         "mpow", (), "A^k, an integer k (A^-k: the power of the inverse)", "the matrix power",
         of_square("matrix power", lambda s: s),
