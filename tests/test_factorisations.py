@@ -191,6 +191,41 @@ def test_evaluate_refuses_values_outside_the_domain(expr, values, message):
         value(expr, **values)
 
 
+SINGULAR = np.array([[1.0, 2.0], [2.0, 4.0]])
+ASYMMETRIC = np.array([[1.0, 2.0], [0.0, 1.0]])
+INDEFINITE = np.array([[1.0, 2.0], [2.0, 1.0]])
+
+
+@pytest.mark.parametrize("expr, values, message", [
+    ("eigmax(X)", {"X": ASYMMETRIC}, "eigmax(X) needs a symmetric matrix"),
+    ("eigmin(M)", {"M": ASYMMETRIC}, "eigmin(M) needs a symmetric matrix"),
+    ("u' eigvals(W)", {"W": ASYMMETRIC, "u": np.ones(2)}, "eigvals(W) needs a symmetric"),
+    ("eigvec_max(A + B)", {"A": ASYMMETRIC, "B": np.eye(2)}, "eigvec_max(A + B) needs a"),
+    ("eigvec_max(Q)", {"Q": np.eye(2)}, "eigvec_max(Q) is not defined here: the largest "
+                                        "eigenvalue of Q is repeated"),
+    ("sum(polar(Y))", {"Y": SINGULAR}, "polar(Y) is not defined here: Y does not have full"),
+    ("chol(X)", {"X": ASYMMETRIC}, "chol(X) is not defined here: X is not symmetric"),
+    ("chol(B + K)", {"K": INDEFINITE, "B": np.zeros((2, 2))},
+     "chol(B + K) is not defined here: B + K is not positive definite"),
+    ("pinv(W)", {"W": np.vstack([SINGULAR, SINGULAR])},
+     "pinv(W) is not defined here: W does not have full column rank"),
+    ("pinv(Y')", {"Y": np.ones((3, 2))}, "pinv(Yᵀ) is not defined here: Yᵀ is 2 × 3"),
+    ("solve(M, w)", {"M": SINGULAR, "w": np.ones(2)},
+     "solve(M, w) is not defined here: M is singular or nearly so"),
+    ("inv(B)", {"B": SINGULAR}, "inv(B) is not defined here: B is singular"),
+])
+def test_a_refusal_names_the_argument_as_written(expr, values, message):
+    with pytest.raises(OutsideDomainError) as caught:
+        value(expr, **values)
+    assert str(caught.value).startswith(message), str(caught.value)
+
+
+def test_a_refusal_of_a_derivative_names_the_argument_as_written():
+    d = derive("u' solve(M, w)", "M")
+    with pytest.raises(OutsideDomainError, match=r"^solve\(M, w\) is not defined here: M is"):
+        d.evaluate(M=SINGULAR, u=np.ones(2), w=np.ones(2))
+
+
 def test_check_draws_points_where_the_conditions_hold():
     """An undeclared S read only through chol is drawn spd and moved symmetrically."""
     assert derive("tr(A chol(S))", "S").check().ok

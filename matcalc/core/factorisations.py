@@ -65,41 +65,51 @@ DECLARED = (
 FACTORISATIONS: dict[str, Factorisation] = {f.name: f for f in DECLARED}
 
 
-def _finite(name: str, x: np.ndarray) -> None:
+ARG = "{0}"  # an op's first argument in a refusal (OutsideDomainError names it as written)
+
+
+def _refused(template: str, *letters: str) -> OutsideDomainError:
+    """A refusal about the arguments {0}, {1}, shown as `letters` until evaluate names them."""
+    return OutsideDomainError(template, arguments=letters)
+
+
+def _finite(call: str, x: np.ndarray, *letters: str) -> None:
     if not np.all(np.isfinite(x)):
-        raise OutsideDomainError(f"{name}: its argument has an entry that is not finite")
+        raise _refused(f"{call}: {ARG} has an entry that is not finite", *letters)
 
 
 def cholesky(s: np.ndarray) -> np.ndarray:
     """L with S = L Lᵀ, refusing a non-symmetric S or one that is not positive definite."""
-    _finite("chol(S)", s)
+    _finite(f"chol({ARG})", s, "S")
     scale = max(1.0, float(np.abs(s).max(initial=0.0)))
     asymmetry = float(np.abs(s - s.T).max(initial=0.0))
     if asymmetry > SYMMETRY_TOLERANCE * scale:
-        raise OutsideDomainError(
-            f"chol(S) is not defined here: S is not symmetric (|S - Sᵀ| reaches "
-            f"{asymmetry:.3g}); chol needs a symmetric positive definite S")
+        raise _refused(
+            f"chol({ARG}) is not defined here: {ARG} is not symmetric (an entry differs from "
+            f"its transposed one by {asymmetry:.3g}); chol needs a symmetric positive definite "
+            f"matrix", "S")
     try:
         return np.linalg.cholesky((s + s.T) / 2)
     except np.linalg.LinAlgError:
         least = float(np.linalg.eigvalsh((s + s.T) / 2).min())
-        raise OutsideDomainError(
-            f"chol(S) is not defined here: S is not positive definite (its smallest "
-            f"eigenvalue is {least:.4g}); chol needs a symmetric positive definite S") from None
+        raise _refused(
+            f"chol({ARG}) is not defined here: {ARG} is not positive definite (its smallest "
+            f"eigenvalue is {least:.4g}); chol needs a symmetric positive definite matrix",
+            "S") from None
 
 
-def _refuse_singular(name: str, what: str, x: np.ndarray) -> None:
+def _refuse_singular(call: str, what: str, x: np.ndarray, *letters: str) -> None:
     with np.errstate(all="ignore"):
         condition = float(np.linalg.cond(x))
     if not condition <= MAX_CONDITION:
-        raise OutsideDomainError(
-            f"{name} is not defined here: {what} (condition number {condition:.3g})")
+        raise _refused(f"{call} is not defined here: {ARG} {what} (condition number "
+                       f"{condition:.3g})", *letters)
 
 
 def solve(a: np.ndarray, rhs: np.ndarray) -> np.ndarray:
     """A⁻¹ B by LU, refusing a singular (or numerically singular) A."""
-    _finite("solve(A, B)", a)
-    _refuse_singular("solve(A, B)", "A is singular or nearly so", a)
+    _finite(f"solve({ARG}, {{1}})", a, "A", "B")
+    _refuse_singular(f"solve({ARG}, {{1}})", "is singular or nearly so", a, "A", "B")
     return np.linalg.solve(a, rhs)
 
 
@@ -108,17 +118,17 @@ def inverse(x: np.ndarray) -> np.ndarray:
     try:
         return np.linalg.inv(x)
     except np.linalg.LinAlgError:
-        raise OutsideDomainError("inv(X) is not defined here: X is singular") from None
+        raise _refused(f"inv({ARG}) is not defined here: {ARG} is singular", "X") from None
 
 
 def pinv(x: np.ndarray) -> np.ndarray:
     """X⁺ for X of full column rank, refusing a wide or rank-deficient X."""
-    _finite("pinv(X)", x)
+    _finite(f"pinv({ARG})", x, "X")
     if x.shape[0] < x.shape[1]:
-        raise OutsideDomainError(
-            f"pinv(X) is not defined here: X is {x.shape[0]} × {x.shape[1]}, wider than tall, "
-            f"so it has no full column rank (pinv needs it)")
-    _refuse_singular("pinv(X)", "X does not have full column rank", x)
+        raise _refused(
+            f"pinv({ARG}) is not defined here: {ARG} is {x.shape[0]} × {x.shape[1]}, wider "
+            f"than tall, so it has no full column rank (pinv needs it)", "X")
+    _refuse_singular(f"pinv({ARG})", "does not have full column rank", x, "X")
     return np.linalg.pinv(x)
 
 

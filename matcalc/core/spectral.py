@@ -78,14 +78,23 @@ class Spectral:
     example: tuple[str, str, str]  # (expression, variable, derivative printed): the docs' row
 
 
+ARG = "{0}"  # the argument in a refusal (OutsideDomainError names it as written)
+
+
+def _refused(template: str, letter: str) -> OutsideDomainError:
+    """A refusal about the argument {0}, shown as `letter` until evaluate names it."""
+    return OutsideDomainError(template, arguments=(letter,))
+
+
 def _refuse_asymmetric(name: str, s: np.ndarray) -> None:
     if not np.all(np.isfinite(s)):
-        raise OutsideDomainError(f"{name}(S) is not defined here: S is not finite")
+        raise _refused(f"{name}({ARG}) is not defined here: {ARG} is not finite", "S")
     scale = max(1.0, float(np.abs(s).max(initial=0.0)))
     if float(np.abs(s - s.T).max(initial=0.0)) > SYMMETRY_TOLERANCE * scale:
-        raise OutsideDomainError(
-            f"{name}(S) needs a symmetric S (|S − Sᵀ| at most {SYMMETRY_TOLERANCE:g} relative "
-            f"to its largest entry): this value is not symmetric")
+        raise _refused(
+            f"{name}({ARG}) needs a symmetric matrix (each entry within "
+            f"{SYMMETRY_TOLERANCE:g} of its transposed one, relative to the largest entry): "
+            f"{ARG} is not symmetric here", "S")
 
 
 def repeated(values: np.ndarray, which: str, gap: float = GAP_TOLERANCE) -> bool:
@@ -114,11 +123,12 @@ def eigh(name: str, s: np.ndarray, which: str | None = None) -> tuple[np.ndarray
     _refuse_asymmetric(name, s)
     lam, v = np.linalg.eigh(s)
     if which and repeated(lam, which):
-        where = {"all": "S has a repeated eigenvalue", "max": "the largest eigenvalue of S is "
-                 "repeated", "min": "the smallest eigenvalue of S is repeated"}[which]
-        raise OutsideDomainError(f"{name}(S) is not defined here: {where} (eigenvalues "
-                                 f"closer than {GAP_TOLERANCE:g} relative count as repeated), "
-                                 f"so its eigenvectors are not unique")
+        where = {"all": f"{ARG} has a repeated eigenvalue", "max": f"the largest eigenvalue "
+                 f"of {ARG} is repeated", "min": f"the smallest eigenvalue of {ARG} is "
+                 "repeated"}[which]
+        raise _refused(f"{name}({ARG}) is not defined here: {where} (eigenvalues closer than "
+                       f"{GAP_TOLERANCE:g} relative count as repeated), so its eigenvectors "
+                       f"are not unique", "S")
     return lam, v * signed_columns(v)
 
 
@@ -128,16 +138,16 @@ def svd(name: str, x: np.ndarray, which: str | None = None):
     singular value below GAP_TOLERANCE relative to σ₁, where U and V are not unique) or a
     repeated top singular value ('max')."""
     if not np.all(np.isfinite(x)):
-        raise OutsideDomainError(f"{name}(X) is not defined here: X is not finite")
+        raise _refused(f"{name}({ARG}) is not defined here: {ARG} is not finite", "X")
     u, sigma, vt = np.linalg.svd(x, full_matrices=False)
     if which == "all" and sigma.size and sigma[-1] <= GAP_TOLERANCE * max(1.0, sigma[0]):
-        raise OutsideDomainError(f"{name}(X) is not defined here: X does not have full rank "
-                                 f"(a singular value below {GAP_TOLERANCE:g} relative to "
-                                 f"σ₁), so its singular vectors are not unique")
+        raise _refused(f"{name}({ARG}) is not defined here: {ARG} does not have full rank (a "
+                       f"singular value below {GAP_TOLERANCE:g} relative to σ₁), so its "
+                       f"singular vectors are not unique", "X")
     if which == "max" and repeated(sigma, "max"):
-        raise OutsideDomainError(f"{name}(X) is not defined here: the largest singular value "
-                                 f"of X is repeated (closer than {GAP_TOLERANCE:g} relative), "
-                                 f"so its singular vectors are not unique")
+        raise _refused(f"{name}({ARG}) is not defined here: the largest singular value of "
+                       f"{ARG} is repeated (closer than {GAP_TOLERANCE:g} relative), so its "
+                       f"singular vectors are not unique", "X")
     signs = signed_columns(u)
     return u * signs, sigma, vt.T * signs
 
