@@ -233,6 +233,32 @@ def test_check_draws_points_where_the_conditions_hold():
     assert derive("u' pinv(X) w", "X", vars=VARS).check().ok
 
 
+@pytest.mark.parametrize("expr, wrt", [
+    ("logdet(S) + sum(chol(S))", "S"), ("tr(A chol(S)) + tr(S)", "S"),
+    ("tr(A chol(S)) + tr(B S)", "S"), ("tr(A chol(S)) + tr(B S)", "A"),
+    ("tr(A chol(S')) + eigmax(S)", "S"), (GP, "K")])
+def test_check_draws_spd_points_for_a_variable_chol_takes_directly(expr, wrt):
+    """S is read through chol and through other ops: the check draws it symmetric positive
+    definite and moves it symmetrically; a wrong closed form (the derivative plus Sᵀ, B) still
+    disagrees."""
+    from matcalc.check import check
+    from matcalc.core import build as b
+    for layout in ("numerator", "denominator"):
+        d = derive(expr, wrt, vars={"y": "vector"}, layout=layout)
+        result = d.check()
+        assert result.ok and result.points == 3, (layout, result)
+        other = b.var("B", d.expr.shape)
+        wrong = check(d.function, b.add(d.expr, other), d.variable,
+                      {**d.program.variables, "B": other}, layout)
+        assert wrong.points and not wrong.ok, wrong
+
+
+def test_check_says_why_it_cannot_draw_a_symmetric_argument():
+    result = derive("tr(A chol(S + B))", "S").check()
+    assert not result.points and "the check draws symmetric values only for a variable that " \
+        "chol takes directly, and B + S is not symmetric by its structure" in str(result)
+
+
 def test_shapes_are_checked():
     with pytest.raises(ShapeError, match="chol needs a square matrix"):
         derive("sum(chol(W))", "W", vars={"W": "matrix(2,3)"})
