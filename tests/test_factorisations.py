@@ -299,6 +299,37 @@ def test_generated_code_agrees(expr, wrt, layout, rng):
     check_generated(d, expr, SIZES, WELL, VARS, (), rng, INSTALLED)
 
 
+@pytest.mark.parametrize("rows, cols", [(5, 3), (4, 4), (6, 1), (3, 2)])
+def test_pinv_is_the_least_squares_inverse_everywhere(rows, cols, rng):
+    """evaluate and the three backends compute X⁺ = (XᵀX)⁻¹Xᵀ (by QR: R⁻¹Qᵀ): the SVD
+    pseudo-inverse's value at random full-rank points; by A of tr(A X⁺) the code is X⁺ᵀ."""
+    shapes = {"X": f"matrix({rows},{cols})", "A": f"matrix({rows},{cols})"}
+    d = derive("tr(A pinv(X))", "A", vars=shapes, layout="denominator")
+    for _ in range(3):
+        x = rng.standard_normal((rows, cols))
+        want = np.linalg.pinv(x)
+        assert np.allclose(value("pinv(X)", vars=shapes, X=x), want, rtol=1e-10, atol=1e-12)
+        assert np.allclose((want @ x), np.eye(cols), atol=1e-10)
+        for backend in INSTALLED:
+            got = np.asarray(d.to_function(ready(backend))(X=x, A=x)).reshape(want.T.shape)
+            assert np.allclose(got, want.T, rtol=1e-10, atol=1e-12), backend
+
+
+def test_pinv_refuses_a_nearly_rank_deficient_matrix(rng):
+    """At condition number past 1e12 evaluate refuses rather than return the pseudo-inverse of
+    a nearby matrix of lower rank; just below it, X⁺ X = I still holds to rounding."""
+    u, _ = np.linalg.qr(rng.standard_normal((5, 3)))
+    v, _ = np.linalg.qr(rng.standard_normal((3, 3)))
+    for smallest, refused in ((1e-14, True), (1e-9, False)):
+        x = u @ np.diag([1.0, 0.5, smallest]) @ v.T
+        if refused:
+            with pytest.raises(OutsideDomainError, match="does not have full column rank"):
+                value("pinv(X)", vars={"X": "matrix(5,3)"}, X=x)
+        else:
+            p = value("pinv(X)", vars={"X": "matrix(5,3)"}, X=x)
+            assert np.allclose(p @ x, np.eye(3), atol=1e-6)
+
+
 def test_code_solves_rather_than_inverts():
     source = derive(GP, "K", vars=VARS).to_source("numpy")
     assert "cho_factor(K)" in source and "cho_solve" in source and "inv(" not in source

@@ -8,7 +8,7 @@ Cholesky derivative, with their values (refusing arguments outside their domains
   the Cholesky decomposition*). S is read as symmetric: dS enters through (dS + dSᵀ)/2.
 - solve(A, B) = A⁻¹ B for a non-singular square A: d solve(A, B) = solve(A, dB − dA solve(A, B)),
   and tr(Gᵀ solve(A, E)) = tr(solve(Aᵀ, G)ᵀ E).
-- pinv(X) = X⁺ = (Xᵀ X)⁻¹ Xᵀ for X of full column rank (Golub & Pereyra 1973):
+- pinv(X) = X⁺ = (Xᵀ X)⁻¹ Xᵀ = R⁻¹ Qᵀ (X = Q R) for X of full column rank (Golub & Pereyra 1973):
   d X⁺ = −X⁺ dX X⁺ + X⁺ X⁺ᵀ dXᵀ (I − X X⁺).
 - tril_half(M) = Φ(M): the lower triangle of M with its diagonal halved; linear, its own
   adjoint entrywise (a mask): tr(Gᵀ Φ(E)) = tr(Φ(G)ᵀ E).
@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.linalg
 
 from ..errors import OutsideDomainError
 
@@ -122,14 +123,17 @@ def inverse(x: np.ndarray) -> np.ndarray:
 
 
 def pinv(x: np.ndarray) -> np.ndarray:
-    """X⁺ for X of full column rank, refusing a wide or rank-deficient X."""
+    """X⁺ = (XᵀX)⁻¹Xᵀ = R⁻¹Qᵀ for X = Q R (the thin QR) of full column rank, by a triangular
+    solve, refusing a wide or rank-deficient X (an SVD pseudo-inverse would instead drop the
+    singular values below its cut-off: the pseudo-inverse of another matrix)."""
     _finite(f"pinv({ARG})", x, "X")
     if x.shape[0] < x.shape[1]:
         raise _refused(
             f"pinv({ARG}) is not defined here: {ARG} is {x.shape[0]} × {x.shape[1]}, wider "
             f"than tall, so it has no full column rank (pinv needs it)", "X")
     _refuse_singular(f"pinv({ARG})", "does not have full column rank", x, "X")
-    return np.linalg.pinv(x)
+    q, r = np.linalg.qr(x)
+    return scipy.linalg.solve_triangular(r, q.T)
 
 
 def tril_half(m: np.ndarray) -> np.ndarray:
