@@ -18,6 +18,7 @@ STAGES = [
     {"evaluate", "domain", "steps"},
     {"symbols", "check", "interop", "vocabulary"},  # value names; the numeric check; docs tables
     {"codegen"},
+    {"derivative"},  # the result object api.py returns
     {"api"},
     {"differential", "equivalent"},
     {"report"},
