@@ -91,16 +91,25 @@ def _inv(typer, call, args):
     return typer.inverse(args[0], call.func_span)
 
 
-def _diag(typer, call, args):
-    """diag(vector) is the diagonal matrix; diag(matrix) the vector of its diagonal."""
-    arity(call, args, 1)
-    x = args[0]
-    if x.is_scalar:
-        return x
-    if x.is_vector:
-        return T("diag", (x,), x.rows, x.rows, call.span, call_text(typer, call))
-    typer.square("diag", x, call.func_span)
-    return T("diagpart", (x,), x.rows, one(), call.span, call_text(typer, call))
+def _diagonal(name: str):
+    """diag(vector) is the diagonal matrix, diag(matrix) the vector of its diagonal: of the
+    declared diagonal operators spelled as `name` is, the one declared of vectors types a
+    vector, the other a square matrix."""
+    alike = [op for op in linear.DECLARED if op.typing == linear.DIAGONAL
+             and set(op.spellings) & set(linear.LINEAR_OPS[name].spellings)]
+    of_vector = next(op.name for op in alike if op.of_vectors)
+    of_matrix = next(op.name for op in alike if not op.of_vectors)
+
+    def typed(typer, call, args):
+        arity(call, args, 1)
+        x = args[0]
+        if x.is_scalar:
+            return x
+        if x.is_vector:
+            return T(of_vector, (x,), x.rows, x.rows, call.span, call_text(typer, call))
+        typer.square(call.func, x, call.func_span)
+        return T(of_matrix, (x,), x.rows, one(), call.span, call_text(typer, call))
+    return typed
 
 
 def _flatten(op: str):
@@ -136,7 +145,7 @@ def _pair(op: str):
 # how a declared linear operator is typed (core/linear_ops.py: its `typing`)
 _TYPINGS = {linear.TO_SCALAR: _to_scalar, linear.FLATTEN: _flatten,
             linear.OF_SQUARE_TO_SCALAR: lambda op: _to_scalar(op, square=True),
-            linear.DIAGONAL: lambda op: _diag, linear.TRIANGLE: _triangle, linear.PAIR: _pair}
+            linear.DIAGONAL: _diagonal, linear.TRIANGLE: _triangle, linear.PAIR: _pair}
 
 
 def _spelled(*typings: str) -> tuple[str, ...]:

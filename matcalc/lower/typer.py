@@ -7,7 +7,7 @@ a scalar operand, `max(0, u)` is relu, and `W(x)` is a product when W is a varia
 """
 from __future__ import annotations
 
-from ..core.algebra import MAX_MATRIX_POWER
+from ..core.algebra import INVERSE, MAX_MATRIX_POWER, POWER
 from ..core.constants import CONSTANTS
 from ..core.linear_ops import LINEAR_OPS, OF_SQUARE_TO_SCALAR
 from ..core.matrix_functions import MATRIX_FUNCTIONS
@@ -177,7 +177,7 @@ class Typer:
 
     def inverse(self, x: T, span: Span | None) -> T:
         self.square("inverse", x, span)
-        return like("recip" if x.is_scalar else "inv", x, x, span=span, text=x.text)
+        return like("recip" if x.is_scalar else INVERSE, x, x, span=span, text=x.text)
 
     def _links(self, node: ast.Binary, tier: set[str]) -> tuple[T, list[tuple[ast.Binary, T]]]:
         """A left-associative chain `a op b op c ...` of `tier`'s operators, typed without
@@ -322,7 +322,8 @@ class Typer:
                 span)
         self.square("matrix power", base, span)
         x = self.inverse(base, span) if k < 0 else base
-        return x if abs(k) == 1 else like("mpow", x, x, span=span, text=text, k=abs(k))
+        return x if abs(k) == 1 else like(POWER.name, x, x, span=span, text=text,
+                                          **{POWER.exponent: abs(k)})
 
     def t_Call(self, node: ast.Call) -> T:
         symbol = declared_symbol(self, node)
