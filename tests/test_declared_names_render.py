@@ -163,3 +163,17 @@ def test_the_printer_reads_the_notation_facets():
     declared notations (core/notations.py)."""
     printer = scan()["render/printer.py"]
     assert printer == []
+
+
+def test_a_declared_mark_counts_as_the_tokens_it_prints():
+    """The simplifier's length counts a postfix mark (and its transposed form) by its
+    characters, as it cannot print: that is the number of tokens the printed mark has."""
+    from matcalc.core.notations import Postfix
+    from matcalc.core.ops import OPS
+    from matcalc.render.tokens import text_tokens
+    postfixes = [spec.notation for spec in OPS.values() if isinstance(spec.notation, Postfix)]
+    assert len(postfixes) >= 2  # X⁻¹ and X⁺
+    for notation in postfixes:
+        assert len(text_tokens("X" + notation.marks["unicode"])) == 1 + notation.tokens
+        transposed = notation.transposed.get("unicode", "")
+        assert len(text_tokens("X" + transposed)) == 1 + len(transposed)
