@@ -29,7 +29,7 @@ from .linear_ops import INTO_ARGUMENT, LINEAR_OPS
 from .matrix_functions import MATRIX_FUNCTIONS, jacobian_matrix
 from .matrix_powers import MATRIX_POWERS
 from .matrix_scalars import MATRIX_SCALARS
-from .notations import Postfix
+from .notations import Infix, Postfix, Superscript
 from .spectral import SPECTRAL, result_shape
 from .vector_functions import VECTOR_FUNCTIONS, VectorFunction
 
@@ -45,7 +45,7 @@ class OpSpec:
     evaluate: Callable[..., np.ndarray] | None  # (values, attrs) -> array; None: evaluate.py
     title: str  # how error messages name the operator
     in_language: bool  # False: only derivatives produce it (users cannot write it)
-    notation: Any = None  # how it prints (core/notations.py); None: a call of its name
+    notation: Postfix | Infix | Superscript | None = None  # how it prints; None: a call
     sizes: str = ""  # what its printed form says of its sizes (core/notations.py)
     transposes: str = ""  # how a transpose passes through it (core/linear_ops.py); "": not
     builder: str = ""  # the core builder (core/build.py) applying it; "": b.apply
