@@ -2,13 +2,13 @@
 variables, facet by facet, checked by numbers: for each function the differential form
 (`differential`) is the directional derivative along an admissible direction (central
 differences of `value`); `steps()` states the result's conditions and its last line has the
-value of `evaluate`; `check()` compares at points where the conditions hold; generated numpy /
-jax / torch code agrees with `evaluate` (where the backend computes the function); jax.grad
-through jnp.linalg / jax.scipy.linalg, projected on the variable's tangent space, is an
-independent reference for the gradients; every LaTeX form (derivative in both layouts,
-differential, steps) is read by KaTeX; and `evaluate` refuses a point outside the function's
-domain even when the closed form no longer shows the operator whose domain it is
-(tr(logm(X)) → X⁻ᵀ).
+value of `evaluate`; the printed forms read back to that value; `check()` compares at points
+where the conditions hold; generated numpy / jax / torch code agrees with `evaluate` (where
+the backend computes the function); jax.grad through jnp.linalg / jax.scipy.linalg, projected
+on the variable's tangent space, is an independent reference for the gradients; every LaTeX
+form (derivative in both layouts, differential, steps) is read by KaTeX; and `evaluate`
+refuses a point outside the function's domain even when the closed form no longer shows the
+operator whose domain it is (tr(logm(X)) → X⁻ᵀ).
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from types import SimpleNamespace
 import numeric as nm
 import numpy as np
 import pytest
+from program_checks import read_back
 from test_codegen_backends import backend as required_backend
 
 from matcalc import derive, differential, value
@@ -133,6 +134,17 @@ def test_steps_state_the_conditions_and_end_at_the_value(cid, expr, wrt, vars, d
     want = np.asarray(d.evaluate(**point), dtype=float)
     nm.assert_close(np.asarray(got, dtype=float).reshape(want.shape), want, 1e-9, 1e-9,
                     f"the last step of {expr} by {wrt}")
+
+
+@pytest.mark.parametrize("layout", ["numerator", "denominator"])
+@pytest.mark.parametrize("cid, expr, wrt, vars, domains", CASES, ids=IDS)
+def test_printed_forms_read_back(cid, expr, wrt, vars, domains, layout):
+    """Each printed form (Unicode and ASCII, with and without where clauses), read back with
+    the declarations, has the value of `evaluate` (a structured value of its kind)."""
+    d = derive(expr, wrt, vars or None, layout)
+    failures: list = []
+    assert read_back(d, _point(expr, vars, domains, np.random.default_rng(25)), failures) is None
+    assert not failures, "\n".join(f.detail for f in failures)
 
 
 @pytest.mark.parametrize("layout", ["numerator", "denominator"])
