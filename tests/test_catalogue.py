@@ -8,7 +8,7 @@ the backend computes the function); jax.grad through jnp.linalg / jax.scipy.lina
 on the variable's tangent space, is an independent reference for the gradients; every LaTeX
 form (derivative in both layouts, differential, steps) is read by KaTeX; and `evaluate`
 refuses a point outside the function's domain even when the closed form no longer shows the
-operator whose domain it is (tr(logm(X)) → X⁻ᵀ).
+operator whose domain it is (tr(logm(X)) → X⁻ᵀ); the command's text and --json state the conditions.
 """
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from test_codegen_backends import backend as required_backend
 
 from matcalc import derive, differential, value
 from matcalc.api import _lowered
+from matcalc.cli import main
 from matcalc.errors import MatcalcError, UnsupportedError
 from matcalc.evaluate import Env, bind, evaluate
 
@@ -294,3 +295,16 @@ def test_generated_numpy_code_refuses_the_branch_cut(expr):
     point = {"X": _repeated_negative(), "u": rng.standard_normal(3), "v": rng.standard_normal(3)}
     with pytest.raises(ValueError, match="closed negative real axis"):
         d.to_function("numpy")(**{k: point[k] for k in d.variables})
+
+
+@pytest.mark.parametrize("cid, expr, wrt, vars, domains", CASES, ids=IDS)
+def test_the_command_states_the_conditions(cid, expr, wrt, vars, domains, capsys):
+    """--json lists the conditions, and the text ends with them, as `derive` states them."""
+    d = derive(expr, wrt, vars or None, "denominator")
+    argv = [expr, "--wrt", wrt, "--layout", "denominator"]
+    argv += [a for name, kind in vars.items() for a in ("--var", f"{name}:{kind}")]
+    assert main(argv + ["--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["conditions"] == list(d.conditions)
+    assert main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == d.text() and lines[1:] == ([d.holds_when()] if d.conditions else [])
