@@ -308,3 +308,25 @@ def test_the_command_states_the_conditions(cid, expr, wrt, vars, domains, capsys
     assert main(argv) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == d.text() and lines[1:] == ([d.holds_when()] if d.conditions else [])
+
+
+def _with_singular_values(sigma) -> np.ndarray:
+    rng = np.random.default_rng(26)
+    u = np.linalg.qr(rng.standard_normal((4, 3)))[0]
+    v = np.linalg.qr(rng.standard_normal((3, 3)))[0]
+    return u @ np.diag(sigma) @ v.T
+
+
+def test_singular_vectors_are_refused_at_a_repeated_singular_value():
+    """y' svals(X) holds where the singular values are distinct: at σ = (2, 2, 1) U and V are
+    not unique and evaluate refuses; the polar factor U Vᵀ (nucnorm's gradient) is unique
+    there and is given, equal to the differences."""
+    x = _with_singular_values([2.0, 2.0, 1.0])
+    d = derive("y' svals(X)", "X", {"X": "matrix(4,3)"}, "denominator")
+    assert "distinct" in d.holds_when()
+    with pytest.raises(MatcalcError, match="repeated"):
+        d.evaluate(X=x, y=np.array([1.0, 2.0, 3.0]))
+    n = derive("nucnorm(X)", "X", {"X": "matrix(4,3)"}, "denominator")
+    h, e = 1e-6, np.random.default_rng(27).standard_normal((4, 3))
+    slope = (value("nucnorm(X)", X=x + h * e) - value("nucnorm(X)", X=x - h * e)) / (2 * h)
+    assert np.isclose(np.sum(n.evaluate(X=x) * e), slope, rtol=1e-6)
