@@ -9,6 +9,14 @@ these differentials are made of. Both print as superscripts (X⁻¹, X^3, X^-3 f
 X^-1), the printer's `p_inv` and `p_mpow`; a negative power is the power of the inverse. The
 code of X⁻¹ is a solve where it multiplies (codegen/chains.py: one LU or Cholesky factor shared
 by every product it appears in); `inv` is what is left where it stands alone.
+
+Two facets tell code generation and evaluate what they may rely on:
+
+- `of_a_scalar`: its code at a 1 × 1 argument a (a 0-d value in generated code), a Python
+  expression over a's code {0} and the power k {1}: a⁻¹ = 1.0 / a, aᵏ = a ** k;
+- `in_products`: SOLVED, a product applies it by a solve with its argument instead of forming
+  it: X⁻¹ B = solve(X, B), B X⁻¹ = solve(Xᵀ, Bᵀ)ᵀ (codegen/chains.py, codegen/solves.py, and
+  evaluate's products); "" formed like any other matrix.
 """
 from __future__ import annotations
 
@@ -25,6 +33,7 @@ from .linear_ops import of_square
 
 WELL_CONDITIONED, SMOOTH = "well conditioned", "smooth"  # domain.py's check of the argument
 SIGN_OF_A_SCALAR = "the sign of a scalar"  # codegen/signs.py: 1/u has u's sign
+SOLVED = "applied by a solve"  # in a product: X⁻¹ B = solve(X, B)
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,8 @@ class MatrixPower:
     example: tuple[str, str, str]  # (expression, variable, derivative printed): the docs' row
     sympy_class: str = ""  # the SymPy class from_sympy reads back as a call of spellings[0]
     names_its_argument: bool = False  # a derivation names a compound argument (u = A B)
+    of_a_scalar: str = ""  # its code at a 1 × 1 argument: over a's code {0} and k {1}
+    in_products: str = ""  # SOLVED: applied by a solve in a product; "" formed
 
 
 def _d_inv(b, node, dx):
@@ -78,7 +89,7 @@ DECLARED = (
         _linalg("inv", "inv({0})"), "_inv", SIGN_OF_A_SCALAR, WELL_CONDITIONED,
         lambda k, node, args: k.square(k.sp.Inverse, lambda s: 1 / s)(node, args),
         ("u' inv(X) v", "X", "-X⁻¹ v uᵀ X⁻¹"), sympy_class="Inverse",
-        names_its_argument=True),
+        names_its_argument=True, of_a_scalar="1.0 / {0}", in_products=SOLVED),
     MatrixPower(
         "mpow", (), "A^k, an integer k (A^-k: the power of the inverse)", "the matrix power",
         of_square("matrix power", lambda s: s),
@@ -86,7 +97,18 @@ DECLARED = (
         _d_mpow, "d(Xᵏ) = Σᵢ Xⁱ dX Xᵏ⁻¹⁻ⁱ for k ≥ 1 (Cookbook 2.2).",
         {"unicode": "X^3", "ascii": "X^3", "latex": "X^{3}"},
         _linalg("matrix_power", "matrix_power({0}, {1})"), "_mpow", "", SMOOTH,
-        _sympy_mpow, ("tr(X^3)", "X", "3 X^2")),
+        _sympy_mpow, ("tr(X^3)", "X", "3 X^2"), of_a_scalar="{0} ** {1}"),
 )
 
 MATRIX_POWERS: dict[str, MatrixPower] = {op.name: op for op in DECLARED}
+
+
+def solved_factor(node: Expr) -> tuple[Expr, bool] | None:
+    """(X, transposed) when `node` is a power declared SOLVED in products of X (X⁻¹: False)
+    or its transpose (X⁻ᵀ: True), else None."""
+    flipped = node.op == "transpose"
+    base = node.arg if flipped else node
+    declared = MATRIX_POWERS.get(base.op)
+    if declared is None or declared.in_products != SOLVED:
+        return None
+    return base.arg, flipped
