@@ -32,8 +32,6 @@ DECLARED = frozenset(OPS) - frozenset(CORE_NODE_KINDS)
 
 _NO_FAMILY = ("core/factorisations.py declares values only, no record per operator for code "
               "generation to read")
-_MATRIX_FUNCTION_CODE = ("the matrix functions' code per backend (with the backends that lack "
-                         "one) is this module's table, not yet fields of core/matrix_functions.py")
 ALLOWED = {  # (module, op) -> why it names the op
     ("codegen/factorisations.py", "chol"): _NO_FAMILY,
     ("codegen/factorisations.py", "solve"): _NO_FAMILY,
@@ -45,11 +43,6 @@ ALLOWED = {  # (module, op) -> why it names the op
                                   "from the Cholesky factor, not a dispatch on log",
     ("codegen/chains.py", "sqrt"): "the backend's square root as arithmetic: Mᵀ diag(d) M = "
                                    "Rᵀ R with R = diag(√d) M, not a dispatch on sqrt",
-    ("codegen/matrix_functions.py", "expm"): _MATRIX_FUNCTION_CODE,
-    ("codegen/matrix_functions.py", "logm"): _MATRIX_FUNCTION_CODE,
-    ("codegen/matrix_functions.py", "sqrtm"): _MATRIX_FUNCTION_CODE,
-    ("codegen/matrix_functions.py", "frechet"): _MATRIX_FUNCTION_CODE,
-    ("codegen/matrix_functions.py", "frechet_matrix"): _MATRIX_FUNCTION_CODE,
 }
 
 
