@@ -134,15 +134,10 @@ class Emitter:
             return self._of_matrix(node)
         if op in CONSTANTS:  # π: the backend's constant, the float nearest it
             return self.spell(op)
-        if op in SPECTRAL:
-            return spectral_code(self, node)
-        if op in MATRIX_FUNCTIONS:
-            return matrix_function_code(self, node)
-        declared = _DECLARED.get(op)
-        rule = getattr(self, declared.emitter if declared else "_" + op, None)
+        rule = emission_rule(op)
         if rule is None:
             raise UnsupportedError(f"cannot generate code for the operator '{op}'")
-        return rule(node)
+        return rule(self, node)
 
     def _one_by_one(self, node: Expr) -> str:
         """A matrix function of a 1 × 1 argument (a 0-d value here), or a 1 × 1 constant
@@ -379,6 +374,18 @@ class Emitter:
 
     _frechet = _frechet_matrix = matrix_function_code  # (L_f(X, E), J_f(X) of expm, ...)
     _chol = _solve = _pinv = _tril_half = factorisation_code
+
+
+def emission_rule(op: str):
+    """The rule (emitter, node) -> code writing `op` beyond the backend's templates: its
+    family's (spectral functions, matrix functions), or the `Emitter` method its declaration
+    names (core/linear_ops.py, core/matrix_powers.py), else `_op`; None: no rule."""
+    if op in SPECTRAL:
+        return spectral_code
+    if op in MATRIX_FUNCTIONS:
+        return matrix_function_code
+    declared = _DECLARED.get(op)
+    return getattr(Emitter, declared.emitter if declared else "_" + op, None)
 
 
 def returned(backend: Backend, value: Value) -> str:
