@@ -6,12 +6,14 @@ it, its code, its bounds) is a facet of the operator's declaration, read from th
 a string constant in those modules that equals the name of a declared operator is a list of
 names kept beside the registry. The core node kinds (leaves, sums, products, transposes, ...)
 are the algebra every declaration is written in and may be named. An operator a module may
-still name is allowed below with the reason.
+still name is allowed below with the reason. The modules are parsed with `ast` by the helper the
+same check of the printer, lowering and the simplifier uses (test_declared_names_render.py).
 """
 from __future__ import annotations
 
-import ast
 from pathlib import Path
+
+from test_declared_names_render import named
 
 from matcalc.core.ops import OPS
 
@@ -46,18 +48,11 @@ ALLOWED = {  # (module, op) -> why it names the op
 }
 
 
-def named_ops(source: str, declared=DECLARED) -> list[tuple[int, str]]:
-    """(line, op) for each string constant of `source` that is the name of a declared op."""
-    return sorted((node.lineno, node.value) for node in ast.walk(ast.parse(source))
-                  if isinstance(node, ast.Constant) and isinstance(node.value, str)
-                  and node.value in declared)
-
-
 def violations(module: str, source: str, declared=DECLARED, allowed=None) -> list[str]:
     """'module:line: ...' for each declared op `source` names that `allowed` does not allow."""
     allowed = ALLOWED if allowed is None else allowed
     return [f"{module}:{line}: names the declared op '{op}' (read a facet of its declaration)"
-            for line, op in named_ops(source, declared) if (module, op) not in allowed]
+            for line, op in named(source, declared) if (module, op) not in allowed]
 
 
 def _module(path: Path) -> str:
@@ -91,7 +86,7 @@ def test_the_check_fails_on_a_module_that_names_an_op_again():
 
 def test_each_allowance_has_a_reason_and_is_used():
     used = {(_module(path), op) for path in SCOPE
-            for _, op in named_ops(path.read_text("utf-8"))}
+            for _, op in named(path.read_text("utf-8"), DECLARED)}
     stale = sorted(set(ALLOWED) - used)
     assert not stale, f"allowed but no longer named (remove them): {stale}"
     assert all(reason.strip() for reason in ALLOWED.values())
