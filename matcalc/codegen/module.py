@@ -303,7 +303,7 @@ def compile_function(module: str, function: str, backend_name: str) -> Callable:
         return builtins.__import__(name, globals, locals, fromlist, level)
 
     linecache.cache[filename] = (len(module), None, module.splitlines(True), filename)
-    namespace = {"__builtins__": {"float": float, "max": max, "TypeError": TypeError,
+    namespace = {"__builtins__": {"float": float, "TypeError": TypeError,
                                   "ValueError": ValueError, "isinstance": isinstance,
                                   "__import__": limited_import},
                  "__name__": "matcalc_generated"}
