@@ -7,7 +7,8 @@ operators; names listed in `__all__` are Python names (the builders'), not read 
 """
 from __future__ import annotations
 
-from declared_names import each, family_names, modules, named, stale, unexplained
+from declared_names import each as _each
+from declared_names import family_names, modules, named, stale, unexplained
 from declared_names import scan as scan_modules
 
 SCANNED = ("render", "simplify", "lower", "core")
@@ -24,7 +25,7 @@ def scan() -> dict[str, list[tuple[int, str]]]:
 
 
 ALLOWED: dict[tuple[str, str], str] = {
-    **each("core/structural.py", ("sum", "mean", "tr", "vec", "diag", "diagpart", "tril",
+    **_each("core/structural.py", ("sum", "mean", "tr", "vec", "diag", "diagpart", "tril",
                                    "inv", "mpow"),
             "the builders core/build.py exports: each constructs the operator its declaration's "
             "`builder` facet names, with that operator's canonical forms (tril(diag(v)) = "
@@ -40,41 +41,41 @@ ALLOWED: dict[tuple[str, str], str] = {
         "chol of a 1 × 1 matrix is its square root (chol(s) = √s), as the language reads it",
     ("lower/vector_typing.py", "logsoftmax"):
         "cross_entropy(z, y) is defined as −yᵀ logsoftmax(z) (docs/language.md)",
-    **each("lower/vector_typing.py", ("maximum", "relu"),
+    **_each("lower/vector_typing.py", ("maximum", "relu"),
             "the language reads max(0, u) as relu(u) (docs/language.md): a reading of the "
             "syntax, not a fact of either declaration"),
-    **each("lower/typer.py", ("inv", "kron"),
+    **_each("lower/typer.py", ("inv", "kron"),
             "the parser's operator names (syntax/ast.py POSTFIX_OPS 'inv' for ⁻¹, BINARY_OPS "
             "'kron' for ⊗), which the typer maps to the declared operators"),
-    **each("lower/unimplemented.py", ("abs", "arccos", "arcsin", "arcsinh", "arctan", "det",
+    **_each("lower/unimplemented.py", ("abs", "arccos", "arcsin", "arcsinh", "arctan", "det",
                                        "diag", "diagpart", "eigvals", "inv", "kron", "log",
                                        "logsoftmax", "mean", "sigmoid"),
             "the table of refused names: each entry names the language's spelling to write "
             "instead (a name users type, tests/test_unimplemented.py checks it is one), or "
             "refuses an operator's internal name (diagpart, logsoftmax) as a spelling"),
-    **each("render/where.py", ("eigvecs", "eigvec_max", "eigvec_min", "svecs_left",
+    **_each("render/where.py", ("eigvecs", "eigvec_max", "eigvec_min", "svecs_left",
                                 "svecs_right", "svec_max_left", "svec_max_right", "polar"),
             "the textbook letters where clauses name the factors of a decomposition by (v for "
             "eigenvectors, u and v for singular vectors, q for the polar factor): a printing "
             "convention not yet a facet of the spectral declarations"),
-    **each("simplify/functions.py", ("abs", "exp", "minimum", "sigmoid", "sign", "softplus"),
+    **_each("simplify/functions.py", ("abs", "exp", "minimum", "sigmoid", "sign", "softplus"),
             "named simplifier rules, each an identity between these functions with an example "
             "(exp(v) σ(−v) = σ(v), log(1 + exp(v)) = softplus(v), sign(u) / |u| = 1 / u, "
             "(δ > u) ⊙ (min(u, δ) > −δ) = (δ > |u|)): simplify/rules.py lists them"),
-    **each("simplify/products.py", ("diag", "inv", "kron", "mpow"),
+    **_each("simplify/products.py", ("diag", "inv", "kron", "mpow"),
             "named simplifier rules on products, each an identity with an example: diag(u) "
             "diag(v) = diag(u ⊙ v), 𝟏ᵀ diag(v) = vᵀ, (A B)⁻¹ = B⁻¹ A⁻¹ with X⁻ᵀ = (Xᵀ)⁻¹, the "
             "mixed product (A ⊗ B)(C ⊗ D) = A C ⊗ B D, (A ⊗ B) K = K (B ⊗ A), (Xᵃ)ᵇ = Xᵃᵇ"),
-    **each("simplify/reductions.py", ("abs", "exp", "inv", "kron", "logsumexp", "sum", "tr"),
+    **_each("simplify/reductions.py", ("abs", "exp", "inv", "kron", "logsumexp", "sum", "tr"),
             "named simplifier rules on reductions, each an identity with an example: "
             "log|det X| = logdet(X), log(Σ exp(u)) = logsumexp(u), det(X⁻¹) = 1 / det(X), "
             "tr(A ⊗ B) = tr(A) tr(B), sum(A ⊗ B) = sum(A) sum(B)"),
-    **each("simplify/rules.py", ("layernorm_rows", "log", "log_softmax_rows",
+    **_each("simplify/rules.py", ("layernorm_rows", "log", "log_softmax_rows",
                                   "logsumexp_rows", "mpow", "softmax_rows", "softplus", "sum",
                                   "tr"),
             "the rule table: each rule names the operator it is tried at and its identity "
             "(tr(Xᵀ) = tr(X), log(softmax(u)) = logsoftmax(u), softmax_rows of one column, ...)"),
-    **each("simplify/structured.py", ("diag", "kron", "tril", "vec"),
+    **_each("simplify/structured.py", ("diag", "kron", "tril", "vec"),
             "named simplifier rules on the projections of structured variables, whose "
             "selectors are diag(vec(I)) and diag(vec(tril(𝟏 𝟏ᵀ))), with L K (Aᵀ ⊗ B) L = "
             "diag(vec(Aᵀ ⊙ B)) for lower triangular A and B"),
@@ -106,7 +107,7 @@ def test_the_check_fails_on_a_named_operator():
 def test_the_declared_names_are_the_declarations():
     names = family_names()
     assert {"inv", "mpow", "kron", "diag", "diagpart", "vec", "tr", "det", "logdet", "expm",
-            "eigmax", "softmax_rows", "layernorm", "exp", "pi"} <= names
+           "eigmax", "softmax_rows", "layernorm", "exp", "pi"} <= names
     assert not {"mul", "add", "transpose", "identity", "var", "const"} & names
 
 
