@@ -13,8 +13,6 @@ CONSUMERS = ("diff", "interop", "web", "domain.py", "check.py", "steps.py", "clo
 
 _RULE = ("diff/ keys each hand-written derivative rule by its operator (the registry's JVP "
          "table, which tests check covers every operator): the rule, its identity its title")
-_NO_FAMILY = ("the factorisations (chol, solve, pinv, Φ) and the Fréchet derivatives L_f, J_f "
-              "have no declaration record per operator to carry this fact")
 
 ALLOWED: dict[tuple[str, str], str] = {
     **each("diff/factorisations.py", ("solve", "chol", "pinv", "tril_half"), _RULE),
@@ -32,24 +30,19 @@ ALLOWED: dict[tuple[str, str], str] = {
            "the adjoint rules of the operators linear in a tangent that no family declares "
            "(L_f(X, E) in E, solve(A, E) in E, Φ), beside the core node kinds': each entry "
            "implements the identity written with it, tr(M solve(A, dE)) = tr(solve(Aᵀ, Mᵀ)ᵀ "
-           "dE), ... ; " + _NO_FAMILY),
+           "dE), ..."),
     ("interop/to_sympy.py", "relu"):
         "max(u, v) = v + relu(u − v), min(u, v) = v − relu(v − u): the identity the binary "
         "declarations state by their relu_sign, written with relu's SymPy form",
-    **each("interop/to_sympy.py", ("tril_half", "pinv", "solve", "chol", "frechet",
-                                   "frechet_matrix"),
-           "their SymPy forms (Φ as a masked lower triangle, A⁻¹ B, (XᵀX)⁻¹Xᵀ; none for chol, "
-           "L_f, J_f): " + _NO_FAMILY),
+    **each("interop/to_sympy.py", ("frechet", "frechet_matrix"),
+           "L_f(X, E) and J_f(X) have no SymPy form, as their matrix function has none: "
+           "nodes of the matrix function their attribute f names, no declaration of their own"),
     **each("web/syntax.py", ("inv", "pinv"),
            "the parser's postfix operator names (syntax/transformer.py's _POSTFIX: ⁻¹ is "
            "'inv', ⁺ is 'pinv'), the keys of the page's operator table as of its terminals"),
-    **each("domain.py", ("tril_half", "chol", "pinv", "solve", "inv", "frechet",
-                         "frechet_matrix"),
-           "to do: the conditions of inv, solve, chol and pinv become their declarations' "
-           "(the factorisations' declarations are being added); " + _NO_FAMILY),
-    ("check.py", "chol"):
-        "to do: the check draws a variable chol takes directly spd, as the factorisation's "
-        "declared check domain (the factorisations' declarations are being added)",
+    **each("domain.py", ("frechet", "frechet_matrix"),
+           "L_f(X, E) and J_f(X) hold where their matrix function does (off its branch cut): "
+           "nodes of the matrix function their attribute f names, no declaration of their own"),
     **each("check.py", ("sin", "cos"),
            "the concrete function the check puts for an abstract f(u): sum(sin(u)) + "
            "sum(u.^2)/2, whose gradient is cos(u) + u (a test function, no fact of sin or cos)"),

@@ -15,7 +15,9 @@ Cholesky derivative, with their values (refusing arguments outside their domains
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.linalg
@@ -39,28 +41,44 @@ class Factorisation:
     """What matcalc knows about a factorisation or solve besides its value (core/ops.py) and
     differential (diff/factorisations.py): its meaning, where the check draws its first
     argument (`domain`), the condition its result holds under (a sentence about its first
-    argument {0}, "" none) and the docs' example (expression, variable, derivative printed in
-    numerator layout)."""
+    argument {0}, "" none), the docs' example (expression, variable, derivative printed in
+    numerator layout), its SymPy form and whether its value is non-singular wherever it is
+    defined."""
     name: str
     meaning: str
     domain: str  # SPD_POINT, WELL_CONDITIONED, FULL_RANK_POINT or SMOOTH
     condition: str
     example: tuple[str, str, str]
     written: str = ""  # how else the language writes it (X⁺)
+    # (interop/to_sympy.py's kit, node, args) -> its SymPy form; None: SymPy has none
+    sympy: Callable[[Any, Any, list], Any] | None = None
+    invertible: bool = False  # non-singular wherever defined: its inverse needs no condition
+
+
+def _sympy_pinv(k, node, args):
+    """X⁺ = (Xᵀ X)⁻¹ Xᵀ (X of full column rank); of a 1 × 1 x, 1 / x."""
+    x = args[0]
+    if not k.is_matrix(x):
+        return 1 / x
+    return k.sp.MatMul(k.sp.Inverse(k.sp.MatMul(k.sp.Transpose(x), x)), k.sp.Transpose(x))
 
 
 DECLARED = (
     Factorisation("chol", "the Cholesky factor L of a symmetric positive definite S = L Lᵀ",
                   SPD_POINT, SPD, ("tr(A chol(X X' + I))", "X", "Xᵀ L⁻ᵀ (U + Uᵀ) L⁻¹  where "
-                                   "L = chol(X Xᵀ + I), U = tril_half(Lᵀ Aᵀ)")),
+                                   "L = chol(X Xᵀ + I), U = tril_half(Lᵀ Aᵀ)"),
+                  invertible=True),  # (L has a positive diagonal)
     Factorisation("solve", "A⁻¹ B for a non-singular A, computed and printed as a solve, not an "
                   "inverse", WELL_CONDITIONED, NONSINGULAR,
-                  ("u' solve(X, v)", "X", "-solve(X, v) solve(Xᵀ, u)ᵀ")),
+                  ("u' solve(X, v)", "X", "-solve(X, v) solve(Xᵀ, u)ᵀ"),
+                  sympy=lambda k, node, args: k.sp.MatMul(k.sp.Inverse(args[0]), args[1])),
     Factorisation("pinv", "the Moore–Penrose pseudo-inverse (XᵀX)⁻¹Xᵀ of an X of full column "
                   "rank", FULL_RANK_POINT, FULL_COLUMN_RANK,
-                  ("u' pinv(X) v", "X", "X⁺ ((X⁺)ᵀ u vᵀ (I - X X⁺)ᵀ - v uᵀ X⁺)"), "X⁺"),
+                  ("u' pinv(X) v", "X", "X⁺ ((X⁺)ᵀ u vᵀ (I - X X⁺)ᵀ - v uᵀ X⁺)"), "X⁺",
+                  sympy=_sympy_pinv),
     Factorisation("tril_half", "Φ(M): the lower triangle of M, its diagonal halved", SMOOTH, "",
-                  ("tr(A tril_half(X))", "X", "tril_half(Aᵀ)ᵀ")),
+                  ("tr(A tril_half(X))", "X", "tril_half(Aᵀ)ᵀ"),
+                  sympy=lambda k, node, args: k.tril(node, args, k.sp.Rational(1, 2))),
 )
 
 FACTORISATIONS: dict[str, Factorisation] = {f.name: f for f in DECLARED}
