@@ -26,11 +26,10 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("diff/elementwise.py", "log"):
         "d(u.^p) = p ⊙ u.^(p−1) ⊙ du + u.^p ⊙ log(u) ⊙ dp: the power's derivative is "
         "written with the logarithm, the node the rule builds",
-    **each("diff/adjoint.py", ("frechet", "solve", "tril_half"),
-           "the adjoint rules of the operators linear in a tangent that no family declares "
-           "(L_f(X, E) in E, solve(A, E) in E, Φ), beside the core node kinds': each entry "
-           "implements the identity written with it, tr(M solve(A, dE)) = tr(solve(Aᵀ, Mᵀ)ᵀ "
-           "dE), ..."),
+    ("diff/adjoint.py", "frechet"):
+        "the adjoints of L_f(X, E) in E, tr(M L_f(X, dE)) = tr(L_f(X, M) dE) and vec L_f(X, "
+        "dE) = J_f(X) vec dE: a node of the matrix function its attribute f names, with no "
+        "declaration of its own",
     ("interop/to_sympy.py", "relu"):
         "max(u, v) = v + relu(u − v), min(u, v) = v − relu(v − u): the identity the binary "
         "declarations state by their relu_sign, written with relu's SymPy form",
