@@ -34,9 +34,9 @@ def declared_names() -> frozenset[str]:
 
 
 def family_names() -> frozenset[str]:
-    """The op names of the declared families (core/ops.py ties them): the catalogue but the
-    core node kinds, the factorisations (chol, solve, pinv, tril_half) and the Fréchet
-    derivatives, which have no family record per operator."""
+    """The op names the render scan looks for: the catalogue's but the core node kinds', the
+    factorisations' (chol, solve, pinv, tril_half: core/factorisations.py) and the Fréchet
+    derivatives' (L_f, J_f), which render/, simplify/, lower/ and core/ still name (39 times)."""
     from matcalc.core.constants import CONSTANTS
     from matcalc.core.elementwise import BINARY, FUNCTIONS
     from matcalc.core.extremes import EXTREMES
