@@ -330,3 +330,25 @@ def test_a_variable_epsilon_keeps_the_general_rules(rng):
         check_second(derive("u' layernorm(x, e)", wrt, vars, layout="denominator"), h, {},
                      {"e": "positive"}, rng)
 
+
+# -- the row-block Jacobian ---------------------------------------------------------------------
+
+_SR = "diag(1 ⊘ sqrt((X - X 𝟏 𝟏ᵀ / n).^2 𝟏 / n + 1e-5))"  # diag(1 ⊘ s), s by rows
+_ROWS = "D = diag(vec(layernorm_rows(X))), U = (𝟏_n 𝟏_nᵀ) ⊗ I_m"
+
+
+@pytest.mark.parametrize("layout, shown", [
+    ("numerator", f"(I_n ⊗ {_SR}) (I - (D U D + U) / n)  where {_ROWS}"),
+    ("denominator", f"(I - (D U D + U) / n) (I_n ⊗ {_SR})  where {_ROWS}"),
+])
+def test_layernorm_rows_jacobian_is_block_diagonal(layout, shown, rng):
+    """Each row's J = (I − (y yᵀ + 𝟏 𝟏ᵀ) / n) / s, in vec order: (I ⊗ diag(1 ⊘ s)) (I −
+    (diag(vec Y) (𝟏 𝟏ᵀ ⊗ I) diag(vec Y) + 𝟏 𝟏ᵀ ⊗ I) / n)."""
+    vars = {"X": "matrix(m,n)"}
+    d = check_derivative("layernorm_rows(X)", "X", vars, {"m": 3, "n": 4}, None, layout,
+                         rng=rng)
+    assert str(d) == shown
+    X = rng.normal(size=(3, 4))
+    for text in (str(d), d.text(ascii=True)):
+        assert np.allclose(value(text, d.declarations, X=X), d.evaluate(X=X))
+    check_generated(d, "layernorm_rows(X)", {"m": 3, "n": 4}, None, vars, (), rng, INSTALLED)

@@ -195,3 +195,48 @@ def transposed_sum_factor(node: Expr) -> Expr | None:
             inner = b.add(*(b.scale(c, rest.arg) for c, rest in map(b.split_coeff, f.args)))
             return b.mul(*node.args[:i], b.transpose(inner), *node.args[i + 1:])
     return None
+
+
+def _kron_with_identity(e: Expr) -> Expr | None:
+    """B for e = I ⊗ B, else None."""
+    return e.args[1] if e.op == "kron" and e.args[0].op == "identity" else None
+
+
+def _kron_through(term: Expr, inner: Expr, side: int) -> Expr | None:
+    """c (A ⊗ M') for term = c (A ⊗ M), M = B M' (side 0) or M' B (side −1), B = inner; else
+    None. M' is I when M is B."""
+    scalars, chain = b.matmul_chain(term)
+    if len(chain) != 1 or chain[0].op != "kron":
+        return None
+    a, m = chain[0].args
+    _, factors = b.matmul_chain(m)
+    if not factors or factors[side] is not inner:
+        return None
+    rest = factors[1:] if side == 0 else factors[:-1]
+    size = inner.shape.cols if side == 0 else inner.shape.rows
+    return b.mul(*scalars, b.kron(a, b.mul(*rest) if rest else b.identity(size)))
+
+
+def kron_factor(node: Expr) -> Expr | None:
+    """(I ⊗ B) C + A ⊗ (B M) = (I ⊗ B) (C + A ⊗ M), and on the right C (I ⊗ B) + A ⊗ (M B) =
+    (C + A ⊗ M) (I ⊗ B): A ⊗ (B M) = (I ⊗ B) (A ⊗ M) by the mixed product, so a Kronecker
+    term shares the factor I ⊗ B of the others (a block-diagonal scaling, row by row)."""
+    for side in (0, -1):
+        chains = [b.matmul_chain(t) for t in node.args]
+        for scalars, chain in chains:
+            inner = _kron_with_identity(chain[side]) if len(chain) > 1 else None
+            if inner is None:
+                continue
+            common = chain[side]
+            sharing = [t for t, (_, c) in zip(node.args, chains)
+                       if len(c) > 1 and c[side] is common]
+            through = {t: _kron_through(t, inner, side) for t in node.args if t not in sharing}
+            moved = {t: r for t, r in through.items() if r is not None}
+            if not moved:
+                continue
+            rests = [b.mul(*s, *(c[1:] if side == 0 else c[:-1]))
+                     for t, (s, c) in zip(node.args, chains) if t in sharing]
+            inside = b.add(*rests, *moved.values())
+            factored = b.mul(common, inside) if side == 0 else b.mul(inside, common)
+            return b.add(factored, *(t for t in node.args if t not in sharing and t not in moved))
+    return None
