@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import second_order
 from .closed_form import hessian_of, jacobian
 from .core import build as b
 from .core.elementwise import BINARY, FUNCTIONS
@@ -22,7 +23,6 @@ from .core.matrix_scalars import MATRIX_SCALARS
 from .core.rebuild import substitute
 from .core.spectral import SPECTRAL
 from .core.vector_functions import VECTOR_FUNCTIONS
-from .diff import layer_norm
 from .diff.engine import differential
 from .diff.readout import read_off
 from .diff.registry import TITLES
@@ -136,7 +136,7 @@ def _statements(d) -> list[tuple[str, Expr]]:
     bound = list(d.program.bindings.items())
     if not bound:
         bound = _named_arguments(d.function, set(d.program.variables),
-                                 layer_norm.units(d.function, d.wrt))
+                                 second_order.units(d.function, d.wrt))
     out, names = [], {}
     used = set(d.program.variables) | set(d.program.bindings) | \
         {n.attr("fname") for n in postorder(d.function) if n.op == "apply"}
@@ -171,7 +171,8 @@ def _named_arguments(expr: Expr, taken: set[str],
 
 
 def _differential(expr: Expr, names: list[str]) -> Expr:
-    terms = [t for t in (differential(expr, n) for n in names) if t is not None]
+    terms = [t for t in (differential(expr, n, second_order.shortcuts(expr, n)) for n in names)
+             if t is not None]
     return simplify(b.add(*terms)) if terms else b.zero(expr.shape)
 
 
@@ -180,7 +181,7 @@ def _rules(expr: Expr, names: list[str]) -> str:
     for node in postorder(expr):
         if node.args and node.op in TITLES and node.op not in ops:
             ops.append(node.op)
-    return "; ".join([*layer_norm.titles(expr, names), *(TITLES[op] for op in reversed(ops))])
+    return "; ".join([*second_order.titles(expr, names), *(TITLES[op] for op in reversed(ops))])
 
 
 # -- the derivation ------------------------------------------------------------------------

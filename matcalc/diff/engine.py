@@ -9,16 +9,17 @@ from __future__ import annotations
 from ..core import build as b
 from ..core.expr import Expr, postorder
 from ..errors import UnsupportedError
-from . import elementwise, factorisations, layer_norm, linear, matrix_fns, spectral  # noqa: F401  (the JVPs)
+from . import elementwise, factorisations, linear, matrix_fns, spectral  # noqa: F401  (the JVPs)
 from .registry import JVP
 
 
 def differential(expr: Expr, name: str, known: dict | None = None) -> Expr | None:
     """dF for F = `expr` and the variable `name` (None: F does not depend on it). `known`
-    maps nodes to rules (memo -> their differential) taking precedence over the JVP table,
-    as do the layer normalisation's second-order rules (diff/layer_norm.py)."""
+    maps nodes to rules (memo -> their differential) taking precedence over the JVP table:
+    the second-order rules of matcalc/second_order.py, which differentiate a recognised
+    subexpression as a unit."""
     memo: dict[Expr, Expr | None] = {}
-    shortcuts = {**layer_norm.shortcuts(expr, name), **(known or {})}
+    shortcuts = known or {}
     for node in postorder(expr):
         if name not in node.free:
             memo[node] = None

@@ -1,24 +1,33 @@
-"""The second-order rule of layer normalisation: the differential of its gradient, as a unit.
+"""Second-order rules: subexpressions of a gradient that the differential takes as units.
 
-With y = layernorm(x), s its scale, n its length, J = ∂y/∂x = (I − (y yᵀ + 𝟏 𝟏ᵀ) / n) / s,
-the gradient of aᵀ y (a the cotangent) is g = Jᵀ a = (a − (aᵀ y) y / n − sum(a) 𝟏 / n) / s, and
-    dg = Jᵀ da − (g (yᵀ dx) + y (gᵀ dx) + (aᵀ y) dy) / (n s),    dy = J dx
-(ds = yᵀ dx / n, and aᵀ dy = gᵀ dx as J is symmetric), the Hessian of aᵀ layernorm(x) for a
-constant a being −(g yᵀ + y gᵀ + (aᵀ y) J) / (n s). Differentiating g term by term instead
-gives the same value as an expansion the simplifier cannot fold back (it would need
-𝟏ᵀ y = 0 and aᵀ J = gᵀ inside products), so the engine recognises g in the expression it
-differentiates (`gradients`) and applies this rule to it.
+A Hessian is the derivative of the (simplified) gradient. Through layer normalisation,
+y = layernorm(x) = c / s, c = x − mean(x) 𝟏, s = sqrt(mean(c.^2) + ε), n the length of x,
+J = ∂y/∂x = (I − (y yᵀ + 𝟏 𝟏ᵀ) / n) / s, that gradient holds two subexpressions whose
+differentials have short exact forms the term-by-term rules do not find:
+- the scale s: ds = yᵀ dx / n + dε / (2 s) (core/vector_functions.py declares it beside the
+  differential of y; term by term, d sqrt(mean(c.^2) + ε) leaves 𝟏ᵀ c = 0 unseen and s³ in
+  the result);
+- a gradient through y, g = Jᵀ a = (a − (aᵀ y) y / n − sum(a) 𝟏 / n) / s for a cotangent a:
+      dg = J da − (g yᵀ + y gᵀ + (aᵀ y) J) dx / (n s)
+  (J is symmetric, aᵀ dy = gᵀ dx), so the Hessian of aᵀ layernorm(x) for a constant a is
+  −(g yᵀ + y gᵀ + (aᵀ y) J) / (n s), and of φ(layernorm(x)) it is Jᵀ ∇²φ J plus that term
+  with a = ∇φ (J² + ... for norm2(layernorm(x) − t)^2: the Gauss–Newton term 2 JᵀJ).
 
-Why a rule of the differential and not of the simplifier: the compact form is a fact about
-how g varies, known where the differential is taken (the declared scale differential ds of
-core/vector_functions.py is the other half); after the read-out, the terms of g, gᵀ and J are
-multiplied out and no local rewrite recovers them.
+Why here and not in the simplifier: the compact form is a fact about how g varies, known where
+the differential is taken; once read out, g, gᵀ and J are multiplied out into terms no local
+rewrite folds back (it would need 𝟏ᵀ y = 0 and aᵀ J = gᵀ inside products). So `shortcuts`
+finds s and each product holding g (recognised exactly: the simplified Jᵀ a of the candidate
+a is the very node) and closed_form.py passes their rules to the engine (diff/engine.py's
+`known`); the steps show them by name (`titles`). The simplifier only keeps the symmetric
+pair g yᵀ + y gᵀ together (simplify/sums.py, expand-products).
 """
 from __future__ import annotations
 
-from ..core import build as b
-from ..core.expr import Expr, postorder
-from ..core.vector_functions import layer_norm_by_scale, layer_scale_differential
+from .core import build as b
+from .core.expr import Expr, postorder
+from .core.vector_functions import layer_norm_by_scale, layer_scale_differential
+from .diff.engine import differential
+from .simplify import simplify
 
 
 def _vjp(y: Expr, s: Expr, a: Expr) -> Expr:
@@ -39,7 +48,6 @@ def _jacobian(y: Expr, s: Expr) -> Expr:
 def _cotangent(node: Expr, y: Expr, s: Expr) -> Expr | None:
     """a when node is Jᵀ a (up to the simplifier's canonical form), else None: node is
     c (a − (aᵀ y) y / n − sum(a) 𝟏 / n) / s, a the terms other than the two projections."""
-    from ..simplify import simplify
     scalars, chain = b.matmul_chain(node)
     inverse = b.inverse_of(s)
     if len(chain) != 1 or chain[0].op != "add" or not any(f is inverse for f in scalars):
@@ -62,7 +70,6 @@ def _projection(term: Expr, y: Expr) -> bool:
 def _scales(layers: list[Expr]) -> dict:
     """{s: ds} for the scale s of each layer normalisation (either kind), ds written with its
     node y as declared (core/vector_functions.py: ds = yᵀ dx / n + dε / (2 s))."""
-    from ..simplify import simplify
     out = {}
     for y in layers:
         def rule(memo, y=y):
@@ -75,8 +82,6 @@ def _scales(layers: list[Expr]) -> dict:
 def _gradients(expr: Expr, name: str, y: Expr) -> dict:
     """{node: d node} for each node L Jᵀ a (a product ending in the gradient g = Jᵀ a through
     y = layernorm(x, ε), ε constant; L may be empty) in expr: d(L g) = dL g + L dg."""
-    from ..simplify import simplify
-    from .engine import differential
     x = y.args[0]
     s = simplify(layer_norm_by_scale(b, y)[0])
     jacobian = _jacobian(y, s)
@@ -88,7 +93,7 @@ def _gradients(expr: Expr, name: str, y: Expr) -> dict:
         curvature = b.mul(b.add(b.mul(g, b.transpose(y)), b.mul(y, b.transpose(g)),
                                 b.mul(b.mul(b.transpose(a), y), jacobian)), memo[x])
         out = b.neg(b.mul(curvature, b.inverse_of(b.mul(n, s))))
-        da = differential(a, name, linear)
+        da = differential(a, name, {**shortcuts(a, name), **linear})
         return out if da is None else b.add(b.mul(jacobian, da), out)
 
     def of_product(memo, left, g, a, right):
@@ -96,7 +101,8 @@ def _gradients(expr: Expr, name: str, y: Expr) -> dict:
         parts = (left, [g], right)
         terms = [b.mul(*left, of_gradient(memo, g, a), *right)]
         for i in (0, 2):
-            d = differential(b.mul(*parts[i]), name) if parts[i] else None
+            part = b.mul(*parts[i]) if parts[i] else None
+            d = differential(part, name, shortcuts(part, name)) if part is not None else None
             if d is not None:
                 terms.append(b.mul(*(d if j == i else b.mul(*parts[j]) for j in range(3)
                                      if parts[j])))
