@@ -184,11 +184,15 @@ def _outer(term: Expr) -> tuple[tuple, Expr, Expr] | None:
 def _symmetric_pair(node: Expr) -> bool:
     """node, or a sum that is a term of it (times scalars), has terms c g yᵀ and c y gᵀ,
     g ≠ y, one of them a sum."""
-    outers = {o for o in map(_outer, node.args) if o is not None}
-    if any(g is not y and "add" in (g.op, y.op) and (c, y, g) in outers for c, g, y in outers):
-        return True
     chains = (b.matmul_chain(t)[1] for t in node.args)
-    return any(len(c) == 1 and c[0].op == "add" and _symmetric_pair(c[0]) for c in chains)
+    return any(_has_symmetric_pair(s) for s in (node, *(c[0] for c in chains
+                                                      if len(c) == 1 and c[0].op == "add")))
+
+
+def _has_symmetric_pair(node: Expr) -> bool:
+    outers = {o for o in map(_outer, node.args) if o is not None}
+    return any(g is not y and "add" in (g.op, y.op) and (c, y, g) in outers
+               for c, g, y in outers)
 
 
 def transposes_of_sum(node: Expr) -> Expr | None:
