@@ -202,35 +202,35 @@ def _kron_with_identity(e: Expr) -> Expr | None:
     return e.args[1] if e.op == "kron" and e.args[0].op == "identity" else None
 
 
-def _kron_through(term: Expr, inner: Expr, side: int) -> Expr | None:
-    """c (A ⊗ M') for term = c (A ⊗ M), M = B M' (side 0) or M' B (side −1), B = inner; else
-    None. M' is I when M is B."""
+def _kron_through(term: Expr, common: Expr, side: int) -> Expr | None:
+    """c (A ⊗ I) for term = c (A ⊗ B), common = I ⊗ B, A of as many rows (side 0) or columns
+    (side −1) as that I; else None."""
     scalars, chain = b.matmul_chain(term)
-    if len(chain) != 1 or chain[0].op != "kron":
+    identity, inner = common.args
+    if len(chain) != 1 or chain[0].op != "kron" or chain[0].args[1] is not inner:
         return None
-    a, m = chain[0].args
-    _, factors = b.matmul_chain(m)
-    if not factors or factors[side] is not inner:
+    a = chain[0].args[0]
+    if (a.shape.rows if side == 0 else a.shape.cols) != identity.shape.rows:
         return None
-    rest = factors[1:] if side == 0 else factors[:-1]
-    size = inner.shape.cols if side == 0 else inner.shape.rows
-    return b.mul(*scalars, b.kron(a, b.mul(*rest) if rest else b.identity(size)))
+    return b.mul(*scalars, b.kron(a, b.identity(inner.shape.cols if side == 0
+                                                  else inner.shape.rows)))
 
 
 def kron_factor(node: Expr) -> Expr | None:
-    """(I ⊗ B) C + A ⊗ (B M) = (I ⊗ B) (C + A ⊗ M), and on the right C (I ⊗ B) + A ⊗ (M B) =
-    (C + A ⊗ M) (I ⊗ B): A ⊗ (B M) = (I ⊗ B) (A ⊗ M) by the mixed product, so a Kronecker
-    term shares the factor I ⊗ B of the others (a block-diagonal scaling, row by row)."""
+    """(I ⊗ B) C + A ⊗ B = (I ⊗ B) (C + A ⊗ I), and on the right C (I ⊗ B) + A ⊗ B =
+    (C + A ⊗ I) (I ⊗ B): A ⊗ B = (I ⊗ B) (A ⊗ I) = (A ⊗ I) (I ⊗ B) by the mixed product, so a
+    Kronecker term shares the factor I ⊗ B of the others (a block-diagonal scaling, row by
+    row). B M is not split to share B: the products it would regroup round differently, and a
+    Hessian of values near 1e10 then lost its exact symmetry."""
     for side in (0, -1):
         chains = [b.matmul_chain(t) for t in node.args]
         for scalars, chain in chains:
-            inner = _kron_with_identity(chain[side]) if len(chain) > 1 else None
-            if inner is None:
+            if len(chain) < 2 or _kron_with_identity(chain[side]) is None:
                 continue
             common = chain[side]
             sharing = [t for t, (_, c) in zip(node.args, chains)
                        if len(c) > 1 and c[side] is common]
-            through = {t: _kron_through(t, inner, side) for t in node.args if t not in sharing}
+            through = {t: _kron_through(t, common, side) for t in node.args if t not in sharing}
             moved = {t: r for t, r in through.items() if r is not None}
             if not moved:
                 continue

@@ -79,7 +79,7 @@ RULES: tuple[Rule, ...] = (
     Rule("kron-mixed-product", "mul", pr.kron_mixed_product, "(A ⊗ B)(C ⊗ D) = A C ⊗ B D",
          ("(A X)' y", "X", {})),
     Rule("kron-factor", "add", pr.kron_factor,
-         "(I ⊗ B) C + A ⊗ (B M) = (I ⊗ B) (C + A ⊗ M), and on the right",
+         "(I ⊗ B) C + A ⊗ B = (I ⊗ B) (C + A ⊗ I), and on the right",
          ("layernorm_rows(X)", "X", {}), shorter_only=True),
     Rule("kron-commutation", "mul", pr.kron_commutation, "(aᵀ ⊗ B) K = B ⊗ aᵀ",
          ("W' x", "W", {})),
