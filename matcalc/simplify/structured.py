@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections import Counter
 
 from ..core import build as b
+from ..core.algebra import integer_power
 from ..core.expr import Expr
+from ..core.matrix_powers import MATRIX_POWERS  # a power of X keeps X diagonal or triangular
 
 
 def _is_unit_selection(e: Expr) -> bool:
@@ -33,7 +35,7 @@ def is_diagonal(e: Expr) -> bool:
         return True
     if e.op == "var":
         return e.attr("structure") == "diagonal"
-    if e.op in ("transpose", "inv", "mpow"):
+    if e.op == "transpose" or e.op in MATRIX_POWERS:
         return is_diagonal(e.arg)
     if e.op == "mul":
         scalars, chain = b.matmul_chain(e)
@@ -63,7 +65,7 @@ def is_lower(e: Expr) -> bool:
         return e.attr("structure") == "lowertri"
     if e.op == "transpose":
         return is_upper(e.arg)
-    if e.op in ("inv", "mpow"):
+    if e.op in MATRIX_POWERS:
         return is_lower(e.arg)
     if e.op == "mul":
         scalars, chain = b.matmul_chain(e)
@@ -73,7 +75,7 @@ def is_lower(e: Expr) -> bool:
 
 def is_upper(e: Expr) -> bool:
     """Whether e is upper triangular by its structure: the transpose of a lower one."""
-    return e.op == "transpose" and is_lower(e.arg) or e.op in ("inv", "mpow") and \
+    return e.op == "transpose" and is_lower(e.arg) or e.op in MATRIX_POWERS and \
         is_upper(e.arg) or is_diagonal(e)
 
 
@@ -139,11 +141,11 @@ def _reduced_power(e: Expr) -> Expr:
     if e.op == "add":
         terms = [_reduced_power(t) for t in e.args]
         return b.add(*terms) if any(t is not u for t, u in zip(terms, e.args)) else e
-    k = e.attr("k") if e.op == "mpow" else None
-    if isinstance(k, int) and k > 0 and _is_square_commutation(e.arg):
-        return e.arg if k % 2 else b.identity(e.shape.rows)
-    if isinstance(k, int) and k > 1 and _is_any_symmetriser(e.arg):
-        return b.mul(b.const(2 ** (k - 1)), e.arg)  # (K + I)² = K² + 2 K + I = 2 (K + I)
+    base, k = integer_power(e)
+    if base is not e and k > 0 and _is_square_commutation(base):
+        return base if k % 2 else b.identity(e.shape.rows)
+    if base is not e and k > 1 and _is_any_symmetriser(base):
+        return b.mul(b.const(2 ** (k - 1)), base)  # (K + I)² = K² + 2 K + I = 2 (K + I)
     return e
 
 
