@@ -11,12 +11,12 @@ It satisfies (Higham, *Functions of Matrices*, ch. 3):
 A `MatrixFunction` says what matcalc knows about one of them: its op and spelling, the scalar
 function it extends (named in L_exp), its meaning, its numpy value (real, refusing arguments
 whose principal value is not real), its Fréchet derivative in numpy, f′(X) for the commuting
-case, the condition under which it is defined and smooth, its code per backend, and an example
-for the documentation. The op `frechet` (attr f: the op name) is L_f(X, E), evaluated by
-the Daleckii–Krein form Q (F ⊙ (Qᵀ E Q)) Qᵀ where X is symmetric; the op `frechet_matrix` is
-the n² × n² matrix J_f(X) of E ↦ L_f(X, E) on column-major vec (the vec Jacobian of f(X) by
-X). Second Fréchet derivatives are out of scope: the derivative of
-L_f(X, E) in X is refused.
+case, the condition under which it is defined and smooth, its code per backend (a `MatrixCode`,
+or why the backend has none), and an example for the documentation. The op `frechet` (attr
+f: the op name) is L_f(X, E), evaluated by the Daleckii–Krein form Q (F ⊙ (Qᵀ E Q)) Qᵀ where X
+is symmetric; the op `frechet_matrix` is the n² × n² matrix J_f(X) of E ↦ L_f(X, E) on
+column-major vec (the vec Jacobian of f(X) by X). Second Fréchet derivatives are out of scope:
+the derivative of L_f(X, E) in X is refused.
 """
 from __future__ import annotations
 
@@ -35,6 +35,17 @@ IMAGINARY_TOLERANCE = 1e-8  # relative size of an imaginary part taken as roundi
 
 
 @dataclass(frozen=True)
+class MatrixCode:
+    """A matrix function's code in one backend (codegen/matrix_functions.py defines the helper
+    functions it names): its value, a template over the argument's code {0}; the function
+    computing L_f(X, E) from X and E (also J_f(X)'s columns); and the function computing it
+    for an X symmetric by its structure by one eigh, Q (F ⊙ (Qᵀ E Q)) Qᵀ ("": the general)."""
+    value: str
+    frechet: str
+    frechet_symmetric: str = ""
+
+
+@dataclass(frozen=True)
 class MatrixFunction:
     name: str  # the op name and its spelling in the language
     scalar: str  # the scalar function it extends: L_exp, \exp
@@ -46,6 +57,7 @@ class MatrixFunction:
     derivative_text: str  # f′(X) as the docs write it
     condition: str  # "" (entire) or where it is defined and smooth
     example: tuple[str, str, str]  # (expression, variable, derivative printed): the docs' row
+    code: dict[str, MatrixCode | str]  # backend -> its code, or why the backend has none
 
     @property
     def frechet_name(self) -> str:
@@ -164,16 +176,27 @@ DECLARED = (
     MatrixFunction(
         "expm", "exp", "\\exp", "the matrix exponential", _expm,
         _symmetric_first("expm", _expm_frechet, np.exp, np.exp),
-        lambda b, x, f: f, "expm(X)", "", ("u' expm(X) v", "X", "L_exp(X, v uᵀ)")),
+        lambda b, x, f: f, "expm(X)", "", ("u' expm(X) v", "X", "L_exp(X, v uᵀ)"),
+        {"numpy": MatrixCode("scipy.linalg.expm({0})", "_frechet_exp", "_frechet_exp_symmetric"),
+         "jax": MatrixCode("jax.scipy.linalg.expm({0})", "_frechet_exp",
+                           "_frechet_exp_symmetric"),
+         "torch": MatrixCode("torch.linalg.matrix_exp({0})", "_frechet_exp",
+                             "_frechet_exp_symmetric")}),
     MatrixFunction(
         "logm", "log", "\\log", "the principal matrix logarithm", _logm,
         _symmetric_first("logm", _logm_frechet, np.log, lambda lam: 1 / lam),
-        lambda b, x, f: b.inv(x), "X⁻¹", BRANCH_CUT, ("tr(logm(X))", "X", "X⁻¹")),
+        lambda b, x, f: b.inv(x), "X⁻¹", BRANCH_CUT, ("tr(logm(X))", "X", "X⁻¹"),
+        {"numpy": MatrixCode("_logm({0})", "_frechet_log"),
+         "jax": "jax has no matrix logarithm (jax.scipy.linalg.logm)",
+         "torch": "torch has no matrix logarithm"}),
     MatrixFunction(
         "sqrtm", "sqrt", "\\sqrt", "the principal matrix square root", _sqrtm,
         _symmetric_first("sqrtm", _sqrtm_frechet, np.sqrt, lambda lam: 0.5 / np.sqrt(lam)),
         lambda b, x, f: b.mul(b.const(Fraction(1, 2)), b.inv(f)), "sqrtm(X)⁻¹ / 2", BRANCH_CUT,
-        ("u' sqrtm(X) v", "X", "L_sqrt(X, v uᵀ)")),
+        ("u' sqrtm(X) v", "X", "L_sqrt(X, v uᵀ)"),
+        {"numpy": MatrixCode("_sqrtm({0})", "_frechet_sqrt"),
+         "jax": MatrixCode("_sqrtm({0})", "_frechet_sqrt"),
+         "torch": "torch has no matrix square root"}),
 )
 
 MATRIX_FUNCTIONS: dict[str, MatrixFunction] = {f.name: f for f in DECLARED}
