@@ -10,12 +10,15 @@ from .core.expr import Expr
 from .core.transpose import transposed
 from .diff.readout import in_layout, numerator_jacobian
 from .lower.structures import STRUCTURES
+from .second_order import shortcuts
 from .simplify import simplify
 
 
 def jacobian(f: Expr, x: Expr, layout: str = "numerator", trace: list | None = None) -> Expr:
     """dF/dX in `layout`, in closed form (`trace` collects the simplifier's steps)."""
-    return _laid_out(simplify(numerator_jacobian(simplify(f, trace), x), trace), layout, trace)
+    f = simplify(f, trace)
+    raw = numerator_jacobian(f, x, shortcuts(f, x.attr("name")))
+    return _laid_out(simplify(raw, trace), layout, trace)
 
 
 def hessian_of(gradient: Expr, x: Expr, layout: str = "numerator",

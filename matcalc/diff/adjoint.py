@@ -9,11 +9,9 @@ The declared linear operators' adjoints are in their declarations (core/linear_o
 """
 from __future__ import annotations
 
-from fractions import Fraction
-
 from ..core import build as b
 from ..core.expr import TANGENT_MARK, Expr, postorder
-from ..core.linear_ops import LINEAR_OPS, lower_ones
+from ..core.linear_ops import LINEAR_OPS
 from ..core.transpose import transposed
 from ..errors import UnsupportedError
 
@@ -126,8 +124,9 @@ VEC.update({
 
 
 def _half_lower(n):
-    """The mask of Φ: ones below the diagonal, ½ on it (vec Φ(E) = diag(vec mask) vec E)."""
-    return b.sub(lower_ones(b, n, n), b.mul(b.const(Fraction(1, 2)), b.identity(n)))
+    """The mask of Φ, Φ(𝟏 𝟏ᵀ): ones below the diagonal, ½ on it (vec Φ(E) = diag(vec Φ(𝟏 𝟏ᵀ))
+    vec E, Φ being the entrywise product with its mask)."""
+    return b.tril_half(b.mul(b.ones(n), b.transpose(b.ones(n))))
 
 
 def _declared(adjoint):
