@@ -29,7 +29,7 @@ from .backends import ELEMENTWISE, Backend
 from .chains import Products
 from .factorisations import factorisation_code
 from .factors import Value
-from .matrix_functions import matrix_function_code
+from .matrix_functions import divided_code, matrix_function_code
 from .solves import Solves
 from .source import Builder, wrap
 from .spectral import spectral_code, vectors_used
@@ -363,6 +363,8 @@ class Emitter:
 
     _expm = _logm = _sqrtm = _frechet = _frechet_matrix = matrix_function_code
     _eigvals = _eigvecs = _eigmax = _eigmin = _eigvec_max = _eigvec_min = spectral_code
+    _eigbasis = spectral_code
+    _divdiff_exp = _divdiff_log = _divdiff_sqrt = divided_code
     _svals = _svecs_left = _svecs_right = _specnorm = _nucnorm = _polar = spectral_code
     _svec_max_left = _svec_max_right = spectral_code
     _chol = _solve = _pinv = _tril_half = factorisation_code

@@ -13,12 +13,14 @@ J_f(X) is built column by column: column k is vec L_f(X, Eₖ) for the k-th unit
 L_exp(X, E) with X symmetric by its structure (a symmetric or spd variable, A + Aᵀ, ...) is the
 Daleckii–Krein form Q (F ⊙ (Qᵀ E Q)) Qᵀ in every backend: one eigh, X = Q Λ Qᵀ, and the
 divided differences Fᵢⱼ = (e^λᵢ − e^λⱼ)/(λᵢ − λⱼ) = e^max(λᵢ, λⱼ) (1 − e^−|λᵢ − λⱼ|)/|λᵢ − λⱼ|
-(e^λᵢ where they are equal), which cannot overflow before e^λ does.
+(e^λᵢ where they are equal), which cannot overflow before e^λ does. The divided differences
+divdiff_f(λ) are the helpers _divdiff_f their declarations give (core/matrix_functions.py), the
+same code over np, jnp or torch.
 """
 from __future__ import annotations
 
 from ..core.expr import Expr
-from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..core.matrix_functions import DIVIDED, MATRIX_FUNCTIONS
 from ..core.structural import is_symmetric
 from ..errors import UnsupportedError
 
@@ -108,6 +110,9 @@ _TORCH_HELPERS = {
 
 TEMPLATES = {"numpy": _NUMPY, "jax": _JAX, "torch": _TORCH}
 HELPERS = {"numpy": _NUMPY_HELPERS, "jax": _JAX_HELPERS, "torch": _TORCH_HELPERS}
+for _backend, _module in (("numpy", "np"), ("jax", "jnp"), ("torch", "torch")):
+    HELPERS[_backend].update({f"_{op}": f.divided_code.format(m=_module)
+                              for op, f in DIVIDED.items()})
 _MISSING = {"jax": {"logm": "jax has no matrix logarithm (jax.scipy.linalg.logm)"},
             "torch": {"logm": "torch has no matrix logarithm",
                       "sqrtm": "torch has no matrix square root"}}
@@ -135,3 +140,8 @@ def matrix_function_code(emitter, node: Expr) -> str:
     if node.op == "frechet_matrix":
         operands = [f"_frechet_{MATRIX_FUNCTIONS[fn].scalar}", *operands]
     return table[key].format(*operands)
+
+
+def divided_code(emitter, node: Expr) -> str:
+    """divdiff_f(λ) by its declared helper _divdiff_f, of λ (a 1-D array)."""
+    return f"_{node.op}({emitter.value(node.arg).code})"

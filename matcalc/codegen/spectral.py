@@ -50,7 +50,8 @@ HELPERS = {backend: _helpers(backend) for backend in _LIBRARY}
 
 # each op's value from the decomposition d: (λ, V) or (U, σ, V); with values alone, d is them
 _FROM_FULL = {
-    "eigvals": "{0}[0]", "eigvecs": "{0}[1]", "eigmax": "{0}[0][-1]", "eigmin": "{0}[0][0]",
+    "eigvals": "{0}[0]", "eigvecs": "{0}[1]", "eigbasis": "{0}[1]", "eigmax": "{0}[0][-1]",
+    "eigmin": "{0}[0][0]",
     "eigvec_max": "{0}[1][:, -1]", "eigvec_min": "{0}[1][:, 0]",
     "svals": "{0}[1]", "svecs_left": "{0}[0]", "svecs_right": "{0}[2]", "specnorm": "{0}[1][0]",
     "nucnorm": "{0}[1].sum()", "polar": "{0}[0] @ {0}[2].T", "svec_max_left": "{0}[0][:, 0]",

@@ -13,10 +13,16 @@ Eigenvectors and singular vectors are defined up to sign; matcalc fixes the sign
 entry of largest magnitude of each eigenvector (of each left singular vector, the right one
 following it) is positive, in evaluate and in generated code alike. No derivative goes through
 a vector op: their derivatives (dV = V (F ⊙ (Vᵀ dS V))) are refused.
+
+`eigbasis(S)` is an orthonormal eigenbasis Q of S (S = Q diag(eigvals(S)) Qᵀ, signed as
+eigvecs): unlike eigvecs it is given at a repeated eigenvalue too (the basis eigh returns there),
+for forms that do not depend on the choice, as the Daleckii–Krein form of L_f(S, E) does.
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,7 +79,7 @@ class Spectral:
     argument: str  # SYMMETRIC (an n × n symmetric S) or ANY (an m × n X)
     result: str  # the result's shape, one of the constants above
     numpy: Callable[[np.ndarray], np.ndarray]  # the value (2-D), refusing where undefined
-    condition: str  # where the derivative holds, of the argument written {0}
+    condition: str  # where the derivative (a factor: its value) holds, of {0}; "": anywhere
     vectors: bool  # a factor of a decomposition (defined up to sign; no derivative)
 
 
@@ -107,11 +113,38 @@ def signed_columns(v: np.ndarray) -> np.ndarray:
     return np.where(signs == 0, 1.0, signs)
 
 
+_SHARED = threading.local()  # .memo: the decompositions of the evaluation in progress
+
+
+@contextmanager
+def one_decomposition_each():
+    """Within it (one evaluation), eigh of a value is computed once: the eigenvalue and
+    eigenvector ops of one S (eigvals(S) and eigbasis(S) of the Daleckii–Krein form) share one
+    decomposition, so their orders agree."""
+    outer = getattr(_SHARED, "memo", None)
+    _SHARED.memo = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _SHARED.memo = outer
+
+
+def _eigh_of(s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.linalg.eigh(s), once per value within one_decomposition_each()."""
+    memo = getattr(_SHARED, "memo", None)
+    if memo is None:
+        return np.linalg.eigh(s)
+    key = (s.shape, s.tobytes())
+    if key not in memo:
+        memo[key] = np.linalg.eigh(s)
+    return memo[key]
+
+
 def eigh(name: str, s: np.ndarray, which: str | None = None) -> tuple[np.ndarray, np.ndarray]:
     """λ ascending and V with S = V diag(λ) Vᵀ, each column's largest entry positive; refusing
     a non-symmetric S, and (with `which`) a repeated eigenvalue there."""
     _refuse_asymmetric(name, s)
-    lam, v = np.linalg.eigh(s)
+    lam, v = _eigh_of(s)
     if which and repeated(lam, which):
         where = {"all": "S has a repeated eigenvalue", "max": "the largest eigenvalue of S is "
                  "repeated", "min": "the smallest eigenvalue of S is repeated"}[which]
@@ -164,6 +197,8 @@ def off_condition(f: Spectral, x: np.ndarray, gap: float) -> str | None:
         scale = max(1.0, float(np.abs(x).max(initial=0.0)))
         if float(np.abs(x - x.T).max(initial=0.0)) > SYMMETRY_TOLERANCE * scale:
             return "was not symmetric"
+        if not f.condition:
+            return None
         which = {_TOP: "max", _BOTTOM: "min"}.get(f.condition, "all")
         return "had a repeated eigenvalue" if repeated(np.linalg.eigvalsh(x), which, gap) \
             else None
@@ -189,6 +224,10 @@ DECLARED = (
     Spectral("eigvecs", "the unit eigenvectors of a symmetric matrix (columns, in the order "
              "of eigvals)", SYMMETRIC, EIGENVECTORS, lambda s: eigh("eigvecs", s, "all")[1],
              _SIMPLE, True),
+    Spectral("eigbasis", "an orthonormal eigenbasis of a symmetric matrix (columns in the "
+             "order of eigvals; where an eigenvalue repeats, the basis eigh returns: for forms "
+             "that do not depend on that choice)", SYMMETRIC, EIGENVECTORS,
+             lambda s: eigh("eigbasis", s)[1], "", True),
     Spectral("eigmax", "the largest eigenvalue of a symmetric matrix", SYMMETRIC, SCALAR,
              lambda s: _one(eigh("eigmax", s)[0][-1]), _TOP, False),
     Spectral("eigmin", "the smallest eigenvalue of a symmetric matrix", SYMMETRIC, SCALAR,

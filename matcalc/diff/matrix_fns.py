@@ -6,7 +6,7 @@ Sources: Magnus & Neudecker, *Matrix Differential Calculus* ch. 8-9; the Matrix 
 from __future__ import annotations
 
 from ..core import build as b
-from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..core.matrix_functions import DIVIDED, MATRIX_FUNCTIONS
 from ..core.matrix_powers import MATRIX_POWERS
 from ..core.matrix_scalars import MATRIX_SCALARS
 from ..core.vector_functions import VECTOR_FUNCTIONS
@@ -81,6 +81,21 @@ def _frechet(node, dargs):
 def _frechet_matrix(node, dargs):
     """J_f(X) has no derivative here: it would need the second Fréchet derivative."""
     raise _second_frechet(node)
+
+
+def _divided(op: str):
+    def rule(node, dargs):
+        raise UnsupportedError(
+            f"no derivative through {op}(λ): the divided differences appear in the "
+            f"Daleckii–Krein form of a Fréchet derivative L_{DIVIDED[op].scalar}(S, E), whose "
+            f"derivative in S (a second Fréchet derivative of {DIVIDED[op].name}) is not "
+            f"available")
+    rule.__doc__ = f"{op}(λ): no derivative (it would be a second Fréchet derivative)"
+    return rule
+
+
+for _op in DIVIDED:
+    defjvp(_op)(_divided(_op))
 
 
 @defjvp("apply")

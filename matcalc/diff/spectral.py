@@ -70,5 +70,15 @@ def _through_vectors(op: str):
 
 
 for _f in SPECTRAL.values():
-    if _f.vectors:
+    if _f.vectors and _f.name != "eigbasis":  # (eigbasis's refusal below says why)
         defjvp(_f.name)(_through_vectors(_f.name))
+
+
+@defjvp("eigbasis")
+def _eigbasis(node, dargs):
+    """eigbasis(S): no derivative (not unique where an eigenvalue repeats)"""
+    raise UnsupportedError(
+        "no derivative through eigbasis(S): an eigenbasis is not unique (in sign, and where an "
+        "eigenvalue repeats); it appears in the Daleckii–Krein form Q (F ⊙ (Qᵀ E Q)) Qᵀ of a "
+        "Fréchet derivative L_f(S, E), whose derivative in S (a second Fréchet derivative: a "
+        "second derivative, or a Hessian, through expm, logm or sqrtm) is not available")

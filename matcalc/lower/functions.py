@@ -132,6 +132,18 @@ def _frechet_matrix(op: str):
     return typed
 
 
+def _divided(op: str):
+    """divdiff_f(λ): of an n-vector λ, the n × n matrix of f's divided differences."""
+    def typed(typer, call, args):
+        _arity(call, args, 1)
+        lam = args[0]
+        if not lam.is_vector:
+            raise ShapeError(f"{call.func} needs a vector (of eigenvalues), got "
+                             f"{lam.describe()}", call.func_span)
+        return T(op, (lam,), lam.rows, lam.rows, call.span, _text(typer, call))
+    return typed
+
+
 def _thin(call: ast.Call, x: T) -> SizeVar:
     """k = min(m, n) of an m × n X: m where m = n, the smaller of two numbers."""
     rows, cols = x.rows.find(), x.cols.find()
@@ -374,6 +386,7 @@ FUNCTIONS.update({
     **{f.name: _matrix_function(f.name) for f in MATRIX_FUNCTIONS.values()},
     **{f.frechet_name: _frechet(f.name) for f in MATRIX_FUNCTIONS.values()},
     **{f.jacobian_name: _frechet_matrix(f.name) for f in MATRIX_FUNCTIONS.values()},
+    **{f.divided_name: _divided(f.divided_name) for f in MATRIX_FUNCTIONS.values()},
     **{f.name: _spectral(f.name) for f in SPECTRAL.values()},
 })
 
@@ -390,7 +403,8 @@ MEANINGS = {
     "matrix functions": (*(s for op in MATRIX_POWERS.values() for s in op.spellings),
                          *MATRIX_FUNCTIONS),
     "Fréchet derivatives": (*(f.frechet_name for f in MATRIX_FUNCTIONS.values()),
-                            *(f.jacobian_name for f in MATRIX_FUNCTIONS.values())),
+                            *(f.jacobian_name for f in MATRIX_FUNCTIONS.values()),
+                            *(f.divided_name for f in MATRIX_FUNCTIONS.values())),
     "spectral functions": tuple(f.name for f in SPECTRAL.values() if not f.vectors),
     "decompositions": tuple(f.name for f in SPECTRAL.values() if f.vectors),
     "products": ("dot", *_spelled(linear.PAIR)),

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from ..core import build as b
 from ..core.expr import Expr, postorder
+from ..core.matrix_functions import DIVIDED
 from ..core.rebuild import rebuild
 from ..core.spectral import SPECTRAL
 from ..core.vector_functions import VECTOR_FUNCTIONS
@@ -31,8 +32,12 @@ _FIRST = {f.name: f.letter for f in VECTOR_FUNCTIONS.values() if f.letter}  # y 
 # the factors of a decomposition, named by their textbook letters wherever they repeat:
 # v vᵀ  where v = eigvec_max(S); the letter's case follows the shape (V = eigvecs(S))
 _FACTORS = {"eigvecs": "v", "eigvec_max": "v", "eigvec_min": "v", "svecs_left": "u",
-            "svecs_right": "v", "svec_max_left": "u", "svec_max_right": "v", "polar": "q"}
+            "svecs_right": "v", "svec_max_left": "u", "svec_max_right": "v", "polar": "q",
+            "eigbasis": "q"}
 _FIRST.update({op: letter for op, letter in _FACTORS.items() if op in SPECTRAL})
+# named even where they appear once: the F of Q (F ⊙ (Qᵀ E Q)) Qᵀ  where F = divdiff_exp(…)
+_NAMED_ONCE = {op: "f" for op in DIVIDED}
+_FIRST.update(_NAMED_ONCE)
 _FIRST["chol"] = "l"  # L = chol(S)
 _PRINTED = {"I", "K"}  # the identity and commutation matrices print as these: no name's
 
@@ -66,7 +71,8 @@ def _chosen(expr: Expr, known: frozenset[Expr] = frozenset()) -> list[Expr]:
     chosen = []
     for node in reversed(list(postorder(expr))):
         n = uses.get(node, 0)
-        if node is not expr and n > 1 and node.weight >= 2 and (
+        if node is not expr and n > 0 and node.op in _NAMED_ONCE or \
+                node is not expr and n > 1 and node.weight >= 2 and (
                 node in known or node.op in _FACTORS
                 or _saving(node, n, parens.get(node, 0)) >= SAVING):
             chosen.append(node)
