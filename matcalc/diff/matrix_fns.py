@@ -11,7 +11,7 @@ from ..core.matrix_powers import MATRIX_POWERS
 from ..core.matrix_scalars import MATRIX_SCALARS
 from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..errors import UnsupportedError
-from .registry import defjvp
+from .registry import defjvp, defrefused
 
 
 def _of_matrix(s):
@@ -83,19 +83,11 @@ def _frechet_matrix(node, dargs):
     raise _second_frechet(node)
 
 
-def _divided(op: str):
-    def rule(node, dargs):
-        raise UnsupportedError(
-            f"no derivative through {op}(λ): the divided differences appear in the "
-            f"Daleckii–Krein form of a Fréchet derivative L_{DIVIDED[op].scalar}(S, E), whose "
-            f"derivative in S (a second Fréchet derivative of {DIVIDED[op].name}) is not "
-            f"available")
-    rule.__doc__ = f"{op}(λ): no derivative (it would be a second Fréchet derivative)"
-    return rule
-
-
-for _op in DIVIDED:
-    defjvp(_op)(_divided(_op))
+for _op, _m in DIVIDED.items():
+    defrefused(_op, f"no derivative through {_op}(λ): the divided differences appear in the "
+                    f"Daleckii–Krein form of a Fréchet derivative {_m.frechet_name}(S, E), whose "
+                    f"derivative in S (a second Fréchet derivative of {_m.name}) is not available",
+               f"{_op}(λ): no derivative (it would be a second Fréchet derivative)")
 
 
 @defjvp("apply")
