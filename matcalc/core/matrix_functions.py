@@ -254,6 +254,6 @@ JACOBIAN_EXAMPLE = ("logm(X)", "X", "J_log(X)")
 BY_SCALAR: dict[str, MatrixFunction] = {f.scalar: f for f in DECLARED}
 # divdiff_exp, divdiff_log, divdiff_sqrt (op -> its matrix function), and the docs' row
 DIVIDED: dict[str, MatrixFunction] = {f.divided_name: f for f in DECLARED}
-DIVIDED_MEANING = ("the divided differences f^[1](λ) of f at the entries of λ: "
-                   "(f(λᵢ) − f(λⱼ)) / (λᵢ − λⱼ), f′(λᵢ) where λᵢ = λⱼ")
-DIVIDED_EXAMPLE = ("u' expm(S) v", "S", "Q (F ⊙ (Qᵀ v uᵀ Q)) Qᵀ")
+DIVIDED_MEANING = ("the divided differences of f at the entries of λ, of the Daleckii–Krein "
+                   "form: (f(λᵢ) − f(λⱼ)) / (λᵢ − λⱼ), f′(λᵢ) where λᵢ = λⱼ")
+DIVIDED_EXAMPLE = ("tr(A divdiff_exp(x))", "A", "divdiff_exp(x)")

@@ -35,9 +35,17 @@ _FACTORS = {"eigvecs": "v", "eigvec_max": "v", "eigvec_min": "v", "svecs_left": 
             "svecs_right": "v", "svec_max_left": "u", "svec_max_right": "v", "polar": "q",
             "eigbasis": "q"}
 _FIRST.update({op: letter for op, letter in _FACTORS.items() if op in SPECTRAL})
-# named even where they appear once: the F of Q (F ⊙ (Qᵀ E Q)) Qᵀ  where F = divdiff_exp(…)
-_NAMED_ONCE = {op: "f" for op in DIVIDED}
-_FIRST.update(_NAMED_ONCE)
+# the F of Q (F ⊙ (Qᵀ E Q)) Qᵀ  where Q = eigbasis(S), F = divdiff_exp(eigvals(S)): named even
+# where it appears once, beside its eigenbasis (the Daleckii–Krein form, as textbooks write it)
+_FIRST.update({op: "f" for op in DIVIDED})
+
+
+def _beside_its_basis(node: Expr, nodes: set[Expr]) -> bool:
+    """Whether node is divdiff_f(eigvals(S)), a factor of a Hadamard product, in an expression
+    that also has eigbasis(S)."""
+    return node.op in DIVIDED and node.arg.op == "eigvals" and \
+        b.mk("eigbasis", node.arg.arg) in nodes and \
+        any(n.op == "hadamard" and node in n.args for n in nodes)
 _FIRST["chol"] = "l"  # L = chol(S)
 _PRINTED = {"I", "K"}  # the identity and commutation matrices print as these: no name's
 
@@ -66,12 +74,13 @@ def _chosen(expr: Expr, known: frozenset[Expr] = frozenset()) -> list[Expr]:
     once). A `known` node is worth its name wherever it repeats, the text showing that name
     already (∂f/∂P, P = softmax_rows(Z) bound by the program)."""
     parts = printed_parts(expr)
+    nodes = set(postorder(expr))
     uses: dict[Expr, int] = {expr: 1}
     parens: dict[Expr, int] = {}
     chosen = []
     for node in reversed(list(postorder(expr))):
         n = uses.get(node, 0)
-        if node is not expr and n > 0 and node.op in _NAMED_ONCE or \
+        if node is not expr and n > 0 and _beside_its_basis(node, nodes) or \
                 node is not expr and n > 1 and node.weight >= 2 and (
                 node in known or node.op in _FACTORS
                 or _saving(node, n, parens.get(node, 0)) >= SAVING):

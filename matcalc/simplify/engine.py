@@ -119,6 +119,8 @@ def simplify(expr: Expr, trace: list | None = None) -> Expr:
 
 
 def shown_form(expr: Expr, trace: list | None = None) -> Expr:
-    """The simplified `expr` in the form shown: the `shown` rules applied (`trace` collects
-    their steps)."""
-    return _Run(trace, _SHOWN).tree(expr)
+    """The simplified `expr` in the form shown: the `shown` rules applied, and the result
+    simplified again (Q (F ⊙ U) Qᵀ + Q (G ⊙ U) Qᵀ is Q ((F + G) ⊙ U) Qᵀ); `trace` collects
+    the steps."""
+    shown = _Run(trace, _SHOWN).tree(expr)
+    return expr if shown is expr else simplify(shown, trace)
