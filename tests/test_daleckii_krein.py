@@ -216,3 +216,11 @@ def test_eigbasis_at_a_repeated_eigenvalue():
     assert np.allclose(q.T @ q, np.eye(3))
     assert np.allclose(q @ np.diag(value("eigvals(S)", vars=vars, S=s)) @ q.T, s)
     assert derive("tr(A eigbasis(S))", "A", vars=vars).conditions == ()
+
+
+def test_an_expression_symmetric_by_its_structure(rng):
+    """A + Aᵀ is symmetric by its structure: the form at it, its Qᵀ printed as such."""
+    for layout in ("numerator", "denominator"):
+        d = check_derivative("u' expm(A + A') v", "A", VARS, SIZES, None, layout, rng=rng)
+        assert str(d) == "Q (F ⊙ (Qᵀ (u vᵀ + v uᵀ) Q)) Qᵀ  where Q = eigbasis(A + Aᵀ), " \
+                         "F = divdiff_exp(eigvals(A + Aᵀ))"

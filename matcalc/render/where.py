@@ -40,6 +40,12 @@ _FIRST.update({op: letter for op, letter in _FACTORS.items() if op in SPECTRAL})
 _FIRST.update({op: "f" for op in DIVIDED})
 
 
+def _factor_transposed(node: Expr) -> bool:
+    """Whether node is the transpose of a factor (Qᵀ of Q = eigbasis(A + Aᵀ)): the factor is
+    named, and its transpose then prints as Qᵀ."""
+    return node.op == "transpose" and node.arg.op in _FACTORS
+
+
 def _beside_its_basis(node: Expr, nodes: set[Expr]) -> bool:
     """Whether node is divdiff_f(eigvals(S)), a factor of a Hadamard product, in an expression
     that also has eigbasis(S)."""
@@ -81,9 +87,9 @@ def _chosen(expr: Expr, known: frozenset[Expr] = frozenset()) -> list[Expr]:
     for node in reversed(list(postorder(expr))):
         n = uses.get(node, 0)
         if node is not expr and n > 0 and _beside_its_basis(node, nodes) or \
-                node is not expr and n > 1 and node.weight >= 2 and (
-                node in known or node.op in _FACTORS
-                or _saving(node, n, parens.get(node, 0)) >= SAVING):
+                node is not expr and n > 1 and node.weight >= 2 and not _factor_transposed(node) \
+                and (node in known or node.op in _FACTORS
+                     or _saving(node, n, parens.get(node, 0)) >= SAVING):
             chosen.append(node)
             n = 1
         for part, wrapped in parts.get(node, ()):
