@@ -224,3 +224,17 @@ def test_an_expression_symmetric_by_its_structure(rng):
         d = check_derivative("u' expm(A + A') v", "A", VARS, SIZES, None, layout, rng=rng)
         assert str(d) == "Q (F ⊙ (Qᵀ (u vᵀ + v uᵀ) Q)) Qᵀ  where Q = eigbasis(A + Aᵀ), " \
                          "F = divdiff_exp(eigvals(A + Aᵀ))"
+
+
+def test_eigbasis_and_eigvecs_agree_in_every_backend(rng):
+    """eigbasis(S) is signed as eigvecs(S) is: its value is the same in evaluate and in the
+    generated code of every backend (one eigh of S for both)."""
+    d = derive("u' eigbasis(S) v + 2 u' eigvecs(S) v", "v",
+               vars={"S": "symmetric(n)", "u": "vector(n)", "v": "vector(n)"})
+    m = rng.standard_normal((4, 4))
+    point = {"u": rng.standard_normal(4), "S": m + m.T, "v": rng.standard_normal(4)}
+    want = d.evaluate(**point)
+    for backend in INSTALLED:
+        assert d.to_source(backend).count("_eigh(S)") == 1
+        got = np.asarray(d.to_function(ready(backend))(**point))
+        assert np.allclose(got, want, rtol=1e-12, atol=1e-12), backend

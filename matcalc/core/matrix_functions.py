@@ -142,10 +142,9 @@ def _logm_frechet(x: np.ndarray, e: np.ndarray) -> np.ndarray:
 
 
 def _pairs(lam: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """|λᵢ − λⱼ|, max(λᵢ, λⱼ), min(λᵢ, λⱼ) for an n-vector λ, each n × n."""
+    """λ as a 1-D array, its column λᵢ and its row λⱼ (n × 1 and 1 × n)."""
     lam = np.asarray(lam, dtype=float).reshape(-1)
-    column, row = lam[:, None], lam[None, :]
-    return np.abs(column - row), np.maximum(column, row), np.minimum(column, row)
+    return lam, lam[:, None], lam[None, :]
 
 
 def _refuse_nonpositive(name: str, lam: np.ndarray) -> None:
@@ -159,22 +158,25 @@ def _divdiff_exp(lam: np.ndarray) -> np.ndarray:
     """(e^λᵢ − e^λⱼ) / (λᵢ − λⱼ) = e^max (1 − e^−gap) / gap, e^λᵢ where the gap is 0."""
     if not np.all(np.isfinite(lam)):
         raise OutsideDomainError("divdiff_exp(λ) is not defined here: λ is not finite")
-    gap, high, _ = _pairs(lam)
+    lam, column, row = _pairs(lam)
+    gap = np.abs(column - row)
     ratio = -np.expm1(-gap) / np.where(gap == 0, 1.0, gap)
-    return np.exp(high) * np.where(gap == 0, 1.0, ratio)
+    exp = np.exp(lam)
+    return np.maximum(exp[:, None], exp[None, :]) * np.where(gap == 0, 1.0, ratio)
 
 
 def _divdiff_log(lam: np.ndarray) -> np.ndarray:
     """(log λᵢ − log λⱼ) / (λᵢ − λⱼ) = log1p(gap / min) / gap, 1 / λᵢ where the gap is 0."""
     _refuse_nonpositive("divdiff_log", lam)
-    gap, _, low = _pairs(lam)
+    _, column, row = _pairs(lam)
+    gap, low = np.abs(column - row), np.minimum(column, row)
     return np.where(gap == 0, 1.0 / low, np.log1p(gap / low) / np.where(gap == 0, 1.0, gap))
 
 
 def _divdiff_sqrt(lam: np.ndarray) -> np.ndarray:
     """(√λᵢ − √λⱼ) / (λᵢ − λⱼ) = 1 / (√λᵢ + √λⱼ) exactly."""
     _refuse_nonpositive("divdiff_sqrt", lam)
-    root = np.sqrt(np.asarray(lam, dtype=float).reshape(-1))
+    root = np.sqrt(_pairs(lam)[0])
     return 1.0 / (root[:, None] + root[None, :])
 
 
@@ -182,8 +184,8 @@ _DIVDIFF_EXP_CODE = (
     "def _divdiff_exp(lam):  # (e^λi - e^λj) / (λi - λj), e^λi where λi = λj\n"
     "    gap = {m}.abs(lam[:, None] - lam[None, :])\n"
     "    ratio = -{m}.expm1(-gap) / {m}.where(gap == 0, 1.0, gap)  # (1 - e^-gap) / gap\n"
-    "    top = {m}.exp({m}.maximum(lam[:, None], lam[None, :]))\n"
-    "    return top * {m}.where(gap == 0, 1.0, ratio)")
+    "    exp = {m}.exp(lam)\n"
+    "    return {m}.maximum(exp[:, None], exp[None, :]) * {m}.where(gap == 0, 1.0, ratio)")
 _DIVDIFF_LOG_CODE = (
     "def _divdiff_log(lam):  # (log λi - log λj) / (λi - λj), 1 / λi where λi = λj\n"
     "    gap = {m}.abs(lam[:, None] - lam[None, :])\n"

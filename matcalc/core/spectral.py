@@ -16,7 +16,7 @@ a vector op: their derivatives (dV = V (F ⊙ (Vᵀ dS V))) are refused.
 
 `eigbasis(S)` is an orthonormal eigenbasis Q of S (S = Q diag(eigvals(S)) Qᵀ, signed as
 eigvecs): unlike eigvecs it is given at a repeated eigenvalue too (the basis eigh returns there),
-for forms that do not depend on the choice, as the Daleckii–Krein form of L_f(S, E) does.
+for forms that do not depend on that choice, as the Daleckii–Krein form of L_f(S, E) does.
 """
 from __future__ import annotations
 
@@ -129,22 +129,24 @@ def one_decomposition_each():
         _SHARED.memo = outer
 
 
-def _eigh_of(s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """np.linalg.eigh(s), once per value within one_decomposition_each()."""
+def _eigh_of(name: str, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.linalg.eigh(s) of a symmetric s (refusing another), once per value within
+    one_decomposition_each()."""
     memo = getattr(_SHARED, "memo", None)
-    if memo is None:
-        return np.linalg.eigh(s)
-    key = (s.shape, s.tobytes())
-    if key not in memo:
-        memo[key] = np.linalg.eigh(s)
+    key = (s.shape, s.tobytes()) if memo is not None else None
+    if key is None or key not in memo:
+        _refuse_asymmetric(name, s)
+        decomposed = np.linalg.eigh(s)
+        if key is None:
+            return decomposed
+        memo[key] = decomposed
     return memo[key]
 
 
 def eigh(name: str, s: np.ndarray, which: str | None = None) -> tuple[np.ndarray, np.ndarray]:
     """λ ascending and V with S = V diag(λ) Vᵀ, each column's largest entry positive; refusing
     a non-symmetric S, and (with `which`) a repeated eigenvalue there."""
-    _refuse_asymmetric(name, s)
-    lam, v = _eigh_of(s)
+    lam, v = _eigh_of(name, s)
     if which and repeated(lam, which):
         where = {"all": "S has a repeated eigenvalue", "max": "the largest eigenvalue of S is "
                  "repeated", "min": "the smallest eigenvalue of S is repeated"}[which]
@@ -152,6 +154,11 @@ def eigh(name: str, s: np.ndarray, which: str | None = None) -> tuple[np.ndarray
                                  f"closer than {GAP_TOLERANCE:g} relative count as repeated), "
                                  f"so its eigenvectors are not unique")
     return lam, v * signed_columns(v)
+
+
+def eigenvalues(name: str, s: np.ndarray) -> np.ndarray:
+    """λ ascending of a symmetric S (refusing another), as eigh gives them."""
+    return _eigh_of(name, s)[0]
 
 
 def svd(name: str, x: np.ndarray, which: str | None = None):
@@ -220,18 +227,18 @@ _SIGMA1 = "σ₁({0}) > σ₂({0})"
 
 DECLARED = (
     Spectral("eigvals", "the eigenvalues of a symmetric matrix, ascending", SYMMETRIC,
-             EIGENVALUES, lambda s: _column(eigh("eigvals", s)[0]), _SIMPLE, False),
+             EIGENVALUES, lambda s: _column(eigenvalues("eigvals", s)), _SIMPLE, False),
     Spectral("eigvecs", "the unit eigenvectors of a symmetric matrix (columns, in the order "
              "of eigvals)", SYMMETRIC, EIGENVECTORS, lambda s: eigh("eigvecs", s, "all")[1],
              _SIMPLE, True),
     Spectral("eigbasis", "an orthonormal eigenbasis of a symmetric matrix (columns in the "
-             "order of eigvals; where an eigenvalue repeats, the basis eigh returns: for forms "
-             "that do not depend on that choice)", SYMMETRIC, EIGENVECTORS,
+             "order of eigvals, signed as eigvecs; where an eigenvalue repeats, the basis eigh "
+             "returns: for forms that do not depend on that choice)", SYMMETRIC, EIGENVECTORS,
              lambda s: eigh("eigbasis", s)[1], "", True),
     Spectral("eigmax", "the largest eigenvalue of a symmetric matrix", SYMMETRIC, SCALAR,
-             lambda s: _one(eigh("eigmax", s)[0][-1]), _TOP, False),
+             lambda s: _one(eigenvalues("eigmax", s)[-1]), _TOP, False),
     Spectral("eigmin", "the smallest eigenvalue of a symmetric matrix", SYMMETRIC, SCALAR,
-             lambda s: _one(eigh("eigmin", s)[0][0]), _BOTTOM, False),
+             lambda s: _one(eigenvalues("eigmin", s)[0]), _BOTTOM, False),
     Spectral("eigvec_max", "the unit eigenvector of the largest eigenvalue", SYMMETRIC, VECTOR,
              lambda s: eigh("eigvec_max", s, "max")[1][:, -1:], _TOP, True),
     Spectral("eigvec_min", "the unit eigenvector of the smallest eigenvalue", SYMMETRIC, VECTOR,
