@@ -31,7 +31,6 @@ from .core.matrix_functions import (
 from .core.matrix_powers import MATRIX_POWERS
 from .core.matrix_scalars import MATRIX_SCALARS
 from .core.vector_functions import VECTOR_FUNCTIONS
-from .render.notation import UNICODE
 
 END = "<!-- end of the generated table -->"
 _HEAD = ("| function | example | by | derivative (numerator layout) |", "| --- | --- | --- | --- |")
@@ -87,7 +86,7 @@ def matrix_scalar_table() -> str:
 def linear_row(op) -> str:
     """A linear operator's row (`kron`, `⊗`) or a matrix power's (`inv`, and how the language
     writes it besides a call: A^-1, A⁻¹)."""
-    infix = [UNICODE.kron.strip()] if getattr(op, "infix", False) else []
+    infix = [op.notation.symbols["unicode"].strip()] if getattr(op, "infix", False) else []
     return row(_code((*op.spellings, *infix)), op.meaning, op.example, getattr(op, "syntax", ""))
 
 

@@ -14,11 +14,11 @@ import pytest
 from numeric import numerical_jacobian
 
 from matcalc import derive, hessian
-from matcalc.api import _returned
 from matcalc.codegen import Output, compile_function, generate
 from matcalc.codegen.signs import FIXED, RULES, bounds, nonnegative
 from matcalc.core import build as b
 from matcalc.core.expr import mk
+from matcalc.derivative import returned as _returned
 from matcalc.evaluate import Env, evaluate
 from matcalc.shapes import Dim, Shape
 

@@ -13,10 +13,10 @@ import importlib.util
 import numpy as np
 import pytest
 
-from matcalc.api import _returned
 from matcalc.codegen import Output, compile_function, generate
 from matcalc.core import build as b
 from matcalc.core.expr import mk
+from matcalc.derivative import returned as _returned
 from matcalc.evaluate import Env, evaluate
 from matcalc.shapes import Dim, Shape
 

@@ -42,6 +42,7 @@ def _printed(expr: str, f: str) -> tuple[str, str, str]:
     symmetric)."""
     text, ascii, latex = DIRECTIONS[expr.replace(f, "{f}")]
     scalar = SCALAR[f]
+    head = {"exp": "\\exp", "log": "\\log", "sqrt": "\\sqrt{\\cdot}"}[scalar]
     return (f"Q (F ⊙ (Qᵀ ({text}) Q)) Qᵀ / 2  where Q = eigbasis(S), "
             f"F = divdiff_{scalar}(eigvals(S))",
             f"Q (F .* (Q^T ({ascii}) Q)) Q^T / 2  where Q = eigbasis(S), "
@@ -49,7 +50,7 @@ def _printed(expr: str, f: str) -> tuple[str, str, str]:
             f"\\frac{{\\mathbf{{Q}} \\left(\\mathbf{{F}} \\odot \\left(\\mathbf{{Q}}^{{\\top}} "
             f"\\left({latex}\\right) \\mathbf{{Q}}\\right)\\right) \\mathbf{{Q}}^{{\\top}}}}{{2}} "
             f"\\quad \\text{{where }} \\mathbf{{Q}} = \\operatorname{{eigbasis}}\\left("
-            f"\\mathbf{{S}}\\right), \\; \\mathbf{{F}} = \\{scalar}^{{[1]}}\\left("
+            f"\\mathbf{{S}}\\right), \\; \\mathbf{{F}} = {head}^{{[1]}}\\left("
             f"\\operatorname{{eigvals}}\\left(\\mathbf{{S}}\\right)\\right)")
 
 

@@ -12,6 +12,7 @@ from ..shapes import Dim, Shape
 from .constants import CONSTANTS
 from .expr import Expr, mk, natural
 from .leaves import MAX_CONST_BITS, const, expand, identity, is_zero, ones, zero
+from .matrix_powers import MATRIX_POWERS
 from .ops import _mul_shape, _same
 
 # -- sums ------------------------------------------------------------------------------------
@@ -228,13 +229,29 @@ def ones_matrix(shape: Shape) -> Expr:
     return mul(ones(shape.rows), cols if cols.is_scalar else mk("transpose", cols))
 
 
+# the matrix powers by their declared exponents (core/matrix_powers.py): the inverse, the power
+# −1, and the power whose exponent is its attribute
+INVERSE = next(p.name for p in MATRIX_POWERS.values() if p.exponent == -1)
+POWER = next(p for p in MATRIX_POWERS.values() if isinstance(p.exponent, str))
+
+
+def _exponent(f: Expr) -> int | None:
+    """The power of its operand f is, by its declaration (None: f is no matrix power)."""
+    declared = MATRIX_POWERS.get(f.op)
+    if declared is None:
+        return None
+    return f.attr(declared.exponent) if isinstance(declared.exponent, str) else declared.exponent
+
+
 def integer_power(f: Expr) -> tuple[Expr, int]:
-    """(X, k) with f = Xᵏ: X⁻¹ is (X, −1), X³ is (X, 3), (X⁻¹)² is (X, −2), X⁻ᵀ is (Xᵀ, −1)."""
-    k = f.attr("k") if f.op == "mpow" else 1
-    base = f.arg if f.op == "mpow" else f
-    if base.op == "transpose" and base.arg.op == "inv":
+    """(X, k) with f = Xᵏ, the exponents of nested powers multiplied: X⁻¹ is (X, −1), X³ is
+    (X, 3), (X⁻¹)² is (X, −2), X⁻ᵀ is (Xᵀ, −1)."""
+    base, k = f, 1
+    while _exponent(base) is not None:
+        base, k = base.arg, k * _exponent(base)
+    if base.op == "transpose" and base.arg.op == INVERSE:  # X⁻ᵀ = (Xᵀ)⁻¹
         return mk("transpose", base.arg.arg), -k
-    return (base.arg, -k) if base.op == "inv" else (base, k)
+    return base, k
 
 
 def from_power(base: Expr, k: int) -> Expr:
@@ -242,10 +259,10 @@ def from_power(base: Expr, k: int) -> Expr:
     if k > 0:
         root = base
     elif base.op == "transpose":  # X⁻ᵀ is written as the transpose of X⁻¹
-        root = mk("transpose", mk("inv", base.arg))
+        root = mk("transpose", mk(INVERSE, base.arg))
     else:
-        root = mk("inv", base)
-    return root if abs(k) == 1 else mk("mpow", root, k=abs(k))
+        root = mk(INVERSE, base)
+    return root if abs(k) == 1 else mk(POWER.name, root, **{POWER.exponent: abs(k)})
 
 
 MAX_MATRIX_POWER = 100  # the derivative of Xᵏ is a sum of k terms: larger k are refused

@@ -29,6 +29,7 @@ import numpy as np
 from ..errors import ShapeError
 from ..shapes import SCALAR, Dim, Shape
 from .expr import Expr
+from .notations import DIAGONAL_MATRIX, DIAGONAL_OF_MATRIX, EW, FLATTENED, PRODUCT_OF_SIZES, Infix
 
 # how lowering types a call (lower/functions.py), and how codegen/signs.py bounds the entries
 TO_SCALAR, OF_SQUARE_TO_SCALAR, DIAGONAL, FLATTEN, TRIANGLE, PAIR = (
@@ -36,6 +37,9 @@ TO_SCALAR, OF_SQUARE_TO_SCALAR, DIAGONAL, FLATTEN, TRIANGLE, PAIR = (
 SIGNED_SUM, SAME_ENTRIES, WITH_ZEROS, DIAGONAL_ENTRIES, PRODUCTS, UNBOUNDED = (
     "a sum keeps one sign", "its argument's entries", "its argument's entries and zeros",
     "the diagonal's entries", "products of entries", "")
+# how a transpose passes through an operator (core/transpose.py): into its argument, f(A)ᵀ =
+# f(Aᵀ), or into each operand, (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ (kept where it adds no transpose mark)
+INTO_ARGUMENT, INTO_EACH = "f(A)ᵀ = f(Aᵀ)", "(A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ"
 
 
 @dataclass(frozen=True)
@@ -57,11 +61,18 @@ class LinearOp:
     sympy: Callable[[Any, Expr, list], Any]  # (interop/to_sympy.py's kit, node, args)
     example: tuple[str, str, str]  # (expression, variable, derivative printed): the docs' row
     sympy_class: str = ""  # the SymPy class from_sympy reads back as a call of spellings[0]
-    infix: bool = False  # printed between its operands (A ⊗ B; ASCII kron(A, B))
+    notation: Infix | None = None  # printed between its operands (core/notations.py), or a call
+    transposes: str = ""  # INTO_EACH: (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ; "": a transpose stays outside
+    sizes: str = ""  # what its printed form says of its sizes (core/notations.py)
+    of_vectors: bool = False  # of the operators spelled alike, the one typed for a vector
 
     @property
     def arity(self) -> int:
         return 2 if self.typing == PAIR else 1
+
+    @property
+    def infix(self) -> bool:
+        return self.notation is not None
 
 
 def lower_ones(b, m, n) -> Expr:
@@ -175,7 +186,7 @@ DECLARED = (
         lambda b, t, node, i, m: b.mul(m, _diag_selector(b, node.shape.rows)),
         "diag", _library_code("diag", "diag({0})"), "_diag", WITH_ZEROS,
         lambda k, node, args: k.square(k.sp.DiagMatrix, lambda s: s)(node, args),
-        ("diag(x) y", "x", "diag(y)")),
+        ("diag(x) y", "x", "diag(y)"), sizes=DIAGONAL_MATRIX, of_vectors=True),
     LinearOp(
         "diagpart", ("diag",), "the diagonal of a square matrix, a vector", DIAGONAL,
         of_square("diag", lambda s: Shape(s.rows, Dim.of(1))),
@@ -184,7 +195,7 @@ DECLARED = (
         lambda b, t, node, i, m: b.mul(m, t(_diag_selector(b, node.shape.rows))),
         "diag", _same_code("diagonal", "{0}.diagonal()"), "_diagpart", DIAGONAL_ENTRIES,
         lambda k, node, args: k.square(k.sp.DiagonalOf, lambda s: s)(node, args),
-        ("sum(diag(X))", "X", "I_{m_X}"), sympy_class="DiagonalOf"),
+        ("sum(diag(X))", "X", "I_{m_X}"), sympy_class="DiagonalOf", sizes=DIAGONAL_OF_MATRIX),
     LinearOp(
         "vec", ("vec",), "the columns stacked into one (column-major)", FLATTEN,
         lambda shapes: Shape(shapes[0].size, Dim.of(1)),
@@ -192,7 +203,7 @@ DECLARED = (
         None, lambda b, t, node, i, m: m,
         "vec", _same_code("vec", "{0}.T.reshape(-1)"), "_vec", SAME_ENTRIES,
         lambda k, node, args: k.reshaped(args[0], *k.shape(node)),
-        ("vec(X)", "X", "I_{m_X n_X}")),
+        ("vec(X)", "X", "I_{m_X n_X}"), sizes=FLATTENED),
     LinearOp(
         "tril", ("tril",), "the lower triangle, the diagonal included", TRIANGLE,
         lambda shapes: shapes[0], np.tril, "tril", "linear: d tril(U) = tril(dU)",
@@ -207,7 +218,9 @@ DECLARED = (
         "kron", _library_code("kron", "kron({0}, {1})",
                               "torch.kron({0}.contiguous(), {1}.contiguous())"),
         "_kron", PRODUCTS, lambda k, node, args: k.kron(node, args),
-        ("tr(kron(A, X))", "X", "tr(A) I_{m_X}"), infix=True),
+        ("tr(kron(A, X))", "X", "tr(A) I_{m_X}"),
+        notation=Infix({"unicode": " ⊗ ", "latex": " \\otimes "}, EW, associative=True),
+        transposes=INTO_EACH, sizes=PRODUCT_OF_SIZES),
 )
 
 LINEAR_OPS: dict[str, LinearOp] = {op.name: op for op in DECLARED}

@@ -71,7 +71,10 @@ class MatrixFunction:
 
     @property
     def divided_latex(self) -> str:
-        return f"{self.latex}^{{[1]}}"
+        """f^{[1]} in LaTeX: \\exp^{[1]}, \\log^{[1]}, \\sqrt{\\cdot}^{[1]} (\\sqrt takes an
+        argument)."""
+        alone = f"{self.latex}{{\\cdot}}" if self.latex == "\\sqrt" else self.latex
+        return f"{alone}^{{[1]}}"
 
 
 def eigenvalue_on_cut(x: np.ndarray, margin: float = 0.0) -> complex | None:

@@ -5,8 +5,11 @@ Their differentials (the Matrix Cookbook, §2.2):
     d(X⁻¹) = −X⁻¹ dX X⁻¹,    d(Xᵏ) = Σᵢ₌₀ᵏ⁻¹ Xⁱ dX Xᵏ⁻¹⁻ⁱ,
 built with the core builders (passed in by diff/matrix_fns.py), so they differentiate again
 (Hessians). Neither needs an adjoint of its own: the read-out pulls back through the products
-these differentials are made of. Both print as superscripts (X⁻¹, X^3, X^-3 for (X⁻¹)³; ASCII
-X^-1), the printer's `p_inv` and `p_mpow`; a negative power is the power of the inverse. The
+these differentials are made of. Both print as superscripts, as their notation facets say
+(X⁻¹, its transpose X⁻ᵀ, X^3, X^-3 for (X⁻¹)³; ASCII X^-1); a negative power is the power of
+the inverse. Each is a power of its operand, its `exponent` (−1, or its attribute k): a product
+combines adjacent powers of one matrix by adding exponents (core/algebra.py). A transpose passes
+into either ((X⁻¹)ᵀ = (Xᵀ)⁻¹, (Xᵏ)ᵀ = (Xᵀ)ᵏ; core/transpose.py). The
 code of X⁻¹ is a solve where it multiplies (codegen/chains.py: one LU or Cholesky factor shared
 by every product it appears in); `inv` is what is left where it stands alone.
 """
@@ -21,7 +24,8 @@ import numpy as np
 from ..shapes import Shape
 from .expr import Expr
 from .factorisations import inverse  # (refusing a singular X)
-from .linear_ops import of_square
+from .linear_ops import INTO_ARGUMENT, of_square
+from .notations import SQUARE_OF_ARGUMENT, Postfix, Superscript
 
 WELL_CONDITIONED, SMOOTH = "well conditioned", "smooth"  # domain.py's check of the argument
 SIGN_OF_A_SCALAR = "the sign of a scalar"  # codegen/signs.py: 1/u has u's sign
@@ -47,6 +51,10 @@ class MatrixPower:
     example: tuple[str, str, str]  # (expression, variable, derivative printed): the docs' row
     sympy_class: str = ""  # the SymPy class from_sympy reads back as a call of spellings[0]
     names_its_argument: bool = False  # a derivation names a compound argument (u = A B)
+    notation: Postfix | Superscript | None = None  # how it prints (core/notations.py)
+    exponent: int | str = 1  # the power of its operand it is: a number, or its attribute's name
+    transposes: str = INTO_ARGUMENT  # (Xᵏ)ᵀ = (Xᵀ)ᵏ (core/linear_ops.py)
+    sizes: str = SQUARE_OF_ARGUMENT  # what its printed form says of its sizes
 
 
 def _d_inv(b, node, dx):
@@ -78,7 +86,11 @@ DECLARED = (
         _linalg("inv", "inv({0})"), "_inv", SIGN_OF_A_SCALAR, WELL_CONDITIONED,
         lambda k, node, args: k.square(k.sp.Inverse, lambda s: 1 / s)(node, args),
         ("u' inv(X) v", "X", "-X⁻¹ v uᵀ X⁻¹"), sympy_class="Inverse",
-        names_its_argument=True),
+        names_its_argument=True,
+        notation=Postfix({"unicode": "⁻¹", "ascii": "^-1", "latex": "^{-1}"},
+                         transposed={"unicode": "⁻ᵀ", "latex": "^{-\\top}"},
+                         negates_powers=True),
+        exponent=-1),
     MatrixPower(
         "mpow", (), "A^k, an integer k (A^-k: the power of the inverse)", "the matrix power",
         of_square("matrix power", lambda s: s),
@@ -86,7 +98,7 @@ DECLARED = (
         _d_mpow, "d(Xᵏ) = Σᵢ Xⁱ dX Xᵏ⁻¹⁻ⁱ for k ≥ 1 (Cookbook 2.2).",
         {"unicode": "X^3", "ascii": "X^3", "latex": "X^{3}"},
         _linalg("matrix_power", "matrix_power({0}, {1})"), "_mpow", "", SMOOTH,
-        _sympy_mpow, ("tr(X^3)", "X", "3 X^2")),
+        _sympy_mpow, ("tr(X^3)", "X", "3 X^2"), notation=Superscript("k"), exponent="k"),
 )
 
 MATRIX_POWERS: dict[str, MatrixPower] = {op.name: op for op in DECLARED}

@@ -2,8 +2,10 @@
 
 Each stanza gives the operator's differentiation family (how diff/ treats it), its shape rule
 (raising `ShapeError` that names the operator and the shapes), and its numpy evaluation on
-already-evaluated arguments (2-D float arrays; column-major vec). Rendering and derivative
-rules live in render/ and diff/, keyed by the same names; tests check every table covers OPS.
+already-evaluated arguments (2-D float arrays; column-major vec), and the facets its declaration
+gives the other stages: how it prints (core/notations.py), what its printed form says of its
+sizes, how a transpose passes through it and the core builder applying it. Derivative rules live
+in diff/, keyed by the same names; tests check every table covers OPS.
 The declared families (core/elementwise.py, core/vector_functions.py, core/extremes.py,
 core/matrix_functions.py, core/linear_ops.py, core/matrix_powers.py) give their stanzas here
 from their declarations.
@@ -23,10 +25,11 @@ from .elementwise import BINARY, FUNCTIONS
 from .expr import SPECS, Expr
 from .extremes import EXTREMES
 from .factorisations import cholesky, pinv, solve, tril_half
-from .linear_ops import LINEAR_OPS
+from .linear_ops import INTO_ARGUMENT, LINEAR_OPS
 from .matrix_functions import MATRIX_FUNCTIONS, jacobian_matrix
 from .matrix_powers import MATRIX_POWERS
 from .matrix_scalars import MATRIX_SCALARS
+from .notations import Infix, Postfix, Superscript
 from .spectral import SPECTRAL, result_shape
 from .vector_functions import VECTOR_FUNCTIONS, VectorFunction
 
@@ -42,16 +45,27 @@ class OpSpec:
     evaluate: Callable[..., np.ndarray] | None  # (values, attrs) -> array; None: evaluate.py
     title: str  # how error messages name the operator
     in_language: bool  # False: only derivatives produce it (users cannot write it)
+    notation: Postfix | Infix | Superscript | None = None  # how it prints; None: a call
+    sizes: str = ""  # what its printed form says of its sizes (core/notations.py)
+    transposes: str = ""  # how a transpose passes through it (core/linear_ops.py); "": not
+    builder: str = ""  # the core builder (core/build.py) applying it; "": b.apply
 
 
 OPS: dict[str, OpSpec] = {}
 
 
 def defop(name: str, family: str, shape, evaluate=None, title: str | None = None,
-          in_language: bool = True) -> OpSpec:
-    spec = OpSpec(name, family, shape, evaluate, title or name, in_language)
+          in_language: bool = True, **facets) -> OpSpec:
+    spec = OpSpec(name, family, shape, evaluate, title or name, in_language, **facets)
     OPS[name] = SPECS[name] = spec
     return spec
+
+
+def notation_of(op: str):
+    """The notation an operator declares (core/notations.py); None: a call of its name, or a
+    structural operator printed its own way."""
+    spec = OPS.get(op)
+    return spec.notation if spec is not None else None
 
 
 def _fail(title: str, *shapes: Shape, why: str = "") -> ShapeError:
@@ -262,7 +276,8 @@ def _valued(f):
 
 
 for _f in FUNCTIONS.values():  # (core/elementwise.py: one declaration each)
-    defop(_f.name, ELEMENTWISE if _f.derivative else ZERO, _first, _valued(_f))
+    defop(_f.name, ELEMENTWISE if _f.derivative else ZERO, _first, _valued(_f),
+          transposes=INTO_ARGUMENT)
 for _v in VECTOR_FUNCTIONS.values():  # (core/vector_functions.py: the softmax family)
     defop(_v.name, SPECIAL, _of_vectors(_v), _along_rows(_v), title=_v.spelling)
 for _b in BINARY.values():  # max(u, v), min(u, v)
@@ -272,7 +287,8 @@ for _e in EXTREMES.values():  # max(x), min(x) and their weights ismax(x), ismin
     defop(_e.name, SPECIAL, _scalar, _s(_e.numpy), title=_e.spelling)
     defop(_e.indicator, ZERO, _first, lambda v, a, e=_e: e.weights(v[0]))
 for _m in MATRIX_FUNCTIONS.values():  # expm, logm, sqrtm (core/matrix_functions.py)
-    defop(_m.name, SPECIAL, _square(_m.name, lambda s: s), _ew(_m.numpy))
+    defop(_m.name, SPECIAL, _square(_m.name, lambda s: s), _ew(_m.numpy),
+          transposes=INTO_ARGUMENT)
 defop("frechet", SPECIAL, _frechet_shape,
       lambda v, a: MATRIX_FUNCTIONS[a["f"]].frechet(v[0], v[1]), title="Fréchet derivative")
 defop("frechet_matrix", SPECIAL,
@@ -290,16 +306,23 @@ def _declared(op):
             lambda values, attrs: op.numpy(*values))
 
 
+def _facets(op) -> dict[str, Any]:
+    """The facets a linear operator or a matrix power declares for the other stages."""
+    return {"notation": op.notation, "sizes": op.sizes, "transposes": op.transposes,
+            "builder": op.builder}
+
+
 for _l in LINEAR_OPS.values():  # sum, mean, tr, vec, diag, diagpart, tril, ⊗ (core/linear_ops.py)
     defop(_l.name, BILINEAR if _l.arity == 2 else LINEAR, *_declared(_l),
-          title="⊗" if _l.infix else _l.spellings[0])
+          title="⊗" if _l.infix else _l.spellings[0], **_facets(_l))
 for _p in MATRIX_POWERS.values():  # X⁻¹, Xᵏ (core/matrix_powers.py)
     defop(_p.name, SPECIAL, _declared(_p)[0],
-          lambda values, attrs, p=_p: p.numpy(values[0], attrs))
+          lambda values, attrs, p=_p: p.numpy(values[0], attrs), **_facets(_p))
 for _sp in SPECTRAL.values():  # eigvals, eigmax, svals, nucnorm, ... (core/spectral.py)
     defop(_sp.name, SPECIAL, lambda args, a, f=_sp: result_shape(f, args[0].shape),
           _ew(_sp.numpy))
 defop("chol", SPECIAL, _square("chol", lambda s: s), _ew(cholesky))  # (core/factorisations.py)
 defop("solve", SPECIAL, _solve_shape, lambda v, a: solve(v[0], v[1]))
-defop("pinv", SPECIAL, lambda args, a: args[0].shape.T, _ew(pinv), title="pseudo-inverse")
+defop("pinv", SPECIAL, lambda args, a: args[0].shape.T, _ew(pinv), title="pseudo-inverse",
+      notation=Postfix({"unicode": "⁺", "latex": "^{+}"}))  # X⁺; ASCII pinv(X)
 defop("tril_half", LINEAR, _square("tril_half", lambda s: s), _ew(tril_half), title="Φ")

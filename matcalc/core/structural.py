@@ -12,6 +12,7 @@ from .elementwise import FUNCTIONS
 from .expr import Expr, mk
 from .leaves import commutation, const, expand, identity, is_zero, ones, zero
 from .matrix_functions import DIVIDED, MATRIX_FUNCTIONS
+from .matrix_powers import MATRIX_POWERS
 
 _SYMMETRIC_LEAVES = ("identity", "diag", "zero", *DIVIDED)  # (divided differences: Fᵢⱼ = Fⱼᵢ)
 _SYMMETRIC: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # node -> is_symmetric
@@ -35,7 +36,7 @@ def is_symmetric(e: Expr) -> bool:
 
 
 def _symmetric_by_structure(e: Expr) -> bool:
-    if e.op in ("inv", "mpow", "expand", *MATRIX_FUNCTIONS):
+    if e.op in ("expand", *MATRIX_POWERS, *MATRIX_FUNCTIONS):  # f(S)ᵀ = f(Sᵀ) = f(S)
         return e.shape.is_square and (e.op == "expand" or is_symmetric(e.arg))
     if e.op == "hadamard":
         return all(is_symmetric(a) for a in e.args)

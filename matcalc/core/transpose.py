@@ -1,6 +1,8 @@
 """Deep transposition: `transposed(e)` is eᵀ with the transpose pushed inside: (A B)ᵀ = Bᵀ Aᵀ
 always; (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ unless that adds transpose marks; (A + B)ᵀ = Aᵀ + Bᵀ and
 f(A)ᵀ = f(Aᵀ) only when that removes one ((A + Aᵀ)ᵀ = A + Aᵀ, but (X θ − y)ᵀ and X⁻ᵀ stay).
+Which operators a transpose passes into, and how, is each one's `transposes` facet
+(core/linear_ops.py: into its argument, as f(A) and X⁻¹, or into each operand, as A ⊗ B).
 One rule for every sum keeps equal values equal nodes, so like terms still combine. Used for the
 denominator layout and for cotangents of transposes.
 
@@ -11,14 +13,14 @@ recursion.
 from __future__ import annotations
 
 import weakref
+from functools import partial
 
 from . import build as b
-from .elementwise import FUNCTIONS
 from .expr import Expr, postorder_new
-from .matrix_functions import MATRIX_FUNCTIONS
+from .linear_ops import INTO_ARGUMENT, INTO_EACH
+from .ops import OPS
 
-_DISTRIBUTES = {"add": b.add, "hadamard": b.hadamard, "kron": b.kron}
-_ELEMENTWISE = {*FUNCTIONS, "inv", *MATRIX_FUNCTIONS}  # f(A)ᵀ = f(Aᵀ)
+_DISTRIBUTES = {"add": b.add, "hadamard": b.hadamard}  # (A + B)ᵀ = Aᵀ + Bᵀ, and ⊙
 
 _MARKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # node -> transposes printed
 # node -> weak reference to its transposed form (None: the plain eᵀ); weak, so that a cached
@@ -33,17 +35,30 @@ def transpose_count(e: Expr) -> int:
     return _MARKS[e]
 
 
+def _passes(op: str) -> str:
+    """How a transpose passes through the operator (its `transposes` facet; "": it does not)."""
+    spec = OPS.get(op)
+    return spec.transposes if spec is not None else ""
+
+
+def _builder(op: str):
+    """The core builder of a declared operator (its `builder` facet), else apply by name."""
+    spec = OPS.get(op)
+    return getattr(b, spec.builder) if spec is not None and spec.builder else \
+        partial(b.apply, op)
+
+
 def _inner(e: Expr) -> tuple[Expr, ...]:
     """The subexpressions whose transposes e's transposed form is built from."""
     if e.op == "transpose" or e.is_scalar:
         return ()
     if e.op == "mul":
         return tuple(b.matmul_chain(e)[1])
-    if e.op in _DISTRIBUTES or e.op == "frechet":
+    if e.op in _DISTRIBUTES or e.op == "frechet" or _passes(e.op) == INTO_EACH:
         return e.args
     if e.op == "pow" and not e.args[1].is_scalar:  # u.^p with p not a scalar: each transposes
         return tuple(a for a in e.args if not a.is_scalar)
-    if e.op in _ELEMENTWISE or e.op in ("pow", "mpow"):
+    if e.op == "pow" or _passes(e.op) == INTO_ARGUMENT:
         return e.args[:1]
     return ()
 
@@ -82,20 +97,21 @@ def _transposed_one(e: Expr, done: dict[Expr, Expr]) -> Expr:
         scalars, chain = b.matmul_chain(e)
         return b.mul(*scalars, *(done[f] for f in reversed(chain)))
     plain = b.transpose(e)
+    passes = _passes(e.op)
     if e.op in _DISTRIBUTES:  # (A + B)ᵀ = Aᵀ + Bᵀ
         candidate = _DISTRIBUTES[e.op](*(done[a] for a in e.args))
     elif e.op == "frechet":  # L_f(X, E)ᵀ = L_f(Xᵀ, Eᵀ)
         candidate = b.frechet(e.attr("f"), *(done[a] for a in e.args))
-    elif e.op in _ELEMENTWISE or e.op in ("pow", "mpow"):  # f(A)ᵀ = f(Aᵀ), (Aᵏ)ᵀ = (Aᵀ)ᵏ
-        if e.op == "pow":  # (u.^p)ᵀ = uᵀ.^pᵀ, a scalar u or p as it is
-            inner, exponent = (a if a.is_scalar else done[a] for a in e.args)
-        else:
-            inner = done[e.args[0]]
-        candidate = b.inv(inner) if e.op == "inv" else b.power(inner, exponent) \
-            if e.op == "pow" else b.apply(e.op, inner, *e.args[1:], **dict(e.attrs))
+    elif passes == INTO_EACH:  # (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ
+        candidate = _builder(e.op)(*(done[a] for a in e.args), **dict(e.attrs))
+    elif e.op == "pow":  # (u.^p)ᵀ = uᵀ.^pᵀ, a scalar u or p as it is
+        candidate = b.power(*(a if a.is_scalar else done[a] for a in e.args))
+    elif passes == INTO_ARGUMENT:  # f(A)ᵀ = f(Aᵀ), (X⁻¹)ᵀ = (Xᵀ)⁻¹, (Aᵏ)ᵀ = (Aᵀ)ᵏ
+        candidate = _builder(e.op)(done[e.args[0]], *e.args[1:], **dict(e.attrs))
     else:
         return plain
     fewer = transpose_count(candidate) - transpose_count(plain)
-    result = candidate if fewer < 0 or (fewer == 0 and e.op in ("kron", "frechet")) else plain
+    kept = passes == INTO_EACH or e.op == "frechet"  # (on a tie, the distributed form)
+    result = candidate if fewer < 0 or (fewer == 0 and kept) else plain
     _TRANSPOSED[e] = None if result is plain else weakref.ref(result)
     return result

@@ -15,8 +15,9 @@ from ..shapes import Shape, describe
 from ..syntax import ast
 from .declarations import Declaration, parse_declarations
 from .functions import FUNCTIONS
+from .program_names import read
 from .typed import to_core
-from .typer import Typer, read
+from .typer import Typer
 from .unfixed import refuse_unfixed_constants
 
 

@@ -7,7 +7,7 @@ a scalar operand, `max(0, u)` is relu, and `W(x)` is a product when W is a varia
 """
 from __future__ import annotations
 
-from ..core.algebra import MAX_MATRIX_POWER
+from ..core.algebra import INVERSE, MAX_MATRIX_POWER, POWER
 from ..core.constants import CONSTANTS
 from ..core.linear_ops import LINEAR_OPS, OF_SQUARE_TO_SCALAR
 from ..core.matrix_functions import MATRIX_FUNCTIONS
@@ -16,13 +16,14 @@ from ..core.matrix_scalars import MATRIX_SCALARS
 from ..errors import MatcalcError, ParseError, ShapeError, Span, UnsupportedError
 from ..syntax import ast, parse
 from ..syntax.transformer import literal_value
-from .constants import SizeNames, size_value, sized
+from .constants import size_value, sized
 from .declarations import Declaration
 from .declared_symbols import declared_symbol
 from .dims import GENERATED, SizeVar, declared, generated_names, matrix_sizes, one, times, unify
 from .functions import FUNCTIONS
 from .naming import NameChecks
-from .suggest import otherwise_spelled, unknown_call
+from .program_names import is_variable, program_sizes, read, value_names
+from .suggest import unknown_call
 from .typed import T, fit, like, scalar
 
 PRODUCT_OPS = {"*", "@", "juxt"}
@@ -176,7 +177,7 @@ class Typer:
 
     def inverse(self, x: T, span: Span | None) -> T:
         self.square("inverse", x, span)
-        return like("recip" if x.is_scalar else "inv", x, x, span=span, text=x.text)
+        return like("recip" if x.is_scalar else INVERSE, x, x, span=span, text=x.text)
 
     def _links(self, node: ast.Binary, tier: set[str]) -> tuple[T, list[tuple[ast.Binary, T]]]:
         """A left-associative chain `a op b op c ...` of `tier`'s operators, typed without
@@ -321,7 +322,8 @@ class Typer:
                 span)
         self.square("matrix power", base, span)
         x = self.inverse(base, span) if k < 0 else base
-        return x if abs(k) == 1 else like("mpow", x, x, span=span, text=text, k=abs(k))
+        return x if abs(k) == 1 else like(POWER.name, x, x, span=span, text=text,
+                                          **{POWER.exponent: abs(k)})
 
     def t_Call(self, node: ast.Call) -> T:
         symbol = declared_symbol(self, node)
@@ -379,63 +381,3 @@ def _integer(node) -> int | None:
             return sign * int(value)
     return None
 
-
-def is_variable(name: str, declarations: dict, bound: set[str], value_names: set[str]) -> bool:
-    """Whether `name` followed by '(' is a value times a parenthesised operand, not a call
-    (the number pi too: pi(x + 1) is π (x + 1))."""
-    decl = declarations.get(name)
-    if decl is not None:
-        return decl.kind != "function"
-    return name in bound or name in value_names or name in CONSTANTS or \
-        (name not in FUNCTIONS and name[0].isupper() and otherwise_spelled(name) is None)
-
-
-def read(program: ast.Program, declarations: dict) -> ast.Program:
-    """The program re-read with its called variables as values (see called_variables)."""
-    variables = called_variables(program, declarations)
-    return parse(program.text, variables) if variables else program
-
-
-def called_variables(program: ast.Program, declarations: dict) -> frozenset[str]:
-    """Names called with one operand that are values (`W (x + b)`, `x (y + 1)` where x is
-    used as a value): the parser re-reads them as names, so that `W (x + b)ᵀ` is W (x + b)ᵀ."""
-    bound = {b.name for b in program.bindings}
-    calls = {n.func for n in _nodes(program) if isinstance(n, ast.Call) and len(n.args) == 1}
-    if not calls:
-        return frozenset()
-    values = value_names(program) | program_sizes(program, declarations).names()  # n (x + 1)
-    return frozenset(f for f in calls if is_variable(f, declarations, bound, values))
-
-
-def program_sizes(program: ast.Program, declarations: dict,
-                  identity_names: frozenset[str] = frozenset()) -> SizeNames:
-    """The names of sizes in `program` (constants.SizeNames): those of the declarations and
-    those of its variables, the declared ones and the names it uses as values that are not
-    bound, functions or constants."""
-    bound = {b.name for b in program.bindings}
-    constants = {"I", "eye", "ones", *identity_names}
-    used = {name for name in value_names(program) - bound - constants
-            if name not in FUNCTIONS or name in declarations}
-    declared_ = {name for name, decl in declarations.items() if decl.kind != "function"}
-    return SizeNames(declarations, used | declared_, bound)
-
-
-def value_names(program: ast.Program) -> set[str]:
-    """Names used as values somewhere (not only called): such a name called is a product."""
-    return {n.name for n in _nodes(program) if isinstance(n, ast.Name)}
-
-
-def _nodes(program: ast.Program):
-    """Every expression node of the program's statements (iteratively: programs can be deep)."""
-    stack: list = [b.value for b in program.bindings] + [program.result]
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, ast.Call):
-            stack.extend(node.args)
-        elif isinstance(node, ast.Sized) and node.arg is not None:
-            stack.append(node.arg)
-        elif isinstance(node, (ast.Unary, ast.Postfix)):
-            stack.append(node.operand)
-        elif isinstance(node, ast.Binary):
-            stack.extend((node.left, node.right))

@@ -51,7 +51,7 @@ class _Counting(Printer):
     def local(self, node: Expr) -> tuple[int, list[tuple[Expr, bool]]]:
         """The tokens `node` prints itself (its counted subexpressions aside) and those
         subexpressions, each with whether it is printed in parentheses."""
-        text = getattr(self, "p_" + node.op, self.p_function)(node)[0]
+        text = self.rule(node)(node)[0]
         own, inside = 0, []
         for token in text_tokens(text):
             found = _PLACEHOLDER.fullmatch(token)

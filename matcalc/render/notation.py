@@ -1,8 +1,9 @@
 """The three notations a result is printed in: Unicode text, ASCII text and LaTeX.
 
-One printer (render/printer.py) walks the expression; a `Notation` only says how each symbol is
-spelled, so text and LaTeX agree symbol for symbol. The ASCII spelling re-parses as matcalc input
-wherever the language has the symbol.
+One printer (render/printer.py) walks the expression; a `Notation` only says how each
+structural symbol is spelled (a declared operator's marks are in its declaration,
+core/notations.py), so text and LaTeX agree symbol for symbol. The ASCII spelling re-parses as
+matcalc input wherever the language has the symbol.
 """
 from __future__ import annotations
 
@@ -20,11 +21,8 @@ LATEX_FUNCTIONS = {"max", "min", *(s.name for s in MATRIX_SCALARS.values() if s.
 class Notation:
     name: str
     transpose: str
-    inverse: str
-    inverse_transpose: str | None  # None: print (X⁻¹)ᵀ the long way
     hadamard: str
     ew_divide: str
-    kron: str | None  # None: print kron(A, B)
     ones: str
     power: str  # elementwise power operator
     unvec: str = "vec⁻¹"
@@ -79,7 +77,7 @@ class Notation:
         return "\\mathbf{0}" if self.name == "latex" and not scalar else "0"
 
 
-UNICODE = Notation("unicode", "ᵀ", "⁻¹", "⁻ᵀ", " ⊙ ", " ⊘ ", " ⊗ ", "𝟏", ".^")
-ASCII = Notation("ascii", "^T", "^-1", None, " .* ", " ./ ", None, "ones", ".^", "unvec")
-LATEX = Notation("latex", "^{\\top}", "^{-1}", "^{-\\top}", " \\odot ", " \\oslash ",
-                 " \\otimes ", "\\mathbf{1}", "", "\\operatorname{vec}^{-1}")
+UNICODE = Notation("unicode", "ᵀ", " ⊙ ", " ⊘ ", "𝟏", ".^")
+ASCII = Notation("ascii", "^T", " .* ", " ./ ", "ones", ".^", "unvec")
+LATEX = Notation("latex", "^{\\top}", " \\odot ", " \\oslash ", "\\mathbf{1}", "",
+                 "\\operatorname{vec}^{-1}")

@@ -1,9 +1,11 @@
 """The printer: one visitor for every notation, driven by one precedence table.
 
 `render(expr, notation)` returns the text. Each op's printer returns (text, precedence); a
-child is parenthesised when its precedence is too low for its place. Printers never simplify:
-what is printed is exactly the expression `evaluate` computes. Products print their negative
-powers as a denominator (`2 x / N`, `w ⊘ x.^2`).
+child is parenthesised when its precedence is too low for its place. An operator declaring a
+notation (core/notations.py: a postfix mark, an infix symbol, a superscript) is printed as its
+declaration says; the structural operators (sums, products, transposes) by their own methods.
+Printers never simplify: what is printed is exactly the expression `evaluate` computes. Products
+print their negative powers as a denominator (`2 x / N`, `w ⊘ x.^2`).
 """
 from __future__ import annotations
 
@@ -18,17 +20,21 @@ from ..core.expr import Expr, postorder
 from ..core.extremes import EXTREMES
 from ..core.linear_ops import LINEAR_OPS
 from ..core.matrix_functions import DIVIDED, MATRIX_FUNCTIONS
+from ..core.matrix_powers import MATRIX_POWERS
+from ..core.notations import ADD, ATOM, CMP, EW, MUL, POW, Postfix
+from ..core.ops import notation_of
 from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..shapes import GENERATED, Dim
 from .notation import ASCII, LATEX, Notation
 from .sizes import implied_constants
 
-CMP, ADD, MUL, EW, POW, ATOM = range(6)
+__all__ = ["ADD", "ATOM", "CMP", "EW", "MUL", "POW", "Printer", "render"]
 
 FUNCTION_NAMES = {**{op.name: op.printed for op in LINEAR_OPS.values()},
                   **{f.name: f.spelling for f in BINARY.values()},
                   **{e.name: e.spelling for e in EXTREMES.values()}}
-
+# the inverse's notation (the power −1, core/matrix_powers.py): LaTeX writes solve(A, B) with it
+INVERSE = next(p.notation for p in MATRIX_POWERS.values() if p.exponent == -1)
 
 class Printer:
     """`implied`: identity and all-ones nodes printed without their size (render/sizes.py)."""
@@ -40,10 +46,18 @@ class Printer:
 
     def __call__(self, e: Expr) -> tuple[str, int]:
         if e not in self.memo:
-            rule = self.p_constant if e.op in CONSTANTS else \
-                getattr(self, "p_" + e.op, self.p_function)
-            self.memo[e] = rule(e)
+            self.memo[e] = self.rule(e)(e)
         return self.memo[e]
+
+    def rule(self, e: Expr):
+        """The method printing e: a named constant's, its declared notation's (p_postfix,
+        p_infix, p_superscript), a structural operator's own, or a call."""
+        if e.op in CONSTANTS:
+            return self.p_constant
+        notation = notation_of(e.op)
+        if notation is not None:
+            return getattr(self, "p_" + type(notation).__name__.lower())
+        return getattr(self, "p_" + e.op, self.p_function)
 
     def at(self, e: Expr, least: int) -> str:
         """e's text, in parentheses unless its precedence is at least `least`."""
@@ -224,13 +238,17 @@ class Printer:
                 num.append(f)
         return self.quotient(Fraction(1), num, den, self.n.hadamard, EW)
 
-    def p_kron(self, e):
-        """A ⊗ B ⊗ C without inner parentheses: ⊗ is associative."""
-        sides = [self(a)[0] if a.op == "kron" and self.n.kron else self.at(a, POW)
-                 for a in e.args]
-        if self.n.kron is None:
+    def p_infix(self, e):
+        """A ⊗ B: the declared symbol between the operands, a chain of an associative one
+        without inner parentheses (A ⊗ B ⊗ C); a call where this notation has no symbol
+        (ASCII kron(A, B))."""
+        infix = notation_of(e.op)
+        symbol = infix.symbols.get(self.n.name)
+        sides = [self(a)[0] if a.op == e.op and infix.associative and symbol else
+                 self.at(a, infix.precedence + 1) for a in e.args]
+        if symbol is None:
             return self.n.call(FUNCTION_NAMES[e.op], sides), ATOM
-        return self.n.kron.join(sides), EW
+        return symbol.join(sides), infix.precedence
 
     # -- powers and postfix operators ------------------------------------------------------
     def p_pow(self, e):
@@ -249,20 +267,21 @@ class Printer:
 
     def p_transpose(self, e):
         child = e.arg
-        if child.op == "inv" and self.n.inverse_transpose:
-            return self.at(child.arg, ATOM) + self.n.inverse_transpose, POW
+        inner = notation_of(child.op)
+        mark = inner.transposed.get(self.n.name) if isinstance(inner, Postfix) else None
+        if mark:  # X⁻ᵀ: one mark, as the postfix declares
+            return self.at(child.arg, ATOM) + mark, POW
         if child.op == "absgrad":  # (∂f/∂Y)ᵀ: the transpose is of the whole symbol
             return self.at(child, ATOM + 1) + self.n.transpose, POW
         return self.at(child, ATOM) + self.n.transpose, POW
 
-    def p_inv(self, e):
-        return self.at(e.arg, ATOM) + self.n.inverse, POW
-
-    def p_pinv(self, e):
-        """X⁺ (LaTeX X^{+}); ASCII pinv(X)."""
-        if self.n is ASCII:
-            return self.n.call("pinv", [self(e.arg)[0]]), ATOM
-        return self.at(e.arg, ATOM) + ("^{+}" if self.n is LATEX else "⁺"), POW
+    def p_postfix(self, e):
+        """X⁻¹, X⁺: the declared mark after the operand; a call where this notation has no
+        mark (ASCII pinv(X))."""
+        mark = notation_of(e.op).marks.get(self.n.name)
+        if mark is None:
+            return self.p_function(e)
+        return self.at(e.arg, ATOM) + mark, POW
 
     def p_solve(self, e):
         """solve(A, B); LaTeX A^{-1} B, A^{-\\top} B for solve(Aᵀ, B) (the same value, written
@@ -270,7 +289,7 @@ class Printer:
         if self.n is not LATEX:
             return self.p_function(e)
         a, rhs = e.args
-        inverse = self.n.inverse_transpose if a.op == "transpose" else self.n.inverse
+        inverse = (INVERSE.transposed if a.op == "transpose" else INVERSE.marks)[self.n.name]
         base = a.arg if a.op == "transpose" else a
         return f"{self.at(base, ATOM)}{inverse} {self.at(rhs, POW)}", MUL
 
@@ -280,10 +299,12 @@ class Printer:
             return self.p_function(e)
         return self.n.call("\\Phi", [self(e.arg)[0]]), ATOM
 
-    def p_mpow(self, e):
-        """Xᵏ, and X^-k for the powers of an inverse."""
-        base, k = e.arg, str(e.attr("k"))
-        if base.op == "inv":
+    def p_superscript(self, e):
+        """Xᵏ, k the declared attribute; of an operand whose postfix negates powers, the
+        negative power of its operand (X^-3 for (X⁻¹)³)."""
+        base, k = e.arg, str(e.attr(notation_of(e.op).attribute))
+        inner = notation_of(base.op)
+        if isinstance(inner, Postfix) and inner.negates_powers:
             base, k = base.arg, "-" + k
         return self.n.superscript(self.at(base, ATOM), k, False), POW
 

@@ -3,11 +3,12 @@
 An identity, all-ones vector or zero matrix prints as I_n, 𝟏_n, 0_{m×n} unless the text
 around it fixes that size when read back: a term of a sum (or of a Hadamard product) beside a
 term of known shape (`A + I`), or a factor of a matrix product next to a factor of known shape
-(`A I`, `W 𝟏`), through transposes, inverses and elementwise functions. Known here means known
-from the printed text alone: variables (declared shapes) and sized constants are known, an
-unsized constant is not. One pass up the DAG (what each node's own text fixes), one pass down
-(what its surroundings fix); a node printed in several places prints its size unless every
-place implies it.
+(`A I`, `W 𝟏`), through transposes, inverses and elementwise functions; what a declared
+operator's printed form says of its sizes is its `sizes` facet (core/notations.py). Known here
+means known from the printed text alone: variables (declared shapes) and sized constants are
+known, an unsized constant is not. One pass up the DAG (what each node's own text fixes), one
+pass down (what its surroundings fix); a node printed in several places prints its size unless
+every place implies it.
 """
 from __future__ import annotations
 
@@ -15,7 +16,14 @@ from ..core.constants import CONSTANTS
 from ..core.elementwise import BINARY, FUNCTIONS
 from ..core.expr import Expr, postorder
 from ..core.extremes import INDICATORS
-from ..core.matrix_powers import MATRIX_POWERS
+from ..core.notations import (
+    DIAGONAL_MATRIX,
+    DIAGONAL_OF_MATRIX,
+    FLATTENED,
+    PRODUCT_OF_SIZES,
+    SQUARE_OF_ARGUMENT,
+)
+from ..core.ops import OPS
 from ..core.vector_functions import VECTOR_FUNCTIONS
 
 Known = tuple[bool, bool]  # (rows, columns) known
@@ -23,10 +31,23 @@ _SAME_SHAPE = {"add", "hadamard", "gt", *BINARY}
 _LIKE_ARGUMENT = {*FUNCTIONS, *(f.name for f in VECTOR_FUNCTIONS.values() if not f.reduces),
                   *INDICATORS}
 _ROW_COUNT = {f.name for f in VECTOR_FUNCTIONS.values() if f.reduces}  # logsumexp_rows: a column
-_SQUARE = set(MATRIX_POWERS)  # X⁻¹, Xᵏ (core/matrix_powers.py)
 _ALWAYS_SIZED = {"var", "tangent", "absgrad", "apply", "const", "dim", *CONSTANTS, "commutation",
                  "unvec"}
 _CONSTANTS = {"identity", "ones"}
+# what a declared operator's own text fixes, by its `sizes` facet, of its operands' `Known`s
+_DECLARED = {
+    PRODUCT_OF_SIZES: lambda args: (all(r for r, _ in args), all(c for _, c in args)),
+    SQUARE_OF_ARGUMENT: lambda args: (args[0][0] or args[0][1],) * 2,
+    DIAGONAL_MATRIX: lambda args: (args[0][0], args[0][0]),
+    DIAGONAL_OF_MATRIX: lambda args: (args[0][0] or args[0][1], True),
+    FLATTENED: lambda args: (args[0][0] and args[0][1], True),
+}
+
+
+def _declared(op: str) -> str:
+    """The operator's `sizes` facet ("" for none)."""
+    spec = OPS.get(op)
+    return spec.sizes if spec is not None else ""
 
 
 def _own(e: Expr, args: list[Known]) -> Known:
@@ -43,17 +64,8 @@ def _own(e: Expr, args: list[Known]) -> Known:
     elif op == "mul":
         factors = [k for a, k in zip(e.args, args) if not a.is_scalar]
         known = (factors[0][0], factors[-1][1]) if factors else (True, True)
-    elif op == "kron":
-        known = (all(r for r, _ in args), all(c for _, c in args))
-    elif op in _SQUARE:
-        side = args[0][0] or args[0][1]
-        known = (side, side)
-    elif op == "diag":
-        known = (args[0][0], args[0][0])
-    elif op == "diagpart":
-        known = (args[0][0] or args[0][1], True)
-    elif op == "vec":
-        known = (args[0][0] and args[0][1], True)
+    elif _declared(op):
+        known = _DECLARED[_declared(op)](args)
     elif op == "pow" or op in _LIKE_ARGUMENT:
         known = args[0]
     elif op in _ROW_COUNT:
@@ -81,7 +93,7 @@ def _around(e: Expr, outside: Known, own: dict[Expr, Known]) -> list[Known]:
             cols = outside[1] if k == len(where) - 1 else own[args[where[k + 1]]][0]
             out[i] = (rows, cols)
         return out
-    if op in _SQUARE:
+    if _declared(op) == SQUARE_OF_ARGUMENT:  # a square operand: one size, either side's
         return [(outside[0] or outside[1],) * 2]
     if op == "pow":
         return [outside, unknown]

@@ -16,9 +16,9 @@ from functools import partial
 
 from ..core import build as b
 from ..core.expr import Expr, postorder_new
+from ..core.notations import ADD, ATOM, CMP, EW, MUL, POW, Infix, Postfix, Superscript
+from ..core.ops import notation_of
 from ..core.vector_functions import VECTOR_FUNCTIONS
-
-CMP, ADD, MUL, EW, POW, ATOM = range(6)  # precedences, loosest first
 
 _COUNTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # node -> (tokens, precedence)
 _ONE_TOKEN = {"var", "tangent", "dim", "identity", "ones", "zero", "commutation"}
@@ -52,6 +52,9 @@ def _own(e: Expr) -> tuple[int, int]:
     counter = _COUNTERS.get(op)
     if counter is not None:
         return counter(e)
+    notation = notation_of(op)
+    if notation is not None:
+        return _BY_NOTATION[type(notation)](e)
     return 2 + sum(_count(a)[0] for a in e.args) + len(e.args), ATOM  # f(a, b)
 
 
@@ -156,14 +159,22 @@ def _pow(e: Expr) -> tuple[int, int]:
 
 def _transpose(e: Expr) -> tuple[int, int]:
     child = e.arg
-    if child.op == "inv":  # X⁻ᵀ
-        return _at(child.arg, ATOM) + 2, POW
+    inner = notation_of(child.op)
+    if isinstance(inner, Postfix) and "unicode" in inner.transposed:  # X⁻ᵀ, one mark
+        return _at(child.arg, ATOM) + len(inner.transposed["unicode"]), POW
     return _at(child, ATOM + 1 if child.op == "absgrad" else ATOM) + 1, POW
 
 
-def _mpow(e: Expr) -> tuple[int, int]:
-    base = e.arg.arg if e.arg.op == "inv" else e.arg
-    return _at(base, ATOM) + 2 + (e.arg.op == "inv"), POW  # X^3, X^-3
+def _postfix(e: Expr) -> tuple[int, int]:
+    """X⁻¹, X⁺: the operand and its declared mark's tokens."""
+    return _at(e.arg, ATOM) + notation_of(e.op).tokens, POW
+
+
+def _superscript(e: Expr) -> tuple[int, int]:
+    """X^3 (X, ^, 3), and X^-3 for the power of an operand whose postfix negates powers."""
+    inner = notation_of(e.arg.op)
+    negated = isinstance(inner, Postfix) and inner.negates_powers
+    return _at(e.arg.arg if negated else e.arg, ATOM) + 2 + negated, POW
 
 
 def _absgrad(e: Expr) -> tuple[int, int]:
@@ -171,9 +182,13 @@ def _absgrad(e: Expr) -> tuple[int, int]:
     return (1 if e.attr("argname") else 4 + _at(e.arg, ATOM + 1)), ATOM
 
 
-def _kron(e: Expr) -> tuple[int, int]:
-    sides = [_count(a)[0] if a.op == "kron" else _at(a, POW) for a in e.args]
-    return sum(sides) + len(sides) - 1, EW
+def _infix(e: Expr) -> tuple[int, int]:
+    """A ⊗ B: the operands and a symbol between each two, a chain of an associative infix
+    without inner parentheses."""
+    infix = notation_of(e.op)
+    sides = [_count(a)[0] if a.op == e.op and infix.associative else
+             _at(a, infix.precedence + 1) for a in e.args]
+    return sum(sides) + len(sides) - 1, infix.precedence
 
 
 def _nested_calls(calls: int, e: Expr) -> tuple[int, int]:
@@ -186,12 +201,8 @@ _COUNTERS = {
     "mul": _mul,
     "hadamard": _hadamard,
     "expand": lambda e: _count(b.mul(e.arg, b.ones_matrix(e.shape))),
-    "kron": _kron,
     "pow": _pow,
     "transpose": _transpose,
-    "inv": lambda e: (_at(e.arg, ATOM) + 2, POW),  # X⁻¹
-    "pinv": lambda e: (_at(e.arg, ATOM) + 1, POW),  # X⁺
-    "mpow": _mpow,
     "absgrad": _absgrad,
     "apply": lambda e: (3 + _count(e.arg)[0], ATOM),  # f(u)
     **{f.name: partial(_nested_calls, len(f.printed))  # log(softmax(u))
@@ -199,3 +210,4 @@ _COUNTERS = {
     "unvec": lambda e: (3 + _count(e.arg)[0], ATOM),  # vec⁻¹_{m×n}(v)
     "gt": lambda e: (_at(e.args[0], ADD) + 1 + _at(e.args[1], ADD), CMP),
 }
+_BY_NOTATION = {Postfix: _postfix, Infix: _infix, Superscript: _superscript}

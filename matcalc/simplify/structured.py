@@ -6,7 +6,9 @@ function takes a product (or power) node and returns its rewrite or None.
 from __future__ import annotations
 
 from ..core import build as b
+from ..core.algebra import integer_power
 from ..core.expr import Expr
+from ..core.matrix_powers import MATRIX_POWERS  # a power of X keeps X diagonal or triangular
 
 
 def _is_unit_selection(e: Expr) -> bool:
@@ -31,7 +33,7 @@ def is_diagonal(e: Expr) -> bool:
         return True
     if e.op == "var":
         return e.attr("structure") == "diagonal"
-    if e.op in ("transpose", "inv", "mpow"):
+    if e.op == "transpose" or e.op in MATRIX_POWERS:
         return is_diagonal(e.arg)
     if e.op == "mul":
         scalars, chain = b.matmul_chain(e)
@@ -61,7 +63,7 @@ def is_lower(e: Expr) -> bool:
         return e.attr("structure") == "lowertri"
     if e.op == "transpose":
         return is_upper(e.arg)
-    if e.op in ("inv", "mpow"):
+    if e.op in MATRIX_POWERS:
         return is_lower(e.arg)
     if e.op == "mul":
         scalars, chain = b.matmul_chain(e)
@@ -71,7 +73,7 @@ def is_lower(e: Expr) -> bool:
 
 def is_upper(e: Expr) -> bool:
     """Whether e is upper triangular by its structure: the transpose of a lower one."""
-    return e.op == "transpose" and is_lower(e.arg) or e.op in ("inv", "mpow") and \
+    return e.op == "transpose" and is_lower(e.arg) or e.op in MATRIX_POWERS and \
         is_upper(e.arg) or is_diagonal(e)
 
 
@@ -136,9 +138,9 @@ def _reduced_power(e: Expr) -> Expr:
     if e.op == "add":
         terms = [_reduced_power(t) for t in e.args]
         return b.add(*terms) if any(t is not u for t, u in zip(terms, e.args)) else e
-    k = e.attr("k") if e.op == "mpow" else None
-    if isinstance(k, int) and k > 0 and _is_square_commutation(e.arg):
-        return e.arg if k % 2 else b.identity(e.shape.rows)
+    base, k = integer_power(e)
+    if base is not e and k > 0 and _is_square_commutation(base):
+        return base if k % 2 else b.identity(e.shape.rows)
     return e
 
 

@@ -1,0 +1,187 @@
+"""The printer, the sizes, the simplifier, lowering and the core's algebra read the operator
+declarations instead of naming declared operators: no string constant in matcalc/render/,
+matcalc/simplify/, matcalc/lower/ or matcalc/core/ (the declaration modules aside) equals a
+declared operator's name, but for the entries of ALLOWED, each with the reason that module names
+that operator. Structural node kinds (mul, add, transpose, identity, ...) are not declared
+operators; names listed in `__all__` are Python names (the builders'), not read as operators.
+"""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "matcalc"
+SCANNED = ("render", "simplify", "lower", "core")
+DECLARATION_MODULES = {
+    f"core/{name}.py" for name in (
+        "constants", "elementwise", "extremes", "vector_functions", "matrix_functions",
+        "matrix_scalars", "spectral", "factorisations", "linear_ops", "matrix_powers",
+        "notations", "ops")}
+
+
+def declared_names() -> frozenset[str]:
+    """The op names of every declared family (core/ops.py ties them)."""
+    from matcalc.core.constants import CONSTANTS
+    from matcalc.core.elementwise import BINARY, FUNCTIONS
+    from matcalc.core.extremes import EXTREMES
+    from matcalc.core.linear_ops import LINEAR_OPS
+    from matcalc.core.matrix_functions import MATRIX_FUNCTIONS
+    from matcalc.core.matrix_powers import MATRIX_POWERS
+    from matcalc.core.matrix_scalars import MATRIX_SCALARS
+    from matcalc.core.spectral import SPECTRAL
+    from matcalc.core.vector_functions import VECTOR_FUNCTIONS
+    return frozenset({*CONSTANTS, *FUNCTIONS, *BINARY, *VECTOR_FUNCTIONS, *MATRIX_SCALARS,
+                      *LINEAR_OPS, *MATRIX_POWERS, *MATRIX_FUNCTIONS, *SPECTRAL,
+                      *(e.name for e in EXTREMES.values()),
+                      *(e.indicator for e in EXTREMES.values())})
+
+
+def named(source: str, names: frozenset[str]) -> list[tuple[int, str]]:
+    """(line, name) of each string constant of `source` that is one of `names`, those of an
+    `__all__` list aside."""
+    tree = ast.parse(source)
+    exported = {id(node) for statement in ast.walk(tree) if isinstance(statement, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == "__all__" for t in statement.targets)
+                for node in ast.walk(statement.value)}
+    return sorted((node.lineno, node.value) for node in ast.walk(tree)
+                  if isinstance(node, ast.Constant) and isinstance(node.value, str)
+                  and node.value in names and id(node) not in exported)
+
+
+def scan() -> dict[str, list[tuple[int, str]]]:
+    """module (relative to matcalc/) -> the declared names it spells, with their lines."""
+    names = declared_names()
+    found = {}
+    for folder in SCANNED:
+        for path in sorted((PACKAGE / folder).glob("*.py")):
+            module = path.relative_to(PACKAGE).as_posix()
+            if module not in DECLARATION_MODULES:
+                found[module] = named(path.read_text(encoding="utf-8"), names)
+    return found
+
+
+def unexplained(found: dict[str, list[tuple[int, str]]], allowed: dict) -> list[str]:
+    """Each naming not allowed, as 'module:line: op'."""
+    return [f"matcalc/{module}:{line}: names the declared operator '{op}'"
+            for module, hits in found.items() for line, op in hits if (module, op) not in allowed]
+
+
+def _each(module: str, ops: tuple[str, ...], reason: str) -> dict[tuple[str, str], str]:
+    return {(module, op): reason for op in ops}
+
+
+ALLOWED: dict[tuple[str, str], str] = {
+    **_each("core/structural.py", ("sum", "mean", "tr", "vec", "diag", "diagpart", "tril",
+                                   "inv", "mpow"),
+            "the builders core/build.py exports: each constructs the operator its declaration's "
+            "`builder` facet names, with that operator's canonical forms (tril(diag(v)) = "
+            "diag(v), (Xᵏ)⁻¹ = (X⁻¹)ᵏ, vec⁻¹(vec(X)) = X)"),
+    ("core/algebra.py", "kron"):
+        "core/algebra.kron is ⊗'s builder (its declared `builder`): it constructs the node",
+    ("core/algebra.py", "sqrt"):
+        "√u is u^(1/2) to the constructors merging powers in products (x √x = x^(3/2)): the "
+        "elementwise power's identity, written as the node it builds",
+    ("core/solves.py", "diag"):
+        "the builder of Φ (tril_half): Φ(D) = D / 2 for a diagonal D (I, diag(v))",
+    ("lower/matrix_typing.py", "sqrt"):
+        "chol of a 1 × 1 matrix is its square root (chol(s) = √s), as the language reads it",
+    ("lower/vector_typing.py", "logsoftmax"):
+        "cross_entropy(z, y) is defined as −yᵀ logsoftmax(z) (docs/language.md)",
+    **_each("lower/vector_typing.py", ("maximum", "relu"),
+            "the language reads max(0, u) as relu(u) (docs/language.md): a reading of the "
+            "syntax, not a fact of either declaration"),
+    **_each("lower/typer.py", ("inv", "kron"),
+            "the parser's operator names (syntax/ast.py POSTFIX_OPS 'inv' for ⁻¹, BINARY_OPS "
+            "'kron' for ⊗), which the typer maps to the declared operators"),
+    **_each("lower/unimplemented.py", ("abs", "arccos", "arcsin", "arcsinh", "arctan", "det",
+                                       "diag", "diagpart", "eigvals", "inv", "kron", "log",
+                                       "logsoftmax", "mean", "sigmoid"),
+            "the table of refused names: each entry names the language's spelling to write "
+            "instead (a name users type, tests/test_unimplemented.py checks it is one), or "
+            "refuses an operator's internal name (diagpart, logsoftmax) as a spelling"),
+    **_each("render/where.py", ("eigvecs", "eigvec_max", "eigvec_min", "svecs_left",
+                                "svecs_right", "svec_max_left", "svec_max_right", "polar",
+                                "eigbasis"),
+            "the textbook letters where clauses name the factors of a decomposition by (v for "
+            "eigenvectors, u and v for singular vectors, q for the polar factor): a printing "
+            "convention not yet a facet of the spectral declarations"),
+    ("render/where.py", "eigvals"):
+        "the Daleckii–Krein form names its F = divdiff_f(eigvals(S)) beside Q = eigbasis(S) "
+        "even where F appears once, as textbooks write the form",
+    **_each("simplify/matrix_functions.py", ("eigbasis", "eigvals"),
+            "the named simplifier rule daleckii-krein builds L_f(S, E) = Q (F ⊙ (Qᵀ E Q)) Qᵀ "
+            "from Q = eigbasis(S) and F = divdiff_f(eigvals(S)): an identity with its example "
+            "in simplify/rules.py"),
+    **_each("simplify/functions.py", ("abs", "exp", "minimum", "sigmoid", "sign", "softplus"),
+            "named simplifier rules, each an identity between these functions with an example "
+            "(exp(v) σ(−v) = σ(v), log(1 + exp(v)) = softplus(v), sign(u) / |u| = 1 / u, "
+            "(δ > u) ⊙ (min(u, δ) > −δ) = (δ > |u|)): simplify/rules.py lists them"),
+    **_each("simplify/products.py", ("diag", "inv", "kron", "mpow"),
+            "named simplifier rules on products, each an identity with an example: diag(u) "
+            "diag(v) = diag(u ⊙ v), 𝟏ᵀ diag(v) = vᵀ, (A B)⁻¹ = B⁻¹ A⁻¹ with X⁻ᵀ = (Xᵀ)⁻¹, the "
+            "mixed product (A ⊗ B)(C ⊗ D) = A C ⊗ B D, (A ⊗ B) K = K (B ⊗ A), (Xᵃ)ᵇ = Xᵃᵇ"),
+    **_each("simplify/reductions.py", ("abs", "exp", "inv", "kron", "logsumexp", "sum", "tr"),
+            "named simplifier rules on reductions, each an identity with an example: "
+            "log|det X| = logdet(X), log(Σ exp(u)) = logsumexp(u), det(X⁻¹) = 1 / det(X), "
+            "tr(A ⊗ B) = tr(A) tr(B), sum(A ⊗ B) = sum(A) sum(B)"),
+    **_each("simplify/rules.py", ("layernorm_rows", "log", "log_softmax_rows",
+                                  "logsumexp_rows", "mpow", "softmax_rows", "softplus", "sum",
+                                  "tr"),
+            "the rule table: each rule names the operator it is tried at and its identity "
+            "(tr(Xᵀ) = tr(X), log(softmax(u)) = logsoftmax(u), softmax_rows of one column, ...)"),
+    **_each("simplify/structured.py", ("diag", "kron", "tril", "vec"),
+            "named simplifier rules on the projections of structured variables, whose "
+            "selectors are diag(vec(I)) and diag(vec(tril(𝟏 𝟏ᵀ))), with L K (Aᵀ ⊗ B) L = "
+            "diag(vec(Aᵀ ⊙ B)) for lower triangular A and B"),
+}
+
+
+def test_the_consumers_name_no_declared_operator():
+    assert unexplained(scan(), ALLOWED) == []
+
+
+def test_every_allowance_is_used_and_explained():
+    """A stale entry (the module no longer names the operator) is removed, not kept."""
+    used = {(module, op) for module, hits in scan().items() for _, op in hits}
+    assert sorted(set(ALLOWED) - used) == []
+    assert all(len(reason.split()) >= 8 for reason in ALLOWED.values())
+
+
+def test_the_check_fails_on_a_named_operator():
+    """A consumer comparing an op with a declared name is reported with its module, line and
+    operator; the same naming allowed with a reason passes, and `__all__` is not read."""
+    source = 'def p(e):\n    return e.op == "inv"\n\n__all__ = ["kron"]\n'
+    hits = named(source, declared_names())
+    assert hits == [(2, "inv")]
+    assert unexplained({"render/example.py": hits}, ALLOWED) == [
+        "matcalc/render/example.py:2: names the declared operator 'inv'"]
+    assert unexplained({"render/example.py": hits},
+                       {("render/example.py", "inv"): "a reason"}) == []
+
+
+def test_the_declared_names_are_the_declarations():
+    names = declared_names()
+    assert {"inv", "mpow", "kron", "diag", "diagpart", "vec", "tr", "det", "logdet", "expm",
+            "eigmax", "softmax_rows", "layernorm", "exp", "pi"} <= names
+    assert not {"mul", "add", "transpose", "identity", "var", "const"} & names
+
+
+def test_the_printer_reads_the_notation_facets():
+    """The printer's module names none of inv, mpow, pinv, kron: it prints them by their
+    declared notations (core/notations.py)."""
+    printer = scan()["render/printer.py"]
+    assert printer == []
+
+
+def test_a_declared_mark_counts_as_the_tokens_it_prints():
+    """The simplifier's length counts a postfix mark (and its transposed form) by its
+    characters, as it cannot print: that is the number of tokens the printed mark has."""
+    from matcalc.core.notations import Postfix
+    from matcalc.core.ops import OPS
+    from matcalc.render.tokens import text_tokens
+    postfixes = [spec.notation for spec in OPS.values() if isinstance(spec.notation, Postfix)]
+    assert len(postfixes) >= 2  # X⁻¹ and X⁺
+    for notation in postfixes:
+        assert len(text_tokens("X" + notation.marks["unicode"])) == 1 + notation.tokens
+        transposed = notation.transposed.get("unicode", "")
+        assert len(text_tokens("X" + transposed)) == 1 + len(transposed)
