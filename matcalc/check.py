@@ -2,12 +2,14 @@
 
 `check(...)` draws random points (sizes 2, 3, 4, ... for the size symbols; values of its
 structure for a structured variable, symmetric positive definite for a symmetric one
-(lower/structures.py) and for one read only through chol; positive values at every other
-point), keeps only the points where the function and its closed form are defined and smooth
-(matcalc/domain.py: a matrix that is inverted is well conditioned, a log's argument positive,
-no kink nearby), and compares the closed form there with central finite differences of the
-function along directions of the variable: every coordinate direction up to ALL_DIRECTIONS
-entries, else RANDOM_DIRECTIONS random ones. It returns the largest relative error, or says why
+(lower/structures.py); an undeclared matrix that an op needing a symmetric argument takes
+directly is drawn symmetric (eigmax(X)) or symmetric positive definite (chol(S)) and moved
+along symmetric directions; positive values at every other point), keeps only the points where
+the function and its closed form are defined and smooth (matcalc/domain.py: a matrix that is
+inverted is well conditioned, a log's argument positive, no kink nearby), and compares the
+closed form there with central finite differences of the function along directions of the
+variable: every coordinate direction up to ALL_DIRECTIONS entries, else RANDOM_DIRECTIONS
+random ones. It returns the largest relative error, or says why
 no point was compared: none of the points tried was in the domain, or an array the check
 computes densely would have more than MAX_ENTRIES entries, or a value cannot be computed (the
 check is then not run). It never raises. An abstract function f is checked as the smooth test
@@ -24,8 +26,10 @@ import numpy as np
 
 from .core import build as b
 from .core.expr import Expr, postorder, rebuild_bottom_up
+from .core.factorisations import FACTORISATIONS, SPD_POINT
 from .core.rebuild import rebuild
 from .core.spectral import SPECTRAL, SYMMETRIC
+from .core.structural import is_symmetric
 from .core.transpose import transposed
 from .domain import outside, shown
 from .errors import MatcalcError, OutsideDomainError
@@ -68,18 +72,6 @@ class CheckResult:
         verdict = "agrees with" if self.ok else "DISAGREES with"
         return (f"check: {verdict} central finite differences at {self.points} random points "
                 f"(largest relative error {self.max_error:.1e})")
-
-
-def read_as_spd(function: Expr) -> set[str]:
-    """The undeclared variables S the function reads only through chol(S): the check draws
-    them symmetric positive definite and moves them along symmetric directions (chol's
-    derivative reads dS as (dS + dSᵀ)/2, so the closed form is compared where it holds)."""
-    parents: dict[str, set[str]] = {}
-    for node in postorder(function):
-        for a in node.args:
-            if a.op == "var" and a.attr("structure") == "general":
-                parents.setdefault(a.attr("name"), set()).add(node.op)
-    return {name for name, ops in parents.items() if ops == {"chol"}}
 
 
 def not_compared(reason: str) -> CheckResult:
@@ -130,24 +122,50 @@ def too_big(expressions: list[Expr], sizes: dict[str, int], columns: int) -> str
             f"(declare smaller sizes to check)")
 
 
-def symmetric_arguments(expressions: list[Expr]) -> frozenset[str]:
-    """The general variables that are the argument of an eigenvalue function (eigmax(X)):
-    the check draws them symmetric and moves them along symmetric directions, where the
-    function is defined (its derivative is the one on symmetric matrices)."""
-    return frozenset(n.arg.attr("name") for e in expressions for n in postorder(e)
-                     if n.op in SPECTRAL and SPECTRAL[n.op].argument == SYMMETRIC
-                     and n.arg.op == "var" and n.arg.attr("structure") == "general")
+def _needs(op: str) -> str | None:
+    """"spd" for an op defined only at a symmetric positive definite first argument (chol),
+    "symmetric" for one defined only at a symmetric one (eigmax), else None."""
+    if op in FACTORISATIONS and FACTORISATIONS[op].domain == SPD_POINT:
+        return "spd"
+    return "symmetric" if op in SPECTRAL and SPECTRAL[op].argument == SYMMETRIC else None
+
+
+def _direct_variable(node: Expr) -> Expr | None:
+    """The undeclared variable `node` is (X), or is the transpose of (Xᵀ), else None."""
+    x = node.arg if node.op == "transpose" else node
+    return x if x.op == "var" and x.attr("structure") == "general" else None
+
+
+def symmetric_arguments(expressions: list[Expr]) -> dict[str, str]:
+    """The undeclared variables an op needing a symmetric argument takes directly (or
+    transposed), each with how the check draws it: "spd" where any such op needs it positive
+    definite (chol(S), logdet(S) + sum(chol(S))), else "symmetric" (eigmax(X)). The function is
+    defined only there, so the check moves them along symmetric directions (where its derivative
+    is the one the closed form states: chol's and eigmax's read dS as (dS + dSᵀ)/2)."""
+    drawn: dict[str, str] = {}
+    for node in (n for e in expressions for n in postorder(e)):
+        needed, x = _needs(node.op), _direct_variable(node.args[0]) if node.args else None
+        if needed and x is not None and drawn.get(x.attr("name")) != "spd":
+            drawn[x.attr("name")] = needed
+    return drawn
 
 
 def draw_point(variables: dict[str, Expr], sizes: dict[str, int], rng, positive: bool,
-               symmetric: frozenset[str] = frozenset()) -> dict:
+               symmetric: dict[str, str] | None = None) -> dict:
+    """Random values of `variables` (of their structure; `symmetric`: a name's draw, "spd"
+    or "symmetric", for an undeclared one)."""
     point = {}
     for name, node in variables.items():
         shape = (node.shape.rows.value(sizes), node.shape.cols.value(sizes))
         value = rng.uniform(0.5, 1.5, shape) if positive else rng.standard_normal(shape)
-        if node.attr("structure") != "general":
-            value = STRUCTURES[node.attr("structure")].draw(value)
-        point[name] = (value + value.T) / 2 if name in symmetric else value
+        structure = node.attr("structure")
+        if structure == "general" and symmetric and name in symmetric:
+            structure = symmetric[name]
+        if structure == "symmetric" and node.attr("structure") == "general":
+            value = (value + value.T) / 2  # (eigmax(X): any symmetric X)
+        elif structure != "general":
+            value = STRUCTURES[structure].draw(value)
+        point[name] = value
     return point
 
 
@@ -244,9 +262,6 @@ def check(function: Expr, derivative: Expr, x: Expr, variables: dict[str, Expr],
           points: int = 3, seed: int = 0, tangent_rows: bool = False) -> CheckResult:
     """Compare the closed form `derivative` of `function` by `x` with finite differences
     (`tangent_rows`: see _compare)."""
-    variables = {name: b.var(name, v.shape, "spd") if name in read_as_spd(function) else v
-                 for name, v in variables.items()}
-    x = variables.get(x.attr("name"), x)
     try:
         return _check(concrete(function, layout), concrete(derivative, layout), x, variables,
                       layout, points, np.random.default_rng(seed), tangent_rows)
@@ -284,4 +299,17 @@ def _check(f: Expr, closed: Expr, x: Expr, variables: dict[str, Expr], layout: s
     reason, count = misses.most_common(1)[0]
     return not_compared(f"could not find points where the function and its derivative are "
                         f"defined and smooth: {reason} at {count} of the {sum(misses.values())} "
-                        f"points tried")
+                        f"points tried{_undrawable([f, closed])}")
+
+
+def _undrawable(expressions: list[Expr]) -> str:
+    """Why the check may not find a point: an op needing a symmetric argument whose argument
+    is neither a variable it draws symmetric nor symmetric by its structure (chol(S + B) of
+    undeclared S and B), or ""."""
+    for node in (n for e in expressions for n in postorder(e)):
+        if _needs(node.op) and _direct_variable(node.arg) is None and \
+                not is_symmetric(node.arg):
+            return (f"; the check draws symmetric values only for a variable that {node.op} "
+                    f"takes directly, and {shown(node.arg)} is not symmetric by its structure "
+                    f"(declare its matrices symmetric(n) or spd(n) to check it)")
+    return ""

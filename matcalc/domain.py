@@ -8,7 +8,9 @@ from it. `outside(values)` returns, for the values of all nodes at a point, the 
 point is outside that domain (a sentence naming the node), or None. Every operator is either in
 SMOOTH or has a rule in RULES (a test checks that they cover the catalogue). `conditions(...)`
 states the conditions a result holds under (logm(X): X has no eigenvalue on the closed negative
-real axis), as the text, --json, the page and the steps show them.
+real axis), as the text, --json, the page and the steps show them; each op's sentence is its
+declaration's `condition` (core/matrix_scalars.py, matrix_powers.py, factorisations.py,
+spectral.py, matrix_functions.py).
 """
 from __future__ import annotations
 
@@ -17,12 +19,13 @@ from collections.abc import Callable
 import numpy as np
 
 from .core import elementwise as ew
+from .core import factorisations as fa
 from .core import matrix_powers as powers
 from .core import matrix_scalars as ms
 from .core.constants import CONSTANTS
 from .core.expr import Expr, postorder
 from .core.extremes import EXTREMES, INDICATORS
-from .core.factorisations import FULL_COLUMN_RANK, NONSINGULAR, SPD
+from .core.factorisations import FACTORISATIONS, NONSINGULAR, SPD
 from .core.linear_ops import LINEAR_OPS
 from .core.matrix_functions import DIVIDED, MATRIX_FUNCTIONS, eigenvalue_on_cut
 from .core.matrix_powers import MATRIX_POWERS
@@ -38,10 +41,11 @@ SHOWN = 60  # characters of a node's text shown in a reason
 
 SMOOTH = frozenset({
     "var", "tangent", "const", "dim", *CONSTANTS, "identity", "ones", "zero", "commutation",
-    "apply", "absgrad", "add", "mul", "hadamard", "transpose", "expand", "unvec", "tril_half",
+    "apply", "absgrad", "add", "mul", "hadamard", "transpose", "expand", "unvec",
     *(s.name for s in ms.MATRIX_SCALARS.values() if s.domain == ms.SMOOTH),
     *LINEAR_OPS, *(p.name for p in MATRIX_POWERS.values() if p.domain == powers.SMOOTH),
     *(op for op, f in DIVIDED.items() if not f.condition),  # divdiff_exp
+    *(f.name for f in FACTORISATIONS.values() if f.domain == fa.SMOOTH),
     *(f.name for f in (*ew.FUNCTIONS.values(), *VECTOR_FUNCTIONS.values()) if f.domain == ew.REAL),
 })
 
@@ -197,13 +201,18 @@ _BY_DOMAIN = {ew.POSITIVE: _positive, ew.ABOVE_MINUS_ONE: _above_minus_one,
 _BY_MATRIX_DOMAIN = {ms.WELL_CONDITIONED: _well_conditioned, ms.NONZERO: _nonzero,
                      ms.NO_ZERO_ENTRY: _away_from_zero}
 
+# a factorisation's declared domain (core/factorisations.py) -> its rule
+_BY_FACTORISATION_DOMAIN = {fa.SPD_POINT: _spd, fa.WELL_CONDITIONED: _well_conditioned,
+                            fa.FULL_RANK_POINT: _full_column_rank}
+
 RULES: dict[str, Rule] = {
     **{p.name: _well_conditioned for p in MATRIX_POWERS.values()
        if p.domain == powers.WELL_CONDITIONED},
     **{s.name: _BY_MATRIX_DOMAIN[s.domain] for s in ms.MATRIX_SCALARS.values()
        if s.domain != ms.SMOOTH},
     "pow": _power,
-    "solve": _well_conditioned, "chol": _spd, "pinv": _full_column_rank,
+    **{f.name: _BY_FACTORISATION_DOMAIN[f.domain] for f in FACTORISATIONS.values()
+       if f.domain != fa.SMOOTH},
     **{op: _off_branch_cut for op in (*MATRIX_FUNCTIONS, "frechet", "frechet_matrix")},
     **dict.fromkeys(SPECTRAL, _off_spectral_condition),
     **{op: _positive for op, f in DIVIDED.items() if f.condition},  # divdiff_log, divdiff_sqrt
@@ -257,10 +266,9 @@ def _stated(sentence: str):
 CONDITIONS: dict[str, Callable[[Expr, Notation], "str | None"]] = {
     op: _cut_condition for op in (*MATRIX_FUNCTIONS, "frechet", "frechet_matrix")}
 CONDITIONS.update(dict.fromkeys(SPECTRAL, _spectral_condition))
-CONDITIONS.update({s.name: _stated(s.condition)
-                   for s in ms.MATRIX_SCALARS.values() if s.condition})
-CONDITIONS.update({"chol": _stated(SPD), "pinv": _stated(FULL_COLUMN_RANK),
-                   **dict.fromkeys(("inv", "solve"), _stated(NONSINGULAR))})
+CONDITIONS.update({f.name: _stated(f.condition)
+                   for f in (*ms.MATRIX_SCALARS.values(), *MATRIX_POWERS.values(),
+                             *FACTORISATIONS.values()) if f.condition})
 PREMISES: dict[str, Callable[[Expr, Notation], "str | None"]] = dict.fromkeys(
     SPECTRAL, _symmetric_condition)  # stated before the op's own condition
 _OF_DERIVATIVE = frozenset(f.name for f in SPECTRAL.values() if not f.vectors)

@@ -111,4 +111,23 @@ class EvaluationError(MatcalcError):
 
 class OutsideDomainError(EvaluationError):
     """A value where the function is not defined as a real number or matrix (logm of a matrix
-    with an eigenvalue on the closed negative real axis)."""
+    with an eigenvalue on the closed negative real axis). An op's value function may write its
+    refusal about its arguments {0}, {1}, ... (`arguments`: the letters shown, `chol(S)`), which
+    `naming` replaces by the arguments as the user wrote them (`chol(A + B)`)."""
+
+    def __init__(self, message: str, span: Span | None = None, source: str | None = None,
+                 arguments: tuple[str, ...] = ()):
+        self.template = message if arguments else ""
+        super().__init__(_placed(message, arguments), span, source)
+
+    def naming(self, *arguments: str) -> OutsideDomainError:
+        """This refusal about `arguments` (itself when it names no argument)."""
+        return OutsideDomainError(_placed(self.template, arguments)) if self.template else self
+
+
+def _placed(template: str, arguments: tuple[str, ...]) -> str:
+    """`template` with each {i} replaced by arguments[i] (replaced literally: an argument's
+    text may hold braces, I_{n})."""
+    for i, text in enumerate(arguments):
+        template = template.replace(f"{{{i}}}", text)
+    return template

@@ -17,7 +17,7 @@ from .core.expr import Expr
 from .core.ops import OPS, commutation_matrix
 from .core.parameters import allowed, refusal
 from .core.spectral import one_decomposition_each
-from .errors import EvaluationError
+from .errors import EvaluationError, OutsideDomainError
 from .lower.structures import STRUCTURES
 from .render import ASCII, UNICODE, render
 from .shapes import GENERATED, Shape, describe
@@ -215,10 +215,18 @@ def _evaluated(expr: Expr, env: Env) -> dict[Expr, np.ndarray]:
         elif node.op == "mul" and any(_inverted(a) is not None for a in node.args):
             done[node] = _product(node, done)
         else:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                done[node] = OPS[node.op].evaluate([done[a] for a in node.args],
-                                                   dict(node.attrs))
+            done[node] = _value(node, done)
     return done
+
+
+def _value(node: Expr, done: dict[Expr, np.ndarray]) -> np.ndarray:
+    """The node's value from its arguments' by the catalogue's numpy function; a refusal
+    (OutsideDomainError) names the arguments as written: eigmax(X) at a non-symmetric X says X."""
+    try:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return OPS[node.op].evaluate([done[a] for a in node.args], dict(node.attrs))
+    except OutsideDomainError as err:
+        raise err.naming(*(render(a, UNICODE) for a in node.args)) from None
 
 
 def _inverted(node: Expr) -> tuple[Expr, bool] | None:

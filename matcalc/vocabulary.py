@@ -4,8 +4,9 @@ Each family of declared functions has a table in docs/language.md, between its m
 END: the elementwise functions (core/elementwise.py), the softmax family
 (core/vector_functions.py), the scalar functions of a matrix (core/matrix_scalars.py), the
 linear operators and matrix powers (core/linear_ops.py, core/matrix_powers.py), max and min
-(core/elementwise.py's two-operand ones, core/extremes.py) and the matrix functions
-(core/matrix_functions.py). `python -m matcalc.vocabulary
+(core/elementwise.py's two-operand ones, core/extremes.py), the matrix functions
+(core/matrix_functions.py), the spectral functions (core/spectral.py) and the factorisations
+and solves (core/factorisations.py). `python -m matcalc.vocabulary
 docs/language.md` rewrites them there, and tests/test_elementwise_functions.py fails when the
 file differs from the declarations. A function is documented by declaring it; a family is
 documented by one line of `TABLES`.
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from .core.elementwise import BINARY, FUNCTIONS
 from .core.extremes import EXTREMES
+from .core.factorisations import FACTORISATIONS
 from .core.linear_ops import LINEAR_OPS
 from .core.matrix_functions import (
     DIVIDED_EXAMPLE,
@@ -30,6 +32,7 @@ from .core.matrix_functions import (
 )
 from .core.matrix_powers import MATRIX_POWERS
 from .core.matrix_scalars import MATRIX_SCALARS
+from .core.spectral import SPECTRAL
 from .core.vector_functions import VECTOR_FUNCTIONS
 
 END = "<!-- end of the generated table -->"
@@ -125,6 +128,20 @@ def matrix_function_table() -> str:
         row(_code(f"{f.divided_name}(λ)" for f in declared), DIVIDED_MEANING, DIVIDED_EXAMPLE)))
 
 
+def spectral_table() -> str:
+    """The eigenvalues and singular values and their factors, as declared (a factor has no
+    derivative: its example differentiates around it)."""
+    def meaning(f) -> str:
+        return f.meaning + ("; no derivative through it" if f.vectors else "")
+    return _table(row(f"`{f.name}`", meaning(f), f.example) for f in SPECTRAL.values())
+
+
+def factorisation_table() -> str:
+    """chol, solve, pinv (written X⁺) and Φ = tril_half, as declared."""
+    return _table(row(f"`{f.name}`", f.meaning, f.example, f.written)
+                  for f in FACTORISATIONS.values())
+
+
 TABLES: tuple[tuple[str, Callable[[], str]], ...] = (
     (begin("the elementwise functions", "matcalc/core/elementwise.py"), elementwise_table),
     (begin("the softmax family", "matcalc/core/vector_functions.py"), vector_function_table),
@@ -135,6 +152,9 @@ TABLES: tuple[tuple[str, Callable[[], str]], ...] = (
     (begin("max and min", "matcalc/core/elementwise.py and matcalc/core/extremes.py"),
      extremes_table),
     (begin("the matrix functions", "matcalc/core/matrix_functions.py"), matrix_function_table),
+    (begin("the spectral functions", "matcalc/core/spectral.py"), spectral_table),
+    (begin("the factorisations and solves", "matcalc/core/factorisations.py"),
+     factorisation_table),
 )
 
 

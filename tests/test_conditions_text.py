@@ -8,7 +8,11 @@ import pytest
 from matcalc import derive, hessian
 from matcalc.cli import main
 from matcalc.core.expr import postorder
-from matcalc.domain import CONDITIONS
+from matcalc.core.factorisations import FACTORISATIONS
+from matcalc.core.matrix_powers import MATRIX_POWERS
+from matcalc.core.matrix_scalars import MATRIX_SCALARS
+from matcalc.core.spectral import SPECTRAL
+from matcalc.domain import CONDITIONS, RULES, conditions
 
 LONG = "A .* (B' C D' E F G' H J' K L' M N' P Q' R S' T W' Y Z' B C' D E')"
 PROGRAMS = [  # (program, wrt, Hessian?): between them, every op of CONDITIONS
@@ -88,3 +92,44 @@ def test_the_command_line_prints_ascii_with_ascii(capsys, steps):
     assert main([f"u' sqrtm(X' X + {LONG}) v", "--wrt", "X", "--ascii", *steps]) == 0
     out = capsys.readouterr().out
     assert out.isascii() and "has no eigenvalue on the closed negative real axis" in out
+
+
+# kinks, where the derivative is a subgradient (as of abs): no condition is stated for them
+KINKS = {"norm2": "a kink at the zero matrix", "norm1": "a kink where an entry is 0"}
+
+
+def test_a_declared_op_with_a_domain_states_its_condition():
+    """Every declared op the check keeps away from part of its arguments (a domain rule) says
+    where its result holds, in its declaration; and that sentence is the one stated."""
+    declared = [*MATRIX_SCALARS.values(), *MATRIX_POWERS.values(), *FACTORISATIONS.values(),
+                *SPECTRAL.values()]
+    silent = [op.name for op in declared
+              if op.name in RULES and not op.condition and op.name not in KINKS]
+    assert not silent, f"declared with a domain but no condition: {silent}"
+    for op in declared:
+        if op.condition:
+            assert op.name in CONDITIONS, op.name
+
+
+@pytest.mark.parametrize("expr, wrt, printed, stated", [
+    ("inv(X)", "X", "-X⁻ᵀ ⊗ X⁻¹", ("X is non-singular",)),
+    ("u' inv(X) v", "X", "-X⁻¹ v uᵀ X⁻¹", ("X is non-singular",)),
+    ("solve(A, b)", "A", "-A⁻¹ (solve(A, b)ᵀ ⊗ I_{m_A})", ("A is non-singular",)),
+    ("det(X)", "X", "det(X) X⁻¹", ("X is non-singular",)),
+    ("tr(X^-2)", "X", "-2 X^-3", ("X is non-singular",)),
+    ("u' pinv(W) v", "v", "uᵀ W⁺", ("W has full column rank",)),
+    ("tr(chol(X X' + I))", "X", None, ("X Xᵀ + I is symmetric positive definite",)),
+])
+def test_conditions_from_the_declarations(expr, wrt, printed, stated, rng):
+    """inv, solve, chol, pinv state their declarations' conditions; the results are checked by
+    differences."""
+    from numeric import check_derivative
+    vars = {"b": "vector", "W": "matrix(5,3)", "v": "vector(5)"} if "W" in expr or "b" in expr \
+        else None
+    for layout in ("numerator", "denominator"):
+        d = check_derivative(expr, wrt, vars, {}, {"X": "well_conditioned", "A":
+                             "well_conditioned"}, layout, rng=rng)
+        if layout == "numerator" and printed is not None:
+            assert str(d) == printed
+        assert d.conditions == stated
+        assert conditions(d.function, d.expr) == stated

@@ -120,10 +120,12 @@ ALLOWED: dict[tuple[str, str], str] = {
             "named simplifier rules on products, each an identity with an example: diag(u) "
             "diag(v) = diag(u ⊙ v), 𝟏ᵀ diag(v) = vᵀ, (A B)⁻¹ = B⁻¹ A⁻¹ with X⁻ᵀ = (Xᵀ)⁻¹, the "
             "mixed product (A ⊗ B)(C ⊗ D) = A C ⊗ B D, (A ⊗ B) K = K (B ⊗ A), (Xᵃ)ᵇ = Xᵃᵇ"),
-    **_each("simplify/reductions.py", ("abs", "exp", "inv", "kron", "logsumexp", "sum", "tr"),
+    **_each("simplify/reductions.py", ("abs", "diagpart", "exp", "inv", "kron", "log",
+                                       "logdet", "logsumexp", "sum", "tr"),
             "named simplifier rules on reductions, each an identity with an example: "
             "log|det X| = logdet(X), log(Σ exp(u)) = logsumexp(u), det(X⁻¹) = 1 / det(X), "
-            "tr(A ⊗ B) = tr(A) tr(B), sum(A ⊗ B) = sum(A) sum(B)"),
+            "tr(A ⊗ B) = tr(A) tr(B), sum(A ⊗ B) = sum(A) sum(B), "
+            "sum(log(diag(chol(S)))) = logdet(S) / 2"),
     **_each("simplify/rules.py", ("layernorm_rows", "log", "log_softmax_rows",
                                   "logsumexp_rows", "mpow", "softmax_rows", "softplus", "sum",
                                   "tr"),

@@ -33,12 +33,10 @@ GP = "y' solve(K, y) / 2 + sum(log(diag(chol(K))))"
 CASES = [
     ("tr(A chol(S))", "S", MURRAY.format("Aᵀ"), MURRAY.format("Aᵀ")),
     ("u' chol(S) v", "S", MURRAY.format("u vᵀ"), MURRAY.format("u vᵀ")),
-    ("sum(log(diag(chol(S))))", "S", MURRAY.format("diag(1 ⊘ diag(L))"),
-     MURRAY.format("diag(1 ⊘ diag(L))")),
-    (GP, "K", "(L⁻ᵀ (U + Uᵀ) L⁻¹ - solve(K, y) solve(K, y)ᵀ) / 2  where L = chol(K), "
-              "U = tril_half(Lᵀ diag(1 ⊘ diag(L)))",
-     "(L⁻ᵀ (U + Uᵀ) L⁻¹ - solve(K, y) solve(K, y)ᵀ) / 2  where L = chol(K), "
-     "U = tril_half(Lᵀ diag(1 ⊘ diag(L)))"),
+    ("sum(log(diag(chol(S))))", "S", "S⁻¹ / 2", "S⁻¹ / 2"),
+    ("2 sum(log(diag(chol(S))))", "S", "S⁻¹", "S⁻¹"),
+    (GP, "K", "(K⁻¹ - solve(K, y) solve(K, y)ᵀ) / 2", "(K⁻¹ - solve(K, y) solve(K, y)ᵀ) / 2"),
+    ("sum(log(diag(chol(A A' + I))))", "A", "Aᵀ (A Aᵀ + I)⁻¹", "(A Aᵀ + I)⁻¹ A"),
     ("u' solve(A, v)", "A", "-solve(A, v) solve(Aᵀ, u)ᵀ", "-solve(Aᵀ, u) solve(A, v)ᵀ"),
     ("u' solve(A, v)", "v", "solve(Aᵀ, u)ᵀ", "solve(Aᵀ, u)"),
     ("tr(B solve(A, C))", "A", "-solve(A, C) solve(Aᵀ, Bᵀ)ᵀ", "-solve(Aᵀ, Bᵀ) solve(A, C)ᵀ"),
@@ -71,6 +69,16 @@ def test_murray_form_is_half_the_inverse_for_the_log_determinant(rng):
     s = b @ b.T + 4 * np.eye(4)
     d = derive("sum(log(diag(chol(S))))", "S", vars=VARS)
     assert np.allclose(d.evaluate(S=s), np.linalg.inv(s) / 2, rtol=1e-10, atol=1e-12)
+
+
+def test_the_log_determinant_through_chol_is_named_and_keeps_its_condition():
+    """2 sum(log(diag(chol(S)))) is logdet(S) by a named rule, shown in the steps; the
+    function's condition (S symmetric positive definite) is still the one stated."""
+    d = derive("2 sum(log(diag(chol(S))))", "S", vars=VARS)
+    steps = str(d.steps())
+    assert "[half-logdet-cholesky: sum(log(diag(chol(S)))) → logdet(S) / 2]" in steps
+    assert d.conditions == (SPD,)
+    assert derive(GP, "K", vars=VARS).conditions == ("K is symmetric positive definite",)
 
 
 def test_a_general_argument_through_chol(rng):
@@ -183,11 +191,72 @@ def test_evaluate_refuses_values_outside_the_domain(expr, values, message):
         value(expr, **values)
 
 
+SINGULAR = np.array([[1.0, 2.0], [2.0, 4.0]])
+ASYMMETRIC = np.array([[1.0, 2.0], [0.0, 1.0]])
+INDEFINITE = np.array([[1.0, 2.0], [2.0, 1.0]])
+
+
+@pytest.mark.parametrize("expr, values, message", [
+    ("eigmax(X)", {"X": ASYMMETRIC}, "eigmax(X) needs a symmetric matrix"),
+    ("eigmin(M)", {"M": ASYMMETRIC}, "eigmin(M) needs a symmetric matrix"),
+    ("u' eigvals(W)", {"W": ASYMMETRIC, "u": np.ones(2)}, "eigvals(W) needs a symmetric"),
+    ("eigvec_max(A + B)", {"A": ASYMMETRIC, "B": np.eye(2)}, "eigvec_max(A + B) needs a"),
+    ("eigvec_max(Q)", {"Q": np.eye(2)}, "eigvec_max(Q) is not defined here: the largest "
+                                        "eigenvalue of Q is repeated"),
+    ("sum(polar(Y))", {"Y": SINGULAR}, "polar(Y) is not defined here: Y does not have full"),
+    ("chol(X)", {"X": ASYMMETRIC}, "chol(X) is not defined here: X is not symmetric"),
+    ("chol(B + K)", {"K": INDEFINITE, "B": np.zeros((2, 2))},
+     "chol(B + K) is not defined here: B + K is not positive definite"),
+    ("pinv(W)", {"W": np.vstack([SINGULAR, SINGULAR])},
+     "pinv(W) is not defined here: W does not have full column rank"),
+    ("pinv(Y')", {"Y": np.ones((3, 2))}, "pinv(Yᵀ) is not defined here: Yᵀ is 2 × 3"),
+    ("solve(M, w)", {"M": SINGULAR, "w": np.ones(2)},
+     "solve(M, w) is not defined here: M is singular or nearly so"),
+    ("inv(B)", {"B": SINGULAR}, "inv(B) is not defined here: B is singular"),
+])
+def test_a_refusal_names_the_argument_as_written(expr, values, message):
+    with pytest.raises(OutsideDomainError) as caught:
+        value(expr, **values)
+    assert str(caught.value).startswith(message), str(caught.value)
+
+
+def test_a_refusal_of_a_derivative_names_the_argument_as_written():
+    d = derive("u' solve(M, w)", "M")
+    with pytest.raises(OutsideDomainError, match=r"^solve\(M, w\) is not defined here: M is"):
+        d.evaluate(M=SINGULAR, u=np.ones(2), w=np.ones(2))
+
+
 def test_check_draws_points_where_the_conditions_hold():
     """An undeclared S read only through chol is drawn spd and moved symmetrically."""
     assert derive("tr(A chol(S))", "S").check().ok
     assert derive("u' solve(A, v)", "A", vars=VARS).check().ok
     assert derive("u' pinv(X) w", "X", vars=VARS).check().ok
+
+
+@pytest.mark.parametrize("expr, wrt", [
+    ("logdet(S) + sum(chol(S))", "S"), ("tr(A chol(S)) + tr(S)", "S"),
+    ("tr(A chol(S)) + tr(B S)", "S"), ("tr(A chol(S)) + tr(B S)", "A"),
+    ("tr(A chol(S')) + eigmax(S)", "S"), (GP, "K")])
+def test_check_draws_spd_points_for_a_variable_chol_takes_directly(expr, wrt):
+    """S is read through chol and through other ops: the check draws it symmetric positive
+    definite and moves it symmetrically; a wrong closed form (the derivative plus Sᵀ, B) still
+    disagrees."""
+    from matcalc.check import check
+    from matcalc.core import build as b
+    for layout in ("numerator", "denominator"):
+        d = derive(expr, wrt, vars={"y": "vector"}, layout=layout)
+        result = d.check()
+        assert result.ok and result.points == 3, (layout, result)
+        other = b.var("B", d.expr.shape)
+        wrong = check(d.function, b.add(d.expr, other), d.variable,
+                      {**d.program.variables, "B": other}, layout)
+        assert wrong.points and not wrong.ok, wrong
+
+
+def test_check_says_why_it_cannot_draw_a_symmetric_argument():
+    result = derive("tr(A chol(S + B))", "S").check()
+    assert not result.points and "the check draws symmetric values only for a variable that " \
+        "chol takes directly, and B + S is not symmetric by its structure" in str(result)
 
 
 def test_shapes_are_checked():
@@ -230,10 +299,43 @@ def test_generated_code_agrees(expr, wrt, layout, rng):
     check_generated(d, expr, SIZES, WELL, VARS, (), rng, INSTALLED)
 
 
+@pytest.mark.parametrize("rows, cols", [(5, 3), (4, 4), (6, 1), (3, 2)])
+def test_pinv_is_the_least_squares_inverse_everywhere(rows, cols, rng):
+    """evaluate and the three backends compute X⁺ = (XᵀX)⁻¹Xᵀ (by QR: R⁻¹Qᵀ): the SVD
+    pseudo-inverse's value at random full-rank points; by A of tr(A X⁺) the code is X⁺ᵀ."""
+    shapes = {"X": f"matrix({rows},{cols})", "A": f"matrix({rows},{cols})"}
+    d = derive("tr(A pinv(X))", "A", vars=shapes, layout="denominator")
+    for _ in range(3):
+        x = rng.standard_normal((rows, cols))
+        want = np.linalg.pinv(x)
+        assert np.allclose(value("pinv(X)", vars=shapes, X=x), want, rtol=1e-10, atol=1e-12)
+        assert np.allclose((want @ x), np.eye(cols), atol=1e-10)
+        for backend in INSTALLED:
+            got = np.asarray(d.to_function(ready(backend))(X=x, A=x)).reshape(want.T.shape)
+            assert np.allclose(got, want.T, rtol=1e-10, atol=1e-12), backend
+
+
+def test_pinv_refuses_a_nearly_rank_deficient_matrix(rng):
+    """At condition number past 1e12 evaluate refuses rather than return the pseudo-inverse of
+    a nearby matrix of lower rank; just below it, X⁺ X = I still holds to rounding."""
+    u, _ = np.linalg.qr(rng.standard_normal((5, 3)))
+    v, _ = np.linalg.qr(rng.standard_normal((3, 3)))
+    for smallest, refused in ((1e-14, True), (1e-9, False)):
+        x = u @ np.diag([1.0, 0.5, smallest]) @ v.T
+        if refused:
+            with pytest.raises(OutsideDomainError, match="does not have full column rank"):
+                value("pinv(X)", vars={"X": "matrix(5,3)"}, X=x)
+        else:
+            p = value("pinv(X)", vars={"X": "matrix(5,3)"}, X=x)
+            assert np.allclose(p @ x, np.eye(3), atol=1e-6)
+
+
 def test_code_solves_rather_than_inverts():
     source = derive(GP, "K", vars=VARS).to_source("numpy")
+    assert "cho_factor(K)" in source and "cho_solve" in source and "inv(" not in source
+    source = derive("tr(A chol(S))", "S", vars=VARS).to_source("numpy")
     assert "solve_triangular" in source and "inv(" not in source
-    assert "np.linalg.cholesky(K)" in source
+    assert "np.linalg.cholesky(S)" in source
     assert "inv(" not in derive("u' solve(A, v)", "A", vars=VARS).to_source("numpy")
 
 

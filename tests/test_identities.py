@@ -954,9 +954,9 @@ CASES: list[Case] = [
     # -- factorisations and solves: Murray's Cholesky form, solves kept as solves --------------
     Case("factorisations", "tr(A chol(S))", "S",
          "L⁻ᵀ (U + Uᵀ) L⁻¹ / 2  where L = chol(S), U = tril_half(Lᵀ Aᵀ)", CHOL),
-    Case("factorisations", GP, "S",
-         "(L⁻ᵀ (U + Uᵀ) L⁻¹ - solve(S, y) solve(S, y)ᵀ) / 2  where L = chol(S), "
-         "U = tril_half(Lᵀ diag(1 ⊘ diag(L)))", CHOL),
+    # Rasmussen & Williams (5.9): (K⁻¹ − α αᵀ) / 2, α = K⁻¹ y
+    Case("factorisations", GP, "S", "(S⁻¹ - solve(S, y) solve(S, y)ᵀ) / 2", CHOL),
+    Case("factorisations", "2 sum(log(diag(chol(S))))", "S", "S⁻¹", CHOL),
     Case("factorisations", "u' solve(A, v)", "A", "-solve(A, v) solve(Aᵀ, u)ᵀ", SQ,
          {"A": "well_conditioned"}),
     Case("factorisations", "tr(B solve(A, C))", "C", "solve(Aᵀ, Bᵀ)ᵀ", SQ,

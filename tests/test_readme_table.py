@@ -18,9 +18,9 @@ ROWS = [row for path in DOC_FILES for row in ROW.findall(path.read_text(encoding
 DOMAINS = {"negative real axis": {"X": "off_cut"},  # logm, sqrtm, J_log: off the branch cut
            "log": {"W": "positive", "x": "positive"}, "sqrt": {"x": "positive"},
            "logdet": {"X": "spd"}, "det": {"X": "well_conditioned"},
-           "inverse": {"X": "well_conditioned"},
+           "matrix inverse": {"X": "well_conditioned"}, "as a solve": {"X": "well_conditioned"},
            "variable exponent": {"a": "positive", "x": "positive"},
-           "unit eigenvectors": {"A": "spd"}}
+           "unit eigenvector": {"A": "spd"}}
 
 
 def _declared_domains(f, expr: str) -> dict | None:

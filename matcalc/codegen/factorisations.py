@@ -6,7 +6,9 @@ backend.
   shared by its solves; scipy.linalg.cho_solve when A is declared spd); a solve with a Cholesky
   factor L = chol(S) (L⁻¹ B, L⁻ᵀ B, from inverses of L in products) is a triangular solve, and
   a solve with S whose factor chol(S) the code computes anyway is two.
-- pinv: the libraries' pinv (an SVD); of a column vector x, xᵀ / (xᵀ x).
+- pinv: X⁺ = R⁻¹ Qᵀ from the thin QR X = Q R by a triangular solve, as evaluate computes it
+  ((XᵀX)⁻¹Xᵀ for X of full column rank; the libraries' SVD pinv truncates small singular
+  values instead); of a column vector x, xᵀ / (xᵀ x).
 - Φ(M): tril(M) − diag(diag(M)) / 2.
 """
 from __future__ import annotations
@@ -15,16 +17,18 @@ from ..core.expr import Expr
 
 TEMPLATES = {
     "numpy": {
-        "pinv": "np.linalg.pinv({0})", "tril_half": "np.tril({0}) - np.diag(np.diag({0})) / 2",
+        "qr": "np.linalg.qr({0})", "pinv": "scipy.linalg.solve_triangular({0}[1], {0}[0].T)",
+        "tril_half": "np.tril({0}) - np.diag(np.diag({0})) / 2",
         "solve_lower": "scipy.linalg.solve_triangular({0}, {1}, lower=True)",
         "solve_lower_T": "scipy.linalg.solve_triangular({0}, {1}, lower=True, trans='T')"},
     "jax": {
-        "pinv": "jnp.linalg.pinv({0})",
+        "qr": "jnp.linalg.qr({0})", "pinv": "jax.scipy.linalg.solve_triangular({0}[1], {0}[0].T)",
         "tril_half": "jnp.tril({0}) - jnp.diag(jnp.diag({0})) / 2",
         "solve_lower": "jax.scipy.linalg.solve_triangular({0}, {1}, lower=True)",
         "solve_lower_T": "jax.scipy.linalg.solve_triangular({0}, {1}, lower=True, trans='T')"},
     "torch": {
-        "pinv": "torch.linalg.pinv({0})",
+        "qr": "torch.linalg.qr({0})",
+        "pinv": "torch.linalg.solve_triangular({0}[1], {0}[0].T, upper=True)",
         "tril_half": "torch.tril({0}) - torch.diag(torch.diag({0})) / 2",
         "solve_lower": "_solve_lower({0}, {1}, False)",
         "solve_lower_T": "_solve_lower({0}, {1}, True)"},
@@ -64,5 +68,7 @@ def factorisation_code(emitter, node: Expr) -> str:
     if node.op == "solve":
         return emitter.solves.solve(node.args[0], args[1], False)
     if node.op == "pinv" and not node.arg.shape.is_matrix:  # x⁺ = xᵀ / (xᵀ x)
-        return f"{args[0]} / {emitter.spell('matmul', args[0], args[0])}"
+        return f"{args[0]} / ({emitter.spell('matmul', args[0], args[0])})"
+    if node.op == "pinv":  # R⁻¹ Qᵀ
+        return _spell(emitter, "pinv", emitter.let(_spell(emitter, "qr", args[0])))
     return _spell(emitter, node.op, args[0])

@@ -8,14 +8,17 @@ Cholesky derivative, with their values (refusing arguments outside their domains
   the Cholesky decomposition*). S is read as symmetric: dS enters through (dS + dSᵀ)/2.
 - solve(A, B) = A⁻¹ B for a non-singular square A: d solve(A, B) = solve(A, dB − dA solve(A, B)),
   and tr(Gᵀ solve(A, E)) = tr(solve(Aᵀ, G)ᵀ E).
-- pinv(X) = X⁺ = (Xᵀ X)⁻¹ Xᵀ for X of full column rank (Golub & Pereyra 1973):
+- pinv(X) = X⁺ = (Xᵀ X)⁻¹ Xᵀ = R⁻¹ Qᵀ (X = Q R) for X of full column rank (Golub & Pereyra 1973):
   d X⁺ = −X⁺ dX X⁺ + X⁺ X⁺ᵀ dXᵀ (I − X X⁺).
 - tril_half(M) = Φ(M): the lower triangle of M with its diagonal halved; linear, its own
   adjoint entrywise (a mask): tr(Gᵀ Φ(E)) = tr(Φ(G)ᵀ E).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+import scipy.linalg
 
 from ..errors import OutsideDomainError
 
@@ -26,42 +29,88 @@ SPD = "{0} is symmetric positive definite"
 NONSINGULAR = "{0} is non-singular"
 FULL_COLUMN_RANK = "{0} has full column rank"
 
+# where the numerical check draws the first argument (domain.py's rule of each)
+SPD_POINT, WELL_CONDITIONED, FULL_RANK_POINT, SMOOTH = (
+    "symmetric positive definite", "well conditioned", "full column rank", "smooth")
 
-def _finite(name: str, x: np.ndarray) -> None:
+
+@dataclass(frozen=True)
+class Factorisation:
+    """What matcalc knows about a factorisation or solve besides its value (core/ops.py) and
+    differential (diff/factorisations.py): its meaning, where the check draws its first
+    argument (`domain`), the condition its result holds under (a sentence about its first
+    argument {0}, "" none) and the docs' example (expression, variable, derivative printed in
+    numerator layout)."""
+    name: str
+    meaning: str
+    domain: str  # SPD_POINT, WELL_CONDITIONED, FULL_RANK_POINT or SMOOTH
+    condition: str
+    example: tuple[str, str, str]
+    written: str = ""  # how else the language writes it (X⁺)
+
+
+DECLARED = (
+    Factorisation("chol", "the Cholesky factor L of a symmetric positive definite S = L Lᵀ",
+                  SPD_POINT, SPD, ("tr(A chol(X X' + I))", "X", "Xᵀ L⁻ᵀ (U + Uᵀ) L⁻¹  where "
+                                   "L = chol(X Xᵀ + I), U = tril_half(Lᵀ Aᵀ)")),
+    Factorisation("solve", "A⁻¹ B for a non-singular A, computed and printed as a solve, not an "
+                  "inverse", WELL_CONDITIONED, NONSINGULAR,
+                  ("u' solve(X, v)", "X", "-solve(X, v) solve(Xᵀ, u)ᵀ")),
+    Factorisation("pinv", "the Moore–Penrose pseudo-inverse (XᵀX)⁻¹Xᵀ of an X of full column "
+                  "rank", FULL_RANK_POINT, FULL_COLUMN_RANK,
+                  ("u' pinv(X) v", "X", "X⁺ ((X⁺)ᵀ u vᵀ (I - X X⁺)ᵀ - v uᵀ X⁺)"), "X⁺"),
+    Factorisation("tril_half", "Φ(M): the lower triangle of M, its diagonal halved", SMOOTH, "",
+                  ("tr(A tril_half(X))", "X", "tril_half(Aᵀ)ᵀ")),
+)
+
+FACTORISATIONS: dict[str, Factorisation] = {f.name: f for f in DECLARED}
+
+
+ARG = "{0}"  # an op's first argument in a refusal (OutsideDomainError names it as written)
+
+
+def _refused(template: str, *letters: str) -> OutsideDomainError:
+    """A refusal about the arguments {0}, {1}, shown as `letters` until evaluate names them."""
+    return OutsideDomainError(template, arguments=letters)
+
+
+def _finite(call: str, x: np.ndarray, *letters: str) -> None:
     if not np.all(np.isfinite(x)):
-        raise OutsideDomainError(f"{name}: its argument has an entry that is not finite")
+        raise _refused(f"{call}: {ARG} has an entry that is not finite", *letters)
 
 
 def cholesky(s: np.ndarray) -> np.ndarray:
     """L with S = L Lᵀ, refusing a non-symmetric S or one that is not positive definite."""
-    _finite("chol(S)", s)
+    _finite(f"chol({ARG})", s, "S")
     scale = max(1.0, float(np.abs(s).max(initial=0.0)))
     asymmetry = float(np.abs(s - s.T).max(initial=0.0))
     if asymmetry > SYMMETRY_TOLERANCE * scale:
-        raise OutsideDomainError(
-            f"chol(S) is not defined here: S is not symmetric (|S - Sᵀ| reaches "
-            f"{asymmetry:.3g}); chol needs a symmetric positive definite S")
+        raise _refused(
+            f"chol({ARG}) is not defined here: {ARG} is not symmetric (an entry differs from "
+            f"its transposed one by {asymmetry:.3g}); chol needs a symmetric positive definite "
+            f"matrix", "S")
     try:
         return np.linalg.cholesky((s + s.T) / 2)
     except np.linalg.LinAlgError:
         least = float(np.linalg.eigvalsh((s + s.T) / 2).min())
-        raise OutsideDomainError(
-            f"chol(S) is not defined here: S is not positive definite (its smallest "
-            f"eigenvalue is {least:.4g}); chol needs a symmetric positive definite S") from None
+        raise _refused(
+            f"chol({ARG}) is not defined here: {ARG} is not positive definite (its smallest "
+            f"eigenvalue is {least:.4g}); chol needs a symmetric positive definite matrix",
+            "S") from None
 
 
-def _refuse_singular(name: str, what: str, x: np.ndarray) -> None:
+def _refuse_singular(call: str, what: str, x: np.ndarray, *letters: str) -> None:
     with np.errstate(all="ignore"):
         condition = float(np.linalg.cond(x))
     if not condition <= MAX_CONDITION:
-        raise OutsideDomainError(
-            f"{name} is not defined here: {what} (condition number {condition:.3g})")
+        raise _refused(f"{call} is not defined here: {ARG} {what} (condition number "
+                       f"{condition:.3g})", *letters)
 
 
 def solve(a: np.ndarray, rhs: np.ndarray) -> np.ndarray:
     """A⁻¹ B by LU, refusing a singular (or numerically singular) A."""
-    _finite("solve(A, B)", a)
-    _refuse_singular("solve(A, B)", "A is singular or nearly so", a)
+    _finite(f"solve({ARG}, {{1}})", a, "A", "B")
+    _refuse_singular(f"solve({ARG}, {{1}})", "is singular or nearly so", a, "A", "B")
     return np.linalg.solve(a, rhs)
 
 
@@ -70,18 +119,21 @@ def inverse(x: np.ndarray) -> np.ndarray:
     try:
         return np.linalg.inv(x)
     except np.linalg.LinAlgError:
-        raise OutsideDomainError("inv(X) is not defined here: X is singular") from None
+        raise _refused(f"inv({ARG}) is not defined here: {ARG} is singular", "X") from None
 
 
 def pinv(x: np.ndarray) -> np.ndarray:
-    """X⁺ for X of full column rank, refusing a wide or rank-deficient X."""
-    _finite("pinv(X)", x)
+    """X⁺ = (XᵀX)⁻¹Xᵀ = R⁻¹Qᵀ for X = Q R (the thin QR) of full column rank, by a triangular
+    solve, refusing a wide or rank-deficient X (an SVD pseudo-inverse would instead drop the
+    singular values below its cut-off: the pseudo-inverse of another matrix)."""
+    _finite(f"pinv({ARG})", x, "X")
     if x.shape[0] < x.shape[1]:
-        raise OutsideDomainError(
-            f"pinv(X) is not defined here: X is {x.shape[0]} × {x.shape[1]}, wider than tall, "
-            f"so it has no full column rank (pinv needs it)")
-    _refuse_singular("pinv(X)", "X does not have full column rank", x)
-    return np.linalg.pinv(x)
+        raise _refused(
+            f"pinv({ARG}) is not defined here: {ARG} is {x.shape[0]} × {x.shape[1]}, wider "
+            f"than tall, so it has no full column rank (pinv needs it)", "X")
+    _refuse_singular(f"pinv({ARG})", "does not have full column rank", x, "X")
+    q, r = np.linalg.qr(x)
+    return scipy.linalg.solve_triangular(r, q.T)
 
 
 def tril_half(m: np.ndarray) -> np.ndarray:

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..shapes import Shape
 from .expr import Expr
-from .factorisations import inverse  # (refusing a singular X)
+from .factorisations import NONSINGULAR, inverse  # (refusing a singular X)
 from .linear_ops import INTO_ARGUMENT, of_square
 from .notations import SQUARE_OF_ARGUMENT, Postfix, Superscript
 
@@ -55,6 +55,7 @@ class MatrixPower:
     exponent: int | str = 1  # the power of its operand it is: a number, or its attribute's name
     transposes: str = INTO_ARGUMENT  # (Xᵏ)ᵀ = (Xᵀ)ᵏ (core/linear_ops.py)
     sizes: str = SQUARE_OF_ARGUMENT  # what its printed form says of its sizes
+    condition: str = ""  # where it and its derivative hold, of its argument {0} ("" anywhere)
 
 
 def _d_inv(b, node, dx):
@@ -90,7 +91,7 @@ DECLARED = (
         notation=Postfix({"unicode": "⁻¹", "ascii": "^-1", "latex": "^{-1}"},
                          transposed={"unicode": "⁻ᵀ", "latex": "^{-\\top}"},
                          negates_powers=True),
-        exponent=-1),
+        exponent=-1, condition=NONSINGULAR),
     MatrixPower(
         "mpow", (), "A^k, an integer k (A^-k: the power of the inverse)", "the matrix power",
         of_square("matrix power", lambda s: s),

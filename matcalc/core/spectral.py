@@ -81,16 +81,26 @@ class Spectral:
     numpy: Callable[[np.ndarray], np.ndarray]  # the value (2-D), refusing where undefined
     condition: str  # where the derivative (a factor: its value) holds, of {0}; "": anywhere
     vectors: bool  # a factor of a decomposition (defined up to sign; no derivative)
+    example: tuple[str, str, str]  # (expression, variable, derivative printed): the docs' row
+
+
+ARG = "{0}"  # the argument in a refusal (OutsideDomainError names it as written)
+
+
+def _refused(template: str, letter: str) -> OutsideDomainError:
+    """A refusal about the argument {0}, shown as `letter` until evaluate names it."""
+    return OutsideDomainError(template, arguments=(letter,))
 
 
 def _refuse_asymmetric(name: str, s: np.ndarray) -> None:
     if not np.all(np.isfinite(s)):
-        raise OutsideDomainError(f"{name}(S) is not defined here: S is not finite")
+        raise _refused(f"{name}({ARG}) is not defined here: {ARG} is not finite", "S")
     scale = max(1.0, float(np.abs(s).max(initial=0.0)))
     if float(np.abs(s - s.T).max(initial=0.0)) > SYMMETRY_TOLERANCE * scale:
-        raise OutsideDomainError(
-            f"{name}(S) needs a symmetric S (|S − Sᵀ| at most {SYMMETRY_TOLERANCE:g} relative "
-            f"to its largest entry): this value is not symmetric")
+        raise _refused(
+            f"{name}({ARG}) needs a symmetric matrix (each entry within "
+            f"{SYMMETRY_TOLERANCE:g} of its transposed one, relative to the largest entry): "
+            f"{ARG} is not symmetric here", "S")
 
 
 def repeated(values: np.ndarray, which: str, gap: float = GAP_TOLERANCE) -> bool:
@@ -148,11 +158,12 @@ def eigh(name: str, s: np.ndarray, which: str | None = None) -> tuple[np.ndarray
     a non-symmetric S, and (with `which`) a repeated eigenvalue there."""
     lam, v = _eigh_of(name, s)
     if which and repeated(lam, which):
-        where = {"all": "S has a repeated eigenvalue", "max": "the largest eigenvalue of S is "
-                 "repeated", "min": "the smallest eigenvalue of S is repeated"}[which]
-        raise OutsideDomainError(f"{name}(S) is not defined here: {where} (eigenvalues "
-                                 f"closer than {GAP_TOLERANCE:g} relative count as repeated), "
-                                 f"so its eigenvectors are not unique")
+        where = {"all": f"{ARG} has a repeated eigenvalue", "max": f"the largest eigenvalue "
+                 f"of {ARG} is repeated", "min": f"the smallest eigenvalue of {ARG} is "
+                 "repeated"}[which]
+        raise _refused(f"{name}({ARG}) is not defined here: {where} (eigenvalues closer than "
+                       f"{GAP_TOLERANCE:g} relative count as repeated), so its eigenvectors "
+                       f"are not unique", "S")
     return lam, v * signed_columns(v)
 
 
@@ -167,16 +178,16 @@ def svd(name: str, x: np.ndarray, which: str | None = None):
     singular value below GAP_TOLERANCE relative to σ₁, where U and V are not unique) or a
     repeated top singular value ('max')."""
     if not np.all(np.isfinite(x)):
-        raise OutsideDomainError(f"{name}(X) is not defined here: X is not finite")
+        raise _refused(f"{name}({ARG}) is not defined here: {ARG} is not finite", "X")
     u, sigma, vt = np.linalg.svd(x, full_matrices=False)
     if which == "all" and sigma.size and sigma[-1] <= GAP_TOLERANCE * max(1.0, sigma[0]):
-        raise OutsideDomainError(f"{name}(X) is not defined here: X does not have full rank "
-                                 f"(a singular value below {GAP_TOLERANCE:g} relative to "
-                                 f"σ₁), so its singular vectors are not unique")
+        raise _refused(f"{name}({ARG}) is not defined here: {ARG} does not have full rank (a "
+                       f"singular value below {GAP_TOLERANCE:g} relative to σ₁), so its "
+                       f"singular vectors are not unique", "X")
     if which == "max" and repeated(sigma, "max"):
-        raise OutsideDomainError(f"{name}(X) is not defined here: the largest singular value "
-                                 f"of X is repeated (closer than {GAP_TOLERANCE:g} relative), "
-                                 f"so its singular vectors are not unique")
+        raise _refused(f"{name}({ARG}) is not defined here: the largest singular value of "
+                       f"{ARG} is repeated (closer than {GAP_TOLERANCE:g} relative), so its "
+                       f"singular vectors are not unique", "X")
     signs = signed_columns(u)
     return u * signs, sigma, vt.T * signs
 
@@ -227,38 +238,53 @@ _SIGMA1 = "σ₁({0}) > σ₂({0})"
 
 DECLARED = (
     Spectral("eigvals", "the eigenvalues of a symmetric matrix, ascending", SYMMETRIC,
-             EIGENVALUES, lambda s: _column(eigenvalues("eigvals", s)), _SIMPLE, False),
+             EIGENVALUES, lambda s: _column(eigenvalues("eigvals", s)), _SIMPLE, False,
+             ("u' eigvals(X + X')", "X", "2 V diag(u) Vᵀ  where V = eigvecs(X + Xᵀ)")),
     Spectral("eigvecs", "the unit eigenvectors of a symmetric matrix (columns, in the order "
              "of eigvals)", SYMMETRIC, EIGENVECTORS, lambda s: eigh("eigvecs", s, "all")[1],
-             _SIMPLE, True),
+             _SIMPLE, True,
+             ("u' eigvecs(A) x", "x", "uᵀ eigvecs(A)")),
     Spectral("eigbasis", "an orthonormal eigenbasis of a symmetric matrix (columns in the "
              "order of eigvals, signed as eigvecs; where an eigenvalue repeats, the basis eigh "
              "returns: for forms that do not depend on that choice)", SYMMETRIC, EIGENVECTORS,
-             lambda s: eigh("eigbasis", s)[1], "", True),
+             lambda s: eigh("eigbasis", s)[1], "", True,
+             ("u' eigbasis(A) x", "x", "uᵀ eigbasis(A)")),
     Spectral("eigmax", "the largest eigenvalue of a symmetric matrix", SYMMETRIC, SCALAR,
-             lambda s: _one(eigenvalues("eigmax", s)[-1]), _TOP, False),
+             lambda s: _one(eigenvalues("eigmax", s)[-1]), _TOP, False,
+             ("eigmax(X + X')", "X", "2 v vᵀ  where v = eigvec_max(X + Xᵀ)")),
     Spectral("eigmin", "the smallest eigenvalue of a symmetric matrix", SYMMETRIC, SCALAR,
-             lambda s: _one(eigenvalues("eigmin", s)[0]), _BOTTOM, False),
+             lambda s: _one(eigenvalues("eigmin", s)[0]), _BOTTOM, False,
+             ("eigmin(X + X')", "X", "2 v vᵀ  where v = eigvec_min(X + Xᵀ)")),
     Spectral("eigvec_max", "the unit eigenvector of the largest eigenvalue", SYMMETRIC, VECTOR,
-             lambda s: eigh("eigvec_max", s, "max")[1][:, -1:], _TOP, True),
+             lambda s: eigh("eigvec_max", s, "max")[1][:, -1:], _TOP, True,
+             ("eigvec_max(A)' x", "x", "eigvec_max(A)ᵀ")),
     Spectral("eigvec_min", "the unit eigenvector of the smallest eigenvalue", SYMMETRIC, VECTOR,
-             lambda s: eigh("eigvec_min", s, "min")[1][:, :1], _BOTTOM, True),
+             lambda s: eigh("eigvec_min", s, "min")[1][:, :1], _BOTTOM, True,
+             ("eigvec_min(A)' x", "x", "eigvec_min(A)ᵀ")),
     Spectral("svals", "the singular values, descending", ANY, SINGULAR,
-             lambda x: _column(svd("svals", x)[1]), _SINGULAR, False),
+             lambda x: _column(svd("svals", x)[1]), _SINGULAR, False,
+             ("u' svals(X + eye)", "X", "svecs_right(X + I) diag(u) svecs_left(X + I)ᵀ")),
     Spectral("svecs_left", "the left singular vectors U of the thin SVD X = U diag(σ) Vᵀ", ANY,
-             LEFT, lambda x: svd("svecs_left", x, "all")[0], _SINGULAR, True),
+             LEFT, lambda x: svd("svecs_left", x, "all")[0], _SINGULAR, True,
+             ("u' svecs_left(A + eye) x", "x", "uᵀ svecs_left(A + I)")),
     Spectral("svecs_right", "the right singular vectors V of the thin SVD X = U diag(σ) Vᵀ",
-             ANY, RIGHT, lambda x: svd("svecs_right", x, "all")[2], _SINGULAR, True),
+             ANY, RIGHT, lambda x: svd("svecs_right", x, "all")[2], _SINGULAR, True,
+             ("u' svecs_right(A + eye) x", "x", "uᵀ svecs_right(A + I)")),
     Spectral("specnorm", "the spectral norm σ₁ (the largest singular value)", ANY, SCALAR,
-             lambda x: _one(svd("specnorm", x)[1][0]), _SIGMA1, False),
+             lambda x: _one(svd("specnorm", x)[1][0]), _SIGMA1, False,
+             ("specnorm(X)", "X", "svec_max_right(X) svec_max_left(X)ᵀ")),
     Spectral("nucnorm", "the nuclear norm Σ σᵢ (the sum of the singular values)", ANY, SCALAR,
-             lambda x: _one(svd("nucnorm", x)[1].sum()), "{0} has full rank", False),
+             lambda x: _one(svd("nucnorm", x)[1].sum()), "{0} has full rank", False,
+             ("nucnorm(X)", "X", "polar(X)ᵀ")),
     Spectral("polar", "the orthogonal polar factor U Vᵀ of the thin SVD X = U diag(σ) Vᵀ", ANY,
-             SAME, lambda x: _polar(x), "{0} has full rank", True),
+             SAME, lambda x: _polar(x), "{0} has full rank", True,
+             ("tr(polar(A + eye) X)", "X", "polar(A + I)")),
     Spectral("svec_max_left", "the left singular vector u₁ of the largest singular value", ANY,
-             LEFT_ONE, lambda x: svd("svec_max_left", x, "max")[0][:, :1], _SIGMA1, True),
+             LEFT_ONE, lambda x: svd("svec_max_left", x, "max")[0][:, :1], _SIGMA1, True,
+             ("svec_max_left(A)' x", "x", "svec_max_left(A)ᵀ")),
     Spectral("svec_max_right", "the right singular vector v₁ of the largest singular value",
-             ANY, RIGHT_ONE, lambda x: svd("svec_max_right", x, "max")[2][:, :1], _SIGMA1, True),
+             ANY, RIGHT_ONE, lambda x: svd("svec_max_right", x, "max")[2][:, :1], _SIGMA1, True,
+             ("svec_max_right(A)' x", "x", "svec_max_right(A)ᵀ")),
 )
 
 SPECTRAL: dict[str, Spectral] = {f.name: f for f in DECLARED}

@@ -4,6 +4,8 @@ sums of transposes and Kronecker products, and the logarithms that are one stabl
 None."""
 from __future__ import annotations
 
+from fractions import Fraction
+
 from ..core import build as b
 from ..core.expr import Expr
 from ..core.matrix_scalars import MATRIX_SCALARS
@@ -74,3 +76,14 @@ def log_of_sum_exp(node: Expr) -> Expr | None:
     """log(Σ exp(u)) = logsumexp(u): one node, computed stably."""
     a = node.arg
     return b.apply("logsumexp", a.arg.arg) if a.op == "sum" and a.arg.op == "exp" else None
+
+
+def half_logdet_of_cholesky(node: Expr) -> Expr | None:
+    """sum(log(diag(chol(S)))) = logdet(S) / 2: S = L Lᵀ with L lower triangular, so
+    det S = Π Lᵢᵢ², and Lᵢᵢ > 0. Where S is not symmetric chol(S) is not defined, and at a
+    symmetric S both sides have the same derivative (S⁻¹ = S⁻ᵀ), so the rewrite holds wherever
+    the left side does (its condition, S symmetric positive definite, is the function's)."""
+    a = node.arg
+    if not (a.op == "log" and a.arg.op == "diagpart" and a.arg.arg.op == "chol"):
+        return None
+    return b.scale(Fraction(1, 2), b.apply("logdet", a.arg.arg.arg))
