@@ -45,6 +45,7 @@ SMOOTH = frozenset({
     *(s.name for s in ms.MATRIX_SCALARS.values() if s.domain == ms.SMOOTH),
     *LINEAR_OPS, *(p.name for p in MATRIX_POWERS.values() if p.domain == powers.SMOOTH),
     *(op for op, f in DIVIDED.items() if not f.condition),  # divdiff_exp
+    *(f.name for f in SPECTRAL.values() if not f.condition),  # eigbasis (given S symmetric)
     *(f.name for f in FACTORISATIONS.values() if f.domain == fa.SMOOTH),
     *(f.name for f in (*ew.FUNCTIONS.values(), *VECTOR_FUNCTIONS.values()) if f.domain == ew.REAL),
 })
@@ -214,7 +215,7 @@ RULES: dict[str, Rule] = {
     **{f.name: _BY_FACTORISATION_DOMAIN[f.domain] for f in FACTORISATIONS.values()
        if f.domain != fa.SMOOTH},
     **{op: _off_branch_cut for op in (*MATRIX_FUNCTIONS, "frechet", "frechet_matrix")},
-    **dict.fromkeys(SPECTRAL, _off_spectral_condition),
+    **{f.name: _off_spectral_condition for f in SPECTRAL.values() if f.condition},
     **{op: _positive for op, f in DIVIDED.items() if f.condition},  # divdiff_log, divdiff_sqrt
     "gt": _sides_apart, **{f.name: _sides_apart for f in ew.BINARY.values()},
     **dict.fromkeys((*EXTREMES, *INDICATORS), _no_tie),

@@ -215,8 +215,6 @@ def off_condition(f: Spectral, x: np.ndarray, gap: float) -> str | None:
         scale = max(1.0, float(np.abs(x).max(initial=0.0)))
         if float(np.abs(x - x.T).max(initial=0.0)) > SYMMETRY_TOLERANCE * scale:
             return "was not symmetric"
-        if not f.condition:
-            return None
         which = {_TOP: "max", _BOTTOM: "min"}.get(f.condition, "all")
         return "had a repeated eigenvalue" if repeated(np.linalg.eigvalsh(x), which, gap) \
             else None
@@ -248,7 +246,7 @@ DECLARED = (
              "order of eigvals, signed as eigvecs; where an eigenvalue repeats, the basis eigh "
              "returns: for forms that do not depend on that choice)", SYMMETRIC, EIGENVECTORS,
              lambda s: eigh("eigbasis", s)[1], "", True,
-             ("u' eigbasis(A) x", "x", "uᵀ eigbasis(A)")),
+             ("u' eigbasis(A + A') x", "x", "uᵀ eigbasis(A + Aᵀ)")),
     Spectral("eigmax", "the largest eigenvalue of a symmetric matrix", SYMMETRIC, SCALAR,
              lambda s: _one(eigenvalues("eigmax", s)[-1]), _TOP, False,
              ("eigmax(X + X')", "X", "2 v vᵀ  where v = eigvec_max(X + Xᵀ)")),
