@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from .core.expr import Expr
+from .core.matrix_powers import solved_factor
 from .core.ops import OPS, commutation_matrix
 from .core.parameters import allowed, refusal
 from .core.spectral import one_decomposition_each
@@ -212,7 +213,7 @@ def _evaluated(expr: Expr, env: Env) -> dict[Expr, np.ndarray]:
             arg = done[node.arg]
             done[node] = np.full(shape, arg[0, 0]) if node.op == "expand" else \
                 arg.reshape(shape, order="F")
-        elif node.op == "mul" and any(_inverted(a) is not None for a in node.args):
+        elif node.op == "mul" and any(solved_factor(a) is not None for a in node.args):
             done[node] = _product(node, done)
         else:
             done[node] = _value(node, done)
@@ -229,24 +230,16 @@ def _value(node: Expr, done: dict[Expr, np.ndarray]) -> np.ndarray:
         raise err.naming(*(render(a, UNICODE) for a in node.args)) from None
 
 
-def _inverted(node: Expr) -> tuple[Expr, bool] | None:
-    """(X, transposed) when `node` is X⁻¹ (False) or X⁻ᵀ (True), else None."""
-    if node.op == "inv":
-        return node.arg, False
-    if node.op == "transpose" and node.arg.op == "inv":
-        return node.arg.arg, True
-    return None
-
-
 def _product(node: Expr, done: dict[Expr, np.ndarray]) -> np.ndarray:
-    """A product with inverse factors, each applied by solving with its matrix: X⁻¹ B is
-    solve(X, B) and B X⁻¹ is solve(Xᵀ, Bᵀ)ᵀ, whose residual X (X⁻¹ B) − B is at the rounding
-    of X and B; with the explicit inverse it is the condition number of X times that, which
-    terms that cancel (a Hessian through (M Mᵀ + 2I)⁻¹) magnify. 1 × 1 factors scale."""
+    """A product with inverse factors (declared SOLVED in products, core/matrix_powers.py),
+    each applied by solving with its matrix: X⁻¹ B is solve(X, B) and B X⁻¹ is
+    solve(Xᵀ, Bᵀ)ᵀ, whose residual X (X⁻¹ B) − B is at the rounding of X and B; with the
+    explicit inverse it is the condition number of X times that, which terms that cancel (a
+    Hessian through (M Mᵀ + 2I)⁻¹) magnify. 1 × 1 factors scale."""
     items = []
     for arg in node.args:
         if not arg.is_scalar:
-            inverse = _inverted(arg)
+            inverse = solved_factor(arg)
             items.append((done[arg], None if inverse is None else
                           done[inverse[0]].T if inverse[1] else done[inverse[0]]))
     out = _chain(items) if items else np.ones((1, 1))

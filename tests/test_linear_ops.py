@@ -47,6 +47,21 @@ def _shared_facets(op) -> dict[str, bool]:
     }
 
 
+def _code_facets(op) -> dict[str, bool]:
+    """Whether code generation reads the facets it relies on from the declaration `op`: its
+    value at a 1 × 1 argument, a transposed argument's cost, how a product applies it."""
+    from matcalc.codegen.emit import _ONE_BY_ONE
+    from matcalc.codegen.factors import APPLIED
+    from matcalc.codegen.transposes import _TAKE_TRANSPOSES
+    one_by_one = getattr(op, "scalar_of_1x1", False) or bool(getattr(op, "of_a_scalar", ""))
+    return {
+        "value at a 1 × 1 argument (codegen/emit.py)": (op.name in _ONE_BY_ONE) == one_by_one,
+        "a transposed argument for free (codegen/transposes.py)":
+            (op.name in _TAKE_TRANSPOSES) == getattr(op, "transpose_free", False),
+        "applied in products (codegen/factors.py)": APPLIED.get(op.name, "") == op.in_products,
+    }
+
+
 def _linear_facets(op: linear_ops.LinearOp) -> dict[str, bool]:
     """Which facets the declaration `op` has, and whether each stage reads it."""
     from matcalc.diff.adjoint import TRACE, VEC
@@ -56,7 +71,7 @@ def _linear_facets(op: linear_ops.LinearOp) -> dict[str, bool]:
     from matcalc.web.syntax import syntax
     panel = {g["name"]: g for c in syntax()["functions"] for g in c["functions"]}
     return {
-        **_shared_facets(op),
+        **_shared_facets(op), **_code_facets(op),
         "typing kind (lower/functions.py)": op.typing in _TYPINGS,
         "JVP builder (core/build.py)": callable(getattr(b, op.builder, None)),
         "adjoints for the read-out (diff/adjoint.py)": op.name in TRACE and op.name in VEC
@@ -76,7 +91,7 @@ def _power_facets(op: matrix_powers.MatrixPower) -> dict[str, bool]:
     notations = {"unicode": UNICODE, "ascii": ASCII, "latex": LATEX}
     latex_x = render(x, LATEX)
     return {
-        **_shared_facets(op),
+        **_shared_facets(op), **_code_facets(op),
         "differential (core builders)": callable(op.differential),
         "printed form in text, ASCII and LaTeX (render/)":
             set(op.printed) == set(notations)
@@ -111,6 +126,10 @@ def test_a_missing_linear_facet_is_named():
     assert _missing(_linear_facets(replace(tr, example=("tr(A X)", "X", "Aᵀ")))) == \
         ["docs example (a row of the generated table in docs/language.md)"]
     assert _missing(_linear_facets(replace(tr, printed="trace"))) == ["printed name (render/)"]
+    assert _missing(_linear_facets(replace(tr, transpose_free=False))) == \
+        ["a transposed argument for free (codegen/transposes.py)"]
+    assert _missing(_linear_facets(replace(tr, scalar_of_1x1=False))) == \
+        ["value at a 1 × 1 argument (codegen/emit.py)"]
 
 
 def test_a_missing_power_facet_is_named():
@@ -119,6 +138,39 @@ def test_a_missing_power_facet_is_named():
         ["printed form in text, ASCII and LaTeX (render/)"]
     assert _missing(_power_facets(replace(inv, rule="d(X⁻¹) = X⁻¹ dX X⁻¹"))) == \
         ["JVP with its title (diff/)"]
+    assert _missing(_power_facets(replace(inv, in_products=""))) == \
+        ["applied in products (codegen/factors.py)"]
+
+
+@pytest.mark.parametrize("op", [op for op in (*linear_ops.DECLARED, *matrix_powers.DECLARED)
+                                if getattr(op, "scalar_of_1x1", False) or
+                                getattr(op, "of_a_scalar", "")], ids=lambda op: op.name)
+def test_the_declared_value_at_a_1x1_argument_is_the_value(op, rng):
+    """scalar_of_1x1: f(a) = a; of_a_scalar: the Python expression computes f(a)."""
+    a = rng.uniform(0.5, 2.0)
+    value = OPS[op.name].evaluate([np.array([[a]])], {"k": 3})
+    if getattr(op, "scalar_of_1x1", False):
+        assert value.shape == (1, 1) and value[0, 0] == a
+    else:  # (a fixed template of the declaration, over a number)
+        assert float(eval(op.of_a_scalar.format(repr(a), 3))) == pytest.approx(value[0, 0])
+
+
+def test_the_declared_products_are_the_applied_forms(rng):
+    """in_products: diag(v) M = v ⊙ M's rows and M diag(v) = M's columns ⊙ vᵀ (SCALES);
+    (A ⊗ B) vec(V) = vec(B V Aᵀ) (RESHAPES); X⁻¹ B = solve(X, B) (SOLVED)."""
+    applied = {op.name: op.in_products
+               for op in (*linear_ops.DECLARED, *matrix_powers.DECLARED) if op.in_products}
+    assert applied == {"diag": linear_ops.SCALES, "kron": linear_ops.RESHAPES,
+                       "inv": matrix_powers.SOLVED}
+    v, m = rng.normal(size=(3, 1)), rng.normal(size=(3, 3))
+    d = OPS["diag"].evaluate([v], {})
+    np.testing.assert_allclose(d @ m, v * m)
+    np.testing.assert_allclose(m @ d, m * v.T)
+    a, c, vv = rng.normal(size=(2, 3)), rng.normal(size=(4, 5)), rng.normal(size=(5, 3))
+    vec = lambda x: x.reshape(-1, 1, order="F")  # noqa: E731
+    np.testing.assert_allclose(OPS["kron"].evaluate([a, c], {}) @ vec(vv), vec(c @ vv @ a.T))
+    x = m + 3 * np.eye(3)
+    np.testing.assert_allclose(OPS["inv"].evaluate([x], {}) @ m, np.linalg.solve(x, m))
 
 
 @pytest.mark.parametrize("name", sorted(linear_ops.LINEAR_OPS))

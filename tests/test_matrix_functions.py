@@ -218,3 +218,20 @@ def test_generated_code_for_a_symmetric_argument_uses_one_eigh(expr, layout, rng
             got = d.to_function(ready(backend))(**point)
             assert np.allclose(np.asarray(got), want, rtol=1e-10, atol=1e-12), backend
     check_derivative(expr, "S", vars, layout=layout, sizes={"n": 4}, rng=rng)
+
+
+def test_each_matrix_function_declares_its_code_on_every_backend():
+    """A `MatrixCode` whose helpers the backend defines, or the reason it has none (the
+    refusals above print it)."""
+    from matcalc.codegen.backends import BACKENDS
+    from matcalc.core.matrix_functions import MATRIX_FUNCTIONS, MatrixCode
+    for f in MATRIX_FUNCTIONS.values():
+        assert set(f.code) == set(BACKENDS), f.name
+        for name, code in f.code.items():
+            if isinstance(code, str):
+                assert code.startswith(f"{name} has no "), (f.name, name)
+                continue
+            assert isinstance(code, MatrixCode) and "{0}" in code.value
+            helpers = BACKENDS[name].helpers
+            assert all(h in helpers for h in (code.frechet, code.frechet_symmetric) if h), \
+                (f.name, name)

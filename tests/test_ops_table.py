@@ -150,7 +150,7 @@ def _declared_spellings() -> dict[str, tuple[str, ...]]:
 def _facets(op: str) -> dict[str, bool]:
     """Which of its facets each stage has for the operator `op`."""
     from matcalc.codegen.backends import BACKENDS
-    from matcalc.codegen.emit import Emitter
+    from matcalc.codegen.emit import emission_rule
     from matcalc.domain import RULES, SMOOTH
     from matcalc.evaluate import _LEAVES
     from matcalc.interop.to_sympy import _RULES as SYMPY
@@ -165,7 +165,7 @@ def _facets(op: str) -> dict[str, bool]:
         "numpy evaluation": spec.evaluate is not None or op in _LEAVES or op in ("unvec", "expand"),
         "generated code (codegen/)":
             all(op in backend.templates for backend in BACKENDS.values())
-            or hasattr(Emitter, f"_{op}"),
+            or emission_rule(op) is not None,
         "SymPy form (interop/to_sympy.py)": op in SYMPY,
         "domain of the numerical check (domain.py)": op in SMOOTH or op in RULES,
     }

@@ -211,3 +211,13 @@ def test_steps_of_a_factor_of_a_constant_argument():
     d = derive("eigmax(A + B) + u' eigvecs(A + B) x", "x")
     text = d.steps().text()
     assert "∂f/∂x = uᵀ eigvecs(A + B)" in text and "holds when" in text
+
+
+def test_each_spectral_function_declares_its_code():
+    """Its code from the full decomposition, and from the values alone unless it needs the
+    vectors (codegen/spectral.py reads both; check_generated above runs them)."""
+    from matcalc.core.spectral import SPECTRAL
+    for f in SPECTRAL.values():
+        full, values = f.code
+        assert "{0}" in full and (values == "") == f.vectors, f.name
+        assert values == "" or "{0}" in values, f.name

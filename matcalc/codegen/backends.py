@@ -60,7 +60,7 @@ def _helpers(backend: str) -> dict[str, str]:
 
 _COMMON = {  # methods and operators the three libraries share
     "matmul": "{0} @ {1}", "T": "{0}.T",
-    "rowsums": "{0}.sum(axis=1)", "colsums": "{0}.sum(axis=0)",
+    "total": "{0}.sum()", "rowsums": "{0}.sum(axis=1)", "colsums": "{0}.sum(axis=0)",
     "unvec": "{0}.reshape({2}, {1}).T",
     "col": "{0}[:, None]", "row": "{0}[None, :]", "flat": "{0}.reshape(-1)",
     "commute": "{0}.reshape({2}, {1}).T.reshape(-1)",  # K_{m,n} v for v of length m n
@@ -82,7 +82,7 @@ NUMPY = Backend(
      "eye": "np.eye({0})", "ones": "np.ones({0})", "zeros": "np.zeros({0})",
      "outer": "np.outer({0}, {1})",
      "einsum": "np.einsum({0})", "multi_dot": "np.linalg.multi_dot([{0}])",
-     "solve": "np.linalg.solve({0}, {1})",
+     "solve_system": "np.linalg.solve({0}, {1})",
      "cholesky": "np.linalg.cholesky({0})",
      "commutation": "_commutation({0}, {1})",
      "lu_factor": "scipy.linalg.lu_factor({0})", "lu_solve": "scipy.linalg.lu_solve({0}, {1})",
@@ -109,7 +109,7 @@ JAX = Backend(
      "eye": "jnp.eye({0})", "ones": "jnp.ones({0})", "zeros": "jnp.zeros({0})",
      "outer": "jnp.outer({0}, {1})",
      "einsum": "jnp.einsum({0})", "multi_dot": "jnp.linalg.multi_dot([{0}])",
-     "solve": "jnp.linalg.solve({0}, {1})",
+     "solve_system": "jnp.linalg.solve({0}, {1})",
      "cholesky": "jnp.linalg.cholesky({0})",
      "commutation": "_commutation({0}, {1})",
      "lu_factor": "jax.scipy.linalg.lu_factor({0})",
@@ -138,7 +138,7 @@ TORCH = Backend(
      "eye": f"torch.eye({{0}}, {_F64})", "ones": f"torch.ones({{0}}, {_F64})",
      "zeros": f"torch.zeros({{0}}, {_F64})", "outer": "torch.outer({0}, {1})",
      "einsum": "torch.einsum({0})", "multi_dot": "torch.linalg.multi_dot([{0}])",
-     "solve": "_solve({0}, {1})",
+     "solve_system": "_solve({0}, {1})",
      "cholesky": "torch.linalg.cholesky({0})",
      "commutation": "_commutation({0}, {1})",
      "lu_factor": "torch.linalg.lu_factor({0})", "lu_solve": "_lu_solve({0}, {1}, False)",

@@ -22,6 +22,7 @@ from ..core.algebra import matmul_chain
 from ..core.expr import Expr
 from ..core.transpose import transposed
 from ..shapes import Shape
+from . import factors as kinds
 from .factors import Factor, Value, classify, forming_cost, summed_by_ones
 from .signs import nonnegative
 from .source import wrap
@@ -141,7 +142,7 @@ class Products:
         run: list[Value] = []
         for f in factors + [None]:
             kind = classify(f) if isinstance(f, Expr) else None
-            if kind is not None and kind.kind == "sum":
+            if kind is not None and kind.kind == kinds.TERMS:
                 kind = None  # a sum of matrices times a matrix: form the sum
             if f is not None and kind is None:
                 run.append(self._value(f))
@@ -149,7 +150,7 @@ class Products:
             if run:
                 items.append(self._dense_run(run))
                 run = []
-            if kind is not None and kind.kind != "I":
+            if kind is not None and kind.kind != kinds.IDENTITY:
                 items.append(kind)
         if not items:
             return self._value(factors[0])
@@ -169,7 +170,7 @@ class Products:
             return None
         center, right = classify(factors[mid]), factors[mid + 1:]
         if ("gram" not in self.em.backend.templates or len(factors) % 2 == 0
-                or center is None or center.kind != "D"
+                or center is None or center.kind != kinds.SCALES
                 or any(classify(f) is not None for f in right)
                 or any(transposed(f) is not g for f, g in zip(factors[:mid], reversed(right)))):
             return None
@@ -213,20 +214,20 @@ class Products:
             return self._let(self.spell("matmul", wrap(a), wrap(m)), shape)
         if kind is None:
             return self.left(self.em.value(f), acc)
-        if kind.kind == "I":
+        if kind.kind == kinds.IDENTITY:
             return acc
-        if kind.kind == "D":
+        if kind.kind == kinds.SCALES:
             v = self.em.value(kind.parts[0]).code
             return self._let(f"{wrap(v if not acc.is_2d else s('col', v))} * {wrap(a)}", shape)
-        if kind.kind == "inv":
+        if kind.kind == kinds.SOLVED:
             return self._let(self.em.solves.solve(kind.parts[0], a, kind.parts[1]), shape)
-        if kind.kind == "kron":
+        if kind.kind == kinds.RESHAPES:
             return self._let(self._kron_left(kind, acc, shape), shape)
-        if kind.kind == "K":
+        if kind.kind == kinds.COMMUTATION:
             m, n = (self.em.size(d) for d in kind.parts)
             return self._let(s("commute_cols" if acc.is_2d else "commute", wrap(a), m, n), shape)
-        if kind.kind == "ones":  # a row of ones: column sums
-            return self._let(s("colsums" if acc.is_2d else "sum", wrap(a)), shape)
+        if kind.kind == kinds.ONES:  # a row of ones: column sums
+            return self._let(s("colsums" if acc.is_2d else "total", wrap(a)), shape)
         return self._sum([self._term_left(t, acc) for t in kind.parts], shape)
 
     def right(self, acc: Value, f: Expr | Value) -> Value:
@@ -241,25 +242,25 @@ class Products:
         kind, s, a = classify(f), self.spell, acc.code
         if kind is None:
             return self.right(acc, self.em.value(f))
-        if kind.kind == "I":
+        if kind.kind == kinds.IDENTITY:
             return acc
-        if kind.kind == "D":
+        if kind.kind == kinds.SCALES:
             return self._let(f"{wrap(a)} * {wrap(self.em.value(kind.parts[0]).code)}", shape)
-        if kind.kind == "inv":  # B X⁻¹ = (X⁻ᵀ Bᵀ)ᵀ
+        if kind.kind == kinds.SOLVED:  # B X⁻¹ = (X⁻ᵀ Bᵀ)ᵀ
             x, flipped = kind.parts
             if not acc.is_2d:
                 return self._let(self.em.solves.solve(x, a, not flipped), shape)
             solved = self.em.let(self.em.solves.solve(x, s("T", wrap(a)), not flipped))
             return self._let(s("T", wrap(solved)), shape)
-        if kind.kind == "kron":
+        if kind.kind == kinds.RESHAPES:
             return self._let(self._kron_right(acc, kind, shape), shape)
-        if kind.kind == "K":
+        if kind.kind == kinds.COMMUTATION:
             m, n = (self.em.size(d) for d in kind.parts)
             if acc.is_2d:
                 return self._let(s("commute_rows", wrap(a), m, n), shape)
             return self._let(s("commute", wrap(a), n, m), shape)  # uᵀ K_{m,n} = (K_{n,m} u)ᵀ
-        if kind.kind == "ones":  # a column of ones: row sums
-            return self._let(s("rowsums" if acc.is_2d else "sum", wrap(a)), shape)
+        if kind.kind == kinds.ONES:  # a column of ones: row sums
+            return self._let(s("rowsums" if acc.is_2d else "total", wrap(a)), shape)
         return self._sum([self._term_right(acc, t) for t in kind.parts], shape)
 
     def _term_left(self, term: Expr, acc: Value) -> str:

@@ -20,9 +20,13 @@ from ..core.constants import CONSTANTS
 from ..core.elementwise import BINARY
 from ..core.expr import Expr, postorder
 from ..core.extremes import EXTREMES, INDICATORS
+from ..core.linear_ops import LINEAR_OPS
+from ..core.matrix_functions import DIVIDED, MATRIX_FUNCTIONS
+from ..core.matrix_powers import MATRIX_POWERS
 from ..core.matrix_scalars import MATRIX_SCALARS
 from ..core.ops import as_float
-from ..core.vector_functions import SAME, VECTOR_FUNCTIONS, layer_norm_by_scale
+from ..core.spectral import SPECTRAL
+from ..core.vector_functions import SAME, VECTOR_FUNCTIONS
 from ..errors import UnsupportedError
 from ..shapes import Dim, Shape
 from .backends import ELEMENTWISE, Backend
@@ -35,7 +39,12 @@ from .source import Builder, wrap
 from .spectral import spectral_code, vectors_used
 from .spread import negative, spreads
 
-_ONE_BY_ONE = ("tr", "diagpart", *MATRIX_SCALARS, "mpow", "identity", "ones", "commutation")
+_DECLARED = {**LINEAR_OPS, **MATRIX_POWERS}  # each names its Emitter method and its code
+_UNIT_LEAVES = ("identity", "ones", "commutation")  # I₁ = 𝟏₁ = K₁,₁ = 1
+# what has a value of its own at a 1 × 1 argument (as each declares), and the 1 × 1 leaves
+_ONE_BY_ONE = frozenset((*(op.name for op in LINEAR_OPS.values() if op.scalar_of_1x1),
+                         *MATRIX_SCALARS, *_UNIT_LEAVES,
+                         *(op.name for op in MATRIX_POWERS.values() if op.of_a_scalar)))
 
 
 class Emitter:
@@ -119,25 +128,22 @@ class Emitter:
             return self.spell(op, *self._operands(node.args))
         if op in EXTREMES or op in INDICATORS:  # max(x), ismax(x)
             return self.spell(op, self._code(node.arg))
-        if op in ("layernorm", "layernorm_rows"):
-            scale, by_scale = layer_norm_by_scale(b, node)
-            if scale in self._nodes:  # (a derivative computes each row's scale s too)
-                return self._code(by_scale)
         if op in VECTOR_FUNCTIONS:
             return self._of_vectors(node)
         if op in MATRIX_SCALARS:
             return self._of_matrix(node)
         if op in CONSTANTS:  # π: the backend's constant, the float nearest it
             return self.spell(op)
-        rule = getattr(self, "_" + op, None)
+        rule = emission_rule(op)
         if rule is None:
             raise UnsupportedError(f"cannot generate code for the operator '{op}'")
-        return rule(node)
+        return rule(self, node)
 
     def _one_by_one(self, node: Expr) -> str:
         """A matrix function of a 1 × 1 argument (a 0-d value here), or a 1 × 1 constant
-        matrix: tr(a) = det(a) = diag(a) = a, logdet(a) = log|a|, norm2(a) = norm1(a) = |a|
-        (as core/matrix_scalars.py declares), aᵏ; I₁ = 𝟏₁ = K₁,₁ = 1."""
+        matrix, as declared: tr(a) = det(a) = diag(a) = a (core/linear_ops.py's scalar_of_1x1),
+        logdet(a) = log|a|, norm2(a) = norm1(a) = |a| (core/matrix_scalars.py), a⁻¹ = 1 / a and
+        aᵏ (core/matrix_powers.py's of_a_scalar); I₁ = 𝟏₁ = K₁,₁ = 1."""
         if not node.args:
             return self.literal(1)
         declared = MATRIX_SCALARS.get(node.op)
@@ -146,9 +152,14 @@ class Emitter:
             for fn in declared.of_one_by_one:
                 code = self.spell(fn, code)
             return code
-        if node.op == "mpow":
-            return self.spell("power", wrap(self._code(node.arg)), str(node.attr("k")))
+        power = MATRIX_POWERS.get(node.op)
+        if power is not None:
+            return power.of_a_scalar.format(wrap(self._code(node.arg)), node.attr("k"))
         return self._code(node.arg)
+
+    def _own(self, node: Expr, *operands: str) -> str:
+        """A declared operator's code as its declaration spells it in this backend."""
+        return _DECLARED[node.op].code[self.backend.name][1].format(*operands)
 
     def _constant(self, value: int) -> str:
         """The value of an expression of variables that is a constant (softmax of a scalar):
@@ -247,22 +258,18 @@ class Emitter:
         if x.is_scalar or y.is_scalar:
             return f"{wrap(self._code(x))} * {wrap(self._code(y))}"
         if x.shape.is_matrix == y.shape.is_matrix and x.shape.is_row == y.shape.is_row:
-            return self.spell("kron", self._code(x), self._code(y))  # both 2-D or both 1-D
+            return self._own(node, self._code(x), self._code(y))  # both 2-D or both 1-D
         two_d = [self.products._operand2d(a) or self._code(a) for a in (x, y)]
-        out = self.spell("kron", *two_d)
+        out = self._own(node, *two_d)
         return out if node.shape.is_matrix else self.spell("flat", wrap(out))
 
     def _transpose(self, node):
         code = self._code(node.arg)
         return self.spell("T", wrap(code)) if node.shape.is_matrix else code
 
-    def _sum(self, node):
-        return self.spell("sum", wrap(self._code(node.arg))) if not node.arg.is_scalar \
-            else self._code(node.arg)
-
-    def _mean(self, node):
-        return self.spell("mean", wrap(self._code(node.arg))) if not node.arg.is_scalar \
-            else self._code(node.arg)
+    def _reduce(self, node):
+        """sum(X), mean(X) (of a 1 × 1 argument: `_one_by_one`)."""
+        return self._own(node, wrap(self._code(node.arg)))
 
     def _split_last(self, node: Expr):
         """For a product of matrices: (scalars, value of all but the last factor, last)."""
@@ -276,22 +283,22 @@ class Emitter:
     def _tr(self, node):
         split = self._split_last(node.arg)
         if split is None:
-            return self.spell("trace", wrap(self._code(node.arg)))
+            return self._own(node, wrap(self._code(node.arg)))
         scalars, head, last = split  # tr(H L) = Σ H ⊙ Lᵀ
         tail = self.spell("T", wrap(last.code)) if last.is_2d else last.code
-        return self.products.scaled(scalars, self.spell("sum", f"({head.code} * {wrap(tail)})"))
+        return self.products.scaled(scalars, self.spell("total", f"({head.code} * {wrap(tail)})"))
 
     def _diagpart(self, node):
         split = self._split_last(node.arg)
         if split is None or not split[1].is_2d:
-            return self.spell("diagonal", wrap(self._code(node.arg)))
+            return self._own(node, wrap(self._code(node.arg)))
         scalars, head, last = split  # diag(H L) = rowsums(H ⊙ Lᵀ)
         rows = self.spell("rowsums", f"({head.code} * {self.spell('T', wrap(last.code))})")
         return self.products.scaled(scalars, rows)
 
     def _vec(self, node):
         code = self._code(node.arg)
-        return self.spell("vec", wrap(code)) if node.arg.shape.is_matrix else code
+        return self._own(node, wrap(code)) if node.arg.shape.is_matrix else code
 
     def _unvec(self, node):
         code = self._code(node.arg)
@@ -308,11 +315,11 @@ class Emitter:
 
     def _tril(self, node):
         code = self._code(node.arg)
-        return self.spell("tril", code) if node.arg.shape.is_matrix else code
+        return self._own(node, code) if node.arg.shape.is_matrix else code
 
     def _diag(self, node):
-        code = self._code(node.arg)
-        return code if node.is_scalar else self.spell("diag", code)
+        """diag(v) (of a 1 × 1 argument: `_one_by_one`)."""
+        return self._own(node, self._code(node.arg))
 
     # -- nonlinear --------------------------------------------------------------------------
 
@@ -325,12 +332,12 @@ class Emitter:
         return self.spell("gt", *self._operands(node.args))
 
     def _inv(self, node):
+        """X⁻¹ standing alone (of a 1 × 1 argument: `_one_by_one`): a solve with the factors
+        X shares with its other solves, else the library's inverse."""
         x = node.arg
-        if x.is_scalar:
-            return f"1.0 / {wrap(self._code(x))}"
         if self.solves.shared(x):
             return self.solves.solve(x, self.spell("eye", self.size(x.shape.rows)), False)
-        return self.spell("inv", self._code(x))
+        return self._own(node, self._code(x))
 
     def _of_matrix(self, node):
         """A scalar function of a matrix, spelled as declared (core/matrix_scalars.py), or from
@@ -341,10 +348,10 @@ class Emitter:
 
     def _logdet_from_factors(self, node):
         """log|det X|, sharing X's factors with its solves (codegen/solves.py)."""
-        return self.solves.logdet(node.arg)
+        return self.solves.logdet(node)
 
     def _mpow(self, node):
-        return self.spell("matrix_power", self._code(node.arg), str(node.attr("k")))
+        return self._own(node, self._code(node.arg), str(node.attr("k")))
 
     def _of_vectors(self, node: Expr) -> str:
         """A function of the softmax family, spelled as declared (core/vector_functions.py)
@@ -352,6 +359,10 @@ class Emitter:
         (a scalar, a column taken by rows) its value there: softmax 1, log softmax 0, the entry
         itself for logsumexp."""
         f, arg = VECTOR_FUNCTIONS[node.op], node.args[0]
+        if f.by_scale is not None:  # layernorm: through its scale where a derivative has it
+            scale, by_scale = f.by_scale(b, node)
+            if scale in self._nodes:
+                return self._code(by_scale)
         if not (arg.shape.cols.is_one if f.by_rows else arg.is_scalar):  # (a parameter: lifted)
             return self.spell(node.op, self._code(arg), *map(self._lifted, node.args[1:]))
         if f.of_one_entry == SAME:
@@ -361,13 +372,22 @@ class Emitter:
             return self._constant(value)
         return self.spell("ones" if value else "zeros", self._dims(node.shape))
 
-    _expm = _logm = _sqrtm = _frechet = _frechet_matrix = matrix_function_code
-    _eigvals = _eigvecs = _eigmax = _eigmin = _eigvec_max = _eigvec_min = spectral_code
-    _eigbasis = spectral_code
-    _divdiff_exp = _divdiff_log = _divdiff_sqrt = divided_code
-    _svals = _svecs_left = _svecs_right = _specnorm = _nucnorm = _polar = spectral_code
-    _svec_max_left = _svec_max_right = spectral_code
+    _frechet = _frechet_matrix = matrix_function_code  # (L_f(X, E), J_f(X) of expm, ...)
     _chol = _solve = _pinv = _tril_half = factorisation_code
+
+
+def emission_rule(op: str):
+    """The rule (emitter, node) -> code writing `op` beyond the backend's templates: its
+    family's (spectral functions, matrix functions), or the `Emitter` method its declaration
+    names (core/linear_ops.py, core/matrix_powers.py), else `_op`; None: no rule."""
+    if op in SPECTRAL:
+        return spectral_code
+    if op in MATRIX_FUNCTIONS:
+        return matrix_function_code
+    if op in DIVIDED:  # divdiff_exp, ... (the matrix functions' divided differences)
+        return divided_code
+    declared = _DECLARED.get(op)
+    return getattr(Emitter, declared.emitter if declared else "_" + op, None)
 
 
 def returned(backend: Backend, value: Value) -> str:

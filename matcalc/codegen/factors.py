@@ -1,6 +1,9 @@
 """The factors of a matrix product as code sees them: a computed `Value`, or a structured
-`Factor` that is applied rather than formed (I, diag, an inverse, a Kronecker product, a
-commutation matrix, ones, a sum of matrices), and guesses at what forming each costs.
+`Factor` that is applied rather than formed, and guesses at what forming each costs. The
+structured kinds are the identity, a commutation matrix, ones and a sum of matrices (core
+node kinds), and the operators whose declarations say how a product applies them
+(`in_products`): diag(v) scales (core/linear_ops.py's SCALES), A ⊗ B goes through reshapes
+(RESHAPES), X⁻¹ is a solve (core/matrix_powers.py's SOLVED).
 """
 from __future__ import annotations
 
@@ -9,8 +12,15 @@ from dataclasses import dataclass
 from ..core import build as b
 from ..core.algebra import matmul_chain
 from ..core.expr import Expr
+from ..core.linear_ops import LINEAR_OPS, RESHAPES, SCALES
+from ..core.matrix_powers import MATRIX_POWERS, SOLVED
 from ..core.transpose import transposed
 from ..shapes import Shape
+
+IDENTITY, COMMUTATION, ONES, TERMS = "I", "K", "ones", "terms"  # the core node kinds' factors
+# operator -> how a product applies it, as declared (SCALES, RESHAPES, SOLVED)
+APPLIED = {op.name: op.in_products for op in (*LINEAR_OPS.values(), *MATRIX_POWERS.values())
+           if op.in_products}
 
 
 @dataclass(frozen=True)
@@ -27,7 +37,9 @@ class Value:
 
 @dataclass(frozen=True)
 class Factor:
-    """A structured factor of a product: kind I, D (diag), inv, kron, K, ones or sum."""
+    """A structured factor of a product: kind IDENTITY, COMMUTATION, ONES or TERMS, or the
+    declared SCALES (parts: the weights v of diag(v)), SOLVED (parts: X of X⁻¹ and whether
+    it is transposed) or RESHAPES (parts: A and B of A ⊗ B)."""
 
     kind: str
     node: Expr  # the factor itself (formed densely when it cannot be applied)
@@ -38,28 +50,28 @@ def classify(node: Expr) -> Factor | None:
     """The structured kind of a product factor, or None for a dense one."""
     flipped = node.op == "transpose"
     base = node.arg if flipped else node
-    op = base.op
+    op, applied = base.op, APPLIED.get(base.op)
     if op == "identity":
-        return Factor("I", node)
-    if op == "diag":
-        return Factor("D", node, (base.arg,))
-    if op == "inv":
-        return Factor("inv", node, (base.arg, flipped))
-    if op == "kron" and _thin(base):
+        return Factor(IDENTITY, node)
+    if applied == SCALES:
+        return Factor(SCALES, node, (base.arg,))
+    if applied == SOLVED:
+        return Factor(SOLVED, node, (base.arg, flipped))
+    if applied == RESHAPES and _thin(base):
         return None  # formed: no larger than what it multiplies, and a plain GEMM
-    if op == "kron" and not (base.args[0].is_scalar or base.args[1].is_scalar):
+    if applied == RESHAPES and not (base.args[0].is_scalar or base.args[1].is_scalar):
         a, b = base.args
-        return Factor("kron", node, (transposed(a), transposed(b)) if flipped else (a, b))
+        return Factor(RESHAPES, node, (transposed(a), transposed(b)) if flipped else (a, b))
     if op == "commutation":
         m, n = base.attr("m"), base.attr("n")
-        return Factor("K", node, (n, m) if flipped else (m, n))
+        return Factor(COMMUTATION, node, (n, m) if flipped else (m, n))
     if op == "ones":
-        return Factor("ones", node)
+        return Factor(ONES, node)
     if op == "add":
         weights = _diagonal_sum(base)
         if weights is not None:
-            return Factor("D", node, (weights,))
-        return Factor("sum", node, tuple(transposed(t) if flipped else t for t in base.args))
+            return Factor(SCALES, node, (weights,))
+        return Factor(TERMS, node, tuple(transposed(t) if flipped else t for t in base.args))
     return None
 
 
@@ -68,7 +80,7 @@ def _diagonal_sum(node: Expr) -> Expr | None:
     weights = []
     for term in node.args:
         scalars, chain = matmul_chain(term)
-        if len(chain) != 1 or chain[0].op != "diag":
+        if len(chain) != 1 or APPLIED.get(chain[0].op) != SCALES:
             return None
         weights.append(b.mul(*scalars, chain[0].arg))
     return b.add(*weights)
@@ -82,7 +94,7 @@ def forming_cost(item: Value | Factor) -> tuple[int, int]:
         return (-1, 0)
     shape = item.node.shape
     degree = len(shape.rows.symbols) + len(shape.cols.symbols)
-    extra = {"inv": 10, "K": 10, "D": 3}.get(item.kind, 0)  # (diag(v) is applied for free)
+    extra = {SOLVED: 10, COMMUTATION: 10, SCALES: 3}.get(item.kind, 0)  # (diag(v): for free)
     return (degree + extra, shape.rows.coeff * shape.cols.coeff)
 
 

@@ -20,7 +20,7 @@ same code over np, jnp or torch.
 from __future__ import annotations
 
 from ..core.expr import Expr
-from ..core.matrix_functions import DIVIDED, MATRIX_FUNCTIONS
+from ..core.matrix_functions import BRANCH_CUT, DIVIDED, MATRIX_FUNCTIONS
 from ..core.structural import is_symmetric
 from ..errors import UnsupportedError
 
@@ -47,16 +47,16 @@ def _exp_symmetric(module: str) -> str:
     return _EXP_SYMMETRIC.format(m=module)
 
 
-_NUMPY = {
-    "expm": "scipy.linalg.expm({0})", "logm": "_logm({0})", "sqrtm": "_sqrtm({0})",
-    "frechet_exp": "_frechet_exp({0}, {1})",
-    "frechet_exp_symmetric": "_frechet_exp_symmetric({0}, {1})",
-    "frechet_log": "_frechet_log({0}, {1})",
-    "frechet_sqrt": "_frechet_sqrt({0}, {1})", "frechet_matrix": "_frechet_matrix({0}, {1})",
-}
+def _real_value(f) -> str:
+    """The numpy helper _f computing f(X) by scipy.linalg, refusing a value that is not real
+    (for f defined off a branch cut: logm, sqrtm)."""
+    return (f"def _{f.name}(x):\n    value = scipy.linalg.{f.name}(x)\n"
+            + _CUT_CHECK.format(f.name))
+
+
 _NUMPY_HELPERS = {
-    "_logm": "def _logm(x):\n    value = scipy.linalg.logm(x)\n" + _CUT_CHECK.format("logm"),
-    "_sqrtm": "def _sqrtm(x):\n    value = scipy.linalg.sqrtm(x)\n" + _CUT_CHECK.format("sqrtm"),
+    **{f"_{f.name}": _real_value(f) for f in MATRIX_FUNCTIONS.values()
+       if f.condition == BRANCH_CUT},
     "_frechet_exp": "def _frechet_exp(x, e):  # L_exp(X, E)\n"
                     "    return scipy.linalg.expm_frechet(x, e, compute_expm=False)",
     "_frechet_log": "def _frechet_log(x, e):  # L_log(X, E): log([[X, E], [0, X]])'s corner\n"
@@ -70,12 +70,6 @@ _NUMPY_HELPERS = {
                        "    return np.stack([frechet(x, u.reshape(n, n).T).T.reshape(-1)\n"
                        "                     for u in np.eye(n * n)], axis=1)",
 }
-_JAX = {
-    "expm": "jax.scipy.linalg.expm({0})", "sqrtm": "_sqrtm({0})",
-    "frechet_exp": "_frechet_exp({0}, {1})", "frechet_sqrt": "_frechet_sqrt({0}, {1})",
-    "frechet_exp_symmetric": "_frechet_exp_symmetric({0}, {1})",
-    "frechet_matrix": "_frechet_matrix({0}, {1})",
-}
 _JAX_HELPERS = {
     "_sqrtm": "def _sqrtm(x):  # the principal square root (jax computes it in complex)\n"
               "    return jnp.real(jax.scipy.linalg.sqrtm(x))",
@@ -88,11 +82,6 @@ _JAX_HELPERS = {
                        "    n = x.shape[0]\n"
                        "    return jnp.stack([frechet(x, u.reshape(n, n).T).T.reshape(-1)\n"
                        "                      for u in jnp.eye(n * n)], axis=1)",
-}
-_TORCH = {
-    "expm": "torch.linalg.matrix_exp({0})", "frechet_exp": "_frechet_exp({0}, {1})",
-    "frechet_exp_symmetric": "_frechet_exp_symmetric({0}, {1})",
-    "frechet_matrix": "_frechet_matrix({0}, {1})",
 }
 _TORCH_HELPERS = {
     "_frechet_exp": "def _frechet_exp(x, e):  # L_exp(X, E): exp([[X, E], [0, X]])'s corner\n"
@@ -108,38 +97,29 @@ _TORCH_HELPERS = {
                        "                        for u in eye], dim=1)",
 }
 
-TEMPLATES = {"numpy": _NUMPY, "jax": _JAX, "torch": _TORCH}
 HELPERS = {"numpy": _NUMPY_HELPERS, "jax": _JAX_HELPERS, "torch": _TORCH_HELPERS}
 for _backend, _module in (("numpy", "np"), ("jax", "jnp"), ("torch", "torch")):
     HELPERS[_backend].update({f"_{op}": f.divided_code.format(m=_module)
                               for op, f in DIVIDED.items()})
-_MISSING = {"jax": {"logm": "jax has no matrix logarithm (jax.scipy.linalg.logm)"},
-            "torch": {"logm": "torch has no matrix logarithm",
-                      "sqrtm": "torch has no matrix square root"}}
-
-
-def _refused(backend: str, fn: str) -> UnsupportedError:
-    why = _MISSING.get(backend, {}).get(fn, f"{backend} has no {fn}")
-    return UnsupportedError(f"cannot generate {backend} code for {fn}: {why}; "
-                            f"the numpy backend computes it (scipy.linalg)")
+_JACOBIAN = "_frechet_matrix({0}, {1})"  # J_f(X) column by column from L_f's function {0}
 
 
 def matrix_function_code(emitter, node: Expr) -> str:
-    """The code of expm(X), logm(X), sqrtm(X), L_f(X, E) or J_f(X) in the emitter's backend."""
+    """The code of f(X), L_f(X, E) or J_f(X) in the emitter's backend, as f's declaration
+    spells it there (core/matrix_functions.py), refused where the backend has none."""
     backend = emitter.backend.name
-    fn = node.attr("f") or node.op
-    table = TEMPLATES[backend]
-    key = {"frechet": f"frechet_{MATRIX_FUNCTIONS[fn].scalar}"}.get(node.op, node.op)
-    if node.op == "frechet" and f"{key}_symmetric" in table and is_symmetric(node.args[0]):
-        key = f"{key}_symmetric"  # one eigh (Daleckii–Krein) for an X symmetric by structure
-    needed = [key] if node.op != "frechet_matrix" else \
-        [key, f"frechet_{MATRIX_FUNCTIONS[fn].scalar}"]
-    if any(k not in table for k in needed):
-        raise _refused(backend, fn)
+    f = MATRIX_FUNCTIONS[node.attr("f") or node.op]
+    code = f.code.get(backend, f"{backend} has no {f.name}")
+    if isinstance(code, str):
+        raise UnsupportedError(f"cannot generate {backend} code for {f.name}: {code}; "
+                               f"the numpy backend computes it (scipy.linalg)")
     operands = [emitter.value(a).code for a in node.args]
-    if node.op == "frechet_matrix":
-        operands = [f"_frechet_{MATRIX_FUNCTIONS[fn].scalar}", *operands]
-    return table[key].format(*operands)
+    if node.op == f.name:
+        return code.value.format(*operands)
+    if len(operands) == 1:  # J_f(X)
+        return _JACOBIAN.format(code.frechet, *operands)
+    symmetric = code.frechet_symmetric and is_symmetric(node.args[0])  # (one eigh)
+    return f"{code.frechet_symmetric if symmetric else code.frechet}({', '.join(operands)})"
 
 
 def divided_code(emitter, node: Expr) -> str:

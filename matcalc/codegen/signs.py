@@ -95,19 +95,19 @@ def _same(node, args):
     return args[0]
 
 
-def _diag(node, args):
+def _with_zeros(node, args):
     """diag(v) has the entries of v and zeros."""
     lo, hi = args[0]
     return min(lo, 0.0), max(hi, 0.0)
 
 
-def _diagpart(node, args):
+def _diagonal_entries(node, args):
     """The diagonal of a positive definite matrix is positive; any diagonal is entries of X."""
     x = node.arg
     return NONNEGATIVE if x.op == "var" and x.attr("structure") == "spd" else args[0]
 
 
-def _sum(node, args):
+def _signed_sum(node, args):
     """A sum (or mean) of entries of one sign has that sign."""
     return _signed(args[0])
 
@@ -129,7 +129,7 @@ def _hadamard(node, args):
     return _product(parts)
 
 
-def _kron(node, args):
+def _products_of_entries(node, args):
     """Entries of A ⊗ B are products of an entry of A and one of B."""
     return _product(args)
 
@@ -162,7 +162,7 @@ def _pow(node, args):
     return UNKNOWN
 
 
-def _inv(node, args):
+def _sign_of_a_scalar(node, args):
     """1/u has the sign of u (for a scalar u)."""
     return _signed(args[0]) if node.is_scalar else UNKNOWN
 
@@ -177,9 +177,9 @@ def _follows(f):
 
 
 # the bounds rule each declared operator names (core/linear_ops.py, core/matrix_powers.py)
-BY_KIND = {linear.SIGNED_SUM: _sum, linear.SAME_ENTRIES: _same, linear.WITH_ZEROS: _diag,
-           linear.DIAGONAL_ENTRIES: _diagpart, linear.PRODUCTS: _kron,
-           powers.SIGN_OF_A_SCALAR: _inv}
+BY_KIND = {linear.SIGNED_SUM: _signed_sum, linear.SAME_ENTRIES: _same,
+           linear.WITH_ZEROS: _with_zeros, linear.DIAGONAL_ENTRIES: _diagonal_entries,
+           linear.PRODUCTS: _products_of_entries, powers.SIGN_OF_A_SCALAR: _sign_of_a_scalar}
 
 RULES = {"const": _const, "add": _add, "hadamard": _hadamard, "mul": _mul, "pow": _pow,
          **{f.name: _follows(f) for f in BINARY.values()},

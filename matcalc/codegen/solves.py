@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..core.expr import Expr, postorder
+from ..core.matrix_powers import solved_factor
 from ..core.matrix_scalars import MATRIX_SCALARS
 from ..lower.structures import SYMMETRIC
 from .factorisations import triangular_solve
@@ -22,10 +23,9 @@ def _factor_uses(roots: list[Expr]) -> Counter:
     parents = Counter(a for n in nodes for a in n.args)
     uses: Counter = Counter()
     for n in nodes:
-        if n.op == "inv":  # each product it is a factor of is one solve (Xᵀ's too)
-            uses[n.arg] += parents[n]
-        elif n.op == "transpose" and n.arg.op == "inv":
-            uses[n.arg.arg] += max(1, parents[n]) - 1
+        solved = solved_factor(n)  # X⁻¹: each product it is a factor of is one solve
+        if solved is not None:  # (X⁻ᵀ's too, X⁻¹ itself counted once)
+            uses[solved[0]] += parents[n] if not solved[1] else max(1, parents[n]) - 1
         elif n.op in MATRIX_SCALARS and MATRIX_SCALARS[n.op].factored:  # logdet
             uses[n.arg] += 1
         elif n.op == "solve":
@@ -72,14 +72,16 @@ class Solves:
         matrix = self.em.value(x).code
         if transposed and not symmetric:
             matrix = self.spell("T", wrap(matrix))
-        return self.spell("solve", matrix, rhs)
+        return self.spell("solve_system", matrix, rhs)
 
-    def logdet(self, x: Expr) -> str:
-        """The code of log|det X| (through Cholesky when X is declared spd)."""
+    def logdet(self, node: Expr) -> str:
+        """The code of log|det X| (through Cholesky when X is declared spd) for `node` a
+        scalar function of X declared factored (logdet)."""
+        x = node.arg
         if self.shared(x):
             key = "cho_logdet" if _is_spd(x) else "lu_logabsdet"
             return self.spell(key, self._factor(x))
         if _is_spd(x):
             chol = self.em.let(self.spell("cholesky", self.em.value(x).code))
-            return f"2.0 * {self.spell('sum', self.spell('log', self.spell('diagonal', chol)))}"
-        return self.spell("logdet", self.em.value(x).code)
+            return f"2.0 * {self.spell('total', self.spell('log', self.spell('diagonal', chol)))}"
+        return self.spell(node.op, self.em.value(x).code)

@@ -7,7 +7,8 @@ thin SVD: svd(full_matrices=False), torch.linalg.svd(full_matrices=False)), the 
 evaluate signs them (each eigenvector's, each left singular vector's entry of largest magnitude
 positive, the right one following); an argument of which only values are used gets the values
 alone (eigvalsh, svd(compute_uv=False), torch.linalg.svdvals). The decomposition is a tuple:
-(λ ascending, V) or (U, σ descending, V).
+(λ ascending, V) or (U, σ descending, V); each op's value from it, or from the values alone, is
+its declaration's `code`.
 """
 from __future__ import annotations
 
@@ -48,19 +49,6 @@ def _helpers(backend: str) -> dict[str, str]:
 
 HELPERS = {backend: _helpers(backend) for backend in _LIBRARY}
 
-# each op's value from the decomposition d: (λ, V) or (U, σ, V); with values alone, d is them
-_FROM_FULL = {
-    "eigvals": "{0}[0]", "eigvecs": "{0}[1]", "eigbasis": "{0}[1]", "eigmax": "{0}[0][-1]",
-    "eigmin": "{0}[0][0]",
-    "eigvec_max": "{0}[1][:, -1]", "eigvec_min": "{0}[1][:, 0]",
-    "svals": "{0}[1]", "svecs_left": "{0}[0]", "svecs_right": "{0}[2]", "specnorm": "{0}[1][0]",
-    "nucnorm": "{0}[1].sum()", "polar": "{0}[0] @ {0}[2].T", "svec_max_left": "{0}[0][:, 0]",
-    "svec_max_right": "{0}[2][:, 0]",
-}
-_FROM_VALUES = {"eigvals": "{0}", "eigmax": "{0}[-1]", "eigmin": "{0}[0]", "svals": "{0}",
-                "specnorm": "{0}[0]", "nucnorm": "{0}.sum()"}
-
-
 def vectors_used(roots: list[Expr]) -> set[Expr]:
     """The arguments of spectral functions whose eigenvectors or singular vectors some node of
     `roots` uses (they are decomposed in full; the others' values alone are computed)."""
@@ -79,5 +67,4 @@ def spectral_code(emitter, node: Expr) -> str:
         code = (f"_eigh({argument})" if f.argument == SYMMETRIC else f"_svd({argument})") \
             if full else _VALUES[backend][f.argument != SYMMETRIC].format(argument)
         emitter.decompositions[key] = emitter.let(code)
-    template = _FROM_FULL[node.op] if full else _FROM_VALUES[node.op]
-    return template.format(emitter.decompositions[key])
+    return f.code[0 if full else 1].format(emitter.decompositions[key])

@@ -7,7 +7,8 @@ transpose, `Xᵀ` (a view in every array library):
 
     exp(K Qᵀ) = exp(Q Kᵀ)ᵀ
 
-only where every user of the view takes a transpose for free (matrix products, sums, traces):
+only where every user of the view takes a transpose for free (matrix products, and the
+operators declared `transpose_free` in core/linear_ops.py: sums, traces):
 an elementwise operation between a transposed view and an array in the other memory order runs
 several times slower in numpy than computing the matrix again. A vector spread by ones
 (spread.py) is left as it is: it is broadcast, never formed. The inputs (variables, abstract
@@ -18,13 +19,16 @@ from __future__ import annotations
 
 from ..core import build as b
 from ..core.expr import Expr, postorder, postorder_new
+from ..core.linear_ops import LINEAR_OPS
 from ..core.rebuild import rebuild
 from ..core.transpose import transposed
 from .spread import spread
 
 _INPUTS = ("var", "absgrad", "apply", "tangent")  # parameters of the code
 _LEAVES = ("var", "transpose", "identity", "ones", "zero", "const", "expand")
-_TAKE_TRANSPOSES = ("mul", "transpose", "sum", "tr")  # users a transposed view costs nothing
+# users a transposed view costs nothing: products, transposes, and as declared (sum, tr)
+_TAKE_TRANSPOSES = frozenset(("mul", "transpose",
+                              *(op.name for op in LINEAR_OPS.values() if op.transpose_free)))
 
 
 def shared_transposes(roots: list[Expr]) -> list[Expr]:
@@ -40,7 +44,7 @@ def shared_transposes(roots: list[Expr]) -> list[Expr]:
                 for a in node.args:
                     users.setdefault(a, set()).add(node.op)
         costly = {node for node, view in made.items()
-                  if not users.get(view, set()) <= set(_TAKE_TRANSPOSES)}
+                  if not users.get(view, set()) <= _TAKE_TRANSPOSES}
         if not costly:
             return out
         refused |= costly

@@ -14,6 +14,16 @@ of its printed name in text, ASCII and LaTeX, or ⊗ infix), its code per backen
 codegen/emit.py spells; emit keeps its own strategies, e.g. tr(A B) as sum(A * Bᵀ) and M 𝟏 as
 M.sum(axis=1), in the `Emitter` method the declaration names), its bounds rule (a kind of
 codegen/signs.py), its SymPy form and the SymPy class read back, and an example for the docs.
+Three facets tell code generation and evaluate what they may rely on:
+
+- `scalar_of_1x1`: of a 1 × 1 argument a it is a (tr(a) = diag(a) = sum(a) = a), so the code
+  of the call is the code of the argument;
+- `transpose_free`: a transposed argument costs nothing (sum(Xᵀ) and tr(Xᵀ) read a transposed
+  view as fast as the matrix), so codegen/transposes.py may compute one matrix for both it and
+  its transpose where this operator is the transpose's user;
+- `in_products`: how a matrix product applies it instead of forming it (codegen/factors.py,
+  codegen/chains.py): SCALES, diag(v) M = v ⊙ M's rows and M diag(v) = M's columns ⊙ vᵀ;
+  RESHAPES, (A ⊗ B) vec(V) = vec(B V Aᵀ); "" formed like any other matrix.
 
 The sums, products, ⊙ and the transpose stay in core/algebra.py and core/structural.py: they are
 the algebra every other operator is written in, not entries of a catalogue.
@@ -40,6 +50,8 @@ SIGNED_SUM, SAME_ENTRIES, WITH_ZEROS, DIAGONAL_ENTRIES, PRODUCTS, UNBOUNDED = (
 # how a transpose passes through an operator (core/transpose.py): into its argument, f(A)ᵀ =
 # f(Aᵀ), or into each operand, (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ (kept where it adds no transpose mark)
 INTO_ARGUMENT, INTO_EACH = "f(A)ᵀ = f(Aᵀ)", "(A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ"
+# how a matrix product applies a factor instead of forming it (codegen/chains.py)
+SCALES, RESHAPES = "scales rows or columns", "applied through reshapes"
 
 
 @dataclass(frozen=True)
@@ -65,6 +77,9 @@ class LinearOp:
     transposes: str = ""  # INTO_EACH: (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ; "": a transpose stays outside
     sizes: str = ""  # what its printed form says of its sizes (core/notations.py)
     of_vectors: bool = False  # of the operators spelled alike, the one typed for a vector
+    scalar_of_1x1: bool = False  # of a 1 × 1 argument it is the argument (tr(a) = a)
+    transpose_free: bool = False  # a transposed argument costs nothing (sum(Xᵀ), tr(Xᵀ))
+    in_products: str = ""  # SCALES or RESHAPES: applied, not formed, in a product; "" formed
 
     @property
     def arity(self) -> int:
@@ -160,16 +175,18 @@ DECLARED = (
         "sum", ("sum",), "the sum of all entries", TO_SCALAR, _to_scalar, _scalar_value(np.sum),
         "reduce_sum", "linear: d sum(U) = sum(dU)", _trace_sum,
         lambda b, t, node, i, m: b.mul(m, b.transpose(b.ones(node.arg.shape.size))),
-        "sum", _same_code("sum", "{0}.sum()"), "_sum", SIGNED_SUM,
-        lambda k, node, args: k.total(args[0]), ("sum(W x)", "x", "𝟏ᵀ W")),
+        "sum", _same_code("sum", "{0}.sum()"), "_reduce", SIGNED_SUM,
+        lambda k, node, args: k.total(args[0]), ("sum(W x)", "x", "𝟏ᵀ W"),
+        scalar_of_1x1=True, transpose_free=True),
     LinearOp(
         "mean", ("mean",), "the mean of all entries", TO_SCALAR, _to_scalar,
         _scalar_value(np.mean), "mean", "linear: d mean(U) = mean(dU)",
         lambda b, t, node, i, m: b.mul(_per_entry(b, node), _trace_sum(b, t, node, i, m)),
         lambda b, t, node, i, m: b.mul(_per_entry(b, node), m,
                                     b.transpose(b.ones(node.arg.shape.size))),
-        "mean", _same_code("mean", "{0}.mean()"), "_mean", SIGNED_SUM,
-        lambda k, node, args: k.mean(node, args), ("mean(x)", "x", "𝟏_{n_x}ᵀ / n_x")),
+        "mean", _same_code("mean", "{0}.mean()"), "_reduce", SIGNED_SUM,
+        lambda k, node, args: k.mean(node, args), ("mean(x)", "x", "𝟏_{n_x}ᵀ / n_x"),
+        scalar_of_1x1=True),
     LinearOp(
         "tr", ("tr", "trace"), "the trace of a square matrix", OF_SQUARE_TO_SCALAR,
         of_square("tr", lambda s: SCALAR), _scalar_value(np.trace), "trace",
@@ -178,7 +195,7 @@ DECLARED = (
         lambda b, t, node, i, m: b.mul(m, b.transpose(b.vec(b.identity(node.arg.shape.rows)))),
         "tr", _same_code("trace", "{0}.trace()"), "_tr", UNBOUNDED,
         lambda k, node, args: k.square(k.sp.Trace, lambda s: s)(node, args),
-        ("tr(A X)", "X", "A"), sympy_class="Trace"),
+        ("tr(A X)", "X", "A"), sympy_class="Trace", scalar_of_1x1=True, transpose_free=True),
     LinearOp(
         "diag", ("diag",), "the diagonal matrix of a vector", DIAGONAL, _diag_shape,
         lambda v: np.diag(v[:, 0]), "diag", "linear: d diag(U) = diag(dU)",
@@ -186,7 +203,8 @@ DECLARED = (
         lambda b, t, node, i, m: b.mul(m, _diag_selector(b, node.shape.rows)),
         "diag", _library_code("diag", "diag({0})"), "_diag", WITH_ZEROS,
         lambda k, node, args: k.square(k.sp.DiagMatrix, lambda s: s)(node, args),
-        ("diag(x) y", "x", "diag(y)"), sizes=DIAGONAL_MATRIX, of_vectors=True),
+        ("diag(x) y", "x", "diag(y)"), sizes=DIAGONAL_MATRIX, of_vectors=True,
+        scalar_of_1x1=True, in_products=SCALES),
     LinearOp(
         "diagpart", ("diag",), "the diagonal of a square matrix, a vector", DIAGONAL,
         of_square("diag", lambda s: Shape(s.rows, Dim.of(1))),
@@ -195,7 +213,8 @@ DECLARED = (
         lambda b, t, node, i, m: b.mul(m, t(_diag_selector(b, node.shape.rows))),
         "diag", _same_code("diagonal", "{0}.diagonal()"), "_diagpart", DIAGONAL_ENTRIES,
         lambda k, node, args: k.square(k.sp.DiagonalOf, lambda s: s)(node, args),
-        ("sum(diag(X))", "X", "I_{m_X}"), sympy_class="DiagonalOf", sizes=DIAGONAL_OF_MATRIX),
+        ("sum(diag(X))", "X", "I_{m_X}"), sympy_class="DiagonalOf", sizes=DIAGONAL_OF_MATRIX,
+        scalar_of_1x1=True),
     LinearOp(
         "vec", ("vec",), "the columns stacked into one (column-major)", FLATTEN,
         lambda shapes: Shape(shapes[0].size, Dim.of(1)),
@@ -203,7 +222,7 @@ DECLARED = (
         None, lambda b, t, node, i, m: m,
         "vec", _same_code("vec", "{0}.T.reshape(-1)"), "_vec", SAME_ENTRIES,
         lambda k, node, args: k.reshaped(args[0], *k.shape(node)),
-        ("vec(X)", "X", "I_{m_X n_X}"), sizes=FLATTENED),
+        ("vec(X)", "X", "I_{m_X n_X}"), sizes=FLATTENED, scalar_of_1x1=True),
     LinearOp(
         "tril", ("tril",), "the lower triangle, the diagonal included", TRIANGLE,
         lambda shapes: shapes[0], np.tril, "tril", "linear: d tril(U) = tril(dU)",
@@ -211,7 +230,8 @@ DECLARED = (
         lambda b, t, node, i, m: b.mul(m, b.diag(b.vec(lower_ones(b, node.shape.rows,
                                                                node.shape.cols)))),
         "tril", _library_code("tril", "tril({0})"), "_tril", UNBOUNDED,
-        lambda k, node, args: k.tril(node, args), ("tr(A tril(X))", "X", "tril(Aᵀ)ᵀ")),
+        lambda k, node, args: k.tril(node, args), ("tr(A tril(X))", "X", "tril(Aᵀ)ᵀ"),
+        scalar_of_1x1=True),
     LinearOp(
         "kron", ("kron",), "the Kronecker product", PAIR, _kron_shape, np.kron, "kron",
         "product rule: d(A ⊗ B) = dA ⊗ B + A ⊗ dB", None, _vec_kron,
@@ -220,7 +240,7 @@ DECLARED = (
         "_kron", PRODUCTS, lambda k, node, args: k.kron(node, args),
         ("tr(kron(A, X))", "X", "tr(A) I_{m_X}"),
         notation=Infix({"unicode": " ⊗ ", "latex": " \\otimes "}, EW, associative=True),
-        transposes=INTO_EACH, sizes=PRODUCT_OF_SIZES),
+        transposes=INTO_EACH, sizes=PRODUCT_OF_SIZES, in_products=RESHAPES),
 )
 
 LINEAR_OPS: dict[str, LinearOp] = {op.name: op for op in DECLARED}

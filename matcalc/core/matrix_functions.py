@@ -11,12 +11,12 @@ It satisfies (Higham, *Functions of Matrices*, ch. 3):
 A `MatrixFunction` says what matcalc knows about one of them: its op and spelling, the scalar
 function it extends (named in L_exp), its meaning, its numpy value (real, refusing arguments
 whose principal value is not real), its Fréchet derivative in numpy, f′(X) for the commuting
-case, the condition under which it is defined and smooth, its code per backend, and an example
-for the documentation. The op `frechet` (attr f: the op name) is L_f(X, E), evaluated by
-the Daleckii–Krein form Q (F ⊙ (Qᵀ E Q)) Qᵀ where X is symmetric; the op `frechet_matrix` is
-the n² × n² matrix J_f(X) of E ↦ L_f(X, E) on column-major vec (the vec Jacobian of f(X) by
-X). Second Fréchet derivatives are out of scope: the derivative of
-L_f(X, E) in X is refused.
+case, the condition under which it is defined and smooth, its code per backend (a `MatrixCode`,
+or why the backend has none), and an example for the documentation. The op `frechet` (attr
+f: the op name) is L_f(X, E), evaluated by the Daleckii–Krein form Q (F ⊙ (Qᵀ E Q)) Qᵀ where X
+is symmetric; the op `frechet_matrix` is the n² × n² matrix J_f(X) of E ↦ L_f(X, E) on
+column-major vec (the vec Jacobian of f(X) by X). Second Fréchet derivatives are out of scope:
+the derivative of L_f(X, E) in X is refused.
 
 Each also declares its divided differences, the op divdiff_f (divdiff_exp, divdiff_log,
 divdiff_sqrt): of an n-vector λ, the n × n matrix f^[1](λ) with
@@ -43,6 +43,17 @@ IMAGINARY_TOLERANCE = 1e-8  # relative size of an imaginary part taken as roundi
 
 
 @dataclass(frozen=True)
+class MatrixCode:
+    """A matrix function's code in one backend (codegen/matrix_functions.py defines the helper
+    functions it names): its value, a template over the argument's code {0}; the function
+    computing L_f(X, E) from X and E (also J_f(X)'s columns); and the function computing it
+    for an X symmetric by its structure by one eigh, Q (F ⊙ (Qᵀ E Q)) Qᵀ ("": the general)."""
+    value: str
+    frechet: str
+    frechet_symmetric: str = ""
+
+
+@dataclass(frozen=True)
 class MatrixFunction:
     name: str  # the op name and its spelling in the language
     scalar: str  # the scalar function it extends: L_exp, \exp
@@ -54,6 +65,7 @@ class MatrixFunction:
     derivative_text: str  # f′(X) as the docs write it
     condition: str  # "" (entire) or where it is defined and smooth
     example: tuple[str, str, str]  # (expression, variable, derivative printed): the docs' row
+    code: dict[str, MatrixCode | str]  # backend -> its code, or why the backend has none
     divided: Callable[[np.ndarray], np.ndarray]  # λ (an n-vector) -> f^[1](λ), n × n
     divided_code: str  # the helper _divdiff_f(lam) over an array module {m}: numpy, jax, torch
 
@@ -236,17 +248,29 @@ DECLARED = (
         "expm", "exp", "\\exp", "the matrix exponential", _expm,
         _symmetric_first("expm", _expm_frechet, _divdiff_exp),
         lambda b, x, f: f, "expm(X)", "", ("u' expm(X) v", "X", "L_exp(X, v uᵀ)"),
+        {"numpy": MatrixCode("scipy.linalg.expm({0})", "_frechet_exp", "_frechet_exp_symmetric"),
+         "jax": MatrixCode("jax.scipy.linalg.expm({0})", "_frechet_exp",
+                           "_frechet_exp_symmetric"),
+         "torch": MatrixCode("torch.linalg.matrix_exp({0})", "_frechet_exp",
+                             "_frechet_exp_symmetric")},
         _divdiff_exp, _DIVDIFF_EXP_CODE),
     MatrixFunction(
         "logm", "log", "\\log", "the principal matrix logarithm", _logm,
         _symmetric_first("logm", _logm_frechet, _divdiff_log),
         lambda b, x, f: b.inv(x), "X⁻¹", BRANCH_CUT, ("tr(logm(X))", "X", "X⁻¹"),
+        {"numpy": MatrixCode("_logm({0})", "_frechet_log"),
+         "jax": "jax has no matrix logarithm (jax.scipy.linalg.logm)",
+         "torch": "torch has no matrix logarithm"},
         _divdiff_log, _DIVDIFF_LOG_CODE),
     MatrixFunction(
         "sqrtm", "sqrt", "\\sqrt", "the principal matrix square root", _sqrtm,
         _symmetric_first("sqrtm", _sqrtm_frechet, _divdiff_sqrt),
         lambda b, x, f: b.mul(b.const(Fraction(1, 2)), b.inv(f)), "sqrtm(X)⁻¹ / 2", BRANCH_CUT,
-        ("u' sqrtm(X) v", "X", "L_sqrt(X, v uᵀ)"), _divdiff_sqrt, _DIVDIFF_SQRT_CODE),
+        ("u' sqrtm(X) v", "X", "L_sqrt(X, v uᵀ)"),
+        {"numpy": MatrixCode("_sqrtm({0})", "_frechet_sqrt"),
+         "jax": MatrixCode("_sqrtm({0})", "_frechet_sqrt"),
+         "torch": "torch has no matrix square root"},
+        _divdiff_sqrt, _DIVDIFF_SQRT_CODE),
 )
 
 MATRIX_FUNCTIONS: dict[str, MatrixFunction] = {f.name: f for f in DECLARED}

@@ -12,6 +12,14 @@ combines adjacent powers of one matrix by adding exponents (core/algebra.py). A 
 into either ((X⁻¹)ᵀ = (Xᵀ)⁻¹, (Xᵏ)ᵀ = (Xᵀ)ᵏ; core/transpose.py). The
 code of X⁻¹ is a solve where it multiplies (codegen/chains.py: one LU or Cholesky factor shared
 by every product it appears in); `inv` is what is left where it stands alone.
+
+Two facets tell code generation and evaluate what they may rely on:
+
+- `of_a_scalar`: its code at a 1 × 1 argument a (a 0-d value in generated code), a Python
+  expression over a's code {0} and the power k {1}: a⁻¹ = 1.0 / a, aᵏ = a ** k;
+- `in_products`: SOLVED, a product applies it by a solve with its argument instead of forming
+  it: X⁻¹ B = solve(X, B), B X⁻¹ = solve(Xᵀ, Bᵀ)ᵀ (codegen/chains.py, codegen/solves.py, and
+  evaluate's products); "" formed like any other matrix.
 """
 from __future__ import annotations
 
@@ -29,6 +37,7 @@ from .notations import SQUARE_OF_ARGUMENT, Postfix, Superscript
 
 WELL_CONDITIONED, SMOOTH = "well conditioned", "smooth"  # domain.py's check of the argument
 SIGN_OF_A_SCALAR = "the sign of a scalar"  # codegen/signs.py: 1/u has u's sign
+SOLVED = "applied by a solve"  # in a product: X⁻¹ B = solve(X, B)
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,8 @@ class MatrixPower:
     transposes: str = INTO_ARGUMENT  # (Xᵏ)ᵀ = (Xᵀ)ᵏ (core/linear_ops.py)
     sizes: str = SQUARE_OF_ARGUMENT  # what its printed form says of its sizes
     condition: str = ""  # where it and its derivative hold, of its argument {0} ("" anywhere)
+    of_a_scalar: str = ""  # its code at a 1 × 1 argument: over a's code {0} and k {1}
+    in_products: str = ""  # SOLVED: applied by a solve in a product; "" formed
 
 
 def _d_inv(b, node, dx):
@@ -91,7 +102,7 @@ DECLARED = (
         notation=Postfix({"unicode": "⁻¹", "ascii": "^-1", "latex": "^{-1}"},
                          transposed={"unicode": "⁻ᵀ", "latex": "^{-\\top}"},
                          negates_powers=True),
-        exponent=-1, condition=NONSINGULAR),
+        exponent=-1, condition=NONSINGULAR, of_a_scalar="1.0 / {0}", in_products=SOLVED),
     MatrixPower(
         "mpow", (), "A^k, an integer k (A^-k: the power of the inverse)", "the matrix power",
         of_square("matrix power", lambda s: s),
@@ -99,7 +110,19 @@ DECLARED = (
         _d_mpow, "d(Xᵏ) = Σᵢ Xⁱ dX Xᵏ⁻¹⁻ⁱ for k ≥ 1 (Cookbook 2.2).",
         {"unicode": "X^3", "ascii": "X^3", "latex": "X^{3}"},
         _linalg("matrix_power", "matrix_power({0}, {1})"), "_mpow", "", SMOOTH,
-        _sympy_mpow, ("tr(X^3)", "X", "3 X^2"), notation=Superscript("k"), exponent="k"),
+        _sympy_mpow, ("tr(X^3)", "X", "3 X^2"), notation=Superscript("k"), exponent="k",
+        of_a_scalar="{0} ** {1}"),
 )
 
 MATRIX_POWERS: dict[str, MatrixPower] = {op.name: op for op in DECLARED}
+
+
+def solved_factor(node: Expr) -> tuple[Expr, bool] | None:
+    """(X, transposed) when `node` is a power declared SOLVED in products of X (X⁻¹: False)
+    or its transpose (X⁻ᵀ: True), else None."""
+    flipped = node.op == "transpose"
+    base = node.arg if flipped else node
+    declared = MATRIX_POWERS.get(base.op)
+    if declared is None or declared.in_products != SOLVED:
+        return None
+    return base.arg, flipped

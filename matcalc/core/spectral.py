@@ -17,6 +17,11 @@ a vector op: their derivatives (dV = V (F ⊙ (Vᵀ dS V))) are refused.
 `eigbasis(S)` is an orthonormal eigenbasis Q of S (S = Q diag(eigvals(S)) Qᵀ, signed as
 eigvecs): unlike eigvecs it is given at a repeated eigenvalue too (the basis eigh returns there),
 for forms that do not depend on that choice, as the Daleckii–Krein form of L_f(S, E) does.
+
+Its `code` is a pair of Python expressions over one shared decomposition of its argument
+(codegen/spectral.py): from the full one {0} = (λ ascending, V) or (U, σ descending, V), and
+from the values alone {0} = λ or σ when no node of the program uses the argument's vectors
+("" for a vector op, which always needs the full one).
 """
 from __future__ import annotations
 
@@ -82,6 +87,8 @@ class Spectral:
     condition: str  # where the derivative (a factor: its value) holds, of {0}; "": anywhere
     vectors: bool  # a factor of a decomposition (defined up to sign; no derivative)
     example: tuple[str, str, str]  # (expression, variable, derivative printed): the docs' row
+    code: tuple[str, str] = ("", "")  # its code from the decomposition {0}, and from the
+    # values {0} alone ("": it needs the vectors); see codegen/spectral.py
 
 
 ARG = "{0}"  # the argument in a refusal (OutsideDomainError names it as written)
@@ -237,52 +244,57 @@ _SIGMA1 = "σ₁({0}) > σ₂({0})"
 DECLARED = (
     Spectral("eigvals", "the eigenvalues of a symmetric matrix, ascending", SYMMETRIC,
              EIGENVALUES, lambda s: _column(eigenvalues("eigvals", s)), _SIMPLE, False,
-             ("u' eigvals(X + X')", "X", "2 V diag(u) Vᵀ  where V = eigvecs(X + Xᵀ)")),
+             ("u' eigvals(X + X')", "X", "2 V diag(u) Vᵀ  where V = eigvecs(X + Xᵀ)"),
+             code=("{0}[0]", "{0}")),
     Spectral("eigvecs", "the unit eigenvectors of a symmetric matrix (columns, in the order "
              "of eigvals)", SYMMETRIC, EIGENVECTORS, lambda s: eigh("eigvecs", s, "all")[1],
              _SIMPLE, True,
-             ("u' eigvecs(A) x", "x", "uᵀ eigvecs(A)")),
+             ("u' eigvecs(A) x", "x", "uᵀ eigvecs(A)"), code=("{0}[1]", "")),
     Spectral("eigbasis", "an orthonormal eigenbasis of a symmetric matrix (columns in the "
              "order of eigvals, signed as eigvecs; where an eigenvalue repeats, the basis eigh "
              "returns: for forms that do not depend on that choice)", SYMMETRIC, EIGENVECTORS,
              lambda s: eigh("eigbasis", s)[1], "", True,
-             ("u' eigbasis(A + A') x", "x", "uᵀ eigbasis(A + Aᵀ)")),
+             ("u' eigbasis(A + A') x", "x", "uᵀ eigbasis(A + Aᵀ)"), code=("{0}[1]", "")),
     Spectral("eigmax", "the largest eigenvalue of a symmetric matrix", SYMMETRIC, SCALAR,
              lambda s: _one(eigenvalues("eigmax", s)[-1]), _TOP, False,
-             ("eigmax(X + X')", "X", "2 v vᵀ  where v = eigvec_max(X + Xᵀ)")),
+             ("eigmax(X + X')", "X", "2 v vᵀ  where v = eigvec_max(X + Xᵀ)"),
+             code=("{0}[0][-1]", "{0}[-1]")),
     Spectral("eigmin", "the smallest eigenvalue of a symmetric matrix", SYMMETRIC, SCALAR,
              lambda s: _one(eigenvalues("eigmin", s)[0]), _BOTTOM, False,
-             ("eigmin(X + X')", "X", "2 v vᵀ  where v = eigvec_min(X + Xᵀ)")),
+             ("eigmin(X + X')", "X", "2 v vᵀ  where v = eigvec_min(X + Xᵀ)"),
+             code=("{0}[0][0]", "{0}[0]")),
     Spectral("eigvec_max", "the unit eigenvector of the largest eigenvalue", SYMMETRIC, VECTOR,
              lambda s: eigh("eigvec_max", s, "max")[1][:, -1:], _TOP, True,
-             ("eigvec_max(A)' x", "x", "eigvec_max(A)ᵀ")),
+             ("eigvec_max(A)' x", "x", "eigvec_max(A)ᵀ"), code=("{0}[1][:, -1]", "")),
     Spectral("eigvec_min", "the unit eigenvector of the smallest eigenvalue", SYMMETRIC, VECTOR,
              lambda s: eigh("eigvec_min", s, "min")[1][:, :1], _BOTTOM, True,
-             ("eigvec_min(A)' x", "x", "eigvec_min(A)ᵀ")),
+             ("eigvec_min(A)' x", "x", "eigvec_min(A)ᵀ"), code=("{0}[1][:, 0]", "")),
     Spectral("svals", "the singular values, descending", ANY, SINGULAR,
              lambda x: _column(svd("svals", x)[1]), _SINGULAR, False,
-             ("u' svals(X + eye)", "X", "svecs_right(X + I) diag(u) svecs_left(X + I)ᵀ")),
+             ("u' svals(X + eye)", "X", "svecs_right(X + I) diag(u) svecs_left(X + I)ᵀ"),
+             code=("{0}[1]", "{0}")),
     Spectral("svecs_left", "the left singular vectors U of the thin SVD X = U diag(σ) Vᵀ", ANY,
              LEFT, lambda x: svd("svecs_left", x, "all")[0], _SINGULAR, True,
-             ("u' svecs_left(A + eye) x", "x", "uᵀ svecs_left(A + I)")),
+             ("u' svecs_left(A + eye) x", "x", "uᵀ svecs_left(A + I)"), code=("{0}[0]", "")),
     Spectral("svecs_right", "the right singular vectors V of the thin SVD X = U diag(σ) Vᵀ",
              ANY, RIGHT, lambda x: svd("svecs_right", x, "all")[2], _SINGULAR, True,
-             ("u' svecs_right(A + eye) x", "x", "uᵀ svecs_right(A + I)")),
+             ("u' svecs_right(A + eye) x", "x", "uᵀ svecs_right(A + I)"), code=("{0}[2]", "")),
     Spectral("specnorm", "the spectral norm σ₁ (the largest singular value)", ANY, SCALAR,
              lambda x: _one(svd("specnorm", x)[1][0]), _SIGMA1, False,
-             ("specnorm(X)", "X", "svec_max_right(X) svec_max_left(X)ᵀ")),
+             ("specnorm(X)", "X", "svec_max_right(X) svec_max_left(X)ᵀ"),
+             code=("{0}[1][0]", "{0}[0]")),
     Spectral("nucnorm", "the nuclear norm Σ σᵢ (the sum of the singular values)", ANY, SCALAR,
              lambda x: _one(svd("nucnorm", x)[1].sum()), "{0} has full rank", False,
-             ("nucnorm(X)", "X", "polar(X)ᵀ")),
+             ("nucnorm(X)", "X", "polar(X)ᵀ"), code=("{0}[1].sum()", "{0}.sum()")),
     Spectral("polar", "the orthogonal polar factor U Vᵀ of the thin SVD X = U diag(σ) Vᵀ", ANY,
              SAME, lambda x: _polar(x), "{0} has full rank", True,
-             ("tr(polar(A + eye) X)", "X", "polar(A + I)")),
+             ("tr(polar(A + eye) X)", "X", "polar(A + I)"), code=("{0}[0] @ {0}[2].T", "")),
     Spectral("svec_max_left", "the left singular vector u₁ of the largest singular value", ANY,
              LEFT_ONE, lambda x: svd("svec_max_left", x, "max")[0][:, :1], _SIGMA1, True,
-             ("svec_max_left(A)' x", "x", "svec_max_left(A)ᵀ")),
+             ("svec_max_left(A)' x", "x", "svec_max_left(A)ᵀ"), code=("{0}[0][:, 0]", "")),
     Spectral("svec_max_right", "the right singular vector v₁ of the largest singular value",
              ANY, RIGHT_ONE, lambda x: svd("svec_max_right", x, "max")[2][:, :1], _SIGMA1, True,
-             ("svec_max_right(A)' x", "x", "svec_max_right(A)ᵀ")),
+             ("svec_max_right(A)' x", "x", "svec_max_right(A)ᵀ"), code=("{0}[2][:, 0]", "")),
 )
 
 SPECTRAL: dict[str, Spectral] = {f.name: f for f in DECLARED}

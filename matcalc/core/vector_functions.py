@@ -27,6 +27,10 @@ for a vector, a column by rows), Y's rows summing to 0:
     dY = diag(1 ⊘ s) (dC − (q 𝟏ᵀ) ⊙ Y),  q = (Y ⊙ dX) 𝟏 / n + dε ⊘ (2 s),
 dC = dX − (dX 𝟏 / n) 𝟏ᵀ the centred dX; its adjoint is the textbook gradient of each row,
 (g − mean(g) 𝟏 − y mean(g ⊙ y)) / s.
+
+`by_scale` (layer normalisation's): (b, node) -> (s, its value written with s), its per-row
+scale and its value through that scale; code generation computes the value that way where the
+program (a derivative) computes s anyway, so that s is computed once.
 """
 from __future__ import annotations
 
@@ -73,6 +77,7 @@ class VectorFunction:
     helpers: dict[str, dict[str, str]] = field(default_factory=dict)  # backend -> {marker: def}
     parameter: Parameter | None = None  # a scalar second operand (layer normalisation's ε)
     letter: str = ""  # what a where clause names its value (y = layernorm(x)); else its initial
+    by_scale: Callable[[Any, Any], tuple[Any, Any]] | None = None  # (b, node) -> (s, value by s)
 
     @property
     def spellings(self) -> tuple[str, ...]:
@@ -274,7 +279,7 @@ def _layer_norm(name: str, meaning: str, by_rows: bool, derivative_text: str,
     return VectorFunction(
         name, name, meaning, by_rows, False, layernorm_rows, _layer_differential(by_rows),
         derivative_text, (name,), _LAYERNORM_CODE, ZERO, _sympy_layernorm, example,
-        helpers=_LAYERNORM_HELPERS, parameter=EPS, letter="y")
+        helpers=_LAYERNORM_HELPERS, parameter=EPS, letter="y", by_scale=layer_norm_by_scale)
 
 DECLARED = (
     VectorFunction(
