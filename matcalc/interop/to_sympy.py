@@ -24,7 +24,7 @@ from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
 from ..core.extremes import EXTREMES
 from ..core.linear_ops import LINEAR_OPS
-from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..core.matrix_functions import DIVIDED, MATRIX_FUNCTIONS
 from ..core.matrix_powers import MATRIX_POWERS
 from ..core.matrix_scalars import MATRIX_SCALARS
 from ..core.spectral import SPECTRAL
@@ -333,6 +333,13 @@ def _no_matrix_function(node, args):
                            f" of a symbolic matrix")
 
 
+def _no_divided_differences(node, args):
+    """SymPy has no matrix of divided differences (f′ where two entries are equal)."""
+    raise UnsupportedError(f"no SymPy form for {node.op}(λ), the divided differences of "
+                           f"{DIVIDED[node.op].scalar} (they come from the eigenvalues of a "
+                           f"symbolic matrix, which SymPy has no closed form for)")
+
+
 def _no_spectral_function(node, args):
     """SymPy has no closed form for the eigenvalues or singular values of a symbolic matrix."""
     raise UnsupportedError(f"no SymPy form for the spectral function '{node.op}' of a symbolic "
@@ -374,5 +381,6 @@ _RULES: dict[str, Callable] = {
     **dict.fromkeys((*MATRIX_FUNCTIONS, "frechet", "frechet_matrix", "chol"),
                     _no_matrix_function),
     **dict.fromkeys(SPECTRAL, _no_spectral_function),
+    **dict.fromkeys(DIVIDED, _no_divided_differences),
     **{name: _elementwise(name) for name in SCALAR_FUNCTIONS if name != "step"},
 }

@@ -35,6 +35,7 @@ class Rule:
     identity: str
     example: Example
     shorter_only: bool = False  # keep a rewrite only if its printed form is not longer
+    shown: bool = False  # only in the form shown (engine.shown_form), not in `simplify`
 
 
 RULES: tuple[Rule, ...] = (
@@ -166,4 +167,7 @@ RULES: tuple[Rule, ...] = (
          ("tr(A expm(S))", "S", {"S": "symmetric"})),
     Rule("log-sum-exp", "log", rd.log_of_sum_exp, "log(Σ exp(u)) = logsumexp(u)",
          ("log(sum(exp(u)))", "u", {})),
+    Rule("daleckii-krein", "frechet", mf.daleckii_krein,
+         "L_f(S, E) = Q (F ⊙ (Qᵀ E Q)) Qᵀ, Q = eigbasis(S), F = divdiff_f(eigvals(S)), "
+         "S symmetric", ("u' expm(S) v", "S", {"S": "symmetric"}), shown=True),
 )
