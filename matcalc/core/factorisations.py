@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -88,11 +87,10 @@ def _phi_trace_adjoint(b, t, node, i, m):
 
 
 def _phi_vec_adjoint(b, t, node, i, m):
-    """vec Φ(E) = diag(vec mask) vec E, the mask ones below the diagonal and ½ on it."""
+    """vec Φ(E) = diag(vec Φ(𝟏 𝟏ᵀ)) vec E: Φ is the entrywise product with its mask Φ(𝟏 𝟏ᵀ),
+    ones below the diagonal and ½ on it."""
     n = node.shape.rows
-    lower = b.tril(b.mul(b.ones(n), b.transpose(b.ones(n))))  # ones on and below the diagonal
-    mask = b.sub(lower, b.mul(b.const(Fraction(1, 2)), b.identity(n)))
-    return b.mul(m, b.diag(b.vec(mask)))
+    return b.mul(m, b.diag(b.vec(b.tril_half(b.mul(b.ones(n), b.transpose(b.ones(n)))))))
 
 
 DECLARED = (

@@ -25,7 +25,7 @@ from ..core.expr import Expr, postorder
 from ..core.extremes import EXTREMES
 from ..core.factorisations import FACTORISATIONS
 from ..core.linear_ops import LINEAR_OPS
-from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..core.matrix_functions import DIVIDED, MATRIX_FUNCTIONS
 from ..core.matrix_powers import MATRIX_POWERS
 from ..core.matrix_scalars import MATRIX_SCALARS
 from ..core.spectral import SPECTRAL
@@ -326,6 +326,13 @@ def _no_matrix_function(node, args):
                            f" of a symbolic matrix")
 
 
+def _no_divided_differences(node, args):
+    """SymPy has no matrix of divided differences (f′ where two entries are equal)."""
+    raise UnsupportedError(f"no SymPy form for {node.op}(λ), the divided differences of "
+                           f"{DIVIDED[node.op].scalar} (they come from the eigenvalues of a "
+                           f"symbolic matrix, which SymPy has no closed form for)")
+
+
 def _no_spectral_function(node, args):
     """SymPy has no closed form for the eigenvalues or singular values of a symbolic matrix."""
     raise UnsupportedError(f"no SymPy form for the spectral function '{node.op}' of a symbolic "
@@ -366,5 +373,6 @@ _RULES: dict[str, Callable] = {
     **{f.name: _of_vectors(f) for f in VECTOR_FUNCTIONS.values()},
     **dict.fromkeys((*MATRIX_FUNCTIONS, "frechet", "frechet_matrix"), _no_matrix_function),
     **dict.fromkeys(SPECTRAL, _no_spectral_function),
+    **dict.fromkeys(DIVIDED, _no_divided_differences),
     **{name: _elementwise(name) for name in SCALAR_FUNCTIONS if name != "step"},
 }
