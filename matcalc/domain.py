@@ -254,12 +254,16 @@ def _symmetric_condition(node: Expr, notation: Notation) -> str | None:
     return f"{shown(node.arg, notation)} is symmetric" if needed else None
 
 
+_INVERTIBLE = frozenset(f.name for f in FACTORISATIONS.values() if f.invertible)
+
+
 def _stated(sentence: str):
     """A condition on the node's first argument: "S is symmetric positive definite"; Mᵀ's is
-    M's; none for the inverse of a Cholesky factor (non-singular where chol is defined)."""
+    M's; none for the inverse of a factor its declaration says is non-singular wherever defined
+    (L = chol(S))."""
     def rule(node: Expr, notation: Notation) -> str | None:
         m = node.args[0].arg if node.args[0].op == "transpose" else node.args[0]
-        return None if m.op == "chol" else sentence.format(shown(m, notation))
+        return None if m.op in _INVERTIBLE else sentence.format(shown(m, notation))
     return rule
 
 

@@ -93,10 +93,11 @@ class Steps:
 
 
 _ASCII = str.maketrans({"ᵀ": "^T", "⊙": ".*", "⊘": "./", "⊗": "(x)", "⇒": "=>", "→": "->",
-                        "∂": "d", "−": "-", "𝟏": "ones", "σ": "sigmoid", "‖": "||", "₁": "1",
+                        "∂": "d", "−": "-", "𝟏": "ones", "‖": "||", "₁": "1",
                         "Σ": "sum", "ᵢ": "_i", "ⁱ": "^i", "ᵏ": "^k", "⁻": "^-", "¹": "1",
                         "θ": "theta", "μ": "mu", "–": "-", "≥": ">=", "é": "e",
-                        "Φ": "Phi", "⁺": "^+", "§": "sec. "})
+                        "Φ": "Phi", "⁺": "^+", "§": "sec. ",
+                        **{f.printed: f.name for f in FUNCTIONS.values() if f.printed}})
 
 
 LONG = 200  # tokens: a longer expression is shown with where clauses (its DAG, not its tree)
@@ -112,8 +113,8 @@ def _form(expr: Expr, notation: Notation | None = UNICODE) -> str:
 
 
 def _ascii(text: str) -> str:
-    """text in ASCII: σ₁, σ₂ (singular values) as sigma_1, sigma_2, then the table _ASCII (σ
-    alone is the sigmoid)."""
+    """text in ASCII: σ₁, σ₂ (singular values) as sigma_1, sigma_2, then the table _ASCII (a
+    function's printed symbol as its name: σ alone is the sigmoid)."""
     return text.replace("σ₁", "sigma_1").replace("σ₂", "sigma_2").translate(_ASCII)
 
 
