@@ -126,7 +126,8 @@ def hessian(expr: str, wrt: str, vars: dict[str, str] | None = None,
     if not program.expr.is_scalar:
         raise ShapeError(f"the Hessian needs a scalar expression; this one is "
                          f"{describe(program.expr.shape)}", source=program.source)
-    gradient = _guarded(program, lambda: jacobian(program.expr, variable, "denominator"))
+    gradient = _guarded(program, lambda: jacobian(program.expr, variable, "denominator",
+                                                  shown=False))
     of_gradient = replace(program, expr=gradient)
     return Derivative(of_gradient, variable, layout,
                       _guarded(program, lambda: hessian_of(gradient, variable, layout)), order=2,

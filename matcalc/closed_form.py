@@ -3,6 +3,8 @@
 F is simplified before it is differentiated (the derivative of a shorter expression is shorter:
 diag(x) v is x ⊙ v, log(softmax(z)) is the one node logsoftmax(z)); its raw numerator-layout
 derivative is simplified; the denominator layout is that result transposed, simplified again.
+A result is then put in the form shown (simplify.shown_form: L_f(S, E) at a symmetric S in the
+Daleckii–Krein form), unless it is a gradient to differentiate again (`shown=False`).
 """
 from __future__ import annotations
 
@@ -10,12 +12,18 @@ from .core.expr import Expr
 from .core.transpose import transposed
 from .diff.readout import in_layout, numerator_jacobian
 from .lower.structures import STRUCTURES
-from .simplify import simplify
+from .second_order import shortcuts
+from .simplify import shown_form, simplify
 
 
-def jacobian(f: Expr, x: Expr, layout: str = "numerator", trace: list | None = None) -> Expr:
-    """dF/dX in `layout`, in closed form (`trace` collects the simplifier's steps)."""
-    return _laid_out(simplify(numerator_jacobian(simplify(f, trace), x), trace), layout, trace)
+def jacobian(f: Expr, x: Expr, layout: str = "numerator", trace: list | None = None,
+             shown: bool = True) -> Expr:
+    """dF/dX in `layout`, in closed form (`trace` collects the simplifier's steps), in the form
+    shown unless `shown` is False."""
+    f = simplify(f, trace)
+    raw = numerator_jacobian(f, x, shortcuts(f, x.attr("name")))
+    result = _laid_out(simplify(raw, trace), layout, trace)
+    return shown_form(result, trace) if shown else result
 
 
 def hessian_of(gradient: Expr, x: Expr, layout: str = "numerator",
@@ -29,9 +37,9 @@ def hessian_of(gradient: Expr, x: Expr, layout: str = "numerator",
     structure = STRUCTURES.get(x.attr("structure"))
     if structure is None or not structure.curved:
         return jacobian(gradient, x, layout, trace)
-    j = jacobian(gradient, x, "numerator", trace)
-    return _laid_out(simplify(transposed(structure.jacobian(transposed(j), x)), trace), layout,
-                     trace)
+    j = jacobian(gradient, x, "numerator", trace, shown=False)
+    return shown_form(_laid_out(simplify(transposed(structure.jacobian(transposed(j), x)), trace),
+                                layout, trace), trace)
 
 
 def _laid_out(numerator: Expr, layout: str, trace: list | None) -> Expr:

@@ -27,7 +27,7 @@ from .core.expr import Expr, postorder
 from .core.extremes import EXTREMES, INDICATORS
 from .core.factorisations import FACTORISATIONS, NONSINGULAR, SPD
 from .core.linear_ops import LINEAR_OPS
-from .core.matrix_functions import MATRIX_FUNCTIONS, eigenvalue_on_cut
+from .core.matrix_functions import DIVIDED, MATRIX_FUNCTIONS, eigenvalue_on_cut
 from .core.matrix_powers import MATRIX_POWERS
 from .core.spectral import SPECTRAL, off_condition
 from .core.structural import is_symmetric
@@ -44,6 +44,8 @@ SMOOTH = frozenset({
     "apply", "absgrad", "add", "mul", "hadamard", "transpose", "expand", "unvec",
     *(s.name for s in ms.MATRIX_SCALARS.values() if s.domain == ms.SMOOTH),
     *LINEAR_OPS, *(p.name for p in MATRIX_POWERS.values() if p.domain == powers.SMOOTH),
+    *(op for op, f in DIVIDED.items() if not f.condition),  # divdiff_exp
+    *(f.name for f in SPECTRAL.values() if not f.condition),  # eigbasis (given S symmetric)
     *(f.name for f in FACTORISATIONS.values() if f.domain == fa.SMOOTH),
     *(f.name for f in (*ew.FUNCTIONS.values(), *VECTOR_FUNCTIONS.values()) if f.domain == ew.REAL),
 })
@@ -213,7 +215,8 @@ RULES: dict[str, Rule] = {
     **{f.name: _BY_FACTORISATION_DOMAIN[f.domain] for f in FACTORISATIONS.values()
        if f.domain != fa.SMOOTH},
     **{op: _off_branch_cut for op in (*MATRIX_FUNCTIONS, "frechet", "frechet_matrix")},
-    **dict.fromkeys(SPECTRAL, _off_spectral_condition),
+    **{f.name: _off_spectral_condition for f in SPECTRAL.values() if f.condition},
+    **{op: _positive for op, f in DIVIDED.items() if f.condition},  # divdiff_log, divdiff_sqrt
     "gt": _sides_apart, **{f.name: _sides_apart for f in ew.BINARY.values()},
     **dict.fromkeys((*EXTREMES, *INDICATORS), _no_tie),
     **{f.name: _BY_DOMAIN[f.domain] for f in ew.FUNCTIONS.values() if f.domain != ew.REAL},
@@ -225,9 +228,11 @@ RULES: dict[str, Rule] = {
 def _cut_condition(node: Expr, notation: Notation) -> str | None:
     """logm(X), sqrtm(X) (and their Fréchet derivatives): the principal branch is real and
     smooth where X has no eigenvalue on the closed negative real axis; Xᵀ is stated as X (the
-    same eigenvalues)."""
+    same eigenvalues); a variable declared spd meets it."""
     declared = MATRIX_FUNCTIONS[node.attr("f") or node.op]
     arg = node.args[0].arg if node.args[0].op == "transpose" else node.args[0]
+    if arg.attr("structure") == "spd":  # (its eigenvalues are positive: evaluate checks it)
+        return None
     return f"{shown(arg, notation)} has no eigenvalue on the closed negative real axis" \
         if declared.condition else None
 
@@ -249,12 +254,16 @@ def _symmetric_condition(node: Expr, notation: Notation) -> str | None:
     return f"{shown(node.arg, notation)} is symmetric" if needed else None
 
 
+_INVERTIBLE = frozenset(f.name for f in FACTORISATIONS.values() if f.invertible)
+
+
 def _stated(sentence: str):
     """A condition on the node's first argument: "S is symmetric positive definite"; Mᵀ's is
-    M's; none for the inverse of a Cholesky factor (non-singular where chol is defined)."""
+    M's; none for the inverse of a factor its declaration says is non-singular wherever defined
+    (L = chol(S))."""
     def rule(node: Expr, notation: Notation) -> str | None:
         m = node.args[0].arg if node.args[0].op == "transpose" else node.args[0]
-        return None if m.op == "chol" else sentence.format(shown(m, notation))
+        return None if m.op in _INVERTIBLE else sentence.format(shown(m, notation))
     return rule
 
 
@@ -267,6 +276,7 @@ CONDITIONS.update({f.name: _stated(f.condition)
                              *FACTORISATIONS.values()) if f.condition})
 PREMISES: dict[str, Callable[[Expr, Notation], "str | None"]] = dict.fromkeys(
     SPECTRAL, _symmetric_condition)  # stated before the op's own condition
+_OF_DERIVATIVE = frozenset(f.name for f in SPECTRAL.values() if not f.vectors)
 
 
 def conditions(*exprs: Expr, notation: Notation = UNICODE) -> tuple[str, ...]:
@@ -274,11 +284,16 @@ def conditions(*exprs: Expr, notation: Notation = UNICODE) -> tuple[str, ...]:
     derivative holds, each once, in the order of the nodes (a node's op in CONDITIONS), their
     expressions printed in `notation` (ASCII: the whole sentence is ASCII); "M is non-singular"
     is left out where a condition stated on M implies it (M symmetric positive definite, or
-    without eigenvalues on the closed negative real axis)."""
+    without eigenvalues on the closed negative real axis). A spectral value's condition is its
+    derivative's (eigvals(S): distinct eigenvalues): stated where the function (the first of
+    `exprs`) has it, not where only a derivative does (F = divdiff_exp(eigvals(S)) of the
+    Daleckii–Krein form is defined at every symmetric S)."""
     found: dict[str, None] = {}
     for expr in exprs:
         for node in postorder(expr):
             for table in (PREMISES, CONDITIONS):
+                if table is CONDITIONS and node.op in _OF_DERIVATIVE and expr is not exprs[0]:
+                    continue
                 rule = table.get(node.op)
                 sentence = rule(node, notation) if rule else None
                 if sentence:

@@ -17,6 +17,7 @@ from .core.expr import Expr
 from .core.matrix_powers import solved_factor
 from .core.ops import OPS, commutation_matrix
 from .core.parameters import allowed, refusal
+from .core.spectral import one_decomposition_each
 from .errors import EvaluationError, OutsideDomainError
 from .lower.structures import STRUCTURES
 from .render import ASCII, UNICODE, render
@@ -196,7 +197,13 @@ def check_parameters(nodes: tuple[Expr, ...], env: Env) -> None:
 
 
 def evaluate_nodes(expr: Expr, env: Env) -> dict[Expr, np.ndarray]:
-    """The value of every node `expr` needs, `expr` included (2-D float arrays)."""
+    """The value of every node `expr` needs, `expr` included (2-D float arrays); one
+    eigendecomposition per symmetric value (core/spectral.py)."""
+    with one_decomposition_each():
+        return _evaluated(expr, env)
+
+
+def _evaluated(expr: Expr, env: Env) -> dict[Expr, np.ndarray]:
     done: dict[Expr, np.ndarray] = {}
     for node in _needed(expr):
         if node.op in _LEAVES:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import second_order
 from .closed_form import hessian_of, jacobian
 from .core import build as b
 from .core.elementwise import BINARY, FUNCTIONS
@@ -92,10 +93,11 @@ class Steps:
 
 
 _ASCII = str.maketrans({"ᵀ": "^T", "⊙": ".*", "⊘": "./", "⊗": "(x)", "⇒": "=>", "→": "->",
-                        "∂": "d", "−": "-", "𝟏": "ones", "σ": "sigmoid", "‖": "||", "₁": "1",
+                        "∂": "d", "−": "-", "𝟏": "ones", "‖": "||", "₁": "1",
                         "Σ": "sum", "ᵢ": "_i", "ⁱ": "^i", "ᵏ": "^k", "⁻": "^-", "¹": "1",
                         "θ": "theta", "μ": "mu", "–": "-", "≥": ">=", "é": "e",
-                        "Φ": "Phi", "⁺": "^+", "§": "sec. "})
+                        "Φ": "Phi", "⁺": "^+", "§": "sec. ",
+                        **{f.printed: f.name for f in FUNCTIONS.values() if f.printed}})
 
 
 LONG = 200  # tokens: a longer expression is shown with where clauses (its DAG, not its tree)
@@ -111,8 +113,8 @@ def _form(expr: Expr, notation: Notation | None = UNICODE) -> str:
 
 
 def _ascii(text: str) -> str:
-    """text in ASCII: σ₁, σ₂ (singular values) as sigma_1, sigma_2, then the table _ASCII (σ
-    alone is the sigmoid)."""
+    """text in ASCII: σ₁, σ₂ (singular values) as sigma_1, sigma_2, then the table _ASCII (a
+    function's printed symbol as its name: σ alone is the sigmoid)."""
     return text.replace("σ₁", "sigma_1").replace("σ₂", "sigma_2").translate(_ASCII)
 
 
@@ -134,7 +136,8 @@ def _statements(d) -> list[tuple[str, Expr]]:
     """(name, expression over earlier names) for the bindings, or for named arguments."""
     bound = list(d.program.bindings.items())
     if not bound:
-        bound = _named_arguments(d.function, set(d.program.variables))
+        bound = _named_arguments(d.function, set(d.program.variables),
+                                 second_order.units(d.function, d.wrt))
     out, names = [], {}
     used = set(d.program.variables) | set(d.program.bindings) | \
         {n.attr("fname") for n in postorder(d.function) if n.op == "apply"}
@@ -150,12 +153,14 @@ def _statements(d) -> list[tuple[str, Expr]]:
     return out
 
 
-def _named_arguments(expr: Expr, taken: set[str]) -> list[tuple[str, Expr]]:
-    """The compound arguments of nonlinear functions, innermost first, with fresh names."""
+def _named_arguments(expr: Expr, taken: set[str],
+                     whole: set[Expr] = frozenset()) -> list[tuple[str, Expr]]:
+    """The compound arguments of nonlinear functions, innermost first, with fresh names (none
+    inside the nodes `whole`, which the differential takes as units)."""
     fresh = (n for n in _FRESH if n not in taken)
     named: list[tuple[str, Expr]] = []
     for node in postorder(expr):
-        if node.op in _NAMED_ARGUMENT:
+        if node.op in _NAMED_ARGUMENT and node not in whole:
             arg = node.args[0]
             compound = arg.op not in ("var", "const", "transpose") and arg.weight > 1
             if compound and all(arg is not n for _, n in named):
@@ -167,16 +172,17 @@ def _named_arguments(expr: Expr, taken: set[str]) -> list[tuple[str, Expr]]:
 
 
 def _differential(expr: Expr, names: list[str]) -> Expr:
-    terms = [t for t in (differential(expr, n) for n in names) if t is not None]
+    terms = [t for t in (differential(expr, n, second_order.shortcuts(expr, n)) for n in names)
+             if t is not None]
     return simplify(b.add(*terms)) if terms else b.zero(expr.shape)
 
 
-def _rules(expr: Expr) -> str:
+def _rules(expr: Expr, names: list[str]) -> str:
     ops = []
     for node in postorder(expr):
         if node.args and node.op in TITLES and node.op not in ops:
             ops.append(node.op)
-    return "; ".join(TITLES[op] for op in reversed(ops))
+    return "; ".join([*second_order.titles(expr, names), *(TITLES[op] for op in reversed(ops))])
 
 
 # -- the derivation ------------------------------------------------------------------------
@@ -193,7 +199,7 @@ def steps(d) -> Steps:
         deps = [n for n in known if n in expr.free  # (a name of a constant: no term)
                 and not (n in tangents and b.is_zero(tangents[n]))]
         dexpr = _differential(expr, deps)
-        diffs.append(Line(f"d{name}", dexpr, _rules(expr)))
+        diffs.append(Line(f"d{name}", dexpr, _rules(expr, deps)))
         tangents[name] = dexpr
         known.append(name)
     final_name, _ = statements[-1]

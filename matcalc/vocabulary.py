@@ -22,6 +22,8 @@ from .core.extremes import EXTREMES
 from .core.factorisations import FACTORISATIONS
 from .core.linear_ops import LINEAR_OPS
 from .core.matrix_functions import (
+    DIVIDED_EXAMPLE,
+    DIVIDED_MEANING,
     FRECHET_EXAMPLE,
     FRECHET_MEANING,
     JACOBIAN_EXAMPLE,
@@ -109,7 +111,8 @@ def extremes_table() -> str:
 
 def matrix_function_table() -> str:
     """The matrix functions (each defined where its condition holds), their Fréchet derivatives
-    L_f(X, E) and those derivatives' matrices J_f(X), as declared."""
+    L_f(X, E), those derivatives' matrices J_f(X) and the divided differences divdiff_f(λ) of
+    their Daleckii–Krein form, as declared."""
     def where(f) -> str:
         return f"; defined where {f.condition}" if f.condition else ""
     declared = MATRIX_FUNCTIONS.values()
@@ -121,7 +124,8 @@ def matrix_function_table() -> str:
         row(_code(f"{f.frechet_name}(X, E)" for f in declared),
             FRECHET_MEANING, FRECHET_EXAMPLE),
         row(_code(f"{f.jacobian_name}(X)" for f in declared),
-            f"{JACOBIAN_MEANING}{cut}", JACOBIAN_EXAMPLE)))
+            f"{JACOBIAN_MEANING}{cut}", JACOBIAN_EXAMPLE),
+        row(_code(f"{f.divided_name}(λ)" for f in declared), DIVIDED_MEANING, DIVIDED_EXAMPLE)))
 
 
 def spectral_table() -> str:

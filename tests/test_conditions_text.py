@@ -32,7 +32,7 @@ PROGRAMS = [  # (program, wrt, Hessian?): between them, every op of CONDITIONS
     ("specnorm(X) + nucnorm(X) + u' svals(X + eye)", "X", False),  # σ₁(X) > σ₂(X): sigma_1
     ("u' eigvecs(A) x + eigvec_max(A)' x + eigvec_min(A)' x + u' svecs_left(A + eye) x"
      " + u' svecs_right(A + eye) x + tr(polar(A) B) + svec_max_left(A)' x"
-     " + svec_max_right(A)' x", "x", False),
+     " + svec_max_right(A)' x + u' eigbasis(A) x", "x", False),
     ("tr(A chol(X X' + I))", "X", False),  # (chol, solve, pinv: core/factorisations.py)
     ("u' solve(X, v)", "X", False),
     ("u' pinv(X) v", "X", False),

@@ -7,30 +7,25 @@ a string constant in those modules that equals the name of a declared operator i
 names kept beside the registry. The core node kinds (leaves, sums, products, transposes, ...)
 are the algebra every declaration is written in and may be named. An operator a module may
 still name is allowed below with the reason. The modules are parsed with `ast` by the helper the
-same check of the printer, lowering and the simplifier uses (test_declared_names_render.py).
+checks of the printer, lowering, the simplifier and the other consumers use
+(tests/declared_names.py).
 """
 from __future__ import annotations
 
-from pathlib import Path
-
-from test_declared_names_render import named
+from declared_names import (
+    CORE_NODE_KINDS,
+    PACKAGE,
+    declared_names,
+    modules,
+    named,
+    scan,
+    stale,
+    unexplained,
+)
 
 from matcalc.core.ops import OPS
 
-PACKAGE = Path(__file__).resolve().parents[1] / "matcalc"
-SCOPE = (*sorted((PACKAGE / "codegen").glob("*.py")), PACKAGE / "evaluate.py")
-
-# node kinds of the core algebra (core/ops.py's own stanzas), not declarations of a family
-CORE_NODE_KINDS = {
-    "var": "a variable leaf", "tangent": "a differential leaf dX", "const": "a number leaf",
-    "dim": "a size as a value", "identity": "the identity leaf I", "ones": "the leaf 𝟏",
-    "zero": "the zero leaf", "commutation": "the commutation leaf K",
-    "apply": "an abstract function f(Y)", "absgrad": "an abstract derivative ∂f/∂Y",
-    "add": "a sum", "mul": "a matrix product", "hadamard": "an elementwise product",
-    "transpose": "a transpose", "expand": "a broadcast scalar", "unvec": "vec⁻¹",
-    "pow": "an elementwise power", "gt": "the step [u > v] of derivatives",
-}
-DECLARED = frozenset(OPS) - frozenset(CORE_NODE_KINDS)
+SCOPE = ("codegen", "evaluate.py")
 
 _NO_FAMILY = ("the factorisations' declarations (core/factorisations.py's Factorisation) have "
               "no code facets yet: their templates and strategies are still codegen's")
@@ -48,30 +43,20 @@ ALLOWED = {  # (module, op) -> why it names the op
 }
 
 
-def violations(module: str, source: str, declared=DECLARED, allowed=None) -> list[str]:
-    """'module:line: ...' for each declared op `source` names that `allowed` does not allow."""
-    allowed = ALLOWED if allowed is None else allowed
-    return [f"{module}:{line}: names the declared op '{op}' (read a facet of its declaration)"
-            for line, op in named(source, declared) if (module, op) not in allowed]
-
-
-def _module(path: Path) -> str:
-    return path.relative_to(PACKAGE).as_posix()
-
 
 def test_codegen_and_evaluate_name_no_declared_op():
-    found = [v for path in SCOPE for v in violations(_module(path), path.read_text("utf-8"))]
+    found = unexplained(scan(modules(*SCOPE)), ALLOWED)
     assert not found, "\n".join(found)
 
 
 def test_the_check_names_the_module_line_and_op():
     source = 'x = 1\nif node.op == "inv":\n    kinds = ("tr", "mul", "identity")\n'
-    assert violations("codegen/example.py", source) == [
-        "codegen/example.py:2: names the declared op 'inv' (read a facet of its declaration)",
-        "codegen/example.py:3: names the declared op 'tr' (read a facet of its declaration)"]
-    assert violations("codegen/example.py", source,
-                      allowed={("codegen/example.py", "inv"): "a reason"}) == [
-        "codegen/example.py:3: names the declared op 'tr' (read a facet of its declaration)"]
+    hits = {"codegen/example.py": named(source, declared_names())}
+    assert unexplained(hits, ALLOWED) == [
+        "matcalc/codegen/example.py:2: names the declared operator 'inv'",
+        "matcalc/codegen/example.py:3: names the declared operator 'tr'"]
+    assert unexplained(hits, {("codegen/example.py", "inv"): "a reason"}) == [
+        "matcalc/codegen/example.py:3: names the declared operator 'tr'"]
 
 
 def test_the_check_fails_on_a_module_that_names_an_op_again():
@@ -79,20 +64,18 @@ def test_the_check_fails_on_a_module_that_names_an_op_again():
     path = PACKAGE / "codegen" / "emit.py"
     source = path.read_text("utf-8") + '\n_ONE_BY_ONE = ("tr", "diagpart", "mpow")\n'
     last = source.count("\n")
-    assert violations(_module(path), source) == [
-        f"codegen/emit.py:{last}: names the declared op '{op}' (read a facet of its declaration)"
+    assert unexplained({"codegen/emit.py": named(source, declared_names())}, ALLOWED) == [
+        f"matcalc/codegen/emit.py:{last}: names the declared operator '{op}'"
         for op in ("diagpart", "mpow", "tr")]
 
 
 def test_each_allowance_has_a_reason_and_is_used():
-    used = {(_module(path), op) for path in SCOPE
-            for _, op in named(path.read_text("utf-8"), DECLARED)}
-    stale = sorted(set(ALLOWED) - used)
-    assert not stale, f"allowed but no longer named (remove them): {stale}"
+    assert stale(scan(modules(*SCOPE)), ALLOWED) == [], "allowed but no longer named: remove"
     assert all(reason.strip() for reason in ALLOWED.values())
 
 
 def test_the_core_node_kinds_are_operators():
     """The kinds the modules may name are operators of the catalogue (a renamed one fails)."""
     assert set(CORE_NODE_KINDS) <= set(OPS)
-    assert {"inv", "tr", "diag", "kron", "logdet", "eigmax", "expm", "softmax"} <= DECLARED
+    assert {"inv", "tr", "diag", "kron", "logdet", "eigmax", "expm", "softmax"} <= \
+        declared_names()

@@ -7,67 +7,21 @@ operators; names listed in `__all__` are Python names (the builders'), not read 
 """
 from __future__ import annotations
 
-import ast
-from pathlib import Path
+from declared_names import each as _each
+from declared_names import family_names, modules, named, stale, unexplained
+from declared_names import scan as scan_modules
 
-PACKAGE = Path(__file__).resolve().parent.parent / "matcalc"
 SCANNED = ("render", "simplify", "lower", "core")
-DECLARATION_MODULES = {
+DECLARATION_MODULES = frozenset(
     f"core/{name}.py" for name in (
         "constants", "elementwise", "extremes", "vector_functions", "matrix_functions",
         "matrix_scalars", "spectral", "factorisations", "linear_ops", "matrix_powers",
-        "notations", "ops")}
-
-
-def declared_names() -> frozenset[str]:
-    """The op names of every declared family (core/ops.py ties them)."""
-    from matcalc.core.constants import CONSTANTS
-    from matcalc.core.elementwise import BINARY, FUNCTIONS
-    from matcalc.core.extremes import EXTREMES
-    from matcalc.core.linear_ops import LINEAR_OPS
-    from matcalc.core.matrix_functions import MATRIX_FUNCTIONS
-    from matcalc.core.matrix_powers import MATRIX_POWERS
-    from matcalc.core.matrix_scalars import MATRIX_SCALARS
-    from matcalc.core.spectral import SPECTRAL
-    from matcalc.core.vector_functions import VECTOR_FUNCTIONS
-    return frozenset({*CONSTANTS, *FUNCTIONS, *BINARY, *VECTOR_FUNCTIONS, *MATRIX_SCALARS,
-                      *LINEAR_OPS, *MATRIX_POWERS, *MATRIX_FUNCTIONS, *SPECTRAL,
-                      *(e.name for e in EXTREMES.values()),
-                      *(e.indicator for e in EXTREMES.values())})
-
-
-def named(source: str, names: frozenset[str]) -> list[tuple[int, str]]:
-    """(line, name) of each string constant of `source` that is one of `names`, those of an
-    `__all__` list aside."""
-    tree = ast.parse(source)
-    exported = {id(node) for statement in ast.walk(tree) if isinstance(statement, ast.Assign)
-                and any(isinstance(t, ast.Name) and t.id == "__all__" for t in statement.targets)
-                for node in ast.walk(statement.value)}
-    return sorted((node.lineno, node.value) for node in ast.walk(tree)
-                  if isinstance(node, ast.Constant) and isinstance(node.value, str)
-                  and node.value in names and id(node) not in exported)
+        "notations", "ops"))
 
 
 def scan() -> dict[str, list[tuple[int, str]]]:
     """module (relative to matcalc/) -> the declared names it spells, with their lines."""
-    names = declared_names()
-    found = {}
-    for folder in SCANNED:
-        for path in sorted((PACKAGE / folder).glob("*.py")):
-            module = path.relative_to(PACKAGE).as_posix()
-            if module not in DECLARATION_MODULES:
-                found[module] = named(path.read_text(encoding="utf-8"), names)
-    return found
-
-
-def unexplained(found: dict[str, list[tuple[int, str]]], allowed: dict) -> list[str]:
-    """Each naming not allowed, as 'module:line: op'."""
-    return [f"matcalc/{module}:{line}: names the declared operator '{op}'"
-            for module, hits in found.items() for line, op in hits if (module, op) not in allowed]
-
-
-def _each(module: str, ops: tuple[str, ...], reason: str) -> dict[tuple[str, str], str]:
-    return {(module, op): reason for op in ops}
+    return scan_modules(modules(*SCANNED, skip=DECLARATION_MODULES), family_names())
 
 
 ALLOWED: dict[tuple[str, str], str] = {
@@ -100,10 +54,18 @@ ALLOWED: dict[tuple[str, str], str] = {
             "instead (a name users type, tests/test_unimplemented.py checks it is one), or "
             "refuses an operator's internal name (diagpart, logsoftmax) as a spelling"),
     **_each("render/where.py", ("eigvecs", "eigvec_max", "eigvec_min", "svecs_left",
-                                "svecs_right", "svec_max_left", "svec_max_right", "polar"),
+                                "svecs_right", "svec_max_left", "svec_max_right", "polar",
+                                "eigbasis"),
             "the textbook letters where clauses name the factors of a decomposition by (v for "
             "eigenvectors, u and v for singular vectors, q for the polar factor): a printing "
             "convention not yet a facet of the spectral declarations"),
+    ("render/where.py", "eigvals"):
+        "the Daleckii–Krein form names its F = divdiff_f(eigvals(S)) beside Q = eigbasis(S) "
+        "even where F appears once, as textbooks write the form",
+    **_each("simplify/matrix_functions.py", ("eigbasis", "eigvals"),
+            "the named simplifier rule daleckii-krein builds L_f(S, E) = Q (F ⊙ (Qᵀ E Q)) Qᵀ "
+            "from Q = eigbasis(S) and F = divdiff_f(eigvals(S)): an identity with its example "
+            "in simplify/rules.py"),
     **_each("simplify/functions.py", ("abs", "exp", "minimum", "sigmoid", "sign", "softplus"),
             "named simplifier rules, each an identity between these functions with an example "
             "(exp(v) σ(−v) = σ(v), log(1 + exp(v)) = softplus(v), sign(u) / |u| = 1 / u, "
@@ -136,8 +98,7 @@ def test_the_consumers_name_no_declared_operator():
 
 def test_every_allowance_is_used_and_explained():
     """A stale entry (the module no longer names the operator) is removed, not kept."""
-    used = {(module, op) for module, hits in scan().items() for _, op in hits}
-    assert sorted(set(ALLOWED) - used) == []
+    assert stale(scan(), ALLOWED) == []
     assert all(len(reason.split()) >= 8 for reason in ALLOWED.values())
 
 
@@ -145,7 +106,7 @@ def test_the_check_fails_on_a_named_operator():
     """A consumer comparing an op with a declared name is reported with its module, line and
     operator; the same naming allowed with a reason passes, and `__all__` is not read."""
     source = 'def p(e):\n    return e.op == "inv"\n\n__all__ = ["kron"]\n'
-    hits = named(source, declared_names())
+    hits = named(source, family_names())
     assert hits == [(2, "inv")]
     assert unexplained({"render/example.py": hits}, ALLOWED) == [
         "matcalc/render/example.py:2: names the declared operator 'inv'"]
@@ -154,9 +115,9 @@ def test_the_check_fails_on_a_named_operator():
 
 
 def test_the_declared_names_are_the_declarations():
-    names = declared_names()
+    names = family_names()
     assert {"inv", "mpow", "kron", "diag", "diagpart", "vec", "tr", "det", "logdet", "expm",
-            "eigmax", "softmax_rows", "layernorm", "exp", "pi"} <= names
+           "eigmax", "softmax_rows", "layernorm", "exp", "pi"} <= names
     assert not {"mul", "add", "transpose", "identity", "var", "const"} & names
 
 

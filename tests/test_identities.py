@@ -937,6 +937,13 @@ CASES: list[Case] = [
          "uᵀ eigvecs(S) + eigvec_max(S)ᵀ", SPECTRAL),
     Case("spectral functions", "specnorm(X)", "X", "svec_max_right(X) svec_max_left(X)ᵀ",
          SPECTRAL),
+    # the Daleckii–Krein form of L_f(S, E): its eigenbasis and divided differences as constants
+    Case("spectral functions", "u' eigbasis(S) v", "v", "uᵀ eigbasis(S)", SPECTRAL),
+    *(Case("spectral functions", f"u' divdiff_{f}(eigvals(S)) v", "v",
+           f"uᵀ divdiff_{f}(eigvals(S))", SPECTRAL, {"S": "spd"}) for f in ("exp", "log", "sqrt")),
+    Case("matrix functions", "u' expm(S) v", "S",
+         "Q (F ⊙ (Qᵀ (u vᵀ + v uᵀ) Q)) Qᵀ / 2  where Q = eigbasis(S), "
+         "F = divdiff_exp(eigvals(S))", SPECTRAL),
     Case("spectral functions", "nucnorm(X)", "X", "polar(X)ᵀ", SPECTRAL),
     Case("spectral functions", "u' svals(X)", "X", "svecs_right(X) diag(u) svecs_left(X)ᵀ",
          SPECTRAL),

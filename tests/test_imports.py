@@ -13,6 +13,7 @@ STAGES = [
     {"lower"},
     {"diff"},
     {"simplify"},
+    {"second_order"},  # differentials of recognised subexpressions, as units
     {"closed_form"},  # the read-out's derivative, simplified
     {"render"},
     {"evaluate", "domain", "steps"},

@@ -265,3 +265,90 @@ def test_the_textbook_forms_are_matcalcs(claim, expr, wrt, vars, layout):
     matcalc derives; a wrong sign is told apart."""
     assert equivalent(claim, expr, wrt, vars, layout=layout)
     assert not equivalent(claim.replace(" - ", " + ", 1), expr, wrt, vars, layout=layout)
+
+
+# -- second derivatives: the layer norm's second-order rule ---------------------------------------
+
+SECOND = {"x": "vector(n)", "u": "vector(n)", "t": "vector(n)", "W": "matrix(n,m)",
+          "z": "vector(m)"}
+_R = "(mean((x - mean(x)).^2) + 1e-5)"  # s², the variance plus ε
+_RW = "(mean((W z - mean(W z)).^2) + 1e-5)"
+_CURVATURE = "(r (I - (𝟏 𝟏ᵀ + y yᵀ) / n) + v yᵀ + y vᵀ)"
+_G = "r = uᵀ y, v = u - sum(u) 𝟏 / n - r y / n"  # v = s g, g = Jᵀ u
+_GN = ("U = I - (𝟏 𝟏ᵀ + y yᵀ) / n, r = t - y, v = (rᵀ y) y / n + sum(r) 𝟏 / n + y - t")
+HESSIANS = [
+    # −(g yᵀ + y gᵀ + (uᵀ y) J) / (n s), written with s g and s J over s²
+    ("u' layernorm(x)", "x", f"-{_CURVATURE} / (n {_R})  where y = layernorm(x), {_G}"),
+    # 2 JᵀJ plus the above with u = 2 (y − t)
+    ("norm2(layernorm(x) - t)^2", "x",
+     f"2 (U^2 - (((y - t)ᵀ y) U + v yᵀ + y vᵀ) / n) / {_R}  where y = layernorm(x), {_GN}"),
+    ("u' layernorm(W z)", "z",
+     f"-Wᵀ {_CURVATURE} W / (n {_RW})  where y = layernorm(W z), {_G}"),
+    ("u' layernorm(W z)", "W",
+     f"-(z zᵀ) ⊗ {_CURVATURE} / (n {_RW})  where y = layernorm(W z), {_G}"),
+    ("norm2(layernorm(W z) - t)^2", "z",
+     f"2 Wᵀ (U^2 - (((y - t)ᵀ y) U + v yᵀ + y vᵀ) / n) W / {_RW}  where y = layernorm(W z), "
+     f"{_GN}"),
+    # Jᵀ diag(σ′) J plus the curvature with u = σ(y)
+    ("sum(log(1 + exp(layernorm(x))))", "x",
+     f"(U diag(s ⊙ (1 - s)) U - (r U + v yᵀ + y vᵀ) / n) / {_R}  where y = layernorm(x), "
+     "U = I - (𝟏 𝟏ᵀ + y yᵀ) / n, s = σ(y), r = sᵀ y, v = s - sum(s) 𝟏 / n - r y / n"),
+]
+
+
+@pytest.mark.parametrize("layout", ["numerator", "denominator"])
+@pytest.mark.parametrize("expr, wrt, shown", HESSIANS, ids=[f"{e} by {w}" for e, w, _ in HESSIANS])
+def test_hessians_print_the_second_order_rule(expr, wrt, shown, layout, rng):
+    """Printed as pinned (symmetric: alike in both layouts), equal to central differences of
+    the gradient, read back to evaluate's value, and computed alike by the generated code."""
+    h = hessian(expr, wrt, SECOND, layout=layout)
+    assert str(h) == shown
+    sizes = {"n": 4, "m": 3}
+    check_second(derive(expr, wrt, SECOND, layout="denominator"), h, sizes, None, rng)
+    point = {"x": rng.normal(size=4), "u": rng.normal(size=4), "t": rng.normal(size=4),
+             "W": rng.normal(size=(4, 3)), "z": rng.normal(size=3)}
+    point = {k: v for k, v in point.items() if k in h.variables}
+    for text in (str(h), h.text(ascii=True)):
+        assert np.allclose(value(text, h.declarations, **point), h.evaluate(**point))
+    check_generated(h, expr, sizes, None, SECOND, (), rng, INSTALLED)
+
+
+def test_the_second_order_rule_is_a_step(rng):
+    """The derivation shows the rule by name and takes the gradient whole (no intermediate
+    names inside it), ending at the closed form."""
+    shown = str(hessian("u' layernorm(x)", "x", SECOND).steps())
+    assert "layer norm's second-order rule: d(Jᵀ a) = J da − (g yᵀ + y gᵀ + (aᵀ y) J) dx" in shown
+    assert "\n  s = " not in shown and shown.rstrip().endswith("[closed form, numerator layout]")
+
+
+def test_a_variable_epsilon_keeps_the_general_rules(rng):
+    """With ε a variable too, d layernorm(x, ε) has a dε term: by ε the generic rules apply,
+    and by x the Hessian is still checked."""
+    vars = {"x": "vector(4)", "u": "vector(4)", "e": "scalar"}
+    for wrt in ("x", "e"):
+        h = hessian("u' layernorm(x, e)", wrt, vars)
+        check_second(derive("u' layernorm(x, e)", wrt, vars, layout="denominator"), h, {},
+                     {"e": "positive"}, rng)
+
+
+# -- the row-block Jacobian ---------------------------------------------------------------------
+
+_SR = "diag(1 ⊘ sqrt((X - X 𝟏 𝟏ᵀ / n).^2 𝟏 / n + 1e-5))"  # diag(1 ⊘ s), s by rows
+_ROWS = "D = diag(vec(layernorm_rows(X))), U = (𝟏_n 𝟏_nᵀ) ⊗ I_m"
+
+
+@pytest.mark.parametrize("layout, shown", [
+    ("numerator", f"(I_n ⊗ {_SR}) (I - (D U D + U) / n)  where {_ROWS}"),
+    ("denominator", f"(I - (D U D + U) / n) (I_n ⊗ {_SR})  where {_ROWS}"),
+])
+def test_layernorm_rows_jacobian_is_block_diagonal(layout, shown, rng):
+    """Each row's J = (I − (y yᵀ + 𝟏 𝟏ᵀ) / n) / s, in vec order: (I ⊗ diag(1 ⊘ s)) (I −
+    (diag(vec Y) (𝟏 𝟏ᵀ ⊗ I) diag(vec Y) + 𝟏 𝟏ᵀ ⊗ I) / n)."""
+    vars = {"X": "matrix(m,n)"}
+    d = check_derivative("layernorm_rows(X)", "X", vars, {"m": 3, "n": 4}, None, layout,
+                         rng=rng)
+    assert str(d) == shown
+    X = rng.normal(size=(3, 4))
+    for text in (str(d), d.text(ascii=True)):
+        assert np.allclose(value(text, d.declarations, X=X), d.evaluate(X=X))
+    check_generated(d, "layernorm_rows(X)", {"m": 3, "n": 4}, None, vars, (), rng, INSTALLED)

@@ -97,6 +97,10 @@ OP_CASES = [
       for op in ("eigvecs", "svecs_left", "svecs_right", "polar")),
     *(OpCase(op, f"{op}(A)' X x", "X", {"A": "spd"})
       for op in ("eigvec_max", "eigvec_min", "svec_max_left", "svec_max_right")),
+    # the Daleckii–Krein form's eigenbasis and divided differences, as constant factors
+    OpCase("eigbasis", "y' eigbasis(A) X x", "X", {"A": "spd"}),
+    *(OpCase(op, f"y' {op}(eigvals(A)) X x", "X", {"A": "spd"})
+      for op in ("divdiff_exp", "divdiff_log", "divdiff_sqrt")),
     # factorisations and solves (core/factorisations.py): chol of an spd argument
     OpCase("chol", "y' chol(X X' + A A') x", "X", {"A": "well_conditioned"}),
     OpCase("solve", "y' solve(X, A x)", "X", {"X": "well_conditioned"}),

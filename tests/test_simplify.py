@@ -64,7 +64,9 @@ def test_simplify_is_idempotent():
 # tr(A ⊗ B) → tr(A) tr(B) and sum(A ⊗ B) → sum(A) sum(B) are two longer, the factors apart
 # (n + m entries summed instead of n m); (diag(d) A) ⊙ B → diag(d) (A ⊙ B) is two longer (the
 # parentheses), which lets factor-left take diag(d) out of a sum (layer normalisation's rows).
-LONGER_RULES = {"ones-sum", "trace-kron", "sum-kron", "diag-out-of-hadamard"}
+# L_f(S, E) → Q (F ⊙ (Qᵀ E Q)) Qᵀ (daleckii-krein, only in the form shown) spells out how
+# the Fréchet derivative at a symmetric S is computed: one eigendecomposition.
+LONGER_RULES = {"ones-sum", "trace-kron", "sum-kron", "diag-out-of-hadamard", "daleckii-krein"}
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.name for r in RULES])

@@ -61,6 +61,8 @@ def test_every_declared_function_has_a_meaning_and_an_example_that_derives():
                 **{f.frechet_name: (mf.FRECHET_MEANING, mf.FRECHET_EXAMPLE)
                    for f in mf.MATRIX_FUNCTIONS.values()},
                 **{f.jacobian_name: (mf.JACOBIAN_MEANING, mf.JACOBIAN_EXAMPLE)
+                   for f in mf.MATRIX_FUNCTIONS.values()},
+                **{f.divided_name: (mf.DIVIDED_MEANING, mf.DIVIDED_EXAMPLE)
                    for f in mf.MATRIX_FUNCTIONS.values()}}
     for name, (meaning, (expr, wrt, shown)) in declared.items():
         assert entries[name]["example"] == expr and meaning in entries[name]["meaning"], name

@@ -21,7 +21,7 @@ from ..core.elementwise import BINARY
 from ..core.expr import Expr, postorder
 from ..core.extremes import EXTREMES, INDICATORS
 from ..core.linear_ops import LINEAR_OPS
-from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..core.matrix_functions import DIVIDED, MATRIX_FUNCTIONS
 from ..core.matrix_powers import MATRIX_POWERS
 from ..core.matrix_scalars import MATRIX_SCALARS
 from ..core.ops import as_float
@@ -33,7 +33,7 @@ from .backends import ELEMENTWISE, Backend
 from .chains import Products
 from .factorisations import factorisation_code
 from .factors import Value
-from .matrix_functions import matrix_function_code
+from .matrix_functions import divided_code, matrix_function_code
 from .solves import Solves
 from .source import Builder, wrap
 from .spectral import spectral_code, vectors_used
@@ -384,6 +384,8 @@ def emission_rule(op: str):
         return spectral_code
     if op in MATRIX_FUNCTIONS:
         return matrix_function_code
+    if op in DIVIDED:  # divdiff_exp, ... (the matrix functions' divided differences)
+        return divided_code
     declared = _DECLARED.get(op)
     return getattr(Emitter, declared.emitter if declared else "_" + op, None)
 

@@ -13,12 +13,14 @@ J_f(X) is built column by column: column k is vec L_f(X, Eₖ) for the k-th unit
 L_exp(X, E) with X symmetric by its structure (a symmetric or spd variable, A + Aᵀ, ...) is the
 Daleckii–Krein form Q (F ⊙ (Qᵀ E Q)) Qᵀ in every backend: one eigh, X = Q Λ Qᵀ, and the
 divided differences Fᵢⱼ = (e^λᵢ − e^λⱼ)/(λᵢ − λⱼ) = e^max(λᵢ, λⱼ) (1 − e^−|λᵢ − λⱼ|)/|λᵢ − λⱼ|
-(e^λᵢ where they are equal), which cannot overflow before e^λ does.
+(e^λᵢ where they are equal), which cannot overflow before e^λ does. The divided differences
+divdiff_f(λ) are the helpers _divdiff_f their declarations give (core/matrix_functions.py), the
+same code over np, jnp or torch.
 """
 from __future__ import annotations
 
 from ..core.expr import Expr
-from ..core.matrix_functions import BRANCH_CUT, MATRIX_FUNCTIONS
+from ..core.matrix_functions import BRANCH_CUT, DIVIDED, MATRIX_FUNCTIONS
 from ..core.structural import is_symmetric
 from ..errors import UnsupportedError
 
@@ -96,6 +98,9 @@ _TORCH_HELPERS = {
 }
 
 HELPERS = {"numpy": _NUMPY_HELPERS, "jax": _JAX_HELPERS, "torch": _TORCH_HELPERS}
+for _backend, _module in (("numpy", "np"), ("jax", "jnp"), ("torch", "torch")):
+    HELPERS[_backend].update({f"_{op}": f.divided_code.format(m=_module)
+                              for op, f in DIVIDED.items()})
 _JACOBIAN = "_frechet_matrix({0}, {1})"  # J_f(X) column by column from L_f's function {0}
 
 
@@ -115,3 +120,8 @@ def matrix_function_code(emitter, node: Expr) -> str:
         return _JACOBIAN.format(code.frechet, *operands)
     symmetric = code.frechet_symmetric and is_symmetric(node.args[0])  # (one eigh)
     return f"{code.frechet_symmetric if symmetric else code.frechet}({', '.join(operands)})"
+
+
+def divided_code(emitter, node: Expr) -> str:
+    """divdiff_f(λ) by its declared helper _divdiff_f, of λ (a 1-D array)."""
+    return f"_{node.op}({emitter.value(node.arg).code})"

@@ -15,12 +15,14 @@ Cholesky derivative, with their values (refusing arguments outside their domains
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.linalg
 
-from ..errors import OutsideDomainError
+from ..errors import OutsideDomainError, UnsupportedError
 
 SYMMETRY_TOLERANCE = 1e-10  # |S − Sᵀ| relative to |S| taken as rounding
 MAX_CONDITION = 1e12  # past it a matrix is taken as singular (or rank deficient) by evaluate
@@ -39,28 +41,76 @@ class Factorisation:
     """What matcalc knows about a factorisation or solve besides its value (core/ops.py) and
     differential (diff/factorisations.py): its meaning, where the check draws its first
     argument (`domain`), the condition its result holds under (a sentence about its first
-    argument {0}, "" none) and the docs' example (expression, variable, derivative printed in
-    numerator layout)."""
+    argument {0}, "" none), the docs' example (expression, variable, derivative printed in
+    numerator layout), its SymPy form and whether its value is non-singular wherever it is
+    defined."""
     name: str
     meaning: str
     domain: str  # SPD_POINT, WELL_CONDITIONED, FULL_RANK_POINT or SMOOTH
     condition: str
     example: tuple[str, str, str]
     written: str = ""  # how else the language writes it (X⁺)
+    # (interop/to_sympy.py's kit, node, args) -> its SymPy form; None: SymPy has none
+    sympy: Callable[[Any, Any, list], Any] | None = None
+    invertible: bool = False  # non-singular wherever defined: its inverse needs no condition
+    # linear in an argument (Φ; solve(A, E) in E): its adjoints, as a linear operator declares
+    # them (core/linear_ops.py): (b, t, node, i, M) -> Lᵀ(M) and -> M J_L
+    trace_adjoint: Callable[..., Any] | None = None
+    vec_adjoint: Callable[..., Any] | None = None
+
+
+def _sympy_pinv(k, node, args):
+    """X⁺ = (Xᵀ X)⁻¹ Xᵀ (X of full column rank); of a 1 × 1 x, 1 / x."""
+    x = args[0]
+    if not k.is_matrix(x):
+        return 1 / x
+    return k.sp.MatMul(k.sp.Inverse(k.sp.MatMul(k.sp.Transpose(x), x)), k.sp.Transpose(x))
+
+
+
+def _solve_trace_adjoint(b, t, node, i, m):
+    """tr(M solve(A, dE)) = tr(solve(Aᵀ, Mᵀ)ᵀ dE): the adjoint tr(Gᵀ solve(A, E)) =
+    tr(solve(Aᵀ, G)ᵀ E) with G = Mᵀ (A held fixed: it is never a tangent)."""
+    if i != 1:
+        raise UnsupportedError("solve(A, E) is read out in E only: A is held fixed")
+    return t(b.solve(b.transpose(node.args[0]), t(m)))
+
+
+def _solve_vec_adjoint(b, t, node, i, m):
+    """vec(A⁻¹ dE) = (I ⊗ A⁻¹) vec(dE)."""
+    return b.mul(m, b.kron(b.identity(node.shape.cols), b.inv(node.args[0])))
+
+
+def _phi_trace_adjoint(b, t, node, i, m):
+    """tr(M Φ(dP)) = tr(Φ(Mᵀ)ᵀ dP): Φ, a mask, is its own adjoint entrywise."""
+    return b.transpose(b.tril_half(t(m)))
+
+
+def _phi_vec_adjoint(b, t, node, i, m):
+    """vec Φ(E) = diag(vec Φ(𝟏 𝟏ᵀ)) vec E: Φ is the entrywise product with its mask Φ(𝟏 𝟏ᵀ),
+    ones below the diagonal and ½ on it."""
+    n = node.shape.rows
+    return b.mul(m, b.diag(b.vec(b.tril_half(b.mul(b.ones(n), b.transpose(b.ones(n)))))))
 
 
 DECLARED = (
     Factorisation("chol", "the Cholesky factor L of a symmetric positive definite S = L Lᵀ",
                   SPD_POINT, SPD, ("tr(A chol(X X' + I))", "X", "Xᵀ L⁻ᵀ (U + Uᵀ) L⁻¹  where "
-                                   "L = chol(X Xᵀ + I), U = tril_half(Lᵀ Aᵀ)")),
+                                   "L = chol(X Xᵀ + I), U = tril_half(Lᵀ Aᵀ)"),
+                  invertible=True),  # (L has a positive diagonal)
     Factorisation("solve", "A⁻¹ B for a non-singular A, computed and printed as a solve, not an "
                   "inverse", WELL_CONDITIONED, NONSINGULAR,
-                  ("u' solve(X, v)", "X", "-solve(X, v) solve(Xᵀ, u)ᵀ")),
+                  ("u' solve(X, v)", "X", "-solve(X, v) solve(Xᵀ, u)ᵀ"),
+                  sympy=lambda k, node, args: k.sp.MatMul(k.sp.Inverse(args[0]), args[1]),
+                  trace_adjoint=_solve_trace_adjoint, vec_adjoint=_solve_vec_adjoint),
     Factorisation("pinv", "the Moore–Penrose pseudo-inverse (XᵀX)⁻¹Xᵀ of an X of full column "
                   "rank", FULL_RANK_POINT, FULL_COLUMN_RANK,
-                  ("u' pinv(X) v", "X", "X⁺ ((X⁺)ᵀ u vᵀ (I - X X⁺)ᵀ - v uᵀ X⁺)"), "X⁺"),
+                  ("u' pinv(X) v", "X", "X⁺ ((X⁺)ᵀ u vᵀ (I - X X⁺)ᵀ - v uᵀ X⁺)"), "X⁺",
+                  sympy=_sympy_pinv),
     Factorisation("tril_half", "Φ(M): the lower triangle of M, its diagonal halved", SMOOTH, "",
-                  ("tr(A tril_half(X))", "X", "tril_half(Aᵀ)ᵀ")),
+                  ("tr(A tril_half(X))", "X", "tril_half(Aᵀ)ᵀ"),
+                  sympy=lambda k, node, args: k.tril(node, args, k.sp.Rational(1, 2)),
+                  trace_adjoint=_phi_trace_adjoint, vec_adjoint=_phi_vec_adjoint),
 )
 
 FACTORISATIONS: dict[str, Factorisation] = {f.name: f for f in DECLARED}

@@ -17,6 +17,14 @@ f: the op name) is L_f(X, E), evaluated by the Daleckii–Krein form Q (F ⊙ (Q
 is symmetric; the op `frechet_matrix` is the n² × n² matrix J_f(X) of E ↦ L_f(X, E) on
 column-major vec (the vec Jacobian of f(X) by X). Second Fréchet derivatives are out of scope:
 the derivative of L_f(X, E) in X is refused.
+
+Each also declares its divided differences, the op divdiff_f (divdiff_exp, divdiff_log,
+divdiff_sqrt): of an n-vector λ, the n × n matrix f^[1](λ) with
+Fᵢⱼ = (f(λᵢ) − f(λⱼ)) / (λᵢ − λⱼ), and f′(λᵢ) where λᵢ = λⱼ, computed without cancellation:
+exp as e^max(λᵢ, λⱼ) (1 − e^−|λᵢ − λⱼ|) / |λᵢ − λⱼ| (expm1), log as
+log1p(|λᵢ − λⱼ| / min(λᵢ, λⱼ)) / |λᵢ − λⱼ|, sqrt as 1 / (√λᵢ + √λⱼ) (exact). With
+S = Q diag(λ) Qᵀ, L_f(S, E) = Q (f^[1](λ) ⊙ (Qᵀ E Q)) Qᵀ (Daleckii–Krein; Higham, *Functions
+of Matrices*, th. 3.11), whatever orthonormal eigenbasis Q is taken where eigenvalues repeat.
 """
 from __future__ import annotations
 
@@ -58,6 +66,8 @@ class MatrixFunction:
     condition: str  # "" (entire) or where it is defined and smooth
     example: tuple[str, str, str]  # (expression, variable, derivative printed): the docs' row
     code: dict[str, MatrixCode | str]  # backend -> its code, or why the backend has none
+    divided: Callable[[np.ndarray], np.ndarray]  # λ (an n-vector) -> f^[1](λ), n × n
+    divided_code: str  # the helper _divdiff_f(lam) over an array module {m}: numpy, jax, torch
 
     @property
     def frechet_name(self) -> str:
@@ -66,6 +76,17 @@ class MatrixFunction:
     @property
     def jacobian_name(self) -> str:
         return f"J_{self.scalar}"
+
+    @property
+    def divided_name(self) -> str:
+        return f"divdiff_{self.scalar}"
+
+    @property
+    def divided_latex(self) -> str:
+        """f^{[1]} in LaTeX: \\exp^{[1]}, \\log^{[1]}, \\sqrt{\\cdot}^{[1]} (\\sqrt takes an
+        argument)."""
+        alone = f"{self.latex}{{\\cdot}}" if self.latex == "\\sqrt" else self.latex
+        return f"{alone}^{{[1]}}"
 
 
 def eigenvalue_on_cut(x: np.ndarray, margin: float = 0.0) -> complex | None:
@@ -135,21 +156,71 @@ def _logm_frechet(x: np.ndarray, e: np.ndarray) -> np.ndarray:
     return _real("logm", by_blocks(lambda m: scipy.linalg.logm(m), x, e))
 
 
-def daleckii_krein(f: Callable, derivative: Callable, x: np.ndarray,
-                   e: np.ndarray) -> np.ndarray:
-    """L_f(X, E) = Q (F ⊙ (Qᵀ E Q)) Qᵀ for a symmetric X = Q diag(λ) Qᵀ, with F the divided
-    differences Fᵢⱼ = (f(λᵢ) − f(λⱼ)) / (λᵢ − λⱼ), and f′(λᵢ) where λᵢ = λⱼ (Daleckii–Krein)."""
+def _pairs(lam: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """λ as a 1-D array, its column λᵢ and its row λⱼ (n × 1 and 1 × n)."""
+    lam = np.asarray(lam, dtype=float).reshape(-1)
+    return lam, lam[:, None], lam[None, :]
+
+
+def _refuse_nonpositive(name: str, lam: np.ndarray) -> None:
+    lam = np.asarray(lam, dtype=float)
+    if not np.all(lam > 0):
+        raise OutsideDomainError(f"{name}(λ) is not defined here: λ has an entry that is zero, "
+                                 f"negative or not finite ({name} needs positive entries)")
+
+
+def _divdiff_exp(lam: np.ndarray) -> np.ndarray:
+    """(e^λᵢ − e^λⱼ) / (λᵢ − λⱼ) = e^max (1 − e^−gap) / gap, e^λᵢ where the gap is 0."""
+    if not np.all(np.isfinite(lam)):
+        raise OutsideDomainError("divdiff_exp(λ) is not defined here: λ is not finite")
+    lam, column, row = _pairs(lam)
+    gap = np.abs(column - row)
+    ratio = -np.expm1(-gap) / np.where(gap == 0, 1.0, gap)
+    exp = np.exp(lam)
+    return np.maximum(exp[:, None], exp[None, :]) * np.where(gap == 0, 1.0, ratio)
+
+
+def _divdiff_log(lam: np.ndarray) -> np.ndarray:
+    """(log λᵢ − log λⱼ) / (λᵢ − λⱼ) = log1p(gap / min) / gap, 1 / λᵢ where the gap is 0."""
+    _refuse_nonpositive("divdiff_log", lam)
+    _, column, row = _pairs(lam)
+    gap, low = np.abs(column - row), np.minimum(column, row)
+    return np.where(gap == 0, 1.0 / low, np.log1p(gap / low) / np.where(gap == 0, 1.0, gap))
+
+
+def _divdiff_sqrt(lam: np.ndarray) -> np.ndarray:
+    """(√λᵢ − √λⱼ) / (λᵢ − λⱼ) = 1 / (√λᵢ + √λⱼ) exactly."""
+    _refuse_nonpositive("divdiff_sqrt", lam)
+    root = np.sqrt(_pairs(lam)[0])
+    return 1.0 / (root[:, None] + root[None, :])
+
+
+_DIVDIFF_EXP_CODE = (
+    "def _divdiff_exp(lam):  # (e^λi - e^λj) / (λi - λj), e^λi where λi = λj\n"
+    "    gap = {m}.abs(lam[:, None] - lam[None, :])\n"
+    "    ratio = -{m}.expm1(-gap) / {m}.where(gap == 0, 1.0, gap)  # (1 - e^-gap) / gap\n"
+    "    exp = {m}.exp(lam)\n"
+    "    return {m}.maximum(exp[:, None], exp[None, :]) * {m}.where(gap == 0, 1.0, ratio)")
+_DIVDIFF_LOG_CODE = (
+    "def _divdiff_log(lam):  # (log λi - log λj) / (λi - λj), 1 / λi where λi = λj\n"
+    "    gap = {m}.abs(lam[:, None] - lam[None, :])\n"
+    "    low = {m}.minimum(lam[:, None], lam[None, :])\n"
+    "    ratio = {m}.log1p(gap / low) / {m}.where(gap == 0, 1.0, gap)\n"
+    "    return {m}.where(gap == 0, 1.0 / low, ratio)")
+_DIVDIFF_SQRT_CODE = (
+    "def _divdiff_sqrt(lam):  # (√λi - √λj) / (λi - λj) = 1 / (√λi + √λj)\n"
+    "    root = {m}.sqrt(lam)\n"
+    "    return 1.0 / (root[:, None] + root[None, :])")
+
+
+def daleckii_krein(divided: Callable, x: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """L_f(X, E) = Q (F ⊙ (Qᵀ E Q)) Qᵀ for a symmetric X = Q diag(λ) Qᵀ, with F = f^[1](λ)
+    the divided differences (Daleckii–Krein)."""
     lam, q = np.linalg.eigh(x)
-    gap = lam[:, None] - lam[None, :]
-    equal = np.abs(gap) <= 1e-8 * max(1.0, float(np.abs(lam).max(initial=0.0)))
-    values = f(lam)
-    divided = (values[:, None] - values[None, :]) / np.where(equal, 1.0, gap)
-    mid = (lam[:, None] + lam[None, :]) / 2
-    return q @ (np.where(equal, derivative(mid), divided) * (q.T @ e @ q)) @ q.T
+    return q @ (divided(lam) * (q.T @ e @ q)) @ q.T
 
 
-def _symmetric_first(name: str, general: Callable, f: Callable,
-                     derivative: Callable) -> Callable:
+def _symmetric_first(name: str, general: Callable, divided: Callable) -> Callable:
     """L_f(X, E) by the Daleckii–Krein form where X is exactly symmetric (an eigendecomposition),
     else by `general`; logm's and sqrtm's refuse an eigenvalue on the closed negative axis."""
     def frechet(x: np.ndarray, e: np.ndarray) -> np.ndarray:
@@ -157,7 +228,7 @@ def _symmetric_first(name: str, general: Callable, f: Callable,
             return general(x, e)
         if name != "expm":
             _refuse_cut(name, x)
-        return daleckii_krein(f, derivative, x, e)
+        return daleckii_krein(divided, x, e)
     return frechet
 
 
@@ -175,28 +246,31 @@ def jacobian_matrix(frechet: Callable, x: np.ndarray) -> np.ndarray:
 DECLARED = (
     MatrixFunction(
         "expm", "exp", "\\exp", "the matrix exponential", _expm,
-        _symmetric_first("expm", _expm_frechet, np.exp, np.exp),
+        _symmetric_first("expm", _expm_frechet, _divdiff_exp),
         lambda b, x, f: f, "expm(X)", "", ("u' expm(X) v", "X", "L_exp(X, v uᵀ)"),
         {"numpy": MatrixCode("scipy.linalg.expm({0})", "_frechet_exp", "_frechet_exp_symmetric"),
          "jax": MatrixCode("jax.scipy.linalg.expm({0})", "_frechet_exp",
                            "_frechet_exp_symmetric"),
          "torch": MatrixCode("torch.linalg.matrix_exp({0})", "_frechet_exp",
-                             "_frechet_exp_symmetric")}),
+                             "_frechet_exp_symmetric")},
+        _divdiff_exp, _DIVDIFF_EXP_CODE),
     MatrixFunction(
         "logm", "log", "\\log", "the principal matrix logarithm", _logm,
-        _symmetric_first("logm", _logm_frechet, np.log, lambda lam: 1 / lam),
+        _symmetric_first("logm", _logm_frechet, _divdiff_log),
         lambda b, x, f: b.inv(x), "X⁻¹", BRANCH_CUT, ("tr(logm(X))", "X", "X⁻¹"),
         {"numpy": MatrixCode("_logm({0})", "_frechet_log"),
          "jax": "jax has no matrix logarithm (jax.scipy.linalg.logm)",
-         "torch": "torch has no matrix logarithm"}),
+         "torch": "torch has no matrix logarithm"},
+        _divdiff_log, _DIVDIFF_LOG_CODE),
     MatrixFunction(
         "sqrtm", "sqrt", "\\sqrt", "the principal matrix square root", _sqrtm,
-        _symmetric_first("sqrtm", _sqrtm_frechet, np.sqrt, lambda lam: 0.5 / np.sqrt(lam)),
+        _symmetric_first("sqrtm", _sqrtm_frechet, _divdiff_sqrt),
         lambda b, x, f: b.mul(b.const(Fraction(1, 2)), b.inv(f)), "sqrtm(X)⁻¹ / 2", BRANCH_CUT,
         ("u' sqrtm(X) v", "X", "L_sqrt(X, v uᵀ)"),
         {"numpy": MatrixCode("_sqrtm({0})", "_frechet_sqrt"),
          "jax": MatrixCode("_sqrtm({0})", "_frechet_sqrt"),
-         "torch": "torch has no matrix square root"}),
+         "torch": "torch has no matrix square root"},
+        _divdiff_sqrt, _DIVDIFF_SQRT_CODE),
 )
 
 MATRIX_FUNCTIONS: dict[str, MatrixFunction] = {f.name: f for f in DECLARED}
@@ -207,3 +281,8 @@ FRECHET_EXAMPLE = ("tr(A L_exp(X, B))", "B", "L_exp(X, A)")
 JACOBIAN_MEANING = "the matrix of E ↦ L_f(X, E) on vec(E)"
 JACOBIAN_EXAMPLE = ("logm(X)", "X", "J_log(X)")
 BY_SCALAR: dict[str, MatrixFunction] = {f.scalar: f for f in DECLARED}
+# divdiff_exp, divdiff_log, divdiff_sqrt (op -> its matrix function), and the docs' row
+DIVIDED: dict[str, MatrixFunction] = {f.divided_name: f for f in DECLARED}
+DIVIDED_MEANING = ("the divided differences of f at the entries of λ, of the Daleckii–Krein "
+                   "form: (f(λᵢ) − f(λⱼ)) / (λᵢ − λⱼ), f′(λᵢ) where λᵢ = λⱼ")
+DIVIDED_EXAMPLE = ("tr(A divdiff_exp(x))", "A", "divdiff_exp(x)")

@@ -174,6 +174,17 @@ def _frechet_shape(args, attrs) -> Shape:
     return x
 
 
+def _divided_shape(title: str):
+    """divdiff_f(λ): of an n-vector λ (a column), the n × n matrix of divided differences."""
+    def rule(args, attrs) -> Shape:
+        shape = args[0].shape
+        if not shape.cols.is_one:
+            raise ShapeError(f"{title} needs a vector (a column) of eigenvalues, got "
+                             f"{shape.describe()}")
+        return Shape(shape.rows, shape.rows)
+    return rule
+
+
 def _solve_shape(args, attrs) -> Shape:
     """solve(A, B): A square, B with A's rows; the result has B's shape."""
     a, rhs = args[0].shape, args[1].shape
@@ -284,6 +295,9 @@ defop("frechet_matrix", SPECIAL,
       _square("Fréchet derivative matrix", lambda s: Shape(s.rows * s.rows, s.rows * s.rows)),
       lambda v, a: jacobian_matrix(MATRIX_FUNCTIONS[a["f"]].frechet, v[0]),
       title="Fréchet derivative matrix")
+for _m in MATRIX_FUNCTIONS.values():  # divdiff_exp, ... (core/matrix_functions.py)
+    defop(_m.divided_name, SPECIAL, _divided_shape(_m.divided_name),
+          lambda v, a, f=_m: f.divided(v[0]))
 
 
 def _declared(op):

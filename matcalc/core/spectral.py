@@ -14,6 +14,10 @@ entry of largest magnitude of each eigenvector (of each left singular vector, th
 following it) is positive, in evaluate and in generated code alike. No derivative goes through
 a vector op: their derivatives (dV = V (F ⊙ (Vᵀ dS V))) are refused.
 
+`eigbasis(S)` is an orthonormal eigenbasis Q of S (S = Q diag(eigvals(S)) Qᵀ, signed as
+eigvecs): unlike eigvecs it is given at a repeated eigenvalue too (the basis eigh returns there),
+for forms that do not depend on that choice, as the Daleckii–Krein form of L_f(S, E) does.
+
 Its `code` is a pair of Python expressions over one shared decomposition of its argument
 (codegen/spectral.py): from the full one {0} = (λ ascending, V) or (U, σ descending, V), and
 from the values alone {0} = λ or σ when no node of the program uses the argument's vectors
@@ -21,7 +25,9 @@ from the values alone {0} = λ or σ when no node of the program uses the argume
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,7 +84,7 @@ class Spectral:
     argument: str  # SYMMETRIC (an n × n symmetric S) or ANY (an m × n X)
     result: str  # the result's shape, one of the constants above
     numpy: Callable[[np.ndarray], np.ndarray]  # the value (2-D), refusing where undefined
-    condition: str  # where the derivative holds, of the argument written {0}
+    condition: str  # where the derivative (a factor: its value) holds, of {0}; "": anywhere
     vectors: bool  # a factor of a decomposition (defined up to sign; no derivative)
     example: tuple[str, str, str]  # (expression, variable, derivative printed): the docs' row
     code: tuple[str, str] = ("", "")  # its code from the decomposition {0}, and from the
@@ -124,11 +130,40 @@ def signed_columns(v: np.ndarray) -> np.ndarray:
     return np.where(signs == 0, 1.0, signs)
 
 
+_SHARED = threading.local()  # .memo: the decompositions of the evaluation in progress
+
+
+@contextmanager
+def one_decomposition_each():
+    """Within it (one evaluation), eigh of a value is computed once: the eigenvalue and
+    eigenvector ops of one S (eigvals(S) and eigbasis(S) of the Daleckii–Krein form) share one
+    decomposition, so their orders agree."""
+    outer = getattr(_SHARED, "memo", None)
+    _SHARED.memo = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _SHARED.memo = outer
+
+
+def _eigh_of(name: str, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.linalg.eigh(s) of a symmetric s (refusing another), once per value within
+    one_decomposition_each()."""
+    memo = getattr(_SHARED, "memo", None)
+    key = (s.shape, s.tobytes()) if memo is not None else None
+    if key is None or key not in memo:
+        _refuse_asymmetric(name, s)
+        decomposed = np.linalg.eigh(s)
+        if key is None:
+            return decomposed
+        memo[key] = decomposed
+    return memo[key]
+
+
 def eigh(name: str, s: np.ndarray, which: str | None = None) -> tuple[np.ndarray, np.ndarray]:
     """λ ascending and V with S = V diag(λ) Vᵀ, each column's largest entry positive; refusing
     a non-symmetric S, and (with `which`) a repeated eigenvalue there."""
-    _refuse_asymmetric(name, s)
-    lam, v = np.linalg.eigh(s)
+    lam, v = _eigh_of(name, s)
     if which and repeated(lam, which):
         where = {"all": f"{ARG} has a repeated eigenvalue", "max": f"the largest eigenvalue "
                  f"of {ARG} is repeated", "min": f"the smallest eigenvalue of {ARG} is "
@@ -137,6 +172,11 @@ def eigh(name: str, s: np.ndarray, which: str | None = None) -> tuple[np.ndarray
                        f"{GAP_TOLERANCE:g} relative count as repeated), so its eigenvectors "
                        f"are not unique", "S")
     return lam, v * signed_columns(v)
+
+
+def eigenvalues(name: str, s: np.ndarray) -> np.ndarray:
+    """λ ascending of a symmetric S (refusing another), as eigh gives them."""
+    return _eigh_of(name, s)[0]
 
 
 def svd(name: str, x: np.ndarray, which: str | None = None):
@@ -206,19 +246,24 @@ _SIGMA1 = "σ₁({0}) > σ₂({0})"
 
 DECLARED = (
     Spectral("eigvals", "the eigenvalues of a symmetric matrix, ascending", SYMMETRIC,
-             EIGENVALUES, lambda s: _column(eigh("eigvals", s)[0]), _SIMPLE, False,
+             EIGENVALUES, lambda s: _column(eigenvalues("eigvals", s)), _SIMPLE, False,
              ("u' eigvals(X + X')", "X", "2 V diag(u) Vᵀ  where V = eigvecs(X + Xᵀ)"),
              code=("{0}[0]", "{0}")),
     Spectral("eigvecs", "the unit eigenvectors of a symmetric matrix (columns, in the order "
              "of eigvals)", SYMMETRIC, EIGENVECTORS, lambda s: eigh("eigvecs", s, "all")[1],
              _SIMPLE, True,
              ("u' eigvecs(A) x", "x", "uᵀ eigvecs(A)"), code=("{0}[1]", "")),
+    Spectral("eigbasis", "an orthonormal eigenbasis of a symmetric matrix (columns in the "
+             "order of eigvals, signed as eigvecs; where an eigenvalue repeats, the basis eigh "
+             "returns: for forms that do not depend on that choice)", SYMMETRIC, EIGENVECTORS,
+             lambda s: eigh("eigbasis", s)[1], "", True,
+             ("u' eigbasis(A + A') x", "x", "uᵀ eigbasis(A + Aᵀ)"), code=("{0}[1]", "")),
     Spectral("eigmax", "the largest eigenvalue of a symmetric matrix", SYMMETRIC, SCALAR,
-             lambda s: _one(eigh("eigmax", s)[0][-1]), _TOP, False,
+             lambda s: _one(eigenvalues("eigmax", s)[-1]), _TOP, False,
              ("eigmax(X + X')", "X", "2 v vᵀ  where v = eigvec_max(X + Xᵀ)"),
              code=("{0}[0][-1]", "{0}[-1]")),
     Spectral("eigmin", "the smallest eigenvalue of a symmetric matrix", SYMMETRIC, SCALAR,
-             lambda s: _one(eigh("eigmin", s)[0][0]), _BOTTOM, False,
+             lambda s: _one(eigenvalues("eigmin", s)[0]), _BOTTOM, False,
              ("eigmin(X + X')", "X", "2 v vᵀ  where v = eigvec_min(X + Xᵀ)"),
              code=("{0}[0][0]", "{0}[0]")),
     Spectral("eigvec_max", "the unit eigenvector of the largest eigenvalue", SYMMETRIC, VECTOR,

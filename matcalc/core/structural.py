@@ -11,10 +11,10 @@ from .algebra import dim, inverse_of, matmul_chain, mul
 from .elementwise import FUNCTIONS
 from .expr import Expr, mk
 from .leaves import commutation, const, expand, identity, is_zero, ones, zero
-from .matrix_functions import MATRIX_FUNCTIONS
+from .matrix_functions import DIVIDED, MATRIX_FUNCTIONS
 from .matrix_powers import MATRIX_POWERS
 
-_SYMMETRIC_LEAVES = ("identity", "diag", "zero")
+_SYMMETRIC_LEAVES = ("identity", "diag", "zero", *DIVIDED)  # (divided differences: Fᵢⱼ = Fⱼᵢ)
 _SYMMETRIC: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # node -> is_symmetric
 
 

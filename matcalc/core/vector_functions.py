@@ -240,14 +240,31 @@ def layer_norm_by_scale(b, node) -> tuple[Any, Any]:
     return s, rows.per_row(b.inverse_of(s), rows.centred(x))
 
 
+def _scale_differential(b, rows: _RowStatistics, s, y, dx, deps):
+    """ds = (Y ⊙ dX) 𝟏 / n + dε ⊘ (2 s) (yᵀ dx / n + dε / (2 s) for a vector): d of
+    s = sqrt(mean(c.^2) + ε) is mean(c ⊙ dc) / s + dε / (2 s), and c ⊙ dc / s = Y ⊙ dC, whose
+    row means are those of Y ⊙ dX as each row of Y sums to 0."""
+    return b.add(*([rows.mean(b.hadamard(y, dx))] if dx is not None else []),
+                 *([b.mul(b.const(Fraction(1, 2)), deps, b.inverse_of(s))]
+                   if deps is not None else []))
+
+
+def layer_scale_differential(b, node, dx, deps):
+    """ds for the scale s of node = layernorm(x, ε) or layernorm_rows(x, ε) (the first of
+    `layer_norm_by_scale`), written with the node (see `_scale_differential`): differentiating
+    a gradient again (a Hessian) finds ds = yᵀ dx / n rather than going through sqrt, the mean
+    and the centring, where 𝟏ᵀ (x − mean(x) 𝟏) = 0 would stay unseen."""
+    x, eps = node.args
+    rows = _RowStatistics(b, node.op == "layernorm_rows", x)
+    return _scale_differential(b, rows, rows.scale(eps), node, dx, deps)
+
+
 def _layer_differential(by_rows: bool):
     def differential(b, x, y, dx, eps, deps):
-        """dY = diag(1 ⊘ s) (dC − (q 𝟏ᵀ) ⊙ Y), q = (Y ⊙ dX) 𝟏 / n + dε ⊘ (2 s)."""
+        """dY = diag(1 ⊘ s) (dC − (q 𝟏ᵀ) ⊙ Y), q = ds = (Y ⊙ dX) 𝟏 / n + dε ⊘ (2 s)."""
         rows = _RowStatistics(b, by_rows, x)
         s = rows.scale(eps)
-        q = b.add(*([rows.mean(b.hadamard(y, dx))] if dx is not None else []),
-                  *([b.mul(b.const(Fraction(1, 2)), deps, b.inverse_of(s))]
-                    if deps is not None else []))
+        q = _scale_differential(b, rows, s, y, dx, deps)
         inner = b.neg(rows.times(q, y))
         if dx is not None:
             inner = b.add(rows.centred(dx), inner)

@@ -5,15 +5,15 @@ Two cotangent forms, each a table `op -> rule(node, i, M) -> cotangent of node.a
   variable is then the numerator-layout derivative (Magnus–Neudecker identification).
 - VEC (vector or matrix output): M is |F| × |node| with d vec F = M d vec(node); the cotangent of
   the variable is the vec Jacobian d vec F / d vec(X)ᵀ, with Kronecker factors.
-The declared linear operators' adjoints are in their declarations (core/linear_ops.py).
+The declared linear operators' adjoints are in their declarations (core/linear_ops.py), as are
+those of the factorisations linear in an argument (Φ, solve(A, E) in E: core/factorisations.py).
 """
 from __future__ import annotations
 
-from fractions import Fraction
-
 from ..core import build as b
 from ..core.expr import TANGENT_MARK, Expr, postorder
-from ..core.linear_ops import LINEAR_OPS, lower_ones
+from ..core.factorisations import FACTORISATIONS
+from ..core.linear_ops import LINEAR_OPS
 from ..core.transpose import transposed
 from ..errors import UnsupportedError
 
@@ -70,17 +70,7 @@ TRACE.update({
     "expand": _trace_expand,
     "unvec": lambda node, i, m: b.transpose(b.vec(transposed(m))),  # tr(M vec⁻¹(dv))
     "frechet": lambda node, i, m: _frechet_adjoint(node, i, m),
-    "solve": lambda node, i, m: _solve_adjoint(node, i, m),
-    "tril_half": lambda node, i, m: b.transpose(b.tril_half(transposed(m))),  # tr(M Φ(dP))
 })
-
-
-def _solve_adjoint(node, i, m):
-    """tr(M solve(A, dE)) = tr(solve(Aᵀ, Mᵀ)ᵀ dE): the adjoint tr(Gᵀ solve(A, E)) =
-    tr(solve(Aᵀ, G)ᵀ E) with G = Mᵀ (A held fixed: it is never a tangent)."""
-    if i != 1:
-        raise UnsupportedError("solve(A, E) is read out in E only: A is held fixed")
-    return transposed(b.solve(b.transpose(node.args[0]), transposed(m)))
 
 
 def _frechet_adjoint(node, i, m):
@@ -119,26 +109,21 @@ VEC.update({
     "unvec": lambda node, i, m: m,
     "frechet": lambda node, i, m: b.mul(m, b.frechet_matrix(node.attr("f"), node.args[0])),
     # vec L_f(X, dE) = J_f(X) vec(dE)
-    "solve": lambda node, i, m: b.mul(m, b.kron(b.identity(node.shape.cols),
-                                                b.inv(node.args[0]))),  # vec(A⁻¹ dE)
-    "tril_half": lambda node, i, m: b.mul(m, b.diag(b.vec(_half_lower(node.shape.rows)))),
 })
 
 
-def _half_lower(n):
-    """The mask of Φ: ones below the diagonal, ½ on it (vec Φ(E) = diag(vec mask) vec E)."""
-    return b.sub(lower_ones(b, n, n), b.mul(b.const(Fraction(1, 2)), b.identity(n)))
-
-
 def _declared(adjoint):
-    """A declared linear operator's adjoint (core/linear_ops.py), with the core's builders and
-    the transpose pushed inside."""
+    """A declared adjoint (of a linear operator, core/linear_ops.py, or of a factorisation
+    linear in an argument, core/factorisations.py), with the core's builders and the
+    transpose pushed inside."""
     return lambda node, i, m: adjoint(b, transposed, node, i, m)
 
 
-TRACE.update({op.name: _declared(op.trace_adjoint) for op in LINEAR_OPS.values()
+_LINEAR = (*LINEAR_OPS.values(), *FACTORISATIONS.values())
+TRACE.update({op.name: _declared(op.trace_adjoint) for op in _LINEAR
               if op.trace_adjoint is not None})
-VEC.update({op.name: _declared(op.vec_adjoint) for op in LINEAR_OPS.values()})
+VEC.update({op.name: _declared(op.vec_adjoint) for op in _LINEAR
+            if op.vec_adjoint is not None})
 
 
 def _trace_through_vec(rule):

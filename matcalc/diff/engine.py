@@ -13,12 +13,18 @@ from . import elementwise, factorisations, linear, matrix_fns, spectral  # noqa:
 from .registry import JVP
 
 
-def differential(expr: Expr, name: str) -> Expr | None:
-    """dF for F = `expr` and the variable `name` (None: F does not depend on it)."""
+def differential(expr: Expr, name: str, known: dict | None = None) -> Expr | None:
+    """dF for F = `expr` and the variable `name` (None: F does not depend on it). `known`
+    maps nodes to rules (memo -> their differential) taking precedence over the JVP table:
+    the second-order rules of matcalc/second_order.py, which differentiate a recognised
+    subexpression as a unit."""
     memo: dict[Expr, Expr | None] = {}
+    shortcuts = known or {}
     for node in postorder(expr):
         if name not in node.free:
             memo[node] = None
+        elif node in shortcuts:
+            memo[node] = shortcuts[node](memo)
         elif node.op == "var":
             memo[node] = b.tangent(name, node.shape)
         else:

@@ -6,12 +6,12 @@ Sources: Magnus & Neudecker, *Matrix Differential Calculus* ch. 8-9; the Matrix 
 from __future__ import annotations
 
 from ..core import build as b
-from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..core.matrix_functions import DIVIDED, MATRIX_FUNCTIONS
 from ..core.matrix_powers import MATRIX_POWERS
 from ..core.matrix_scalars import MATRIX_SCALARS
 from ..core.vector_functions import VECTOR_FUNCTIONS
 from ..errors import UnsupportedError
-from .registry import defjvp
+from .registry import defjvp, defrefused
 
 
 def _of_matrix(s):
@@ -81,6 +81,13 @@ def _frechet(node, dargs):
 def _frechet_matrix(node, dargs):
     """J_f(X) has no derivative here: it would need the second Fréchet derivative."""
     raise _second_frechet(node)
+
+
+for _op, _m in DIVIDED.items():
+    defrefused(_op, f"no derivative through {_op}(λ): the divided differences appear in the "
+                    f"Daleckii–Krein form of a Fréchet derivative {_m.frechet_name}(S, E), whose "
+                    f"derivative in S (a second Fréchet derivative of {_m.name}) is not available",
+               f"{_op}(λ): no derivative (it would be a second Fréchet derivative)")
 
 
 @defjvp("apply")

@@ -48,9 +48,10 @@ def to_denominator_symbols(expr: Expr) -> Expr:
     return substitute(expr, symbols) if symbols else expr
 
 
-def numerator_jacobian(f: Expr, x: Expr) -> Expr:
-    """The raw (unsimplified) numerator-layout derivative of f by the variable x."""
-    raw = _unstructured(f, x)
+def numerator_jacobian(f: Expr, x: Expr, known: dict | None = None) -> Expr:
+    """The raw (unsimplified) numerator-layout derivative of f by the variable x (`known`:
+    differentials of subexpressions taken as units, see diff/engine.py)."""
+    raw = _unstructured(f, x, known)
     return projected(raw, f, x) if x.attr("structure") != "general" else raw
 
 
@@ -61,8 +62,8 @@ def projected(m: Expr, f: Expr, x: Expr) -> Expr:
     return structure.gradient(m, x) if f.is_scalar else structure.jacobian(m, x)
 
 
-def _unstructured(f: Expr, x: Expr) -> Expr:
-    return read_off(differential(f, x.attr("name")), f.shape, x)
+def _unstructured(f: Expr, x: Expr, known: dict | None) -> Expr:
+    return read_off(differential(f, x.attr("name"), known), f.shape, x)
 
 
 def read_off(df: Expr | None, f_shape: Shape, x: Expr) -> Expr:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from ..core import build as b
 from ..core.expr import Expr
+from ..errors import UnsupportedError
 
 Rule = Callable[[Expr, tuple], Expr]
 JVP: dict[str, Rule] = {}
@@ -31,6 +32,15 @@ def deflinear(op: str, builder: Callable[..., Expr], shown: str | None = None) -
     JVP[op] = lambda node, dargs: builder(dargs[0], *node.args[1:]) if len(node.args) > 1 \
         else builder(dargs[0])
     TITLES[op] = f"linear: d {shown or op}(U) = {shown or op}(dU)"
+
+
+def defrefused(op: str, message: str, title: str) -> None:
+    """An operator with no derivative here: differentiating through it raises
+    UnsupportedError(message); `title` says so in derivations."""
+    def rule(node, dargs):
+        raise UnsupportedError(message)
+    JVP[op] = rule
+    TITLES[op] = title
 
 
 def defzero(op: str) -> None:

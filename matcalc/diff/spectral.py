@@ -10,8 +10,7 @@ from __future__ import annotations
 from ..core import build as b
 from ..core.expr import mk
 from ..core.spectral import SPECTRAL
-from ..errors import UnsupportedError
-from .registry import defjvp
+from .registry import defjvp, defrefused
 
 
 def _factor(op: str, x):
@@ -58,17 +57,19 @@ def _nucnorm(node, dargs):
     return b.trace(b.mul(b.transpose(_factor("polar", node.arg)), dargs[0]))
 
 
-def _through_vectors(op: str):
-    def rule(node, dargs):
-        raise UnsupportedError(
-            f"no derivative through {op}({'S' if SPECTRAL[op].argument == 'symmetric' else 'X'})"
-            f": eigenvectors and singular vectors are defined only up to sign, and their "
-            f"derivative needs every eigenpair (so a second derivative, or a Hessian, of "
-            f"eigvals, eigmax, eigmin, svals, specnorm or nucnorm is not available either)")
-    rule.__doc__ = f"{op}: no derivative (defined up to sign)"
-    return rule
-
+_THROUGH_VECTORS = (
+    ": eigenvectors and singular vectors are defined only up to sign, and their derivative "
+    "needs every eigenpair (so a second derivative, or a Hessian, of eigvals, eigmax, eigmin, "
+    "svals, specnorm or nucnorm is not available either)")
+_THROUGH_EIGENBASIS = (
+    ": an eigenbasis is not unique (in sign, and where an eigenvalue repeats); it appears in "
+    "the Daleckii–Krein form Q (F ⊙ (Qᵀ E Q)) Qᵀ of a Fréchet derivative L_f(S, E), whose "
+    "derivative in S (a second Fréchet derivative: a second derivative, or a Hessian, through "
+    "expm, logm or sqrtm) is not available")
 
 for _f in SPECTRAL.values():
     if _f.vectors:
-        defjvp(_f.name)(_through_vectors(_f.name))
+        _why = _THROUGH_EIGENBASIS if _f.name == "eigbasis" else _THROUGH_VECTORS
+        _argument = "S" if _f.argument == "symmetric" else "X"
+        defrefused(_f.name, f"no derivative through {_f.name}({_argument}){_why}",
+                   f"{_f.name}: no derivative (defined up to sign)")

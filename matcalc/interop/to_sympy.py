@@ -23,8 +23,9 @@ from ..core.elementwise import BINARY
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
 from ..core.extremes import EXTREMES
+from ..core.factorisations import FACTORISATIONS
 from ..core.linear_ops import LINEAR_OPS
-from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..core.matrix_functions import DIVIDED, MATRIX_FUNCTIONS
 from ..core.matrix_powers import MATRIX_POWERS
 from ..core.matrix_scalars import MATRIX_SCALARS
 from ..core.spectral import SPECTRAL
@@ -149,14 +150,6 @@ def _tril(node, args, diagonal=1):
     lower = sp.FunctionMatrix(*args[0].shape, sp.Lambda((r, c), sp.Piecewise(
         (1, r > c), (diagonal, sp.Eq(r, c)), (0, True))))
     return sp.HadamardProduct(lower, args[0])
-
-
-def _pinv(node, args):
-    """X⁺ = (Xᵀ X)⁻¹ Xᵀ (X of full column rank)."""
-    x = args[0]
-    if not is_matrix(x):
-        return 1 / x
-    return sp.MatMul(sp.Inverse(sp.MatMul(sp.Transpose(x), x)), sp.Transpose(x))
 
 
 def _reshaped(value: sp.Basic, rows: sp.Expr, cols: sp.Expr) -> sp.Basic:
@@ -333,6 +326,13 @@ def _no_matrix_function(node, args):
                            f" of a symbolic matrix")
 
 
+def _no_divided_differences(node, args):
+    """SymPy has no matrix of divided differences (f′ where two entries are equal)."""
+    raise UnsupportedError(f"no SymPy form for {node.op}(λ), the divided differences of "
+                           f"{DIVIDED[node.op].scalar} (they come from the eigenvalues of a "
+                           f"symbolic matrix, which SymPy has no closed form for)")
+
+
 def _no_spectral_function(node, args):
     """SymPy has no closed form for the eigenvalues or singular values of a symbolic matrix."""
     raise UnsupportedError(f"no SymPy form for the spectral function '{node.op}' of a symbolic "
@@ -340,7 +340,7 @@ def _no_spectral_function(node, args):
 
 
 # what the declared operators' SymPy forms are written with (core/linear_ops.py,
-# core/matrix_powers.py)
+# core/matrix_powers.py, core/factorisations.py)
 _DECLARED_KIT = SimpleNamespace(sp=sp, total=_total, mean=_mean, square=_square,
                                 reshaped=_reshaped, shape=_shape, tril=_tril, kron=_kron,
                                 is_matrix=is_matrix)
@@ -364,15 +364,15 @@ _RULES: dict[str, Callable] = {
     **{op.name: _declared(op) for op in (*LINEAR_OPS.values(), *MATRIX_POWERS.values())},
     "unvec": lambda node, args: _reshaped(args[0], *_shape(node)),
     "expand": lambda node, args: sp.MatMul(args[0], sp.OneMatrix(*_shape(node))),
-    "tril_half": lambda node, args: _tril(node, args, sp.Rational(1, 2)),
-    "solve": lambda node, args: sp.MatMul(sp.Inverse(args[0]), args[1]), "pinv": _pinv,
+    **{f.name: _declared(f) if f.sympy else _no_matrix_function
+       for f in FACTORISATIONS.values()},
     "pow": _pow, "gt": _gt, **{f.name: _follows(f) for f in BINARY.values()},
     **{e.name: _extreme(e) for e in EXTREMES.values()},
     **{e.indicator: _weights(e) for e in EXTREMES.values()},
     **{s.name: _of_matrix(s) for s in MATRIX_SCALARS.values()},
     **{f.name: _of_vectors(f) for f in VECTOR_FUNCTIONS.values()},
-    **dict.fromkeys((*MATRIX_FUNCTIONS, "frechet", "frechet_matrix", "chol"),
-                    _no_matrix_function),
+    **dict.fromkeys((*MATRIX_FUNCTIONS, "frechet", "frechet_matrix"), _no_matrix_function),
     **dict.fromkeys(SPECTRAL, _no_spectral_function),
+    **dict.fromkeys(DIVIDED, _no_divided_differences),
     **{name: _elementwise(name) for name in SCALAR_FUNCTIONS if name != "step"},
 }

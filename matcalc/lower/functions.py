@@ -23,6 +23,7 @@ from .calls import arity, call_text
 from .dims import one, times
 from .matrix_typing import (
     chol,
+    divided,
     frechet,
     frechet_matrix,
     matrix_function,
@@ -167,6 +168,7 @@ FUNCTIONS.update({
     **{f.name: matrix_function(f.name) for f in MATRIX_FUNCTIONS.values()},
     **{f.frechet_name: frechet(f.name) for f in MATRIX_FUNCTIONS.values()},
     **{f.jacobian_name: frechet_matrix(f.name) for f in MATRIX_FUNCTIONS.values()},
+    **{f.divided_name: divided(f.divided_name) for f in MATRIX_FUNCTIONS.values()},
     **{f.name: spectral(f.name) for f in SPECTRAL.values()},
 })
 
@@ -183,7 +185,8 @@ MEANINGS = {
     "matrix functions": (*(s for op in MATRIX_POWERS.values() for s in op.spellings),
                          *MATRIX_FUNCTIONS),
     "Fréchet derivatives": (*(f.frechet_name for f in MATRIX_FUNCTIONS.values()),
-                            *(f.jacobian_name for f in MATRIX_FUNCTIONS.values())),
+                            *(f.jacobian_name for f in MATRIX_FUNCTIONS.values()),
+                            *(f.divided_name for f in MATRIX_FUNCTIONS.values())),
     "spectral functions": tuple(f.name for f in SPECTRAL.values() if not f.vectors),
     "decompositions": tuple(f.name for f in SPECTRAL.values() if f.vectors),
     "products": ("dot", *_spelled(linear.PAIR)),

@@ -56,6 +56,18 @@ def frechet_matrix(op: str):
     return typed
 
 
+def divided(op: str):
+    """divdiff_f(λ): of an n-vector λ, the n × n matrix of f's divided differences."""
+    def typed(typer, call, args):
+        arity(call, args, 1)
+        lam = args[0]
+        if not lam.is_vector:
+            raise ShapeError(f"{call.func} needs a vector (of eigenvalues), got "
+                             f"{lam.describe()}", call.func_span)
+        return T(op, (lam,), lam.rows, lam.rows, call.span, call_text(typer, call))
+    return typed
+
+
 def _thin(call: ast.Call, x: T) -> SizeVar:
     """k = min(m, n) of an m × n X: m where m = n, the smaller of two numbers."""
     rows, cols = x.rows.find(), x.cols.find()

@@ -19,7 +19,7 @@ from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
 from ..core.extremes import EXTREMES
 from ..core.linear_ops import LINEAR_OPS
-from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..core.matrix_functions import DIVIDED, MATRIX_FUNCTIONS
 from ..core.matrix_powers import MATRIX_POWERS
 from ..core.notations import ADD, ATOM, CMP, EW, MUL, POW, Postfix
 from ..core.ops import notation_of
@@ -343,6 +343,8 @@ class Printer:
             return text, ATOM
         declared = ELEMENTWISE.get(e.op)
         fn = self.n.function(declared) if declared else FUNCTION_NAMES.get(e.op, e.op)
+        if e.op in DIVIDED and self.n is LATEX:  # divdiff_exp(λ): \exp^{[1]}(λ)
+            fn = DIVIDED[e.op].divided_latex
         args = b.unexpanded(e.args) if e.op in BINARY else e.args
         if declared and declared.parameter and _is_constant(args[1], declared.parameter.default):
             args = args[:1]  # huber(u) for huber(u, 1)

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from ..core import build as b
 from ..core.expr import Expr, postorder
+from ..core.matrix_functions import DIVIDED
 from ..core.rebuild import rebuild
 from ..core.spectral import SPECTRAL
 from ..core.vector_functions import VECTOR_FUNCTIONS
@@ -31,8 +32,26 @@ _FIRST = {f.name: f.letter for f in VECTOR_FUNCTIONS.values() if f.letter}  # y 
 # the factors of a decomposition, named by their textbook letters wherever they repeat:
 # v vᵀ  where v = eigvec_max(S); the letter's case follows the shape (V = eigvecs(S))
 _FACTORS = {"eigvecs": "v", "eigvec_max": "v", "eigvec_min": "v", "svecs_left": "u",
-            "svecs_right": "v", "svec_max_left": "u", "svec_max_right": "v", "polar": "q"}
+            "svecs_right": "v", "svec_max_left": "u", "svec_max_right": "v", "polar": "q",
+            "eigbasis": "q"}
 _FIRST.update({op: letter for op, letter in _FACTORS.items() if op in SPECTRAL})
+# the F of Q (F ⊙ (Qᵀ E Q)) Qᵀ  where Q = eigbasis(S), F = divdiff_exp(eigvals(S)): named even
+# where it appears once, beside its eigenbasis (the Daleckii–Krein form, as textbooks write it)
+_FIRST.update({op: "f" for op in DIVIDED})
+
+
+def _factor_transposed(node: Expr) -> bool:
+    """Whether node is the transpose of a factor (Qᵀ of Q = eigbasis(A + Aᵀ)): the factor is
+    named, and its transpose then prints as Qᵀ."""
+    return node.op == "transpose" and node.arg.op in _FACTORS
+
+
+def _beside_its_basis(node: Expr, nodes: set[Expr]) -> bool:
+    """Whether node is divdiff_f(eigvals(S)), a factor of a Hadamard product, in an expression
+    that also has eigbasis(S)."""
+    return node.op in DIVIDED and node.arg.op == "eigvals" and \
+        b.mk("eigbasis", node.arg.arg) in nodes and \
+        any(n.op == "hadamard" and node in n.args for n in nodes)
 _FIRST["chol"] = "l"  # L = chol(S)
 _PRINTED = {"I", "K"}  # the identity and commutation matrices print as these: no name's
 
@@ -61,14 +80,16 @@ def _chosen(expr: Expr, known: frozenset[Expr] = frozenset()) -> list[Expr]:
     once). A `known` node is worth its name wherever it repeats, the text showing that name
     already (∂f/∂P, P = softmax_rows(Z) bound by the program)."""
     parts = printed_parts(expr)
+    nodes = set(postorder(expr))
     uses: dict[Expr, int] = {expr: 1}
     parens: dict[Expr, int] = {}
     chosen = []
     for node in reversed(list(postorder(expr))):
         n = uses.get(node, 0)
-        if node is not expr and n > 1 and node.weight >= 2 and (
-                node in known or node.op in _FACTORS
-                or _saving(node, n, parens.get(node, 0)) >= SAVING):
+        if node is not expr and n > 0 and _beside_its_basis(node, nodes) or \
+                node is not expr and n > 1 and node.weight >= 2 and not _factor_transposed(node) \
+                and (node in known or node.op in _FACTORS
+                     or _saving(node, n, parens.get(node, 0)) >= SAVING):
             chosen.append(node)
             n = 1
         for part, wrapped in parts.get(node, ()):

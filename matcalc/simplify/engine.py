@@ -10,6 +10,10 @@ is kept only when its printed form is not longer (length.py counts its tokens on
 Results are remembered across calls (weakly, per node): simplifying the bindings of a program
 one by one (each a part of the next) then costs the new nodes only, not the whole chain again.
 A call with a `trace` neither uses nor fills that memory, so that its trace is complete.
+
+Rules marked `shown` are left out of `simplify`: `shown_form` applies them to a simplified
+result, the form shown, evaluated and generated (the Daleckii–Krein form of L_f(S, E)), which
+is not the form differentiated again (a Hessian differentiates the simplified gradient).
 """
 from __future__ import annotations
 
@@ -30,7 +34,8 @@ def _index(rules: tuple[Rule, ...]) -> dict[str, list[Rule]]:
     return table
 
 
-_BY_HEAD = _index(RULES)
+_BY_HEAD = _index(tuple(rule for rule in RULES if not rule.shown))
+_SHOWN = _index(tuple(rule for rule in RULES if rule.shown))
 _DONE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # node -> ref to its result
 
 
@@ -53,8 +58,9 @@ class _Memo(dict):
 
 
 class _Run:
-    def __init__(self, trace: list | None):
-        self.memo = _Memo(shared=trace is None)
+    def __init__(self, trace: list | None, rules: dict[str, list[Rule]] = _BY_HEAD):
+        self.rules = rules
+        self.memo = _Memo(shared=trace is None and rules is _BY_HEAD)
         self.active: set[Expr] = set()  # nodes being simplified: a rewrite back to one stops
         self.trace = trace
         self.budget = MAX_REWRITES
@@ -88,7 +94,7 @@ class _Run:
             self.active.discard(node)
 
     def rewrite(self, node: Expr) -> Expr:
-        for rule in _BY_HEAD.get(node.op, ()):
+        for rule in self.rules.get(node.op, ()):
             out = rule.apply(node)
             if out is None or out is node or self.budget <= 0:
                 continue
@@ -110,3 +116,11 @@ def simplify(expr: Expr, trace: list | None = None) -> Expr:
     result = run.tree(expr)
     run.remember()
     return result
+
+
+def shown_form(expr: Expr, trace: list | None = None) -> Expr:
+    """The simplified `expr` in the form shown: the `shown` rules applied, and the result
+    simplified again (Q (F ⊙ U) Qᵀ + Q (G ⊙ U) Qᵀ is Q ((F + G) ⊙ U) Qᵀ); `trace` collects
+    the steps."""
+    shown = _Run(trace, _SHOWN).tree(expr)
+    return expr if shown is expr else simplify(shown, trace)

@@ -3,6 +3,7 @@
 L_f(X, E) = E f′(X) when E commutes with X (Higham, *Functions of Matrices*, ch. 3): E = I,
 E = X, t X, or any function of one matrix of which X is also a function (A and expm(t A));
 L_f(X, E₁) + L_f(X, E₂) = L_f(X, E₁ + E₂) (linear in E); tr(L_f(X, E)) = tr(f′(X) E).
+At a symmetric S = Q diag(λ) Qᵀ, L_f(S, E) = Q (f^[1](λ) ⊙ (Qᵀ E Q)) Qᵀ (Daleckii–Krein).
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from ..core import build as b
 from ..core.expr import Expr
 from ..core.matrix_functions import MATRIX_FUNCTIONS
 from ..core.matrix_powers import MATRIX_POWERS
+from ..core.structural import is_symmetric
 from ..core.transpose import transposed
 
 _ANY = object()  # the root of I and of scalars: they commute with everything
@@ -79,3 +81,16 @@ def trace_of_frechet(node: Expr) -> Expr | None:
     x, e = inner.args
     declared = MATRIX_FUNCTIONS[inner.attr("f")]
     return b.trace(b.mul(declared.derivative(b, x, b.apply(declared.name, x)), e))
+
+
+def daleckii_krein(node: Expr) -> Expr | None:
+    """L_f(S, E) = Q (F ⊙ (Qᵀ E Q)) Qᵀ for S symmetric by its structure, with Q = eigbasis(S)
+    and F = divdiff_f(eigvals(S)) the divided differences of f at the eigenvalues (Daleckii–
+    Krein): the same for every orthonormal eigenbasis Q, so defined at repeated eigenvalues."""
+    s, e = node.args
+    if not is_symmetric(s):
+        return None
+    declared = MATRIX_FUNCTIONS[node.attr("f")]
+    q = b.mk("eigbasis", s)
+    divided = b.mk(declared.divided_name, b.mk("eigvals", s))
+    return b.mul(q, b.hadamard(divided, b.mul(b.transpose(q), e, q)), b.transpose(q))

@@ -195,3 +195,48 @@ def transposed_sum_factor(node: Expr) -> Expr | None:
             inner = b.add(*(b.scale(c, rest.arg) for c, rest in map(b.split_coeff, f.args)))
             return b.mul(*node.args[:i], b.transpose(inner), *node.args[i + 1:])
     return None
+
+
+def _kron_with_identity(e: Expr) -> Expr | None:
+    """B for e = I ⊗ B, else None."""
+    return e.args[1] if e.op == "kron" and e.args[0].op == "identity" else None
+
+
+def _kron_through(term: Expr, common: Expr, side: int) -> Expr | None:
+    """c (A ⊗ I) for term = c (A ⊗ B), common = I ⊗ B, A of as many rows (side 0) or columns
+    (side −1) as that I; else None."""
+    scalars, chain = b.matmul_chain(term)
+    identity, inner = common.args
+    if len(chain) != 1 or chain[0].op != "kron" or chain[0].args[1] is not inner:
+        return None
+    a = chain[0].args[0]
+    if (a.shape.rows if side == 0 else a.shape.cols) != identity.shape.rows:
+        return None
+    return b.mul(*scalars, b.kron(a, b.identity(inner.shape.cols if side == 0
+                                                  else inner.shape.rows)))
+
+
+def kron_factor(node: Expr) -> Expr | None:
+    """(I ⊗ B) C + A ⊗ B = (I ⊗ B) (C + A ⊗ I), and on the right C (I ⊗ B) + A ⊗ B =
+    (C + A ⊗ I) (I ⊗ B): A ⊗ B = (I ⊗ B) (A ⊗ I) = (A ⊗ I) (I ⊗ B) by the mixed product, so a
+    Kronecker term shares the factor I ⊗ B of the others (a block-diagonal scaling, row by
+    row). B M is not split to share B: the products it would regroup round differently, and a
+    Hessian of values near 1e10 then lost its exact symmetry."""
+    for side in (0, -1):
+        chains = [b.matmul_chain(t) for t in node.args]
+        for scalars, chain in chains:
+            if len(chain) < 2 or _kron_with_identity(chain[side]) is None:
+                continue
+            common = chain[side]
+            sharing = [t for t, (_, c) in zip(node.args, chains)
+                       if len(c) > 1 and c[side] is common]
+            through = {t: _kron_through(t, common, side) for t in node.args if t not in sharing}
+            moved = {t: r for t, r in through.items() if r is not None}
+            if not moved:
+                continue
+            rests = [b.mul(*s, *(c[1:] if side == 0 else c[:-1]))
+                     for t, (s, c) in zip(node.args, chains) if t in sharing]
+            inside = b.add(*rests, *moved.values())
+            factored = b.mul(common, inside) if side == 0 else b.mul(inside, common)
+            return b.add(factored, *(t for t in node.args if t not in sharing and t not in moved))
+    return None

@@ -35,6 +35,7 @@ class Rule:
     identity: str
     example: Example
     shorter_only: bool = False  # keep a rewrite only if its printed form is not longer
+    shown: bool = False  # only in the form shown (engine.shown_form), not in `simplify`
 
 
 RULES: tuple[Rule, ...] = (
@@ -50,8 +51,12 @@ RULES: tuple[Rule, ...] = (
          "L K (Aᵀ ⊗ B) L = diag(vec(Aᵀ ⊙ B)), L = diag(vec(tril(𝟏 𝟏ᵀ))), A and B lower "
          "triangular", ("tril(inv(L)')", "L", {"L": "lowertri(n)"})),
     Rule("commutation-involution", "mul", st.commutation_involution,
-         "K (K + I) = (K + I) K = K + I, K K = I, K² = I in a factor, K = K_{n,n}",
+         "K (K + I) = (K + I) K = K + I, (K + I)² = 2 (K + I), K K = I, K² = I in a factor, "
+         "K = K_{n,n}",
          ("(S + A)'", "S", {"S": "symmetric(n)", "A": "matrix(n,n)"})),
+    Rule("commuting-kron", "mul", st.commuting_kron,
+         "K (A ⊗ A) K = A ⊗ A, (K + I) (A ⊗ A) (K + I) = 2 (A ⊗ A) (K + I) (and for "
+         "A ⊗ B + B ⊗ A): K (A ⊗ B) K = B ⊗ A, K² = I", ("chol(S)", "S", {"S": "spd"})),
     Rule("ones-row-diag", "mul", pr.ones_row_diag, "𝟏ᵀ diag(v) = vᵀ",
          ("sum(w .* x)", "x", {})),
     Rule("diag-diag", "mul", pr.diag_diag, "diag(a) diag(c) = diag(a ⊙ c)",
@@ -74,6 +79,9 @@ RULES: tuple[Rule, ...] = (
          ("logdet(A X)", "X", {"A": "matrix(n,n)", "X": "matrix(n,n)"}), shorter_only=True),
     Rule("kron-mixed-product", "mul", pr.kron_mixed_product, "(A ⊗ B)(C ⊗ D) = A C ⊗ B D",
          ("(A X)' y", "X", {})),
+    Rule("kron-factor", "add", pr.kron_factor,
+         "(I ⊗ B) C + A ⊗ B = (I ⊗ B) (C + A ⊗ I), and on the right",
+         ("layernorm_rows(X)", "X", {}), shorter_only=True),
     Rule("kron-commutation", "mul", pr.kron_commutation, "(aᵀ ⊗ B) K = B ⊗ aᵀ",
          ("W' x", "W", {})),
     Rule("factor-left", "add", su.factor_left, "A B + A C = A (B + C)",
@@ -159,4 +167,7 @@ RULES: tuple[Rule, ...] = (
          ("tr(A expm(S))", "S", {"S": "symmetric"})),
     Rule("log-sum-exp", "log", rd.log_of_sum_exp, "log(Σ exp(u)) = logsumexp(u)",
          ("log(sum(exp(u)))", "u", {})),
+    Rule("daleckii-krein", "frechet", mf.daleckii_krein,
+         "L_f(S, E) = Q (F ⊙ (Qᵀ E Q)) Qᵀ, Q = eigbasis(S), F = divdiff_f(eigvals(S)), "
+         "S symmetric", ("u' expm(S) v", "S", {"S": "symmetric"}), shown=True),
 )

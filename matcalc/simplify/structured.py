@@ -5,6 +5,8 @@ function takes a product (or power) node and returns its rewrite or None.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 from ..core import build as b
 from ..core.algebra import integer_power
 from ..core.expr import Expr
@@ -134,13 +136,16 @@ def lower_selection(node: Expr) -> Expr | None:
 
 
 def _reduced_power(e: Expr) -> Expr:
-    """K_{n,n}ᵏ as I (k even) or K_{n,n} (k odd); in a sum, each term; e itself otherwise."""
+    """K_{n,n}ᵏ as I (k even) or K_{n,n} (k odd), (K_{n,n} + I)ᵏ as 2ᵏ⁻¹ (K_{n,n} + I); in a
+    sum, each term; e itself otherwise."""
     if e.op == "add":
         terms = [_reduced_power(t) for t in e.args]
         return b.add(*terms) if any(t is not u for t, u in zip(terms, e.args)) else e
     base, k = integer_power(e)
     if base is not e and k > 0 and _is_square_commutation(base):
         return base if k % 2 else b.identity(e.shape.rows)
+    if base is not e and k > 1 and _is_any_symmetriser(base):
+        return b.mul(b.const(2 ** (k - 1)), base)  # (K + I)² = K² + 2 K + I = 2 (K + I)
     return e
 
 
@@ -155,9 +160,9 @@ def _is_symmetriser(e: Expr, swap: Expr) -> bool:
 
 
 def commutation_involution(node: Expr) -> Expr | None:
-    """K (K + I) = (K + I) K = K + I, K K = I and Kᵏ = I or K (k even or odd, also in a sum
-    that is a factor) for K = K_{n,n}: K vec(A) = vec(Aᵀ), so K² = I (the projection
-    (K + I)/2 of a symmetric variable absorbs a transpose)."""
+    """K (K + I) = (K + I) K = K + I, K K = I, Kᵏ = I or K (k even or odd, also in a sum that
+    is a factor) and (K + I)ᵏ = 2ᵏ⁻¹ (K + I) for K = K_{n,n}: K vec(A) = vec(Aᵀ), so K² = I
+    (the projection (K + I)/2 of a symmetric variable absorbs a transpose)."""
     scalars, chain = b.matmul_chain(node)
     reduced = [_reduced_power(f) for f in chain]
     if any(f is not g for f, g in zip(reduced, chain)):
@@ -174,4 +179,78 @@ def commutation_involution(node: Expr) -> Expr | None:
             continue
         rest = [*chain[:j], *kept, *chain[j + 2:]]
         return b.mul(*scalars, *(rest or [b.identity(node.shape.rows)]))
+
+
+def _is_any_symmetriser(e: Expr) -> bool:
+    """e = K_{n,n} + I for some n."""
+    return e.op == "add" and any(_is_square_commutation(a) and _is_symmetriser(e, a)
+                                 for a in e.args)
+    return None
+
+
+def _kron_terms(e: Expr) -> list[tuple[tuple[Expr, ...], Expr, Expr]] | None:
+    """(scalar factors, A, B) of each term c A ⊗ B of e, A and B of one shape; None if a term
+    is not such a product."""
+    out = []
+    for term in e.args if e.op == "add" else (e,):
+        scalars, chain = b.matmul_chain(term)
+        if len(chain) != 1 or chain[0].op != "kron":
+            return None
+        a, c = chain[0].args
+        if a.shape != c.shape:
+            return None
+        out.append((tuple(scalars), a, c))
+    return out
+
+
+def _swap_closed_sides(e: Expr) -> tuple[Expr, Expr] | None:
+    """(p, q) when e commutes with the commutation matrices, K_{p,p} e = e K_{q,q}: e is a sum
+    of c (A ⊗ B) whose terms come in swapped pairs c (B ⊗ A) (A ⊗ A alone among them), A and B
+    p × q, since K (A ⊗ B) K = B ⊗ A; or the transpose of such a sum (then (q, p))."""
+    if e.op == "transpose":
+        sides = _swap_closed_sides(e.arg)
+        return sides[::-1] if sides else None
+    terms = _kron_terms(e)
+    if not terms:
+        return None
+    swapped = [(s, c, a) for s, a, c in terms]
+    if Counter(terms) != Counter(swapped):
+        return None
+    return terms[0][1].shape.rows, terms[0][1].shape.cols
+
+
+def _commutation_of(e: Expr, size) -> Expr | None:
+    """K when e is K_{n,n} or its symmetriser K_{n,n} + I, n = size; else None."""
+    if _is_square_commutation(e):
+        swap = e
+    elif e.op == "add":
+        swap = next((a for a in e.args if _is_square_commutation(a)), None)
+        if swap is None or not _is_symmetriser(e, swap):
+            return None
+    else:
+        return None
+    return swap if swap.attr("m") == size else None
+
+
+def commuting_kron(node: Expr) -> Expr | None:
+    """K M K = M and (K + I) M (K + I) = 2 M (K + I) for M = A ⊗ A, or a sum of c (A ⊗ B) +
+    c (B ⊗ A) (A, B p × q; K the commutation matrices of p × p and q × q): K (A ⊗ B) K =
+    B ⊗ A, so K M = M K, and K² = I makes (K + I)² = 2 (K + I). A sum whose swapped terms are
+    missing (Aᵀ ⊗ B + Bᵀ ⊗ A) does not commute with K and is left alone. The symmetriser kept
+    is the one at an end of the product (its transpose then reads the same)."""
+    scalars, chain = b.matmul_chain(node)
+    for j in range(len(chain) - 2):
+        left, middle, right = chain[j:j + 3]
+        sides = _swap_closed_sides(middle)
+        if sides is None:
+            continue
+        ks = _commutation_of(left, sides[0]), _commutation_of(right, sides[1])
+        if None in ks or (left is ks[0]) != (right is ks[1]):
+            continue
+        if left is ks[0]:
+            kept = [middle]
+        else:
+            kept = [left, middle] if j == 0 and j + 3 < len(chain) else [middle, right]
+            scalars = [b.const(2), *scalars]
+        return b.mul(*scalars, *chain[:j], *kept, *chain[j + 3:])
     return None

@@ -158,13 +158,41 @@ def _distributed(e: Expr, budget: list[int]) -> Expr:
 
 def expand_products(node: Expr) -> Expr | None:
     """y ⊙ (1 − s) − (1 − y) ⊙ s = y − s: multiply out, let like terms cancel and common
-    factors come out again (kept only when the result is shorter)."""
+    factors come out again (kept only when the result is shorter). A symmetric rank-two term
+    g yᵀ + y gᵀ (g a sum) is left as written: multiplied out it repeats g's terms in two
+    orientations, which the count on the tree would take for two copies (a where clause
+    prints g once)."""
+    if _symmetric_pair(node):
+        return None
     budget = [EXPANSION_STEPS]
     try:
         expanded = b.add(*(_distributed(t, budget) for t in node.args))
     except _TooLong:
         return None
     return None if expanded is node else expanded
+
+
+def _outer(term: Expr) -> tuple[tuple, Expr, Expr] | None:
+    """(scalar factors, g, h) for term = c g hᵀ, g and h column vectors; else None."""
+    scalars, chain = b.matmul_chain(term)
+    if len(chain) == 2 and chain[0].shape.is_vector and chain[1].op == "transpose" and \
+            chain[1].arg.shape.is_vector and chain[0].shape.cols.is_one:
+        return tuple(scalars), chain[0], chain[1].arg
+    return None
+
+
+def _symmetric_pair(node: Expr) -> bool:
+    """node, or a sum that is a term of it (times scalars), has terms c g yᵀ and c y gᵀ,
+    g ≠ y, one of them a sum."""
+    chains = (b.matmul_chain(t)[1] for t in node.args)
+    return any(_has_symmetric_pair(s) for s in (node, *(c[0] for c in chains
+                                                      if len(c) == 1 and c[0].op == "add")))
+
+
+def _has_symmetric_pair(node: Expr) -> bool:
+    outers = {o for o in map(_outer, node.args) if o is not None}
+    return any(g is not y and "add" in (g.op, y.op) and (c, y, g) in outers
+               for c, g, y in outers)
 
 
 def transposes_of_sum(node: Expr) -> Expr | None:

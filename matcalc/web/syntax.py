@@ -17,6 +17,8 @@ from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.extremes import EXTREMES
 from ..core.linear_ops import LINEAR_OPS
 from ..core.matrix_functions import (
+    DIVIDED_EXAMPLE,
+    DIVIDED_MEANING,
     FRECHET_EXAMPLE,
     FRECHET_MEANING,
     JACOBIAN_EXAMPLE,
@@ -84,7 +86,8 @@ def _function(name: str) -> dict[str, Any]:
 
 def _described(name: str) -> list[tuple[str, tuple[str, str, str]]]:
     """(meaning, example) of each declaration of max, min (of two operands, of one), ismax,
-    ismin, the matrix functions and their Fréchet derivatives that the language spells `name`."""
+    ismin, the matrix functions, their Fréchet derivatives and divided differences that the
+    language spells `name`."""
     functions = MATRIX_FUNCTIONS.values()
     return [
         *((f.meaning, f.example) for f in BINARY.values() if f.spelling == name),
@@ -93,7 +96,8 @@ def _described(name: str) -> list[tuple[str, tuple[str, str, str]]]:
           if e.indicator == name),
         *((f.meaning, f.example) for f in functions if f.name == name),
         *((FRECHET_MEANING, FRECHET_EXAMPLE) for f in functions if f.frechet_name == name),
-        *((JACOBIAN_MEANING, JACOBIAN_EXAMPLE) for f in functions if f.jacobian_name == name)]
+        *((JACOBIAN_MEANING, JACOBIAN_EXAMPLE) for f in functions if f.jacobian_name == name),
+        *((DIVIDED_MEANING, DIVIDED_EXAMPLE) for f in functions if f.divided_name == name)]
 
 
 @functools.cache
