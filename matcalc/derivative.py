@@ -13,10 +13,10 @@ import numpy as np
 
 from .check import CheckResult, check
 from .codegen import Output, compile_function, generate
-from .core.expr import Expr
+from .core.expr import Expr, postorder
 from .core.extremes import subgradient_notes
 from .core.parameters import computed_parameters
-from .domain import conditions
+from .domain import CONDITIONS, conditions
 from .evaluate import Env, bind, check_parameters, evaluate
 from .lower import Lowered
 from .lower.structures import STRUCTURES
@@ -194,7 +194,20 @@ class Derivative:
         values, sizes = bind(self.program.variables, arrays, self.program.kinds)
         env = Env(values, sizes, arrays, self.layout)
         check_parameters(self.checked, env)
+        for node in self._domain_nodes:
+            evaluate(node, env)
         return returned(evaluate(self.expr, env), self.expr)
+
+    @functools.cached_property
+    def _domain_nodes(self) -> tuple[Expr, ...]:
+        """The function's nodes whose operator has a condition (domain.CONDITIONS: logm, chol,
+        solve, …) and that the closed form does not compute: `evaluate` computes them first, so
+        that it refuses a point outside the function's domain where the closed form would be
+        defined (tr(logm(X)) gives X⁻ᵀ, defined where logm(X) is not)."""
+        shown = set(postorder(self.expr))
+        return tuple(node for node in postorder(self.function)
+                     if node.op in CONDITIONS and node not in shown
+                     and not any(n.op in ("apply", "absgrad") for n in postorder(node)))
 
 
 

@@ -26,7 +26,7 @@ from ..errors import UnsupportedError
 
 _CUT_CHECK = (
     "    if np.iscomplexobj(value):  # the principal value is real off the closed negative axis\n"
-    "        if np.abs(value.imag).max() > 1e-8 * max(1.0, np.abs(value).max()):\n"
+    "        if np.abs(value.imag).max() > 1e-8 * np.abs(value).max(initial=1.0):\n"
     "            raise ValueError('{0}(X): X has an eigenvalue on the closed negative real "
     "axis')\n"
     "        value = value.real\n"

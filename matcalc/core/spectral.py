@@ -181,26 +181,29 @@ def eigenvalues(name: str, s: np.ndarray) -> np.ndarray:
 
 def svd(name: str, x: np.ndarray, which: str | None = None):
     """U, σ descending, V of the thin SVD X = U diag(σ) Vᵀ, each column of U's largest entry
-    positive (V's columns following); refusing (with `which`) a rank-deficient X ('all': a
-    singular value below GAP_TOLERANCE relative to σ₁, where U and V are not unique) or a
-    repeated top singular value ('max')."""
+    positive (V's columns following); refusing (with `which`) a rank-deficient X ('rank': a
+    singular value below GAP_TOLERANCE relative to σ₁, where U and V are not unique), that or
+    a repeated singular value ('all', where they are not unique either), or a repeated top
+    singular value ('max')."""
     if not np.all(np.isfinite(x)):
         raise _refused(f"{name}({ARG}) is not defined here: {ARG} is not finite", "X")
     u, sigma, vt = np.linalg.svd(x, full_matrices=False)
-    if which == "all" and sigma.size and sigma[-1] <= GAP_TOLERANCE * max(1.0, sigma[0]):
+    if which in ("rank", "all") and sigma.size and \
+            sigma[-1] <= GAP_TOLERANCE * max(1.0, sigma[0]):
         raise _refused(f"{name}({ARG}) is not defined here: {ARG} does not have full rank (a "
                        f"singular value below {GAP_TOLERANCE:g} relative to σ₁), so its "
                        f"singular vectors are not unique", "X")
-    if which == "max" and repeated(sigma, "max"):
-        raise _refused(f"{name}({ARG}) is not defined here: the largest singular value of "
-                       f"{ARG} is repeated (closer than {GAP_TOLERANCE:g} relative), so its "
-                       f"singular vectors are not unique", "X")
+    if which in ("max", "all") and repeated(sigma, which):
+        where = "the largest singular value of" if which == "max" else "a singular value of"
+        raise _refused(f"{name}({ARG}) is not defined here: {where} {ARG} is repeated (closer "
+                       f"than {GAP_TOLERANCE:g} relative), so its singular vectors are not "
+                       f"unique", "X")
     signs = signed_columns(u)
     return u * signs, sigma, vt.T * signs
 
 
 def _polar(x: np.ndarray) -> np.ndarray:
-    u, _, v = svd("polar", x, "all")
+    u, _, v = svd("polar", x, "rank")
     return u @ v.T
 
 

@@ -321,9 +321,11 @@ class Printer:
         return self.n.call(self.frechet_head("J", e), [self(e.arg)[0]]), ATOM
 
     def frechet_head(self, letter: str, e: Expr) -> str:
+        """L_exp, J_sqrt; LaTeX L_{\\exp}, J_{\\sqrt{\\cdot}} (\\sqrt takes an argument)."""
         declared = MATRIX_FUNCTIONS[e.attr("f")]
         if self.n is LATEX:
-            return f"{letter}_{{{declared.latex}}}"
+            alone = "{\\cdot}" if declared.latex == "\\sqrt" else ""
+            return f"{letter}_{{{declared.latex}{alone}}}"
         return f"{letter}_{declared.scalar}"
 
     def p_gt(self, e):
