@@ -57,6 +57,7 @@ class Factorisation:
     # them (core/linear_ops.py): (b, t, node, i, M) -> Lᵀ(M) and -> M J_L
     trace_adjoint: Callable[..., Any] | None = None
     vec_adjoint: Callable[..., Any] | None = None
+    letter: str = ""  # its textbook letter, its name in where clauses (L = chol(S))
 
 
 def _sympy_pinv(k, node, args):
@@ -97,7 +98,7 @@ DECLARED = (
     Factorisation("chol", "the Cholesky factor L of a symmetric positive definite S = L Lᵀ",
                   SPD_POINT, SPD, ("tr(A chol(X X' + I))", "X", "Xᵀ L⁻ᵀ (U + Uᵀ) L⁻¹  where "
                                    "L = chol(X Xᵀ + I), U = tril_half(Lᵀ Aᵀ)"),
-                  invertible=True),  # (L has a positive diagonal)
+                  invertible=True, letter="l"),  # (L has a positive diagonal)
     Factorisation("solve", "A⁻¹ B for a non-singular A, computed and printed as a solve, not an "
                   "inverse", WELL_CONDITIONED, NONSINGULAR,
                   ("u' solve(X, v)", "X", "-solve(X, v) solve(Xᵀ, u)ᵀ"),
