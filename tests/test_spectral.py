@@ -5,7 +5,9 @@ Each derivative is checked against central finite differences at symmetric point
 declared symmetric(n), or A + Aᵀ) in both layouts, its printed forms are pinned, generated code
 agrees with evaluate on every installed backend, and jax.grad through jnp.linalg.eigh / svd is
 an independent reference. The refusals are tested: a non-symmetric value, a repeated eigenvalue
-where the derivative needs it simple, a derivative through eigenvectors.
+where the derivative needs it simple, a derivative through eigenvectors. Every declaration has
+the facets its derivative is written and printed with (a value's factors, a vector op's letter
+and refusal), and one lacking a facet fails, naming it.
 """
 from __future__ import annotations
 

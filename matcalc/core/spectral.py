@@ -8,7 +8,10 @@ distinct nonzero singular values, dσᵢ = uᵢᵀ dX vᵢ; so d svals(X) = diag
 d specnorm(X) = u₁ᵀ dX v₁ (gradient u₁ v₁ᵀ) and d nucnorm(X) = tr(Uᵀ dX V) (gradient U Vᵀ).
 
 A `Spectral` says what matcalc knows about one op: its meaning, the matrix it needs (symmetric
-or any), its result's shape, its numpy value, and the condition its derivative holds under.
+or any), its result's shape, its numpy value, and the condition its derivative holds under; a
+value also the factors its derivative is written with (eigvecs for eigvals, svec_max_left and
+svec_max_right for specnorm, polar for nucnorm) and its rule's title, a vector op its textbook
+letter (v, u, q: its name in where clauses) and why no derivative goes through it.
 Eigenvectors and singular vectors are defined up to sign; matcalc fixes the sign so that the
 entry of largest magnitude of each eigenvector (of each left singular vector, the right one
 following it) is positive, in evaluate and in generated code alike. No derivative goes through
