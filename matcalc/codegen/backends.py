@@ -16,6 +16,7 @@ from ..core.linear_ops import LINEAR_OPS
 from ..core.matrix_powers import MATRIX_POWERS
 from ..core.matrix_scalars import MATRIX_SCALARS
 from ..core.vector_functions import VECTOR_FUNCTIONS
+from .conditions import HELPERS as CONDITION_HELPERS
 from .factorisations import HELPERS as FACTORISATION_HELPERS
 from .matrix_functions import HELPERS as MATRIX_HELPERS
 from .spectral import HELPERS as SPECTRAL_HELPERS
@@ -92,6 +93,7 @@ NUMPY = Backend(
      "cho_solve": "scipy.linalg.cho_solve({0}, {1})",
      "cho_logdet": "2.0 * np.log(np.diagonal({0}[0])).sum()"},
     {**_helpers("numpy"), **MATRIX_HELPERS["numpy"], **SPECTRAL_HELPERS["numpy"],
+     **CONDITION_HELPERS["numpy"],
      "_commutation": "def _commutation(m, n):\n"
                     "    return np.eye(m * n)[np.arange(m * n).reshape(n, m).T.reshape(-1)]",
      "scipy.linalg": "import scipy.linalg"},
@@ -120,6 +122,7 @@ JAX = Backend(
      "cho_solve": "jax.scipy.linalg.cho_solve({0}, {1})",
      "cho_logdet": "2.0 * jnp.log(jnp.diagonal({0}[0])).sum()"},
     {**_helpers("jax"), **MATRIX_HELPERS["jax"], **SPECTRAL_HELPERS["jax"],
+     **CONDITION_HELPERS["jax"],
      "_commutation": "def _commutation(m, n):\n"
                     "    return jnp.eye(m * n)[jnp.arange(m * n).reshape(n, m).T.reshape(-1)]"},
     ("jax", "jax.numpy", "jax.scipy.linalg", "jax.scipy.special"),
@@ -148,7 +151,7 @@ TORCH = Backend(
      "cho_solve": "_cho_solve({0}, {1})",
      "cho_logdet": "2.0 * torch.log(torch.diagonal({0}[0])).sum()"},
     {**_helpers("torch"), **MATRIX_HELPERS["torch"], **SPECTRAL_HELPERS["torch"],
-     **FACTORISATION_HELPERS["torch"],
+     **FACTORISATION_HELPERS["torch"], **CONDITION_HELPERS["torch"],
      "_solve": "def _solve(a, b):  # torch solves matrices; a vector b goes in as a column\n"
               "    return torch.linalg.solve(a, b[:, None])[:, 0] if b.ndim == 1 else "
               "torch.linalg.solve(a, b)",
