@@ -60,6 +60,12 @@ class Solves:
         """Whether x takes part in more than one solve or logdet (then it is factorised)."""
         return self._uses[x] > 1
 
+    def refusing(self, x: Expr) -> bool:
+        """Whether X⁻¹'s code checks that X is non-singular: not for a Cholesky factor, nor
+        for X with one (triangular solves), nor for an X declared spd."""
+        x = x.arg if x.op == "transpose" else x
+        return not (_is_spd(x) or x.op in LOWER_FACTORS or x in self._cholesky)
+
     def _factor(self, x: Expr, node: Expr | None = None) -> str:
         """X's factors (Cholesky's where X is declared spd, else LU's), computed once; LU's
         refused where X is singular or nearly so (its pivots spread past evaluate's bound)."""

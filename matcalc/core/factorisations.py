@@ -200,11 +200,11 @@ def solve(a: np.ndarray, rhs: np.ndarray) -> np.ndarray:
 
 
 def inverse(x: np.ndarray) -> np.ndarray:
-    """X⁻¹, refusing a singular X (where numpy's LU meets a zero pivot)."""
-    try:
-        return np.linalg.inv(x)
-    except np.linalg.LinAlgError:
-        raise _refused(f"inv({ARG}) is not defined here: {ARG} is singular", "X") from None
+    """X⁻¹, refusing a singular or numerically singular X (condition number past
+    MAX_CONDITION, as solve does)."""
+    _finite(f"inv({ARG})", x, "X")
+    _refuse_singular(f"inv({ARG})", "is singular or nearly so", x, "X")
+    return np.linalg.inv(x)
 
 
 def pinv(x: np.ndarray) -> np.ndarray:
