@@ -140,3 +140,21 @@ def test_a_structurally_symmetric_argument_is_not_checked_for_symmetry():
     source = _derivative("eigmax(A + A')", "A").to_source("numpy")
     assert "_symmetric(" not in source and "_simple(" in source
     assert "_symmetric(" in _derivative("eigmax(A)", "A").to_source("numpy")
+
+
+def test_the_inverse_of_a_declared_spd_matrix_is_by_cholesky(rng):
+    """logdet(S) by S is S⁻¹: numpy and torch compute it from S's Cholesky factor (n³ flops,
+    the LU inverse's 2n³), agreeing with evaluate, and refuse an S that is not positive
+    definite, as evaluate refuses the value."""
+    d = derive("logdet(S)", "S", vars={"S": "spd(4)"})
+    b = rng.standard_normal((4, 4))
+    good, bad = b @ b.T + np.eye(4), np.diag([1.0, -1.0, 2.0, 3.0])
+    with pytest.raises(Exception, match="declared spd"):
+        d.evaluate(S=bad)
+    for backend in INSTALLED:
+        f = d.to_function(ready(backend))
+        assert_agrees(f(S=good), d.evaluate(S=good), backend, lambda: d.to_source(backend))
+        if backend != "jax":
+            assert "_cho_inverse(S)" in d.to_source(backend)
+            with pytest.raises(ValueError, match="'S is symmetric positive definite'"):
+                f(S=bad)

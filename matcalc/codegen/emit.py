@@ -335,11 +335,12 @@ class Emitter:
     def _inv(self, node):
         """X⁻¹ standing alone (of a 1 × 1 argument: `_one_by_one`): a solve with the factors
         X shares with its other solves or with X's LU refused where X is singular or nearly so
-        (codegen/solves.py), else the library's inverse."""
+        (codegen/solves.py), by Cholesky where X is declared spd and the backend spells it,
+        else the library's inverse."""
         x = node.arg
         if self.solves.shared(x) or self.solves.refusing(x):
             return self.solves.solve(x, self.spell("eye", self.size(x.shape.rows)), False, node)
-        return self._own(node, self._code(x))
+        return self.solves.spd_inverse(x) or self._own(node, self._code(x))
 
     def _of_matrix(self, node):
         """A scalar function of a matrix, spelled as declared (core/matrix_scalars.py), or from

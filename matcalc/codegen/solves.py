@@ -11,7 +11,7 @@ from collections import Counter
 
 from ..core import build as b
 from ..core.expr import Expr, postorder
-from ..core.factorisations import FACTORISATIONS, NONSINGULAR
+from ..core.factorisations import FACTORISATIONS, NONSINGULAR, SPD
 from ..core.matrix_powers import solved_factor
 from ..core.matrix_scalars import MATRIX_SCALARS
 from ..domain import shown
@@ -96,6 +96,15 @@ class Solves:
         if transposed and not symmetric:
             matrix = self.spell("T", wrap(matrix))
         return self.spell("solve_system", matrix, rhs)
+
+    def spd_inverse(self, x: Expr) -> str | None:
+        """S⁻¹ of an S declared spd from its Cholesky factor where the backend spells that
+        (LAPACK potri, torch.cholesky_inverse: n³ flops against the LU inverse's 2n³), refused
+        where S is not positive definite; else None."""
+        if not _is_spd(x) or "cho_inverse" not in self.em.backend.templates:
+            return None
+        code = self.spell("cho_inverse", self.em.value(x).code)
+        return checked(self.em, code, "{0}[1]", b.inv(x), SPD.format(shown(x, UNICODE))) + "[0]"
 
     def logdet(self, node: Expr) -> str:
         """The code of log|det X| (through Cholesky when X is declared spd) for `node` a
