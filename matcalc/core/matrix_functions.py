@@ -68,6 +68,7 @@ class MatrixFunction:
     code: dict[str, MatrixCode | str]  # backend -> its code, or why the backend has none
     divided: Callable[[np.ndarray], np.ndarray]  # λ (an n-vector) -> f^[1](λ), n × n
     divided_code: str  # the helper _divdiff_f(lam) over an array module {m}: numpy, jax, torch
+    invertible: bool = False  # f(X) non-singular wherever its condition holds: f(X)⁻¹ needs none
 
     @property
     def frechet_name(self) -> str:
@@ -253,7 +254,7 @@ DECLARED = (
                            "_frechet_exp_symmetric"),
          "torch": MatrixCode("torch.linalg.matrix_exp({0})", "_frechet_exp",
                              "_frechet_exp_symmetric")},
-        _divdiff_exp, _DIVDIFF_EXP_CODE),
+        _divdiff_exp, _DIVDIFF_EXP_CODE, invertible=True),  # (det expm(X) = e^tr X)
     MatrixFunction(
         "logm", "log", "\\log", "the principal matrix logarithm", _logm,
         _symmetric_first("logm", _logm_frechet, _divdiff_log),
@@ -261,7 +262,8 @@ DECLARED = (
         {"numpy": MatrixCode("_logm({0})", "_frechet_log"),
          "jax": "jax has no matrix logarithm (jax.scipy.linalg.logm)",
          "torch": "torch has no matrix logarithm"},
-        _divdiff_log, _DIVDIFF_LOG_CODE),
+        _divdiff_log, _DIVDIFF_LOG_CODE,
+        invertible=False),  # (logm(X) is singular where X has the eigenvalue 1)
     MatrixFunction(
         "sqrtm", "sqrt", "\\sqrt", "the principal matrix square root", _sqrtm,
         _symmetric_first("sqrtm", _sqrtm_frechet, _divdiff_sqrt),
@@ -270,7 +272,8 @@ DECLARED = (
         {"numpy": MatrixCode("_sqrtm({0})", "_frechet_sqrt"),
          "jax": MatrixCode("_sqrtm({0})", "_frechet_sqrt"),
          "torch": "torch has no matrix square root"},
-        _divdiff_sqrt, _DIVDIFF_SQRT_CODE),
+        _divdiff_sqrt, _DIVDIFF_SQRT_CODE,
+        invertible=True),  # (sqrtm(X)² = X, and X has no eigenvalue 0 off the cut)
 )
 
 MATRIX_FUNCTIONS: dict[str, MatrixFunction] = {f.name: f for f in DECLARED}
