@@ -70,7 +70,7 @@ def _raw(f: Expr, x: Expr) -> Expr:
 def differential(expr: str, wrt: str, vars: dict[str, str] | None = None,
                  order: int = 1) -> Differential:
     """The first (order=1) or second (order=2, scalar functions) differential of `expr`."""
-    from .api import _lowered, _variable
+    from .api import _guarded, _lowered, _variable
 
     if order not in (1, 2):
         raise DeclarationError(f"order must be 1 or 2, not {order!r}")
@@ -78,10 +78,12 @@ def differential(expr: str, wrt: str, vars: dict[str, str] | None = None,
     x = _variable(program, wrt)
     f = simplify(program.expr)
     if order == 1:
-        name, form = ("df", _identified(f, x)) if f.is_scalar else ("dF", _raw(f, x))
+        name, form = ("df", _guarded(program, lambda: _identified(f, x))) if f.is_scalar \
+            else ("dF", _guarded(program, lambda: _raw(f, x)))
     elif not f.is_scalar:
         raise ShapeError("the second differential is for scalar functions (a Hessian's "
                          "quadratic form)", source=program.source)
     else:
-        name, form = "d²f", _raw(_raw(f, x), x)
+        first = _guarded(program, lambda: _raw(f, x))
+        name, form = "d²f", _guarded(program, lambda: _raw(first, x), again=True)
     return Differential(name, form, program.variables, program.warnings)
