@@ -17,7 +17,7 @@ from .core.expr import Expr, postorder
 from .core.extremes import subgradient_notes
 from .core.parameters import computed_parameters
 from .domain import CONDITIONS, conditions
-from .evaluate import Env, bind, check_parameters, evaluate
+from .evaluate import Env, bind, check_parameters, evaluate_all
 from .lower import Lowered
 from .lower.structures import STRUCTURES
 from .names import spelled
@@ -194,9 +194,8 @@ class Derivative:
         values, sizes = bind(self.program.variables, arrays, self.program.kinds)
         env = Env(values, sizes, arrays, self.layout)
         check_parameters(self.checked, env)
-        for node in self._domain_nodes:
-            evaluate(node, env)
-        return returned(evaluate(self.expr, env), self.expr)
+        *_, value = evaluate_all((*self._domain_nodes, self.expr), env)
+        return returned(value, self.expr)
 
     @functools.cached_property
     def _domain_nodes(self) -> tuple[Expr, ...]:
