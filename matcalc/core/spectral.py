@@ -250,6 +250,17 @@ def off_condition(f: Spectral, x: np.ndarray, gap: float) -> str | None:
     return None
 
 
+def needed_for_vectors(f: Spectral) -> tuple[str, ...]:
+    """What evaluate refuses f's vectors without (its `svd`/`eigh` `which`): simple values
+    anywhere ('all'), at the top ('max') or the bottom ('min'), full rank ('rank'); () for a
+    value op, whose value is defined at repeated values, and for eigbasis."""
+    if not f.vectors:
+        return ()
+    return {_SIMPLE: ("all",), _TOP: ("max",), _BOTTOM: ("min",), _SINGULAR: ("rank", "all"),
+            _SIGMA1: ("max",), _FULL_RANK: ("rank",)}.get(f.condition, ())
+
+
+_FULL_RANK = "{0} has full rank"
 _SIMPLE = "the eigenvalues of {0} are distinct"
 _TOP = "the largest eigenvalue of {0} is simple"
 _BOTTOM = "the smallest eigenvalue of {0} is simple"
