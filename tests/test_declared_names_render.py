@@ -24,12 +24,14 @@ def scan() -> dict[str, list[tuple[int, str]]]:
     return scan_modules(modules(*SCANNED, skip=DECLARATION_MODULES), family_names())
 
 
+BUILDERS = ("the builders core/build.py exports: each constructs the operator its declaration's "
+            "`builder` facet names, with that operator's canonical forms (tril(diag(v)) = "
+            "diag(v), (Xᵏ)⁻¹ = (X⁻¹)ᵏ, vec⁻¹(vec(X)) = X, chol(I) = I, L_f(X, c E) = c L_f(X, E))")
+
 ALLOWED: dict[tuple[str, str], str] = {
     **_each("core/structural.py", ("sum", "mean", "tr", "vec", "diag", "diagpart", "tril",
-                                   "inv", "mpow"),
-            "the builders core/build.py exports: each constructs the operator its declaration's "
-            "`builder` facet names, with that operator's canonical forms (tril(diag(v)) = "
-            "diag(v), (Xᵏ)⁻¹ = (X⁻¹)ᵏ, vec⁻¹(vec(X)) = X)"),
+                                   "inv", "mpow", "frechet", "frechet_matrix"), BUILDERS),
+    **_each("core/solves.py", ("solve", "chol", "pinv", "tril_half"), BUILDERS),
     ("core/algebra.py", "kron"):
         "core/algebra.kron is ⊗'s builder (its declared `builder`): it constructs the node",
     ("core/algebra.py", "sqrt"):
@@ -37,18 +39,20 @@ ALLOWED: dict[tuple[str, str], str] = {
         "elementwise power's identity, written as the node it builds",
     ("core/solves.py", "diag"):
         "the builder of Φ (tril_half): Φ(D) = D / 2 for a diagonal D (I, diag(v))",
-    ("lower/matrix_typing.py", "sqrt"):
-        "chol of a 1 × 1 matrix is its square root (chol(s) = √s), as the language reads it",
+    **_each("lower/matrix_typing.py", ("frechet", "frechet_matrix"),
+            "the typers of the calls L_f(X, E) and J_f(X): every matrix function's Fréchet "
+            "derivative is the one operator frechet (and its matrix frechet_matrix) with f its "
+            "attribute, so the typer builds the node of that operator, as its builder does"),
     ("lower/vector_typing.py", "logsoftmax"):
         "cross_entropy(z, y) is defined as −yᵀ logsoftmax(z) (docs/language.md)",
     **_each("lower/vector_typing.py", ("maximum", "relu"),
             "the language reads max(0, u) as relu(u) (docs/language.md): a reading of the "
             "syntax, not a fact of either declaration"),
-    **_each("lower/typer.py", ("inv", "kron"),
-            "the parser's operator names (syntax/ast.py POSTFIX_OPS 'inv' for ⁻¹, BINARY_OPS "
-            "'kron' for ⊗), which the typer maps to the declared operators"),
-    **_each("lower/unimplemented.py", ("abs", "arccos", "arcsin", "arcsinh", "arctan", "det",
-                                       "diag", "diagpart", "eigvals", "inv", "kron", "log",
+    **_each("lower/typer.py", ("inv", "kron", "pinv"),
+            "the parser's operator names (syntax/ast.py POSTFIX_OPS 'inv' for ⁻¹ and 'pinv' for "
+            "⁺, BINARY_OPS 'kron' for ⊗), which the typer maps to the declared operators"),
+    **_each("lower/unimplemented.py", ("abs", "arccos", "arcsin", "arcsinh", "arctan", "chol",
+                                       "det", "diag", "diagpart", "eigvals", "inv", "kron", "log",
                                        "logsoftmax", "mean", "sigmoid"),
             "the table of refused names: each entry names the language's spelling to write "
             "instead (a name users type, tests/test_unimplemented.py checks it is one), or "
@@ -59,6 +63,9 @@ ALLOWED: dict[tuple[str, str], str] = {
             "the textbook letters where clauses name the factors of a decomposition by (v for "
             "eigenvectors, u and v for singular vectors, q for the polar factor): a printing "
             "convention not yet a facet of the spectral declarations"),
+    ("render/where.py", "chol"):
+        "being moved to the spectral declarations: the letter L that where clauses name "
+        "chol(S)'s factor by, a printing convention not yet a facet of its declaration",
     ("render/where.py", "eigvals"):
         "the Daleckii–Krein form names its F = divdiff_f(eigvals(S)) beside Q = eigbasis(S) "
         "even where F appears once, as textbooks write the form",
@@ -66,6 +73,11 @@ ALLOWED: dict[tuple[str, str], str] = {
             "the named simplifier rule daleckii-krein builds L_f(S, E) = Q (F ⊙ (Qᵀ E Q)) Qᵀ "
             "from Q = eigbasis(S) and F = divdiff_f(eigvals(S)): an identity with its example "
             "in simplify/rules.py"),
+    ("simplify/matrix_functions.py", "frechet"):
+        "the named simplifier rules on Fréchet derivatives, each an identity of L_f with an "
+        "example in simplify/rules.py: L_f(X, E) = E f′(X) for E commuting with X, "
+        "tr(L_f(X, E)) = tr(f′(X) E), L_f(X, E₁) + L_f(X, E₂) = L_f(X, E₁ + E₂), and the "
+        "Daleckii–Krein form",
     **_each("simplify/functions.py", ("abs", "exp", "minimum", "sigmoid", "sign", "softplus"),
             "named simplifier rules, each an identity between these functions with an example "
             "(exp(v) σ(−v) = σ(v), log(1 + exp(v)) = softplus(v), sign(u) / |u| = 1 / u, "
@@ -74,17 +86,17 @@ ALLOWED: dict[tuple[str, str], str] = {
             "named simplifier rules on products, each an identity with an example: diag(u) "
             "diag(v) = diag(u ⊙ v), 𝟏ᵀ diag(v) = vᵀ, (A B)⁻¹ = B⁻¹ A⁻¹ with X⁻ᵀ = (Xᵀ)⁻¹, the "
             "mixed product (A ⊗ B)(C ⊗ D) = A C ⊗ B D, (A ⊗ B) K = K (B ⊗ A), (Xᵃ)ᵇ = Xᵃᵇ"),
-    **_each("simplify/reductions.py", ("abs", "diagpart", "exp", "inv", "kron", "log",
+    **_each("simplify/reductions.py", ("abs", "chol", "diagpart", "exp", "inv", "kron", "log",
                                        "logdet", "logsumexp", "sum", "tr"),
             "named simplifier rules on reductions, each an identity with an example: "
             "log|det X| = logdet(X), log(Σ exp(u)) = logsumexp(u), det(X⁻¹) = 1 / det(X), "
             "tr(A ⊗ B) = tr(A) tr(B), sum(A ⊗ B) = sum(A) sum(B), "
             "sum(log(diag(chol(S)))) = logdet(S) / 2"),
-    **_each("simplify/rules.py", ("layernorm_rows", "log", "log_softmax_rows",
+    **_each("simplify/rules.py", ("frechet", "layernorm_rows", "log", "log_softmax_rows",
                                   "logsumexp_rows", "mpow", "softmax_rows", "softplus", "sum",
                                   "tr"),
             "the rule table: each rule names the operator it is tried at and its identity "
-            "(tr(Xᵀ) = tr(X), log(softmax(u)) = logsoftmax(u), softmax_rows of one column, ...)"),
+            "(tr(Xᵀ) = tr(X), log(softmax(u)) = logsoftmax(u), tr(L_f(X, E)) = tr(f′(X) E), ...)"),
     **_each("simplify/structured.py", ("diag", "kron", "tril", "vec"),
             "named simplifier rules on the projections of structured variables, whose "
             "selectors are diag(vec(I)) and diag(vec(tril(𝟏 𝟏ᵀ))), with L K (Aᵀ ⊗ B) L = "
@@ -117,7 +129,8 @@ def test_the_check_fails_on_a_named_operator():
 def test_the_declared_names_are_the_declarations():
     names = family_names()
     assert {"inv", "mpow", "kron", "diag", "diagpart", "vec", "tr", "det", "logdet", "expm",
-           "eigmax", "softmax_rows", "layernorm", "exp", "pi"} <= names
+           "eigmax", "softmax_rows", "layernorm", "exp", "pi", "chol", "solve", "pinv",
+           "tril_half", "frechet", "frechet_matrix", "divdiff_exp", "eigbasis"} <= names
     assert not {"mul", "add", "transpose", "identity", "var", "const"} & names
 
 
