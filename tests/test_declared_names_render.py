@@ -7,9 +7,17 @@ operators; names listed in `__all__` are Python names (the builders'), not read 
 """
 from __future__ import annotations
 
+import numpy as np
+import pytest
 from declared_names import each as _each
 from declared_names import family_names, modules, named, stale, unexplained
 from declared_names import scan as scan_modules
+
+from matcalc import value
+from matcalc.api import _lowered
+from matcalc.core.factorisations import FACTORISATIONS
+from matcalc.errors import MatcalcError
+from matcalc.lower.functions import ARITY, MEANING
 
 SCANNED = ("render", "simplify", "lower", "core")
 DECLARATION_MODULES = frozenset(
@@ -153,3 +161,27 @@ def test_a_declared_mark_counts_as_the_tokens_it_prints():
         assert len(text_tokens("X" + notation.marks["unicode"])) == 1 + notation.tokens
         transposed = notation.transposed.get("unicode", "")
         assert len(text_tokens("X" + transposed)) == 1 + len(transposed)
+
+
+def test_the_factorisations_are_typed_and_built_as_declared():
+    """Lowering types each factorisation and solve by its declared `typing` (its arity
+    following), reads a 1 × 1 chol(s) as the elementwise function it declares (√s), lists each
+    among its declared class of built-ins, and builds each by its declared `builder`
+    (tril_half(2 X) = 2 Φ(X), as solve(A, 3 B) = 3 solve(A, B)): the values are the numbers."""
+    rng = np.random.default_rng(3)
+    x, a, b = rng.normal(size=(3, 3)), rng.normal(size=(3, 3)) + 3 * np.eye(3), rng.normal(
+        size=(3, 2))
+    assert _lowered("chol(s)", {"s": "scalar"}).expr.op == FACTORISATIONS["chol"].of_scalar
+    assert value("chol(s)", {"s": "scalar"}, s=2.25) == pytest.approx(1.5)
+    assert _lowered("tril_half(2 X)", None).expr.args[0].attr("value") == 2
+    assert np.allclose(value("tril_half(2 X)", X=x), np.tril(2 * x) - np.diag(np.diag(x)))
+    assert np.allclose(value("solve(A, 3 B)", A=a, B=b), 3 * np.linalg.solve(a, b))
+    tall = rng.normal(size=(4, 3))
+    inverse = np.asarray(value("pinv(X)", {"X": "matrix(4,3)"}, X=tall))
+    assert inverse.shape == (3, 4) and np.allclose(inverse, np.linalg.pinv(tall))
+    for f in FACTORISATIONS.values():
+        assert ARITY.get(f.name, 1) == f.arity and MEANING[f.name] == f.listed_with
+    with pytest.raises(MatcalcError, match="solve takes 2 arguments"):
+        _lowered("solve(A)", None)
+    with pytest.raises(MatcalcError, match="needs a square matrix"):
+        _lowered("chol(X)", {"X": "matrix(4,3)"})
