@@ -24,15 +24,21 @@ from .dims import SizeVar, one, times
 from .typed import T, fit, like, scalar
 
 
-def matrix_function(op: str):
-    """expm(X), logm(X), sqrtm(X) of a square matrix (of a 1 × 1 one: exp, log, sqrt)."""
+def _of_square(op: str, of_scalar: str = ""):
+    """f(X) of a square matrix X, of its shape; of a 1 × 1 one, the elementwise function
+    `of_scalar` ("": f itself)."""
     def typed(typer, call, args):
         arity(call, args, 1)
         x = args[0]
         typer.square(call.func, x, call.func_span)
-        fn = MATRIX_FUNCTIONS[op].scalar if x.is_scalar else op
+        fn = of_scalar if x.is_scalar and of_scalar else op
         return like(fn, x, x, span=call.span, text=call_text(typer, call))
     return typed
+
+
+def matrix_function(op: str):
+    """expm(X), logm(X), sqrtm(X) of a square matrix (of a 1 × 1 one: exp, log, sqrt)."""
+    return _of_square(op, MATRIX_FUNCTIONS[op].scalar)
 
 
 def frechet(op: str):
@@ -107,18 +113,6 @@ def spectral(op: str):
     return typed
 
 
-def _of_square(f: Factorisation):
-    """chol(S), tril_half(M): of a square matrix, of its shape; of a 1 × 1 one, the elementwise
-    function the declaration says it is there (chol(s) = √s)."""
-    def typed(typer, call, args):
-        arity(call, args, 1)
-        s = args[0]
-        typer.square(call.func, s, call.func_span)
-        op = f.of_scalar if s.is_scalar and f.of_scalar else f.name
-        return like(op, s, s, span=call.span, text=call_text(typer, call))
-    return typed
-
-
 def _solves(f: Factorisation):
     """solve(A, B) = A⁻¹ B: A square, B (a matrix or a vector) with A's rows; of B's shape."""
     def typed(typer, call, args):
@@ -139,7 +133,9 @@ def _transposes(f: Factorisation):
     return typed
 
 
-_FACTORISATION_TYPINGS = {OF_SQUARE: _of_square, SOLVES: _solves, TRANSPOSES: _transposes}
+# chol(S), tril_half(M): of a square matrix; chol of a 1 × 1 one is √s, as declared
+_FACTORISATION_TYPINGS = {OF_SQUARE: lambda f: _of_square(f.name, f.of_scalar),
+                          SOLVES: _solves, TRANSPOSES: _transposes}
 
 
 def factorisation(f: Factorisation):
