@@ -33,13 +33,6 @@ def declared_names() -> frozenset[str]:
     return frozenset(OPS) - frozenset(CORE_NODE_KINDS)
 
 
-def family_names() -> frozenset[str]:
-    """The op names the render scan looks for: every declared operator's, the factorisations'
-    (chol, solve, pinv, tril_half), the Fréchet derivatives' (frechet, frechet_matrix) and the
-    divided differences' (divdiff_exp, ...) included."""
-    return declared_names()
-
-
 def named(source: str, names: frozenset[str]) -> list[tuple[int, str]]:
     """(line, name) of each string constant of `source` that is one of `names`, those of an
     `__all__` list aside."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from declared_names import declared_names, modules, named, stale, unexplained
 from declared_names import each as _each
-from declared_names import family_names, modules, named, stale, unexplained
 from declared_names import scan as scan_modules
 
 from matcalc import value
@@ -29,7 +29,7 @@ DECLARATION_MODULES = frozenset(
 
 def scan() -> dict[str, list[tuple[int, str]]]:
     """module (relative to matcalc/) -> the declared names it spells, with their lines."""
-    return scan_modules(modules(*SCANNED, skip=DECLARATION_MODULES), family_names())
+    return scan_modules(modules(*SCANNED, skip=DECLARATION_MODULES), declared_names())
 
 
 BUILDERS = ("the builders core/build.py exports: each constructs the operator its declaration's "
@@ -126,7 +126,7 @@ def test_the_check_fails_on_a_named_operator():
     """A consumer comparing an op with a declared name is reported with its module, line and
     operator; the same naming allowed with a reason passes, and `__all__` is not read."""
     source = 'def p(e):\n    return e.op == "inv"\n\n__all__ = ["kron"]\n'
-    hits = named(source, family_names())
+    hits = named(source, declared_names())
     assert hits == [(2, "inv")]
     assert unexplained({"render/example.py": hits}, ALLOWED) == [
         "matcalc/render/example.py:2: names the declared operator 'inv'"]
@@ -135,7 +135,7 @@ def test_the_check_fails_on_a_named_operator():
 
 
 def test_the_declared_names_are_the_declarations():
-    names = family_names()
+    names = declared_names()
     assert {"inv", "mpow", "kron", "diag", "diagpart", "vec", "tr", "det", "logdet", "expm",
            "eigmax", "softmax_rows", "layernorm", "exp", "pi", "chol", "solve", "pinv",
            "tril_half", "frechet", "frechet_matrix", "divdiff_exp", "eigbasis"} <= names
