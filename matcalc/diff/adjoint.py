@@ -16,6 +16,7 @@ from ..core.factorisations import FACTORISATIONS
 from ..core.linear_ops import LINEAR_OPS
 from ..core.transpose import transposed
 from ..errors import UnsupportedError
+from .matrix_fns import second_frechet
 
 TRACE: dict = {}
 VEC: dict = {}
@@ -77,7 +78,7 @@ def _frechet_adjoint(node, i, m):
     """tr(M L_f(X, dE)) = tr(L_f(X, M) dE): the adjoint tr(Gᵀ L_f(X, E)) = tr(L_f(Xᵀ, G)ᵀ E)
     with G = Mᵀ, and L_f(Xᵀ, Mᵀ)ᵀ = L_f(X, M)."""
     if i != 1:
-        raise UnsupportedError("no second Fréchet derivative: X of L_f(X, E) is held fixed")
+        raise second_frechet(node)
     return b.frechet(node.args[0], m, node.attr("f"))
 
 
