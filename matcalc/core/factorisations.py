@@ -34,6 +34,11 @@ FULL_COLUMN_RANK = "{0} has full column rank"
 # where the numerical check draws the first argument (domain.py's rule of each)
 SPD_POINT, WELL_CONDITIONED, FULL_RANK_POINT, SMOOTH = (
     "symmetric positive definite", "well conditioned", "full column rank", "smooth")
+# how lowering types a call (lower/matrix_typing.py): of a square matrix, of its shape; solve(A,
+# B): A square, B with A's rows, of B's shape; of an m × n matrix, n × m
+OF_SQUARE, SOLVES, TRANSPOSES = "of a square matrix", "A⁻¹ B", "n × m of m × n"
+# the class of built-ins the language lists it among (lower/functions.py MEANINGS)
+FACTORISATIONS_AND_SOLVES, TRIANGLES = "factorisations and solves", "triangles"
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,8 @@ class Factorisation:
     is formatted with the arguments' code and each next one with the value of the one before
     ({0}), the last giving its value; `holds`, per backend, a 0-d boolean over the first step's
     value ({0}), true where `condition` holds (generated code refuses the point elsewhere, with
-    evaluate's tolerance: codegen/conditions.py's helpers)."""
+    evaluate's tolerance: codegen/conditions.py's helpers); the core builder applying it, how
+    lowering types a call and the class of built-ins the language lists it among."""
     name: str
     meaning: str
     domain: str  # SPD_POINT, WELL_CONDITIONED, FULL_RANK_POINT or SMOOTH
@@ -68,6 +74,14 @@ class Factorisation:
     # computed anyway) is triangular, and L is non-singular
     solves_first: bool = False  # its value is A⁻¹ B (A, B its arguments): the emitter's solves
     # compute it, sharing A's factors
+    builder: str = ""  # the core builder (core/build.py) applying it
+    typing: str = OF_SQUARE  # how lowering types a call: OF_SQUARE, SOLVES or TRANSPOSES
+    of_scalar: str = ""  # the elementwise function it is of a 1 × 1 argument (chol(s) = √s)
+    listed_with: str = FACTORISATIONS_AND_SOLVES  # or TRIANGLES (Φ)
+
+    @property
+    def arity(self) -> int:
+        return 2 if self.typing == SOLVES else 1
 
 
 def _sympy_pinv(k, node, args):
@@ -129,23 +143,24 @@ DECLARED = (
                   SPD_POINT, SPD, ("tr(A chol(X X' + I))", "X", "Xᵀ L⁻ᵀ (U + Uᵀ) L⁻¹  where "
                                    "L = chol(X Xᵀ + I), U = tril_half(Lᵀ Aᵀ)"),
                   invertible=True,  # (L has a positive diagonal)
-                  code=_CHOL_CODE, holds=_CHOL_HOLDS, lower_factor=True),
+                  code=_CHOL_CODE, holds=_CHOL_HOLDS, lower_factor=True, builder="chol",
+                  of_scalar="sqrt"),
     Factorisation("solve", "A⁻¹ B for a non-singular A, computed and printed as a solve, not an "
                   "inverse", WELL_CONDITIONED, NONSINGULAR,
                   ("u' solve(X, v)", "X", "-solve(X, v) solve(Xᵀ, u)ᵀ"),
                   sympy=lambda k, node, args: k.sp.MatMul(k.sp.Inverse(args[0]), args[1]),
                   trace_adjoint=_solve_trace_adjoint, vec_adjoint=_solve_vec_adjoint,
-                  solves_first=True),
+                  solves_first=True, builder="solve", typing=SOLVES),
     Factorisation("pinv", "the Moore–Penrose pseudo-inverse (XᵀX)⁻¹Xᵀ of an X of full column "
                   "rank", FULL_RANK_POINT, FULL_COLUMN_RANK,
                   ("u' pinv(X) v", "X", "X⁺ ((X⁺)ᵀ u vᵀ (I - X X⁺)ᵀ - v uᵀ X⁺)"), "X⁺",
                   sympy=_sympy_pinv, code=_PINV_CODE, vector_code="{0} / ({0} @ {0})",
-                  holds=_PINV_HOLDS),
+                  holds=_PINV_HOLDS, builder="pinv", typing=TRANSPOSES),
     Factorisation("tril_half", "Φ(M): the lower triangle of M, its diagonal halved", SMOOTH, "",
                   ("tr(A tril_half(X))", "X", "tril_half(Aᵀ)ᵀ"),
                   sympy=lambda k, node, args: k.tril(node, args, k.sp.Rational(1, 2)),
                   trace_adjoint=_phi_trace_adjoint, vec_adjoint=_phi_vec_adjoint,
-                  code=_PHI_CODE),
+                  code=_PHI_CODE, builder="tril_half", listed_with=TRIANGLES),
 )
 
 FACTORISATIONS: dict[str, Factorisation] = {f.name: f for f in DECLARED}

@@ -84,10 +84,14 @@ class MatrixFunction:
 
     @property
     def divided_latex(self) -> str:
-        """f^{[1]} in LaTeX: \\exp^{[1]}, \\log^{[1]}, \\sqrt{\\cdot}^{[1]} (\\sqrt takes an
-        argument)."""
-        alone = f"{self.latex}{{\\cdot}}" if self.latex == "\\sqrt" else self.latex
-        return f"{alone}^{{[1]}}"
+        """f^{[1]} in LaTeX: \\exp^{[1]}, \\log^{[1]}, \\sqrt{\\cdot}^{[1]}."""
+        return f"{self.latex_alone}^{{[1]}}"
+
+    @property
+    def latex_alone(self) -> str:
+        """The scalar function in LaTeX written without its argument, as in L_{\\exp} and
+        \\exp^{[1]}: \\exp, \\log, \\sqrt{\\cdot} (\\sqrt takes an argument)."""
+        return f"{self.latex}{{\\cdot}}" if self.latex == "\\sqrt" else self.latex
 
 
 def eigenvalue_on_cut(x: np.ndarray, margin: float = 0.0) -> complex | None:

@@ -79,7 +79,7 @@ def _frechet_adjoint(node, i, m):
     with G = Mᵀ, and L_f(Xᵀ, Mᵀ)ᵀ = L_f(X, M)."""
     if i != 1:
         raise second_frechet(node)
-    return b.frechet(node.attr("f"), node.args[0], m)
+    return b.frechet(node.args[0], m, node.attr("f"))
 
 
 # -- vec form: d vec F = M d vec(U) ----------------------------------------------------------
@@ -108,7 +108,7 @@ VEC.update({
     "transpose": _vec_transpose,
     "expand": lambda node, i, m: b.mul(m, b.ones(node.shape.size)),
     "unvec": lambda node, i, m: m,
-    "frechet": lambda node, i, m: b.mul(m, b.frechet_matrix(node.attr("f"), node.args[0])),
+    "frechet": lambda node, i, m: b.mul(m, b.frechet_matrix(node.args[0], node.attr("f"))),
     # vec L_f(X, dE) = J_f(X) vec(dE)
 })
 

@@ -53,7 +53,7 @@ for _v in VECTOR_FUNCTIONS.values():
 
 def _matrix_function(fn: str):
     def rule(node, dargs):
-        return b.frechet(fn, node.arg, dargs[0])
+        return b.frechet(node.arg, dargs[0], fn)
     rule.__doc__ = f"Fréchet derivative: d {fn}(X) = {MATRIX_FUNCTIONS[fn].frechet_name}(X, dX)"
     return rule
 
@@ -78,7 +78,7 @@ def _frechet(node, dargs):
     """linear in E: d L_f(X, E) = L_f(X, dE) (X held fixed; no second Fréchet derivative)."""
     if dargs[0] is not None:
         raise second_frechet(node)
-    return b.frechet(node.attr("f"), node.args[0], dargs[1])
+    return b.frechet(node.args[0], dargs[1], node.attr("f"))
 
 
 @defjvp("frechet_matrix")
