@@ -17,16 +17,6 @@ _RULE = ("diff/ keys each hand-written derivative rule by its operator (the regi
 ALLOWED: dict[tuple[str, str], str] = {
     **each("diff/factorisations.py", ("solve", "chol", "pinv", "tril_half"), _RULE),
     **each("diff/matrix_fns.py", ("frechet", "frechet_matrix"), _RULE),
-    **each("diff/spectral.py", ("eigvals", "eigmax", "eigmin", "svals", "specnorm", "nucnorm"),
-           _RULE),
-    **each("diff/spectral.py", ("eigvecs", "eigvec_max", "eigvec_min", "svecs_left",
-                                "svecs_right", "svec_max_left", "svec_max_right", "polar"),
-           "to do: the factors a spectral value's derivative is written with (V for eigvals, "
-           "u₁ and v₁ for specnorm, ...) belong in the spectral declarations"),
-    ("diff/spectral.py", "eigbasis"):
-        "to do: why no derivative goes through eigbasis (it appears only in the "
-        "Daleckii–Krein form) is told apart from the other factors' by its name, not by a "
-        "facet of its declaration",
     ("diff/elementwise.py", "log"):
         "d(u.^p) = p ⊙ u.^(p−1) ⊙ du + u.^p ⊙ log(u) ⊙ dp: the power's derivative is "
         "written with the logarithm, the node the rule builds",

@@ -65,18 +65,6 @@ ALLOWED: dict[tuple[str, str], str] = {
             "the table of refused names: each entry names the language's spelling to write "
             "instead (a name users type, tests/test_unimplemented.py checks it is one), or "
             "refuses an operator's internal name (diagpart, logsoftmax) as a spelling"),
-    **_each("render/where.py", ("eigvecs", "eigvec_max", "eigvec_min", "svecs_left",
-                                "svecs_right", "svec_max_left", "svec_max_right", "polar",
-                                "eigbasis"),
-            "the textbook letters where clauses name the factors of a decomposition by (v for "
-            "eigenvectors, u and v for singular vectors, q for the polar factor): a printing "
-            "convention not yet a facet of the spectral declarations"),
-    ("render/where.py", "chol"):
-        "being moved to the spectral declarations: the letter L that where clauses name "
-        "chol(S)'s factor by, a printing convention not yet a facet of its declaration",
-    ("render/where.py", "eigvals"):
-        "the Daleckii–Krein form names its F = divdiff_f(eigvals(S)) beside Q = eigbasis(S) "
-        "even where F appears once, as textbooks write the form",
     **_each("simplify/matrix_functions.py", ("eigbasis", "eigvals"),
             "the named simplifier rule daleckii-krein builds L_f(S, E) = Q (F ⊙ (Qᵀ E Q)) Qᵀ "
             "from Q = eigbasis(S) and F = divdiff_f(eigvals(S)): an identity with its example "

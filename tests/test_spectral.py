@@ -5,7 +5,9 @@ Each derivative is checked against central finite differences at symmetric point
 declared symmetric(n), or A + Aᵀ) in both layouts, its printed forms are pinned, generated code
 agrees with evaluate on every installed backend, and jax.grad through jnp.linalg.eigh / svd is
 an independent reference. The refusals are tested: a non-symmetric value, a repeated eigenvalue
-where the derivative needs it simple, a derivative through eigenvectors.
+where the derivative needs it simple, a derivative through eigenvectors. Every declaration has
+the facets its derivative is written and printed with (a value's factors, a vector op's letter
+and refusal), and one lacking a facet fails, naming it.
 """
 from __future__ import annotations
 
@@ -221,3 +223,77 @@ def test_each_spectral_function_declares_its_code():
         full, values = f.code
         assert "{0}" in full and (values == "") == f.vectors, f.name
         assert values == "" or "{0}" in values, f.name
+
+
+# -- every spectral declaration has the facets its derivative is written and printed with ----
+
+def _declared_facets(f) -> dict[str, bool]:
+    """Which facets the declaration `f` (core/spectral.py) has, and whether the stages read
+    them: a value names the vector ops its derivative is written with (diff/spectral.py) and
+    that rule's title (steps); a vector op has its letter (render/where.py) and says why no
+    derivative goes through it; the Daleckii–Krein basis names a declared values op."""
+    from matcalc.core.spectral import SPECTRAL
+    from matcalc.diff.registry import JVP, TITLES
+    from matcalc.render.where import _FIRST
+    value = not f.vectors
+    through = f"sum({f.name}({f.placeholder}))"
+    refused = ""
+    if f.vectors:
+        with pytest.raises(UnsupportedError) as refusal:
+            derive(through, f.placeholder, vars={"S": "symmetric(3)", "X": "matrix(3,2)"})
+        refused = str(refusal.value)
+    return {
+        "differential (diff/spectral.py)": f.name in JVP,
+        "factors (the vector ops a value's derivative is written with)":
+            not value or bool(f.factors) and all(
+                op in SPECTRAL and SPECTRAL[op].vectors and SPECTRAL[op].argument == f.argument
+                for op in f.factors),
+        "derivative text (steps), a value's":
+            not value or f.derivative_text.startswith(f"d {f.name}(") and
+            TITLES[f.name] == f.derivative_text,
+        "letter (where clauses), a vector op's only":
+            f.letter == "" if value else
+            len(f.letter) == 1 and f.letter.islower() and _FIRST.get(f.name) == f.letter,
+        "refusal (why no derivative goes through a vector op)":
+            value and not f.refusal or bool(f.refusal) and refused ==
+            f"no derivative through {f.name}({f.placeholder}): {f.refusal}",
+        "Daleckii–Krein values op declared, or none claimed":
+            not f.daleckii_krein or f.vectors and f.daleckii_krein in SPECTRAL
+            and not SPECTRAL[f.daleckii_krein].vectors,
+    }
+
+
+def _names():
+    from matcalc.core.spectral import SPECTRAL
+    return sorted(SPECTRAL)
+
+
+@pytest.mark.parametrize("name", _names())
+def test_every_spectral_declaration_has_every_facet(name):
+    """A declaration of core/spectral.py that lacks a facet fails, naming it."""
+    from matcalc.core.spectral import SPECTRAL
+    facets = _declared_facets(SPECTRAL[name])
+    assert not [facet for facet, ok in facets.items() if not ok], (name, facets)
+
+
+def test_a_missing_spectral_facet_is_named():
+    from dataclasses import replace
+
+    from matcalc.core.spectral import SPECTRAL
+
+    def missing(f):
+        return [facet for facet, ok in _declared_facets(f).items() if not ok]
+    assert missing(replace(SPECTRAL["eigmax"], factors=())) == [
+        "factors (the vector ops a value's derivative is written with)"]
+    assert missing(replace(SPECTRAL["svals"], factors=("svals",))) == [
+        "factors (the vector ops a value's derivative is written with)"]
+    assert missing(replace(SPECTRAL["nucnorm"], derivative_text="")) == [
+        "derivative text (steps), a value's"]
+    assert missing(replace(SPECTRAL["eigvec_max"], letter="")) == [
+        "letter (where clauses), a vector op's only"]
+    assert missing(replace(SPECTRAL["eigmax"], letter="e")) == [
+        "letter (where clauses), a vector op's only"]
+    assert missing(replace(SPECTRAL["polar"], refusal="")) == [
+        "refusal (why no derivative goes through a vector op)"]
+    assert missing(replace(SPECTRAL["eigbasis"], daleckii_krein="eigvecs")) == [
+        "Daleckii–Krein values op declared, or none claimed"]

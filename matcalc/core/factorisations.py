@@ -78,6 +78,7 @@ class Factorisation:
     typing: str = OF_SQUARE  # how lowering types a call: OF_SQUARE, SOLVES or TRANSPOSES
     of_scalar: str = ""  # the elementwise function it is of a 1 × 1 argument (chol(s) = √s)
     listed_with: str = FACTORISATIONS_AND_SOLVES  # or TRIANGLES (Φ)
+    letter: str = ""  # its textbook letter, its name in where clauses (L = chol(S))
 
     @property
     def arity(self) -> int:
@@ -144,7 +145,7 @@ DECLARED = (
                                    "L = chol(X Xᵀ + I), U = tril_half(Lᵀ Aᵀ)"),
                   invertible=True,  # (L has a positive diagonal)
                   code=_CHOL_CODE, holds=_CHOL_HOLDS, lower_factor=True, builder="chol",
-                  of_scalar="sqrt"),
+                  of_scalar="sqrt", letter="l"),
     Factorisation("solve", "A⁻¹ B for a non-singular A, computed and printed as a solve, not an "
                   "inverse", WELL_CONDITIONED, NONSINGULAR,
                   ("u' solve(X, v)", "X", "-solve(X, v) solve(Xᵀ, u)ᵀ"),

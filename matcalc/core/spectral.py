@@ -8,7 +8,10 @@ distinct nonzero singular values, dσᵢ = uᵢᵀ dX vᵢ; so d svals(X) = diag
 d specnorm(X) = u₁ᵀ dX v₁ (gradient u₁ v₁ᵀ) and d nucnorm(X) = tr(Uᵀ dX V) (gradient U Vᵀ).
 
 A `Spectral` says what matcalc knows about one op: its meaning, the matrix it needs (symmetric
-or any), its result's shape, its numpy value, and the condition its derivative holds under.
+or any), its result's shape, its numpy value, and the condition its derivative holds under; a
+value also the factors its derivative is written with (eigvecs for eigvals, svec_max_left and
+svec_max_right for specnorm, polar for nucnorm) and its rule's title, a vector op its textbook
+letter (v, u, q: its name in where clauses) and why no derivative goes through it.
 Eigenvectors and singular vectors are defined up to sign; matcalc fixes the sign so that the
 entry of largest magnitude of each eigenvector (of each left singular vector, the right one
 following it) is positive, in evaluate and in generated code alike. No derivative goes through
@@ -89,6 +92,22 @@ class Spectral:
     example: tuple[str, str, str]  # (expression, variable, derivative printed): the docs' row
     code: tuple[str, str] = ("", "")  # its code from the decomposition {0}, and from the
     # values {0} alone ("": it needs the vectors); see codegen/spectral.py
+    # a value's derivative (diff/spectral.py): the vector ops it is written with, first and
+    # last L and R of dλ = Lᵀ dX R (L = R = v for an eigenvalue; for all of them diag(Lᵀ dX R)),
+    # or Q of tr(Qᵀ dX) for a factor of X's shape; and its rule as derivations show it
+    factors: tuple[str, ...] = ()
+    derivative_text: str = ""
+    letter: str = ""  # a vector op's textbook letter, its name in where clauses (v vᵀ  where
+    # v = eigvec_max(S)); the letter's case follows the shape (V = eigvecs(S))
+    refusal: str = ""  # a vector op: why no derivative goes through it
+    # the basis Q of the Daleckii–Krein form Q (F ⊙ (Qᵀ E Q)) Qᵀ: the values op of its
+    # F = divdiff_f(values(S)), printed beside it (render/where.py)
+    daleckii_krein: str = ""
+
+    @property
+    def placeholder(self) -> str:
+        """The letter its argument is written with in its texts: S (symmetric) or X."""
+        return "S" if self.argument == SYMMETRIC else "X"
 
 
 ARG = "{0}"  # the argument in a refusal (OutsideDomainError names it as written)
@@ -250,6 +269,16 @@ def off_condition(f: Spectral, x: np.ndarray, gap: float) -> str | None:
     return None
 
 
+THROUGH_VECTORS = (
+    "eigenvectors and singular vectors are defined only up to sign, and their derivative "
+    "needs every eigenpair (so a second derivative, or a Hessian, of eigvals, eigmax, eigmin, "
+    "svals, specnorm or nucnorm is not available either)")
+THROUGH_EIGENBASIS = (
+    "an eigenbasis is not unique (in sign, and where an eigenvalue repeats); it appears in "
+    "the Daleckii–Krein form Q (F ⊙ (Qᵀ E Q)) Qᵀ of a Fréchet derivative L_f(S, E), whose "
+    "derivative in S (a second Fréchet derivative: a second derivative, or a Hessian, through "
+    "expm, logm or sqrtm) is not available")
+
 def needed_for_vectors(f: Spectral) -> tuple[str, ...]:
     """What evaluate refuses f's vectors without (its `svd`/`eigh` `which`): simple values
     anywhere ('all'), at the top ('max') or the bottom ('min'), full rank ('rank'); () for a
@@ -271,56 +300,73 @@ DECLARED = (
     Spectral("eigvals", "the eigenvalues of a symmetric matrix, ascending", SYMMETRIC,
              EIGENVALUES, lambda s: _column(eigenvalues("eigvals", s)), _SIMPLE, False,
              ("u' eigvals(X + X')", "X", "2 V diag(u) Vᵀ  where V = eigvecs(X + Xᵀ)"),
-             code=("{0}[0]", "{0}")),
+             code=("{0}[0]", "{0}"), factors=("eigvecs",),
+             derivative_text="d eigvals(S) = diag(Vᵀ dS V), V = eigvecs(S) (simple eigenvalues)"),
     Spectral("eigvecs", "the unit eigenvectors of a symmetric matrix (columns, in the order "
              "of eigvals)", SYMMETRIC, EIGENVECTORS, lambda s: eigh("eigvecs", s, "all")[1],
-             _SIMPLE, True,
-             ("u' eigvecs(A) x", "x", "uᵀ eigvecs(A)"), code=("{0}[1]", "")),
+             _SIMPLE, True, ("u' eigvecs(A) x", "x", "uᵀ eigvecs(A)"), code=("{0}[1]", ""),
+             letter="v", refusal=THROUGH_VECTORS),
     Spectral("eigbasis", "an orthonormal eigenbasis of a symmetric matrix (columns in the "
              "order of eigvals, signed as eigvecs; where an eigenvalue repeats, the basis eigh "
              "returns: for forms that do not depend on that choice)", SYMMETRIC, EIGENVECTORS,
              lambda s: eigh("eigbasis", s)[1], "", True,
-             ("u' eigbasis(A + A') x", "x", "uᵀ eigbasis(A + Aᵀ)"), code=("{0}[1]", "")),
+             ("u' eigbasis(A + A') x", "x", "uᵀ eigbasis(A + Aᵀ)"), code=("{0}[1]", ""),
+             letter="q", refusal=THROUGH_EIGENBASIS, daleckii_krein="eigvals"),
     Spectral("eigmax", "the largest eigenvalue of a symmetric matrix", SYMMETRIC, SCALAR,
              lambda s: _one(eigenvalues("eigmax", s)[-1]), _TOP, False,
              ("eigmax(X + X')", "X", "2 v vᵀ  where v = eigvec_max(X + Xᵀ)"),
-             code=("{0}[0][-1]", "{0}[-1]")),
+             code=("{0}[0][-1]", "{0}[-1]"), factors=("eigvec_max",),
+             derivative_text="d eigmax(S) = vᵀ dS v, v = eigvec_max(S) (a simple eigenvalue)"),
     Spectral("eigmin", "the smallest eigenvalue of a symmetric matrix", SYMMETRIC, SCALAR,
              lambda s: _one(eigenvalues("eigmin", s)[0]), _BOTTOM, False,
              ("eigmin(X + X')", "X", "2 v vᵀ  where v = eigvec_min(X + Xᵀ)"),
-             code=("{0}[0][0]", "{0}[0]")),
+             code=("{0}[0][0]", "{0}[0]"), factors=("eigvec_min",),
+             derivative_text="d eigmin(S) = vᵀ dS v, v = eigvec_min(S) (a simple eigenvalue)"),
     Spectral("eigvec_max", "the unit eigenvector of the largest eigenvalue", SYMMETRIC, VECTOR,
              lambda s: eigh("eigvec_max", s, "max")[1][:, -1:], _TOP, True,
-             ("eigvec_max(A)' x", "x", "eigvec_max(A)ᵀ"), code=("{0}[1][:, -1]", "")),
+             ("eigvec_max(A)' x", "x", "eigvec_max(A)ᵀ"), code=("{0}[1][:, -1]", ""),
+             letter="v", refusal=THROUGH_VECTORS),
     Spectral("eigvec_min", "the unit eigenvector of the smallest eigenvalue", SYMMETRIC, VECTOR,
              lambda s: eigh("eigvec_min", s, "min")[1][:, :1], _BOTTOM, True,
-             ("eigvec_min(A)' x", "x", "eigvec_min(A)ᵀ"), code=("{0}[1][:, 0]", "")),
+             ("eigvec_min(A)' x", "x", "eigvec_min(A)ᵀ"), code=("{0}[1][:, 0]", ""),
+             letter="v", refusal=THROUGH_VECTORS),
     Spectral("svals", "the singular values, descending", ANY, SINGULAR,
              lambda x: _column(svd("svals", x)[1]), _SINGULAR, False,
              ("u' svals(X + eye)", "X", "svecs_right(X + I) diag(u) svecs_left(X + I)ᵀ"),
-             code=("{0}[1]", "{0}")),
+             code=("{0}[1]", "{0}"), factors=("svecs_left", "svecs_right"),
+             derivative_text="d svals(X) = diag(Uᵀ dX V), U, V the thin SVD's factors (distinct "
+             "nonzero singular values)"),
     Spectral("svecs_left", "the left singular vectors U of the thin SVD X = U diag(σ) Vᵀ", ANY,
              LEFT, lambda x: svd("svecs_left", x, "all")[0], _SINGULAR, True,
-             ("u' svecs_left(A + eye) x", "x", "uᵀ svecs_left(A + I)"), code=("{0}[0]", "")),
+             ("u' svecs_left(A + eye) x", "x", "uᵀ svecs_left(A + I)"), code=("{0}[0]", ""),
+             letter="u", refusal=THROUGH_VECTORS),
     Spectral("svecs_right", "the right singular vectors V of the thin SVD X = U diag(σ) Vᵀ",
              ANY, RIGHT, lambda x: svd("svecs_right", x, "all")[2], _SINGULAR, True,
-             ("u' svecs_right(A + eye) x", "x", "uᵀ svecs_right(A + I)"), code=("{0}[2]", "")),
+             ("u' svecs_right(A + eye) x", "x", "uᵀ svecs_right(A + I)"), code=("{0}[2]", ""),
+             letter="v", refusal=THROUGH_VECTORS),
     Spectral("specnorm", "the spectral norm σ₁ (the largest singular value)", ANY, SCALAR,
              lambda x: _one(svd("specnorm", x)[1][0]), _SIGMA1, False,
              ("specnorm(X)", "X", "svec_max_right(X) svec_max_left(X)ᵀ"),
-             code=("{0}[1][0]", "{0}[0]")),
+             code=("{0}[1][0]", "{0}[0]"), factors=("svec_max_left", "svec_max_right"),
+             derivative_text="d specnorm(X) = uᵀ dX v, u, v the singular vectors of the largest "
+             "singular value"),
     Spectral("nucnorm", "the nuclear norm Σ σᵢ (the sum of the singular values)", ANY, SCALAR,
              lambda x: _one(svd("nucnorm", x)[1].sum()), "{0} has full rank", False,
-             ("nucnorm(X)", "X", "polar(X)ᵀ"), code=("{0}[1].sum()", "{0}.sum()")),
+             ("nucnorm(X)", "X", "polar(X)ᵀ"), code=("{0}[1].sum()", "{0}.sum()"),
+             factors=("polar",),
+             derivative_text="d nucnorm(X) = tr(polar(X)ᵀ dX), polar(X) = U Vᵀ (X of full rank)"),
     Spectral("polar", "the orthogonal polar factor U Vᵀ of the thin SVD X = U diag(σ) Vᵀ", ANY,
              SAME, lambda x: _polar(x), "{0} has full rank", True,
-             ("tr(polar(A + eye) X)", "X", "polar(A + I)"), code=("{0}[0] @ {0}[2].T", "")),
+             ("tr(polar(A + eye) X)", "X", "polar(A + I)"), code=("{0}[0] @ {0}[2].T", ""),
+             letter="q", refusal=THROUGH_VECTORS),
     Spectral("svec_max_left", "the left singular vector u₁ of the largest singular value", ANY,
              LEFT_ONE, lambda x: svd("svec_max_left", x, "max")[0][:, :1], _SIGMA1, True,
-             ("svec_max_left(A)' x", "x", "svec_max_left(A)ᵀ"), code=("{0}[0][:, 0]", "")),
+             ("svec_max_left(A)' x", "x", "svec_max_left(A)ᵀ"), code=("{0}[0][:, 0]", ""),
+             letter="u", refusal=THROUGH_VECTORS),
     Spectral("svec_max_right", "the right singular vector v₁ of the largest singular value",
              ANY, RIGHT_ONE, lambda x: svd("svec_max_right", x, "max")[2][:, :1], _SIGMA1, True,
-             ("svec_max_right(A)' x", "x", "svec_max_right(A)ᵀ"), code=("{0}[2][:, 0]", "")),
+             ("svec_max_right(A)' x", "x", "svec_max_right(A)ᵀ"), code=("{0}[2][:, 0]", ""),
+             letter="v", refusal=THROUGH_VECTORS),
 )
 
 SPECTRAL: dict[str, Spectral] = {f.name: f for f in DECLARED}

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from ..core import build as b
 from ..core.expr import Expr, postorder
+from ..core.factorisations import FACTORISATIONS
 from ..core.matrix_functions import DIVIDED
 from ..core.rebuild import rebuild
 from ..core.spectral import SPECTRAL
@@ -28,16 +29,16 @@ from .printer import render
 SAVING = 2  # tokens a where clause must save to be worth the reader's detour
 CLAUSE = 3  # tokens a clause adds besides its definition: "where", the name, "="
 _LETTERS = ("u", "v", "r", "q", "p")
-_FIRST = {f.name: f.letter for f in VECTOR_FUNCTIONS.values() if f.letter}  # y = layernorm(x)
-# the factors of a decomposition, named by their textbook letters wherever they repeat:
-# v vᵀ  where v = eigvec_max(S); the letter's case follows the shape (V = eigvecs(S))
-_FACTORS = {"eigvecs": "v", "eigvec_max": "v", "eigvec_min": "v", "svecs_left": "u",
-            "svecs_right": "v", "svec_max_left": "u", "svec_max_right": "v", "polar": "q",
-            "eigbasis": "q"}
-_FIRST.update({op: letter for op, letter in _FACTORS.items() if op in SPECTRAL})
+# the factors of a decomposition, named by their declared textbook letters wherever they
+# repeat: v vᵀ  where v = eigvec_max(S); the letter's case follows the shape (V = eigvecs(S))
+_FACTORS = {f.name: f.letter for f in SPECTRAL.values() if f.letter}
+_FIRST = {**{f.name: f.letter for f in VECTOR_FUNCTIONS.values() if f.letter},  # y = layernorm(x)
+          **{f.name: f.letter for f in FACTORISATIONS.values() if f.letter},  # L = chol(S)
+          **_FACTORS, **{op: "f" for op in DIVIDED}}
 # the F of Q (F ⊙ (Qᵀ E Q)) Qᵀ  where Q = eigbasis(S), F = divdiff_exp(eigvals(S)): named even
-# where it appears once, beside its eigenbasis (the Daleckii–Krein form, as textbooks write it)
-_FIRST.update({op: "f" for op in DIVIDED})
+# where it appears once, beside its eigenbasis (the Daleckii–Krein form, as textbooks write it);
+# (values op, basis op) as the basis's declaration gives them
+_DALECKII_KREIN = {(f.daleckii_krein, f.name) for f in SPECTRAL.values() if f.daleckii_krein}
 
 
 def _factor_transposed(node: Expr) -> bool:
@@ -48,11 +49,13 @@ def _factor_transposed(node: Expr) -> bool:
 
 def _beside_its_basis(node: Expr, nodes: set[Expr]) -> bool:
     """Whether node is divdiff_f(eigvals(S)), a factor of a Hadamard product, in an expression
-    that also has eigbasis(S)."""
-    return node.op in DIVIDED and node.arg.op == "eigvals" and \
-        b.mk("eigbasis", node.arg.arg) in nodes and \
+    that also has eigbasis(S) (the Daleckii–Krein form's values and basis as declared)."""
+    return node.op in DIVIDED and \
+        any(node.arg.op == values and b.mk(basis, node.arg.arg) in nodes
+            for values, basis in _DALECKII_KREIN) and \
         any(n.op == "hadamard" and node in n.args for n in nodes)
-_FIRST["chol"] = "l"  # L = chol(S)
+
+
 _PRINTED = {"I", "K"}  # the identity and commutation matrices print as these: no name's
 
 
