@@ -65,10 +65,6 @@ ALLOWED: dict[tuple[str, str], str] = {
             "the table of refused names: each entry names the language's spelling to write "
             "instead (a name users type, tests/test_unimplemented.py checks it is one), or "
             "refuses an operator's internal name (diagpart, logsoftmax) as a spelling"),
-    **_each("simplify/matrix_functions.py", ("eigbasis", "eigvals"),
-            "the named simplifier rule daleckii-krein builds L_f(S, E) = Q (F ⊙ (Qᵀ E Q)) Qᵀ "
-            "from Q = eigbasis(S) and F = divdiff_f(eigvals(S)): an identity with its example "
-            "in simplify/rules.py"),
     ("simplify/matrix_functions.py", "frechet"):
         "the named simplifier rules on Fréchet derivatives, each an identity of L_f with an "
         "example in simplify/rules.py: L_f(X, E) = E f′(X) for E commuting with X, "

@@ -11,6 +11,7 @@ from ..core import build as b
 from ..core.expr import Expr
 from ..core.matrix_functions import MATRIX_FUNCTIONS
 from ..core.matrix_powers import MATRIX_POWERS
+from ..core.spectral import SPECTRAL
 from ..core.structural import is_symmetric
 from ..core.transpose import transposed
 
@@ -83,6 +84,11 @@ def trace_of_frechet(node: Expr) -> Expr | None:
     return b.trace(b.mul(declared.derivative(b, x, b.apply(declared.name, x)), e))
 
 
+# the eigenbasis Q the Daleckii–Krein form is written with, and the op of the eigenvalues its
+# divided differences take (eigbasis and eigvals, as core/spectral.py declares them)
+_BASIS = next(f for f in SPECTRAL.values() if f.daleckii_krein)
+
+
 def daleckii_krein(node: Expr) -> Expr | None:
     """L_f(S, E) = Q (F ⊙ (Qᵀ E Q)) Qᵀ for S symmetric by its structure, with Q = eigbasis(S)
     and F = divdiff_f(eigvals(S)) the divided differences of f at the eigenvalues (Daleckii–
@@ -91,6 +97,6 @@ def daleckii_krein(node: Expr) -> Expr | None:
     if not is_symmetric(s):
         return None
     declared = MATRIX_FUNCTIONS[node.attr("f")]
-    q = b.mk("eigbasis", s)
-    divided = b.mk(declared.divided_name, b.mk("eigvals", s))
+    q = b.mk(_BASIS.name, s)
+    divided = b.mk(declared.divided_name, b.mk(_BASIS.daleckii_krein, s))
     return b.mul(q, b.hadamard(divided, b.mul(b.transpose(q), e, q)), b.transpose(q))
