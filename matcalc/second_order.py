@@ -99,10 +99,9 @@ class _OfRows:
     Γ = diag(vec(G)): the vector's rule of each row (g yᵀ + y gᵀ + (aᵀ y) J) dx / (n s)."""
 
     def __init__(self, y: Expr, s: Expr):
-        self.y, self.s, self.n = y, s, y.shape.cols
+        self.y, self.n = y, y.shape.cols
         self.scaling = simplify(b.diag(b.inverse_of(s)))
-        rows = b.identity(y.shape.cols)
-        self.blocks = simplify(b.kron(rows, self.scaling))
+        self.blocks = simplify(b.kron(b.identity(self.n), self.scaling))  # I ⊗ diag(1 ⊘ s)
         self.sums = b.kron(b.mul(b.ones(self.n), b.transpose(b.ones(self.n))),
                            b.identity(y.shape.rows))
         d = b.diag(b.vec(y))
@@ -158,7 +157,7 @@ class _OfRows:
     def curvature(self, memo: dict, x: Expr, g: Expr, a: Expr) -> Expr:
         """vec⁻¹((I ⊗ diag(1 ⊘ s)) (Γ R D + D R Γ + (I ⊗ diag((A ⊙ Y) 𝟏)) J) vec dX / n)."""
         y, gamma, d = self.y, b.diag(b.vec(g)), b.diag(b.vec(self.y))
-        weights = b.kron(b.identity(y.shape.cols), b.diag(b.mul(b.hadamard(a, y), b.ones(self.n))))
+        weights = b.kron(b.identity(self.n), b.diag(b.mul(b.hadamard(a, y), b.ones(self.n))))
         outer = b.add(b.mul(gamma, self.sums, d), b.mul(d, self.sums, gamma),
                       b.mul(weights, self.jacobian))
         return b.unvec(b.mul(self.blocks, outer, b.vec(memo[x]), b.inverse_of(b.dim(self.n))),
