@@ -34,6 +34,35 @@ from .diff.engine import differential
 from .simplify import simplify
 
 
+def _distributed(term: Expr) -> list[Expr]:
+    """The terms of `term` with each sum among its factors multiplied out:
+    c L (u + v) R → c L u R, c L v R (a sum itself: its terms, times c)."""
+    scalars, chain = b.matmul_chain(term)
+    for k, f in enumerate(chain):
+        if f.op == "add":
+            return [t for u in f.args
+                    for t in _distributed(b.mul(*scalars, *chain[:k], u, *chain[k + 1:]))]
+    return [term]
+
+
+def _cotangent(layer, scalars: list[Expr], inner: Expr) -> tuple[Expr, Expr] | None:
+    """(a, T) for a gradient c (a / c − P(a)) through `layer` (inner its sum, c the product of
+    `scalars`, P(a) = layer.projections(a)) or None: the sum's terms multiplied out, a is c
+    times those that are not projections (layer.projection) and T c times those that are,
+    which is −P(a) when `_takes` says so."""
+    terms = [t for u in inner.args for t in _distributed(u)]
+    rest = [t for t in terms if not layer.projection(t)]
+    if len(rest) == len(terms) or not rest:
+        return None
+    return (b.mul(*scalars, b.add(*rest)),
+            b.mul(*scalars, b.add(*(t for t in terms if layer.projection(t)))))
+
+
+def _takes(layer, a: Expr, taken: Expr) -> bool:
+    """P(a) + T simplifies to 0: T = −P(a) exactly (the simplifier keeps values)."""
+    return b.is_zero(simplify(b.add(layer.projections(a), taken)))
+
+
 class _OfVector:
     """y = layernorm(x) of a vector of length n, J = (I − (y yᵀ + 𝟏 𝟏ᵀ) / n) / s symmetric:
     g = Jᵀ a = (a − (aᵀ y) y / n − sum(a) 𝟏 / n) / s, dg = J da − (g yᵀ + y gᵀ + (aᵀ y) J) dx
@@ -46,6 +75,19 @@ class _OfVector:
         self.jacobian = b.mul(b.sub(b.identity(self.n), b.mul(spread, b.inverse_of(b.dim(self.n)))),
                               b.inverse_of(s))
 
+    def find(self, scalars: list[Expr], chain: list[Expr], k: int) -> tuple | None:
+        """(g, a, k + 1) when the scalars times chain[k] are g = Jᵀ a, else None: g is
+        c (a − (aᵀ y) y / n − sum(a) 𝟏 / n) / s (`_cotangent`; the simplified Jᵀ a is the very
+        node, or the projections taken are those of a)."""
+        inverse = b.inverse_of(self.s)
+        if chain[k].op != "add" or not any(f is inverse for f in scalars):
+            return None
+        found = _cotangent(self, [f for f in scalars if f is not inverse], chain[k])
+        if found is None:
+            return None
+        g, (a, taken) = b.mul(*scalars, chain[k]), found
+        return (g, a, k + 1) if simplify(self.vjp(a)) is g or _takes(self, a, taken) else None
+
     def vjp(self, a: Expr) -> Expr:
         """Jᵀ a = (a − (aᵀ y) y / n − sum(a) 𝟏 / n) / s."""
         y, inverse_n = self.y, b.inverse_of(b.dim(self.n))
@@ -53,19 +95,13 @@ class _OfVector:
                            b.neg(b.mul(b.reduce_sum(a), b.ones(self.n), inverse_n))),
                      b.inverse_of(self.s))
 
-    def find(self, scalars: list[Expr], chain: list[Expr], k: int) -> tuple | None:
-        """(g, a, k + 1) when the scalars times chain[k] are g = Jᵀ a, else None: g is
-        c (a − (aᵀ y) y / n − sum(a) 𝟏 / n) / s, a the terms other than the projections."""
-        if chain[k].op != "add" or not any(f is b.inverse_of(self.s) for f in scalars):
-            return None
-        rest = [t for t in chain[k].args if not self._projection(t)]
-        if len(rest) == len(chain[k].args) or not rest:
-            return None
-        g = b.mul(*scalars, chain[k])
-        a = b.mul(*(f for f in scalars if f is not b.inverse_of(self.s)), b.add(*rest))
-        return (g, a, k + 1) if simplify(self.vjp(a)) is g else None
+    def projections(self, a: Expr) -> Expr:
+        """((aᵀ y) y + sum(a) 𝟏) / n, what Jᵀ a takes from a."""
+        y = self.y
+        both = b.add(b.mul(b.mul(b.transpose(a), y), y), b.mul(b.reduce_sum(a), b.ones(self.n)))
+        return b.mul(both, b.inverse_of(b.dim(self.n)))
 
-    def _projection(self, term: Expr) -> bool:
+    def projection(self, term: Expr) -> bool:
         """term is c (wᵀ y) y or c sum(w) 𝟏 (a scalar times y or 𝟏 that depends on y or
         sums)."""
         scalars, chain = b.matmul_chain(term)
@@ -114,7 +150,7 @@ class _OfRows:
         """t 𝟏 𝟏ᵀ: each row's sum along it."""
         return b.mul(t, b.ones(self.n), b.transpose(b.ones(self.n)))
 
-    def _projections(self, a: Expr) -> Expr:
+    def projections(self, a: Expr) -> Expr:
         """(Y ⊙ ((A ⊙ Y) 𝟏 𝟏ᵀ) + A 𝟏 𝟏ᵀ) / n, what J*[A] takes from each row of A."""
         y = self.y
         both = b.add(b.hadamard(y, self._spread(b.hadamard(a, y))), self._spread(a))
@@ -122,27 +158,19 @@ class _OfRows:
 
     def find(self, scalars: list[Expr], chain: list[Expr], k: int) -> tuple | None:
         """(g, a, k + 2) when the scalars times chain[k] chain[k + 1] are G = J*[A], else None:
-        c diag(1 ⊘ s) (B + P) with c B = A and c P = −(Y ⊙ ((A ⊙ Y) 𝟏 𝟏ᵀ) + A 𝟏 𝟏ᵀ) / n (P the
-        projection terms; that sum simplifies to 0)."""
+        c diag(1 ⊘ s) (A / c − ...) (`_cotangent`)."""
         if chain[k] is not self.scaling or k + 1 == len(chain) or chain[k + 1].op != "add":
             return None
-        terms = chain[k + 1].args
-        rest = [t for t in terms if not self._projection(t)]
-        if len(rest) == len(terms) or not rest:
+        found = _cotangent(self, scalars, chain[k + 1])
+        if found is None or not _takes(self, *found):
             return None
-        a = b.mul(*scalars, b.add(*rest))
-        taken = b.mul(*scalars, b.add(*(t for t in terms if self._projection(t))))
-        if not b.is_zero(simplify(b.add(self._projections(a), taken))):
-            return None
-        return b.mul(*scalars, chain[k], chain[k + 1]), a, k + 2
+        return b.mul(*scalars, chain[k], chain[k + 1]), found[0], k + 2
 
-    def _projection(self, term: Expr) -> bool:
-        """term is c W 𝟏 𝟏ᵀ, c Y ⊙ (W 𝟏 𝟏ᵀ) or a multiple of a sum of those."""
+    def projection(self, term: Expr) -> bool:
+        """term is c W 𝟏 𝟏ᵀ or c Y ⊙ (W 𝟏 𝟏ᵀ)."""
         _, chain = b.matmul_chain(term)
-        if len(chain) == 1 and chain[0].op == "add":
-            return all(self._projection(t) for t in chain[0].args)
         if len(chain) == 1 and chain[0].op == "hadamard":
-            return self.y in chain[0].args and any(self._projection(f) for f in chain[0].args)
+            return self.y in chain[0].args and any(self.projection(f) for f in chain[0].args)
         return len(chain) > 2 and chain[-2] is b.ones(self.n) and \
             chain[-1] is b.transpose(b.ones(self.n))
 
