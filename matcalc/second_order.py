@@ -59,8 +59,32 @@ def _cotangent(layer, scalars: list[Expr], inner: Expr) -> tuple[Expr, Expr] | N
 
 
 def _takes(layer, a: Expr, taken: Expr) -> bool:
-    """P(a) + T simplifies to 0: T = −P(a) exactly (the simplifier keeps values)."""
-    return b.is_zero(simplify(b.add(layer.projections(a), taken)))
+    """P(a) + T, multiplied out, simplifies to 0: T = −P(a) exactly (the simplifier keeps
+    values)."""
+    return b.is_zero(simplify(_multiplied_out(b.add(layer.projections(a), taken))))
+
+
+_OVER_SUMS = {"mul": b.mul, "hadamard": b.hadamard}  # distribute over a sum factor
+
+
+def _multiplied_out(e: Expr) -> Expr:
+    """e with its products, elementwise products, transposes and sums (of entries) distributed
+    over sums: ((u − v)ᵀ y) y → (uᵀ y) y − (vᵀ y) y, so that like terms meet (other nodes are
+    kept whole)."""
+    if e.op not in ("add", "transpose", "sum", *_OVER_SUMS):
+        return e
+    args = [_multiplied_out(a) for a in e.args]
+    if e.op == "add":
+        return b.add(*args)
+    if e.op in ("transpose", "sum"):
+        apply = b.transpose if e.op == "transpose" else b.reduce_sum
+        inner = args[0]
+        return b.add(*(apply(t) for t in inner.args)) if inner.op == "add" else apply(inner)
+    make = _OVER_SUMS[e.op]
+    for k, f in enumerate(args):
+        if f.op == "add":
+            return _multiplied_out(b.add(*(make(*args[:k], t, *args[k + 1:]) for t in f.args)))
+    return make(*args)
 
 
 class _OfVector:

@@ -145,18 +145,23 @@ def test_only_a_true_gradient_is_taken_whole(sign, used, rng):
     assert ("D R V + V R D" in str(d)) is used, str(d)
 
 
-@pytest.mark.parametrize("expr, vars", [
+@pytest.mark.parametrize("expr, wrt, vars, pair", [
     # σ(Y) (I − 𝟏 𝟏ᵀ / n) − ...: a and its mean folded together in the gradient
-    ("sum(log(1 + exp(layernorm_rows(X))))", SQUARE),
+    ("sum(log(1 + exp(layernorm_rows(X))))", "X", SQUARE, "D P Q + Q P D"),
     # numbers for sizes: the gradient's sums gathered differently, Y (4 I − 𝟏 𝟏ᵀ) + ...
-    ("norm2(layernorm_rows(X) - T)^2", {"X": "matrix(3,4)", "T": "matrix(3,4)"}),
-    ("sum(layernorm_rows(X) .* A)", {"X": "matrix(3,4)", "A": "matrix(3,4)"}),
+    ("norm2(layernorm_rows(X) - T)^2", "X", {"X": "matrix(3,4)", "T": "matrix(3,4)"},
+     "D P Q + Q P D"),
+    ("sum(layernorm_rows(X) .* A)", "X", {"X": "matrix(3,4)", "A": "matrix(3,4)"},
+     "D R V + V R D"),
+    # and of a vector: ((uᵀ y) y + sum(u) 𝟏 + 4 y − 4 t) / (2 s)
+    ("norm2(layernorm(x) - t)^2", "x", {"x": "vector(4)", "t": "vector(4)"}, "u yᵀ - 4 y uᵀ"),
 ])
-def test_gradients_written_otherwise_are_found(expr, vars, rng):
-    """The gradient's sum is multiplied out before its projections are told apart, so a
-    gradient the simplifier wrote with its sums gathered is taken whole too; its Hessian
-    agrees with central differences of the gradient and with the generated code."""
-    h = hessian(expr, "X", vars)
-    assert "D P Q + Q P D" in str(h) or "D R V + V R D" in str(h), str(h)
-    check_second(derive(expr, "X", vars, layout="denominator"), h, {"m": 3, "n": 4}, None, rng)
+def test_gradients_written_otherwise_are_found(expr, wrt, vars, pair, rng):
+    """The gradient's sum is multiplied out before its projections are told apart (and they
+    are checked multiplied out), so a gradient the simplifier wrote with its sums gathered is
+    taken whole too (its g yᵀ + y gᵀ pair shows it); its Hessian agrees with central
+    differences of the gradient and with the generated code."""
+    h = hessian(expr, wrt, vars)
+    assert pair in str(h), str(h)
+    check_second(derive(expr, wrt, vars, layout="denominator"), h, {"m": 3, "n": 4}, None, rng)
     check_generated(h, expr, {"m": 3, "n": 4}, None, vars, (), rng, INSTALLED)
