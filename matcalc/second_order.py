@@ -71,13 +71,14 @@ def _multiplied_out(e: Expr) -> Expr:
     """e with its products, elementwise products, transposes and sums (of entries) distributed
     over sums: ((u − v)ᵀ y) y → (uᵀ y) y − (vᵀ y) y, so that like terms meet (other nodes are
     kept whole)."""
-    if e.op not in ("add", "transpose", "sum", *_OVER_SUMS):
+    total = len(e.args) == 1 and e.is_scalar and e is b.reduce_sum(e.args[0])  # sum(u)
+    if e.op not in ("add", "transpose", *_OVER_SUMS) and not total:
         return e
     args = [_multiplied_out(a) for a in e.args]
     if e.op == "add":
         return b.add(*args)
-    if e.op in ("transpose", "sum"):
-        apply = b.transpose if e.op == "transpose" else b.reduce_sum
+    if e.op == "transpose" or total:
+        apply = b.reduce_sum if total else b.transpose
         inner = args[0]
         return b.add(*(apply(t) for t in inner.args)) if inner.op == "add" else apply(inner)
     make = _OVER_SUMS[e.op]

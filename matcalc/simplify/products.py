@@ -231,12 +231,16 @@ def _without(p: Expr, factor: Expr, side: int) -> Expr | None:
 
 def _kron_split(term: Expr, common: Expr, side: int) -> Expr | None:
     """c (A ⊗ B) for term = c ((A L) ⊗ (B R)) (side −1) or c ((L A) ⊗ (R B)) (side 0), common
-    = L ⊗ R; else None."""
+    = L ⊗ R, A or B an identity or diagonal (a block-diagonal scaling, as kron_factor's); else
+    None. Splitting other products regroups them: a Hessian of values near 1e10 (det((WᵀW)⁶ +
+    2I) by W) lost its exact symmetry."""
     scalars, chain = b.matmul_chain(term)
     if len(chain) != 1 or chain[0].op != "kron":
         return None
     parts = [_without(p, f, side) for p, f in zip(chain[0].args, common.args)]
-    return None if None in parts else b.mul(*scalars, b.kron(*parts))
+    if None in parts or not any(p.op in ("identity", "diag") for p in parts):
+        return None
+    return b.mul(*scalars, b.kron(*parts))
 
 
 def _factor_kron(node: Expr, shares: Callable[[Expr], bool],
