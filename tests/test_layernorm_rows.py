@@ -59,11 +59,11 @@ def test_the_jacobian_through_a_product_is_the_rows_jacobian_times_the_product(
 
 def test_the_rule_splits_a_kronecker_term_only_where_the_shared_factor_ends_it(rng):
     """C (I ⊗ X) + V ⊗ (D X) = (C + V ⊗ D) (I ⊗ X) and (I ⊗ X) C + V ⊗ (X D) = (I ⊗ X) (C +
-    V ⊗ D), of the same value; V ⊗ (X D) beside C (I ⊗ X) is left alone (X D does not end in
-    X), as is V ⊗ (D X) beside (I ⊗ X) C."""
+    V ⊗ D), D = diag(d), of the same value; V ⊗ (X D) beside C (I ⊗ X) is left alone (X D does
+    not end in X), as is V ⊗ (D X) beside (I ⊗ X) C, and V ⊗ (M X) (M not a scaling)."""
     m, n = Dim.of("m"), Dim.of("n")
     c, v = b.var("C", Shape(m * n, m * n)), b.var("V", Shape(n, n))
-    x, d = b.var("X", Shape(m, m)), b.var("D", Shape(m, m))
+    x, d = b.var("X", Shape(m, m)), b.diag(b.var("d", Shape(m, Dim.of(1))))
     right, left = b.mul(c, b.kron(b.identity(n), x)), b.mul(b.kron(b.identity(n), x), c)
     for kept, term, want in ((right, b.mul(d, x), b.mul(b.add(c, b.kron(v, d)), right.args[-1])),
                              (left, b.mul(x, d), b.mul(left.args[0], b.add(c, b.kron(v, d))))):
@@ -73,6 +73,7 @@ def test_the_rule_splits_a_kronecker_term_only_where_the_shared_factor_ends_it(r
         assert np.allclose(evaluate(want, env), evaluate(node, env), rtol=1e-12)
     assert kron_factor_through(b.add(right, b.kron(v, b.mul(x, d)))) is None
     assert kron_factor_through(b.add(left, b.kron(v, b.mul(d, x)))) is None
+    assert kron_factor_through(b.add(right, b.kron(v, b.mul(b.var("M", Shape(m, m)), x)))) is None
 
 
 # -- Hessians: the row-wise second-order rule -----------------------------------------------
