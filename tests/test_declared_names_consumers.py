@@ -1,15 +1,16 @@
-"""Differentiation, interop, the web page, the conditions, the check, the steps and the CLI read
-the operator declarations instead of naming declared operators: no string constant in
-matcalc/diff/, matcalc/interop/, matcalc/web/ or the modules of CONSUMERS equals the name of a
-declared operator (tests/declared_names.py), but for the entries of ALLOWED, each with the
-reason that module names that operator.
+"""Differentiation, interop, the web page, the conditions, the check, the steps, the CLI and the
+second-order rules read the operator declarations instead of naming declared operators: no
+string constant in matcalc/diff/, matcalc/interop/, matcalc/web/ or the modules of CONSUMERS
+equals the name of a declared operator (tests/declared_names.py), but for the entries of
+ALLOWED, each with the reason that module names that operator.
 """
 from __future__ import annotations
 
 from declared_names import declared_names, each, modules, named, scan, stale, unexplained
 
 CONSUMERS = ("diff", "interop", "web", "domain.py", "check.py", "steps.py", "closed_form.py",
-             "differential.py", "equivalent.py", "report.py", "cli.py", "vocabulary.py")
+             "differential.py", "equivalent.py", "report.py", "cli.py", "vocabulary.py",
+             "second_order.py")
 
 _RULE = ("diff/ keys each hand-written derivative rule by its operator (the registry's JVP "
          "table, which tests check covers every operator): the rule, its identity its title")
@@ -60,7 +61,7 @@ def test_the_scan_covers_the_consumers():
     consumer naming a declared operator is reported with its module, line and operator."""
     scanned = set(scan(modules(*CONSUMERS)))
     assert {"diff/engine.py", "diff/spectral.py", "interop/from_sympy.py", "web/server.py",
-            "cli.py", "steps.py", "vocabulary.py"} <= scanned
+            "cli.py", "steps.py", "vocabulary.py", "second_order.py"} <= scanned
     source = 'TITLES = {"σ": "sigmoid"}\n'
     hits = named(source, declared_names())
     assert hits == [(1, "sigmoid")]

@@ -216,22 +216,47 @@ def _kron_through(term: Expr, common: Expr, side: int) -> Expr | None:
                                                   else inner.shape.rows)))
 
 
-def kron_factor(node: Expr) -> Expr | None:
-    """(I ⊗ B) C + A ⊗ B = (I ⊗ B) (C + A ⊗ I), and on the right C (I ⊗ B) + A ⊗ B =
-    (C + A ⊗ I) (I ⊗ B): A ⊗ B = (I ⊗ B) (A ⊗ I) = (A ⊗ I) (I ⊗ B) by the mixed product, so a
-    Kronecker term shares the factor I ⊗ B of the others (a block-diagonal scaling, row by
-    row). B M is not split to share B: the products it would regroup round differently, and a
-    Hessian of values near 1e10 then lost its exact symmetry."""
+def _without(p: Expr, factor: Expr, side: int) -> Expr | None:
+    """P′ with P = P′ L (side −1) or P = L P′ (side 0), L = `factor`: P itself when L is an
+    identity P multiplies, I when P is L; else None."""
+    if factor.op == "identity":
+        return p if (p.shape.rows if side == 0 else p.shape.cols) == factor.shape.rows else None
+    scalars, chain = b.matmul_chain(p)
+    if not chain or chain[side] is not factor:
+        return None
+    rest = chain[1:] if side == 0 else chain[:-1]
+    return b.mul(*scalars, *rest) if rest else b.mul(
+        *scalars, b.identity(factor.shape.cols if side == 0 else factor.shape.rows))
+
+
+def _kron_split(term: Expr, common: Expr, side: int) -> Expr | None:
+    """c (A ⊗ B) for term = c ((A L) ⊗ (B R)) (side −1) or c ((L A) ⊗ (R B)) (side 0), common
+    = L ⊗ R, A or B an identity or diagonal (a block-diagonal scaling, as kron_factor's); else
+    None. Splitting other products regroups them: a Hessian of values near 1e10 (det((WᵀW)⁶ +
+    2I) by W) lost its exact symmetry."""
+    scalars, chain = b.matmul_chain(term)
+    if len(chain) != 1 or chain[0].op != "kron":
+        return None
+    parts = [_without(p, f, side) for p, f in zip(chain[0].args, common.args)]
+    if None in parts or not any(p.op in ("identity", "diag") for p in parts):
+        return None
+    return b.mul(*scalars, b.kron(*parts))
+
+
+def _factor_kron(node: Expr, shares: Callable[[Expr], bool],
+                 through: Callable[[Expr, Expr, int], Expr | None]) -> Expr | None:
+    """A sum's terms ending (or starting) with a Kronecker factor F that `shares` accepts, and
+    the terms `through` writes as M F (F M), factored: (Σ C + Σ M) F (F (Σ C + Σ M))."""
     for side in (0, -1):
         chains = [b.matmul_chain(t) for t in node.args]
         for scalars, chain in chains:
-            if len(chain) < 2 or _kron_with_identity(chain[side]) is None:
+            if len(chain) < 2 or not shares(chain[side]):
                 continue
             common = chain[side]
             sharing = [t for t, (_, c) in zip(node.args, chains)
                        if len(c) > 1 and c[side] is common]
-            through = {t: _kron_through(t, common, side) for t in node.args if t not in sharing}
-            moved = {t: r for t, r in through.items() if r is not None}
+            moved = {t: r for t in node.args if t not in sharing
+                     for r in [through(t, common, side)] if r is not None}
             if not moved:
                 continue
             rests = [b.mul(*s, *(c[1:] if side == 0 else c[:-1]))
@@ -240,3 +265,22 @@ def kron_factor(node: Expr) -> Expr | None:
             factored = b.mul(common, inside) if side == 0 else b.mul(inside, common)
             return b.add(factored, *(t for t in node.args if t not in sharing and t not in moved))
     return None
+
+
+def kron_factor(node: Expr) -> Expr | None:
+    """(I ⊗ B) C + A ⊗ B = (I ⊗ B) (C + A ⊗ I), and on the right C (I ⊗ B) + A ⊗ B =
+    (C + A ⊗ I) (I ⊗ B): A ⊗ B = (I ⊗ B) (A ⊗ I) = (A ⊗ I) (I ⊗ B) by the mixed product, so a
+    Kronecker term shares the factor I ⊗ B of the others (a block-diagonal scaling, row by
+    row). B M is not split to share B: the products it would regroup round differently, and a
+    Hessian of values near 1e10 then lost its exact symmetry (kron_factor_through splits a
+    Kronecker term's operands only where the shared factor ends them)."""
+    return _factor_kron(node, lambda e: _kron_with_identity(e) is not None, _kron_through)
+
+
+def kron_factor_through(node: Expr) -> Expr | None:
+    """C (L ⊗ R) + (A L) ⊗ (B R) = (C + A ⊗ B) (L ⊗ R), and on the left (L ⊗ R) C +
+    (L A) ⊗ (R B) = (L ⊗ R) (C + A ⊗ B), by the mixed product (A L) ⊗ (B R) = (A ⊗ B) (L ⊗ R);
+    L or R may be an identity (then A or B is any matrix of its size), and A L may be L (A = I).
+    The chain rule through Z = X W leaves (I ⊗ X) on the right of the Jacobian by Z and
+    V ⊗ (D X) beside it; this puts the Jacobian by Z back together: J_Z (I ⊗ X)."""
+    return _factor_kron(node, lambda e: e.op == "kron", _kron_split)
