@@ -2,9 +2,9 @@
 the matrices J_f(X) of E ↦ L_f(X, E) (core/matrix_functions.py), per backend.
 
 - numpy: scipy.linalg.expm, logm, sqrtm (real, refusing an argument with an eigenvalue on the
-  closed negative real axis as evaluate does), expm_frechet; L_log by the block identity
-  log([[X, E], [0, X]]) = [[log X, L_log(X, E)], [0, log X]]; L_sqrt by S L + L S = E
-  (scipy.linalg.solve_sylvester with S = sqrtm(X)).
+  closed negative real axis, found by np.linalg.eigvals, as evaluate does), expm_frechet; L_log
+  by the block identity log([[X, E], [0, X]]) = [[log X, L_log(X, E)], [0, log X]]; L_sqrt by
+  S L + L S = E (scipy.linalg.solve_sylvester with S = sqrtm(X)).
 - jax: jax.scipy.linalg.expm, expm_frechet and solve_sylvester (L_sqrt); sqrtm by the scaled
   Denman–Beavers iteration and logm by inverse scaling and squaring (codegen/matrix_roots.py,
   under jax.jit by lax.while_loop, differentiable by jax.grad through their adjoints), L_log by
@@ -27,6 +27,7 @@ from ..core.structural import is_symmetric
 from ..errors import UnsupportedError
 from .matrix_roots import JAX_HELPERS as JAX_ROOTS
 from .matrix_roots import TORCH_HELPERS as TORCH_ROOTS
+from .matrix_roots import refuse_cut
 
 _CUT_CHECK = (
     "    if np.iscomplexobj(value):  # the principal value is real off the closed negative axis\n"
@@ -54,11 +55,13 @@ def _exp_symmetric(module: str) -> str:
 def _real_value(f) -> str:
     """The numpy helper _f computing f(X) by scipy.linalg, refusing a value that is not real
     (for f defined off a branch cut: logm, sqrtm)."""
-    return (f"def _{f.name}(x):\n    value = scipy.linalg.{f.name}(x)\n"
+    return (f"def _{f.name}(x):\n    _refuse_cut('{f.name}', x)\n"
+            f"    value = scipy.linalg.{f.name}(x)\n"
             + _CUT_CHECK.format(f.name))
 
 
 _NUMPY_HELPERS = {
+    "_refuse_cut": refuse_cut("np"),
     **{f"_{f.name}": _real_value(f) for f in MATRIX_FUNCTIONS.values()
        if f.condition == BRANCH_CUT},
     "_frechet_exp": "def _frechet_exp(x, e):  # L_exp(X, E)\n"

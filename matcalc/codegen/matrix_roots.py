@@ -50,6 +50,23 @@ _BY_BLOCKS = (
     "    return f({m}.concatenate([top, bottom], 0))[:n, n:] / t")
 
 
+_REFUSE_CUT = (
+    "def _refuse_cut(name, x):  # ValueError where X has an eigenvalue on (-inf, 0]\n"
+    "    if not {m}.isfinite(x).all():\n"
+    "        raise ValueError(name + '(X): X is not finite')\n"
+    "    lam = {m}.linalg.eigvals(x)\n"
+    "    size = {m}.abs(lam)\n"
+    "    near = {m}.abs(lam.imag) <= 1e-12 * {m}.where(size > 1.0, size, 1.0)\n"
+    "    if ((lam.real <= 0) & near).any():\n"
+    f"        raise ValueError(name + {_CUT})")
+
+
+def refuse_cut(module: str) -> str:
+    """The helper _refuse_cut(name, x) over an array module (np or torch): ValueError where x
+    is not finite or has an eigenvalue λ with Re λ ≤ 0, |Im λ| ≤ 10⁻¹² max(1, |λ|)."""
+    return _REFUSE_CUT.format(m=module)
+
+
 def _shared(module: str) -> dict[str, str]:
     """The helpers written once over an array module (jnp or torch)."""
     return {"_log_near_identity": _LOG_NEAR_IDENTITY.format(m=module),
@@ -60,14 +77,7 @@ def _shared(module: str) -> dict[str, str]:
 
 TORCH_HELPERS = {
     **_shared("torch"),
-    "_refuse_cut": (
-        "def _refuse_cut(name, x):  # ValueError where X has an eigenvalue on (-inf, 0]\n"
-        "    if not torch.isfinite(x).all():\n"
-        "        raise ValueError(name + '(X): X is not finite')\n"
-        "    lam = torch.linalg.eigvals(x)\n"
-        "    near = lam.imag.abs() <= 1e-12 * torch.clamp(lam.abs(), min=1.0)\n"
-        "    if ((lam.real <= 0) & near).any():\n"
-        f"        raise ValueError(name + {_CUT})"),
+    "_refuse_cut": refuse_cut("torch"),
     "_sqrt_iteration": (
         "def _sqrt_iteration(name, x):  # √X: the scaled Denman–Beavers product iteration\n"
         "    n = x.shape[0]\n"

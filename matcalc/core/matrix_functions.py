@@ -101,13 +101,17 @@ def eigenvalue_on_cut(x: np.ndarray, margin: float = 0.0) -> complex | None:
     return None
 
 
+ARG = "{0}"  # the argument in a refusal (OutsideDomainError names it as written)
+
+
 def _refuse_cut(name: str, x: np.ndarray) -> None:
     lam = eigenvalue_on_cut(x)
     if lam is not None:
         shown = f"{lam.real:.4g}" if abs(lam.imag) < 1e-12 else f"{lam:.4g}"
         raise OutsideDomainError(
-            f"{name}(X) is not defined here: X has the eigenvalue {shown} on the closed negative "
-            f"real axis, where the principal {name} is not real (it needs {BRANCH_CUT})")
+            f"{name}({ARG}) is not defined here: {ARG} has the eigenvalue {shown} on the closed "
+            f"negative real axis, where the principal {name} is not real (it needs "
+            f"{BRANCH_CUT.replace('X', ARG, 1)})", arguments=("X",))
 
 
 def _real(name: str, value: np.ndarray) -> np.ndarray:
@@ -116,7 +120,7 @@ def _real(name: str, value: np.ndarray) -> np.ndarray:
     if np.iscomplexobj(value):
         if np.abs(value.imag).max(initial=0.0) > IMAGINARY_TOLERANCE * max(
                 1.0, float(np.abs(value).max(initial=0.0))):
-            raise OutsideDomainError(f"{name}(X) is not real here")
+            raise OutsideDomainError(f"{name}({ARG}) is not real here", arguments=("X",))
         value = value.real
     return np.array(value, dtype=float)
 
@@ -165,14 +169,16 @@ def _pairs(lam: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _refuse_nonpositive(name: str, lam: np.ndarray) -> None:
     lam = np.asarray(lam, dtype=float)
     if not np.all(lam > 0):
-        raise OutsideDomainError(f"{name}(λ) is not defined here: λ has an entry that is zero, "
-                                 f"negative or not finite ({name} needs positive entries)")
+        raise OutsideDomainError(f"{name}({ARG}) is not defined here: {ARG} has an entry that is "
+                                 f"zero, negative or not finite ({name} needs positive entries)",
+                                 arguments=("λ",))
 
 
 def _divdiff_exp(lam: np.ndarray) -> np.ndarray:
     """(e^λᵢ − e^λⱼ) / (λᵢ − λⱼ) = e^max (1 − e^−gap) / gap, e^λᵢ where the gap is 0."""
     if not np.all(np.isfinite(lam)):
-        raise OutsideDomainError("divdiff_exp(λ) is not defined here: λ is not finite")
+        raise OutsideDomainError(f"divdiff_exp({ARG}) is not defined here: {ARG} is not finite",
+                                 arguments=("λ",))
     lam, column, row = _pairs(lam)
     gap = np.abs(column - row)
     ratio = -np.expm1(-gap) / np.where(gap == 0, 1.0, gap)
