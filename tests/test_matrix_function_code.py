@@ -70,9 +70,7 @@ def test_generated_jax_code_runs_under_jit(expr, layout, rng):
     jax = pytest.importorskip("jax")
     ready("jax")
     d = check_derivative(expr, "X", SQ, {"n": 3}, CUT, layout, rng=rng)
-    point = {"X": DOMAINS["off_cut"](rng, (3, 3)), "A": rng.standard_normal((3, 3)),
-             "u": rng.standard_normal(3), "v": rng.standard_normal(3)}
-    point = {k: point[k] for k in d.variables}
+    point = _point(d, DOMAINS["off_cut"](rng, (3, 3)), rng)
     got = jax.jit(d.to_function("jax"))(**point)
     assert np.allclose(np.asarray(got), d.evaluate(**point), rtol=1e-9, atol=1e-11)
 
@@ -91,25 +89,37 @@ def test_jax_grad_through_the_generated_function(name, expr, rng):
                            atol=1e-11)
 
 
+ON_THE_CUT = (np.diag([1.0, -2.0, 3.0]), np.array([[1.0, 5.0, 0], [0, 0, 1], [0, 0, 2]]))
+
+
+def _point(d, x: np.ndarray, rng) -> dict:
+    point = {"X": x, "A": rng.standard_normal((3, 3)), "u": rng.standard_normal(3),
+             "v": rng.standard_normal(3)}
+    return {k: point[k] for k in d.variables}
+
+
 @pytest.mark.parametrize("expr", ["u' logm(X) v", "u' sqrtm(X) v", "tr(logm(X) A)",
                                   "logm(X)"])
 def test_the_branch_cut_raises_in_generated_code(expr, rng):
     """numpy, torch and jax (outside jit) raise ValueError at an X with the eigenvalue −2 or 0
-    as evaluate refuses it; under jax.jit, where a traced value cannot raise, the result is
-    NaN."""
+    as evaluate refuses it."""
     d = derive(expr, "X", vars=SQ)
-    for x in (np.diag([1.0, -2.0, 3.0]), np.array([[1.0, 5.0, 0], [0, 0, 1], [0, 0, 2]])):
-        point = {"X": x, "A": rng.standard_normal((3, 3)), "u": rng.standard_normal(3),
-                 "v": rng.standard_normal(3)}
-        point = {k: point[k] for k in d.variables}
+    for x in ON_THE_CUT:
+        point = _point(d, x, rng)
         with pytest.raises(OutsideDomainError, match="on the closed negative real axis"):
             d.evaluate(**point)
         for backend in INSTALLED:
             with pytest.raises(ValueError, match=ON_CUT):
                 d.to_function(ready(backend))(**point)
-        if "jax" in INSTALLED:
-            import jax
-            assert np.all(np.isnan(np.asarray(jax.jit(d.to_function("jax"))(**point))))
+
+
+def test_under_jax_jit_the_branch_cut_is_nan(rng):
+    """Under jax.jit, where a traced value cannot raise, the result at the cut is NaN."""
+    jax = pytest.importorskip("jax")
+    d = derive("u' logm(X) v", "X", vars=SQ)
+    function = jax.jit(d.to_function(ready("jax")))
+    for x in ON_THE_CUT:
+        assert np.all(np.isnan(np.asarray(function(**_point(d, x, rng)))))
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
