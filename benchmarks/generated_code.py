@@ -71,7 +71,7 @@ from generated_code_factorisations import FACTORISATION_CASES
 from generated_code_factorisations import ops as factorisation_ops
 from generated_code_layers import LAYER_CASES
 from generated_code_layers import ops as layer_ops
-from generated_code_matrix import MATRIX_CASES, NO_TORCH_GRAD
+from generated_code_matrix import MATRIX_CASES
 from generated_code_matrix import ops as matrix_ops
 from generated_code_report import print_tables, summary
 
@@ -192,7 +192,7 @@ def implementations(case: Case, kind: str, arrays: dict) -> dict[str, Callable |
                       else jax.hessian)(positional(case, namespace("jax")), argnums=argnums))
         jargs = [jnp.asarray(arrays[k]) for k in names]
         impl["jax"] = lambda: jax.block_until_ready(gj(*jargs))
-    if torch is not None and case.name not in NO_TORCH_GRAD:
+    if torch is not None:
         gt = (torch.func.grad_and_value if several else torch.func.grad if kind == "grad"
               else torch.func.hessian)(positional(case, namespace("torch")), argnums=argnums)
         targs = [torch.from_numpy(arrays[k]) for k in names]

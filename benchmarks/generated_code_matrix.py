@@ -37,8 +37,8 @@ Rows (gradients in denominator layout, X n × n standard normal / √n, S its sy
   the back-transformation (2 N³): counted as 30 N³, N = 2n, a rough estimate. jax has no
   logm: its peer is `jax.jit(jax.grad)` through matcalc's generated jax logm, whose reverse-mode
   derivative is its adjoint L_log(Xᵀ, G) (jax.custom_vjp), so it times the same algorithm
-  reached by jax.grad. torch.func.grad does not go through matcalc's torch logm (its square
-  root iteration decides convergence in Python), so this row has no torch column.
+  reached by jax.grad; torch's is `torch.func.grad` through matcalc's generated torch logm,
+  differentiating its iteration step by step.
 The peers differentiate the value at (S + Sᵀ)/2, whose gradient at a symmetric S is the
 symmetric one. The GFlop column counts the hand-written closed form.
 """
@@ -61,7 +61,6 @@ TRACE = "tr(expm(X) A)"
 SYMMETRIC_BILINEAR = "u' expm(S) v"
 SYMMETRIC_TRACE = "tr(expm(S) A)"
 LOG_BILINEAR = "u' logm(X) v"
-NO_TORCH_GRAD = {LOG_BILINEAR}  # torch.func.grad cannot differentiate the function
 
 
 # ---- each library's matrix exponential (the scalar functions below call it) ------------------
@@ -74,16 +73,14 @@ def ops(library: str):
 
 
 def _logm_ops(library: str):
-    """logm: scipy's real principal logarithm, matcalc's generated jax one (jax has none);
-    none in torch (NO_TORCH_GRAD)."""
+    """logm: scipy's real principal logarithm; matcalc's generated jax and torch ones (neither
+    library has one)."""
     if library == "numpy":
         return argparse.Namespace(logm=lambda x: np.real(scipy.linalg.logm(x)))
-    if library == "jax":
-        import matcalc
+    import matcalc
 
-        generated = matcalc.derive(LOG_BILINEAR, "X").to_function("jax")
-        return argparse.Namespace(logm=generated.__globals__["_logm"])
-    return argparse.Namespace()
+    generated = matcalc.derive(LOG_BILINEAR, "X").to_function(library)
+    return argparse.Namespace(logm=generated.__globals__["_logm"])
 
 
 def _expm_ops(library: str):

@@ -139,3 +139,15 @@ def test_a_refusal_names_the_argument_as_written():
         value("logm(A + B)", vars=vars, A=np.diag([1.0, -2.0]), B=np.zeros((2, 2)))
     with pytest.raises(OutsideDomainError, match=r"^sqrtm\(Aᵀ\) is not defined here: Aᵀ has"):
         value("sqrtm(A')", vars=vars, A=np.diag([1.0, -2.0]))
+
+
+def test_torch_autograd_through_the_generated_function(rng):
+    """torch.func.grad of u' logm(X) v differentiates the generated iteration step by step:
+    evaluate's gradient L_log(Xᵀ, u vᵀ) to near rounding."""
+    torch = pytest.importorskip("torch")
+    f = _helpers("torch")["_logm"]
+    x, u, v = _random(4, rng), rng.standard_normal(4), rng.standard_normal(4)
+    want = derive("u' logm(X) v", "X", vars=SQ, layout="denominator").evaluate(X=x, u=u, v=v)
+    tu, tv = torch.as_tensor(u), torch.as_tensor(v)
+    got = torch.func.grad(lambda m: tu @ f(m) @ tv)(torch.as_tensor(x))
+    assert np.allclose(got.numpy(), want, rtol=1e-8, atol=1e-10)

@@ -19,7 +19,8 @@ An argument with an eigenvalue on the closed negative real axis (|Im λ| ≤ 10�
 Re λ ≤ 0, evaluate's test) or not finite raises ValueError; jax raises it where the argument is
 a value and returns NaN under jax.jit (a traced value cannot raise). In jax, sqrtm and logm get
 their reverse-mode derivative as the adjoint L_f(Xᵀ, G) (jax.custom_vjp), so jax.grad and
-jax.jit(jax.grad) go through them; forward mode (jax.jvp, jacfwd) does not.
+jax.jit(jax.grad) go through them; forward mode (jax.jvp, jacfwd) does not. torch's autograd
+and torch.func.grad differentiate the iteration itself (its steps decided on detached values).
 """
 from __future__ import annotations
 
@@ -27,15 +28,22 @@ import numpy as np
 
 _POINTS = 8
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(_POINTS)  # on [−1, 1]
-_ON_UNIT = tuple(float(t) for t in (_NODES + 1) / 2), tuple(float(w) for w in _WEIGHTS / 2)
+
+
+def _listed(values) -> str:
+    """The floats as a list literal, three to a line (exact: repr round-trips)."""
+    rows = [", ".join(repr(float(v)) for v in values[i:i + 3]) for i in range(0, len(values), 3)]
+    return "[" + ",\n        ".join(rows) + "]"
+
+
 
 _CUT = "'(X): X has an eigenvalue on the closed negative real axis'"
 _UNCONVERGED = "'(X): the square root iteration did not converge'"
 
 _LOG_NEAR_IDENTITY = (
     "def _log_near_identity(a):  # log(I + A) = ∫₀¹ A (I + t A)⁻¹ dt, 8-point Gauss–Legendre\n"
-    f"    nodes = {{m}}.asarray({_ON_UNIT[0]!r}, dtype=a.dtype)[:, None, None]\n"
-    f"    weights = {{m}}.asarray({_ON_UNIT[1]!r}, dtype=a.dtype)[:, None, None]\n"
+    f"    nodes = {{m}}.asarray({_listed((_NODES + 1) / 2)}, dtype=a.dtype)[:, None, None]\n"
+    f"    weights = {{m}}.asarray({_listed(_WEIGHTS / 2)}, dtype=a.dtype)[:, None, None]\n"
     "    eye = {m}.eye(a.shape[0], dtype=a.dtype)\n"
     "    many = {m}.broadcast_to(a, (nodes.shape[0],) + a.shape)\n"
     "    return (weights * {m}.linalg.solve(eye + nodes * a, many)).sum(0)")
@@ -91,7 +99,8 @@ TORCH_HELPERS = {
         "        mu = torch.exp(-torch.linalg.slogdet(m)[1] / (2 * n)) if change > 1e-2 else 1.0\n"
         "        step = 0.5 * mu * y @ (eye + inv / mu ** 2)\n"
         "        m = 0.5 * eye + 0.25 * (mu ** 2 * m + inv / mu ** 2)\n"
-        "        change = float(torch.linalg.norm(step - y, 1) / torch.linalg.norm(step, 1))\n"
+        "        moved = torch.linalg.norm(step - y, 1) / torch.linalg.norm(step, 1)\n"
+        "        change = float(moved.detach())  # (decides the steps; not differentiated)\n"
         "        y, k = step, k + 1\n"
         "    return y"),
     "_sqrtm": (
@@ -103,7 +112,7 @@ TORCH_HELPERS = {
         "    _refuse_cut('logm', x)\n"
         "    eye = torch.eye(x.shape[0], dtype=x.dtype)\n"
         "    k = 0\n"
-        "    while float(torch.linalg.norm(x - eye, 1)) > 0.25:  # then log(I + A) by 8 nodes\n"
+        "    while float(torch.linalg.norm(x - eye, 1).detach()) > 0.25:  # then log(I + A)\n"
         "        x, k = _sqrt_iteration('logm', x), k + 1\n"
         "    return 2.0 ** k * _log_near_identity(x - eye)"),
     "_frechet_sqrt": "def _frechet_sqrt(x, e):  # L_sqrt(X, E) by the block identity\n"
