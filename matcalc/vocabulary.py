@@ -5,8 +5,9 @@ END: the elementwise functions (core/elementwise.py), the softmax family
 (core/vector_functions.py), the scalar functions of a matrix (core/matrix_scalars.py), the
 linear operators and matrix powers (core/linear_ops.py, core/matrix_powers.py), max and min
 (core/elementwise.py's two-operand ones, core/extremes.py), the matrix functions
-(core/matrix_functions.py), the spectral functions (core/spectral.py) and the factorisations
-and solves (core/factorisations.py). `python -m matcalc.vocabulary
+(core/matrix_functions.py), the spectral functions (core/spectral.py), the factorisations
+and solves (core/factorisations.py) and the names the language refuses
+(lower/unimplemented.py). `python -m matcalc.vocabulary
 docs/language.md` rewrites them there, and tests/test_elementwise_functions.py fails when the
 file differs from the declarations. A function is documented by declaring it; a family is
 documented by one line of `TABLES`.
@@ -34,6 +35,7 @@ from .core.matrix_powers import MATRIX_POWERS
 from .core.matrix_scalars import MATRIX_SCALARS
 from .core.spectral import SPECTRAL
 from .core.vector_functions import VECTOR_FUNCTIONS
+from .lower.unimplemented import UNIMPLEMENTED
 
 END = "<!-- end of the generated table -->"
 _HEAD = ("| function | example | by | derivative (numerator layout) |", "| --- | --- | --- | --- |")
@@ -142,6 +144,18 @@ def factorisation_table() -> str:
                   for f in FACTORISATIONS.values())
 
 
+def refused_table() -> str:
+    """Every name the language refuses (lower/unimplemented.py): a typical call, what the name
+    means elsewhere, and what to write instead ("none" where the language cannot say it; the
+    condition where the workaround holds only on part of the domain)."""
+    def instead(u) -> str:
+        written = " or ".join(f"`{text}`" for text in u.instead) or "none"
+        return f"{written} ({u.condition})" if u.condition else written
+    return "\n".join(("| name | what it is | write instead |", "| --- | --- | --- |",
+                      *(f"| `{u.usage}` | {_cell(u.what)} | {instead(u)} |"
+                        for u in UNIMPLEMENTED.values())))
+
+
 TABLES: tuple[tuple[str, Callable[[], str]], ...] = (
     (begin("the elementwise functions", "matcalc/core/elementwise.py"), elementwise_table),
     (begin("the softmax family", "matcalc/core/vector_functions.py"), vector_function_table),
@@ -155,6 +169,7 @@ TABLES: tuple[tuple[str, Callable[[], str]], ...] = (
     (begin("the spectral functions", "matcalc/core/spectral.py"), spectral_table),
     (begin("the factorisations and solves", "matcalc/core/factorisations.py"),
      factorisation_table),
+    (begin("the refused names", "matcalc/lower/unimplemented.py"), refused_table),
 )
 
 

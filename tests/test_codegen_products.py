@@ -119,7 +119,12 @@ CASES = {
     "diag(x)": diag(x),
     "S⁻¹": inv(S),
     "-2 C + s": mk("add", mul(b.const(-2), N_np), b.expand(s, Shape(n, p))),
+    "Sᵀ (x yᵀ + y xᵀ) R": mul(T(S), mk("add", mul(x, T(y)), mul(y, T(x))), R),
+    "A (x yᵀ - 2 y xᵀ)": mul(A, mk("add", mul(x, T(y)), mul(b.const(-2), y, T(x)))),
+    "(x yᵀ + y xᵀ) C": mul(mk("add", mul(x, T(y)), mul(y, T(x))), C),
 }
+# a few outer products between matrices: distributed, each term by matrix-vector products
+LOW_RANK = ("Sᵀ (x yᵀ + y xᵀ) R", "A (x yᵀ - 2 y xᵀ)", "(x yᵀ + y xᵀ) C")
 
 
 def _values(rng) -> dict[str, np.ndarray]:
@@ -174,3 +179,12 @@ def test_shared_factorisations_are_computed_once() -> None:
         variables = dict(VARS)  # (all of them: the sizes are read off their shapes)
         source = generate(variables, Output((expr,)), "numpy", "f", "test")
         assert source.count(factor) == 1 and "np.linalg.solve" not in source, source
+
+
+@pytest.mark.parametrize("name", LOW_RANK)
+def test_a_few_outer_products_between_matrices_are_not_formed(name: str) -> None:
+    """A (Σᵢ uᵢ vᵢᵀ) B = Σᵢ (A uᵢ)(Bᵀ vᵢ)ᵀ: no matrix-matrix product, one outer product per
+    term (the values are checked by test_structured_product)."""
+    source = generate(dict(VARS), Output((CASES[name],)), "numpy", "f", "test")
+    assert "multi_dot" not in source and " @ t" not in source, source
+    assert source.count("np.outer") == 2, source

@@ -47,9 +47,9 @@ ALLOWED: dict[tuple[str, str], str] = {
     **_each("lower/typer.py", ("inv", "kron"),
             "the parser's operator names (syntax/ast.py POSTFIX_OPS 'inv' for ⁻¹, BINARY_OPS "
             "'kron' for ⊗), which the typer maps to the declared operators"),
-    **_each("lower/unimplemented.py", ("abs", "arccos", "arcsin", "arcsinh", "arctan", "det",
-                                       "diag", "diagpart", "eigvals", "inv", "kron", "log",
-                                       "logsoftmax", "mean", "sigmoid"),
+    **_each("lower/unimplemented.py", ("abs", "arccos", "arcsin", "arcsinh", "arctan",
+                                       "arctanh", "det", "diag", "diagpart", "eigvals", "inv",
+                                       "kron", "log", "logsoftmax", "mean", "sigmoid"),
             "the table of refused names: each entry names the language's spelling to write "
             "instead (a name users type, tests/test_unimplemented.py checks it is one), or "
             "refuses an operator's internal name (diagpart, logsoftmax) as a spelling"),

@@ -44,6 +44,7 @@ REFERENCE = {
     "arcsin": (math.asin, "numpy.arcsin"), "arccos": (math.acos, "numpy.arccos"),
     "arctan": (math.atan, "numpy.arctan"), "sinh": (math.sinh, "numpy.sinh"),
     "cosh": (math.cosh, "numpy.cosh"), "arcsinh": (math.asinh, "numpy.arcsinh"),
+    "arctanh": (math.atanh, "numpy.arctanh"),
     "log1p": (math.log1p, "numpy.log1p"), "expm1": (math.expm1, "numpy.expm1"),
     "square": (lambda u: u * u, "numpy.square"),
     "softsign": (lambda u: u / (1 + abs(u)), "nn.soft_sign"),

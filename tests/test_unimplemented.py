@@ -137,8 +137,8 @@ def _log_softmax(z):
 
 REFERENCE = {  # name -> the function in numpy, for each alternative of its `instead`
     "asin": [np.arcsin], "acos": [np.arccos], "atan": [np.arctan], "asinh": [np.arcsinh],
-    "arccosh": [np.arccosh], "acosh": [np.arccosh], "arctanh": [np.arctanh],
-    "atanh": [np.arctanh], "sec": [lambda u: 1 / np.cos(u)], "csc": [lambda u: 1 / np.sin(u)],
+    "arccosh": [np.arccosh], "acosh": [np.arccosh], "atanh": [np.arctanh],
+    "sec": [lambda u: 1 / np.cos(u)], "csc": [lambda u: 1 / np.sin(u)],
     "cot": [lambda u: 1 / np.tan(u)], "sinc": [lambda u: np.sinc(u / np.pi)],
     "log2": [np.log2], "log10": [np.log10],
     "exp2": [np.exp2], "power": [np.power], "pow": [np.power],
@@ -165,7 +165,7 @@ REFERENCE = {  # name -> the function in numpy, for each alternative of its `ins
 DOMAINS = {  # name -> domains of its variables (numeric.py's names), else normal
     "eigvalsh": {"S": "spd"},
     "arccosh": {"u": "uniform(1.2,3)"}, "acosh": {"u": "uniform(1.2,3)"},
-    "arctanh": {"u": "uniform(-0.8,0.8)"}, "atanh": {"u": "uniform(-0.8,0.8)"},
+    "atanh": {"u": "uniform(-0.8,0.8)"},
     "asin": {"u": "uniform(-0.9,0.9)"}, "acos": {"u": "uniform(-0.9,0.9)"},
     "ln": {"u": "positive"}, "log2": {"u": "positive"},
     "log10": {"u": "positive"}, "prod": {"u": "positive"}, "sec": {"u": "uniform(-1.2,1.2)"},

@@ -10,6 +10,7 @@ all its factors are matrices, with consecutive dense factors multiplied in the o
     (A ⊗ B) v    = vec(B V Aᵀ),  v = vec(V)       K_{m,n} vec(V) = vec(Vᵀ)
                    (but u ⊗ I and I ⊗ u, for a vector u, are formed: they are thin)
     𝟏ᵀ M, M 𝟏    = column sums, row sums of M     (S₁ + S₂) v = S₁ v + S₂ v
+    A (u vᵀ + w zᵀ) B = (A u)(Bᵀ v)ᵀ + (A w)(Bᵀ z)ᵀ  (a few outer products between matrices)
 
 A palindrome Mᵀ diag(d) M with weights d ≥ 0 (proved by signs.py) is Rᵀ R, R = diag(√d) M,
 and M diag(d) Mᵀ is R Rᵀ, R = M diag(√d), where the backend has a product of a matrix with its
@@ -26,6 +27,8 @@ from . import factors as kinds
 from .factors import Factor, Value, classify, forming_cost, summed_by_ones
 from .signs import nonnegative
 from .source import wrap
+
+LOW_RANK = 4  # the outer products of a sum a product distributes over (A (u vᵀ + v uᵀ) B)
 
 
 def times(a: str, b: str) -> str:
@@ -138,6 +141,9 @@ class Products:
         gram = self._gram(factors)
         if gram is not None:
             return gram
+        low_rank = self._low_rank(factors)
+        if low_rank is not None:
+            return low_rank
         items: list[Value | Factor] = []
         run: list[Value] = []
         for f in factors + [None]:
@@ -161,6 +167,23 @@ class Products:
         for item in reversed(items[:at]):
             acc = self.left(item.node if isinstance(item, Factor) else item, acc)
         return acc
+
+    def _low_rank(self, factors: list[Expr]) -> Value | None:
+        """A (Σᵢ uᵢ vᵢᵀ) B = Σᵢ (A uᵢ) (Bᵀ vᵢ)ᵀ: a sum of at most LOW_RANK outer products
+        between matrices is distributed, each term's product then split at its inner size 1
+        and computed by matrix-vector products (Qᵀ (u vᵀ + v uᵀ) Q in O(n²), not two n × n
+        products); None when no factor is such a sum or it has no matrix beside it."""
+        for at, f in enumerate(factors):
+            kind = classify(f) if isinstance(f, Expr) else None
+            if kind is None or kind.kind != kinds.TERMS or len(kind.parts) > LOW_RANK:
+                continue
+            terms = [matmul_chain(t) for t in kind.parts]
+            if all(any(g.shape.cols.is_one for g in chain[:-1]) for _, chain in terms):
+                shape = Shape(factors[0].shape.rows, factors[-1].shape.cols)
+                return self._sum([self.scaled(scalars, self.chain(
+                    factors[:at] + chain + factors[at + 1:]).code) for scalars, chain in terms],
+                    shape)
+        return None
 
     def _gram(self, factors: list[Expr]) -> Value | None:
         """Mᵀ diag(d) M = Rᵀ R with R = diag(√d) M (R Rᵀ with R = M diag(√d) when M's first
