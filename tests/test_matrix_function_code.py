@@ -151,3 +151,16 @@ def test_torch_autograd_through_the_generated_function(rng):
     tu, tv = torch.as_tensor(u), torch.as_tensor(v)
     got = torch.func.grad(lambda m: tu @ f(m) @ tv)(torch.as_tensor(x))
     assert np.allclose(got.numpy(), want, rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_far_from_normal_argument_is_refused_not_misread(backend):
+    """[[1, 10¹⁵], [0, 2]] needs about 50 square roots to approach I, whose factor 2⁵⁰ would
+    magnify rounding to the size of the answer: logm refuses it; a milder one is computed."""
+    helpers = _helpers(backend)
+    with pytest.raises(ValueError, match="too far from normal"):
+        helpers["_logm"](_array(backend, np.array([[1.0, 1e15], [0.0, 2.0]])))
+    mild = np.array([[1.0, 1e3], [0.0, 2.0]])
+    got = _numpy(helpers["_logm"](_array(backend, mild)))
+    want = np.real(scipy.linalg.logm(mild))
+    assert np.abs(got - want).max() <= 1e-13 * np.abs(want).max()

@@ -6,10 +6,12 @@ have neither (jax's sqrtm is complex Schur and has no derivative; torch has no s
   Yₖ₊₁ = ½ μₖ Yₖ (I + μₖ⁻² Mₖ⁻¹), Mₖ₊₁ = ½ I + ¼ (μₖ² Mₖ + μₖ⁻² Mₖ⁻¹), so Yₖ → √X, Mₖ → I;
   the convergence is quadratic, so it stops one step after the relative change of Y falls to
   10⁻⁹, with a cap of 100 steps (not converged: ValueError in torch, NaN in jax).
-- log X: inverse scaling and squaring (Higham §11.5): k square roots until
-  ‖X^(1/2^k) − I‖₁ ≤ 1/4, then log X = 2^k log(I + A), A = X^(1/2^k) − I, with
-  log(I + A) = ∫₀¹ A (I + t A)⁻¹ dt by the 8-point Gauss–Legendre rule, which is the [8/8] Padé
-  approximant of log(I + A), accurate to rounding for ‖A‖ ≤ θ₈ ≈ 0.37 (Higham table 11.1).
+- log X: inverse scaling and squaring (Higham §11.5): k ≤ 20 square roots until
+  ‖X^(1/2^k) − I‖₁ ≤ 1/4 (a far from normal X, whose roots approach I slowly, is refused: the
+  factor 2^k would magnify rounding past 2^20 u ≈ 2 × 10⁻¹⁰), then log X = 2^k log(I + A),
+  A = X^(1/2^k) − I, with log(I + A) = ∫₀¹ A (I + t A)⁻¹ dt by the 8-point Gauss–Legendre
+  rule, which is the [8/8] Padé approximant of log(I + A), accurate to rounding for
+  ‖A‖ ≤ θ₈ ≈ 0.37 (Higham table 11.1).
 - L_f(X, E) for f = log (both) and sqrt (torch) by the block identity
   f([[X, tE], [0, X]]) = [[f(X), t L_f(X, E)], [0, f(X)]], E scaled by t = ‖X‖₁ / ‖E‖₁ (the
   block method is accurate for ‖E‖ ≈ ‖X‖); the 2n × 2n block has X's eigenvalues, so it is off
@@ -39,6 +41,9 @@ def _listed(values) -> str:
 
 _CUT = "'(X): X has an eigenvalue on the closed negative real axis'"
 _UNCONVERGED = "'(X): the square root iteration did not converge'"
+_ROOTS = 20  # at most: log X = 2^k log(I + A) magnifies A's rounding 2^k times (2^20 u ≈ 2e-10)
+_TOO_FAR = ("'(X): X is too far from normal for inverse scaling and squaring (more than "
+            f"{_ROOTS} square roots to approach I)'")
 
 _LOG_NEAR_IDENTITY = (
     "def _log_near_identity(a):  # log(I + A) = ∫₀¹ A (I + t A)⁻¹ dt, 8-point Gauss–Legendre\n"
@@ -113,6 +118,8 @@ TORCH_HELPERS = {
         "    eye = torch.eye(x.shape[0], dtype=x.dtype)\n"
         "    k = 0\n"
         "    while float(torch.linalg.norm(x - eye, 1).detach()) > 0.25:  # then log(I + A)\n"
+        f"        if k == {_ROOTS}:\n"
+        f"            raise ValueError('logm' + {_TOO_FAR})\n"
         "        x, k = _sqrt_iteration('logm', x), k + 1\n"
         "    return 2.0 ** k * _log_near_identity(x - eye)"),
     "_frechet_sqrt": "def _frechet_sqrt(x, e):  # L_sqrt(X, E) by the block identity\n"
@@ -165,11 +172,13 @@ JAX_HELPERS = {
         "    eye = jnp.eye(x.shape[0], dtype=x.dtype)  # L_log(Xᵀ, G)\n"
         "\n"
         "    def far(state):  # then log(I + A) by 8 nodes; NaN (a failed root) stops it\n"
-        "        return (jnp.linalg.norm(state[0] - eye, 1) > 0.25) & (state[1] < 64)\n"
+        f"        return (jnp.linalg.norm(state[0] - eye, 1) > 0.25) & (state[1] < {_ROOTS})\n"
         "\n"
         "    root, k = jax.lax.while_loop(far, lambda s: (_sqrt_iteration(s[0]), s[1] + 1),\n"
         "                                 (x, jnp.asarray(0)))\n"
         "    near = jnp.linalg.norm(root - eye, 1) <= 0.25\n"
+        "    if not isinstance(near, jax.core.Tracer) and not near and jnp.all(root == root):\n"
+        f"        raise ValueError('logm' + {_TOO_FAR})\n"
         "    value = 2.0 ** k * _log_near_identity(root - eye)\n"
         "    return _checked('logm', x, jnp.where(near, value, jnp.nan))\n"
         "\n\n"
