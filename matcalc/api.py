@@ -31,6 +31,7 @@ from .errors import (
 from .evaluate import Env, bind, check_parameters, evaluate
 from .lower import Lowered, lower
 from .names import canonical
+from .render import UNICODE, render
 from .shapes import describe
 from .simplify import simplify
 from .symbols import filed, identifiers, text_symbols
@@ -107,7 +108,8 @@ def derive(expr: str | Derivative, wrt: str, vars: dict[str, str] | None = None,
     program = _lowered(expr, vars, wrt)
     variable = _variable(program, wrt)
     return Derivative(program, variable, layout,
-                      _guarded(program, lambda: jacobian(program.expr, variable, layout)))
+                      _guarded(program, lambda: jacobian(program.expr, variable, layout),
+                               again=isinstance(expr, Derivative)))
 
 
 def hessian(expr: str, wrt: str, vars: dict[str, str] | None = None,
@@ -130,7 +132,8 @@ def hessian(expr: str, wrt: str, vars: dict[str, str] | None = None,
                                                   shown=False))
     of_gradient = replace(program, expr=gradient)
     return Derivative(of_gradient, variable, layout,
-                      _guarded(program, lambda: hessian_of(gradient, variable, layout)), order=2,
+                      _guarded(program, lambda: hessian_of(gradient, variable, layout), again=True),
+                      order=2,
                       checked=tuple(computed_parameters(program.expr)))
 
 
@@ -173,15 +176,33 @@ def _check_layout(layout: str) -> None:
         raise DeclarationError(f"layout must be 'numerator' or 'denominator', not {layout!r}")
 
 
-def _guarded(program: Lowered, compute):
-    """Run a differentiation step, attaching the source to errors and refusing deep input."""
+def _guarded(program: Lowered, compute, again: bool = False):
+    """Run a differentiation step, attaching the source to errors and refusing deep input; a
+    refusal to differentiate a node names it as the user's expression prints it, and, when the
+    step differentiates a first derivative `again`, says that the first derivative is
+    available."""
     try:
         return compute()
+    except UnsupportedError as err:
+        raise _named(err, again).with_source(program.source) from None
     except MatcalcError as err:
         raise err.with_source(program.source)
     except RecursionError:
         raise UnsupportedError("the expression is nested too deeply to differentiate "
                                "(split it with bindings name = ...)") from None
+
+
+_FIRST_AVAILABLE = "; the first derivative is available (derive, or the command without --hessian)"
+
+
+def _named(err: UnsupportedError, again: bool) -> UnsupportedError:
+    """`err` naming its node and the node's arguments as printed (eigvec_max(Aᵀ S A), not
+    eigvec_max(S)), noting the first derivative where the refusal is of a second one."""
+    node = err.subject
+    if node is None:
+        return err
+    named = err.naming(render(node, UNICODE), *(render(a, UNICODE) for a in node.args))
+    return UnsupportedError(named.message + _FIRST_AVAILABLE) if again else named
 
 
 def value(expr: str, vars: dict[str, str] | None = None, **arrays: Any) -> np.ndarray | float:

@@ -17,7 +17,7 @@ from .core.expr import Expr, postorder
 from .core.extremes import subgradient_notes
 from .core.parameters import computed_parameters
 from .domain import CONDITIONS, conditions
-from .evaluate import Env, bind, check_parameters, evaluate
+from .evaluate import Env, bind, check_parameters, evaluate_all
 from .lower import Lowered
 from .lower.structures import STRUCTURES
 from .names import spelled
@@ -83,10 +83,10 @@ class Derivative:
         return self._shown(ASCII if ascii else UNICODE, where)
 
     def _shown(self, notation, where: bool) -> str:
-        return self._where.render(notation) if where else render(self.expr, notation)
+        return self.where_form.render(notation) if where else render(self.expr, notation)
 
     @functools.cached_property
-    def _where(self) -> Where:
+    def where_form(self) -> Where:
         """The closed form with its where clauses (the program's bound names kept)."""
         reserved = set(self.program.variables) | set(self.program.bindings)
         named = {simplify(node): name for name, node in self.program.bindings.items()}
@@ -177,7 +177,7 @@ class Derivative:
         pair (printed, ASCII) of its full names, with `.shown` (the pair the where form shows,
         ∂f/∂(s ⊙ y) and df_d(s .* y)) and `.names`, every name its value is accepted under
         (those four, and f for f(Y) when f has one argument)."""
-        return symbols_of((self.expr,), self._where.shown)
+        return symbols_of((self.expr,), self.where_form.shown)
 
     def evaluate(self, **arrays: Any) -> np.ndarray | float:
         """The value of the closed form, in this derivative's layout.
@@ -194,9 +194,8 @@ class Derivative:
         values, sizes = bind(self.program.variables, arrays, self.program.kinds)
         env = Env(values, sizes, arrays, self.layout)
         check_parameters(self.checked, env)
-        for node in self._domain_nodes:
-            evaluate(node, env)
-        return returned(evaluate(self.expr, env), self.expr)
+        *_, value = evaluate_all((*self._domain_nodes, self.expr), env)
+        return returned(value, self.expr)
 
     @functools.cached_property
     def _domain_nodes(self) -> tuple[Expr, ...]:

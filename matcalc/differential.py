@@ -8,6 +8,7 @@ function, the quadratic form of its Hessian: d²(‖A X‖²) = 2 tr((A dX)ᵀ A
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +19,8 @@ from .core.expr import Expr
 from .diff.engine import differential as jvp
 from .errors import DeclarationError, ShapeError
 from .evaluate import Env, as_matrix, bind, evaluate
-from .render import to_latex, to_text
+from .render import ASCII, LATEX, UNICODE, Notation, render
+from .render.where import Where, where_clauses
 from .simplify import simplify
 
 
@@ -31,16 +33,25 @@ class Differential:
     variables: dict[str, Expr]  # the program's variables, for evaluate
     warnings: tuple[str, ...] = ()  # notes on defaulted names, as Derivative.warnings
 
-    def text(self, ascii: bool = False) -> str:
+    def text(self, ascii: bool = False, where: bool = True) -> str:
+        """`df = …`; with `where`, the repeated subexpressions named as the derivative names
+        them (df = tr(Q (F ⊙ (Qᵀ E Q)) Qᵀ dS)  where Q = eigbasis(S), F = …)."""
         name = self.name.replace("²", "2") if ascii else self.name
-        return f"{name} = {to_text(self.expr, ascii=ascii)}"
+        return f"{name} = {self._shown(ASCII if ascii else UNICODE, where)}"
 
     def __str__(self) -> str:
         return self.text()
 
-    def latex(self) -> str:
+    def latex(self, where: bool = True) -> str:
         order = "^2 " if self.name.startswith("d²") else ""
-        return f"\\mathrm{{d}}{order}{self.name[-1]} = {to_latex(self.expr)}"
+        return f"\\mathrm{{d}}{order}{self.name[-1]} = {self._shown(LATEX, where)}"
+
+    def _shown(self, notation: Notation, where: bool) -> str:
+        return self._where.render(notation) if where else render(self.expr, notation)
+
+    @functools.cached_property
+    def _where(self) -> Where:
+        return where_clauses(self.expr, set(self.variables))
 
     def _repr_latex_(self) -> str:
         return f"${self.latex()}$"
@@ -70,7 +81,7 @@ def _raw(f: Expr, x: Expr) -> Expr:
 def differential(expr: str, wrt: str, vars: dict[str, str] | None = None,
                  order: int = 1) -> Differential:
     """The first (order=1) or second (order=2, scalar functions) differential of `expr`."""
-    from .api import _lowered, _variable
+    from .api import _guarded, _lowered, _variable
 
     if order not in (1, 2):
         raise DeclarationError(f"order must be 1 or 2, not {order!r}")
@@ -78,10 +89,12 @@ def differential(expr: str, wrt: str, vars: dict[str, str] | None = None,
     x = _variable(program, wrt)
     f = simplify(program.expr)
     if order == 1:
-        name, form = ("df", _identified(f, x)) if f.is_scalar else ("dF", _raw(f, x))
+        name, form = ("df", _guarded(program, lambda: _identified(f, x))) if f.is_scalar \
+            else ("dF", _guarded(program, lambda: _raw(f, x)))
     elif not f.is_scalar:
         raise ShapeError("the second differential is for scalar functions (a Hessian's "
                          "quadratic form)", source=program.source)
     else:
-        name, form = "d²f", _raw(_raw(f, x), x)
+        first = _guarded(program, lambda: _raw(f, x))
+        name, form = "d²f", _guarded(program, lambda: _raw(first, x), again=True)
     return Differential(name, form, program.variables, program.warnings)

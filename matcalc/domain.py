@@ -25,7 +25,7 @@ from .core import matrix_scalars as ms
 from .core.constants import CONSTANTS
 from .core.expr import Expr, postorder
 from .core.extremes import EXTREMES, INDICATORS
-from .core.factorisations import FACTORISATIONS, NONSINGULAR, SPD
+from .core.factorisations import FACTORISATIONS, FULL_COLUMN_RANK, NONSINGULAR, SPD
 from .core.linear_ops import LINEAR_OPS
 from .core.matrix_functions import DIVIDED, MATRIX_FUNCTIONS, eigenvalue_on_cut
 from .core.matrix_powers import MATRIX_POWERS
@@ -225,16 +225,36 @@ RULES: dict[str, Rule] = {
 
 # -- conditions: where a result holds, stated with it ------------------------------------------
 
+OFF_CUT = "{0} has no eigenvalue on the closed negative real axis"
+SYMMETRIC = "{0} is symmetric"
+FULL_RANK = "{0} has full rank"  # (nucnorm's, polar's: core/spectral.py)
+DISTINCT_NONZERO = "the singular values of {0} are distinct and nonzero"  # (svals's)
+# a declared structure -> the sentences about its variable that the declaration guarantees
+# (evaluate checks a value has its structure: an spd S has positive eigenvalues, Qᵀ Q = I)
+_GUARANTEED = {"spd": (OFF_CUT, NONSINGULAR), "orthogonal": (NONSINGULAR,)}
+# a sentence about M -> the sentences about the same M it implies (left unstated beside it):
+# positive eigenvalues, none on (−∞, 0] (0 among them), nonzero singular values, full rank of
+# a square M (only a square M is said to be non-singular) all make M non-singular
+_IMPLIES = {SPD: (SYMMETRIC, OFF_CUT, NONSINGULAR), OFF_CUT: (NONSINGULAR,),
+            FULL_RANK: (NONSINGULAR,), FULL_COLUMN_RANK: (NONSINGULAR,),
+            DISTINCT_NONZERO: (FULL_RANK, NONSINGULAR)}
+
+
+def _guaranteed(m: Expr, sentence: str) -> bool:
+    """Whether M's declaration guarantees `sentence` about it (a variable declared spd(n) is
+    non-singular and has no eigenvalue on the closed negative real axis)."""
+    return sentence in _GUARANTEED.get(m.attr("structure"), ())
+
+
 def _cut_condition(node: Expr, notation: Notation) -> str | None:
     """logm(X), sqrtm(X) (and their Fréchet derivatives): the principal branch is real and
     smooth where X has no eigenvalue on the closed negative real axis; Xᵀ is stated as X (the
     same eigenvalues); a variable declared spd meets it."""
     declared = MATRIX_FUNCTIONS[node.attr("f") or node.op]
     arg = node.args[0].arg if node.args[0].op == "transpose" else node.args[0]
-    if arg.attr("structure") == "spd":  # (its eigenvalues are positive: evaluate checks it)
+    if not declared.condition or _guaranteed(arg, OFF_CUT):
         return None
-    return f"{shown(arg, notation)} has no eigenvalue on the closed negative real axis" \
-        if declared.condition else None
+    return OFF_CUT.format(shown(arg, notation))
 
 
 _ASCII_SIGMA = str.maketrans({"σ": "sigma_", "₁": "1", "₂": "2"})
@@ -251,19 +271,23 @@ def _symmetric_condition(node: Expr, notation: Notation) -> str | None:
     """eigvals(S), eigmax(S), ...: S is symmetric (unless it is by its structure: a declared
     symmetric S, A + Aᵀ)."""
     needed = SPECTRAL[node.op].argument == "symmetric" and not is_symmetric(node.arg)
-    return f"{shown(node.arg, notation)} is symmetric" if needed else None
+    return SYMMETRIC.format(shown(node.arg, notation)) if needed else None
 
 
-_INVERTIBLE = frozenset(f.name for f in FACTORISATIONS.values() if f.invertible)
+# ops whose value is non-singular wherever their own condition (stated with them) holds
+_INVERTIBLE = frozenset(f.name for f in (*FACTORISATIONS.values(), *MATRIX_FUNCTIONS.values())
+                        if f.invertible)
 
 
 def _stated(sentence: str):
     """A condition on the node's first argument: "S is symmetric positive definite"; Mᵀ's is
-    M's; none for the inverse of a factor its declaration says is non-singular wherever defined
-    (L = chol(S))."""
+    M's; none where M's declaration guarantees it, nor for the inverse of a value its
+    declaration says is non-singular wherever defined (L = chol(S), expm(X), sqrtm(X))."""
     def rule(node: Expr, notation: Notation) -> str | None:
         m = node.args[0].arg if node.args[0].op == "transpose" else node.args[0]
-        return None if m.op in _INVERTIBLE else sentence.format(shown(m, notation))
+        if m.op in _INVERTIBLE or _guaranteed(m, sentence):
+            return None
+        return sentence.format(shown(m, notation))
     return rule
 
 
@@ -282,12 +306,12 @@ _OF_DERIVATIVE = frozenset(f.name for f in SPECTRAL.values() if not f.vectors)
 def conditions(*exprs: Expr, notation: Notation = UNICODE) -> tuple[str, ...]:
     """The conditions under which `exprs` (a function and its derivative) are defined and the
     derivative holds, each once, in the order of the nodes (a node's op in CONDITIONS), their
-    expressions printed in `notation` (ASCII: the whole sentence is ASCII); "M is non-singular"
-    is left out where a condition stated on M implies it (M symmetric positive definite, or
-    without eigenvalues on the closed negative real axis). A spectral value's condition is its
-    derivative's (eigvals(S): distinct eigenvalues): stated where the function (the first of
-    `exprs`) has it, not where only a derivative does (F = divdiff_exp(eigvals(S)) of the
-    Daleckii–Krein form is defined at every symmetric S)."""
+    expressions printed in `notation` (ASCII: the whole sentence is ASCII); a condition another
+    one implies (_IMPLIES: "M is non-singular" beside "M is symmetric positive definite") is
+    left out. A spectral value's condition is its derivative's (eigvals(S): distinct
+    eigenvalues): stated where the function (the first of `exprs`) has it, not where only a
+    derivative does (F = divdiff_exp(eigvals(S)) of the Daleckii–Krein form is defined at every
+    symmetric S)."""
     found: dict[str, None] = {}
     for expr in exprs:
         for node in postorder(expr):
@@ -298,13 +322,18 @@ def conditions(*exprs: Expr, notation: Notation = UNICODE) -> tuple[str, ...]:
                 sentence = rule(node, notation) if rule else None
                 if sentence:
                     found[sentence] = None
-    implied = {NONSINGULAR.format(c[:-len(tail)]) for c in found for tail in _NONSINGULAR_IF
-               if c.endswith(tail)}
+    implied = {weaker.format(m) for sentence in found for stronger, weakers in _IMPLIES.items()
+               if (m := _about(stronger, sentence)) is not None for weaker in weakers}
     return tuple(c for c in found if c not in implied)
 
 
-# the conditions on M that make M non-singular (stating "M is non-singular" again is noise)
-_NONSINGULAR_IF = (SPD[3:], " has no eigenvalue on the closed negative real axis")
+def _about(template: str, sentence: str) -> str | None:
+    """The M of which `sentence` is `template` ("{0} is symmetric" of "A + B is symmetric":
+    "A + B"), or None."""
+    before, after = template.split("{0}")
+    fits = sentence.startswith(before) and sentence.endswith(after) and \
+        len(sentence) > len(before) + len(after)
+    return sentence[len(before):len(sentence) - len(after)] if fits else None
 
 
 def outside(values: dict[Expr, np.ndarray]) -> str | None:

@@ -102,7 +102,23 @@ class ShapeError(MatcalcError):
 
 
 class UnsupportedError(MatcalcError):
-    """A well-formed operation matcalc has no derivative (or evaluation) rule for."""
+    """A well-formed operation matcalc has no derivative (or evaluation) rule for. A refusal to
+    differentiate a node of the expression (`subject`) may write the node {0} and its arguments
+    {1}, {2}, ... (`arguments`: the texts shown until then, `eigvec_max(S)`, `S`), which
+    `naming` replaces by their texts as the user's expression prints them (api.py)."""
+
+    def __init__(self, message: str, span: Span | None = None, source: str | None = None,
+                 arguments: tuple[str, ...] = (), subject: object = None):
+        self.template = message if arguments else ""
+        self.subject = subject
+        super().__init__(_placed(message, arguments), span, source)
+
+    def naming(self, *texts: str) -> UnsupportedError:
+        """This refusal about the node and arguments printed `texts` (itself when it names
+        none)."""
+        if not self.template:
+            return self
+        return UnsupportedError(_placed(self.template, texts), self.span, self.source)
 
 
 class EvaluationError(MatcalcError):

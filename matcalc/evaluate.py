@@ -203,9 +203,23 @@ def evaluate_nodes(expr: Expr, env: Env) -> dict[Expr, np.ndarray]:
         return _evaluated(expr, env)
 
 
-def _evaluated(expr: Expr, env: Env) -> dict[Expr, np.ndarray]:
+def evaluate_all(exprs: tuple[Expr, ...], env: Env) -> list[np.ndarray]:
+    """The values of `exprs`, computed in order with one memo: a node they share (and the
+    decomposition of a value) is computed once, and a refusal comes from the first that needs
+    the refused node."""
     done: dict[Expr, np.ndarray] = {}
+    with one_decomposition_each():
+        for expr in exprs:
+            _evaluated(expr, env, done)
+    return [done[expr] for expr in exprs]
+
+
+def _evaluated(expr: Expr, env: Env,
+               done: dict[Expr, np.ndarray] | None = None) -> dict[Expr, np.ndarray]:
+    done = {} if done is None else done
     for node in _needed(expr):
+        if node in done:
+            continue
         if node.op in _LEAVES:
             done[node] = _leaf(node, env)
         elif node.op in ("expand", "unvec"):

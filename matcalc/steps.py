@@ -9,7 +9,7 @@ simplifier's rewrites by name, ending in the closed form.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import second_order
 from .closed_form import hessian_of, jacobian
@@ -27,8 +27,8 @@ from .diff.engine import differential
 from .diff.readout import read_off
 from .diff.registry import TITLES
 from .names import unicode_name
-from .render import ASCII, LATEX, UNICODE, Notation, render, to_text, token_count
-from .render.where import where_clauses
+from .render import ASCII, LATEX, UNICODE, Notation, render, to_text
+from .render.where import Where, shown_with, where_clauses
 from .shapes import describe
 from .simplify import simplify
 from .simplify.rules import RULES
@@ -52,6 +52,15 @@ class Line:
     right: Expr | None
     note: str = ""
     ascii_left: str | None = None
+    where: Where | None = None  # `right` with where clauses, as the result shows it
+    reserved: frozenset[str] = frozenset()  # names its where clauses must not take
+
+    def shown(self, notation: Notation) -> str:
+        """The right side's text in `notation` ("" when there is none)."""
+        if self.right is None:
+            return ""
+        return self.where.render(notation) if self.where else \
+            _form(self.right, notation, self.reserved)
 
 
 @dataclass(frozen=True)
@@ -64,7 +73,7 @@ class Steps:
             out.append(f"{title}:")
             for line in lines:
                 right = "" if line.right is None else \
-                    " = " + _form(line.right, ASCII if ascii else UNICODE)
+                    " = " + line.shown(ASCII if ascii else UNICODE)
                 note = f"    [{line.note}]" if line.note else ""
                 left = f"  {line.left}"
                 if ascii and line.ascii_left is not None:
@@ -83,7 +92,7 @@ class Steps:
         for title, lines in self.sections:
             rows.append(f"&\\text{{{title}}}")
             for line in lines:
-                right = " &" if line.right is None else f" &= {_form(line.right, LATEX)}"
+                right = " &" if line.right is None else f" &= {line.shown(LATEX)}"
                 note = f" && \\text{{{_latex_text(line.note)}}}" if line.note else ""
                 rows.append(f"{_latex_text(line.left, math=True)}{right}{note}")
         return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
@@ -100,16 +109,16 @@ _ASCII = str.maketrans({"ᵀ": "^T", "⊙": ".*", "⊘": "./", "⊗": "(x)", "�
                         **{f.printed: f.name for f in FUNCTIONS.values() if f.printed}})
 
 
-LONG = 200  # tokens: a longer expression is shown with where clauses (its DAG, not its tree)
+def _shown_names(expr: Expr) -> set[str]:
+    return {n.attr("name") for n in postorder(expr) if n.op in ("var", "tangent")}
 
 
-def _form(expr: Expr, notation: Notation | None = UNICODE) -> str:
-    """The expression's text; past LONG tokens with its repeated parts named (where u = ...),
-    so that a deep chain's shared subexpressions do not print exponentially often."""
-    if token_count(expr) <= LONG:
-        return render(expr, notation)
-    shown = {n.attr("name") for n in postorder(expr) if n.op in ("var", "tangent")}
-    return where_clauses(expr, shown).render(notation)
+def _form(expr: Expr, notation: Notation | None = UNICODE,
+          reserved: frozenset[str] = frozenset()) -> str:
+    """The expression's text with its repeated parts named as a result names them (v vᵀ  where
+    v = eigvec_max(S); not by the names `reserved`), so that also a deep chain's shared
+    subexpressions do not print exponentially often."""
+    return where_clauses(expr, reserved | _shown_names(expr)).render(notation)
 
 
 def _ascii(text: str) -> str:
@@ -208,19 +217,27 @@ def steps(d) -> Steps:
     if len(statements) > 1:
         sections.append(("chain rule", (Line(f"d{final_name}", chained,
                                              "substitute the differentials"),)))
-    sections.append(("read off", _read_off(d, final_name, chained, statements)))
+    taken = frozenset({*(n for n, _ in statements), *d.program.variables, *d.program.bindings})
+    sections.append(("read off", _read_off(d, final_name, chained, statements, taken)))
     if d.conditions:
         sections.append(("holds when", tuple(
             Line(c, None, ascii_left=a)
             for c, a in zip(d.conditions, d.ascii_conditions))))
-    return Steps(tuple(sections))
+    return Steps(tuple((title, tuple(replace(line, reserved=taken) for line in lines))
+                       for title, lines in sections))
 
 
-def _rewrite(rule: str, before: Expr, after: Expr) -> str:
-    """A simplifier step: the rule's name, before → after; the identity it states when the two
-    print alike (log(softmax(u)) is shown so as the one node logsoftmax(u))."""
-    shown, now = _form(before), _form(after)
-    return f"{rule}: {shown} → {now}" if shown != now else f"{rule}: {IDENTITIES[rule]}"
+def _rewrite(rule: str, before: Expr, after: Expr, reserved: frozenset[str]) -> str:
+    """A simplifier step: the rule's name, before → after, with the parts `after` repeats named
+    in both (L_exp(S, E) → Q (F ⊙ (Qᵀ E Q)) Qᵀ  where Q = eigbasis(S), F = …; not the names
+    `reserved`); the identity it states when the two print alike (log(softmax(u)) is shown so
+    as the one node logsoftmax(u))."""
+    if render(before, UNICODE) == render(after, UNICODE):
+        return f"{rule}: {IDENTITIES[rule]}"
+    where = where_clauses(after, reserved | _shown_names(before) | _shown_names(after))
+    names = {node: b.var(name, node.shape) for node in postorder(after)
+             for name, definition in where.clauses if where.shown[node] is definition}
+    return f"{rule}: {render(shown_with(before, names)[before], UNICODE)} → {where.render()}"
 
 
 def _chain(tangents: dict[str, Expr], statements: list[tuple[str, Expr]]) -> Expr:
@@ -231,7 +248,8 @@ def _chain(tangents: dict[str, Expr], statements: list[tuple[str, Expr]]) -> Exp
     return simplify(result)
 
 
-def _read_off(d, name: str, chained: Expr, statements) -> tuple[Line, ...]:
+def _read_off(d, name: str, chained: Expr, statements,
+              taken: frozenset[str]) -> tuple[Line, ...]:
     """M from the chained differential (intermediates kept), then the intermediates
     substituted, the simplifier's rewrites, and the closed form in the layout."""
     f, x = d.function, d.variable
@@ -258,6 +276,7 @@ def _read_off(d, name: str, chained: Expr, statements) -> tuple[Line, ...]:
     result = (hessian_of if d.order == 2 else jacobian)(f, x, d.layout, trace)
     for rule, before, after in trace:
         if before.op != "var":
-            lines.append(Line("", None, _rewrite(rule, before, after)))
-    lines.append(Line(label, result, f"closed form, {d.layout} layout"))
+            lines.append(Line("", None, _rewrite(rule, before, after, taken)))
+    lines.append(Line(label, result, f"closed form, {d.layout} layout",
+                      where=d.where_form if result == d.expr else None))
     return tuple(lines)

@@ -33,25 +33,6 @@ def declared_names() -> frozenset[str]:
     return frozenset(OPS) - frozenset(CORE_NODE_KINDS)
 
 
-def family_names() -> frozenset[str]:
-    """The op names the render scan looks for: the catalogue's but the core node kinds', the
-    factorisations' (chol, solve, pinv, tril_half: core/factorisations.py) and the Fréchet
-    derivatives' (L_f, J_f), which render/, simplify/, lower/ and core/ still name (39 times)."""
-    from matcalc.core.constants import CONSTANTS
-    from matcalc.core.elementwise import BINARY, FUNCTIONS
-    from matcalc.core.extremes import EXTREMES
-    from matcalc.core.linear_ops import LINEAR_OPS
-    from matcalc.core.matrix_functions import MATRIX_FUNCTIONS
-    from matcalc.core.matrix_powers import MATRIX_POWERS
-    from matcalc.core.matrix_scalars import MATRIX_SCALARS
-    from matcalc.core.spectral import SPECTRAL
-    from matcalc.core.vector_functions import VECTOR_FUNCTIONS
-    return frozenset({*CONSTANTS, *FUNCTIONS, *BINARY, *VECTOR_FUNCTIONS, *MATRIX_SCALARS,
-                      *LINEAR_OPS, *MATRIX_POWERS, *MATRIX_FUNCTIONS, *SPECTRAL,
-                      *(e.name for e in EXTREMES.values()),
-                      *(e.indicator for e in EXTREMES.values())})
-
-
 def named(source: str, names: frozenset[str]) -> list[tuple[int, str]]:
     """(line, name) of each string constant of `source` that is one of `names`, those of an
     `__all__` list aside."""

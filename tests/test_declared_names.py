@@ -27,15 +27,7 @@ from matcalc.core.ops import OPS
 
 SCOPE = ("codegen", "evaluate.py")
 
-_NO_FAMILY = ("the factorisations' declarations (core/factorisations.py's Factorisation) have "
-              "no code facets yet: their templates and strategies are still codegen's")
 ALLOWED = {  # (module, op) -> why it names the op
-    ("codegen/factorisations.py", "chol"): _NO_FAMILY,
-    ("codegen/factorisations.py", "solve"): _NO_FAMILY,
-    ("codegen/factorisations.py", "pinv"): _NO_FAMILY,
-    ("codegen/factorisations.py", "tril_half"): _NO_FAMILY,
-    ("codegen/solves.py", "chol"): _NO_FAMILY + " (a solve with L = chol(S) is triangular)",
-    ("codegen/solves.py", "solve"): _NO_FAMILY + " (solve(A, B) shares A's factors)",
     ("codegen/solves.py", "log"): "the backend's log as arithmetic: log|det S| = 2 Σ log Lᵢᵢ "
                                   "from the Cholesky factor, not a dispatch on log",
     ("codegen/chains.py", "sqrt"): "the backend's square root as arithmetic: Mᵀ diag(d) M = "

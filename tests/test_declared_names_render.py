@@ -7,9 +7,17 @@ operators; names listed in `__all__` are Python names (the builders'), not read 
 """
 from __future__ import annotations
 
+import numpy as np
+import pytest
+from declared_names import declared_names, modules, named, stale, unexplained
 from declared_names import each as _each
-from declared_names import family_names, modules, named, stale, unexplained
 from declared_names import scan as scan_modules
+
+from matcalc import value
+from matcalc.api import _lowered
+from matcalc.core.factorisations import FACTORISATIONS
+from matcalc.errors import MatcalcError
+from matcalc.lower.functions import ARITY, MEANING
 
 SCANNED = ("render", "simplify", "lower", "core")
 DECLARATION_MODULES = frozenset(
@@ -21,15 +29,17 @@ DECLARATION_MODULES = frozenset(
 
 def scan() -> dict[str, list[tuple[int, str]]]:
     """module (relative to matcalc/) -> the declared names it spells, with their lines."""
-    return scan_modules(modules(*SCANNED, skip=DECLARATION_MODULES), family_names())
+    return scan_modules(modules(*SCANNED, skip=DECLARATION_MODULES), declared_names())
 
+
+BUILDERS = ("the builders core/build.py exports: each constructs the operator its declaration's "
+            "`builder` facet names, with that operator's canonical forms (tril(diag(v)) = "
+            "diag(v), (Xᵏ)⁻¹ = (X⁻¹)ᵏ, vec⁻¹(vec(X)) = X, chol(I) = I, L_f(X, c E) = c L_f(X, E))")
 
 ALLOWED: dict[tuple[str, str], str] = {
     **_each("core/structural.py", ("sum", "mean", "tr", "vec", "diag", "diagpart", "tril",
-                                   "inv", "mpow"),
-            "the builders core/build.py exports: each constructs the operator its declaration's "
-            "`builder` facet names, with that operator's canonical forms (tril(diag(v)) = "
-            "diag(v), (Xᵏ)⁻¹ = (X⁻¹)ᵏ, vec⁻¹(vec(X)) = X)"),
+                                   "inv", "mpow", "frechet", "frechet_matrix"), BUILDERS),
+    **_each("core/solves.py", ("solve", "chol", "pinv", "tril_half"), BUILDERS),
     ("core/algebra.py", "kron"):
         "core/algebra.kron is ⊗'s builder (its declared `builder`): it constructs the node",
     ("core/algebra.py", "sqrt"):
@@ -37,19 +47,21 @@ ALLOWED: dict[tuple[str, str], str] = {
         "elementwise power's identity, written as the node it builds",
     ("core/solves.py", "diag"):
         "the builder of Φ (tril_half): Φ(D) = D / 2 for a diagonal D (I, diag(v))",
-    ("lower/matrix_typing.py", "sqrt"):
-        "chol of a 1 × 1 matrix is its square root (chol(s) = √s), as the language reads it",
+    **_each("lower/matrix_typing.py", ("frechet", "frechet_matrix"),
+            "the typers of the calls L_f(X, E) and J_f(X): every matrix function's Fréchet "
+            "derivative is the one operator frechet (and its matrix frechet_matrix) with f its "
+            "attribute, so the typer builds the node of that operator, as its builder does"),
     ("lower/vector_typing.py", "logsoftmax"):
         "cross_entropy(z, y) is defined as −yᵀ logsoftmax(z) (docs/language.md)",
     **_each("lower/vector_typing.py", ("maximum", "relu"),
             "the language reads max(0, u) as relu(u) (docs/language.md): a reading of the "
             "syntax, not a fact of either declaration"),
-    **_each("lower/typer.py", ("inv", "kron"),
-            "the parser's operator names (syntax/ast.py POSTFIX_OPS 'inv' for ⁻¹, BINARY_OPS "
-            "'kron' for ⊗), which the typer maps to the declared operators"),
-    **_each("lower/unimplemented.py", ("abs", "arccos", "arcsin", "arcsinh", "arctan",
-                                       "arctanh", "det", "diag", "diagpart", "eigvals", "inv",
-                                       "kron", "log", "logsoftmax", "mean", "sigmoid"),
+    **_each("lower/typer.py", ("inv", "kron", "pinv"),
+            "the parser's operator names (syntax/ast.py POSTFIX_OPS 'inv' for ⁻¹ and 'pinv' for "
+            "⁺, BINARY_OPS 'kron' for ⊗), which the typer maps to the declared operators"),
+    **_each("lower/unimplemented.py", ("abs", "arccos", "arcsin", "arcsinh", "arctan", "arctanh",
+                                       "chol", "det", "diag", "diagpart", "eigvals", "inv", "kron",
+                                       "log", "logsoftmax", "mean", "sigmoid"),
             "the table of refused names: each entry names the language's spelling to write "
             "instead (a name users type, tests/test_unimplemented.py checks it is one), or "
             "refuses an operator's internal name (diagpart, logsoftmax) as a spelling"),
@@ -59,6 +71,9 @@ ALLOWED: dict[tuple[str, str], str] = {
             "the textbook letters where clauses name the factors of a decomposition by (v for "
             "eigenvectors, u and v for singular vectors, q for the polar factor): a printing "
             "convention not yet a facet of the spectral declarations"),
+    ("render/where.py", "chol"):
+        "being moved to the spectral declarations: the letter L that where clauses name "
+        "chol(S)'s factor by, a printing convention not yet a facet of its declaration",
     ("render/where.py", "eigvals"):
         "the Daleckii–Krein form names its F = divdiff_f(eigvals(S)) beside Q = eigbasis(S) "
         "even where F appears once, as textbooks write the form",
@@ -66,6 +81,11 @@ ALLOWED: dict[tuple[str, str], str] = {
             "the named simplifier rule daleckii-krein builds L_f(S, E) = Q (F ⊙ (Qᵀ E Q)) Qᵀ "
             "from Q = eigbasis(S) and F = divdiff_f(eigvals(S)): an identity with its example "
             "in simplify/rules.py"),
+    ("simplify/matrix_functions.py", "frechet"):
+        "the named simplifier rules on Fréchet derivatives, each an identity of L_f with an "
+        "example in simplify/rules.py: L_f(X, E) = E f′(X) for E commuting with X, "
+        "tr(L_f(X, E)) = tr(f′(X) E), L_f(X, E₁) + L_f(X, E₂) = L_f(X, E₁ + E₂), and the "
+        "Daleckii–Krein form",
     **_each("simplify/functions.py", ("abs", "exp", "minimum", "sigmoid", "sign", "softplus"),
             "named simplifier rules, each an identity between these functions with an example "
             "(exp(v) σ(−v) = σ(v), log(1 + exp(v)) = softplus(v), sign(u) / |u| = 1 / u, "
@@ -74,17 +94,17 @@ ALLOWED: dict[tuple[str, str], str] = {
             "named simplifier rules on products, each an identity with an example: diag(u) "
             "diag(v) = diag(u ⊙ v), 𝟏ᵀ diag(v) = vᵀ, (A B)⁻¹ = B⁻¹ A⁻¹ with X⁻ᵀ = (Xᵀ)⁻¹, the "
             "mixed product (A ⊗ B)(C ⊗ D) = A C ⊗ B D, (A ⊗ B) K = K (B ⊗ A), (Xᵃ)ᵇ = Xᵃᵇ"),
-    **_each("simplify/reductions.py", ("abs", "diagpart", "exp", "inv", "kron", "log",
+    **_each("simplify/reductions.py", ("abs", "chol", "diagpart", "exp", "inv", "kron", "log",
                                        "logdet", "logsumexp", "sum", "tr"),
             "named simplifier rules on reductions, each an identity with an example: "
             "log|det X| = logdet(X), log(Σ exp(u)) = logsumexp(u), det(X⁻¹) = 1 / det(X), "
             "tr(A ⊗ B) = tr(A) tr(B), sum(A ⊗ B) = sum(A) sum(B), "
             "sum(log(diag(chol(S)))) = logdet(S) / 2"),
-    **_each("simplify/rules.py", ("layernorm_rows", "log", "log_softmax_rows",
+    **_each("simplify/rules.py", ("frechet", "layernorm_rows", "log", "log_softmax_rows",
                                   "logsumexp_rows", "mpow", "softmax_rows", "softplus", "sum",
                                   "tr"),
             "the rule table: each rule names the operator it is tried at and its identity "
-            "(tr(Xᵀ) = tr(X), log(softmax(u)) = logsoftmax(u), softmax_rows of one column, ...)"),
+            "(tr(Xᵀ) = tr(X), log(softmax(u)) = logsoftmax(u), tr(L_f(X, E)) = tr(f′(X) E), ...)"),
     **_each("simplify/structured.py", ("diag", "kron", "tril", "vec"),
             "named simplifier rules on the projections of structured variables, whose "
             "selectors are diag(vec(I)) and diag(vec(tril(𝟏 𝟏ᵀ))), with L K (Aᵀ ⊗ B) L = "
@@ -106,7 +126,7 @@ def test_the_check_fails_on_a_named_operator():
     """A consumer comparing an op with a declared name is reported with its module, line and
     operator; the same naming allowed with a reason passes, and `__all__` is not read."""
     source = 'def p(e):\n    return e.op == "inv"\n\n__all__ = ["kron"]\n'
-    hits = named(source, family_names())
+    hits = named(source, declared_names())
     assert hits == [(2, "inv")]
     assert unexplained({"render/example.py": hits}, ALLOWED) == [
         "matcalc/render/example.py:2: names the declared operator 'inv'"]
@@ -115,9 +135,10 @@ def test_the_check_fails_on_a_named_operator():
 
 
 def test_the_declared_names_are_the_declarations():
-    names = family_names()
+    names = declared_names()
     assert {"inv", "mpow", "kron", "diag", "diagpart", "vec", "tr", "det", "logdet", "expm",
-           "eigmax", "softmax_rows", "layernorm", "exp", "pi"} <= names
+           "eigmax", "softmax_rows", "layernorm", "exp", "pi", "chol", "solve", "pinv",
+           "tril_half", "frechet", "frechet_matrix", "divdiff_exp", "eigbasis"} <= names
     assert not {"mul", "add", "transpose", "identity", "var", "const"} & names
 
 
@@ -140,3 +161,27 @@ def test_a_declared_mark_counts_as_the_tokens_it_prints():
         assert len(text_tokens("X" + notation.marks["unicode"])) == 1 + notation.tokens
         transposed = notation.transposed.get("unicode", "")
         assert len(text_tokens("X" + transposed)) == 1 + len(transposed)
+
+
+def test_the_factorisations_are_typed_and_built_as_declared():
+    """Lowering types each factorisation and solve by its declared `typing` (its arity
+    following), reads a 1 × 1 chol(s) as the elementwise function it declares (√s), lists each
+    among its declared class of built-ins, and builds each by its declared `builder`
+    (tril_half(2 X) = 2 Φ(X), as solve(A, 3 B) = 3 solve(A, B)): the values are the numbers."""
+    rng = np.random.default_rng(3)
+    x, a, b = rng.normal(size=(3, 3)), rng.normal(size=(3, 3)) + 3 * np.eye(3), rng.normal(
+        size=(3, 2))
+    assert _lowered("chol(s)", {"s": "scalar"}).expr.op == FACTORISATIONS["chol"].of_scalar
+    assert value("chol(s)", {"s": "scalar"}, s=2.25) == pytest.approx(1.5)
+    assert _lowered("tril_half(2 X)", None).expr.args[0].attr("value") == 2
+    assert np.allclose(value("tril_half(2 X)", X=x), np.tril(2 * x) - np.diag(np.diag(x)))
+    assert np.allclose(value("solve(A, 3 B)", A=a, B=b), 3 * np.linalg.solve(a, b))
+    tall = rng.normal(size=(4, 3))
+    inverse = np.asarray(value("pinv(X)", {"X": "matrix(4,3)"}, X=tall))
+    assert inverse.shape == (3, 4) and np.allclose(inverse, np.linalg.pinv(tall))
+    for f in FACTORISATIONS.values():
+        assert ARITY.get(f.name, 1) == f.arity and MEANING[f.name] == f.listed_with
+    with pytest.raises(MatcalcError, match="solve takes 2 arguments"):
+        _lowered("solve(A)", None)
+    with pytest.raises(MatcalcError, match="needs a square matrix"):
+        _lowered("chol(X)", {"X": "matrix(4,3)"})

@@ -16,7 +16,7 @@ from numeric import check_derivative
 
 from matcalc import MatcalcError, ParseError, UnsupportedError, derive, equivalent, hessian
 from matcalc.cli import main
-from matcalc.core.algebra import MAX_MATRIX_POWER
+from matcalc.core.matrix_power_chains import MAX_MATRIX_POWER
 from matcalc.errors import EXCERPT
 from matcalc.syntax import parser
 from matcalc.syntax.parser import MAX_NESTING

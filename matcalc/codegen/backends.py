@@ -16,6 +16,7 @@ from ..core.linear_ops import LINEAR_OPS
 from ..core.matrix_powers import MATRIX_POWERS
 from ..core.matrix_scalars import MATRIX_SCALARS
 from ..core.vector_functions import VECTOR_FUNCTIONS
+from .conditions import HELPERS as CONDITION_HELPERS
 from .factorisations import HELPERS as FACTORISATION_HELPERS
 from .matrix_functions import HELPERS as MATRIX_HELPERS
 from .spectral import HELPERS as SPECTRAL_HELPERS
@@ -90,10 +91,18 @@ NUMPY = Backend(
      "lu_logabsdet": "np.log(np.abs(np.diagonal({0}[0]))).sum()",
      "cho_factor": "scipy.linalg.cho_factor({0})",
      "cho_solve": "scipy.linalg.cho_solve({0}, {1})",
-     "cho_logdet": "2.0 * np.log(np.diagonal({0}[0])).sum()"},
+     "cho_logdet": "2.0 * np.log(np.diagonal({0}[0])).sum()",
+     "cho_inverse": "_cho_inverse({0})"},
     {**_helpers("numpy"), **MATRIX_HELPERS["numpy"], **SPECTRAL_HELPERS["numpy"],
+     **CONDITION_HELPERS["numpy"],
      "_commutation": "def _commutation(m, n):\n"
                     "    return np.eye(m * n)[np.arange(m * n).reshape(n, m).T.reshape(-1)]",
+     "_cho_inverse": "def _cho_inverse(s):  # (S⁻¹, whether S is positive definite) by "
+                     "LAPACK potrf, potri:\n"
+                     "    # n³ flops, the LU inverse's 2n³\n"
+                     "    factor, info = scipy.linalg.lapack.dpotrf(s, lower=True, clean=False)\n"
+                     "    inverse, _ = scipy.linalg.lapack.dpotri(factor, lower=True)\n"
+                     "    return np.tril(inverse) + np.tril(inverse, -1).T, info == 0",
      "scipy.linalg": "import scipy.linalg"},
     ("numpy", "scipy", "scipy.linalg", "scipy.special"),
 )
@@ -120,6 +129,7 @@ JAX = Backend(
      "cho_solve": "jax.scipy.linalg.cho_solve({0}, {1})",
      "cho_logdet": "2.0 * jnp.log(jnp.diagonal({0}[0])).sum()"},
     {**_helpers("jax"), **MATRIX_HELPERS["jax"], **SPECTRAL_HELPERS["jax"],
+     **CONDITION_HELPERS["jax"],
      "_commutation": "def _commutation(m, n):\n"
                     "    return jnp.eye(m * n)[jnp.arange(m * n).reshape(n, m).T.reshape(-1)]"},
     ("jax", "jax.numpy", "jax.scipy.linalg", "jax.scipy.special"),
@@ -145,10 +155,11 @@ TORCH = Backend(
      "lu_solve_T": "_lu_solve({0}, {1}, True)",
      "lu_logabsdet": "torch.log(torch.abs(torch.diagonal({0}[0]))).sum()",
      "cho_factor": "(torch.linalg.cholesky({0}),)",
+     "cho_inverse": "_cho_inverse({0})",
      "cho_solve": "_cho_solve({0}, {1})",
      "cho_logdet": "2.0 * torch.log(torch.diagonal({0}[0])).sum()"},
     {**_helpers("torch"), **MATRIX_HELPERS["torch"], **SPECTRAL_HELPERS["torch"],
-     **FACTORISATION_HELPERS["torch"],
+     **FACTORISATION_HELPERS["torch"], **CONDITION_HELPERS["torch"],
      "_solve": "def _solve(a, b):  # torch solves matrices; a vector b goes in as a column\n"
               "    return torch.linalg.solve(a, b[:, None])[:, 0] if b.ndim == 1 else "
               "torch.linalg.solve(a, b)",
@@ -158,6 +169,10 @@ TORCH = Backend(
      "_cho_solve": "def _cho_solve(f, b):\n"
                   "    x = torch.cholesky_solve(b[:, None] if b.ndim == 1 else b, f[0])\n"
                   "    return x[:, 0] if b.ndim == 1 else x",
+     "_cho_inverse": "def _cho_inverse(s):  # (S⁻¹, whether S is positive definite) by "
+                     "Cholesky\n"
+                     "    factor, info = torch.linalg.cholesky_ex(s)\n"
+                     "    return torch.cholesky_inverse(factor), info == 0",
      "_commutation": "def _commutation(m, n):\n"
                     f"    return torch.eye(m * n, {_F64})"
                     "[torch.arange(m * n).reshape(n, m).T.reshape(-1)]"},

@@ -20,6 +20,7 @@ from ..core.constants import CONSTANTS
 from ..core.elementwise import BINARY
 from ..core.expr import Expr, postorder
 from ..core.extremes import EXTREMES, INDICATORS
+from ..core.factorisations import FACTORISATIONS
 from ..core.linear_ops import LINEAR_OPS
 from ..core.matrix_functions import DIVIDED, MATRIX_FUNCTIONS
 from ..core.matrix_powers import MATRIX_POWERS
@@ -333,11 +334,13 @@ class Emitter:
 
     def _inv(self, node):
         """X⁻¹ standing alone (of a 1 × 1 argument: `_one_by_one`): a solve with the factors
-        X shares with its other solves, else the library's inverse."""
+        X shares with its other solves or with X's LU refused where X is singular or nearly so
+        (codegen/solves.py), by Cholesky where X is declared spd and the backend spells it,
+        else the library's inverse."""
         x = node.arg
-        if self.solves.shared(x):
-            return self.solves.solve(x, self.spell("eye", self.size(x.shape.rows)), False)
-        return self._own(node, self._code(x))
+        if self.solves.shared(x) or self.solves.refusing(x):
+            return self.solves.solve(x, self.spell("eye", self.size(x.shape.rows)), False, node)
+        return self.solves.spd_inverse(x) or self._own(node, self._code(x))
 
     def _of_matrix(self, node):
         """A scalar function of a matrix, spelled as declared (core/matrix_scalars.py), or from
@@ -373,19 +376,20 @@ class Emitter:
         return self.spell("ones" if value else "zeros", self._dims(node.shape))
 
     _frechet = _frechet_matrix = matrix_function_code  # (L_f(X, E), J_f(X) of expm, ...)
-    _chol = _solve = _pinv = _tril_half = factorisation_code
 
 
 def emission_rule(op: str):
     """The rule (emitter, node) -> code writing `op` beyond the backend's templates: its
-    family's (spectral functions, matrix functions), or the `Emitter` method its declaration
-    names (core/linear_ops.py, core/matrix_powers.py), else `_op`; None: no rule."""
+    family's (spectral functions, matrix functions, factorisations), or the `Emitter` method
+    its declaration names (core/linear_ops.py, core/matrix_powers.py), else `_op`; None: no rule."""
     if op in SPECTRAL:
         return spectral_code
     if op in MATRIX_FUNCTIONS:
         return matrix_function_code
     if op in DIVIDED:  # divdiff_exp, ... (the matrix functions' divided differences)
         return divided_code
+    if op in FACTORISATIONS:
+        return factorisation_code
     declared = _DECLARED.get(op)
     return getattr(Emitter, declared.emitter if declared else "_" + op, None)
 

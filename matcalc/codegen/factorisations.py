@@ -1,35 +1,33 @@
-"""Code for chol(S), solve(A, B), pinv(X) and Φ(M) = tril_half(M) (core/factorisations.py), per
-backend.
+"""Code for the factorisations and solves (core/factorisations.py), per backend, from their
+declarations' code facets.
 
-- chol: numpy/jax/torch's cholesky (the lower factor).
-- solve(A, B): the emitter's solves (codegen/solves.py: one LU or Cholesky factorisation of A
-  shared by its solves; scipy.linalg.cho_solve when A is declared spd); a solve with a Cholesky
-  factor L = chol(S) (L⁻¹ B, L⁻ᵀ B, from inverses of L in products) is a triangular solve, and
-  a solve with S whose factor chol(S) the code computes anyway is two.
-- pinv: X⁺ = R⁻¹ Qᵀ from the thin QR X = Q R by a triangular solve, as evaluate computes it
-  ((XᵀX)⁻¹Xᵀ for X of full column rank; the libraries' SVD pinv truncates small singular
-  values instead); of a column vector x, xᵀ / (xᵀ x).
-- Φ(M): tril(M) − diag(diag(M)) / 2.
+- its `code`: steps over the arguments' code (chol: the library's Cholesky; pinv:
+  X⁺ = R⁻¹ Qᵀ from the thin QR X = Q R by a triangular solve, as evaluate computes it, not the
+  libraries' SVD pinv, which truncates small singular values; Φ(M): tril(M) − diag(diag(M))/2),
+  its first step's value checked where it `holds` (codegen/conditions.py); its `vector_code`
+  at a vector argument (pinv(x) = xᵀ / (xᵀ x));
+- `solves_first` (solve(A, B)): the emitter's solves (codegen/solves.py: one LU or Cholesky
+  factorisation of A shared by its solves; scipy.linalg.cho_solve when A is declared spd);
+- `lower_factor` (chol): a solve with L = chol(S) (L⁻¹ B, L⁻ᵀ B, from inverses of L in
+  products) is a triangular solve, and a solve with S whose factor L the code computes anyway
+  is two.
 """
 from __future__ import annotations
 
 from ..core.expr import Expr
+from ..core.factorisations import FACTORISATIONS
+from ..domain import CONDITIONS
+from ..render import UNICODE
+from .conditions import checked
 
 TEMPLATES = {
     "numpy": {
-        "qr": "np.linalg.qr({0})", "pinv": "scipy.linalg.solve_triangular({0}[1], {0}[0].T)",
-        "tril_half": "np.tril({0}) - np.diag(np.diag({0})) / 2",
         "solve_lower": "scipy.linalg.solve_triangular({0}, {1}, lower=True)",
         "solve_lower_T": "scipy.linalg.solve_triangular({0}, {1}, lower=True, trans='T')"},
     "jax": {
-        "qr": "jnp.linalg.qr({0})", "pinv": "jax.scipy.linalg.solve_triangular({0}[1], {0}[0].T)",
-        "tril_half": "jnp.tril({0}) - jnp.diag(jnp.diag({0})) / 2",
         "solve_lower": "jax.scipy.linalg.solve_triangular({0}, {1}, lower=True)",
         "solve_lower_T": "jax.scipy.linalg.solve_triangular({0}, {1}, lower=True, trans='T')"},
     "torch": {
-        "qr": "torch.linalg.qr({0})",
-        "pinv": "torch.linalg.solve_triangular({0}[1], {0}[0].T, upper=True)",
-        "tril_half": "torch.tril({0}) - torch.diag(torch.diag({0})) / 2",
         "solve_lower": "_solve_lower({0}, {1}, False)",
         "solve_lower_T": "_solve_lower({0}, {1}, True)"},
 }
@@ -42,6 +40,7 @@ HELPERS = {
         "upper=transposed)\n"
         "    return x[:, 0] if b.ndim == 1 else x")},
 }
+LOWER_FACTORS = frozenset(f.name for f in FACTORISATIONS.values() if f.lower_factor)
 
 
 def _spell(emitter, key: str, *operands: str) -> str:
@@ -50,8 +49,8 @@ def _spell(emitter, key: str, *operands: str) -> str:
 
 def triangular_solve(emitter, x: Expr, rhs: str, transposed: bool,
                      factor: Expr | None = None) -> str:
-    """L⁻¹ rhs (L⁻ᵀ rhs when `transposed`) for x = L = chol(S) by a triangular solve; for x = S
-    with its factor L = chol(S) computed anyway, S⁻¹ rhs = L⁻ᵀ (L⁻¹ rhs) by two."""
+    """L⁻¹ rhs (L⁻ᵀ rhs when `transposed`) for x = L a lower factor (chol(S)) by a triangular
+    solve; for x = S with its factor L computed anyway, S⁻¹ rhs = L⁻ᵀ (L⁻¹ rhs) by two."""
     if factor is not None:
         lower = emitter.value(factor).code
         half = emitter.let(_spell(emitter, "solve_lower", lower, rhs))
@@ -61,14 +60,20 @@ def triangular_solve(emitter, x: Expr, rhs: str, transposed: bool,
 
 
 def factorisation_code(emitter, node: Expr) -> str:
-    """The code of chol(S), solve(A, B), pinv(X) or Φ(M) in the emitter's backend."""
+    """The code of a factorisation or solve (chol(S), solve(A, B), pinv(X), Φ(M)) in the
+    emitter's backend, its first step refused where its condition fails."""
+    declared = FACTORISATIONS[node.op]
     args = [emitter.value(a).code for a in node.args]
-    if node.op == "chol":
-        return emitter.spell("cholesky", args[0])
-    if node.op == "solve":
-        return emitter.solves.solve(node.args[0], args[1], False)
-    if node.op == "pinv" and not node.arg.shape.is_matrix:  # x⁺ = xᵀ / (xᵀ x)
-        return f"{args[0]} / ({emitter.spell('matmul', args[0], args[0])})"
-    if node.op == "pinv":  # R⁻¹ Qᵀ
-        return _spell(emitter, "pinv", emitter.let(_spell(emitter, "qr", args[0])))
-    return _spell(emitter, node.op, args[0])
+    if declared.solves_first:
+        return emitter.solves.solve(node.args[0], args[1], False, node)
+    if declared.vector_code and not node.arg.shape.is_matrix:
+        return declared.vector_code.format(*args)
+    backend = emitter.backend.name
+    first, *rest = declared.code[backend]
+    code = first.format(*args)
+    sentence = CONDITIONS[node.op](node, UNICODE) if declared.holds else None
+    if sentence:
+        code = checked(emitter, code, declared.holds[backend], node, sentence)
+    for step in rest:
+        code = step.format(emitter.let(code))
+    return code

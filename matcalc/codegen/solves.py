@@ -9,12 +9,19 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ..core import build as b
 from ..core.expr import Expr, postorder
+from ..core.factorisations import FACTORISATIONS, NONSINGULAR, SPD
 from ..core.matrix_powers import solved_factor
 from ..core.matrix_scalars import MATRIX_SCALARS
+from ..domain import shown
 from ..lower.structures import SYMMETRIC
-from .factorisations import triangular_solve
+from ..render import UNICODE
+from .conditions import checked
+from .factorisations import LOWER_FACTORS, triangular_solve
 from .source import wrap
+
+_SOLVES = frozenset(f.name for f in FACTORISATIONS.values() if f.solves_first)
 
 
 def _factor_uses(roots: list[Expr]) -> Counter:
@@ -28,7 +35,7 @@ def _factor_uses(roots: list[Expr]) -> Counter:
             uses[solved[0]] += parents[n] if not solved[1] else max(1, parents[n]) - 1
         elif n.op in MATRIX_SCALARS and MATRIX_SCALARS[n.op].factored:  # logdet
             uses[n.arg] += 1
-        elif n.op == "solve":
+        elif n.op in _SOLVES:
             uses[n.args[0]] += 1
     return uses
 
@@ -46,25 +53,41 @@ class Solves:
         self.spell = emitter.backend.spell
         self._uses = _factor_uses(roots)
         self._factors: dict[Expr, str] = {}
-        self._cholesky = {n.arg: n for root in roots for n in postorder(root) if n.op == "chol"}
+        self._cholesky = {n.arg: n for root in roots for n in postorder(root)
+                          if n.op in LOWER_FACTORS}
 
     def shared(self, x: Expr) -> bool:
         """Whether x takes part in more than one solve or logdet (then it is factorised)."""
         return self._uses[x] > 1
 
-    def _factor(self, x: Expr) -> str:
+    def refusing(self, x: Expr) -> bool:
+        """Whether X⁻¹'s code checks that X is non-singular: not for a Cholesky factor, nor
+        for X with one (triangular solves), nor for an X declared spd."""
+        x = x.arg if x.op == "transpose" else x
+        return not (_is_spd(x) or x.op in LOWER_FACTORS or x in self._cholesky)
+
+    def _factor(self, x: Expr, node: Expr | None = None) -> str:
+        """X's factors (Cholesky's where X is declared spd, else LU's), computed once; LU's
+        refused where X is singular or nearly so (its pivots spread past evaluate's bound)."""
         if x not in self._factors:
-            key = "cho_factor" if _is_spd(x) else "lu_factor"
-            self._factors[x] = self.em.let(self.spell(key, self.em.value(x).code))
+            code = self.spell("cho_factor" if _is_spd(x) else "lu_factor", self.em.value(x).code)
+            if not _is_spd(x):
+                pivots = f"_conditioned({self.spell('diagonal', '{0}[0]')})"
+                sentence = NONSINGULAR.format(shown(x, UNICODE))
+                code = checked(self.em, code, pivots, node or b.inv(x), sentence)
+            self._factors[x] = self.em.let(code)
         return self._factors[x]
 
-    def solve(self, x: Expr, rhs: str, transposed: bool) -> str:
-        """The code of X⁻¹ rhs (X⁻ᵀ rhs when `transposed`)."""
-        if x.op == "chol" or x in self._cholesky:  # S⁻¹ rhs = L⁻ᵀ (L⁻¹ rhs), L = chol(S)
+    def solve(self, x: Expr, rhs: str, transposed: bool, node: Expr | None = None) -> str:
+        """The code of X⁻¹ rhs (X⁻ᵀ rhs when `transposed`), from `node` (solve(X, B); else
+        a product with X⁻¹) as a refusal names it: refused where X is singular or nearly so."""
+        if x.op == "transpose" and not _is_spd(x.arg):  # (X⁻ᵀ rhs by X's factors)
+            x, transposed = x.arg, not transposed
+        if x.op in LOWER_FACTORS or x in self._cholesky:  # S⁻¹ rhs = L⁻ᵀ (L⁻¹ rhs), S = L Lᵀ
             return triangular_solve(self.em, x, rhs, transposed, self._cholesky.get(x))
         symmetric = x.op == "var" and x.attr("structure") in SYMMETRIC
-        if self.shared(x):
-            factor = self._factor(x)
+        if self.shared(x) or not _is_spd(x):
+            factor = self._factor(x, node)
             if _is_spd(x):
                 return self.spell("cho_solve", factor, rhs)
             key = "lu_solve_T" if transposed and not symmetric else "lu_solve"
@@ -73,6 +96,15 @@ class Solves:
         if transposed and not symmetric:
             matrix = self.spell("T", wrap(matrix))
         return self.spell("solve_system", matrix, rhs)
+
+    def spd_inverse(self, x: Expr) -> str | None:
+        """S⁻¹ of an S declared spd from its Cholesky factor where the backend spells that
+        (LAPACK potri, torch.cholesky_inverse: n³ flops against the LU inverse's 2n³), refused
+        where S is not positive definite; else None."""
+        if not _is_spd(x) or "cho_inverse" not in self.em.backend.templates:
+            return None
+        code = self.spell("cho_inverse", self.em.value(x).code)
+        return checked(self.em, code, "{0}[1]", b.inv(x), SPD.format(shown(x, UNICODE))) + "[0]"
 
     def logdet(self, node: Expr) -> str:
         """The code of log|det X| (through Cholesky when X is declared spd) for `node` a

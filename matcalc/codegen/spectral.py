@@ -13,7 +13,10 @@ its declaration's `code`.
 from __future__ import annotations
 
 from ..core.expr import Expr, postorder
-from ..core.spectral import SPECTRAL, SYMMETRIC
+from ..core.spectral import SPECTRAL, SYMMETRIC, needed_for_vectors
+from ..domain import CONDITIONS, PREMISES
+from ..render import UNICODE
+from .conditions import checked
 
 _SIGNS = {
     "numpy": "def _signs(v):  # +1 or -1 per column: its entry of largest magnitude positive\n"
@@ -64,7 +67,23 @@ def spectral_code(emitter, node: Expr) -> str:
     key = (x, f.argument == SYMMETRIC)
     if key not in emitter.decompositions:
         argument = emitter.value(x).code
+        premise = PREMISES[node.op](node, UNICODE) if node.op in PREMISES else None
+        if premise:  # S is symmetric (unless it is by its structure)
+            argument = checked(emitter, argument, "_symmetric({0})", node, premise)
         code = (f"_eigh({argument})" if f.argument == SYMMETRIC else f"_svd({argument})") \
             if full else _VALUES[backend][f.argument != SYMMETRIC].format(argument)
         emitter.decompositions[key] = emitter.let(code)
-    return f.code[0 if full else 1].format(emitter.decompositions[key])
+    decomposition = emitter.decompositions[key]
+    needed = needed_for_vectors(f)
+    if needed:
+        decomposition = checked(emitter, decomposition, _unique(needed, f.argument), node,
+                                CONDITIONS[node.op](node, UNICODE))
+    return f.code[0 if full else 1].format(decomposition)
+
+
+def _unique(needed: tuple[str, ...], argument: str) -> str:
+    """The check, over a decomposition {0}, that its values are as `needed` (simple anywhere,
+    at the top or bottom, full rank) for the vectors to be unique."""
+    values = "{0}[0]" if argument == SYMMETRIC else "{0}[1]"
+    return " & ".join(f"_full_rank({values})" if which == "rank" else
+                      f"_simple({values}, {which!r})" for which in needed)

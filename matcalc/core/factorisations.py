@@ -16,7 +16,7 @@ Cholesky derivative, with their values (refusing arguments outside their domains
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -34,6 +34,11 @@ FULL_COLUMN_RANK = "{0} has full column rank"
 # where the numerical check draws the first argument (domain.py's rule of each)
 SPD_POINT, WELL_CONDITIONED, FULL_RANK_POINT, SMOOTH = (
     "symmetric positive definite", "well conditioned", "full column rank", "smooth")
+# how lowering types a call (lower/matrix_typing.py): of a square matrix, of its shape; solve(A,
+# B): A square, B with A's rows, of B's shape; of an m × n matrix, n × m
+OF_SQUARE, SOLVES, TRANSPOSES = "of a square matrix", "A⁻¹ B", "n × m of m × n"
+# the class of built-ins the language lists it among (lower/functions.py MEANINGS)
+FACTORISATIONS_AND_SOLVES, TRIANGLES = "factorisations and solves", "triangles"
 
 
 @dataclass(frozen=True)
@@ -42,8 +47,13 @@ class Factorisation:
     differential (diff/factorisations.py): its meaning, where the check draws its first
     argument (`domain`), the condition its result holds under (a sentence about its first
     argument {0}, "" none), the docs' example (expression, variable, derivative printed in
-    numerator layout), its SymPy form and whether its value is non-singular wherever it is
-    defined."""
+    numerator layout), its SymPy form, whether its value is non-singular wherever it is
+    defined, and its code (codegen/factorisations.py): per backend, steps of which the first
+    is formatted with the arguments' code and each next one with the value of the one before
+    ({0}), the last giving its value; `holds`, per backend, a 0-d boolean over the first step's
+    value ({0}), true where `condition` holds (generated code refuses the point elsewhere, with
+    evaluate's tolerance: codegen/conditions.py's helpers); the core builder applying it, how
+    lowering types a call and the class of built-ins the language lists it among."""
     name: str
     meaning: str
     domain: str  # SPD_POINT, WELL_CONDITIONED, FULL_RANK_POINT or SMOOTH
@@ -57,6 +67,21 @@ class Factorisation:
     # them (core/linear_ops.py): (b, t, node, i, M) -> Lᵀ(M) and -> M J_L
     trace_adjoint: Callable[..., Any] | None = None
     vec_adjoint: Callable[..., Any] | None = None
+    code: dict[str, tuple[str, ...]] = field(default_factory=dict)  # backend -> its steps
+    vector_code: str = ""  # its code at a vector argument {0}, the same in every backend
+    holds: dict[str, str] = field(default_factory=dict)  # backend -> its condition, checked
+    lower_factor: bool = False  # its value is L of S = L Lᵀ: a solve with L (or with S, L
+    # computed anyway) is triangular, and L is non-singular
+    solves_first: bool = False  # its value is A⁻¹ B (A, B its arguments): the emitter's solves
+    # compute it, sharing A's factors
+    builder: str = ""  # the core builder (core/build.py) applying it
+    typing: str = OF_SQUARE  # how lowering types a call: OF_SQUARE, SOLVES or TRANSPOSES
+    of_scalar: str = ""  # the elementwise function it is of a 1 × 1 argument (chol(s) = √s)
+    listed_with: str = FACTORISATIONS_AND_SOLVES  # or TRIANGLES (Φ)
+
+    @property
+    def arity(self) -> int:
+        return 2 if self.typing == SOLVES else 1
 
 
 def _sympy_pinv(k, node, args):
@@ -93,24 +118,49 @@ def _phi_vec_adjoint(b, t, node, i, m):
     return b.mul(m, b.diag(b.vec(b.tril_half(b.mul(b.ones(n), b.transpose(b.ones(n)))))))
 
 
+def _per_backend(numpy: str, torch: str | None = None) -> dict[str, str]:
+    """A template in numpy, jax (numpy's with jnp, jax.scipy.linalg) and torch (numpy's with
+    torch unless given)."""
+    jax = numpy.replace("np.", "jnp.").replace("scipy.linalg.", "jax.scipy.linalg.")
+    return {"numpy": numpy, "jax": jax, "torch": torch or numpy.replace("np.", "torch.")}
+
+
+def _steps(*templates: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    return {backend: tuple(t[backend] for t in templates) for backend in templates[0]}
+
+
+_CHOL_CODE = _steps(_per_backend("_cholesky({0})"), _per_backend("{0}[0]"))
+_CHOL_HOLDS = _per_backend("{0}[1]")
+_PINV_CODE = _steps(  # X⁺ = R⁻¹ Qᵀ from the thin QR X = Q R
+    _per_backend("np.linalg.qr({0})"),
+    _per_backend("scipy.linalg.solve_triangular({0}[1], {0}[0].T)",
+                 "torch.linalg.solve_triangular({0}[1], {0}[0].T, upper=True)"))
+_PINV_HOLDS = _per_backend("_conditioned(np.diagonal({0}[1]))")  # R's diagonal
+_PHI_CODE = _steps(_per_backend("np.tril({0}) - np.diag(np.diag({0})) / 2"))
+
 DECLARED = (
     Factorisation("chol", "the Cholesky factor L of a symmetric positive definite S = L Lᵀ",
                   SPD_POINT, SPD, ("tr(A chol(X X' + I))", "X", "Xᵀ L⁻ᵀ (U + Uᵀ) L⁻¹  where "
                                    "L = chol(X Xᵀ + I), U = tril_half(Lᵀ Aᵀ)"),
-                  invertible=True),  # (L has a positive diagonal)
+                  invertible=True,  # (L has a positive diagonal)
+                  code=_CHOL_CODE, holds=_CHOL_HOLDS, lower_factor=True, builder="chol",
+                  of_scalar="sqrt"),
     Factorisation("solve", "A⁻¹ B for a non-singular A, computed and printed as a solve, not an "
                   "inverse", WELL_CONDITIONED, NONSINGULAR,
                   ("u' solve(X, v)", "X", "-solve(X, v) solve(Xᵀ, u)ᵀ"),
                   sympy=lambda k, node, args: k.sp.MatMul(k.sp.Inverse(args[0]), args[1]),
-                  trace_adjoint=_solve_trace_adjoint, vec_adjoint=_solve_vec_adjoint),
+                  trace_adjoint=_solve_trace_adjoint, vec_adjoint=_solve_vec_adjoint,
+                  solves_first=True, builder="solve", typing=SOLVES),
     Factorisation("pinv", "the Moore–Penrose pseudo-inverse (XᵀX)⁻¹Xᵀ of an X of full column "
                   "rank", FULL_RANK_POINT, FULL_COLUMN_RANK,
                   ("u' pinv(X) v", "X", "X⁺ ((X⁺)ᵀ u vᵀ (I - X X⁺)ᵀ - v uᵀ X⁺)"), "X⁺",
-                  sympy=_sympy_pinv),
+                  sympy=_sympy_pinv, code=_PINV_CODE, vector_code="{0} / ({0} @ {0})",
+                  holds=_PINV_HOLDS, builder="pinv", typing=TRANSPOSES),
     Factorisation("tril_half", "Φ(M): the lower triangle of M, its diagonal halved", SMOOTH, "",
                   ("tr(A tril_half(X))", "X", "tril_half(Aᵀ)ᵀ"),
                   sympy=lambda k, node, args: k.tril(node, args, k.sp.Rational(1, 2)),
-                  trace_adjoint=_phi_trace_adjoint, vec_adjoint=_phi_vec_adjoint),
+                  trace_adjoint=_phi_trace_adjoint, vec_adjoint=_phi_vec_adjoint,
+                  code=_PHI_CODE, builder="tril_half", listed_with=TRIANGLES),
 )
 
 FACTORISATIONS: dict[str, Factorisation] = {f.name: f for f in DECLARED}
@@ -165,11 +215,11 @@ def solve(a: np.ndarray, rhs: np.ndarray) -> np.ndarray:
 
 
 def inverse(x: np.ndarray) -> np.ndarray:
-    """X⁻¹, refusing a singular X (where numpy's LU meets a zero pivot)."""
-    try:
-        return np.linalg.inv(x)
-    except np.linalg.LinAlgError:
-        raise _refused(f"inv({ARG}) is not defined here: {ARG} is singular", "X") from None
+    """X⁻¹, refusing a singular or numerically singular X (condition number past
+    MAX_CONDITION, as solve does)."""
+    _finite(f"inv({ARG})", x, "X")
+    _refuse_singular(f"inv({ARG})", "is singular or nearly so", x, "X")
+    return np.linalg.inv(x)
 
 
 def pinv(x: np.ndarray) -> np.ndarray:

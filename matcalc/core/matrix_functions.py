@@ -68,6 +68,7 @@ class MatrixFunction:
     code: dict[str, MatrixCode | str]  # backend -> its code, or why the backend has none
     divided: Callable[[np.ndarray], np.ndarray]  # λ (an n-vector) -> f^[1](λ), n × n
     divided_code: str  # the helper _divdiff_f(lam) over an array module {m}: numpy, jax, torch
+    invertible: bool = False  # f(X) non-singular wherever its condition holds: f(X)⁻¹ needs none
 
     @property
     def frechet_name(self) -> str:
@@ -83,10 +84,14 @@ class MatrixFunction:
 
     @property
     def divided_latex(self) -> str:
-        """f^{[1]} in LaTeX: \\exp^{[1]}, \\log^{[1]}, \\sqrt{\\cdot}^{[1]} (\\sqrt takes an
-        argument)."""
-        alone = f"{self.latex}{{\\cdot}}" if self.latex == "\\sqrt" else self.latex
-        return f"{alone}^{{[1]}}"
+        """f^{[1]} in LaTeX: \\exp^{[1]}, \\log^{[1]}, \\sqrt{\\cdot}^{[1]}."""
+        return f"{self.latex_alone}^{{[1]}}"
+
+    @property
+    def latex_alone(self) -> str:
+        """The scalar function in LaTeX written without its argument, as in L_{\\exp} and
+        \\exp^{[1]}: \\exp, \\log, \\sqrt{\\cdot} (\\sqrt takes an argument)."""
+        return f"{self.latex}{{\\cdot}}" if self.latex == "\\sqrt" else self.latex
 
 
 def eigenvalue_on_cut(x: np.ndarray, margin: float = 0.0) -> complex | None:
@@ -101,17 +106,19 @@ def eigenvalue_on_cut(x: np.ndarray, margin: float = 0.0) -> complex | None:
     return None
 
 
-ARG = "{0}"  # the argument in a refusal (OutsideDomainError names it as written)
+def _refused(template: str, letter: str) -> OutsideDomainError:
+    """A refusal about the first argument {0}, shown as `letter` (X, λ) until evaluate names it
+    as the user wrote it."""
+    return OutsideDomainError(template, arguments=(letter,))
 
 
 def _refuse_cut(name: str, x: np.ndarray) -> None:
     lam = eigenvalue_on_cut(x)
     if lam is not None:
         shown = f"{lam.real:.4g}" if abs(lam.imag) < 1e-12 else f"{lam:.4g}"
-        raise OutsideDomainError(
-            f"{name}({ARG}) is not defined here: {ARG} has the eigenvalue {shown} on the closed "
-            f"negative real axis, where the principal {name} is not real (it needs "
-            f"{BRANCH_CUT.replace('X', ARG, 1)})", arguments=("X",))
+        raise _refused(f"{name}({{0}}) is not defined here: {{0}} has the eigenvalue {shown} on "
+                       f"the closed negative real axis, where the principal {name} is not real",
+                       "X")
 
 
 def _real(name: str, value: np.ndarray) -> np.ndarray:
@@ -120,7 +127,7 @@ def _real(name: str, value: np.ndarray) -> np.ndarray:
     if np.iscomplexobj(value):
         if np.abs(value.imag).max(initial=0.0) > IMAGINARY_TOLERANCE * max(
                 1.0, float(np.abs(value).max(initial=0.0))):
-            raise OutsideDomainError(f"{name}({ARG}) is not real here", arguments=("X",))
+            raise _refused(f"{name}({{0}}) is not real here", "X")
         value = value.real
     return np.array(value, dtype=float)
 
@@ -169,16 +176,14 @@ def _pairs(lam: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _refuse_nonpositive(name: str, lam: np.ndarray) -> None:
     lam = np.asarray(lam, dtype=float)
     if not np.all(lam > 0):
-        raise OutsideDomainError(f"{name}({ARG}) is not defined here: {ARG} has an entry that is "
-                                 f"zero, negative or not finite ({name} needs positive entries)",
-                                 arguments=("λ",))
+        raise _refused(f"{name}({{0}}) is not defined here: {{0}} has an entry that is zero, "
+                       f"negative or not finite ({name} needs positive entries)", "λ")
 
 
 def _divdiff_exp(lam: np.ndarray) -> np.ndarray:
     """(e^λᵢ − e^λⱼ) / (λᵢ − λⱼ) = e^max (1 − e^−gap) / gap, e^λᵢ where the gap is 0."""
     if not np.all(np.isfinite(lam)):
-        raise OutsideDomainError(f"divdiff_exp({ARG}) is not defined here: {ARG} is not finite",
-                                 arguments=("λ",))
+        raise _refused("divdiff_exp({0}) is not defined here: {0} is not finite", "λ")
     lam, column, row = _pairs(lam)
     gap = np.abs(column - row)
     ratio = -np.expm1(-gap) / np.where(gap == 0, 1.0, gap)
@@ -259,7 +264,7 @@ DECLARED = (
                            "_frechet_exp_symmetric"),
          "torch": MatrixCode("torch.linalg.matrix_exp({0})", "_frechet_exp",
                              "_frechet_exp_symmetric")},
-        _divdiff_exp, _DIVDIFF_EXP_CODE),
+        _divdiff_exp, _DIVDIFF_EXP_CODE, invertible=True),  # (det expm(X) = e^tr X)
     MatrixFunction(
         "logm", "log", "\\log", "the principal matrix logarithm", _logm,
         _symmetric_first("logm", _logm_frechet, _divdiff_log),
@@ -267,7 +272,8 @@ DECLARED = (
         {"numpy": MatrixCode("_logm({0})", "_frechet_log"),
          "jax": MatrixCode("_logm({0})", "_frechet_log"),
          "torch": MatrixCode("_logm({0})", "_frechet_log")},
-        _divdiff_log, _DIVDIFF_LOG_CODE),
+        _divdiff_log, _DIVDIFF_LOG_CODE,
+        invertible=False),  # (logm(X) is singular where X has the eigenvalue 1)
     MatrixFunction(
         "sqrtm", "sqrt", "\\sqrt", "the principal matrix square root", _sqrtm,
         _symmetric_first("sqrtm", _sqrtm_frechet, _divdiff_sqrt),
@@ -276,7 +282,8 @@ DECLARED = (
         {"numpy": MatrixCode("_sqrtm({0})", "_frechet_sqrt"),
          "jax": MatrixCode("_sqrtm({0})", "_frechet_sqrt"),
          "torch": MatrixCode("_sqrtm({0})", "_frechet_sqrt")},
-        _divdiff_sqrt, _DIVDIFF_SQRT_CODE),
+        _divdiff_sqrt, _DIVDIFF_SQRT_CODE,
+        invertible=True),  # (sqrtm(X)² = X, and X has no eigenvalue 0 off the cut)
 )
 
 MATRIX_FUNCTIONS: dict[str, MatrixFunction] = {f.name: f for f in DECLARED}

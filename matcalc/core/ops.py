@@ -25,7 +25,7 @@ from .elementwise import BINARY, FUNCTIONS
 from .expr import SPECS, Expr
 from .extremes import EXTREMES
 from .factorisations import cholesky, pinv, solve, tril_half
-from .linear_ops import INTO_ARGUMENT, LINEAR_OPS
+from .linear_ops import INTO_ARGUMENT, INTO_EACH, LINEAR_OPS
 from .matrix_functions import MATRIX_FUNCTIONS, jacobian_matrix
 from .matrix_powers import MATRIX_POWERS
 from .matrix_scalars import MATRIX_SCALARS
@@ -290,7 +290,8 @@ for _m in MATRIX_FUNCTIONS.values():  # expm, logm, sqrtm (core/matrix_functions
     defop(_m.name, SPECIAL, _square(_m.name, lambda s: s), _ew(_m.numpy),
           transposes=INTO_ARGUMENT)
 defop("frechet", SPECIAL, _frechet_shape,
-      lambda v, a: MATRIX_FUNCTIONS[a["f"]].frechet(v[0], v[1]), title="Fréchet derivative")
+      lambda v, a: MATRIX_FUNCTIONS[a["f"]].frechet(v[0], v[1]), title="Fréchet derivative",
+      transposes=INTO_EACH, builder="frechet")  # L_f(X, E)ᵀ = L_f(Xᵀ, Eᵀ)
 defop("frechet_matrix", SPECIAL,
       _square("Fréchet derivative matrix", lambda s: Shape(s.rows * s.rows, s.rows * s.rows)),
       lambda v, a: jacobian_matrix(MATRIX_FUNCTIONS[a["f"]].frechet, v[0]),

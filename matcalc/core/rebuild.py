@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from . import build as b
 from .expr import Expr, rebuild_bottom_up
+from .factorisations import FACTORISATIONS
 from .linear_ops import LINEAR_OPS
 from .matrix_powers import MATRIX_POWERS
 
@@ -16,9 +17,11 @@ def _by_builder(builder: str):
     return lambda node, args: getattr(b, builder)(*args)
 
 
-# a declared operator (core/linear_ops.py, core/matrix_powers.py) -> (node, args) -> its node
+# a declared operator (core/linear_ops.py, core/matrix_powers.py, core/factorisations.py) ->
+# (node, args) -> its node
 DECLARED_BUILDERS = {op.name: _by_builder(op.builder)
-                     for op in (*LINEAR_OPS.values(), *MATRIX_POWERS.values()) if op.builder}
+                     for op in (*LINEAR_OPS.values(), *MATRIX_POWERS.values(),
+                                *FACTORISATIONS.values()) if op.builder}
 
 BUILDERS = {
     "add": lambda n, a: b.add(*a),
@@ -27,10 +30,6 @@ BUILDERS = {
     "transpose": lambda n, a: b.transpose(a[0]),
     "pow": lambda n, a: b.power(*a),
     **DECLARED_BUILDERS,
-    "solve": lambda n, a: b.solve(*a),
-    "chol": lambda n, a: b.chol(a[0]),
-    "pinv": lambda n, a: b.pinv(a[0]),
-    "tril_half": lambda n, a: b.tril_half(a[0]),
     "expand": lambda n, a: b.expand(a[0], n.shape),
     "unvec": lambda n, a: b.unvec(a[0], n.shape),
 }

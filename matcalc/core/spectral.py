@@ -187,7 +187,7 @@ def svd(name: str, x: np.ndarray, which: str | None = None):
     singular value ('max')."""
     if not np.all(np.isfinite(x)):
         raise _refused(f"{name}({ARG}) is not defined here: {ARG} is not finite", "X")
-    u, sigma, vt = np.linalg.svd(x, full_matrices=False)
+    u, sigma, vt = _svd_of(x)
     if which in ("rank", "all") and sigma.size and \
             sigma[-1] <= GAP_TOLERANCE * max(1.0, sigma[0]):
         raise _refused(f"{name}({ARG}) is not defined here: {ARG} does not have full rank (a "
@@ -200,6 +200,18 @@ def svd(name: str, x: np.ndarray, which: str | None = None):
                        f"unique", "X")
     signs = signed_columns(u)
     return u * signs, sigma, vt.T * signs
+
+
+def _svd_of(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """np.linalg.svd(x, full_matrices=False), once per value within one_decomposition_each()
+    (nucnorm(X) and polar(X) of its gradient share it)."""
+    memo = getattr(_SHARED, "memo", None)
+    if memo is None:
+        return np.linalg.svd(x, full_matrices=False)
+    key = ("svd", x.shape, x.tobytes())
+    if key not in memo:
+        memo[key] = np.linalg.svd(x, full_matrices=False)
+    return memo[key]
 
 
 def _polar(x: np.ndarray) -> np.ndarray:
@@ -238,6 +250,17 @@ def off_condition(f: Spectral, x: np.ndarray, gap: float) -> str | None:
     return None
 
 
+def needed_for_vectors(f: Spectral) -> tuple[str, ...]:
+    """What evaluate refuses f's vectors without (its `svd`/`eigh` `which`): simple values
+    anywhere ('all'), at the top ('max') or the bottom ('min'), full rank ('rank'); () for a
+    value op, whose value is defined at repeated values, and for eigbasis."""
+    if not f.vectors:
+        return ()
+    return {_SIMPLE: ("all",), _TOP: ("max",), _BOTTOM: ("min",), _SINGULAR: ("rank", "all"),
+            _SIGMA1: ("max",), _FULL_RANK: ("rank",)}.get(f.condition, ())
+
+
+_FULL_RANK = "{0} has full rank"
 _SIMPLE = "the eigenvalues of {0} are distinct"
 _TOP = "the largest eigenvalue of {0} is simple"
 _BOTTOM = "the smallest eigenvalue of {0} is simple"

@@ -182,20 +182,20 @@ def apply(fn: str, *args: Expr, **attrs) -> Expr:
     return mk(fn, *args, **attrs)
 
 
-def frechet(fn: str, x: Expr, e: Expr) -> Expr:
-    """L_f(X, E), the Fréchet derivative of the matrix function `fn` at X in the direction E;
-    linear in E: L_f(X, 0) = 0 and L_f(X, c E) = c L_f(X, E)."""
+def frechet(x: Expr, e: Expr, f: str) -> Expr:
+    """L_f(X, E), the Fréchet derivative of the matrix function f (its op name) at X in the
+    direction E; linear in E: L_f(X, 0) = 0 and L_f(X, c E) = c L_f(X, E)."""
     if is_zero(e):
         return zero(x.shape)
     scalars, chain = matmul_chain(e)
     if e.op == "mul" and scalars and chain:
-        return mul(*scalars, frechet(fn, x, mul(*chain)))
-    return mk("frechet", x, e, f=fn)
+        return mul(*scalars, frechet(x, mul(*chain), f))
+    return mk("frechet", x, e, f=f)
 
 
-def frechet_matrix(fn: str, x: Expr) -> Expr:
+def frechet_matrix(x: Expr, f: str) -> Expr:
     """J_f(X), the n² × n² matrix with vec L_f(X, E) = J_f(X) vec(E)."""
-    return mk("frechet_matrix", x, f=fn)
+    return mk("frechet_matrix", x, f=f)
 
 
 __all__ = [

@@ -54,7 +54,7 @@ def _inner(e: Expr) -> tuple[Expr, ...]:
         return ()
     if e.op == "mul":
         return tuple(b.matmul_chain(e)[1])
-    if e.op in _DISTRIBUTES or e.op == "frechet" or _passes(e.op) == INTO_EACH:
+    if e.op in _DISTRIBUTES or _passes(e.op) == INTO_EACH:
         return e.args
     if e.op == "pow" and not e.args[1].is_scalar:  # u.^p with p not a scalar: each transposes
         return tuple(a for a in e.args if not a.is_scalar)
@@ -100,9 +100,7 @@ def _transposed_one(e: Expr, done: dict[Expr, Expr]) -> Expr:
     passes = _passes(e.op)
     if e.op in _DISTRIBUTES:  # (A + B)ᵀ = Aᵀ + Bᵀ
         candidate = _DISTRIBUTES[e.op](*(done[a] for a in e.args))
-    elif e.op == "frechet":  # L_f(X, E)ᵀ = L_f(Xᵀ, Eᵀ)
-        candidate = b.frechet(e.attr("f"), *(done[a] for a in e.args))
-    elif passes == INTO_EACH:  # (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ
+    elif passes == INTO_EACH:  # (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ, L_f(X, E)ᵀ = L_f(Xᵀ, Eᵀ)
         candidate = _builder(e.op)(*(done[a] for a in e.args), **dict(e.attrs))
     elif e.op == "pow":  # (u.^p)ᵀ = uᵀ.^pᵀ, a scalar u or p as it is
         candidate = b.power(*(a if a.is_scalar else done[a] for a in e.args))
@@ -111,7 +109,7 @@ def _transposed_one(e: Expr, done: dict[Expr, Expr]) -> Expr:
     else:
         return plain
     fewer = transpose_count(candidate) - transpose_count(plain)
-    kept = passes == INTO_EACH or e.op == "frechet"  # (on a tie, the distributed form)
+    kept = passes == INTO_EACH  # (on a tie, the distributed form)
     result = candidate if fewer < 0 or (fewer == 0 and kept) else plain
     _TRANSPOSED[e] = None if result is plain else weakref.ref(result)
     return result

@@ -16,6 +16,7 @@ from ..core.factorisations import FACTORISATIONS
 from ..core.linear_ops import LINEAR_OPS
 from ..core.transpose import transposed
 from ..errors import UnsupportedError
+from .matrix_fns import second_frechet
 
 TRACE: dict = {}
 VEC: dict = {}
@@ -77,8 +78,8 @@ def _frechet_adjoint(node, i, m):
     """tr(M L_f(X, dE)) = tr(L_f(X, M) dE): the adjoint tr(Gᵀ L_f(X, E)) = tr(L_f(Xᵀ, G)ᵀ E)
     with G = Mᵀ, and L_f(Xᵀ, Mᵀ)ᵀ = L_f(X, M)."""
     if i != 1:
-        raise UnsupportedError("no second Fréchet derivative: X of L_f(X, E) is held fixed")
-    return b.frechet(node.attr("f"), node.args[0], m)
+        raise second_frechet(node)
+    return b.frechet(node.args[0], m, node.attr("f"))
 
 
 # -- vec form: d vec F = M d vec(U) ----------------------------------------------------------
@@ -107,7 +108,7 @@ VEC.update({
     "transpose": _vec_transpose,
     "expand": lambda node, i, m: b.mul(m, b.ones(node.shape.size)),
     "unvec": lambda node, i, m: m,
-    "frechet": lambda node, i, m: b.mul(m, b.frechet_matrix(node.attr("f"), node.args[0])),
+    "frechet": lambda node, i, m: b.mul(m, b.frechet_matrix(node.args[0], node.attr("f"))),
     # vec L_f(X, dE) = J_f(X) vec(dE)
 })
 

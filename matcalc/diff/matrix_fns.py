@@ -53,7 +53,7 @@ for _v in VECTOR_FUNCTIONS.values():
 
 def _matrix_function(fn: str):
     def rule(node, dargs):
-        return b.frechet(fn, node.arg, dargs[0])
+        return b.frechet(node.arg, dargs[0], fn)
     rule.__doc__ = f"Fréchet derivative: d {fn}(X) = {MATRIX_FUNCTIONS[fn].frechet_name}(X, dX)"
     return rule
 
@@ -62,25 +62,29 @@ for _fn in MATRIX_FUNCTIONS:
     defjvp(_fn)(_matrix_function(_fn))
 
 
-def _second_frechet(node) -> UnsupportedError:
+def second_frechet(node) -> UnsupportedError:
+    """The refusal of a derivative of L_f(X, E) or J_f(X) in X, about the node {0} and its X
+    {1} as the user's expression prints them once named."""
     name = MATRIX_FUNCTIONS[node.attr("f")]
+    shown = f"{name.frechet_name}(X, E)" if node.op == "frechet" else f"{name.jacobian_name}(X)"
     return UnsupportedError(
-        f"no derivative of {name.frechet_name}(X, E) in X: the second Fréchet derivative of "
-        f"{name.name} (a second derivative, or a Hessian, through {name.name}) is not available")
+        f"no derivative of {{0}} in {{1}}: the second Fréchet derivative of {name.name} (a "
+        f"second derivative, or a Hessian, through {name.name}) is not available",
+        arguments=(shown, "X"), subject=node)
 
 
 @defjvp("frechet")
 def _frechet(node, dargs):
     """linear in E: d L_f(X, E) = L_f(X, dE) (X held fixed; no second Fréchet derivative)."""
     if dargs[0] is not None:
-        raise _second_frechet(node)
-    return b.frechet(node.attr("f"), node.args[0], dargs[1])
+        raise second_frechet(node)
+    return b.frechet(node.args[0], dargs[1], node.attr("f"))
 
 
 @defjvp("frechet_matrix")
 def _frechet_matrix(node, dargs):
     """J_f(X) has no derivative here: it would need the second Fréchet derivative."""
-    raise _second_frechet(node)
+    raise second_frechet(node)
 
 
 for _op, _m in DIVIDED.items():

@@ -7,6 +7,7 @@ the differentials, bilinear ones get the product rule, elementwise ones f(u) giv
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from ..core import build as b
@@ -36,11 +37,23 @@ def deflinear(op: str, builder: Callable[..., Expr], shown: str | None = None) -
 
 def defrefused(op: str, message: str, title: str) -> None:
     """An operator with no derivative here: differentiating through it raises
-    UnsupportedError(message); `title` says so in derivations."""
+    UnsupportedError(message) about the node, where the message's `op(…)` (eigvec_max(S),
+    divdiff_exp(λ)) is the node as the user's expression prints it (eigvec_max(Aᵀ S A)) once
+    named; `title` says so in derivations."""
     def rule(node, dargs):
-        raise UnsupportedError(message)
+        raise refusal(node, message)
     JVP[op] = rule
     TITLES[op] = title
+
+
+def refusal(node: Expr, message: str) -> UnsupportedError:
+    """UnsupportedError(message) about `node`, the message's first call of the node's op
+    (`eigvec_max(S)`) standing for the node ({0}) until the error is named."""
+    call = re.search(rf"\b{re.escape(node.op)}\([^()]*\)", message)
+    if call is None:
+        return UnsupportedError(message, subject=node)
+    return UnsupportedError(f"{message[:call.start()]}{{0}}{message[call.end():]}",
+                            arguments=(call.group(),), subject=node)
 
 
 def defzero(op: str) -> None:

@@ -12,6 +12,7 @@ from ..core import linear_ops as linear
 from ..core.elementwise import BINARY, SPELLINGS
 from ..core.elementwise import FUNCTIONS as ELEMENTWISE_FUNCTIONS
 from ..core.extremes import EXTREMES
+from ..core.factorisations import FACTORISATIONS, FACTORISATIONS_AND_SOLVES, TRIANGLES
 from ..core.matrix_functions import MATRIX_FUNCTIONS
 from ..core.matrix_powers import MATRIX_POWERS
 from ..core.matrix_scalars import MATRIX_SCALARS
@@ -22,15 +23,12 @@ from ..syntax import ast
 from .calls import arity, call_text
 from .dims import one, times
 from .matrix_typing import (
-    chol,
     divided,
+    factorisation,
     frechet,
     frechet_matrix,
     matrix_function,
-    pinv,
-    solve,
     spectral,
-    tril_half,
 )
 from .typed import T, like, scalar
 from .vector_typing import binary, cross_entropy, dot, of_vectors
@@ -155,13 +153,18 @@ def _spelled(*typings: str) -> tuple[str, ...]:
                                for s in op.spellings))
 
 
+def _listed_with(kind: str) -> tuple[str, ...]:
+    """The factorisations and solves the language lists among the built-ins of `kind`."""
+    return tuple(f.name for f in FACTORISATIONS.values() if f.listed_with == kind)
+
+
 FUNCTIONS = {spelling: _elementwise(name) for spelling, name in SPELLINGS.items()}
 FUNCTIONS.update({
     **{s: _TYPINGS[op.typing](op.name) for op in linear.DECLARED for s in op.spellings},
     **{s: _inv for op in MATRIX_POWERS.values() for s in op.spellings},
     **{s.spelling: _to_scalar(s.name, square=s.square) for s in MATRIX_SCALARS.values()},
     "cross_entropy": cross_entropy,
-    "dot": dot, "chol": chol, "solve": solve, "pinv": pinv, "tril_half": tril_half,
+    "dot": dot, **{f.name: factorisation(f) for f in FACTORISATIONS.values()},
     **{f.spelling: of_vectors(f) for f in VECTOR_FUNCTIONS.values()},
     **{f.spelling: binary(f) for f in BINARY.values()},
     **{e.indicator: _like_argument(e.indicator) for e in EXTREMES.values()},
@@ -191,11 +194,11 @@ MEANINGS = {
     "decompositions": tuple(f.name for f in SPECTRAL.values() if f.vectors),
     "products": ("dot", *_spelled(linear.PAIR)),
     "reshapings": _spelled(linear.DIAGONAL, linear.FLATTEN),
-    "triangles": (*_spelled(linear.TRIANGLE), "tril_half"),
-    "factorisations and solves": ("chol", "solve", "pinv"),
+    TRIANGLES: (*_spelled(linear.TRIANGLE), *_listed_with(TRIANGLES)),
+    FACTORISATIONS_AND_SOLVES: _listed_with(FACTORISATIONS_AND_SOLVES),
 }
 MEANING = {name: meaning for meaning, names in MEANINGS.items() for name in names}
-ARITY = {"dot": 2, "solve": 2,
+ARITY = {"dot": 2, **{f.name: f.arity for f in FACTORISATIONS.values() if f.arity != 1},
          **{s: op.arity for op in linear.DECLARED for s in op.spellings if op.arity != 1},
          **{f.frechet_name: 2 for f in MATRIX_FUNCTIONS.values()},
          "cross_entropy": 2, **{f.spelling: 2 for f in BINARY.values()}}

@@ -4,6 +4,7 @@ and solves (chol, tril_half, solve, pinv).
 """
 from __future__ import annotations
 
+from ..core.factorisations import OF_SQUARE, SOLVES, TRANSPOSES, Factorisation
 from ..core.matrix_functions import MATRIX_FUNCTIONS
 from ..core.spectral import (
     EIGENVALUES,
@@ -23,15 +24,21 @@ from .dims import SizeVar, one, times
 from .typed import T, fit, like, scalar
 
 
-def matrix_function(op: str):
-    """expm(X), logm(X), sqrtm(X) of a square matrix (of a 1 × 1 one: exp, log, sqrt)."""
+def _of_square(op: str, of_scalar: str = ""):
+    """f(X) of a square matrix X, of its shape; of a 1 × 1 one, the elementwise function
+    `of_scalar` ("": f itself)."""
     def typed(typer, call, args):
         arity(call, args, 1)
         x = args[0]
         typer.square(call.func, x, call.func_span)
-        fn = MATRIX_FUNCTIONS[op].scalar if x.is_scalar else op
+        fn = of_scalar if x.is_scalar and of_scalar else op
         return like(fn, x, x, span=call.span, text=call_text(typer, call))
     return typed
+
+
+def matrix_function(op: str):
+    """expm(X), logm(X), sqrtm(X) of a square matrix (of a 1 × 1 one: exp, log, sqrt)."""
+    return _of_square(op, MATRIX_FUNCTIONS[op].scalar)
 
 
 def frechet(op: str):
@@ -106,37 +113,31 @@ def spectral(op: str):
     return typed
 
 
-
-def chol(typer, call, args):
-    """chol(S): the lower Cholesky factor of a square S (read as symmetric positive definite);
-    of a 1 × 1 S, sqrt(S)."""
-    arity(call, args, 1)
-    s = args[0]
-    typer.square(call.func, s, call.func_span)
-    return like("sqrt" if s.is_scalar else "chol", s, s, span=call.span,
-                text=call_text(typer, call))
-
-
-def tril_half(typer, call, args):
-    """tril_half(M) = Φ(M): the lower triangle of a square M with its diagonal halved."""
-    arity(call, args, 1)
-    m = args[0]
-    typer.square(call.func, m, call.func_span)
-    return like("tril_half", m, m, span=call.span, text=call_text(typer, call))
+def _solves(f: Factorisation):
+    """solve(A, B) = A⁻¹ B: A square, B (a matrix or a vector) with A's rows; of B's shape."""
+    def typed(typer, call, args):
+        arity(call, args, 2)
+        a, rhs = args
+        typer.square(call.func, a, call.func_span)
+        fit(call.func, a, rhs, call.func_span, cols=False, why="B has as many rows as A")
+        return like(f.name, rhs, a, rhs, span=call.span, text=call_text(typer, call))
+    return typed
 
 
-def solve(typer, call, args):
-    """solve(A, B) = A⁻¹ B: A square, B (a matrix or a vector) with A's rows."""
-    arity(call, args, 2)
-    a, rhs = args
-    typer.square(call.func, a, call.func_span)
-    fit("solve", a, rhs, call.func_span, cols=False, why="B has as many rows as A")
-    return like("solve", rhs, a, rhs, span=call.span, text=call_text(typer, call))
+def _transposes(f: Factorisation):
+    """pinv(X) = X⁺: n × m for X m × n (of full column rank)."""
+    def typed(typer, call, args):
+        arity(call, args, 1)
+        x = args[0]
+        return T(f.name, (x,), x.cols, x.rows, call.span, call_text(typer, call))
+    return typed
 
 
-def pinv(typer, call, args):
-    """pinv(X) = X⁺, n × m for X m × n (of full column rank)."""
-    arity(call, args, 1)
-    x = args[0]
-    return T("pinv", (x,), x.cols, x.rows, call.span, call_text(typer, call))
+# chol(S), tril_half(M): of a square matrix; chol of a 1 × 1 one is √s, as declared
+_FACTORISATION_TYPINGS = {OF_SQUARE: lambda f: _of_square(f.name, f.of_scalar),
+                          SOLVES: _solves, TRANSPOSES: _transposes}
 
+
+def factorisation(f: Factorisation):
+    """A factorisation or solve (core/factorisations.py), typed as its `typing` says."""
+    return _FACTORISATION_TYPINGS[f.typing](f)

@@ -91,7 +91,6 @@ BUILD = {
     "pow": lambda t, a: b.power(*a), "recip": lambda t, a: b.inverse_of(a[0]),
     "transpose": lambda t, a: b.transpose(a[0]),
     **DECLARED_BUILDERS,  # (a typed node and its operands, as rebuild's node and operands)
-    "solve": lambda t, a: b.solve(*a), "pinv": lambda t, a: b.pinv(a[0]),
     "zero": lambda t, a: b.zero(t.shape()), "unvec": lambda t, a: b.unvec(a[0], t.shape()),
     "commutation": lambda t, a: b.commutation(t.attrs["m"].resolved(), t.attrs["n"].resolved()),
     "dim": lambda t, a: b.dim(t.attrs["size"].resolved()),

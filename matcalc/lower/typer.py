@@ -7,10 +7,10 @@ a scalar operand, `max(0, u)` is relu, and `W(x)` is a product when W is a varia
 """
 from __future__ import annotations
 
-from ..core.algebra import INVERSE, MAX_MATRIX_POWER, POWER
 from ..core.constants import CONSTANTS
 from ..core.linear_ops import LINEAR_OPS, OF_SQUARE_TO_SCALAR
 from ..core.matrix_functions import MATRIX_FUNCTIONS
+from ..core.matrix_power_chains import INVERSE, MAX_MATRIX_POWER, POWER
 from ..core.matrix_powers import MATRIX_POWERS
 from ..core.matrix_scalars import MATRIX_SCALARS
 from ..errors import MatcalcError, ParseError, ShapeError, Span, UnsupportedError

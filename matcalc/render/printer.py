@@ -324,8 +324,7 @@ class Printer:
         """L_exp, J_sqrt; LaTeX L_{\\exp}, J_{\\sqrt{\\cdot}} (\\sqrt takes an argument)."""
         declared = MATRIX_FUNCTIONS[e.attr("f")]
         if self.n is LATEX:
-            alone = "{\\cdot}" if declared.latex == "\\sqrt" else ""
-            return f"{letter}_{{{declared.latex}{alone}}}"
+            return f"{letter}_{{{declared.latex_alone}}}"
         return f"{letter}_{declared.scalar}"
 
     def p_gt(self, e):

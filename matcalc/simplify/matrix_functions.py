@@ -46,7 +46,7 @@ def frechet_of_commuting(node: Expr) -> Expr | None:
     x, e = node.args
     declared = MATRIX_FUNCTIONS[node.attr("f")]
     if x.op == "transpose":
-        inner = frechet_of_commuting(b.frechet(declared.name, x.arg, transposed(e)))
+        inner = frechet_of_commuting(b.frechet(x.arg, transposed(e), declared.name))
         return None if inner is None else transposed(inner)
     if not commute(e, x):
         return None
@@ -68,7 +68,7 @@ def sum_of_frechet(node: Expr) -> Expr | None:
             rest.append(term)
     if all(len(directions) < 2 for directions in groups.values()):
         return None
-    merged = [b.frechet(f, x, b.add(*directions)) for (f, x), directions in groups.items()]
+    merged = [b.frechet(x, b.add(*directions), f) for (f, x), directions in groups.items()]
     return b.add(*rest, *merged)
 
 

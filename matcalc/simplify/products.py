@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..core import build as b
-from ..core.algebra import MAX_MATRIX_POWER, from_power, integer_power
 from ..core.expr import Expr
+from ..core.matrix_power_chains import MAX_MATRIX_POWER, from_power, integer_power
 from ..core.transpose import transposed
 from ..shapes import Shape
 

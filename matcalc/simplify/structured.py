@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections import Counter
 
 from ..core import build as b
-from ..core.algebra import integer_power
 from ..core.expr import Expr
+from ..core.matrix_power_chains import integer_power
 from ..core.matrix_powers import MATRIX_POWERS  # a power of X keeps X diagonal or triangular
 
 
