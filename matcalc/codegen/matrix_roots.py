@@ -128,8 +128,8 @@ TORCH_HELPERS = {
 
 JAX_HELPERS = {
     **_shared("jnp"),
-    "_checked": (
-        "def _checked(name, x, value):  # ValueError (NaN under jit) where X has an eigenvalue\n"
+    "_off_cut": (
+        "def _off_cut(name, x, value):  # ValueError (NaN under jit) where X has an eigenvalue\n"
         "    lam = jnp.linalg.eigvals(x)  # on (-inf, 0] or the iteration failed (NaN)\n"
         "    near = jnp.abs(lam.imag) <= 1e-12 * jnp.maximum(jnp.abs(lam), 1.0)\n"
         "    cut = jnp.any((lam.real <= 0) & near) | ~jnp.all(jnp.isfinite(x))\n"
@@ -163,7 +163,7 @@ JAX_HELPERS = {
     "_sqrtm": (
         "@jax.custom_vjp\n"
         "def _sqrtm(x):  # the principal square root; its adjoint: L_sqrt(Xᵀ, G)\n"
-        "    return _checked('sqrtm', x, _sqrt_iteration(x))\n"
+        "    return _off_cut('sqrtm', x, _sqrt_iteration(x))\n"
         "\n\n"
         "_sqrtm.defvjp(lambda x: (_sqrtm(x), x), lambda x, g: (_frechet_sqrt(x.T, g),))"),
     "_logm": (
@@ -180,7 +180,7 @@ JAX_HELPERS = {
         "    if not isinstance(near, jax.core.Tracer) and not near and jnp.all(root == root):\n"
         f"        raise ValueError('logm' + {_TOO_FAR})\n"
         "    value = 2.0 ** k * _log_near_identity(root - eye)\n"
-        "    return _checked('logm', x, jnp.where(near, value, jnp.nan))\n"
+        "    return _off_cut('logm', x, jnp.where(near, value, jnp.nan))\n"
         "\n\n"
         "_logm.defvjp(lambda x: (_logm(x), x), lambda x, g: (_frechet_log(x.T, g),))"),
 }
