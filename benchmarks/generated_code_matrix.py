@@ -27,7 +27,18 @@ Rows (gradients in denominator layout, X n × n standard normal / √n, S its sy
   symmetrised direction: Qᵀ E Q = (a bᵀ + b aᵀ)/2 with a = Qᵀ u, b = Qᵀ v, so eigh + 2
   products: 9n³ + 4n³;
 - `tr(expm(S) A)` by S symmetric(n): the same with E = (A + Aᵀ)/2, Qᵀ E Q two more products:
-  9n³ + 8n³.
+  9n³ + 8n³;
+- `u' logm(X) v` by X (X = 3I + 1.5 × standard normal / √n, off the branch cut): L_log(Xᵀ, u vᵀ)
+  by the block identity, scipy.linalg.logm of the 2n × 2n [[Xᵀ, u vᵀ], [0, Xᵀ]] (by hand and in
+  matcalc's numpy code; matcalc's jax code computes its own logm, codegen/matrix_roots.py).
+  scipy's logm (Al-Mohy–Higham 2012) of an N × N matrix: a complex Schur form (≈ 25 N³, real
+  flops of complex arithmetic counted as 4), s square roots of the triangle (N³/3 each, s ≈ 5),
+  a Padé approximant of degree m ≈ 7 by partial fractions (m triangular solves, N³/3 each) and
+  the back-transformation (2 N³): counted as 30 N³, N = 2n, a rough estimate. jax has no
+  logm: its peer is `jax.jit(jax.grad)` through matcalc's generated jax logm, whose reverse-mode
+  derivative is its adjoint L_log(Xᵀ, G) (jax.custom_vjp), so it times the same algorithm
+  reached by jax.grad; torch's is `torch.func.grad` through matcalc's generated torch logm,
+  differentiating its iteration step by step.
 The peers differentiate the value at (S + Sᵀ)/2, whose gradient at a symmetric S is the
 symmetric one. The GFlop column counts the hand-written closed form.
 """
@@ -49,6 +60,7 @@ BILINEAR = "u' expm(X) v"
 TRACE = "tr(expm(X) A)"
 SYMMETRIC_BILINEAR = "u' expm(S) v"
 SYMMETRIC_TRACE = "tr(expm(S) A)"
+LOG_BILINEAR = "u' logm(X) v"
 
 
 # ---- each library's matrix exponential (the scalar functions below call it) ------------------
@@ -56,7 +68,19 @@ SYMMETRIC_TRACE = "tr(expm(S) A)"
 def ops(library: str):
     """expm for `library` (numpy, jax or torch), and the spectral functions' eigvalsh and
     svdvals (generated_code_spectral.py)."""
-    return argparse.Namespace(**vars(_expm_ops(library)), **vars(spectral_ops(library)))
+    return argparse.Namespace(**vars(_expm_ops(library)), **vars(spectral_ops(library)),
+                              **vars(_logm_ops(library)))
+
+
+def _logm_ops(library: str):
+    """logm: scipy's real principal logarithm; matcalc's generated jax and torch ones (neither
+    library has one)."""
+    if library == "numpy":
+        return argparse.Namespace(logm=lambda x: np.real(scipy.linalg.logm(x)))
+    import matcalc
+
+    generated = matcalc.derive(LOG_BILINEAR, "X").to_function(library)
+    return argparse.Namespace(logm=generated.__globals__["_logm"])
 
 
 def _expm_ops(library: str):
@@ -79,6 +103,10 @@ def trace_value(o, X, A, **_):
     return (o.expm(X) * A.T).sum()
 
 
+def log_bilinear_value(o, X, u, v, **_):
+    return u @ (o.logm(X) @ v)
+
+
 def symmetric_bilinear_value(o, S, u, v, **_):
     return bilinear_value(o, (S + S.T) / 2, u, v)
 
@@ -97,6 +125,13 @@ def bilinear_dX(X, u, v, **_):
 def trace_dX(X, A, **_):
     """L_exp(X, A)ᵀ."""
     return scipy.linalg.expm_frechet(X, A, compute_expm=False).T
+
+
+def log_bilinear_dX(X, u, v, **_):
+    """L_log(Xᵀ, u vᵀ): the upper right block of logm([[Xᵀ, u vᵀ], [0, Xᵀ]])."""
+    n = X.shape[0]
+    block = np.block([[X.T, np.outer(u, v)], [np.zeros_like(X), X.T]])
+    return np.real(scipy.linalg.logm(block))[:n, n:]
 
 
 def exp_divided_differences(lam: np.ndarray) -> np.ndarray:
@@ -158,6 +193,11 @@ def frechet_flops(arrays: dict) -> float:
     return (19 + 3 * s) * 2 * n ** 3 + 14 / 3 * n ** 3
 
 
+def log_block_flops(arrays: dict) -> float:
+    """scipy's logm of the 2n × 2n block, estimated as 30 (2n)³ (the module's docstring)."""
+    return 30 * (2 * arrays["X"].shape[0]) ** 3
+
+
 def daleckii_krein_flops(products: int) -> Callable[[dict], float]:
     """eigh (9n³) and `products` n × n products (2n³ each)."""
     return lambda arrays: (9 + 2 * products) * arrays["S"].shape[0] ** 3
@@ -170,11 +210,15 @@ def _symmetric(rng, shape):
     return (m + m.T) / 2
 
 
-def _case(program, more_vars, value, hand, flops, wrt="X") -> Case:
+def _off_cut(rng, shape):
+    return 3.0 * np.eye(shape[0]) + 1.5 * rng.standard_normal(shape) / np.sqrt(shape[0])
+
+
+def _case(program, more_vars, value, hand, flops, wrt="X", sizes=(100, 1000)) -> Case:
     declared = "symmetric(n)" if wrt == "S" else "matrix(n,n)"
+    data = {"S": _symmetric, **({"X": _off_cut} if "logm" in program else {})}
     return Case(program, program, {wrt: declared, **more_vars}, wrt, lambda n: {"n": n},
-                data={"S": _symmetric}, value=value, hand_grad=hand, sizes=(100, 1000),
-                flops=flops)
+                data=data, value=value, hand_grad=hand, sizes=sizes, flops=flops)
 
 
 MATRIX_CASES = [
@@ -185,5 +229,7 @@ MATRIX_CASES = [
           symmetric_bilinear_dS, daleckii_krein_flops(2), wrt="S"),
     _case(SYMMETRIC_TRACE, {"A": "matrix(n,n)"}, symmetric_trace_value, symmetric_trace_dS,
           daleckii_krein_flops(4), wrt="S"),
+    _case(LOG_BILINEAR, {"u": "vector(n)", "v": "vector(n)"}, log_bilinear_value,
+          log_bilinear_dX, log_block_flops, sizes=(100,)),
     *SPECTRAL_CASES,  # eigmax(S), nucnorm(X)
 ]

@@ -2,13 +2,15 @@
 the matrices J_f(X) of E ↦ L_f(X, E) (core/matrix_functions.py), per backend.
 
 - numpy: scipy.linalg.expm, logm, sqrtm (real, refusing an argument with an eigenvalue on the
-  closed negative real axis as evaluate does), expm_frechet; L_log by the block identity
-  log([[X, E], [0, X]]) = [[log X, L_log(X, E)], [0, log X]]; L_sqrt by S L + L S = E
-  (scipy.linalg.solve_sylvester with S = sqrtm(X)).
-- jax: jax.scipy.linalg.expm, expm_frechet, sqrtm (its real part) and solve_sylvester; jax has
-  no matrix logarithm, so logm is refused.
-- torch: torch.linalg.matrix_exp, and L_exp by the block identity; torch has no matrix
-  logarithm or square root, so logm and sqrtm are refused.
+  closed negative real axis, found by np.linalg.eigvals, as evaluate does), expm_frechet; L_log
+  by the block identity log([[X, E], [0, X]]) = [[log X, L_log(X, E)], [0, log X]]; L_sqrt by
+  S L + L S = E (scipy.linalg.solve_sylvester with S = sqrtm(X)).
+- jax: jax.scipy.linalg.expm, expm_frechet and solve_sylvester (L_sqrt); sqrtm by the scaled
+  Denman–Beavers iteration and logm by inverse scaling and squaring (codegen/matrix_roots.py,
+  under jax.jit by lax.while_loop, differentiable by jax.grad through their adjoints), L_log by
+  the block identity.
+- torch: torch.linalg.matrix_exp, and L_exp by the block identity; sqrtm and logm as in jax
+  (codegen/matrix_roots.py), L_log and L_sqrt by the block identity.
 J_f(X) is built column by column: column k is vec L_f(X, Eₖ) for the k-th unit matrix Eₖ.
 L_exp(X, E) with X symmetric by its structure (a symmetric or spd variable, A + Aᵀ, ...) is the
 Daleckii–Krein form Q (F ⊙ (Qᵀ E Q)) Qᵀ in every backend: one eigh, X = Q Λ Qᵀ, and the
@@ -23,6 +25,9 @@ from ..core.expr import Expr
 from ..core.matrix_functions import BRANCH_CUT, DIVIDED, MATRIX_FUNCTIONS
 from ..core.structural import is_symmetric
 from ..errors import UnsupportedError
+from .matrix_roots import JAX_HELPERS as JAX_ROOTS
+from .matrix_roots import TORCH_HELPERS as TORCH_ROOTS
+from .matrix_roots import refuse_cut
 
 _CUT_CHECK = (
     "    if np.iscomplexobj(value):  # the principal value is real off the closed negative axis\n"
@@ -50,11 +55,13 @@ def _exp_symmetric(module: str) -> str:
 def _real_value(f) -> str:
     """The numpy helper _f computing f(X) by scipy.linalg, refusing a value that is not real
     (for f defined off a branch cut: logm, sqrtm)."""
-    return (f"def _{f.name}(x):\n    value = scipy.linalg.{f.name}(x)\n"
+    return (f"def _{f.name}(x):\n    _refuse_cut('{f.name}', x)\n"
+            f"    value = scipy.linalg.{f.name}(x)\n"
             + _CUT_CHECK.format(f.name))
 
 
 _NUMPY_HELPERS = {
+    "_refuse_cut": refuse_cut("np"),
     **{f"_{f.name}": _real_value(f) for f in MATRIX_FUNCTIONS.values()
        if f.condition == BRANCH_CUT},
     "_frechet_exp": "def _frechet_exp(x, e):  # L_exp(X, E)\n"
@@ -71,8 +78,7 @@ _NUMPY_HELPERS = {
                        "                     for u in np.eye(n * n)], axis=1)",
 }
 _JAX_HELPERS = {
-    "_sqrtm": "def _sqrtm(x):  # the principal square root (jax computes it in complex)\n"
-              "    return jnp.real(jax.scipy.linalg.sqrtm(x))",
+    **JAX_ROOTS,
     "_frechet_exp": "def _frechet_exp(x, e):  # L_exp(X, E)\n"
                     "    return jax.scipy.linalg.expm_frechet(x, e, compute_expm=False)",
     "_frechet_sqrt": "def _frechet_sqrt(x, e):  # L_sqrt(X, E) solves S L + L S = E, S = √X\n"
@@ -84,6 +90,7 @@ _JAX_HELPERS = {
                        "                      for u in jnp.eye(n * n)], axis=1)",
 }
 _TORCH_HELPERS = {
+    **TORCH_ROOTS,
     "_frechet_exp": "def _frechet_exp(x, e):  # L_exp(X, E): exp([[X, E], [0, X]])'s corner\n"
                     "    n = x.shape[0]\n"
                     "    top = torch.cat([x, e], dim=1)\n"

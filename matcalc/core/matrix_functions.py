@@ -270,8 +270,8 @@ DECLARED = (
         _symmetric_first("logm", _logm_frechet, _divdiff_log),
         lambda b, x, f: b.inv(x), "X⁻¹", BRANCH_CUT, ("tr(logm(X))", "X", "X⁻¹"),
         {"numpy": MatrixCode("_logm({0})", "_frechet_log"),
-         "jax": "jax has no matrix logarithm (jax.scipy.linalg.logm)",
-         "torch": "torch has no matrix logarithm"},
+         "jax": MatrixCode("_logm({0})", "_frechet_log"),
+         "torch": MatrixCode("_logm({0})", "_frechet_log")},
         _divdiff_log, _DIVDIFF_LOG_CODE,
         invertible=False),  # (logm(X) is singular where X has the eigenvalue 1)
     MatrixFunction(
@@ -281,7 +281,7 @@ DECLARED = (
         ("u' sqrtm(X) v", "X", "L_sqrt(X, v uᵀ)"),
         {"numpy": MatrixCode("_sqrtm({0})", "_frechet_sqrt"),
          "jax": MatrixCode("_sqrtm({0})", "_frechet_sqrt"),
-         "torch": "torch has no matrix square root"},
+         "torch": MatrixCode("_sqrtm({0})", "_frechet_sqrt")},
         _divdiff_sqrt, _DIVDIFF_SQRT_CODE,
         invertible=True),  # (sqrtm(X)² = X, and X has no eigenvalue 0 off the cut)
 )
