@@ -13,7 +13,7 @@ SymPy's cache (`sympy.core.cache.clear_cache()`, untimed) before every call, "wa
 (not an error, an unevaluated Derivative or a 0 for a nonzero form). tensorgrad, when importable:
 16 hand-translated cases (`tensorgrad_cases`), expression built + `grad` + `full_simplify`.
 Speedup = other tool's median / matcalc's (numerator layout; cold SymPy against fresh
-matcalc); issue 8's goal is >= 10 against SymPy on the median of the shared cases.
+matcalc); the goal is >= 10 against SymPy on the median of the shared cases.
 
 The 10 slowest matcalc cases are profiled (cProfile over `str(derive(...))`, fresh: the
 memory cleared before each call, outside the profile): self time is

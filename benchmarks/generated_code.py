@@ -1,5 +1,4 @@
-"""Speed of matcalc's generated numpy code against hand-written NumPy, JAX and PyTorch (issue 8,
-benchmark 3).
+"""Speed of matcalc's generated numpy code against hand-written NumPy, JAX and PyTorch.
 
 Six problems (`CASES` of generated_code_cases.py), each differentiated by matcalc from its
 text, at every size n of --sizes, float64 on the CPU: the gradient (shaped like its variable)

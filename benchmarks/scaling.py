@@ -1,4 +1,4 @@
-"""Benchmark 2 (issue 8): how derivation scales with the depth of a program.
+"""How derivation scales with the depth of a program.
 
 Two programs of L statements, for L = 10, 100, 1000:
 - mlp:   h1 = tanh(W1 x); ...; hL = tanh(WL h{L-1}); norm2(hL - y)^2, derived by W1

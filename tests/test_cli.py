@@ -1,4 +1,4 @@
-"""The `matcalc` command: output, options, standard input, and every bad input of issue 3.
+"""The `matcalc` command: output, options, standard input, and every kind of bad input.
 
 The CLI is a thin layer over `derive`, so beyond the README's examples these tests compare its
 output with `derive` itself instead of pinning closed forms (those live in the golden tests).
@@ -139,7 +139,7 @@ def test_cli_var_declared_twice_is_a_usage_error(capsys):
     assert status == 2 and "declared twice" in err
 
 
-# -- bad input (issue 3): exit 2, one message, no traceback --------------------------------
+# -- bad input: exit 2, one message, no traceback --------------------------------
 
 
 @pytest.mark.parametrize("program", ["W x +", "(W x"])

@@ -1,4 +1,4 @@
-"""Deep programs (issue 8, benchmark 2): a chain of 1000 bindings and a 300-layer MLP derive
+"""Deep programs: a chain of 1000 bindings and a 300-layer MLP derive
 without RecursionError and evaluate to their central finite differences; the printed result
 stays linear in the depth (where clauses name the layers); the DAG-cached token count equals the
 printed one. benchmarks/scaling.py measures the same programs at L = 10, 100, 1000."""

@@ -147,7 +147,7 @@ def test_a_long_product_and_sum_of_distinct_terms(rng):
     check_derivative(" + ".join(f"sin(x{i})" for i in range(2000)) + " + x'x", "x", rng=rng)
 
 
-# -- numbers: literals and exact constants are bounded (issue 9's fuzzing finds) ---------------
+# -- numbers: literals and exact constants are bounded (what fuzzing found) ------------------
 
 @pytest.mark.parametrize("literal", ["1e400", "1e-30099999999999999999999999", "0.0001e-297",
                                      "1" * 101, "1e99999999999999999999"])

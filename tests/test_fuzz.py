@@ -1,5 +1,5 @@
 """Front-end fuzzing: random text (tests/fuzz_text.py) never raises anything but a
-MatcalcError and never takes long; the structure bombs of the issue too. The default run
+MatcalcError and never takes long; structure bombs too. The default run
 probes 600 inputs; benchmarks/fuzz.py runs the long search."""
 from __future__ import annotations
 

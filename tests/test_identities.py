@@ -1,4 +1,4 @@
-"""The correctness table of issue 4: textbook identities of matrix calculus, checked numerically.
+"""The correctness table: textbook identities of matrix calculus, checked numerically.
 
 Each case is an expression, the variable it is differentiated by, declarations with symbolic
 sizes, the domains its variables are drawn from, and the closed form its source gives, written in
@@ -37,7 +37,7 @@ from matcalc.simplify import simplify
 LAYOUTS = ("numerator", "denominator")
 SIZES = {"m": 3, "n": 4, "p": 2, "q": 5, "N": 6}
 
-# The rows of issue 4's "Families" table, and the families this table adds.
+# The families of identities this table checks.
 FAMILIES = {
     "trace": "tr(A X), tr(Xᵀ A), tr(A X B)",
     "trace2": "tr(Xᵀ A X), tr(X A Xᵀ B), tr(X⁻¹ A), tr(X^k)",
@@ -55,7 +55,7 @@ EXTRA_FAMILIES = {
     "inverse": "derivatives of and through an inverse (Cookbook §2.2)",
     "elementwise": "vector-by-vector elementwise functions (P&H §4)",
     "scalar": "scalar calculus: power, product, quotient and chain rules",
-    "structured": "spd(n) / symmetric(n) declarations (issue 4, structured variables)",
+    "structured": "spd(n) / symmetric(n) declarations (structured variables)",
     "matrix functions": "expm, logm, sqrtm: Fréchet derivatives L_f(X, E) and their closed forms "
                         "(Higham, Functions of Matrices, ch. 3)",
     "spectral functions": "eigenvalues of a symmetric matrix and singular values: first-order "
@@ -146,7 +146,7 @@ CASES: list[Case] = [
     # Cookbook (108)
     Case("trace2", "tr(X' B X)", "X", "Xᵀ (B + Bᵀ)",
          {"X": "matrix(n,m)", "B": "matrix(n,n)"}),
-    # Cookbook (108), issue 4
+    # Cookbook (108)
     Case("trace2", "tr(X' A X)", "X", "Xᵀ (A + Aᵀ)",
          {"X": "matrix(n,m)", "A": "matrix(n,n)"}),
     # Cookbook (109)
@@ -179,7 +179,7 @@ CASES: list[Case] = [
     # Cookbook (118)
     Case("trace2", "tr(A X B X' C)", "X", "B Xᵀ C A + Bᵀ Xᵀ Aᵀ Cᵀ",
          {"A": "matrix(p,m)", "X": "matrix(m,n)", "B": "matrix(n,n)", "C": "matrix(m,p)"}),
-    # Cookbook (118), issue 4
+    # Cookbook (118)
     Case("trace2", "tr(X A X' B)", "X", "A Xᵀ B + Aᵀ Xᵀ Bᵀ",
          {"X": "matrix(m,n)", "A": "matrix(n,n)", "B": "matrix(m,m)"}),
     # Cookbook (119)
@@ -234,7 +234,7 @@ CASES: list[Case] = [
     # Cookbook (51), square
     Case("det", "det(A X B)", "X", "det(A X B) X⁻¹", SQ,
          {"A": "well_conditioned", "X": "well_conditioned", "B": "well_conditioned"}, tag="square"),
-    # issue 4; M&N ch. 8
+    # M&N ch. 8
     Case("det", "det(A X B)", "X", "det(A X B) B (A X B)⁻¹ A",
          {"A": "matrix(p,m)", "X": "matrix(m,n)", "B": "matrix(n,p)"}),
     # Cookbook (49)
@@ -322,7 +322,7 @@ CASES: list[Case] = [
     # Cookbook (77)
     Case("bilinear", "b' X' X c", "X", "(c bᵀ + b cᵀ) Xᵀ",
          {"b": "vector(n)", "X": "matrix(m,n)", "c": "vector(n)"}),
-    # Cookbook (77), issue 4
+    # Cookbook (77)
     Case("bilinear", "a' X' X b", "X", "(b aᵀ + a bᵀ) Xᵀ",
          {"a": "vector(n)", "X": "matrix(m,n)", "b": "vector(n)"}),
     # Cookbook (82)
@@ -341,7 +341,7 @@ CASES: list[Case] = [
     Case("bilinear", "norm2(X)^2", "X", "2 Xᵀ", {"X": "matrix(m,n)"}),
     # Cookbook (115), chain rule
     Case("bilinear", "norm2(X)", "X", "Xᵀ / norm2(X)", {"X": "matrix(m,n)"}),
-    # Cookbook (119), issue 4
+    # Cookbook (119)
     Case("bilinear", "norm2(A X - B)^2", "X", "2 (A X - B)ᵀ A",
          {"A": "matrix(p,m)", "X": "matrix(m,n)", "B": "matrix(p,n)"}),
     # Cookbook (119)
@@ -442,7 +442,7 @@ CASES: list[Case] = [
     Case("vec", "X .* B", "X", "diag(vec(B))", {"X": "matrix(m,n)", "B": "matrix(m,n)"}),
     # M&N, elementwise exp
     Case("vec", "exp(X)", "X", "diag(vec(exp(X)))", {"X": "matrix(m,n)"}),
-    # M&N; issue 4
+    # M&N
     Case("vec", "X W", "X", "Wᵀ ⊗ I", {"X": "matrix(m,n)", "W": "matrix(n,p)"}),
     # M&N
     Case("vec", "A X", "X", "I ⊗ A", {"A": "matrix(p,m)", "X": "matrix(m,n)"}),
@@ -488,7 +488,7 @@ CASES: list[Case] = [
     Case("vec", "A X + X' B", "X", "I ⊗ A + (Bᵀ ⊗ I) K",
          {"A": "matrix(n,n)", "X": "matrix(n,n)", "B": "matrix(n,n)"}),
 
-    # -- vector by matrix (M&N ch. 9; issue 4) -------------------------------------------------
+    # -- vector by matrix (M&N ch. 9) ------------------------------------------------------------
     # M&N
     Case("vecbymat", "W x", "W", "xᵀ ⊗ I", {"W": "matrix(m,n)", "x": "vector(n)"}),
     # M&N
@@ -582,14 +582,14 @@ CASES: list[Case] = [
     Case("elementwise", "sum((x > 0) .* x)", "x", "(x > 0)ᵀ", {"x": "vector(n)"}),
 
     # -- softmax, logsumexp, cross-entropy (DL §6.2.2.3; PRML §4.3.4) -------------------------
-    # DL §6.2.2.3; issue 4
+    # DL §6.2.2.3
     Case("softmax", "softmax(x)", "x", "diag(softmax(x)) - softmax(x) softmax(x)ᵀ",
          {"x": "vector(n)"}),
     # DL §6.2.2.3, chain rule
     Case("softmax", "softmax(W x + b)", "x",
          "(diag(softmax(W x + b)) - softmax(W x + b) softmax(W x + b)ᵀ) W",
          {"W": "matrix(m,n)", "x": "vector(n)", "b": "vector(m)"}),
-    # DL §4.1 (logsumexp); issue 4
+    # DL §4.1 (logsumexp)
     Case("softmax", "logsumexp(x)", "x", "softmax(x)ᵀ", {"x": "vector(n)"}),
     # logsumexp written out
     Case("softmax", "log(sum(exp(x)))", "x", "softmax(x)ᵀ", {"x": "vector(n)"}),
@@ -599,7 +599,7 @@ CASES: list[Case] = [
     # DL §4.1 (logsumexp), chain rule
     Case("softmax", "logsumexp(W x + b)", "W", "x softmax(W x + b)ᵀ",
          {"W": "matrix(m,n)", "x": "vector(n)", "b": "vector(m)"}),
-    # PRML (4.109); issue 4
+    # PRML (4.109)
     Case("softmax", "-y' log(softmax(W x))", "x", "(sum(y) softmax(W x) - y)ᵀ W",
          {"W": "matrix(m,n)", "x": "vector(n)", "y": "vector(m)"}),
     # PRML (4.109)
@@ -642,7 +642,7 @@ CASES: list[Case] = [
          {"X": "matrix(m,n)", "G": "matrix(m,n)", "e": "scalar"}, {"e": "positive"}),
 
     # -- machine-learning losses (PRML, DL) ---------------------------------------------------
-    # PRML §4.3.2 (±1 labels); issue 4
+    # PRML §4.3.2 (±1 labels)
     Case("loss", "sum(log(1 + exp(-y .* (X w))))", "w", "-(y ⊙ σ(-y ⊙ (X w)))ᵀ X",
          LOGREG),
     # same, with softplus
@@ -713,7 +713,7 @@ CASES: list[Case] = [
          {"S": "spd"}),
     # Cookbook (81)
     Case("loss", NLL, "x", "(x - μ)ᵀ (S⁻¹ + S⁻ᵀ) / 2", NLL_VARS, {"S": "spd"}),
-    # Rayleigh quotient; issue 4
+    # Rayleigh quotient
     Case("loss", "x' A x / (x' x)", "x",
          "xᵀ (A + Aᵀ) / (xᵀ x) - 2 (xᵀ A x) xᵀ / (xᵀ x)^2",
          {"A": "matrix(n,n)", "x": "vector(n)"}),
@@ -721,13 +721,13 @@ CASES: list[Case] = [
     Case("loss", "tr(W' S W)", "W", "Wᵀ (S + Sᵀ)",
          {"W": "matrix(n,p)", "S": "matrix(n,n)"}),
 
-    # -- compositions and abstract functions (issue 4) ----------------------------------------
-    # issue 4; Cookbook (115)
+    # -- compositions and abstract functions -------------------------------------------------
+    # Cookbook (115)
     Case("composition", "exp(tr(X' X))", "X", "2 exp(tr(Xᵀ X)) Xᵀ", {"X": "matrix(m,n)"}),
-    # issue 4; Cookbook (81)
+    # Cookbook (81)
     Case("composition", "log(x' A x)", "x", "xᵀ (A + Aᵀ) / (xᵀ A x)",
          {"A": "matrix(n,n)", "x": "vector(n)"}, {"A": "spd"}),
-    # issue 4; seed pinard_abs_AXB
+    # seed pinard_abs_AXB
     Case("composition", "f(A X + B)", "X", "∂f/∂(A X + B) A",
          {"A": "matrix(p,m)", "X": "matrix(m,n)", "B": "matrix(p,n)"},
          abstract=(abstract("f", "A X + B", "df_d(A X + B)"),)),
@@ -735,19 +735,17 @@ CASES: list[Case] = [
     Case("composition", "Y = A X + B; f(Y)", "X", "∂f/∂Y A",
          {"A": "matrix(p,m)", "X": "matrix(m,n)", "B": "matrix(p,n)"},
          abstract=(abstract("f", "Y", "df_dY"),)),
-    # chain rule; issue 4
+    # chain rule
     Case("composition", "f(W x)", "x", "∂f/∂(W x) W", {"W": "matrix(m,n)", "x": "vector(n)"},
          abstract=(abstract("f", "W x", "df_d(W x)"),)),
-    # chain rule; issue 4
+    # chain rule
     Case("composition", "f(W x)", "W", "x ∂f/∂(W x)", {"W": "matrix(m,n)", "x": "vector(n)"},
          abstract=(abstract("f", "W x", "df_d(W x)"),)),
-    # issue 4
     Case("composition", "g(f(W x) .* y)", "x", "(∂g/∂(f(W x) y) y) ∂f/∂(W x) W",
          {"W": "matrix(m,n)", "x": "vector(n)", "y": "vector(p)"},
          abstract=(abstract("g", "f(W x) .* y", "dg_d(f(W x) y)",
                             concrete="(sum(cos({u})) + sum(({u}) .^ 3) / 3)"),
                    abstract("f", "W x", "df_d(W x)"))),
-    # issue 4
     Case("composition", "g(f(W x) .* y)", "W", "(∂g/∂(f(W x) y) y) x ∂f/∂(W x)",
          {"W": "matrix(m,n)", "x": "vector(n)", "y": "vector(p)"},
          abstract=(abstract("g", "f(W x) .* y", "dg_d(f(W x) y)",
@@ -894,8 +892,8 @@ CASES: list[Case] = [
     # sum and power rules
     Case("scalar", "c x^2 + b x + a", "x", "2 c x + b", {**SCALAR_X, "b": "scalar", "c": "scalar"}),
 
-    # -- structured declarations (issue 4) ------------------------------------------------------
-    # Cookbook (57); issue 4
+    # -- structured declarations ---------------------------------------------------------------
+    # Cookbook (57)
     Case("structured", "logdet(S)", "S", "S⁻¹", {"S": "spd(n)"}, {"S": "spd"}),
     # Cookbook (81)
     Case("structured", "x' S x", "x", "2 xᵀ S", {"S": "spd(n)", "x": "vector(n)"}, {"S": "spd"}),
@@ -1021,7 +1019,7 @@ def test_cases_are_distinct() -> None:
     assert not repeated
 
 
-def test_every_family_of_the_issue_has_cases() -> None:
+def test_every_family_has_cases() -> None:
     count = Counter(c.family for c in CASES)
     assert set(count) <= set(FAMILIES) | set(EXTRA_FAMILIES)
     assert all(count[f] >= 3 for f in FAMILIES), {f: count[f] for f in FAMILIES}
