@@ -15,12 +15,14 @@ Cholesky derivative, with their values (refusing arguments outside their domains
 """
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import scipy.linalg
+import scipy.linalg.lapack
 
 from ..errors import OutsideDomainError, UnsupportedError
 
@@ -200,40 +202,52 @@ def cholesky(s: np.ndarray) -> np.ndarray:
             "S") from None
 
 
-def _refuse_singular(call: str, what: str, x: np.ndarray, *letters: str) -> None:
-    with np.errstate(all="ignore"):
-        condition = float(np.linalg.cond(x))
-    if not condition <= MAX_CONDITION:
+def _refuse_singular(call: str, what: str, rcond: float, *letters: str) -> None:
+    """Refuse where the reciprocal condition number `rcond` (LAPACK's estimate) puts the
+    condition number past MAX_CONDITION."""
+    if not rcond * MAX_CONDITION >= 1.0:
+        condition = 1.0 / rcond if rcond > 0 else np.inf
         raise _refused(f"{call} is not defined here: {ARG} {what} (condition number "
                        f"{condition:.3g})", *letters)
+
+
+def _lu(call: str, x: np.ndarray, *letters: str):
+    """The LU factors of a square x, refusing a singular or numerically singular x: its
+    1-norm condition number estimated from the factors (LAPACK gecon, O(n²) after the LU)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)  # (an exact zero pivot)
+        factors = scipy.linalg.lu_factor(x, check_finite=False)
+    rcond, _ = scipy.linalg.lapack.dgecon(factors[0], np.linalg.norm(x, 1), norm="1")
+    _refuse_singular(call, "is singular or nearly so", float(rcond), *letters)
+    return factors
 
 
 def solve(a: np.ndarray, rhs: np.ndarray) -> np.ndarray:
     """A⁻¹ B by LU, refusing a singular (or numerically singular) A."""
     _finite(f"solve({ARG}, {{1}})", a, "A", "B")
-    _refuse_singular(f"solve({ARG}, {{1}})", "is singular or nearly so", a, "A", "B")
-    return np.linalg.solve(a, rhs)
+    return scipy.linalg.lu_solve(_lu(f"solve({ARG}, {{1}})", a, "A", "B"), rhs)
 
 
 def inverse(x: np.ndarray) -> np.ndarray:
     """X⁻¹, refusing a singular or numerically singular X (condition number past
     MAX_CONDITION, as solve does)."""
     _finite(f"inv({ARG})", x, "X")
-    _refuse_singular(f"inv({ARG})", "is singular or nearly so", x, "X")
-    return np.linalg.inv(x)
+    return scipy.linalg.lu_solve(_lu(f"inv({ARG})", x, "X"), np.eye(x.shape[0]))
 
 
 def pinv(x: np.ndarray) -> np.ndarray:
     """X⁺ = (XᵀX)⁻¹Xᵀ = R⁻¹Qᵀ for X = Q R (the thin QR) of full column rank, by a triangular
     solve, refusing a wide or rank-deficient X (an SVD pseudo-inverse would instead drop the
-    singular values below its cut-off: the pseudo-inverse of another matrix)."""
+    singular values below its cut-off: the pseudo-inverse of another matrix); R's condition
+    number, X's, estimated by LAPACK trcon."""
     _finite(f"pinv({ARG})", x, "X")
     if x.shape[0] < x.shape[1]:
         raise _refused(
             f"pinv({ARG}) is not defined here: {ARG} is {x.shape[0]} × {x.shape[1]}, wider "
             f"than tall, so it has no full column rank (pinv needs it)", "X")
-    _refuse_singular(f"pinv({ARG})", "does not have full column rank", x, "X")
     q, r = np.linalg.qr(x)
+    rcond, _ = scipy.linalg.lapack.dtrcon(r, norm="1", uplo="U", diag="N")
+    _refuse_singular(f"pinv({ARG})", "does not have full column rank", float(rcond), "X")
     return scipy.linalg.solve_triangular(r, q.T)
 
 
