@@ -279,13 +279,19 @@ _INVERTIBLE = frozenset(f.name for f in (*FACTORISATIONS.values(), *MATRIX_FUNCT
                         if f.invertible)
 
 
+# what a value non-singular wherever defined (square) satisfies: chol(expm(X)) still needs
+# "expm(X) is symmetric positive definite"
+_OF_INVERTIBLE = (NONSINGULAR, FULL_COLUMN_RANK)
+
+
 def _stated(sentence: str):
     """A condition on the node's first argument: "S is symmetric positive definite"; Mᵀ's is
-    M's; none where M's declaration guarantees it, nor for the inverse of a value its
-    declaration says is non-singular wherever defined (L = chol(S), expm(X), sqrtm(X))."""
+    M's; none where M's declaration guarantees it, nor non-singularity (or full column rank) of
+    a value its declaration says is non-singular wherever defined (L = chol(S), expm(X),
+    sqrtm(X))."""
     def rule(node: Expr, notation: Notation) -> str | None:
         m = node.args[0].arg if node.args[0].op == "transpose" else node.args[0]
-        if m.op in _INVERTIBLE or _guaranteed(m, sentence):
+        if (m.op in _INVERTIBLE and sentence in _OF_INVERTIBLE) or _guaranteed(m, sentence):
             return None
         return sentence.format(shown(m, notation))
     return rule

@@ -157,3 +157,21 @@ def test_the_implications_are_between_declared_sentences():
     assert {FULL_RANK, DISTINCT_NONZERO} <= declared
     for stronger, weakers in _IMPLIES.items():
         assert {stronger, *weakers} <= declared
+
+
+@pytest.mark.parametrize("expr, stated", [
+    ("tr(chol(expm(X)))", ("expm(X) is symmetric positive definite",)),
+    ("tr(chol(sqrtm(X)))", ("X has no eigenvalue on the closed negative real axis",
+                            "sqrtm(X) is symmetric positive definite")),
+    ("tr(chol(chol(S)))", ("S is symmetric positive definite",
+                           "chol(S) is symmetric positive definite"))])
+def test_a_value_non_singular_where_defined_still_needs_the_other_conditions(expr, stated):
+    """expm(X) is non-singular for every X, not symmetric positive definite: chol of it keeps
+    its condition (only non-singularity and full column rank follow from invertibility), and
+    evaluate refuses a point where it fails."""
+    wrt = "X" if "X" in expr else "S"
+    d = derive(expr, wrt, {wrt: "matrix"})
+    assert d.conditions == stated
+    if wrt == "X":
+        with pytest.raises(OutsideDomainError):
+            d.evaluate(X=np.array([[0.0, 1.0], [0.0, 0.0]]))  # expm: [[1, 1], [0, 1]]
