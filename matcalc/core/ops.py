@@ -304,7 +304,8 @@ defop("frechet_matrix", SPECIAL,
       title="Fréchet derivative matrix", notation=Subscripted("J", "f", _OF_FUNCTION))
 for _m in MATRIX_FUNCTIONS.values():  # divdiff_exp, ... (core/matrix_functions.py)
     defop(_m.divided_name, SPECIAL, _divided_shape(_m.divided_name),
-          lambda v, a, f=_m: f.divided(v[0]))
+          lambda v, a, f=_m: f.divided(v[0]),
+          notation=Headed({"latex": _m.divided_latex}))  # LaTeX \exp^{[1]}(λ)
 
 
 def _declared(op):

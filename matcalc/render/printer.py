@@ -19,7 +19,6 @@ from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
 from ..core.extremes import EXTREMES
 from ..core.linear_ops import LINEAR_OPS
-from ..core.matrix_functions import DIVIDED
 from ..core.notations import ADD, ATOM, CMP, EW, MUL, POW, Postfix
 from ..core.ops import notation_of
 from ..core.vector_functions import VECTOR_FUNCTIONS
@@ -295,7 +294,7 @@ class Printer:
 
     def p_headed(self, e):
         """A call with the head its notation declares for this notation (LaTeX \\Phi(M) for
-        tril_half(M)), else of the operator's name."""
+        tril_half(M), \\exp^{[1]}(λ) for divdiff_exp(λ)), else of the operator's name."""
         head = notation_of(e.op).heads.get(self.n.name)
         if head is None:
             return self.p_function(e)
@@ -338,8 +337,6 @@ class Printer:
             return text, ATOM
         declared = ELEMENTWISE.get(e.op)
         fn = self.n.function(declared) if declared else FUNCTION_NAMES.get(e.op, e.op)
-        if e.op in DIVIDED and self.n is LATEX:  # divdiff_exp(λ): \exp^{[1]}(λ)
-            fn = DIVIDED[e.op].divided_latex
         args = b.unexpanded(e.args) if e.op in BINARY else e.args
         if declared and declared.parameter and _is_constant(args[1], declared.parameter.default):
             args = args[:1]  # huber(u) for huber(u, 1)
