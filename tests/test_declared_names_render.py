@@ -170,6 +170,7 @@ def test_the_declared_notations_print_and_count(expr, wrt, domains, latex, rng):
     call that reads back to the value (checked by finite differences); the simplifier's length
     is the text's token count."""
     from numeric import check_derivative
+
     from matcalc.render.tokens import text_tokens
     from matcalc.simplify.length import expression_length
     d = check_derivative(expr, wrt, _NOTATED, {"n": 3}, domains, rng=rng)
