@@ -199,6 +199,11 @@ CASES: list[Case] = [
     Case("scalar", "x^x", "x", "x^x (log(x) + 1)", SCALAR_X, {"x": POS}),
     # quotient rule
     Case("scalar", "x / (1 + x^2)", "x", "(1 - x^2) / (1 + x^2)^2", SCALAR_X),
+    # quotient rule, over the common denominator
+    Case("scalar", "(x^2 + 1) / (x - 1)", "x", "(x^2 - 2 x - 1) / (x - 1)^2", SCALAR_X,
+         {"x": "uniform(1.5,3)"}),  # (away from the pole at 1)
+    Case("scalar", "(x - 1) / (x + 1)", "x", "2 / (x + 1)^2", SCALAR_X, {"x": POS}),
+    Case("scalar", "x^3 / (x^2 + 1)", "x", "(x^4 + 3 x^2) / (x^2 + 1)^2", SCALAR_X),
     # quotient rule
     Case("scalar", "log(x) / x", "x", "(1 - log(x)) / x^2", SCALAR_X, {"x": POS}),
     # product rule

@@ -172,6 +172,35 @@ def expand_products(node: Expr) -> Expr | None:
     return None if expanded is node else expanded
 
 
+def _negative_powers(term: Expr) -> dict[Expr, Fraction]:
+    """base -> k for each factor base^(−k) (k > 0 a number) of a scalar term."""
+    factors = term.args if term.op == "mul" else (term,)
+    return {f.args[0]: -f.args[1].attr("value") for f in factors
+            if f.op == "pow" and f.args[1].op == "const" and f.args[1].attr("value") < 0}
+
+
+def common_denominator(node: Expr) -> Expr | None:
+    """1 / u − 2 x² / u² = (u − 2 x²) / u², u = x² + 1, multiplied out: (1 − x²) / (x² + 1)²:
+    scalar terms over different integer powers of one base brought over its highest power,
+    the numerator expanded so that like terms cancel (kept only when the result is shorter)."""
+    if not node.is_scalar:
+        return None
+    powers = [_negative_powers(t) for t in node.args]
+    for base in powers[0]:
+        ks = [p.get(base) for p in powers]
+        if None in ks or len(set(ks)) == 1 or any(k.denominator != 1 for k in ks):
+            continue
+        top = b.const(max(ks))
+        budget = [EXPANSION_STEPS]
+        try:
+            numerator = b.add(*(_distributed(b.mul(t, b.power(base, top)), budget)
+                                for t in node.args))
+        except _TooLong:
+            continue
+        return b.mul(numerator, b.power(base, b.const(-max(ks))))
+    return None
+
+
 def _outer(term: Expr) -> tuple[tuple, Expr, Expr] | None:
     """(scalar factors, g, h) for term = c g hᵀ, g and h column vectors; else None."""
     scalars, chain = b.matmul_chain(term)
