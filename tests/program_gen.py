@@ -152,8 +152,8 @@ def _wrap(text: str) -> str:
 
 
 class _Grower:
-    def __init__(self, chooser, max_bindings: int = 3):
-        self.c = chooser
+    def __init__(self, chooser, max_bindings: int = 3, newer: float = NEWER_SHARE):
+        self.c, self.newer = chooser, newer
         self.bindings: list[str] = []
         self.kinks: list[str] = []
         self.used: set[str] = set()
@@ -166,7 +166,7 @@ class _Grower:
     def piece(self, kind: str, depth: int, top: bool = False) -> str:
         if depth <= 0 or (not top and self.c.flip(0.2)):
             return self.leaf(kind)
-        newer = kind in NEWER and self.c.flip(NEWER_SHARE)
+        newer = self.newer > 0 and kind in NEWER and self.c.flip(self.newer)
         template, kink = self.c.pick(NEWER[kind] if newer else PIECES[kind])
         return self.fill(template, kink, depth - 1, kind)
 
@@ -266,10 +266,11 @@ def declarations(used: set[str], mode: str, abstract: list, spd: bool) -> dict[s
     return out
 
 
-def generate(chooser, max_depth: int = 3) -> Program:
-    """One well-typed program from `chooser`'s choices (a final expression of any kind)."""
+def generate(chooser, max_depth: int = 3, newer: float = NEWER_SHARE) -> Program:
+    """One well-typed program from `chooser`'s choices (a final expression of any kind), with
+    the pieces of NEWER drawn with probability `newer` (0: the original vocabulary only)."""
     for _ in range(10):
-        grower = _Grower(chooser)
+        grower = _Grower(chooser, newer=newer)
         kind = chooser.pick(["S", "S", "V", "N", "R", "U"])
         final = grower.piece(kind, chooser.pick([1] + [2, 3, 4][:max_depth - 1] * 2), top=True)
         if grower.used:
@@ -284,5 +285,5 @@ def generate(chooser, max_depth: int = 3) -> Program:
     return Program(text, decls, grower.abstract, grower.kinks, domains)
 
 
-def program_of_seed(seed: int, max_depth: int = 3) -> Program:
-    return generate(RandomChooser(seed), max_depth)
+def program_of_seed(seed: int, max_depth: int = 3, newer: float = NEWER_SHARE) -> Program:
+    return generate(RandomChooser(seed), max_depth, newer)

@@ -13,8 +13,8 @@ program). Read-back failures are counted by category (identity, kron, zero, ...)
 by `test_read_back`, one test per category, each of which must find none.
 `MATCALC_PROPERTY_EXAMPLES` (default 250: a program of the whole vocabulary, its Hessian checked
 by differences, costs about twice one of the original pieces) sets the number of programs; the
-slow suite draws `MATCALC_SLOW_PROPERTY_EXAMPLES` (default twenty times as many), deeper. Reduced matcalc failures
-found this way are the strict xfails at the end.
+slow suite draws `MATCALC_SLOW_PROPERTY_EXAMPLES` (default twenty times as many), deeper.
+Reduced matcalc failures found this way are the tests at the end.
 """
 from __future__ import annotations
 
