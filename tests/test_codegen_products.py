@@ -122,6 +122,9 @@ CASES = {
     "Sᵀ (x yᵀ + y xᵀ) R": mul(T(S), mk("add", mul(x, T(y)), mul(y, T(x))), R),
     "A (x yᵀ - 2 y xᵀ)": mul(A, mk("add", mul(x, T(y)), mul(b.const(-2), y, T(x)))),
     "(x yᵀ + y xᵀ) C": mul(mk("add", mul(x, T(y)), mul(y, T(x))), C),
+    "A (2 I - x yᵀ)": mul(A, mk("add", mul(b.const(2), Id(n)), mul(b.const(-1), x, T(y)))),
+    "(I - 𝟏 𝟏ᵀ / n) C Nᵀ": mul(mk("add", Id(n), mul(b.const(-1), b.power(b.dim(n), b.const(-1)),
+                                                      ones(n), T(ones(n)))), C, T(N_np)),
 }
 # a few outer products between matrices: distributed, each term by matrix-vector products
 LOW_RANK = ("Sᵀ (x yᵀ + y xᵀ) R", "A (x yᵀ - 2 y xᵀ)", "(x yᵀ + y xᵀ) C")
@@ -188,3 +191,15 @@ def test_a_few_outer_products_between_matrices_are_not_formed(name: str) -> None
     source = generate(dict(VARS), Output((CASES[name],)), "numpy", "f", "test")
     assert "multi_dot" not in source and " @ t" not in source, source
     assert source.count("np.outer") == 2, source
+
+
+@pytest.mark.parametrize("name, outer, products", [("A (2 I - x yᵀ)", 1, 1),
+                                                   ("(I - 𝟏 𝟏ᵀ / n) C Nᵀ", 0, 2)])
+def test_the_identity_plus_outer_products_is_not_formed(name: str, outer: int,
+                                                        products: int) -> None:
+    """A (c I + u vᵀ) B = c A B + (A u)(Bᵀ v)ᵀ, 𝟏 vᵀ broadcast: A x and A, or C Nᵀ and
+    (𝟏ᵀ C) Nᵀ, are the only products, the identity never formed (the values are checked by
+    test_structured_product)."""
+    source = generate(dict(VARS), Output((CASES[name],)), "numpy", "f", "test")
+    assert "np.eye" not in source and source.count("np.outer") == outer, source
+    assert source.count(" @ ") == products, source

@@ -169,20 +169,31 @@ class Products:
         return acc
 
     def _low_rank(self, factors: list[Expr]) -> Value | None:
-        """A (Σᵢ uᵢ vᵢᵀ) B = Σᵢ (A uᵢ) (Bᵀ vᵢ)ᵀ: a sum of at most LOW_RANK outer products
-        between matrices is distributed, each term's product then split at its inner size 1
-        and computed by matrix-vector products (Qᵀ (u vᵀ + v uᵀ) Q in O(n²), not two n × n
-        products); None when no factor is such a sum or it has no matrix beside it."""
+        """A (c I + Σᵢ uᵢ vᵢᵀ) B = c A B + Σᵢ (A uᵢ)(Bᵀ vᵢ)ᵀ: a sum of at most LOW_RANK outer
+        products and multiples of the identity between matrices is distributed, each outer
+        product's term then split at its inner size 1 and computed by matrix-vector products
+        (Qᵀ (u vᵀ + v uᵀ) Q in O(n²), not two n × n products), a spread one broadcast (M (I −
+        𝟏 𝟏ᵀ / n) is M minus its row means, not a product with an n × n matrix); None when no
+        factor is such a sum or it has no matrix beside it."""
         for at, f in enumerate(factors):
             kind = classify(f) if isinstance(f, Expr) else None
-            if kind is None or kind.kind != kinds.TERMS or len(kind.parts) > LOW_RANK:
+            if kind is None or kind.kind != kinds.TERMS:
                 continue
             terms = [matmul_chain(t) for t in kind.parts]
-            if all(any(g.shape.cols.is_one for g in chain[:-1]) for _, chain in terms):
+            outer = [chain for _, chain in terms
+                     if any(g.shape.cols.is_one for g in chain[:-1])]
+            identities = [chain for _, chain in terms if [g.op for g in chain] == ["identity"]]
+            if not outer or len(outer) > LOW_RANK or len(outer) + len(identities) < len(terms):
+                continue
+            around = factors[:at], factors[at + 1:]
+            if all(isinstance(g, Expr) for g in factors):  # the terms as a sum, emitted
+                return self.em.value(b.add(*(b.mul(*scalars, *around[0], *chain, *around[1])
+                                             for scalars, chain in terms)))
+            if not identities:  # (a factor already computed: the terms' codes summed)
                 shape = Shape(factors[0].shape.rows, factors[-1].shape.cols)
-                return self._sum([self.scaled(scalars, self.chain(
-                    factors[:at] + chain + factors[at + 1:]).code) for scalars, chain in terms],
-                    shape)
+                return self._sum([self.scaled(scalars, self.chain([*around[0], *chain,
+                                                                   *around[1]]).code)
+                                  for scalars, chain in terms], shape)
         return None
 
     def _gram(self, factors: list[Expr]) -> Value | None:
