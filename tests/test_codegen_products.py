@@ -125,6 +125,15 @@ CASES = {
     "A (2 I - x yᵀ)": mul(A, mk("add", mul(b.const(2), Id(n)), mul(b.const(-1), x, T(y)))),
     "(I - 𝟏 𝟏ᵀ / n) C Nᵀ": mul(mk("add", Id(n), mul(b.const(-1), b.power(b.dim(n), b.const(-1)),
                                                       ones(n), T(ones(n)))), C, T(N_np)),
+    "2 (N ⊙ x 𝟏ᵀ)": mul(b.const(2), mk("hadamard", N_np, mul(x, T(ones(p))))),
+    "-s (N ⊙ x 𝟏ᵀ + y 𝟏ᵀ)": mul(b.const(-1), s, mk("add", mk("hadamard", N_np, mul(x, T(ones(p)))),
+                                                    mul(y, T(ones(p))))),
+    "(N ⊙ x 𝟏ᵀ) 𝟏": mul(mk("hadamard", N_np, mul(x, T(ones(p)))), ones(p)),
+    "𝟏ᵀ (N ⊙ 𝟏 zᵀ ⊙ N)": mul(T(ones(n)), mk("hadamard", N_np, mul(ones(n), T(var("z_p", p, one))),
+                                              N_np)),
+    "D ⊙ D + (x 𝟏ᵀ - N) ⊙ y 𝟏ᵀ": mk("add", mk("hadamard", *[mk("add", N_np, mul(
+        b.const(-1), x, T(ones(p))))] * 2), mk("hadamard", b.add(mul(x, T(ones(p))), mul(
+            b.const(-1), N_np)), mul(y, T(ones(p))))),
 }
 # a few outer products between matrices: distributed, each term by matrix-vector products
 LOW_RANK = ("Sᵀ (x yᵀ + y xᵀ) R", "A (x yᵀ - 2 y xᵀ)", "(x yᵀ + y xᵀ) C")
@@ -203,3 +212,22 @@ def test_the_identity_plus_outer_products_is_not_formed(name: str, outer: int,
     source = generate(dict(VARS), Output((CASES[name],)), "numpy", "f", "test")
     assert "np.eye" not in source and source.count("np.outer") == outer, source
     assert source.count(" @ ") == products, source
+
+
+SCALED_VECTORS = {  # name -> the returned code: scalars, signs and sums on the vectors
+    "2 (N ⊙ x 𝟏ᵀ)": "Nnp * (2.0 * x)[:, None]",
+    "-s (N ⊙ x 𝟏ᵀ + y 𝟏ᵀ)": "Nnp * (-(s * x))[:, None] - (s * y)[:, None]",
+    "(N ⊙ x 𝟏ᵀ) 𝟏": "x * Nnp.sum(axis=1)",
+    "𝟏ᵀ (N ⊙ 𝟏 zᵀ ⊙ N)": "z_p * (Nnp ** 2).sum(axis=0)",
+    "D ⊙ D + (x 𝟏ᵀ - N) ⊙ y 𝟏ᵀ": "t1 * t1 + t1 * (-y)[:, None]",
+}
+
+
+@pytest.mark.parametrize("name", list(SCALED_VECTORS))
+def test_scalars_signs_and_sums_reach_the_spread_vectors(name: str) -> None:
+    """c (M ⊙ u 𝟏ᵀ) = M ⊙ (c u) 𝟏ᵀ, c (A + B) = c A + c B, (M ⊙ u 𝟏ᵀ) 𝟏 = u ⊙ (M 𝟏), and
+    (u 𝟏ᵀ − M) ⊙ v 𝟏ᵀ = (M − u 𝟏ᵀ) ⊙ (−v) 𝟏ᵀ where M − u 𝟏ᵀ is computed already: no pass over
+    a matrix for a scalar, a sign or a spread factor (the values are checked by
+    test_structured_product)."""
+    source = generate(dict(VARS), Output((CASES[name],)), "numpy", "f", "test")
+    assert source.rstrip().endswith(f"return {SCALED_VECTORS[name]}"), source

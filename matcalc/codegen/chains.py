@@ -27,6 +27,7 @@ from . import factors as kinds
 from .factors import Factor, Value, classify, forming_cost, summed_by_ones
 from .signs import nonnegative
 from .source import wrap
+from .spread import scaled_into_spread, summed_past_spreads
 
 LOW_RANK = 4  # the outer products of a sum a product distributes over (A (u vᵀ + v uᵀ) B)
 
@@ -72,6 +73,26 @@ class Products:
             factor = self.em.value(chain[at])
             scaled = Value(self.em.let(self.scaled(scalars, factor.code)), factor.shape)
             return self.chain(chain[:at] + [scaled] + chain[at + 1:]).code
+        return self.scaled_chain(scalars, chain)
+
+    def negated(self, term: Expr) -> str | None:
+        """The code of -term when term carries a negative coefficient, else None."""
+        if term.op == "const" and term.attr("value") < 0:
+            return self.em.literal(-term.attr("value"))
+        if term.op != "mul" or term.args[0].op != "const" or term.args[0].attr("value") >= 0:
+            return None
+        scalars, chain = matmul_chain(term)
+        flipped = [b.const(-scalars[0].attr("value"))] + scalars[1:]
+        if flipped[0].attr("value") == 1:
+            flipped = flipped[1:]
+        return self.scaled_chain(flipped, chain)
+
+    def scaled_chain(self, scalars: list[Expr], chain: list[Expr]) -> str:
+        """The product of scalars and a chain of matrices; the scalars of a single matrix
+        applied to the vectors spread in it where they can be (spread.py)."""
+        absorbed = scaled_into_spread(scalars, chain[0]) if scalars and len(chain) == 1 else None
+        if absorbed is not None:
+            return self.em.value(absorbed).code
         return self.scaled(scalars, self.chain(chain).code if chain else None)
 
     def _value(self, f: Expr | Value) -> Value:
@@ -122,19 +143,32 @@ class Products:
             return self._value(factors[0])
         if factors[-1].shape.cols.is_one:  # ... v: matrix-vector products from the right
             acc, rest = self._value(factors[-1]), factors[:-1]
-            if summed_by_ones(factors[-1], rest[-1]):  # M 𝟏: the row sums of M
-                acc, rest = self.right(self._value(rest[-1]), factors[-1]), rest[:-1]
+            if self._sums(factors[-1], rest[-1]):  # M 𝟏: the row sums of M
+                acc, rest = self._summed(rest[-1], factors[-1]), rest[:-1]
             for f in reversed(rest):
                 acc = self.left(f, acc)
             return acc
         if factors[0].shape.rows.is_one:  # uᵀ ...: from the left
             acc, rest = self._value(factors[0]), factors[1:]
-            if summed_by_ones(factors[0], rest[0]):  # 𝟏ᵀ M: the column sums of M
-                acc, rest = self.left(factors[0], self._value(rest[0])), rest[1:]
+            if self._sums(factors[0], rest[0]):  # 𝟏ᵀ M: the column sums of M
+                acc, rest = self._summed(rest[0], factors[0]), rest[1:]
             for f in rest:
                 acc = self.right(acc, f)
             return acc
         return self._matrices(factors)
+
+    def _sums(self, ones: Expr, matrix: Expr) -> bool:
+        return summed_by_ones(ones, matrix, self.em.computed(matrix))
+
+    def _summed(self, matrix: Expr, ones: Expr) -> Value:
+        """M 𝟏 or 𝟏ᵀ M (`ones` beside M): row or column sums, the vectors spread along the
+        sum in an elementwise product M taken out of it first (spread.py)."""
+        pulled = summed_past_spreads(matrix, ones)
+        if pulled is not None:
+            return self.em.value(pulled)
+        if ones.op == "transpose":
+            return self.left(ones, self._value(matrix))
+        return self.right(self._value(matrix), ones)
 
     def _matrices(self, factors: list[Expr]) -> Value:
         """A product of matrices: dense runs by multi_dot, structured factors applied."""

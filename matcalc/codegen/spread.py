@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..core import build as b
 from ..core.algebra import matmul_chain
-from ..core.expr import Expr
+from ..core.expr import Expr, mk
 from .backends import ELEMENTWISE
 
 
@@ -67,6 +67,78 @@ def spreads(args: tuple[Expr, ...]) -> list[tuple[str, Expr] | None]:
     found = [None if a.is_scalar else spread(a) for a in args]
     full = any(s is None and not a.is_scalar for s, a in zip(found, args))
     return found if full else [None] * len(args)
+
+
+def scaled_into_spread(scalars: list[Expr], node: Expr) -> Expr | None:
+    """The scaling c M of a matrix M whose every term is elementwise a vector spread by ones,
+    with c applied to those vectors: each is n entries, not the m n of M.
+
+        c (M ⊙ u 𝟏ᵀ) = M ⊙ (c u) 𝟏ᵀ        c (A + B) = c A + c B
+
+    (c u 𝟏ᵀ and the scalars of a sum take c as they are). The elementwise product is built
+    whole (`mk`: the constructor would take c out again). None when a term has no spread
+    vector to take c, or no term is a full matrix (then nothing is broadcast)."""
+    c = b.mul(*scalars)
+    if node.op == "hadamard":
+        found = spreads(node.args)
+        at = next((i for i, s in enumerate(found) if s is not None), None)
+        if at is None:
+            return None
+        return mk("hadamard", *node.args[:at], b.mul(c, node.args[at]), *node.args[at + 1:])
+    if node.op == "mul":
+        inner, chain = matmul_chain(node)
+        return scaled_into_spread([*scalars, *inner], chain[0]) if len(chain) == 1 else None
+    if node.op != "add" or None not in spreads(node.args):
+        return None
+    terms = []
+    for term in node.args:
+        if term.op == "expand" or spread(term) is not None:
+            terms.append(b.mul(c, term))
+            continue
+        terms.append(scaled_into_spread(scalars, term))
+        if terms[-1] is None:
+            return None
+    return mk("add", *terms)
+
+
+def summed_past_spreads(matrix: Expr, ones: Expr) -> Expr | None:
+    """A row or column sum of an elementwise product with vectors spread along the sum,
+    the vectors taken out of it, so the product of the full factors alone is summed:
+
+        (M ⊙ u 𝟏ᵀ) 𝟏 = u ⊙ (M 𝟏)        𝟏ᵀ (M ⊙ 𝟏 vᵀ) = vᵀ ⊙ (𝟏ᵀ M)
+
+    `ones` is the 𝟏 (or 𝟏ᵀ) beside `matrix`; None when `matrix` has no such factor beside a
+    full one."""
+    if matrix.op != "hadamard":
+        return None
+    side = "row" if ones.op == "transpose" else "col"
+    found = spreads(matrix.args)
+    vectors = [s[1] for s in found if s is not None and s[0] == side]
+    if not vectors:
+        return None
+    full = [a for a, s in zip(matrix.args, found) if s is None or s[0] != side]
+    summed = b.mul(ones, b.hadamard(*full)) if side == "row" else b.mul(b.hadamard(*full), ones)
+    return b.hadamard(*vectors, summed)
+
+
+def with_shared_negation(args: tuple[Expr, ...], computed) -> tuple[Expr, ...] | None:
+    """The operands of an elementwise product, a sum among them whose negation is
+    `computed` already written as that negation, its sign carried by a spread vector or a
+    scalar operand (n entries or one, not a pass over the matrix):
+
+        M ⊙ (μ 𝟏ᵀ − X) ⊙ u 𝟏ᵀ = M ⊙ (X − μ 𝟏ᵀ) ⊙ (−u) 𝟏ᵀ
+
+    None when no operand is such a sum or none takes the sign."""
+    negations = {i: b.add(*(b.mul(b.const(-1), t) for t in a.args))
+                 for i, a in enumerate(args) if a.op == "add"}
+    at = next((i for i, n in negations.items() if computed(n)), None)
+    found = spreads(args)
+    sign = next((i for i, a in enumerate(args)
+                 if i != at and (found[i] is not None or a.is_scalar or a.op == "expand")), None)
+    if at is None or sign is None:
+        return None
+    signed = {at: negations[at], sign: b.mul(b.const(-1), args[sign])}
+    return tuple(signed.get(i, a) for i, a in enumerate(args))
 
 
 def negative(u: Expr) -> bool:
