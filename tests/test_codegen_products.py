@@ -134,6 +134,8 @@ CASES = {
     "D ⊙ D + (x 𝟏ᵀ - N) ⊙ y 𝟏ᵀ": mk("add", mk("hadamard", *[mk("add", N_np, mul(
         b.const(-1), x, T(ones(p))))] * 2), mk("hadamard", b.add(mul(x, T(ones(p))), mul(
             b.const(-1), N_np)), mul(y, T(ones(p))))),
+    "diag(x) N + (S ⊙ x 𝟏ᵀ) C": mk("add", mul(diag(x), N_np),
+                                   mul(mk("hadamard", S, mul(x, T(ones(n)))), C)),
 }
 # a few outer products between matrices: distributed, each term by matrix-vector products
 LOW_RANK = ("Sᵀ (x yᵀ + y xᵀ) R", "A (x yᵀ - 2 y xᵀ)", "(x yᵀ + y xᵀ) C")
@@ -220,14 +222,16 @@ SCALED_VECTORS = {  # name -> the returned code: scalars, signs and sums on the 
     "(N ⊙ x 𝟏ᵀ) 𝟏": "x * Nnp.sum(axis=1)",
     "𝟏ᵀ (N ⊙ 𝟏 zᵀ ⊙ N)": "z_p * (Nnp ** 2).sum(axis=0)",
     "D ⊙ D + (x 𝟏ᵀ - N) ⊙ y 𝟏ᵀ": "t1 * t1 + t1 * (-y)[:, None]",
+    "diag(x) N + (S ⊙ x 𝟏ᵀ) C": "x[:, None] * (S @ C + Nnp)",
 }
 
 
 @pytest.mark.parametrize("name", list(SCALED_VECTORS))
 def test_scalars_signs_and_sums_reach_the_spread_vectors(name: str) -> None:
     """c (M ⊙ u 𝟏ᵀ) = M ⊙ (c u) 𝟏ᵀ, c (A + B) = c A + c B, (M ⊙ u 𝟏ᵀ) 𝟏 = u ⊙ (M 𝟏), and
-    (u 𝟏ᵀ − M) ⊙ v 𝟏ᵀ = (M − u 𝟏ᵀ) ⊙ (−v) 𝟏ᵀ where M − u 𝟏ᵀ is computed already: no pass over
-    a matrix for a scalar, a sign or a spread factor (the values are checked by
+    (u 𝟏ᵀ − M) ⊙ v 𝟏ᵀ = (M − u 𝟏ᵀ) ⊙ (−v) 𝟏ᵀ where M − u 𝟏ᵀ is computed already, and
+    diag(u) A + (M ⊙ u 𝟏ᵀ) B = diag(u) (A + M B): no pass over a matrix for a scalar, a sign or
+    a spread factor, one for a row scaling the terms share (the values are checked by
     test_structured_product)."""
     source = generate(dict(VARS), Output((CASES[name],)), "numpy", "f", "test")
     assert source.rstrip().endswith(f"return {SCALED_VECTORS[name]}"), source

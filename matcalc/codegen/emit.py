@@ -38,7 +38,7 @@ from .matrix_functions import divided_code, matrix_function_code
 from .solves import Solves
 from .source import Builder, wrap
 from .spectral import spectral_code, vectors_used
-from .spread import negative, spreads, with_shared_negation
+from .spread import negative, spreads, with_common_row_scale, with_shared_negation
 
 _DECLARED = {**LINEAR_OPS, **MATRIX_POWERS}  # each names its Emitter method and its code
 _UNIT_LEAVES = ("identity", "ones", "commutation")  # I₁ = 𝟏₁ = K₁,₁ = 1
@@ -221,6 +221,9 @@ class Emitter:
     # -- linear and bilinear ----------------------------------------------------------------
 
     def _add(self, node):
+        grouped = with_common_row_scale(node.args)
+        if grouped is not None:
+            return self._code(grouped)
         codes = self._broadcast(node.args)
         found = spreads(b.unexpanded(node.args))
         out = codes[0]

@@ -141,6 +141,42 @@ def with_shared_negation(args: tuple[Expr, ...], computed) -> tuple[Expr, ...] |
     return tuple(signed.get(i, a) for i, a in enumerate(args))
 
 
+def _row_scaled(term: Expr) -> tuple[Expr, Expr] | None:
+    """(r, M) when a matrix term is diag(r) M, or (M₀ ⊙ r 𝟏ᵀ) B = diag(r) (M₀ B), its rows
+    scaled by the vector r; else None."""
+    scalars, chain = matmul_chain(term)
+    first = chain[0] if chain and term.shape.is_matrix else None
+    if first is not None and first.op == "diag" and first.arg.shape.cols.is_one:
+        return first.arg, b.mul(*scalars, *chain[1:])
+    if first is None or first.op != "hadamard":
+        return None
+    found = spreads(first.args)
+    at = next((i for i, s in enumerate(found) if s is not None and s[0] == "col"), None)
+    if at is None:
+        return None
+    rest = b.hadamard(*first.args[:at], *first.args[at + 1:])
+    return found[at][1], b.mul(*scalars, rest, *chain[1:])
+
+
+def with_common_row_scale(terms: tuple[Expr, ...]) -> Expr | None:
+    """A sum whose terms scale their rows by one vector r, that scaling taken out of them, so
+    it is one pass over the matrix, not one per term:
+
+        diag(r) A + (G ⊙ r 𝟏ᵀ) B = diag(r) (A + G B)
+
+    None when no two terms share a row scaling, one of them as a diagonal factor (an
+    elementwise one alone is kept where it is: it takes the sum's scalars and signs)."""
+    scaled = [_row_scaled(t) for t in terms]
+    rows = [r for r, _ in filter(None, scaled)]
+    diagonal = {c[0].arg for c in (matmul_chain(t)[1] for t in terms) if c and c[0].op == "diag"}
+    common = next((r for r in rows if rows.count(r) > 1 and r in diagonal), None)
+    if common is None:
+        return None
+    inner = [s[1] for s in scaled if s is not None and s[0] is common]
+    rest = [t for t, s in zip(terms, scaled) if s is None or s[0] is not common]
+    return b.add(b.mul(b.diag(common), b.add(*inner)), *rest)
+
+
 def negative(u: Expr) -> bool:
     """Whether u carries a negative constant coefficient."""
     scalars = matmul_chain(u)[0]
