@@ -15,6 +15,7 @@ from ..core import build as b
 from ..core.algebra import matmul_chain
 from ..core.expr import Expr, mk
 from .backends import ELEMENTWISE
+from .factors import SCALES, classify
 
 
 def spread(node: Expr) -> tuple[str, Expr] | None:
@@ -141,13 +142,19 @@ def with_shared_negation(args: tuple[Expr, ...], computed) -> tuple[Expr, ...] |
     return tuple(signed.get(i, a) for i, a in enumerate(args))
 
 
+def _diagonal_weights(factor: Expr | None) -> Expr | None:
+    """v when a product's factor is declared to scale as diag(v) does, else None."""
+    kind = classify(factor) if factor is not None else None
+    return kind.parts[0] if kind is not None and kind.kind == SCALES else None
+
+
 def _row_scaled(term: Expr) -> tuple[Expr, Expr] | None:
     """(r, M) when a matrix term is diag(r) M, or (M₀ ⊙ r 𝟏ᵀ) B = diag(r) (M₀ B), its rows
     scaled by the vector r; else None."""
     scalars, chain = matmul_chain(term)
     first = chain[0] if chain and term.shape.is_matrix else None
-    if first is not None and first.op == "diag" and first.arg.shape.cols.is_one:
-        return first.arg, b.mul(*scalars, *chain[1:])
+    if _diagonal_weights(first) is not None:
+        return _diagonal_weights(first), b.mul(*scalars, *chain[1:])
     if first is None or first.op != "hadamard":
         return None
     found = spreads(first.args)
@@ -168,7 +175,7 @@ def with_common_row_scale(terms: tuple[Expr, ...]) -> Expr | None:
     elementwise one alone is kept where it is: it takes the sum's scalars and signs)."""
     scaled = [_row_scaled(t) for t in terms]
     rows = [r for r, _ in filter(None, scaled)]
-    diagonal = {c[0].arg for c in (matmul_chain(t)[1] for t in terms) if c and c[0].op == "diag"}
+    diagonal = {_diagonal_weights(c[0]) for c in (matmul_chain(t)[1] for t in terms) if c} - {None}
     common = next((r for r in rows if rows.count(r) > 1 and r in diagonal), None)
     if common is None:
         return None
