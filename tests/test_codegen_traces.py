@@ -1,9 +1,10 @@
 """A trace of a product is split where the outputs already form one side (codegen/traces.py):
 the value of a training step, tr(Gᵀ P V), is Σ V ⊙ (Pᵀ G) beside the gradient by V, no product
-of its own.
+of its own; a vector spread along a row or column sum is taken out of the sum (codegen/chains.py,
+spread.py), (M ⊙ u 𝟏ᵀ) 𝟏 = u ⊙ (M 𝟏).
 Generated values are checked against `evaluate` (1e-10 relative) on every installed backend, and
-against central differences; the numpy source is checked for the products it no longer
-computes.
+against central differences; the numpy source is checked for the products and broadcasts it no
+longer computes.
 """
 from __future__ import annotations
 
@@ -26,6 +27,12 @@ SIZES = {"m": 5, "n": 4, "k": 3}  # (m ≠ n ≠ k: a transposed factor's shape 
 STEPS = {  # program -> matrix products in numpy's value_and_grad by Q, K and V
     "P = softmax_rows(Q K' / 2); tr(H' P V)": 5,
     "E = exp(Q K' / 2); P = E ./ (E ones ones'); tr(H' P V)": 5,
+}
+SUMS = {  # program -> a sum that no longer broadcasts its spread vector (numpy's code)
+    "E = exp(Z); sum(G .* (E ./ (E ones ones')))": r"\.sum\(axis=1\) \* ",
+    "E = exp(Z); sum(G .* (E ./ (ones ones' E)))": r"\.sum\(axis=0\) \* ",
+    "sum(log((Z .* (x ones_n')) ones_n))": r"Z\.sum\(axis=1\) \* x",
+    "sum(log(ones_m' (Z .* (ones_m y'))))": r"Z\.sum\(axis=0\) \* y",
 }
 
 
@@ -90,3 +97,24 @@ def test_the_attention_step_computes_no_product_for_its_value(text: str, backend
     has, where the value took a sixth."""
     source = _check_value_and_grads(text, ["Q", "K", "V"], backend, rng)
     assert source.count(" @ ") == STEPS[text], source
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("text", list(SUMS))
+def test_a_spread_vector_is_taken_out_of_a_sum(text: str, backend: str, rng) -> None:
+    """(M ⊙ u 𝟏ᵀ) 𝟏 is u ⊙ (M 𝟏) and 𝟏ᵀ (M ⊙ 𝟏 vᵀ) is (𝟏ᵀ M) ⊙ vᵀ: the sum is taken of M
+    and the vector multiplies the sums, not the matrix."""
+    _ready(backend)
+    vars = _declared(text)
+    d = derive(text, "Z", vars, layout="denominator")
+    point = _point(rng, vars)
+    want = d.evaluate(**point)
+    got = _as_numpy(d.to_function(backend)(**point))
+    assert np.allclose(got, want, rtol=1e-10, atol=1e-10 * np.abs(want).max()), \
+        d.to_source(backend)
+    fd = numerical_jacobian(lambda p: value(text, vars, **p), point, "Z")
+    assert np.allclose(np.ravel(want, order="F"), fd.ravel(), rtol=1e-5,
+                       atol=1e-6 * np.abs(fd).max())
+    source = d.to_source("numpy")
+    assert re.search(SUMS[text], source), source
+    assert not re.search(r"(\[:, None\]|\[None, :\])\)\.sum\(", source), source

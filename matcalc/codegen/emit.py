@@ -63,6 +63,7 @@ class Emitter:
         self.solves = Solves(self, roots)
         self._nodes = {n for root in roots for n in postorder(root)}
         self.formed = formed_products(roots)  # products formed whatever else is done
+        self.shared = _shared_nodes(roots)  # roots and nodes with several users
         self.decomposed = vectors_used(roots)  # spectral arguments decomposed in full
         self.decompositions: dict[tuple[Expr, bool], str] = {}  # (argument, eigh) -> its name
 
@@ -354,6 +355,15 @@ class Emitter:
         return self.spell("ones" if value else "zeros", self._dims(node.shape))
 
     _frechet = _frechet_matrix = matrix_function_code  # (L_f(X, E), J_f(X) of expm, ...)
+
+
+def _shared_nodes(roots: list[Expr]) -> frozenset[Expr]:
+    """The roots and the nodes that are an argument of more than one node."""
+    users: dict[Expr, int] = {}
+    for node in {n for root in roots for n in postorder(root)}:
+        for a in set(node.args):
+            users[a] = users.get(a, 0) + 1
+    return frozenset((*roots, *(n for n, k in users.items() if k > 1)))
 
 
 def emission_rule(op: str):
