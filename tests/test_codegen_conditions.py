@@ -135,6 +135,30 @@ def test_the_tolerance_is_evaluates():
             assert np.allclose(f(**point), want, rtol=1e-4, atol=1e-4 * np.abs(want).max())
 
 
+@pytest.mark.parametrize("expr, wrt", [("u' inv(A) v", "v"), ("u' solve(A, v)", "A"),
+                                       ("logdet(A)", "A")])
+def test_numpy_estimates_the_condition_number_as_evaluate_does(expr, wrt):
+    """I minus the strict upper triangle of ones (n = 60) has unit pivots and condition number
+    about 1e18: the pivots' spread (torch's and jax's check) misses it; evaluate and the numpy
+    code estimate the condition number from the LU (LAPACK gecon) and both refuse it. A
+    better-conditioned matrix with the same unit pivots (n = 20, about 1e6) is computed."""
+    vars = {"A": "matrix(n,n)", "u": "vector(n)", "v": "vector(n)"}
+    d = derive(expr, wrt, vars={k: t for k, t in vars.items() if re.search(rf"\b{k}\b", expr)})
+    f = d.to_function("numpy")
+    for n, refused in ((60, True), (20, False)):
+        a = np.eye(n) - np.triu(np.ones((n, n)), 1)
+        point = {name: value for name, value in
+                 {"A": a, "u": np.ones(n), "v": np.ones(n)}.items() if name in d.variables}
+        if refused:
+            with pytest.raises(OutsideDomainError):
+                d.evaluate(**point)
+            with pytest.raises(ValueError, match="'A is non-singular' does not hold"):
+                f(**point)
+        else:
+            want = d.evaluate(**point)
+            assert np.allclose(f(**point), want, rtol=1e-8, atol=1e-8 * np.abs(want).max())
+
+
 def test_a_structurally_symmetric_argument_is_not_checked_for_symmetry():
     """eigmax(A + Aᵀ) is symmetric by its form: the code checks only the eigenvalue gap."""
     source = _derivative("eigmax(A + A')", "A").to_source("numpy")

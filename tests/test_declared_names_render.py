@@ -139,6 +139,54 @@ def test_the_printer_reads_the_notation_facets():
     assert printer == []
 
 
+def test_the_printer_and_the_length_dispatch_by_notation_class():
+    """No printer method is named after a declared operator (solve's A⁻¹ B, Φ and L_exp are
+    notations: AppliedInverse, Headed, Subscripted), and every notation class an operator
+    declares has its printer method and its count in the simplifier's length."""
+    from matcalc.core.ops import OPS
+    from matcalc.render.printer import Printer
+    from matcalc.simplify.length import _BY_NOTATION
+    methods = {name[2:] for name in dir(Printer) if name.startswith("p_")}
+    assert not methods & declared_names()
+    classes = {type(spec.notation) for spec in OPS.values() if spec.notation is not None}
+    assert len(classes) >= 6
+    for notation in classes:
+        assert notation.__name__.lower() in methods, notation
+        assert notation in _BY_NOTATION, notation
+
+
+_NOTATED = {"A": "matrix(n,n)", "S": "spd(n)", "X": "matrix(n,n)", "b": "vector(n)",
+            "u": "vector(n)", "v": "vector(n)"}
+
+
+@pytest.mark.parametrize("expr, wrt, domains, latex", [
+    ("solve(A', b)", "A", {"A": "well_conditioned"}, r"\mathbf{A}^{-\top}"),
+    ("tr(chol(S))", "S", None, r"\Phi\left("),
+    ("u' expm(X) v", "X", None, r"L_{\exp}\left("),
+    ("expm(X)", "X", None, r"J_{\exp}\left("),
+])
+def test_the_declared_notations_print_and_count(expr, wrt, domains, latex, rng):
+    """A⁻ᵀ b, Φ(M), L_exp(X, E), J_exp(X) in LaTeX as their notations declare; in text each a
+    call that reads back to the value (checked by finite differences); the simplifier's length
+    is the text's token count."""
+    from numeric import check_derivative
+
+    from matcalc.render.tokens import text_tokens
+    from matcalc.simplify.length import expression_length
+    d = check_derivative(expr, wrt, _NOTATED, {"n": 3}, domains, rng=rng)
+    assert latex in d.latex(where=False)
+    text = d.text(where=False)
+    assert expression_length(d.expr) == len(text_tokens(text)), text
+    q, _ = np.linalg.qr(rng.standard_normal((3, 3)))
+    point = {"A": q + 2 * np.eye(3), "S": q @ np.diag([1.0, 2.0, 3.0]) @ q.T,
+             "X": rng.standard_normal((3, 3)) / 2, "b": rng.standard_normal(3),
+             "u": rng.standard_normal(3), "v": rng.standard_normal(3)}
+    used = {name: point[name] for name in d.variables}
+    for shown in (text, d.text(ascii=True, where=False)):
+        back = value(shown, vars=d.declarations, **used)
+        assert np.allclose(back, d.evaluate(**used), rtol=1e-9, atol=1e-11), shown
+
+
 def test_a_declared_mark_counts_as_the_tokens_it_prints():
     """The simplifier's length counts a postfix mark (and its transposed form) by its
     characters, as it cannot print: that is the number of tokens the printed mark has."""

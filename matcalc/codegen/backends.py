@@ -68,6 +68,9 @@ _COMMON = {  # methods and operators the three libraries share
     "commute_cols": "{0}.reshape({2}, {1}, -1).swapaxes(0, 1).reshape({1} * {2}, -1)",
     "commute_rows": "{0}.reshape(-1, {1}, {2}).swapaxes(1, 2).reshape(-1, {1} * {2})",
     "power": "{0} ** {1}", "neg": "-{0}",
+    # whether the LU factors {0} of the matrix {1} are of a non-singular one: the spread of
+    # U's diagonal (numpy estimates the condition number instead: LAPACK gecon)
+    "lu_conditioned": "_conditioned({0}[0].diagonal())",
 }
 
 NUMPY = Backend(
@@ -87,6 +90,7 @@ NUMPY = Backend(
      "cholesky": "np.linalg.cholesky({0})",
      "commutation": "_commutation({0}, {1})",
      "lu_factor": "scipy.linalg.lu_factor({0})", "lu_solve": "scipy.linalg.lu_solve({0}, {1})",
+     "lu_conditioned": "_lu_conditioned({1}, {0})",
      "lu_solve_T": "scipy.linalg.lu_solve({0}, {1}, trans=1)",
      "lu_logabsdet": "np.log(np.abs(np.diagonal({0}[0]))).sum()",
      "cho_factor": "scipy.linalg.cho_factor({0})",

@@ -2,9 +2,10 @@
 sentence domain.py states: "X has full column rank") is refused, as `evaluate` refuses it.
 
 Each check reuses what the code computes anyway and evaluate's tolerances, read from the
-declarations: a triangular or LU factor's diagonal spread past core/factorisations.py's
-MAX_CONDITION (the condition number past which evaluate takes a matrix as singular), a failed
-Cholesky factorisation, a symmetric argument off by more than core/spectral.py's
+declarations: an LU or triangular factor's condition number past core/factorisations.py's
+MAX_CONDITION (the condition number past which evaluate takes a matrix as singular; numpy
+estimates it by LAPACK as evaluate does, torch and jax bound the factor's diagonal spread), a
+failed Cholesky factorisation, a symmetric argument off by more than core/spectral.py's
 SYMMETRY_TOLERANCE, eigenvalues (singular values) closer than its GAP_TOLERANCE where a vector
 op needs them simple. numpy and torch raise ValueError naming the expression and the condition;
 jax returns NaN for every entry of the refused value (jnp.where on the check): jax.jit traces
@@ -80,7 +81,27 @@ def _helpers(backend: str) -> dict[str, str]:
             f"to the largest (at least 1)\n"
             f"    return s.min() > {GAP_TOLERANCE!r} * {scale(backend, 's')}"),
         "_cholesky": _CHOLESKY[backend],
+        **(_ESTIMATED if backend == "numpy" else {}),
     }
+
+
+# numpy's checks of LU and triangular factors estimate the 1-norm condition number as evaluate
+# does (LAPACK gecon, trcon: O(n²) after the factorisation); the pivots' spread, which the
+# other backends bound (torch and jax have no estimator), misses matrices such as I minus the
+# strict upper triangle of ones (unit pivots, condition number about 1e18 at n = 60)
+_ESTIMATED = {
+    "_lu_conditioned": (
+        f"def _lu_conditioned(a, factors):  # a's 1-norm condition number below "
+        f"{MAX_CONDITION:g}, estimated from its LU\n"
+        f"    rcond, _ = scipy.linalg.lapack.dgecon(factors[0], np.abs(a).sum(axis=0).max(), "
+        f"norm='1')\n"
+        f"    return rcond * {MAX_CONDITION!r} >= 1.0"),
+    "_triangle_conditioned": (
+        f"def _triangle_conditioned(r):  # an upper triangular r's 1-norm condition number "
+        f"below {MAX_CONDITION:g}\n"
+        f"    rcond, _ = scipy.linalg.lapack.dtrcon(r, norm='1', uplo='U', diag='N')\n"
+        f"    return rcond * {MAX_CONDITION!r} >= 1.0"),
+}
 
 
 HELPERS = {backend: _helpers(backend) for backend in _LIBRARY}

@@ -68,11 +68,12 @@ class Solves:
 
     def _factor(self, x: Expr, node: Expr | None = None) -> str:
         """X's factors (Cholesky's where X is declared spd, else LU's), computed once; LU's
-        refused where X is singular or nearly so (its pivots spread past evaluate's bound)."""
+        refused where X is singular or nearly so (its condition number past evaluate's bound:
+        estimated by LAPACK gecon in numpy, by the spread of the pivots elsewhere)."""
         if x not in self._factors:
             code = self.spell("cho_factor" if _is_spd(x) else "lu_factor", self.em.value(x).code)
             if not _is_spd(x):
-                pivots = f"_conditioned({self.spell('diagonal', '{0}[0]')})"
+                pivots = self.spell("lu_conditioned", "{0}", self.em.value(x).code)
                 sentence = NONSINGULAR.format(shown(x, UNICODE))
                 code = checked(self.em, code, pivots, node or b.inv(x), sentence)
             self._factors[x] = self.em.let(code)

@@ -138,7 +138,8 @@ _PINV_CODE = _steps(  # X⁺ = R⁻¹ Qᵀ from the thin QR X = Q R
     _per_backend("np.linalg.qr({0})"),
     _per_backend("scipy.linalg.solve_triangular({0}[1], {0}[0].T)",
                  "torch.linalg.solve_triangular({0}[1], {0}[0].T, upper=True)"))
-_PINV_HOLDS = _per_backend("_conditioned(np.diagonal({0}[1]))")  # R's diagonal
+_PINV_HOLDS = {**_per_backend("_conditioned(np.diagonal({0}[1]))"),  # R's diagonal spread,
+               "numpy": "_triangle_conditioned({0}[1])"}  # R's condition number (trcon)
 _PHI_CODE = _steps(_per_backend("np.tril({0}) - np.diag(np.diag({0})) / 2"))
 
 DECLARED = (

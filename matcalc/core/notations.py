@@ -50,6 +50,33 @@ class Superscript:
     attribute: str
 
 
+@dataclass(frozen=True)
+class Headed:
+    """A call whose head some notations spell their own way: LaTeX \\Phi(M) for tril_half(M).
+    `heads`: notation name -> the head; a notation without one writes the operator's name."""
+    heads: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class AppliedInverse:
+    """The first operand's inverse applied to the second, as mathematics writes solve(A, B):
+    A⁻¹ B, and A⁻ᵀ B for a transposed first operand (the same value), with the marks of the
+    inverse's own notation `inverse`, binding as a matrix product, in the notations `written`
+    names; a call of the operator's name in the others (solve(A, B) reads back)."""
+    inverse: Postfix
+    written: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Subscripted:
+    """A call whose head is `letter` subscripted by the function its attribute `attribute`
+    names: L_exp(X, E), J_sqrt(X); LaTeX L_{\\exp}(X, E). `subscripts`: notation name ->
+    (the function's name -> its subscript in that notation)."""
+    letter: str
+    attribute: str
+    subscripts: Mapping[str, Mapping[str, str]]
+
+
 # what an operator's printed form tells a reader of its sizes (render/sizes.py); an operator
 # without this facet fixes its sizes only where its operands' texts fix all of theirs
 SQUARE_OF_ARGUMENT = "square, of its argument's size (X⁻¹, Xᵏ)"

@@ -29,7 +29,7 @@ from .linear_ops import INTO_ARGUMENT, INTO_EACH, LINEAR_OPS
 from .matrix_functions import MATRIX_FUNCTIONS, jacobian_matrix
 from .matrix_powers import MATRIX_POWERS
 from .matrix_scalars import MATRIX_SCALARS
-from .notations import Infix, Postfix, Superscript
+from .notations import AppliedInverse, Headed, Infix, Postfix, Subscripted, Superscript
 from .spectral import SPECTRAL, result_shape
 from .vector_functions import VECTOR_FUNCTIONS, VectorFunction
 
@@ -45,7 +45,8 @@ class OpSpec:
     evaluate: Callable[..., np.ndarray] | None  # (values, attrs) -> array; None: evaluate.py
     title: str  # how error messages name the operator
     in_language: bool  # False: only derivatives produce it (users cannot write it)
-    notation: Postfix | Infix | Superscript | None = None  # how it prints; None: a call
+    notation: Postfix | Infix | Superscript | Headed | AppliedInverse | Subscripted | None = None
+    # (how it prints, core/notations.py; None: a call of its name)
     sizes: str = ""  # what its printed form says of its sizes (core/notations.py)
     transposes: str = ""  # how a transpose passes through it (core/linear_ops.py); "": not
     builder: str = ""  # the core builder (core/build.py) applying it; "": b.apply
@@ -289,16 +290,22 @@ for _e in EXTREMES.values():  # max(x), min(x) and their weights ismax(x), ismin
 for _m in MATRIX_FUNCTIONS.values():  # expm, logm, sqrtm (core/matrix_functions.py)
     defop(_m.name, SPECIAL, _square(_m.name, lambda s: s), _ew(_m.numpy),
           transposes=INTO_ARGUMENT)
+# L_exp, J_sqrt: the letter subscripted by the scalar function (LaTeX L_{\exp}, J_{\sqrt{\cdot}})
+_OF_FUNCTION = {**dict.fromkeys(("unicode", "ascii"), {m.name: m.scalar
+                                                       for m in MATRIX_FUNCTIONS.values()}),
+                "latex": {m.name: m.latex_alone for m in MATRIX_FUNCTIONS.values()}}
 defop("frechet", SPECIAL, _frechet_shape,
       lambda v, a: MATRIX_FUNCTIONS[a["f"]].frechet(v[0], v[1]), title="Fréchet derivative",
-      transposes=INTO_EACH, builder="frechet")  # L_f(X, E)ᵀ = L_f(Xᵀ, Eᵀ)
+      transposes=INTO_EACH, builder="frechet",  # L_f(X, E)ᵀ = L_f(Xᵀ, Eᵀ)
+      notation=Subscripted("L", "f", _OF_FUNCTION))
 defop("frechet_matrix", SPECIAL,
       _square("Fréchet derivative matrix", lambda s: Shape(s.rows * s.rows, s.rows * s.rows)),
       lambda v, a: jacobian_matrix(MATRIX_FUNCTIONS[a["f"]].frechet, v[0]),
-      title="Fréchet derivative matrix")
+      title="Fréchet derivative matrix", notation=Subscripted("J", "f", _OF_FUNCTION))
 for _m in MATRIX_FUNCTIONS.values():  # divdiff_exp, ... (core/matrix_functions.py)
     defop(_m.divided_name, SPECIAL, _divided_shape(_m.divided_name),
-          lambda v, a, f=_m: f.divided(v[0]))
+          lambda v, a, f=_m: f.divided(v[0]),
+          notation=Headed({"latex": _m.divided_latex}))  # LaTeX \exp^{[1]}(λ)
 
 
 def _declared(op):
@@ -323,7 +330,10 @@ for _sp in SPECTRAL.values():  # eigvals, eigmax, svals, nucnorm, ... (core/spec
     defop(_sp.name, SPECIAL, lambda args, a, f=_sp: result_shape(f, args[0].shape),
           _ew(_sp.numpy))
 defop("chol", SPECIAL, _square("chol", lambda s: s), _ew(cholesky))  # (core/factorisations.py)
-defop("solve", SPECIAL, _solve_shape, lambda v, a: solve(v[0], v[1]))
+_INVERSE = next(p.notation for p in MATRIX_POWERS.values() if p.exponent == -1)
+defop("solve", SPECIAL, _solve_shape, lambda v, a: solve(v[0], v[1]),
+      notation=AppliedInverse(_INVERSE, frozenset({"latex"})))  # LaTeX A^{-1} B
 defop("pinv", SPECIAL, lambda args, a: args[0].shape.T, _ew(pinv), title="pseudo-inverse",
       notation=Postfix({"unicode": "⁺", "latex": "^{+}"}))  # X⁺; ASCII pinv(X)
-defop("tril_half", LINEAR, _square("tril_half", lambda s: s), _ew(tril_half), title="Φ")
+defop("tril_half", LINEAR, _square("tril_half", lambda s: s), _ew(tril_half), title="Φ",
+      notation=Headed({"latex": "\\Phi"}))  # LaTeX \Phi(M)

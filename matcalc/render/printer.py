@@ -19,8 +19,6 @@ from ..core.elementwise import FUNCTIONS as ELEMENTWISE
 from ..core.expr import Expr, postorder
 from ..core.extremes import EXTREMES
 from ..core.linear_ops import LINEAR_OPS
-from ..core.matrix_functions import DIVIDED, MATRIX_FUNCTIONS
-from ..core.matrix_powers import MATRIX_POWERS
 from ..core.notations import ADD, ATOM, CMP, EW, MUL, POW, Postfix
 from ..core.ops import notation_of
 from ..core.vector_functions import VECTOR_FUNCTIONS
@@ -33,8 +31,7 @@ __all__ = ["ADD", "ATOM", "CMP", "EW", "MUL", "POW", "Printer", "render"]
 FUNCTION_NAMES = {**{op.name: op.printed for op in LINEAR_OPS.values()},
                   **{f.name: f.spelling for f in BINARY.values()},
                   **{e.name: e.spelling for e in EXTREMES.values()}}
-# the inverse's notation (the power −1, core/matrix_powers.py): LaTeX writes solve(A, B) with it
-INVERSE = next(p.notation for p in MATRIX_POWERS.values() if p.exponent == -1)
+
 
 class Printer:
     """`implied`: identity and all-ones nodes printed without their size (render/sizes.py)."""
@@ -51,7 +48,8 @@ class Printer:
 
     def rule(self, e: Expr):
         """The method printing e: a named constant's, its declared notation's (p_postfix,
-        p_infix, p_superscript), a structural operator's own, or a call."""
+        p_infix, p_superscript, p_headed, p_appliedinverse, p_subscripted), a structural
+        operator's own, or a call."""
         if e.op in CONSTANTS:
             return self.p_constant
         notation = notation_of(e.op)
@@ -283,21 +281,24 @@ class Printer:
             return self.p_function(e)
         return self.at(e.arg, ATOM) + mark, POW
 
-    def p_solve(self, e):
-        """solve(A, B); LaTeX A^{-1} B, A^{-\\top} B for solve(Aᵀ, B) (the same value, written
-        as mathematics)."""
-        if self.n is not LATEX:
+    def p_appliedinverse(self, e):
+        """solve(A, B) as its notation writes it where it does: A⁻¹ B, A⁻ᵀ B for solve(Aᵀ, B)
+        (the same value, as mathematics writes it); a call elsewhere."""
+        notation = notation_of(e.op)
+        if self.n.name not in notation.written:
             return self.p_function(e)
         a, rhs = e.args
-        inverse = (INVERSE.transposed if a.op == "transpose" else INVERSE.marks)[self.n.name]
+        marks = notation.inverse.transposed if a.op == "transpose" else notation.inverse.marks
         base = a.arg if a.op == "transpose" else a
-        return f"{self.at(base, ATOM)}{inverse} {self.at(rhs, POW)}", MUL
+        return f"{self.at(base, ATOM)}{marks[self.n.name]} {self.at(rhs, POW)}", MUL
 
-    def p_tril_half(self, e):
-        """tril_half(M), the lower triangle with the diagonal halved; LaTeX \\Phi(M)."""
-        if self.n is not LATEX:
+    def p_headed(self, e):
+        """A call with the head its notation declares for this notation (LaTeX \\Phi(M) for
+        tril_half(M), \\exp^{[1]}(λ) for divdiff_exp(λ)), else of the operator's name."""
+        head = notation_of(e.op).heads.get(self.n.name)
+        if head is None:
             return self.p_function(e)
-        return self.n.call("\\Phi", [self(e.arg)[0]]), ATOM
+        return self.n.call(head, [self(a)[0] for a in e.args]), ATOM
 
     def p_superscript(self, e):
         """Xᵏ, k the declared attribute; of an operand whose postfix negates powers, the
@@ -312,20 +313,14 @@ class Printer:
         sizes = self.n.by(self.size(e.shape.rows), self.size(e.shape.cols))
         return self.n.call(self.n.subscript(self.n.unvec, sizes), [self(e.arg)[0]]), ATOM
 
-    def p_frechet(self, e):
-        """L_exp(X, E); LaTeX L_{\\exp}(X, E)."""
-        return self.n.call(self.frechet_head("L", e), [self(a)[0] for a in e.args]), ATOM
-
-    def p_frechet_matrix(self, e):
-        """J_exp(X), the matrix of E ↦ L_exp(X, E) on vec(E)."""
-        return self.n.call(self.frechet_head("J", e), [self(e.arg)[0]]), ATOM
-
-    def frechet_head(self, letter: str, e: Expr) -> str:
-        """L_exp, J_sqrt; LaTeX L_{\\exp}, J_{\\sqrt{\\cdot}} (\\sqrt takes an argument)."""
-        declared = MATRIX_FUNCTIONS[e.attr("f")]
-        if self.n is LATEX:
-            return f"{letter}_{{{declared.latex_alone}}}"
-        return f"{letter}_{declared.scalar}"
+    def p_subscripted(self, e):
+        """L_exp(X, E), J_sqrt(X): the declared letter subscripted by the function its
+        attribute names (LaTeX L_{\\exp}, J_{\\sqrt{\\cdot}})."""
+        notation = notation_of(e.op)
+        subscript = notation.subscripts[self.n.name][e.attr(notation.attribute)]
+        head = f"{notation.letter}_{{{subscript}}}" if self.n is LATEX else \
+            f"{notation.letter}_{subscript}"
+        return self.n.call(head, [self(a)[0] for a in e.args]), ATOM
 
     def p_gt(self, e):
         """u > v; a broadcast scalar side as the scalar (x > 1), as the language reads it."""
@@ -342,8 +337,6 @@ class Printer:
             return text, ATOM
         declared = ELEMENTWISE.get(e.op)
         fn = self.n.function(declared) if declared else FUNCTION_NAMES.get(e.op, e.op)
-        if e.op in DIVIDED and self.n is LATEX:  # divdiff_exp(λ): \exp^{[1]}(λ)
-            fn = DIVIDED[e.op].divided_latex
         args = b.unexpanded(e.args) if e.op in BINARY else e.args
         if declared and declared.parameter and _is_constant(args[1], declared.parameter.default):
             args = args[:1]  # huber(u) for huber(u, 1)

@@ -16,7 +16,20 @@ from functools import partial
 
 from ..core import build as b
 from ..core.expr import Expr, postorder_new
-from ..core.notations import ADD, ATOM, CMP, EW, MUL, POW, Infix, Postfix, Superscript
+from ..core.notations import (
+    ADD,
+    ATOM,
+    CMP,
+    EW,
+    MUL,
+    POW,
+    AppliedInverse,
+    Headed,
+    Infix,
+    Postfix,
+    Subscripted,
+    Superscript,
+)
 from ..core.ops import notation_of
 from ..core.vector_functions import VECTOR_FUNCTIONS
 
@@ -55,7 +68,13 @@ def _own(e: Expr) -> tuple[int, int]:
     notation = notation_of(op)
     if notation is not None:
         return _BY_NOTATION[type(notation)](e)
-    return 2 + sum(_count(a)[0] for a in e.args) + len(e.args), ATOM  # f(a, b)
+    return _call(e)
+
+
+def _call(e: Expr) -> tuple[int, int]:
+    """f(a, b): the head, two parentheses and a comma between each two operands, whatever
+    the head's spelling (L_exp and Φ are one token each)."""
+    return 2 + sum(_count(a)[0] for a in e.args) + len(e.args), ATOM
 
 
 def _number(value: Fraction) -> tuple[int, int]:
@@ -210,4 +229,16 @@ _COUNTERS = {
     "unvec": lambda e: (3 + _count(e.arg)[0], ATOM),  # vec⁻¹_{m×n}(v)
     "gt": lambda e: (_at(e.args[0], ADD) + 1 + _at(e.args[1], ADD), CMP),
 }
-_BY_NOTATION = {Postfix: _postfix, Infix: _infix, Superscript: _superscript}
+def _applied_inverse(e: Expr) -> tuple[int, int]:
+    """A⁻¹ B where Unicode text writes solve(A, B) so (a call where it does not)."""
+    notation = notation_of(e.op)
+    if "unicode" not in notation.written:
+        return _call(e)
+    a, rhs = e.args
+    marks = notation.inverse.transposed if a.op == "transpose" else notation.inverse.marks
+    return _at(a.arg if a.op == "transpose" else a, ATOM) + len(marks["unicode"]) + \
+        _at(rhs, POW), MUL
+
+
+_BY_NOTATION = {Postfix: _postfix, Infix: _infix, Superscript: _superscript, Headed: _call,
+                Subscripted: _call, AppliedInverse: _applied_inverse}

@@ -8,7 +8,7 @@ from functools import reduce
 from math import gcd
 
 from ..core import build as b
-from ..core.expr import Expr
+from ..core.expr import Expr, postorder
 from ..core.linear_ops import LINEAR_OPS
 from ..core.rebuild import rebuild
 from ..core.transpose import transposed
@@ -170,6 +170,113 @@ def expand_products(node: Expr) -> Expr | None:
     except _TooLong:
         return None
     return None if expanded is node else expanded
+
+
+def _negative_powers(term: Expr) -> dict[Expr, Fraction]:
+    """base -> k for each factor base^(−k) (k > 0 a number) of a scalar term."""
+    factors = term.args if term.op == "mul" else (term,)
+    return {f.args[0]: -f.args[1].attr("value") for f in factors
+            if f.op == "pow" and f.args[1].op == "const" and f.args[1].attr("value") < 0}
+
+
+def common_denominator(node: Expr) -> Expr | None:
+    """1 / u − 2 x² / u² = (u − 2 x²) / u², u = x² + 1, multiplied out: (1 − x²) / (x² + 1)²:
+    scalar terms over different integer powers of one base brought over its highest power,
+    the numerator expanded so that like terms cancel (kept only when the result is shorter)."""
+    if not node.is_scalar:
+        return None
+    powers = [_negative_powers(t) for t in node.args]
+    for base in powers[0]:
+        ks = [p.get(base) for p in powers]
+        if None in ks or len(set(ks)) == 1 or any(k.denominator != 1 for k in ks):
+            continue
+        top = b.const(max(ks))
+        budget = [EXPANSION_STEPS]
+        try:
+            numerator = b.add(*(_distributed(b.mul(t, b.power(base, top)), budget)
+                                for t in node.args))
+        except _TooLong:
+            continue
+        return b.mul(numerator, b.power(base, b.const(-max(ks))))
+    return None
+
+
+def _flipped(product: Expr) -> Expr:
+    """vᵀ Aᵀ u for the 1 × 1 product uᵀ A v: its chain reversed, each factor transposed."""
+    return b.mul(*(b.transpose(f) for f in reversed(product.args)))
+
+
+def _is_inner(f: Expr) -> bool:
+    """f a 1 × 1 product of matrices and vectors (uᵀ v, uᵀ A v), no scalar among them."""
+    return f.op == "mul" and not any(a.is_scalar for a in f.args)
+
+
+def inner_product_transpose(node: Expr) -> Expr | None:
+    """(wᵀ x) wᵀ + (xᵀ w) wᵀ = 2 (wᵀ x) wᵀ: a 1 × 1 product written as the transpose of one
+    an earlier term has (uᵀ v = vᵀ u, uᵀ A v = vᵀ Aᵀ u) is written as that one, so that like
+    terms combine (kept only when the result is shorter)."""
+    seen: set[Expr] = set()
+    terms, changed = [], False
+    for term in node.args:
+        scalars, chain = b.matmul_chain(term)
+        written = []
+        for f in scalars:
+            flipped = _flipped(f) if _is_inner(f) else f
+            if flipped is not f and f not in seen and flipped in seen:
+                f, changed = flipped, True
+            seen.add(f)
+            written.append(f)
+        terms.append(b.mul(*written, *chain))
+    return b.add(*terms) if changed else None
+
+
+def _sides(f: Expr) -> tuple[Expr, Expr] | None:
+    """(u, v) for a 1 × 1 product f = uᵀ v of column vectors; else None."""
+    if _is_inner(f) and len(f.args) == 2 and f.args[0].op == "transpose":
+        return f.args[0].arg, f.args[1]
+    return None
+
+
+def _partner(f: Expr, x: Expr) -> Expr | None:
+    """u for a 1 × 1 product f = uᵀ x or xᵀ u of column vectors; else None."""
+    sides = _sides(f)
+    if sides is None or x not in sides:
+        return None
+    return sides[1] if sides[0] is x else sides[0]
+
+
+def _contains(e: Expr, x: Expr) -> bool:
+    return any(n is x for n in postorder(e))
+
+
+def inner_product_factor(node: Expr) -> Expr | None:
+    """(aᵀ x) bᵀ + (xᵀ b) aᵀ = xᵀ (a bᵀ + b aᵀ), and (aᵀ x) b + (xᵀ b) a = (b aᵀ + a bᵀ) x:
+    a vector x in an inner product of every term of a row (column) vector comes out on the
+    left (right), each uᵀ x = xᵀ u written into its term's chain, where x is then in no other
+    factor of any term (kept only when shorter)."""
+    rows, cols = node.shape.rows, node.shape.cols
+    row = rows.is_one and not cols.is_one
+    if not row and not (cols.is_one and not rows.is_one):
+        return None
+    parts = [(list(scalars), chain) for scalars, chain in map(b.matmul_chain, node.args)]
+    candidates = {x for f in parts[0][0] for x in (_sides(f) or ())}
+    for x in sorted(candidates, key=lambda v: v.key):
+        rests = []
+        for scalars, chain in parts:
+            found = next(((i, u) for i, f in enumerate(scalars)
+                          for u in [_partner(f, x)] if u is not None), None)
+            if found is None:
+                break
+            i, u = found
+            others = scalars[:i] + scalars[i + 1:]
+            rest = b.mul(*others, u, *chain) if row else b.mul(*others, *chain, b.transpose(u))
+            if _contains(rest, x):  # (xᵀ x) aᵀ + 2 (xᵀ a) xᵀ stays as written
+                break
+            rests.append(rest)
+        else:
+            inner = b.add(*rests)
+            return b.mul(b.transpose(x), inner) if row else b.mul(inner, x)
+    return None
 
 
 def _outer(term: Expr) -> tuple[tuple, Expr, Expr] | None:
