@@ -17,11 +17,15 @@ from __future__ import annotations
 from ..core import build as b
 from ..core.algebra import matmul_chain
 from ..core.expr import Expr, postorder
+from ..core.linear_ops import LINEAR_OPS
 from ..core.transpose import transposed
 from .source import wrap
 from .spread import spread
 
-_FOLDED = frozenset(("mul", "tr", "diagpart"))  # users that never form a product argument
+# users that never form a product argument: products, and the operators this module writes
+# (core/linear_ops.py's `emitter` names the Emitter rule of each)
+_FOLDED = frozenset(("mul", *(op.name for op in LINEAR_OPS.values()
+                              if op.emitter in ("_tr", "_diagpart"))))
 
 
 def formed_products(roots: list[Expr]) -> dict[Expr, tuple[Expr, bool]]:
