@@ -10,6 +10,7 @@ all its factors are matrices, with consecutive dense factors multiplied in the o
     (A ⊗ B) v    = vec(B V Aᵀ),  v = vec(V)       K_{m,n} vec(V) = vec(Vᵀ)
                    (but u ⊗ I and I ⊗ u, for a vector u, are formed: they are thin)
     𝟏ᵀ M, M 𝟏    = column sums, row sums of M     (S₁ + S₂) v = S₁ v + S₂ v
+    (M ⊙ u 𝟏ᵀ) 𝟏 = u ⊙ (M 𝟏)   (a vector spread along a sum is taken out of it)
     A (u vᵀ + w zᵀ) B = (A u)(Bᵀ v)ᵀ + (A w)(Bᵀ z)ᵀ  (a few outer products between matrices)
 
 A palindrome Mᵀ diag(d) M with weights d ≥ 0 (proved by signs.py) is Rᵀ R, R = diag(√d) M,
@@ -27,7 +28,7 @@ from . import factors as kinds
 from .factors import Factor, Value, classify, forming_cost, summed_by_ones
 from .signs import nonnegative
 from .source import wrap
-from .spread import scaled_into_spread, summed_past_spreads
+from .spread import scaled_into_spread, spread_factor
 
 LOW_RANK = 4  # the outer products of a sum a product distributes over (A (u vᵀ + v uᵀ) B)
 
@@ -143,32 +144,34 @@ class Products:
             return self._value(factors[0])
         if factors[-1].shape.cols.is_one:  # ... v: matrix-vector products from the right
             acc, rest = self._value(factors[-1]), factors[:-1]
-            if self._sums(factors[-1], rest[-1]):  # M 𝟏: the row sums of M
-                acc, rest = self._summed(rest[-1], factors[-1]), rest[:-1]
+            if self._summed(factors[-1], rest[-1]):  # M 𝟏: the row sums of M
+                acc, rest = self._sums(rest[-1], factors[-1], "col"), rest[:-1]
             for f in reversed(rest):
                 acc = self.left(f, acc)
             return acc
         if factors[0].shape.rows.is_one:  # uᵀ ...: from the left
             acc, rest = self._value(factors[0]), factors[1:]
-            if self._sums(factors[0], rest[0]):  # 𝟏ᵀ M: the column sums of M
-                acc, rest = self._summed(rest[0], factors[0]), rest[1:]
+            if self._summed(factors[0], rest[0]):  # 𝟏ᵀ M: the column sums of M
+                acc, rest = self._sums(rest[0], factors[0], "row"), rest[1:]
             for f in rest:
                 acc = self.right(acc, f)
             return acc
         return self._matrices(factors)
 
-    def _sums(self, ones: Expr, matrix: Expr) -> bool:
+    def _summed(self, ones: Expr, matrix: Expr) -> bool:
+        """Whether M 𝟏 or 𝟏ᵀ M is a sum (a computed sum of matrices too)."""
         return summed_by_ones(ones, matrix, self.em.computed(matrix))
 
-    def _summed(self, matrix: Expr, ones: Expr) -> Value:
-        """M 𝟏 or 𝟏ᵀ M (`ones` beside M): row or column sums, the vectors spread along the
-        sum in an elementwise product M taken out of it first (spread.py)."""
-        pulled = summed_past_spreads(matrix, ones)
-        if pulled is not None:
-            return self.em.value(pulled)
-        if ones.op == "transpose":
-            return self.left(ones, self._value(matrix))
-        return self.right(self._value(matrix), ones)
+    def _sums(self, matrix: Expr, ones: Expr, side: str) -> Value:
+        """M 𝟏 (side "col") or 𝟏ᵀ M (side "row"), a vector spread along the sum taken out of
+        it (spread.spread_factor): no matrix of the spread vector, no product with it."""
+        taken = None if matrix in self.em.shared else spread_factor(matrix, side)
+        summed = self._value(matrix if taken is None else taken[0])
+        sums = self.right(summed, ones) if side == "col" else self.left(ones, summed)
+        if taken is None:
+            return sums
+        return self._let(f"{wrap(sums.code)} * {wrap(self.em.value(taken[1]).code)}",
+                         sums.shape)
 
     def _matrices(self, factors: list[Expr]) -> Value:
         """A product of matrices: dense runs by multi_dot, structured factors applied."""

@@ -70,6 +70,24 @@ def spreads(args: tuple[Expr, ...]) -> list[tuple[str, Expr] | None]:
     return found if full else [None] * len(args)
 
 
+def spread_factor(matrix: Expr, side: str) -> tuple[Expr, Expr] | None:
+    """(M, w) when `matrix` is an elementwise product M ⊙ (w 𝟏ᵀ) (side "col") or M ⊙ (𝟏 wᵀ)
+    (side "row") with M a full matrix; its sums along the spread then take w out:
+
+        (M ⊙ w 𝟏ᵀ) 𝟏 = w ⊙ (M 𝟏)        𝟏ᵀ (M ⊙ 𝟏 wᵀ) = (𝟏ᵀ M) ⊙ wᵀ
+
+    None when it has no such factor."""
+    if matrix.op != "hadamard":
+        return None
+    found = spreads(matrix.args)
+    vectors = [s[1] for s in found if s is not None and s[0] == side]
+    rest = [a for a, s in zip(matrix.args, found) if s is None or s[0] != side]
+    if not vectors:
+        return None
+    join = lambda parts: parts[0] if len(parts) == 1 else b.hadamard(*parts)  # noqa: E731
+    return join(rest), join(vectors)
+
+
 def scaled_into_spread(scalars: list[Expr], node: Expr) -> Expr | None:
     """The scaling c M of a matrix M whose every term is elementwise a vector spread by ones,
     with c applied to those vectors: each is n entries, not the m n of M.
@@ -100,26 +118,6 @@ def scaled_into_spread(scalars: list[Expr], node: Expr) -> Expr | None:
         if terms[-1] is None:
             return None
     return mk("add", *terms)
-
-
-def summed_past_spreads(matrix: Expr, ones: Expr) -> Expr | None:
-    """A row or column sum of an elementwise product with vectors spread along the sum,
-    the vectors taken out of it, so the product of the full factors alone is summed:
-
-        (M ⊙ u 𝟏ᵀ) 𝟏 = u ⊙ (M 𝟏)        𝟏ᵀ (M ⊙ 𝟏 vᵀ) = vᵀ ⊙ (𝟏ᵀ M)
-
-    `ones` is the 𝟏 (or 𝟏ᵀ) beside `matrix`; None when `matrix` has no such factor beside a
-    full one."""
-    if matrix.op != "hadamard":
-        return None
-    side = "row" if ones.op == "transpose" else "col"
-    found = spreads(matrix.args)
-    vectors = [s[1] for s in found if s is not None and s[0] == side]
-    if not vectors:
-        return None
-    full = [a for a, s in zip(matrix.args, found) if s is None or s[0] != side]
-    summed = b.mul(ones, b.hadamard(*full)) if side == "row" else b.mul(b.hadamard(*full), ones)
-    return b.hadamard(*vectors, summed)
 
 
 def with_shared_negation(args: tuple[Expr, ...], computed) -> tuple[Expr, ...] | None:
