@@ -219,8 +219,8 @@ def test_the_identity_plus_outer_products_is_not_formed(name: str, outer: int,
 SCALED_VECTORS = {  # name -> the returned code: scalars, signs and sums on the vectors
     "2 (N ⊙ x 𝟏ᵀ)": "Nnp * (2.0 * x)[:, None]",
     "-s (N ⊙ x 𝟏ᵀ + y 𝟏ᵀ)": "Nnp * (-(s * x))[:, None] - (s * y)[:, None]",
-    "(N ⊙ x 𝟏ᵀ) 𝟏": "x * Nnp.sum(axis=1)",
-    "𝟏ᵀ (N ⊙ 𝟏 zᵀ ⊙ N)": "z_p * (Nnp ** 2).sum(axis=0)",
+    "(N ⊙ x 𝟏ᵀ) 𝟏": "Nnp.sum(axis=1) * x",
+    "𝟏ᵀ (N ⊙ 𝟏 zᵀ ⊙ N)": "(Nnp ** 2).sum(axis=0) * z_p",
     "D ⊙ D + (x 𝟏ᵀ - N) ⊙ y 𝟏ᵀ": "t1 * t1 + t1 * (-y)[:, None]",
     "diag(x) N + (S ⊙ x 𝟏ᵀ) C": "x[:, None] * (S @ C + Nnp)",
 }
