@@ -13,7 +13,6 @@ import math
 from fractions import Fraction
 
 from ..core import build as b
-from ..core.algebra import matmul_chain
 from ..core.constants import CONSTANTS
 from ..core.elementwise import BINARY
 from ..core.expr import Expr, postorder
@@ -36,7 +35,7 @@ from .matrix_functions import divided_code, matrix_function_code
 from .solves import Solves
 from .source import Builder, wrap
 from .spectral import spectral_code, vectors_used
-from .spread import negative, spreads
+from .spread import negative, spreads, with_common_row_scale, with_shared_negation
 from .traces import diagonal_code, formed_products, trace_code
 
 _DECLARED = {**LINEAR_OPS, **MATRIX_POWERS}  # each names its Emitter method and its code
@@ -114,6 +113,10 @@ class Emitter:
                     self._memo[n] = Value(code if atomic else self.let(code), n.shape)
             done = self._memo[node]
         return done
+
+    def computed(self, node: Expr | Value) -> bool:
+        """Whether `node`'s value is in the code already (a statement or an input)."""
+        return isinstance(node, Value) or node in self._memo
 
     def _code(self, node: Expr) -> str:
         return self.value(node).code
@@ -218,6 +221,9 @@ class Emitter:
     # -- linear and bilinear ----------------------------------------------------------------
 
     def _add(self, node):
+        grouped = with_common_row_scale(node.args)
+        if grouped is not None:
+            return self._code(grouped)
         codes = self._broadcast(node.args)
         found = spreads(b.unexpanded(node.args))
         out = codes[0]
@@ -227,21 +233,9 @@ class Emitter:
                 out += (f" - {self._spread(side, b.mul(b.const(-1), vector))}"
                         if negative(vector) else f" + {code}")
                 continue
-            negated = self._negated(term.arg if term.op == "expand" else term)
+            negated = self.products.negated(term.arg if term.op == "expand" else term)
             out += f" - {wrap(negated)}" if negated is not None else f" + {code}"
         return out
-
-    def _negated(self, term: Expr) -> str | None:
-        """The code of -term when term carries a negative coefficient, else None."""
-        if term.op == "const" and term.attr("value") < 0:
-            return self.literal(-term.attr("value"))
-        if term.op != "mul" or term.args[0].op != "const" or term.args[0].attr("value") >= 0:
-            return None
-        scalars, chain = matmul_chain(term)
-        flipped = [b.const(-scalars[0].attr("value"))] + scalars[1:]
-        if flipped[0].attr("value") == 1:
-            flipped = flipped[1:]
-        return self.products.scaled(flipped, self.products.chain(chain).code if chain else None)
 
     def _mul(self, node):
         return self.products.product(node)
@@ -249,7 +243,8 @@ class Emitter:
     def _hadamard(self, node):
         """The product folded from the left, each partial product a statement, so that
         products sharing their first factors compute them once (E ⊙ R ⊘ U and E ⊙ R ⊘ U.^2)."""
-        codes = self._broadcast(node.args)
+        args = with_shared_negation(node.args, self.computed) or node.args
+        codes = self._broadcast(args)
         head = codes[0]
         for code in codes[1:-1]:
             head = self.let(f"{wrap(head)} * {wrap(code)}")
