@@ -34,6 +34,10 @@ PROGRAMS = {  # name -> (program, variable, whether numpy's code still forms an 
     "layer norm": ("C = X - (X ones_n) ones_n' / (ones_n' ones_n); "
                    "s = sqrt((C .^ 2) ones_n / (ones_n' ones_n) + 0.00001); "
                    "sum(G .* (C ./ (s ones_n')))", "X", False),
+    "layer norm as a function": ("sum(G .* layernorm_rows(X))", "X", False),
+    "layer norm by its trace": ("C = X - (X ones_n) ones_n' / (ones_n' ones_n); "
+                                "s = sqrt((C .^ 2) ones_n / (ones_n' ones_n) + 0.00001); "
+                                "N = C ./ (s ones_n'); tr(G' N)", "X", False),
     "cross-entropy": ("-sum(Y .* (Z - log(exp(Z) ones) ones'))", "Z", False),
     "a function of a spread": ("sum(A .* tanh(x ones_n'))", "x", False),
     "a power of a spread": ("sum(A .* (exp(x) ones_n') .^ c)", "x", False),
@@ -89,6 +93,15 @@ def test_spreads_are_broadcast_not_formed(name: str) -> None:
     text, wrt, formed = PROGRAMS[name]
     source = derive(text, wrt, _declared(text), layout="denominator").to_source("numpy")
     assert ("np.outer(" in source) == formed, source
+
+
+@pytest.mark.parametrize("name", ["layer norm as a function", "layer norm by its trace"])
+def test_layer_norm_gradients_multiply_no_matrices(name: str) -> None:
+    """The centring I − 𝟏 𝟏ᵀ / n is applied as the subtraction of row means, never formed
+    and multiplied."""
+    text, wrt, _ = PROGRAMS[name]
+    source = derive(text, wrt, _declared(text), layout="denominator").to_source("numpy")
+    assert " @ " not in source and "np.eye" not in source and "np.ones" not in source, source
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -122,6 +122,20 @@ CASES = {
     "Sᵀ (x yᵀ + y xᵀ) R": mul(T(S), mk("add", mul(x, T(y)), mul(y, T(x))), R),
     "A (x yᵀ - 2 y xᵀ)": mul(A, mk("add", mul(x, T(y)), mul(b.const(-2), y, T(x)))),
     "(x yᵀ + y xᵀ) C": mul(mk("add", mul(x, T(y)), mul(y, T(x))), C),
+    "A (2 I - x yᵀ)": mul(A, mk("add", mul(b.const(2), Id(n)), mul(b.const(-1), x, T(y)))),
+    "(I - 𝟏 𝟏ᵀ / n) C Nᵀ": mul(mk("add", Id(n), mul(b.const(-1), b.power(b.dim(n), b.const(-1)),
+                                                      ones(n), T(ones(n)))), C, T(N_np)),
+    "2 (N ⊙ x 𝟏ᵀ)": mul(b.const(2), mk("hadamard", N_np, mul(x, T(ones(p))))),
+    "-s (N ⊙ x 𝟏ᵀ + y 𝟏ᵀ)": mul(b.const(-1), s, mk("add", mk("hadamard", N_np, mul(x, T(ones(p)))),
+                                                    mul(y, T(ones(p))))),
+    "(N ⊙ x 𝟏ᵀ) 𝟏": mul(mk("hadamard", N_np, mul(x, T(ones(p)))), ones(p)),
+    "𝟏ᵀ (N ⊙ 𝟏 zᵀ ⊙ N)": mul(T(ones(n)), mk("hadamard", N_np, mul(ones(n), T(var("z_p", p, one))),
+                                              N_np)),
+    "D ⊙ D + (x 𝟏ᵀ - N) ⊙ y 𝟏ᵀ": mk("add", mk("hadamard", *[mk("add", N_np, mul(
+        b.const(-1), x, T(ones(p))))] * 2), mk("hadamard", b.add(mul(x, T(ones(p))), mul(
+            b.const(-1), N_np)), mul(y, T(ones(p))))),
+    "diag(x) N + (S ⊙ x 𝟏ᵀ) C": mk("add", mul(diag(x), N_np),
+                                   mul(mk("hadamard", S, mul(x, T(ones(n)))), C)),
 }
 # a few outer products between matrices: distributed, each term by matrix-vector products
 LOW_RANK = ("Sᵀ (x yᵀ + y xᵀ) R", "A (x yᵀ - 2 y xᵀ)", "(x yᵀ + y xᵀ) C")
@@ -188,3 +202,36 @@ def test_a_few_outer_products_between_matrices_are_not_formed(name: str) -> None
     source = generate(dict(VARS), Output((CASES[name],)), "numpy", "f", "test")
     assert "multi_dot" not in source and " @ t" not in source, source
     assert source.count("np.outer") == 2, source
+
+
+@pytest.mark.parametrize("name, outer, products", [("A (2 I - x yᵀ)", 1, 1),
+                                                   ("(I - 𝟏 𝟏ᵀ / n) C Nᵀ", 0, 2)])
+def test_the_identity_plus_outer_products_is_not_formed(name: str, outer: int,
+                                                        products: int) -> None:
+    """A (c I + u vᵀ) B = c A B + (A u)(Bᵀ v)ᵀ, 𝟏 vᵀ broadcast: A x and A, or C Nᵀ and
+    (𝟏ᵀ C) Nᵀ, are the only products, the identity never formed (the values are checked by
+    test_structured_product)."""
+    source = generate(dict(VARS), Output((CASES[name],)), "numpy", "f", "test")
+    assert "np.eye" not in source and source.count("np.outer") == outer, source
+    assert source.count(" @ ") == products, source
+
+
+SCALED_VECTORS = {  # name -> the returned code: scalars, signs and sums on the vectors
+    "2 (N ⊙ x 𝟏ᵀ)": "Nnp * (2.0 * x)[:, None]",
+    "-s (N ⊙ x 𝟏ᵀ + y 𝟏ᵀ)": "Nnp * (-(s * x))[:, None] - (s * y)[:, None]",
+    "(N ⊙ x 𝟏ᵀ) 𝟏": "Nnp.sum(axis=1) * x",
+    "𝟏ᵀ (N ⊙ 𝟏 zᵀ ⊙ N)": "(Nnp ** 2).sum(axis=0) * z_p",
+    "D ⊙ D + (x 𝟏ᵀ - N) ⊙ y 𝟏ᵀ": "t1 * t1 + t1 * (-y)[:, None]",
+    "diag(x) N + (S ⊙ x 𝟏ᵀ) C": "x[:, None] * (S @ C + Nnp)",
+}
+
+
+@pytest.mark.parametrize("name", list(SCALED_VECTORS))
+def test_scalars_signs_and_sums_reach_the_spread_vectors(name: str) -> None:
+    """c (M ⊙ u 𝟏ᵀ) = M ⊙ (c u) 𝟏ᵀ, c (A + B) = c A + c B, (M ⊙ u 𝟏ᵀ) 𝟏 = u ⊙ (M 𝟏), and
+    (u 𝟏ᵀ − M) ⊙ v 𝟏ᵀ = (M − u 𝟏ᵀ) ⊙ (−v) 𝟏ᵀ where M − u 𝟏ᵀ is computed already, and
+    diag(u) A + (M ⊙ u 𝟏ᵀ) B = diag(u) (A + M B): no pass over a matrix for a scalar, a sign or
+    a spread factor, one for a row scaling the terms share (the values are checked by
+    test_structured_product)."""
+    source = generate(dict(VARS), Output((CASES[name],)), "numpy", "f", "test")
+    assert source.rstrip().endswith(f"return {SCALED_VECTORS[name]}"), source

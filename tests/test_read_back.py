@@ -211,6 +211,23 @@ def test_the_default_where_form_reads_back(rng):
         assert np.allclose(value(text, d.variables, x=x), d.evaluate(x=x))
 
 
+def test_a_named_sum_is_its_name_inside_a_longer_sum(rng):
+    """V = W + I is shown as V wherever its terms are all in a sum (the simplifier's flat
+    W + I − V 𝟏 𝟏ᵀ / n prints as V − V 𝟏 𝟏ᵀ / n, not a mix of both spellings); read back, the
+    text has d's value, which finite differences confirm."""
+    program = "layernorm_rows(X (W + I))"
+    vars = {"X": "matrix(m,n)", "W": "matrix(n,n)"}
+    d = derive(program, "W", vars)
+    text = str(d)
+    assert "(X (V - V 𝟏 𝟏ᵀ / n))" in text and text.count("W") == 1, text
+    point = {"X": rng.normal(size=(3, 4)), "W": rng.normal(size=(4, 4))}
+    jac = nm.numerical_jacobian(lambda p: np.atleast_2d(value(program, vars, **p)), point, "W")
+    assert np.allclose(d.evaluate(**point), nm.arrange(jac, (3, 4), (4, 4), "numerator"),
+                       atol=1e-6)
+    for text in printed_forms(d):
+        assert np.allclose(value(text, d.declarations, **point), d.evaluate(**point)), text
+
+
 def test_several_clauses_print_under_one_where_in_dependency_order(rng):
     """`E  where h = …, g = …(h)`: one where, each clause after those it uses (g uses h), in
     Unicode, ASCII and LaTeX; read back, the text has d's value, which finite differences

@@ -10,6 +10,7 @@ all its factors are matrices, with consecutive dense factors multiplied in the o
     (A ⊗ B) v    = vec(B V Aᵀ),  v = vec(V)       K_{m,n} vec(V) = vec(Vᵀ)
                    (but u ⊗ I and I ⊗ u, for a vector u, are formed: they are thin)
     𝟏ᵀ M, M 𝟏    = column sums, row sums of M     (S₁ + S₂) v = S₁ v + S₂ v
+    (M ⊙ u 𝟏ᵀ) 𝟏 = u ⊙ (M 𝟏)   (a vector spread along a sum is taken out of it)
     A (u vᵀ + w zᵀ) B = (A u)(Bᵀ v)ᵀ + (A w)(Bᵀ z)ᵀ  (a few outer products between matrices)
 
 A palindrome Mᵀ diag(d) M with weights d ≥ 0 (proved by signs.py) is Rᵀ R, R = diag(√d) M,
@@ -27,6 +28,7 @@ from . import factors as kinds
 from .factors import Factor, Value, classify, forming_cost, summed_by_ones
 from .signs import nonnegative
 from .source import wrap
+from .spread import scaled_into_spread, spread_factor
 
 LOW_RANK = 4  # the outer products of a sum a product distributes over (A (u vᵀ + v uᵀ) B)
 
@@ -72,6 +74,26 @@ class Products:
             factor = self.em.value(chain[at])
             scaled = Value(self.em.let(self.scaled(scalars, factor.code)), factor.shape)
             return self.chain(chain[:at] + [scaled] + chain[at + 1:]).code
+        return self.scaled_chain(scalars, chain)
+
+    def negated(self, term: Expr) -> str | None:
+        """The code of -term when term carries a negative coefficient, else None."""
+        if term.op == "const" and term.attr("value") < 0:
+            return self.em.literal(-term.attr("value"))
+        if term.op != "mul" or term.args[0].op != "const" or term.args[0].attr("value") >= 0:
+            return None
+        scalars, chain = matmul_chain(term)
+        flipped = [b.const(-scalars[0].attr("value"))] + scalars[1:]
+        if flipped[0].attr("value") == 1:
+            flipped = flipped[1:]
+        return self.scaled_chain(flipped, chain)
+
+    def scaled_chain(self, scalars: list[Expr], chain: list[Expr]) -> str:
+        """The product of scalars and a chain of matrices; the scalars of a single matrix
+        applied to the vectors spread in it where they can be (spread.py)."""
+        absorbed = scaled_into_spread(scalars, chain[0]) if scalars and len(chain) == 1 else None
+        if absorbed is not None:
+            return self.em.value(absorbed).code
         return self.scaled(scalars, self.chain(chain).code if chain else None)
 
     def _value(self, f: Expr | Value) -> Value:
@@ -122,19 +144,34 @@ class Products:
             return self._value(factors[0])
         if factors[-1].shape.cols.is_one:  # ... v: matrix-vector products from the right
             acc, rest = self._value(factors[-1]), factors[:-1]
-            if summed_by_ones(factors[-1], rest[-1]):  # M 𝟏: the row sums of M
-                acc, rest = self.right(self._value(rest[-1]), factors[-1]), rest[:-1]
+            if self._summed(factors[-1], rest[-1]):  # M 𝟏: the row sums of M
+                acc, rest = self._sums(rest[-1], factors[-1], "col"), rest[:-1]
             for f in reversed(rest):
                 acc = self.left(f, acc)
             return acc
         if factors[0].shape.rows.is_one:  # uᵀ ...: from the left
             acc, rest = self._value(factors[0]), factors[1:]
-            if summed_by_ones(factors[0], rest[0]):  # 𝟏ᵀ M: the column sums of M
-                acc, rest = self.left(factors[0], self._value(rest[0])), rest[1:]
+            if self._summed(factors[0], rest[0]):  # 𝟏ᵀ M: the column sums of M
+                acc, rest = self._sums(rest[0], factors[0], "row"), rest[1:]
             for f in rest:
                 acc = self.right(acc, f)
             return acc
         return self._matrices(factors)
+
+    def _summed(self, ones: Expr, matrix: Expr) -> bool:
+        """Whether M 𝟏 or 𝟏ᵀ M is a sum (a computed sum of matrices too)."""
+        return summed_by_ones(ones, matrix, self.em.computed(matrix))
+
+    def _sums(self, matrix: Expr, ones: Expr, side: str) -> Value:
+        """M 𝟏 (side "col") or 𝟏ᵀ M (side "row"), a vector spread along the sum taken out of
+        it (spread.spread_factor): no matrix of the spread vector, no product with it."""
+        taken = None if matrix in self.em.shared else spread_factor(matrix, side)
+        summed = self._value(matrix if taken is None else taken[0])
+        sums = self.right(summed, ones) if side == "col" else self.left(ones, summed)
+        if taken is None:
+            return sums
+        return self._let(f"{wrap(sums.code)} * {wrap(self.em.value(taken[1]).code)}",
+                         sums.shape)
 
     def _matrices(self, factors: list[Expr]) -> Value:
         """A product of matrices: dense runs by multi_dot, structured factors applied."""
@@ -169,20 +206,31 @@ class Products:
         return acc
 
     def _low_rank(self, factors: list[Expr]) -> Value | None:
-        """A (Σᵢ uᵢ vᵢᵀ) B = Σᵢ (A uᵢ) (Bᵀ vᵢ)ᵀ: a sum of at most LOW_RANK outer products
-        between matrices is distributed, each term's product then split at its inner size 1
-        and computed by matrix-vector products (Qᵀ (u vᵀ + v uᵀ) Q in O(n²), not two n × n
-        products); None when no factor is such a sum or it has no matrix beside it."""
+        """A (c I + Σᵢ uᵢ vᵢᵀ) B = c A B + Σᵢ (A uᵢ)(Bᵀ vᵢ)ᵀ: a sum of at most LOW_RANK outer
+        products and multiples of the identity between matrices is distributed, each outer
+        product's term then split at its inner size 1 and computed by matrix-vector products
+        (Qᵀ (u vᵀ + v uᵀ) Q in O(n²), not two n × n products), a spread one broadcast (M (I −
+        𝟏 𝟏ᵀ / n) is M minus its row means, not a product with an n × n matrix); None when no
+        factor is such a sum or it has no matrix beside it."""
         for at, f in enumerate(factors):
             kind = classify(f) if isinstance(f, Expr) else None
-            if kind is None or kind.kind != kinds.TERMS or len(kind.parts) > LOW_RANK:
+            if kind is None or kind.kind != kinds.TERMS:
                 continue
             terms = [matmul_chain(t) for t in kind.parts]
-            if all(any(g.shape.cols.is_one for g in chain[:-1]) for _, chain in terms):
+            outer = [chain for _, chain in terms
+                     if any(g.shape.cols.is_one for g in chain[:-1])]
+            identities = [chain for _, chain in terms if [g.op for g in chain] == ["identity"]]
+            if not outer or len(outer) > LOW_RANK or len(outer) + len(identities) < len(terms):
+                continue
+            around = factors[:at], factors[at + 1:]
+            if all(isinstance(g, Expr) for g in factors):  # the terms as a sum, emitted
+                return self.em.value(b.add(*(b.mul(*scalars, *around[0], *chain, *around[1])
+                                             for scalars, chain in terms)))
+            if not identities:  # (a factor already computed: the terms' codes summed)
                 shape = Shape(factors[0].shape.rows, factors[-1].shape.cols)
-                return self._sum([self.scaled(scalars, self.chain(
-                    factors[:at] + chain + factors[at + 1:]).code) for scalars, chain in terms],
-                    shape)
+                return self._sum([self.scaled(scalars, self.chain([*around[0], *chain,
+                                                                   *around[1]]).code)
+                                  for scalars, chain in terms], shape)
         return None
 
     def _gram(self, factors: list[Expr]) -> Value | None:

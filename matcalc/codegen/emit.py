@@ -2,9 +2,7 @@
 
 Values keep natural array shapes: scalars 0-d, vectors (column or row, known statically) 1-D,
 matrices 2-D. A broadcast scalar (`expand`) stays a scalar inside sums and elementwise
-products; traces and diagonals of products never form the product:
-
-    tr(A B) = sum(A ⊙ Bᵀ)        diag(A B) = rowsums(A ⊙ Bᵀ)
+products; traces and diagonals of products never form the product (traces.py).
 
 Inverses, solves and log-determinants go through solves.py, which factorises a matrix used
 more than once only once.
@@ -15,7 +13,6 @@ import math
 from fractions import Fraction
 
 from ..core import build as b
-from ..core.algebra import matmul_chain
 from ..core.constants import CONSTANTS
 from ..core.elementwise import BINARY
 from ..core.expr import Expr, postorder
@@ -38,7 +35,8 @@ from .matrix_functions import divided_code, matrix_function_code
 from .solves import Solves
 from .source import Builder, wrap
 from .spectral import spectral_code, vectors_used
-from .spread import negative, spreads
+from .spread import negative, spreads, with_common_row_scale, with_shared_negation
+from .traces import diagonal_code, formed_products, trace_code
 
 _DECLARED = {**LINEAR_OPS, **MATRIX_POWERS}  # each names its Emitter method and its code
 _UNIT_LEAVES = ("identity", "ones", "commutation")  # I₁ = 𝟏₁ = K₁,₁ = 1
@@ -63,6 +61,8 @@ class Emitter:
         self._memo: dict[Expr, Value] = {}
         self.solves = Solves(self, roots)
         self._nodes = {n for root in roots for n in postorder(root)}
+        self.formed = formed_products(roots)  # products formed whatever else is done
+        self.shared = _shared_nodes(roots)  # roots and nodes with several users
         self.decomposed = vectors_used(roots)  # spectral arguments decomposed in full
         self.decompositions: dict[tuple[Expr, bool], str] = {}  # (argument, eigh) -> its name
 
@@ -113,6 +113,10 @@ class Emitter:
                     self._memo[n] = Value(code if atomic else self.let(code), n.shape)
             done = self._memo[node]
         return done
+
+    def computed(self, node: Expr | Value) -> bool:
+        """Whether `node`'s value is in the code already (a statement or an input)."""
+        return isinstance(node, Value) or node in self._memo
 
     def _code(self, node: Expr) -> str:
         return self.value(node).code
@@ -217,6 +221,9 @@ class Emitter:
     # -- linear and bilinear ----------------------------------------------------------------
 
     def _add(self, node):
+        grouped = with_common_row_scale(node.args)
+        if grouped is not None:
+            return self._code(grouped)
         codes = self._broadcast(node.args)
         found = spreads(b.unexpanded(node.args))
         out = codes[0]
@@ -226,21 +233,9 @@ class Emitter:
                 out += (f" - {self._spread(side, b.mul(b.const(-1), vector))}"
                         if negative(vector) else f" + {code}")
                 continue
-            negated = self._negated(term.arg if term.op == "expand" else term)
+            negated = self.products.negated(term.arg if term.op == "expand" else term)
             out += f" - {wrap(negated)}" if negated is not None else f" + {code}"
         return out
-
-    def _negated(self, term: Expr) -> str | None:
-        """The code of -term when term carries a negative coefficient, else None."""
-        if term.op == "const" and term.attr("value") < 0:
-            return self.literal(-term.attr("value"))
-        if term.op != "mul" or term.args[0].op != "const" or term.args[0].attr("value") >= 0:
-            return None
-        scalars, chain = matmul_chain(term)
-        flipped = [b.const(-scalars[0].attr("value"))] + scalars[1:]
-        if flipped[0].attr("value") == 1:
-            flipped = flipped[1:]
-        return self.products.scaled(flipped, self.products.chain(chain).code if chain else None)
 
     def _mul(self, node):
         return self.products.product(node)
@@ -248,7 +243,8 @@ class Emitter:
     def _hadamard(self, node):
         """The product folded from the left, each partial product a statement, so that
         products sharing their first factors compute them once (E ⊙ R ⊘ U and E ⊙ R ⊘ U.^2)."""
-        codes = self._broadcast(node.args)
+        args = with_shared_negation(node.args, self.computed) or node.args
+        codes = self._broadcast(args)
         head = codes[0]
         for code in codes[1:-1]:
             head = self.let(f"{wrap(head)} * {wrap(code)}")
@@ -272,30 +268,8 @@ class Emitter:
         """sum(X), mean(X) (of a 1 × 1 argument: `_one_by_one`)."""
         return self._own(node, wrap(self._code(node.arg)))
 
-    def _split_last(self, node: Expr):
-        """For a product of matrices: (scalars, value of all but the last factor, last)."""
-        if node.op != "mul":
-            return None
-        scalars, chain = matmul_chain(node)
-        if len(chain) < 2:
-            return None
-        return scalars, self.products.chain(chain[:-1]), self.value(chain[-1])
-
-    def _tr(self, node):
-        split = self._split_last(node.arg)
-        if split is None:
-            return self._own(node, wrap(self._code(node.arg)))
-        scalars, head, last = split  # tr(H L) = Σ H ⊙ Lᵀ
-        tail = self.spell("T", wrap(last.code)) if last.is_2d else last.code
-        return self.products.scaled(scalars, self.spell("total", f"({head.code} * {wrap(tail)})"))
-
-    def _diagpart(self, node):
-        split = self._split_last(node.arg)
-        if split is None or not split[1].is_2d:
-            return self._own(node, wrap(self._code(node.arg)))
-        scalars, head, last = split  # diag(H L) = rowsums(H ⊙ Lᵀ)
-        rows = self.spell("rowsums", f"({head.code} * {self.spell('T', wrap(last.code))})")
-        return self.products.scaled(scalars, rows)
+    _tr = trace_code
+    _diagpart = diagonal_code
 
     def _vec(self, node):
         code = self._code(node.arg)
@@ -376,6 +350,15 @@ class Emitter:
         return self.spell("ones" if value else "zeros", self._dims(node.shape))
 
     _frechet = _frechet_matrix = matrix_function_code  # (L_f(X, E), J_f(X) of expm, ...)
+
+
+def _shared_nodes(roots: list[Expr]) -> frozenset[Expr]:
+    """The roots and the nodes that are an argument of more than one node."""
+    users: dict[Expr, int] = {}
+    for node in {n for root in roots for n in postorder(root)}:
+        for a in set(node.args):
+            users[a] = users.get(a, 0) + 1
+    return frozenset((*roots, *(n for n, k in users.items() if k > 1)))
 
 
 def emission_rule(op: str):

@@ -106,10 +106,11 @@ def _thin(kron: Expr) -> bool:
                for x, y in ((a, b), (b, a)))
 
 
-def summed_by_ones(ones: Expr, matrix: Expr) -> bool:
+def summed_by_ones(ones: Expr, matrix: Expr, computed: bool = False) -> bool:
     """Whether `matrix` times the 𝟏 or 𝟏ᵀ beside it is summed: a reduction, which XLA fuses
-    with the operations making `matrix` (a matrix-vector product it does not)."""
+    with the operations making `matrix` (a matrix-vector product it does not); a structured
+    `matrix` only when it is `computed` already (a sum is otherwise applied term by term)."""
     if not (isinstance(ones, Expr) and isinstance(matrix, Expr)):  # (a computed factor)
         return False
     base = ones.arg if ones.op == "transpose" else ones
-    return base.op == "ones" and matrix.shape.is_matrix and classify(matrix) is None
+    return base.op == "ones" and matrix.shape.is_matrix and (computed or classify(matrix) is None)

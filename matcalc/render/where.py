@@ -170,8 +170,30 @@ def shown_with(expr: Expr, names: dict[Expr, Expr]) -> dict[Expr, Expr]:
     """Every node of expr with the subexpressions in `names` (node -> its name, a var) written
     as their names; a named node itself is its definition (its text in its clause)."""
     shown: dict[Expr, Expr] = {}
+    sums = [(node, name) for node, name in names.items() if node.op == "add"]
     for node in postorder(expr):
-        shown[node] = rebuild(node, tuple(names.get(a) or shown[a] for a in node.args))
+        args = tuple(names.get(a) or shown[a] for a in node.args)
+        if node.op == "add" and node not in names:
+            args = _named_sums(node.args, args, sums)
+        shown[node] = rebuild(node, args)
+    return shown
+
+
+def _named_sums(terms: tuple[Expr, ...], shown: tuple[Expr, ...],
+                sums: list[tuple[Expr, Expr]]) -> tuple[Expr, ...]:
+    """The terms of a sum as shown, those of a named sum among them written as its name (a
+    sum of sums is one flat sum: W + I − V 𝟏 𝟏ᵀ / n  where V = W + I  shows V − V 𝟏 𝟏ᵀ / n)."""
+    for total, name in sums:
+        left = list(range(len(terms)))
+        for term in total.args:
+            at = next((i for i in left if terms[i] is term), None)
+            if at is None:
+                break
+            left.remove(at)
+        else:
+            if left:
+                return (name, *_named_sums(tuple(terms[i] for i in left),
+                                           tuple(shown[i] for i in left), sums))
     return shown
 
 
