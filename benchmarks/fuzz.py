@@ -2,7 +2,7 @@
 properties of tests/test_properties.py.
 
     python benchmarks/fuzz.py --frontend 100000 [--seed 0]
-    python benchmarks/fuzz.py --programs 20000 [--seed 0]     (or --examples 20000)
+    python benchmarks/fuzz.py --programs 20000 [--seed 0] [--depth 4]     (or --examples 20000)
 
 `--frontend N`: each input is one of tests/fuzz_text.py's families (printable noise, shuffled
 tokens, Unicode, huge and tiny numbers, mutated programs), derived by its first variable and
@@ -12,7 +12,8 @@ crash and slow input with its seed (reproduce with `probe(random_text(seed)[1])`
 
 `--programs N`: N programs of tests/program_gen.py (`program_of_seed(seed)`), each checked for
 every variable and both layouts by tests/program_checks.py (finite differences, simplified =
-unsimplified, printed forms read back and claimed equal, symmetric Hessians). Prints the
+unsimplified, printed forms read back and claimed equal, Hessians symmetric and equal to
+differences of the gradient). Prints the
 counts of failures by kind (read-backs also by category) and the first failures with their
 seeds (reproduce with
 `check(program_of_seed(seed))`). Both options may be given; with neither, --frontend 100000.
@@ -59,7 +60,7 @@ def frontend(n: int, first: int) -> int:
     return 1 if failures else 0
 
 
-def programs(n: int, first: int, shown: int = 20) -> int:
+def programs(n: int, first: int, depth: int = 3, shown: int = 20) -> int:
     import numpy as np
     from program_checks import NO_POINT, READBACK, check
     from program_gen import program_of_seed
@@ -72,7 +73,7 @@ def programs(n: int, first: int, shown: int = 20) -> int:
     for seed in range(first, first + n):
         began = time.perf_counter()
         try:
-            program = program_of_seed(seed)
+            program = program_of_seed(seed, depth)
         except Exception as err:  # noqa: BLE001 - a generator bug
             kinds[f"generator {type(err).__name__}"] += 1
             continue
@@ -117,6 +118,7 @@ def main() -> int:
     parser.add_argument("--programs", "--examples", dest="programs", type=int, default=None,
                         metavar="N", help="number of random well-typed programs to check")
     parser.add_argument("--seed", type=int, default=0, help="first seed")
+    parser.add_argument("--depth", type=int, default=3, help="the programs' largest depth")
     args = parser.parse_args()
     if args.frontend is None and args.programs is None:
         args.frontend = 100_000
@@ -125,7 +127,7 @@ def main() -> int:
         status |= frontend(args.frontend, args.seed)
     if args.programs:
         print() if args.frontend else None
-        status |= programs(args.programs, args.seed)
+        status |= programs(args.programs, args.seed, args.depth)
     return status
 
 

@@ -4,11 +4,14 @@
 operator and function of the language, with symbolic, numeric or inferred sizes, symmetric / spd
 declarations and abstract f(Y) of bound names. Pieces have kinds (scalar S, vectors V (n) and
 U (m), matrices N (n × n) and R (m × n)) and are made of pieces of the kinds their templates
-name, so programs are well formed. Domains are valid by construction (log, sqrt, ./ see positive
-pieces, inv / det / logdet well-conditioned ones, tan a bounded one); the arguments of relu, abs,
-sign, norm1, max, > are `kinks`, kept off 0. Choices come from `RandomChooser` (benchmarks/fuzz.py)
-or tests/test_properties.py's hypothesis `DataChooser`; tests/program_checks.py has the
-properties they must have.
+name, so programs are well formed. Domains are valid by construction (log, sqrt, ./, log1p see
+positive pieces, inv / det / logdet / solve well-conditioned ones, chol / logm / sqrtm symmetric
+positive definite ones, tan, arcsin, arccos, expm bounded ones); the arguments of relu, abs,
+sign, norm1, max, min, huber, > are `kinks`, kept off 0, and so are the ties of max(x), eigmax,
+svals, specnorm and the rank of nucnorm's and pinv's arguments. The newer vocabulary (NEWER)
+is drawn with probability NEWER_SHARE, so the original pieces stay well represented. Choices
+come from `RandomChooser` (benchmarks/fuzz.py) or tests/test_properties.py's hypothesis
+`DataChooser`; tests/program_checks.py has the properties they must have.
 """
 from __future__ import annotations
 
@@ -59,6 +62,43 @@ PIECES: dict[str, list[tuple[str, str]]] = {
           ("tanh({R})", ""), ("{S}{mul}{R}", ""), ("kron({U}, {V}{T})", ""),
           ("{U} ⊗ {V}{T}", ""), ("{R}{T}{T}", "")],
 }
+# Pieces of the newer vocabulary, drawn instead of PIECES with probability NEWER_SHARE (so the
+# original ones stay well represented). H is a symmetric n × n piece, D a symmetric positive
+# definite one. A kink may also be a template over the pieces ({0} the first) and start with
+# "top:" / "bottom:" / "spread:": then the gap between the largest two entries of its value,
+# the smallest two, or any two must stay away from 0 (a tie of max(x), eigmax(S), svals(X)).
+# Several kinks are separated by "|".
+NEWER_SHARE = 0.25
+SIGMA_GAP = "top:eigvals({0} * {0}')"  # σ₁² − σ₂² (an N piece need not be square: inferred)
+FULL_RANK = "det({0} * {0}') + det({0}' * {0})"  # wide or tall: one term is 0, the other not
+NEWER: dict[str, list[tuple[str, str]]] = {
+    "S": [("max({V})", "top:{0}"), ("min({V})", "bottom:{0}"), ("max({N})", "top:vec({0})"),
+          ("cross_entropy({V}, softmax({V}))", ""), ("cross_entropy({V}, {V})", ""),
+          ("min({S}, {S})", "diff"), ("huber({S})", "abs({0}) - 1"),
+          ("huber({S}, {PS})", "abs({0}) - {1}"), ("eigmax({H})", "top:eigvals({0})"),
+          ("eigmin({H})", "bottom:eigvals({0})"),
+          ("{V}{T}{mul}eigvals({H})", "spread:eigvals({1})"),
+          ("specnorm({N})", SIGMA_GAP), ("specnorm({R})", SIGMA_GAP), ("nucnorm({N})", FULL_RANK),
+          ("nucnorm({R})", FULL_RANK),
+          ("{V}{T}{mul}svals({N} + eye)", "spread:svals({1} + eye)|det({1} + eye)"),
+          ("{PS} .^ tanh({S})", ""), ("arctan({S})", ""), ("sum(erf({V}))", ""),
+          ("sum(logsigmoid({V}))", "")],
+    "V": [("arcsin(tanh({V}) / 2)", ""), ("arccos(tanh({V}) / 2)", ""), ("arctan({V})", ""),
+          ("sinh(tanh({V}))", ""), ("cosh(tanh({V}))", ""), ("arcsinh({V})", ""),
+          ("erf({V})", ""), ("erfc({V})", ""), ("gelu({V})", ""), ("log1p({PV})", ""),
+          ("expm1(tanh({V}))", ""), ("square({V})", ""), ("softsign({V})", "arg"),
+          ("logsigmoid({V})", ""), ("huber({V})", "abs({0}) - 1"),
+          ("huber({V}, {PS})", "abs({0}) - {1}"), ("min({V}, {V})", "diff"),
+          ("{PV} .^ tanh({V})", ""), ("log_softmax({V})", ""),
+          ("layernorm({V})", "mean(({0} - mean({0})) .^ 2)"),
+          ("layernorm({V}, {PS})", "mean(({0} - mean({0})) .^ 2)"), ("solve({C}, {V})", "")],
+    "U": [("logsumexp_rows({R})", ""), ("min({U}, {S}{mul}{U})", "{0} - {1} * {2}"),
+          ("gelu({U})", "")],
+    "N": [("expm(tanh({N}) / 2)", ""), ("logm({D})", ""), ("sqrtm({D})", ""), ("chol({D})", ""),
+          ("solve({C}, {N})", ""), ("tril_half({N})", ""), ("erf({N})", "")],
+    "R": [("softmax_rows({R})", ""), ("log_softmax_rows({R})", ""), ("layernorm_rows({R})", ""),
+          ("pinv({R}{T})", "det({0} * {0}')"), ("arctan({R})", "")],
+}
 POSITIVE = {"S": ["exp({S})", "{S}^2 + 1", "softplus({S})", "sigmoid({S})", "norm2({V})^2 + 1",
                   "exp(tanh({S}))"],
             "V": ["exp(tanh({V}))", "{V} .^ 2 + 1", "softplus({V})", "sigmoid({V})", "p",
@@ -66,6 +106,8 @@ POSITIVE = {"S": ["exp({S})", "{S}^2 + 1", "softplus({S})", "sigmoid({S})", "nor
             "N": ["exp(tanh({N}))", "{N} .^ 2 + 1", "sigmoid({N})"]}
 CONDITIONED = ["S", "{0}{T}{mul}{0} + eye", "{1}{T}{mul}{1} + eye", "eye + diag({PV})",
                "{0}{mul}{0}{T} + 2 eye"]  # {0} one n × n piece twice (a Gram matrix), {1} R
+SPD = CONDITIONED[1:]  # (S is declared symmetric or spd, by chance)
+SYMMETRIC = ["S", "{0} + {0}{T}", "{0}{T}{mul}{0}"]
 SPELLINGS = {"mul": [" ", " * ", " @ "], "T": ["'", "ᵀ", "^T"], "had": [" .* ", " ⊙ ", " ∘ "],
              "ediv": [" ./ ", " ⊘ "], "kron": ["kron({U}, {V})", "{U} ⊗ {V}"]}
 LEAVES = {"S": ["a", "b", "2", "0.5"], "V": ["x", "y", "p"], "U": ["z"], "N": ["A", "B", "S"],
@@ -110,8 +152,8 @@ def _wrap(text: str) -> str:
 
 
 class _Grower:
-    def __init__(self, chooser, max_bindings: int = 3):
-        self.c = chooser
+    def __init__(self, chooser, max_bindings: int = 3, newer: float = NEWER_SHARE):
+        self.c, self.newer = chooser, newer
         self.bindings: list[str] = []
         self.kinks: list[str] = []
         self.used: set[str] = set()
@@ -124,7 +166,8 @@ class _Grower:
     def piece(self, kind: str, depth: int, top: bool = False) -> str:
         if depth <= 0 or (not top and self.c.flip(0.2)):
             return self.leaf(kind)
-        template, kink = self.c.pick(PIECES[kind])
+        newer = self.newer > 0 and kind in NEWER and self.c.flip(self.newer)
+        template, kink = self.c.pick(NEWER[kind] if newer else PIECES[kind])
         return self.fill(template, kink, depth - 1, kind)
 
     def fill(self, template: str, kink: str, depth: int, kind: str = "") -> str:
@@ -151,13 +194,21 @@ class _Grower:
             out = _PLACE.sub(one, template)
         # `z (u)'` would be the call z(u), then transposed: a name juxtaposed with ( is `*`
         out = re.sub(r"(?<=[A-Za-z_])\x01(?=\()", " * ", out).replace("\x01", " ")
-        if kink:
-            arg = parts[0] if kink == "arg" else out if kink == "self" else \
-                f"{_wrap(parts[0])} - {_wrap(parts[1])}"
-            self.kinks.append("; ".join(self.bindings + [arg]))
+        for one_kink in filter(None, kink.split("|")):
+            self.kinks.append(self.kink(one_kink, parts, out))
         if kind and depth >= 1 and len(self.bindings) < self.max_bindings and self.c.flip(0.2):
             return self.bind(kind, out)
         return out
+
+    def kink(self, kink: str, parts: list[str], out: str) -> str:
+        """The program (after the bindings so far) that must stay away from 0, with its gap
+        prefix: of the first piece ("arg"), the whole ("self"), the first minus the second
+        ("diff"), or a template over the pieces."""
+        prefix, _, kink = kink.rpartition(":")
+        arg = parts[0] if kink == "arg" else out if kink == "self" else \
+            f"{_wrap(parts[0])} - {_wrap(parts[1])}" if kink == "diff" else \
+            _PLACE.sub(lambda m: _wrap(parts[int(m.group(1))]), kink)
+        return (f"{prefix}:" if prefix else "") + "; ".join(self.bindings + [arg])
 
     def special(self, what: str, depth: int) -> str:
         if what in KINDS:
@@ -172,8 +223,8 @@ class _Grower:
             if "{0}" in choice:  # u .* u: one piece twice
                 choice = choice.replace("{0}", _wrap(self.piece(inner, depth - 1)))
             return self.fill(choice, "", max(depth - 1, 0))
-        if what == "C":
-            choice = self.c.pick(CONDITIONED)
+        if what in ("C", "D", "H"):
+            choice = self.c.pick({"C": CONDITIONED, "D": SPD, "H": SYMMETRIC}[what])
             if choice == "S":
                 return self.leaf_named("S")
             gram = _wrap(self.piece("N" if "{0}" in choice else "R", depth))
@@ -215,10 +266,11 @@ def declarations(used: set[str], mode: str, abstract: list, spd: bool) -> dict[s
     return out
 
 
-def generate(chooser, max_depth: int = 3) -> Program:
-    """One well-typed program from `chooser`'s choices (a final expression of any kind)."""
+def generate(chooser, max_depth: int = 3, newer: float = NEWER_SHARE) -> Program:
+    """One well-typed program from `chooser`'s choices (a final expression of any kind), with
+    the pieces of NEWER drawn with probability `newer` (0: the original vocabulary only)."""
     for _ in range(10):
-        grower = _Grower(chooser)
+        grower = _Grower(chooser, newer=newer)
         kind = chooser.pick(["S", "S", "V", "N", "R", "U"])
         final = grower.piece(kind, chooser.pick([1] + [2, 3, 4][:max_depth - 1] * 2), top=True)
         if grower.used:
@@ -233,5 +285,5 @@ def generate(chooser, max_depth: int = 3) -> Program:
     return Program(text, decls, grower.abstract, grower.kinks, domains)
 
 
-def program_of_seed(seed: int, max_depth: int = 3) -> Program:
-    return generate(RandomChooser(seed), max_depth)
+def program_of_seed(seed: int, max_depth: int = 3, newer: float = NEWER_SHARE) -> Program:
+    return generate(RandomChooser(seed), max_depth, newer)
