@@ -205,8 +205,10 @@ class _Writer:
 
     def w_Pow(self, e, env):
         base, exponent = e.args
-        if _depends(exponent, env):  # b^u = exp(log(b) u)
+        if _depends(exponent, env) and _depends(base, env):  # u^v = exp(log(u) v)
             return self.emit(sp.exp(sp.Mul(sp.log(base), exponent, evaluate=False)), env)
+        if _depends(exponent, env):  # a scalar to each entry: a .^ v
+            return f"{self.group(base, env)} .^ {self.group(exponent, env)}"
         if exponent == sp.S.Half:
             return f"sqrt({self.emit(base, env)})"
         op = " .^ " if _depends(base, env) else "^"
@@ -221,10 +223,11 @@ class _Writer:
         return text if abs(k) == 1 else f"({text})^{abs(k)}"
 
     def w_HadamardPower(self, e, env):
+        """u .^ v: a matrix base, the exponent a scalar or a matrix of the base's shape."""
         base, exponent = e.args
-        if is_matrix(exponent) or not is_matrix(base):
+        if not is_matrix(base) or (is_matrix(exponent) and exponent.shape != base.shape):
             raise UnsupportedError(f"the HadamardPower {e}: matcalc takes a matrix base and a "
-                                   f"scalar exponent")
+                                   f"scalar exponent or one of the base's shape")
         return f"{self.group(base, env)} .^ {self.group(exponent, env)}"
 
     def w_HadamardProduct(self, e, env):
