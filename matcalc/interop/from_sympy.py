@@ -258,12 +258,23 @@ class _Writer:
         return f"I_{{{self.size(e.shape[0])}}}"
 
     def w_OneMatrix(self, e, env):
+        """𝟏_m, 𝟏_nᵀ, and the m × n matrix of ones as 𝟏_m 𝟏_nᵀ."""
         rows, cols = e.shape
         if cols == 1:
             return f"ones_{{{self.size(rows)}}}"
         if rows == 1:
             return f"ones_{{{self.size(cols)}}}'"
-        raise UnsupportedError(f"the all-ones matrix {e}: matcalc has the all-ones vector only")
+        return f"(ones_{{{self.size(rows)}}} ones_{{{self.size(cols)}}}')"
+
+    def w_ZeroMatrix(self, e, env):
+        return f"0_{{{self.size(e.shape[0])},{self.size(e.shape[1])}}}"
+
+    def w_Heaviside(self, e, env):
+        """The unit step H(u) with H(0) = 0 (to_sympy's form of u > 0): u > 0."""
+        if len(e.args) != 2 or e.args[1] != 0:
+            raise UnsupportedError(f"the SymPy construct Heaviside ({e}): matcalc's step "
+                                   f"u > 0 is Heaviside(u, 0), 0 at 0")
+        return f"({self.group(e.args[0], env)} > 0)"
 
     def w_Max(self, e, env):
         if len(e.args) != 2:
