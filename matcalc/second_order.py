@@ -135,19 +135,19 @@ class _OfVector:
         return len(chain) == 1 and chain[0].op == "ones" and any(
             f.args and f is b.reduce_sum(f.args[0]) for f in scalars)
 
-    def linear(self, x: Expr) -> dict:
+    def linear(self, x: Expr, name: str) -> dict:
         """dy = J dx, as J prints."""
-        return {self.y: lambda memo: b.mul(self.jacobian, memo[x])}
+        return {self.y: lambda memo: b.mul(self.jacobian, _operand(memo, x, name))}
 
     def along(self, da: Expr) -> Expr:
         return b.mul(self.jacobian, da)
 
-    def curvature(self, memo: dict, x: Expr, g: Expr, a: Expr) -> Expr:
+    def curvature(self, dx: Expr, g: Expr, a: Expr) -> Expr:
         """(g yᵀ + y gᵀ + (aᵀ y) J) dx / (n s)."""
         y = self.y
         outer = b.add(b.mul(g, b.transpose(y)), b.mul(y, b.transpose(g)),
                       b.mul(b.mul(b.transpose(a), y), self.jacobian))
-        return b.mul(outer, memo[x], b.inverse_of(b.mul(b.dim(self.n), self.s)))
+        return b.mul(outer, dx, b.inverse_of(b.mul(b.dim(self.n), self.s)))
 
 
 class _OfRows:
@@ -199,31 +199,39 @@ class _OfRows:
         return len(chain) > 2 and chain[-2] is b.ones(self.n) and \
             chain[-1] is b.transpose(b.ones(self.n))
 
-    def linear(self, x: Expr) -> dict:
+    def linear(self, x: Expr, name: str) -> dict:
         """vec dY = J vec dX, as J prints."""
-        return {self.y: lambda memo: self.along(memo[x])}
+        return {self.y: lambda memo: self.along(_operand(memo, x, name))}
 
     def along(self, da: Expr) -> Expr:
         """J*[dA] = vec⁻¹(J vec dA)."""
         return b.unvec(b.mul(self.jacobian, b.vec(da)), self.y.shape)
 
-    def curvature(self, memo: dict, x: Expr, g: Expr, a: Expr) -> Expr:
+    def curvature(self, dx: Expr, g: Expr, a: Expr) -> Expr:
         """vec⁻¹((I ⊗ diag(1 ⊘ s)) (Γ R D + D R Γ + (I ⊗ diag((A ⊙ Y) 𝟏)) J) vec dX / n)."""
         y, gamma, d = self.y, b.diag(b.vec(g)), b.diag(b.vec(self.y))
         weights = b.kron(b.identity(self.n), b.diag(b.mul(b.hadamard(a, y), b.ones(self.n))))
         outer = b.add(b.mul(gamma, self.sums, d), b.mul(d, self.sums, gamma),
                       b.mul(weights, self.jacobian))
-        return b.unvec(b.mul(self.blocks, outer, b.vec(memo[x]), b.inverse_of(b.dim(self.n))),
+        return b.unvec(b.mul(self.blocks, outer, b.vec(dx), b.inverse_of(b.dim(self.n))),
                        y.shape)
 
 
-def _scales(layers: list[Expr]) -> dict:
+def _operand(memo: dict, node: Expr, name: str) -> Expr | None:
+    """d node: from the walk's memo, or taken here where the walk did not reach the node (a
+    layer's operand x / 2 is not a node of its scale, whose centring holds (x − mean(x) 𝟏) / 2)."""
+    if node not in memo:
+        memo[node] = differential(node, name, shortcuts(node, name))
+    return memo[node]
+
+
+def _scales(layers: list[Expr], name: str) -> dict:
     """{s: ds} for the scale s of each layer normalisation (either kind), ds written with its
     node y as declared (core/vector_functions.py: ds = yᵀ dx / n + dε / (2 s))."""
     out = {}
     for y in layers:
         def rule(memo, y=y):
-            return layer_scale_differential(b, y, *(memo.get(a) for a in y.args))
+            return layer_scale_differential(b, y, *(_operand(memo, a, name) for a in y.args))
         s = layer_norm_by_scale(b, y)[0]
         out[s] = out[simplify(s)] = rule
     return out
@@ -238,9 +246,12 @@ def _gradients(expr: Expr, name: str, y: Expr) -> dict:
     layer = (_OfRows if VECTOR_FUNCTIONS[y.op].by_rows else _OfVector)(y, s)
 
     def of_gradient(memo, g, a):
-        """dg = J da − curvature."""
-        out = b.neg(layer.curvature(memo, x, g, a))
-        da = differential(a, name, {**shortcuts(a, name), **layer.linear(x)})
+        """dg = J da − curvature (J dx's part of it: ε is constant here)."""
+        dx = _operand(memo, x, name)
+        out = b.neg(layer.curvature(dx, g, a)) if dx is not None else None
+        da = differential(a, name, {**shortcuts(a, name), **layer.linear(x, name)})
+        if out is None:
+            return None if da is None else layer.along(da)
         return out if da is None else b.add(layer.along(da), out)
 
     def of_product(memo, left, g, a, right):
@@ -295,7 +306,7 @@ def shortcuts(expr: Expr, name: str) -> dict:
     them (ε constant) that depend on the variable `name`."""
     layers = [n for n in postorder(expr) if name in n.free and n.op in VECTOR_FUNCTIONS and
               VECTOR_FUNCTIONS[n.op].by_scale is not None]
-    out = _scales(layers)
+    out = _scales(layers, name)
     for y in layers:
         if name not in y.args[1].free:
             out.update(_gradients(expr, name, y))

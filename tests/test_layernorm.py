@@ -82,6 +82,17 @@ def test_derivative(expr, wrt, vars, abstract, layout, rng):
     ("sum(log(1 + exp(layernorm(x))))", "x", {"x": "vector(5)"}),
     ("sum(layernorm_rows(X) .* G)", "X", {"X": "matrix(2,3)", "G": "matrix(2,3)"}),
     ("norm2(layernorm_rows(X) - Y)^2", "X", {"X": "matrix(2,3)", "Y": "matrix(2,3)"}),
+    # an argument the layer's scale does not hold as a node (its centring is (x − mean(x) 𝟏) /
+    # 2), and ε depending on the variable: the operands' differentials are taken whole
+    ("y' layernorm(x / 2)", "x", {"x": "vector(4)", "y": "vector(4)"}),
+    ("y' layernorm(x / 2, x' x)", "x", {"x": "vector(4)", "y": "vector(4)"}),
+    ("y' layernorm(c x)", "x", {"x": "vector(4)", "y": "vector(4)", "c": "scalar"}),
+    ("tr(G' layernorm_rows(Z V / 2))", "Z", {"Z": "matrix(2,3)", "V": "matrix(3,3)",
+                                              "G": "matrix(2,3)"}),
+    ("norm2(layernorm_rows(softmax_rows(Z) V) - Y)^2", "Z",
+     {"Z": "matrix(2,3)", "V": "matrix(3,3)", "Y": "matrix(2,3)"}),
+    ("sum(G .* layernorm_rows(exp(Z) V, sum(Z .* Z)))", "Z",
+     {"Z": "matrix(2,3)", "V": "matrix(3,3)", "G": "matrix(2,3)"}),
 ])
 def test_hessian(expr, wrt, vars, rng):
     h = hessian(expr, wrt, vars)
