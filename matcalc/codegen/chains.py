@@ -10,6 +10,7 @@ all its factors are matrices, with consecutive dense factors multiplied in the o
     (A ⊗ B) v    = vec(B V Aᵀ),  v = vec(V)       K_{m,n} vec(V) = vec(Vᵀ)
                    (but u ⊗ I and I ⊗ u, for a vector u, are formed: they are thin)
     𝟏ᵀ M, M 𝟏    = column sums, row sums of M     (S₁ + S₂) v = S₁ v + S₂ v
+    (M ⊙ u 𝟏ᵀ) 𝟏 = u ⊙ (M 𝟏)   (a vector spread along a sum is taken out of it)
     A (u vᵀ + w zᵀ) B = (A u)(Bᵀ v)ᵀ + (A w)(Bᵀ z)ᵀ  (a few outer products between matrices)
 
 A palindrome Mᵀ diag(d) M with weights d ≥ 0 (proved by signs.py) is Rᵀ R, R = diag(√d) M,
@@ -27,6 +28,7 @@ from . import factors as kinds
 from .factors import Factor, Value, classify, forming_cost, summed_by_ones
 from .signs import nonnegative
 from .source import wrap
+from .spread import spread_factor
 
 LOW_RANK = 4  # the outer products of a sum a product distributes over (A (u vᵀ + v uᵀ) B)
 
@@ -123,18 +125,29 @@ class Products:
         if factors[-1].shape.cols.is_one:  # ... v: matrix-vector products from the right
             acc, rest = self._value(factors[-1]), factors[:-1]
             if summed_by_ones(factors[-1], rest[-1]):  # M 𝟏: the row sums of M
-                acc, rest = self.right(self._value(rest[-1]), factors[-1]), rest[:-1]
+                acc, rest = self._sums(rest[-1], factors[-1], "col"), rest[:-1]
             for f in reversed(rest):
                 acc = self.left(f, acc)
             return acc
         if factors[0].shape.rows.is_one:  # uᵀ ...: from the left
             acc, rest = self._value(factors[0]), factors[1:]
             if summed_by_ones(factors[0], rest[0]):  # 𝟏ᵀ M: the column sums of M
-                acc, rest = self.left(factors[0], self._value(rest[0])), rest[1:]
+                acc, rest = self._sums(rest[0], factors[0], "row"), rest[1:]
             for f in rest:
                 acc = self.right(acc, f)
             return acc
         return self._matrices(factors)
+
+    def _sums(self, matrix: Expr, ones: Expr, side: str) -> Value:
+        """M 𝟏 (side "col") or 𝟏ᵀ M (side "row"), a vector spread along the sum taken out of
+        it (spread.spread_factor): no matrix of the spread vector, no product with it."""
+        taken = None if matrix in self.em.shared else spread_factor(matrix, side)
+        summed = self._value(matrix if taken is None else taken[0])
+        sums = self.right(summed, ones) if side == "col" else self.left(ones, summed)
+        if taken is None:
+            return sums
+        return self._let(f"{wrap(sums.code)} * {wrap(self.em.value(taken[1]).code)}",
+                         sums.shape)
 
     def _matrices(self, factors: list[Expr]) -> Value:
         """A product of matrices: dense runs by multi_dot, structured factors applied."""

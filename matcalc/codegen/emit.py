@@ -2,9 +2,7 @@
 
 Values keep natural array shapes: scalars 0-d, vectors (column or row, known statically) 1-D,
 matrices 2-D. A broadcast scalar (`expand`) stays a scalar inside sums and elementwise
-products; traces and diagonals of products never form the product:
-
-    tr(A B) = sum(A ⊙ Bᵀ)        diag(A B) = rowsums(A ⊙ Bᵀ)
+products; traces and diagonals of products never form the product (traces.py).
 
 Inverses, solves and log-determinants go through solves.py, which factorises a matrix used
 more than once only once.
@@ -39,6 +37,7 @@ from .solves import Solves
 from .source import Builder, wrap
 from .spectral import spectral_code, vectors_used
 from .spread import negative, spreads
+from .traces import diagonal_code, formed_products, trace_code
 
 _DECLARED = {**LINEAR_OPS, **MATRIX_POWERS}  # each names its Emitter method and its code
 _UNIT_LEAVES = ("identity", "ones", "commutation")  # I₁ = 𝟏₁ = K₁,₁ = 1
@@ -63,6 +62,8 @@ class Emitter:
         self._memo: dict[Expr, Value] = {}
         self.solves = Solves(self, roots)
         self._nodes = {n for root in roots for n in postorder(root)}
+        self.formed = formed_products(roots)  # products formed whatever else is done
+        self.shared = _shared_nodes(roots)  # roots and nodes with several users
         self.decomposed = vectors_used(roots)  # spectral arguments decomposed in full
         self.decompositions: dict[tuple[Expr, bool], str] = {}  # (argument, eigh) -> its name
 
@@ -272,30 +273,8 @@ class Emitter:
         """sum(X), mean(X) (of a 1 × 1 argument: `_one_by_one`)."""
         return self._own(node, wrap(self._code(node.arg)))
 
-    def _split_last(self, node: Expr):
-        """For a product of matrices: (scalars, value of all but the last factor, last)."""
-        if node.op != "mul":
-            return None
-        scalars, chain = matmul_chain(node)
-        if len(chain) < 2:
-            return None
-        return scalars, self.products.chain(chain[:-1]), self.value(chain[-1])
-
-    def _tr(self, node):
-        split = self._split_last(node.arg)
-        if split is None:
-            return self._own(node, wrap(self._code(node.arg)))
-        scalars, head, last = split  # tr(H L) = Σ H ⊙ Lᵀ
-        tail = self.spell("T", wrap(last.code)) if last.is_2d else last.code
-        return self.products.scaled(scalars, self.spell("total", f"({head.code} * {wrap(tail)})"))
-
-    def _diagpart(self, node):
-        split = self._split_last(node.arg)
-        if split is None or not split[1].is_2d:
-            return self._own(node, wrap(self._code(node.arg)))
-        scalars, head, last = split  # diag(H L) = rowsums(H ⊙ Lᵀ)
-        rows = self.spell("rowsums", f"({head.code} * {self.spell('T', wrap(last.code))})")
-        return self.products.scaled(scalars, rows)
+    _tr = trace_code
+    _diagpart = diagonal_code
 
     def _vec(self, node):
         code = self._code(node.arg)
@@ -376,6 +355,15 @@ class Emitter:
         return self.spell("ones" if value else "zeros", self._dims(node.shape))
 
     _frechet = _frechet_matrix = matrix_function_code  # (L_f(X, E), J_f(X) of expm, ...)
+
+
+def _shared_nodes(roots: list[Expr]) -> frozenset[Expr]:
+    """The roots and the nodes that are an argument of more than one node."""
+    users: dict[Expr, int] = {}
+    for node in {n for root in roots for n in postorder(root)}:
+        for a in set(node.args):
+            users[a] = users.get(a, 0) + 1
+    return frozenset((*roots, *(n for n, k in users.items() if k > 1)))
 
 
 def emission_rule(op: str):

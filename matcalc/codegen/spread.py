@@ -69,6 +69,24 @@ def spreads(args: tuple[Expr, ...]) -> list[tuple[str, Expr] | None]:
     return found if full else [None] * len(args)
 
 
+def spread_factor(matrix: Expr, side: str) -> tuple[Expr, Expr] | None:
+    """(M, w) when `matrix` is an elementwise product M ⊙ (w 𝟏ᵀ) (side "col") or M ⊙ (𝟏 wᵀ)
+    (side "row") with M a full matrix; its sums along the spread then take w out:
+
+        (M ⊙ w 𝟏ᵀ) 𝟏 = w ⊙ (M 𝟏)        𝟏ᵀ (M ⊙ 𝟏 wᵀ) = (𝟏ᵀ M) ⊙ wᵀ
+
+    None when it has no such factor."""
+    if matrix.op != "hadamard":
+        return None
+    found = spreads(matrix.args)
+    vectors = [s[1] for s in found if s is not None and s[0] == side]
+    rest = [a for a, s in zip(matrix.args, found) if s is None or s[0] != side]
+    if not vectors:
+        return None
+    join = lambda parts: parts[0] if len(parts) == 1 else b.hadamard(*parts)  # noqa: E731
+    return join(rest), join(vectors)
+
+
 def negative(u: Expr) -> bool:
     """Whether u carries a negative constant coefficient."""
     scalars = matmul_chain(u)[0]
