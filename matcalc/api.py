@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .closed_form import hessian_of, jacobian
-from .codegen import Output, compile_function, generate
+from .codegen import Output, compile_function, generate, parameter_variables
 from .core import build as b
 from .core.constants import CONSTANTS
 from .core.expr import Expr, postorder
@@ -158,10 +158,14 @@ def value_and_grad(expr: str, wrt: str | list[str], vars: dict[str, str] | None 
     grouping = "value_and_grad" if isinstance(wrt, str) else "value_and_grads"
     symbols = (*text_symbols(program).values(), *(s for g in grads for s in g.symbols()))
     output = Output((computed(program), *(g.expr for g in grads)), grouping, symbols,
-                    tuple(computed_parameters(program.expr)))
+                    tuple(computed_parameters(program.expr)),
+                    takes=(program.expr, *(g.variable for g in grads)))
+    arguments = parameter_variables(program.variables, output)
     doc = docstring(f"The value of {program.source.strip()} and its gradient"
                      f"{'s' if len(names) > 1 else ''} by {', '.join(names)}:",
-                     [str(g) for g in grads], grads[0].variables, None, backend)
+                     [str(g) for g in grads],
+                     {n: k for n, k in grads[0].variables.items() if n in arguments}, None,
+                     backend)
     return compile_function(generate(program.variables, output, backend, "value_and_grad",
                                      doc), "value_and_grad", backend)
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from .check import CheckResult, check
-from .codegen import Output, compile_function, generate
+from .codegen import Output, compile_function, generate, parameter_variables
 from .core.expr import Expr, postorder
 from .core.extremes import subgradient_notes
 from .core.parameters import computed_parameters
@@ -132,22 +132,24 @@ class Derivative:
 
     def to_source(self, backend: str = "numpy") -> str:
         """Python source of a function computing this derivative with `backend` ('numpy',
-        'jax' or 'torch'): its parameters are the variables, then the abstract symbols, under
-        the names `evaluate` takes made Python identifiers (`lambda_`, `df_d_A_X_B`); called
-        by keyword, it takes every name `evaluate` takes as well (θ=..., **{"df_d(A X + B)":
-        ...}), and its docstring lists them. It accepts what `evaluate` accepts for each
-        argument (a 1 × 1 matrix as a float or a (1, 1) array), its docstring states the
-        closed form, and its result is shaped like `evaluate`'s (scalars 0-d, a float from
-        numpy; vectors 1-D)."""
+        'jax' or 'torch'): its parameters are the variables of the function differentiated
+        (and `wrt`), then the abstract symbols, under the names `evaluate` takes made Python
+        identifiers (`lambda_`, `df_d_A_X_B`); called by keyword, it takes every name
+        `evaluate` takes as well (θ=..., **{"df_d(A X + B)": ...}, a declared variable the
+        function does not use, which it ignores), and its docstring lists them. It accepts
+        what `evaluate` accepts for each argument (a 1 × 1 matrix as a float or a (1, 1)
+        array), its docstring states the closed form, and its result is shaped like
+        `evaluate`'s (scalars 0-d, a float from numpy; vectors 1-D)."""
         title = "The Hessian" if self.order == 2 else f"d/d{self.wrt}"
         program = "; ".join(line.strip() for line in self.source.splitlines() if line.strip())
         forms = [self.text(), *([self.holds_when()] if self.conditions else [])]
-        doc = docstring(f"{title} of {program} by {self.wrt}, {self.layout} "
-                         f"layout:", forms, self.variables, self.expr, backend)
-        return generate(self.program.variables,
-                        Output((self.expr,), symbols=tuple(self.symbols()),
-                               checked=self.checked), backend,
-                        self._function_name(), doc)
+        output = Output((self.expr,), symbols=tuple(self.symbols()), checked=self.checked,
+                        takes=(self.program.expr, self.variable))
+        arguments = parameter_variables(self.program.variables, output)
+        doc = docstring(f"{title} of {program} by {self.wrt}, {self.layout} layout:", forms,
+                        {n: k for n, k in self.variables.items() if n in arguments}, self.expr,
+                        backend)
+        return generate(self.program.variables, output, backend, self._function_name(), doc)
 
     def holds_when(self, ascii: bool = False) -> str:
         """The conditions as one line, as the command line prints it after the result and the

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from matcalc import Derivative, derive, value
+from matcalc.names import canonical
 
 STEP = 1e-6         # central-difference step, scaled by max(1, |x_k|)
 RTOL = 1e-6         # relative to max |J| of the reference Jacobian
@@ -356,7 +357,10 @@ def check_derivative(expr: str, wrt: str, vars: Mapping[str, str] | None = None,
     d = derive(expr, wrt, vars=dict(vars) if vars else None, layout=layout)
     program = concrete_all(expr, abstract)
     kinks, here = kink_programs(program), variables(d, sizes)
-    domains = {**{v.name: "spd" for v in here if structured(vars, v.name)}, **(domains or {})}
+    # names as the program keeps them (a Greek wrt, declaration or domain ε is epsilon)
+    wrt, vars = d.wrt, {canonical(k): v for k, v in (vars or {}).items()} or None
+    domains = {**{v.name: "spd" for v in here if structured(vars, v.name)},
+               **{canonical(k): v for k, v in (domains or {}).items()}}
     for i in range(points):
         point = draw_point(here, domains, rng, kinks, vars)
         symbols = {s["ascii"]: abstract_value(expr, s, vars, point, layout, abstract)

@@ -92,3 +92,22 @@ def assert_same_value(d: Derivative, rng: np.random.Generator, domains: Mapping 
     want = np.asarray(want, dtype=float)
     assert got.size == want.size, (got.shape, want.shape)
     assert np.allclose(got.reshape(want.shape), want, rtol=1e-8, atol=1e-10), (got, want)
+
+
+def assert_reads_back(d: Derivative, rng: np.random.Generator, domains: Mapping | None = None,
+                      sizes: Mapping[str, int] = SIZES, expr: Expr | None = None) -> None:
+    """`expr` (default: the closed form) taken to SymPy and back (from_sympy's matcalc
+    program) has matcalc's value at a random point: the round trip keeps the value. The sizes
+    are made numbers in SymPy first, so that a form with no variable (0_n) has its size."""
+    from matcalc import value
+    from matcalc.interop import from_sympy
+    expr = d.expr if expr is None else expr
+    arrays, named, _ = inputs(d, expr, rng, domains, sizes)
+    values, bound = bind(d.program.variables, arrays)
+    want = np.asarray(evaluate(expr, Env(values, bound, arrays, d.layout)), dtype=float)
+    numbers = {sp.Symbol(name): sp.Integer(size) for name, size in named.items()}
+    text, declared, _ = from_sympy(to_sympy(expr).xreplace(numbers), d.wrt)
+    given = {name: arrays[name] for name in declared}
+    got = np.asarray(value(text, vars=declared, **given), dtype=float)
+    assert got.size == want.size, (text, got.shape, want.shape)
+    assert np.allclose(got.reshape(want.shape), want, rtol=1e-8, atol=1e-10), (text, got, want)

@@ -341,3 +341,38 @@ def test_a_scalar_divisor_and_pi_read_as_written(backend_name):
     got = float(d.to_function(backend_name)(a=0.3))
     assert abs(got - 2 * np.exp(-0.09) / np.sqrt(np.pi)) < 1e-15
     assert "/ b ** 2" in derive("a / b", "b").to_source(backend_name)
+
+
+UNUSED_Y = {"x": "vector(n)", "y": "vector(n)", "A": "matrix(n,n)"}
+
+
+@pytest.mark.parametrize("backend_name", BACKENDS)
+def test_the_parameters_are_the_functions_variables(backend_name, rng):
+    """A declared variable the function does not use (y of max(x)) is no parameter: the code
+    is called as evaluate is, without it, and accepts it by keyword, ignored; one the function
+    uses stays a parameter though the derivative does not use it (A of sum(x) + y' A y by x).
+    Each value is evaluate's, itself checked against central differences."""
+    if backend_name != "numpy":
+        backend(backend_name)
+    point = {"x": rng.permutation(5).astype(float), "y": rng.normal(size=5),
+             "A": rng.normal(size=(5, 5))}
+    for text, wrt, params in (("max(x)", "x", ["x"]), ("sum(x) + y' A y", "x", ["x", "y", "A"]),
+                              ("sum(y)", "x", ["y", "x"]), ("y' A y", "y", ["y", "A"])):
+        d = derive(text, wrt, UNUSED_Y, "denominator")
+        f = d.to_function(backend_name)
+        assert list(inspect.signature(f).parameters) == params, d.to_source(backend_name)
+        taken = {name: point[name] for name in params}
+        want = d.evaluate(**taken)
+        fd = reference(text, wrt, UNUSED_Y, point, "denominator")
+        assert_close(as_displayed(want, fd), fd, what=f"{text} by {wrt}")
+        for given in (taken, point):
+            assert_agrees(f(**given), want, backend_name, lambda: d.to_source(backend_name))
+            assert_agrees(d.evaluate(**given), want, "numpy", lambda: text)
+        assert_agrees(f(*taken.values()), want, backend_name, lambda: d.to_source(backend_name))
+    h = hessian("sum(x .^ 3)", "x", UNUSED_Y).to_function(backend_name)
+    assert_agrees(h(x=point["x"]), np.diag(6 * point["x"]), backend_name, lambda: "Hessian")
+    f = value_and_grad("max(x)", "x", UNUSED_Y, backend_name)
+    for given in ({"x": point["x"]}, point):
+        got_value, grad = f(**given)
+        assert float(got_value) == 4.0
+        assert_agrees(grad, np.eye(5)[np.argmax(point["x"])], backend_name, lambda: "grad")

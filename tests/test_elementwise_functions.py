@@ -1,8 +1,10 @@
 """Every elementwise function declared in matcalc/core/elementwise.py, end to end, against a
 reference that is not matcalc's: its value (evaluate, the generated code) against Python's
 `math` at points of its domain, its gradient against `jax.grad` (when jax is installed), its
-declared SymPy form, its printed forms read back, and its row in docs/language.md (a table
-generated from the declarations: `python -m matcalc.vocabulary docs/language.md`).
+declared SymPy form and its derivative's through SymPy and back, its Hessian by finite
+differences and in generated code, its printed forms read back, and its row in
+docs/language.md (a table generated from the declarations: `python -m matcalc.vocabulary
+docs/language.md`).
 
 Adding a function is its declaration plus one row of REFERENCE below (and running the docs'
 generator). The other suites then
@@ -21,7 +23,7 @@ import numpy as np
 import pytest
 from documentation import ROOT
 from program_checks import printed_forms
-from test_codegen import INSTALLED, assert_agrees, ready
+from test_codegen import INSTALLED, assert_agrees, check_generated, ready
 from test_hessian import check_second
 from test_ops_table import SIZES, VARS, argument_domains
 from test_readme_table import ROWS
@@ -111,10 +113,25 @@ def test_its_gradient_is_jax_grads(name, rng):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_its_second_derivative(name, rng):
+    """The Hessian is the finite differences of the gradient, and its generated code on every
+    installed backend computes what its evaluate does."""
     f = FUNCTIONS[name]
-    first = derive(f"sum({name}(W x + b))", "x", VARS)
-    check_second(first, hessian(f"sum({name}(W x + b))", "x", VARS), SIZES,
-                 argument_domains(f), rng, points=2)
+    expr = f"sum({name}(W x + b))"
+    second = hessian(expr, "x", VARS)
+    check_second(derive(expr, "x", VARS), second, SIZES, argument_domains(f), rng, points=2)
+    check_generated(second, expr, SIZES, argument_domains(f), VARS, (), rng)
+
+
+@pytest.mark.parametrize("layout", ["numerator", "denominator"])
+@pytest.mark.parametrize("name", NAMES)
+def test_its_derivative_in_sympy_and_back(name, layout, rng):
+    """The derivative's SymPy form has evaluate's value, and read back from SymPy keeps it."""
+    pytest.importorskip("sympy")
+    from sympy_numeric import assert_reads_back, assert_same_value
+    f = FUNCTIONS[name]
+    d = derive(f"sum({name}(W x + b))", "x", VARS, layout)
+    assert_same_value(d, rng, argument_domains(f), SIZES)
+    assert_reads_back(d, rng, argument_domains(f), SIZES)
 
 
 @pytest.mark.parametrize("name", NAMES)

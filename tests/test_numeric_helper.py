@@ -83,6 +83,25 @@ def test_check_passes_with_undeclared_names(rng) -> None:
     check_derivative("tanh(W x + b)", "W", rng=rng)  # kinds from language.md's defaults
 
 
+@pytest.mark.parametrize("layout", ["numerator", "denominator"])
+@pytest.mark.parametrize("wrt, declared", [("ε", "ε"), ("ε", "epsilon"), ("epsilon", "ε")])
+def test_a_greek_name_is_the_programs_variable(wrt, declared, layout, rng) -> None:
+    """wrt, declarations and domains may spell a Greek name either way (the point is keyed by
+    the program's name, epsilon), and the domain applies to it (ε > 0 keeps var(x) + ε
+    positive)."""
+    vars = {"x": "vector(n)", declared: "scalar"}
+    d = check_derivative("layernorm(x, ε)", wrt, vars, SIZES, {declared: "positive"}, layout,
+                         rng=rng)
+    assert d.wrt == "epsilon"
+
+
+def test_a_greek_wrt_is_still_checked(monkeypatch, rng) -> None:
+    _wrong_evaluate(monkeypatch, lambda v: v * (1 + 1e-4))
+    with pytest.raises(AssertionError, match="max error"):
+        check_derivative("layernorm(x, ε)", "ε", {"x": "vector(n)", "ε": "scalar"}, SIZES,
+                         {"ε": "positive"}, rng=rng)
+
+
 # -- check_derivative fails on wrong ones ------------------------------------------------
 
 SQUARE = ("A x", "x", {"A": "matrix(n,n)", "x": "vector(n)"})  # dy/dx = A, not symmetric

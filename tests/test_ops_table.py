@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pytest
-from numeric import check_derivative
+from numeric import check_derivative, draw_point, variables
 
+from matcalc import derive, hessian, value
 from matcalc.core import elementwise as ew
 from matcalc.core import vector_functions as ew_vector
 from matcalc.core.elementwise import FUNCTIONS as ELEMENTWISE
@@ -192,12 +194,42 @@ def test_a_missing_facet_is_named(monkeypatch):
                                        ("x .^ y", "x"), ("(W x) .^ b", "W"), ("X .^ A", "A"),
                                        ("sum(x .^ x)", "x")])
 def test_a_variable_exponent(expr, wrt, layout, rng):
-    """u.^p with p a vector or matrix of u's shape, or u a scalar (a .^ x): positive bases."""
+    """u.^p with p a vector or matrix of u's shape, or u a scalar (a .^ x): positive bases;
+    the derivative, its code and its printed forms read back."""
     from test_codegen import check_generated
-    positive = {name: "positive" for name in ("a", "x", "W", "X")}
-    vars = VARS | {"a": "scalar"}
-    d = check_derivative(expr, wrt, vars, SIZES, positive, layout, rng=rng)
-    check_generated(d, expr, SIZES, positive, vars, (), rng)  # numpy, jax, torch
+    d = check_derivative(expr, wrt, EXPONENT_VARS, SIZES, POSITIVE_BASES, layout, rng=rng)
+    check_generated(d, expr, SIZES, POSITIVE_BASES, EXPONENT_VARS, (), rng)  # numpy, jax, torch
+    _reads_back(d, rng)
+
+
+@pytest.mark.parametrize("expr, wrt", [("sum(a .^ x)", "x"), ("sum(a .^ x)", "a"),
+                                       ("sum(x .^ y)", "x"), ("sum(x .^ y)", "y"),
+                                       ("sum(X .^ A)", "X"), ("sum(X .^ A)", "A"),
+                                       ("sum((W x) .^ b)", "x"), ("sum(x .^ x)", "x")])
+def test_a_variable_exponent_hessian(expr, wrt, rng):
+    """The Hessian is the finite differences of the gradient; its code and its printed forms
+    have evaluate's value."""
+    from test_codegen import check_generated
+    from test_hessian import check_second
+    second = hessian(expr, wrt, EXPONENT_VARS)
+    check_second(derive(expr, wrt, EXPONENT_VARS, "denominator"), second, SIZES,
+                 POSITIVE_BASES, rng)
+    check_generated(second, expr, SIZES, POSITIVE_BASES, EXPONENT_VARS, (), rng)
+    _reads_back(second, rng)
+
+
+POSITIVE_BASES = {name: "positive" for name in ("a", "x", "W", "X")}
+EXPONENT_VARS = VARS | {"a": "scalar"}
+
+
+def _reads_back(d, rng) -> None:
+    """Every printed form of `d` read back has d.evaluate's value at a point."""
+    from program_checks import printed_forms
+    point = draw_point(variables(d, SIZES), POSITIVE_BASES, rng)
+    want = d.evaluate(**point)
+    for text in printed_forms(d):
+        got = value(text, d.declarations, **point)
+        assert np.allclose(got, want, rtol=1e-12, atol=1e-12), text
 
 
 @pytest.mark.parametrize("layout", ["numerator", "denominator"])

@@ -1,4 +1,5 @@
-"""The softmax family by rows (each row a sample) and attention written in the language.
+"""The softmax family by rows (each row a sample), attention written in the language, a bias
+added to every row, and log_softmax and cross_entropy of one vector.
 
 Each printed form is pinned and checked against central finite differences (tests/numeric.py),
 read back from its text (tests/test_read_back.py), evaluated, generated as numpy, jax and torch
@@ -15,7 +16,7 @@ import importlib.util
 import numpy as np
 import pytest
 from numeric import check_derivative, concrete_all
-from sympy_numeric import assert_same_value
+from sympy_numeric import assert_reads_back, assert_same_value
 from test_codegen import check_generated, ready
 from test_hessian import check_second
 from test_read_back import test_printed_form_reads_back as reads_back
@@ -230,3 +231,72 @@ def test_attention_gradient_is_jaxs(wrt, rng):
     grad = derive(ATTENTION + "sum((P V - T).^2)", wrt, VARS, "denominator")
     want = jax.grad(loss, argnums="QKV".index(wrt))(*(point[n] for n in "QKVTd"))
     assert np.allclose(grad.evaluate(**point), np.asarray(want), rtol=1e-10, atol=1e-12)
+
+
+# -- log_softmax and cross_entropy of one vector ------------------------------------------------
+
+VECTOR_VARS = {"z": "vector(n)", "y": "vector(n)"}
+CROSS_ENTROPY = ["sum(y .* log_softmax(z))", "cross_entropy(z, y)"]
+
+
+@pytest.mark.parametrize("layout", ["numerator", "denominator"])
+@pytest.mark.parametrize("expr, wrt", [("log_softmax(z)", "z"), (CROSS_ENTROPY[0], "z"),
+                                       (CROSS_ENTROPY[1], "z"), (CROSS_ENTROPY[1], "y")])
+def test_log_softmax_and_cross_entropy(expr, wrt, layout, rng):
+    """Finite differences, the printed forms read back, code on every backend, and SymPy: the
+    closed form's and the function's values, and the closed form back from SymPy."""
+    d = check_derivative(expr, wrt, VECTOR_VARS, SIZES, layout=layout, rng=rng)
+    reads_back(expr, expr, wrt, VECTOR_VARS, {}, [], SIZES, layout)
+    check_generated(d, expr, SIZES, None, VECTOR_VARS, (), rng)
+    assert_same_value(d, rng, sizes=SIZES)
+    assert_same_value(d, rng, sizes=SIZES, expr=d.function)
+    assert_reads_back(d, rng, sizes=SIZES)
+
+
+@pytest.mark.parametrize("expr", CROSS_ENTROPY)
+def test_log_softmax_and_cross_entropy_hessians(expr, rng):
+    """sum(y) (diag(s) − s sᵀ) for cross_entropy: finite differences of the gradient, its code,
+    its SymPy form, and jax.hessian of jax.nn.log_softmax where jax is installed."""
+    h = hessian(expr, "z", VECTOR_VARS)
+    check_second(derive(expr, "z", VECTOR_VARS, "denominator"), h, SIZES, None, rng)
+    check_generated(h, expr, SIZES, None, VECTOR_VARS, (), rng)
+    assert_same_value(h, rng, sizes=SIZES)
+    if importlib.util.find_spec("jax") is None:
+        return
+    import jax
+    ready("jax")
+    z, y = rng.standard_normal(4), rng.standard_normal(4)
+    sign = 1.0 if expr.startswith("sum") else -1.0  # cross_entropy(z, y) = −yᵀ log_softmax(z)
+    want = jax.hessian(lambda u: sign * (y @ jax.nn.log_softmax(u)))(z)
+    assert np.allclose(h.evaluate(z=z, y=y), np.asarray(want), rtol=1e-10, atol=1e-12)
+
+
+# -- attention's Hessians; a bias added to every row -------------------------------------------
+
+ATTENTION_8 = "P = softmax_rows(Q K' / 8); tr(G' P V)"
+ATTENTION_VARS = VARS | {"G": "matrix(m,q)"}
+
+
+@pytest.mark.parametrize("wrt, printed", [
+    ("Q", "(P ⊙ (G Vᵀ - (P ⊙ (G Vᵀ)) 𝟏 𝟏ᵀ)) K / 8  where P = softmax_rows(Q Kᵀ / 8)"),
+    ("V", "softmax_rows(Q Kᵀ / 8)ᵀ G")])
+def test_attention_gradient_and_hessian(wrt, printed, rng):
+    """The gradients docs/language.md shows, and the Hessians (by V it is 0: the function is
+    linear in V), both against finite differences of the gradient."""
+    first = check_derivative(ATTENTION_8, wrt, ATTENTION_VARS, SIZES, layout="denominator",
+                             rng=rng)
+    assert str(first) == printed
+    second = hessian(ATTENTION_8, wrt, ATTENTION_VARS)
+    check_second(first, second, SIZES, None, rng)
+    assert (second.expr.op == "zero") == (wrt == "V")
+
+
+@pytest.mark.parametrize("layout", ["numerator", "denominator"])
+@pytest.mark.parametrize("expr, printed", [
+    ("X W + ones b'", {"numerator": "I_n ⊗ 𝟏_m", "denominator": "I_n ⊗ 𝟏_mᵀ"}),
+    ("sum((X W + ones b') .* G)", {"numerator": "𝟏ᵀ G", "denominator": "Gᵀ 𝟏"})])
+def test_a_bias_added_to_every_row(expr, printed, layout, rng):
+    """X W + 𝟏 bᵀ by b: each column of the result moves with one entry of b."""
+    vars = {"X": "matrix(m,k)", "W": "matrix(k,n)", "b": "vector", "G": "matrix(m,n)"}
+    d = check_derivative(expr, "b", vars, SIZES, layout=layout, rng=rng)
+    assert str(d) == printed[layout]

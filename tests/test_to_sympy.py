@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import sympy as sp
-from sympy_numeric import SIZES, assert_same_value, sympy_value
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+from sympy_numeric import SIZES, assert_reads_back, assert_same_value, sympy_value
 from test_identities import CASES
 from test_seeds import EXAMPLES
 
@@ -206,3 +207,39 @@ def test_sympy_is_imported_only_when_used():
 def test_hessians(expr, vars, rng):
     wrt = "w" if "w" in vars else "x"
     assert_same_value(hessian(expr, wrt, vars=vars), rng)
+
+
+# -- variable exponents: a .^ x (t ↦ aᵗ entrywise), x .^ y and X .^ A (HadamardPower) --------
+
+EXPONENTS = {"a": "scalar", "x": "vector(n)", "y": "vector(n)", "X": "matrix(m,n)",
+             "A": "matrix(m,n)"}
+BASES_POSITIVE = {"a": "positive", "x": "positive", "X": "positive"}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("expr, wrt", [
+    ("sum(a .^ x)", "x"), ("sum(a .^ x)", "a"), ("a .^ x", "x"), ("sum(x .^ y)", "x"),
+    ("sum(x .^ y)", "y"), ("x .^ y", "y"), ("sum(X .^ A)", "X"), ("sum(X .^ A)", "A"),
+])
+def test_variable_exponents(expr, wrt, layout, rng):
+    """The closed form and the function have SymPy's value, and come back from SymPy."""
+    d = derive(expr, wrt, vars=EXPONENTS, layout=layout)
+    for form in (d.expr, d.function):
+        assert_same_value(d, rng, BASES_POSITIVE, expr=form)
+        assert_reads_back(d, rng, BASES_POSITIVE, expr=form)
+
+
+@pytest.mark.parametrize("expr, wrt", [("sum(a .^ x)", "x"), ("sum(a .^ x)", "a"),
+                                       ("sum(x .^ y)", "x"), ("sum(x .^ y)", "y")])
+def test_variable_exponent_hessians(expr, wrt, rng):
+    h = hessian(expr, wrt, vars=EXPONENTS)
+    assert_same_value(h, rng, BASES_POSITIVE)
+    assert_reads_back(h, rng, BASES_POSITIVE)
+
+
+def test_a_scalar_to_a_matrix_is_entrywise():
+    """a .^ x is SymPy's t ↦ aᵗ applied to x (a ** x raised SymPy's NotImplementedError)."""
+    a, x = sp.Symbol("a"), sp.MatrixSymbol("x", sp.Symbol("n"), 1)
+    got = to_sympy(derive("a .^ x", "a", vars=EXPONENTS).function)
+    assert isinstance(got, ElementwiseApplyFunction) and got.expr == x, got
+    assert got.function(sp.Integer(3)) == a ** 3

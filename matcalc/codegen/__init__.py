@@ -7,6 +7,7 @@ source (statements, common subexpressions once, inlining) → module (the functi
 """
 from ..symbols import parameters
 from .backends import BACKENDS
-from .module import Output, compile_function, generate
+from .module import Output, compile_function, generate, parameter_variables
 
-__all__ = ["BACKENDS", "Output", "compile_function", "generate", "parameters"]
+__all__ = ["BACKENDS", "Output", "compile_function", "generate", "parameter_variables",
+           "parameters"]

@@ -1,16 +1,17 @@
 """The generated module: imports, helpers, one function with a docstring, and its compilation.
 
-Parameters are the program's variables (in declaration order) and then the abstract symbols
-(∂f/∂Y as `df_dY`, f(Y) as `f`), under the names `evaluate` takes, made safe as Python
-identifiers (`lambda` → `lambda_`, `df_d(A X + B)` → `df_d_A_X_B`: symbols.parameter_names,
-whose names `evaluate` takes too). Every name `evaluate`
-takes is accepted by keyword too: when one is not its parameter's name (θ for `theta`,
-`∂f/∂Y`, `df_d(A X + B)`), the module ends by wrapping the function in one that renames those
-keywords. The first statements bring every input to its array form (scalars 0-d, vectors 1-D)
-and read the sizes off the inputs' shapes. `compile_function` executes only this generated
-text, in a namespace whose builtins are `float`, `isinstance`, two exceptions and an import
-limited to the backend's modules. A computed parameter a function does not take
-(huber's δ ≤ 0) raises ValueError.
+Parameters are the variables of the function differentiated (and the variables differentiated
+by), in the program's order, and then the abstract symbols (∂f/∂Y as `df_dY`, f(Y) as `f`),
+under the names `evaluate` takes, made safe as Python identifiers (`lambda` → `lambda_`,
+`df_d(A X + B)` → `df_d_A_X_B`: symbols.parameter_names, whose names `evaluate` takes too);
+a declared variable the function does not use is accepted by keyword and not used, as
+`evaluate` accepts it. Every name `evaluate` takes is accepted by keyword too: when one is not
+its parameter's name (θ for `theta`, `∂f/∂Y`, `df_d(A X + B)`), the module ends by wrapping the
+function in one that renames those keywords. The first statements bring every input to its
+array form (scalars 0-d, vectors 1-D) and read the sizes off the inputs' shapes.
+`compile_function` executes only this generated text, in a namespace whose builtins are
+`float`, `isinstance`, two exceptions and an import limited to the backend's modules. A
+computed parameter a function does not take (huber's δ ≤ 0) raises ValueError.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..core.expr import Expr
+from ..core.expr import Expr, postorder
 from ..core.parameters import positive, requirement
 from ..errors import DeclarationError
 from ..evaluate import symbol_names
@@ -44,6 +45,21 @@ class Output:
     grouping: str = "one"  # "one", "value_and_grad" (one gradient) or "value_and_grads"
     symbols: tuple[Symbol, ...] = ()  # the names of the abstract symbols (Derivative.symbols)
     checked: tuple[Expr, ...] = ()  # functions whose computed parameters the code checks
+    # the function differentiated and the variables differentiated by: the variables these
+    # use are the parameters (None: every variable of the program)
+    takes: tuple[Expr, ...] | None = None
+
+
+def parameter_variables(variables: dict[str, Expr], output: Output) -> dict[str, Expr]:
+    """The variables the generated function takes as parameters, in the program's order: those
+    the function differentiated, the variables differentiated by and the outputs use (what
+    `evaluate` of the function needs); every variable when `output.takes` is None. The other
+    declared variables are accepted by keyword and not used, as `evaluate` accepts them."""
+    if output.takes is None:
+        return dict(variables)
+    roots = (*output.takes, *output.nodes, *output.checked)
+    used = {n for root in roots for n in postorder(root) if n.op == "var"}
+    return {name: node for name, node in variables.items() if node in used}
 
 
 def backend_named(name: str) -> Backend:
@@ -185,7 +201,9 @@ def generate(variables: dict[str, Expr], output: Output, backend_name: str, func
              doc: str) -> str:
     """The source of a module defining `function` that computes `output` from the inputs."""
     backend = backend_named(backend_name)
-    names = parameter_names(variables, output.nodes)
+    params = parameter_variables(variables, output)
+    ignored = {node: name for name, node in variables.items() if name not in params}
+    names = parameter_names(params, output.nodes)
     sizes, reads = _size_sources(names)
     roots = shared_transposes(list(output.nodes))
     bounds = [node.args[1] for node in output.checked]
@@ -208,6 +226,7 @@ def generate(variables: dict[str, Expr], output: Output, backend_name: str, func
     needed = body + "\n" + "\n".join(size_lines)
     unused = {node: symbol_names(node)[1] for node, param in names.items()
               if node.op != "var" and not _uses(param, needed)}  # (f(W x) in ∂g/∂(f(W x) y))
+    unused.update(ignored)
     names = {node: param for node, param in names.items() if node not in unused}
     doc, aliases = _documented(doc, names, unused, output.symbols)
     setup = []

@@ -205,8 +205,10 @@ class _Writer:
 
     def w_Pow(self, e, env):
         base, exponent = e.args
-        if _depends(exponent, env):  # b^u = exp(log(b) u)
+        if _depends(exponent, env) and _depends(base, env):  # u^v = exp(log(u) v)
             return self.emit(sp.exp(sp.Mul(sp.log(base), exponent, evaluate=False)), env)
+        if _depends(exponent, env):  # a scalar to each entry: a .^ v
+            return f"{self.group(base, env)} .^ {self.group(exponent, env)}"
         if exponent == sp.S.Half:
             return f"sqrt({self.emit(base, env)})"
         op = " .^ " if _depends(base, env) else "^"
@@ -221,10 +223,11 @@ class _Writer:
         return text if abs(k) == 1 else f"({text})^{abs(k)}"
 
     def w_HadamardPower(self, e, env):
+        """u .^ v: a matrix base, the exponent a scalar or a matrix of the base's shape."""
         base, exponent = e.args
-        if is_matrix(exponent) or not is_matrix(base):
+        if not is_matrix(base) or (is_matrix(exponent) and exponent.shape != base.shape):
             raise UnsupportedError(f"the HadamardPower {e}: matcalc takes a matrix base and a "
-                                   f"scalar exponent")
+                                   f"scalar exponent or one of the base's shape")
         return f"{self.group(base, env)} .^ {self.group(exponent, env)}"
 
     def w_HadamardProduct(self, e, env):
@@ -255,12 +258,23 @@ class _Writer:
         return f"I_{{{self.size(e.shape[0])}}}"
 
     def w_OneMatrix(self, e, env):
+        """𝟏_m, 𝟏_nᵀ, and the m × n matrix of ones as 𝟏_m 𝟏_nᵀ."""
         rows, cols = e.shape
         if cols == 1:
             return f"ones_{{{self.size(rows)}}}"
         if rows == 1:
             return f"ones_{{{self.size(cols)}}}'"
-        raise UnsupportedError(f"the all-ones matrix {e}: matcalc has the all-ones vector only")
+        return f"(ones_{{{self.size(rows)}}} ones_{{{self.size(cols)}}}')"
+
+    def w_ZeroMatrix(self, e, env):
+        return f"0_{{{self.size(e.shape[0])},{self.size(e.shape[1])}}}"
+
+    def w_Heaviside(self, e, env):
+        """The unit step H(u) with H(0) = 0 (to_sympy's form of u > 0): u > 0."""
+        if len(e.args) != 2 or e.args[1] != 0:
+            raise UnsupportedError(f"the SymPy construct Heaviside ({e}): matcalc's step "
+                                   f"u > 0 is Heaviside(u, 0), 0 at 0")
+        return f"({self.group(e.args[0], env)} > 0)"
 
     def w_Max(self, e, env):
         if len(e.args) != 2:

@@ -206,8 +206,12 @@ def _square(matrix_form, scalar_form):
 
 
 def _pow(node, args):
+    """u .^ v entrywise: HadamardPower(u, v) for a matrix base (v a scalar or of u's shape);
+    a scalar base a raised to each entry of a matrix v, a .^ v, as the elementwise t ↦ aᵗ."""
     base, exponent = args
-    return sp.HadamardPower(base, exponent) if is_matrix(base) else base ** exponent
+    if is_matrix(base):
+        return sp.HadamardPower(base, exponent)
+    return elementwise(lambda t: base ** t, exponent)
 
 
 def _gt(node, args):
