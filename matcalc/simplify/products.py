@@ -98,17 +98,6 @@ def diag_vector(node: Expr) -> Expr | None:
     return None
 
 
-def diagonals_of_sum(node: Expr) -> Expr | None:
-    """2 diag(a) − diag(c) + B = diag(2 a − c) + B: a sum's diagonal matrices (times numbers)
-    as one."""
-    parts = [b.split_coeff(t) for t in node.args]
-    diagonals = [(c, rest.arg) for c, rest in parts if rest.op == "diag"]
-    if len(diagonals) < 2:
-        return None
-    others = [t for t, (_, rest) in zip(node.args, parts) if rest.op != "diag"]
-    return b.add(b.diag(b.add(*(b.scale(c, v) for c, v in diagonals))), *others)
-
-
 @_pairwise
 def diag_diag(a: Expr, c: Expr) -> Expr | None:
     return b.diag(b.hadamard(a.arg, c.arg)) if a.op == c.op == "diag" else None

@@ -61,8 +61,6 @@ RULES: tuple[Rule, ...] = (
          ("sum(w .* x)", "x", {})),
     Rule("diag-diag", "mul", pr.diag_diag, "diag(a) diag(c) = diag(a ⊙ c)",
          ("diag(a) diag(c) x", "x", {"a": "vector", "c": "vector"})),
-    Rule("diagonals-of-sum", "add", pr.diagonals_of_sum, "diag(a) + diag(c) = diag(a + c)",
-         ("exp(x) + sin(x)", "x", {}), shorter_only=True),
     Rule("diag-times-vector", "mul", pr.diag_vector, "diag(a) B c = a ⊙ (B c); diag(a) 𝟏 = a",
          ("y' tanh(x)", "x", {}), shorter_only=True),
     Rule("row-diag", "mul", pr.row_diag, "vᵀ diag(u) = (u ⊙ v)ᵀ",
