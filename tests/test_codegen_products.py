@@ -235,3 +235,22 @@ def test_scalars_signs_and_sums_reach_the_spread_vectors(name: str) -> None:
     test_structured_product)."""
     source = generate(dict(VARS), Output((CASES[name],)), "numpy", "f", "test")
     assert source.rstrip().endswith(f"return {SCALED_VECTORS[name]}"), source
+
+
+@pytest.mark.parametrize("layout", ["numerator", "denominator"])
+@pytest.mark.parametrize("expr, vars", [
+    ("log_softmax(tanh(x))", {"x": "vector(n)"}),
+    ("log_softmax(gelu(x))", {"x": "vector(n)"}),
+    ("arcsinh(layernorm(x, 0.5))", {"x": "vector(n)"}),
+    ("u .* (x + v * (w' * x))", {"u": "vector(n)", "v": "vector(n)", "w": "vector(n)",
+                                "x": "vector(n)"}),
+])
+def test_a_lone_row_scaling_beside_distributed_outer_products(expr, vars, layout, rng):
+    """diag(r) (c I + u vᵀ) distributed (codegen/chains.py) leaves the term c diag(r), a row
+    scaling with no matrix after it: it is not gathered with the others again (the code used
+    to fail to build, adding the scalar c to a matrix); the code agrees with evaluate, and
+    evaluate with finite differences."""
+    from numeric import check_derivative
+    from test_codegen import check_generated
+    d = check_derivative(expr, "x", vars, {"n": 4}, None, layout, rng=rng)
+    check_generated(d, expr, {"n": 4}, None, vars, (), rng)

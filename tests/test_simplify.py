@@ -131,3 +131,28 @@ def test_the_values_of_log_softmax_and_logsumexp_are_computed_stably():
     got, grad = value_and_grad("log(sum(exp(u)))", "u")(u)
     assert got == pytest.approx(lse, rel=1e-12)
     np.testing.assert_allclose(grad, np.exp(u - lse), rtol=1e-12)
+
+
+@pytest.mark.parametrize("expr, wrt, vars", [
+    ("u' (x.^-1) + w' (x.^-2)", "x", {"u": "vector(n)", "w": "vector(n)", "x": "vector(n)"}),
+    ("u' (A.^-1) w + w' (A.^-2) u", "A", {"u": "vector(n)", "w": "vector(n)",
+                                          "A": "matrix(n,n)"}),
+])
+def test_common_denominator_takes_scalar_bases_only(expr, wrt, vars, rng):
+    """x.^−1 and x.^−2 inside inner products are entrywise powers of a vector, no common
+    denominator of the scalar terms (the rule multiplied a 1 × 1 term by x.^2 and failed):
+    the function's value and derivative are right (finite differences, both layouts)."""
+    from numeric import check_derivative
+    for layout in LAYOUTS:
+        check_derivative(expr, wrt, vars, {"n": 3}, {"x": "positive", "A": "positive"},
+                         layout, rng=rng)
+
+
+def test_common_denominator_leaves_the_function_alone(rng):
+    """The rule shapes the derivative shown, not the function differentiated: (aᵀ x) / u² +
+    1 / u, u = 1 + xᵀ x, is differentiated as written (over one denominator its derivative
+    multiplied out into five terms)."""
+    from numeric import check_derivative
+    vars = {"x": "vector(n)", "a": "vector(n)"}
+    d = check_derivative("(a'x)/(1+(x'x))^2 + 1/(1+x'x)", "x", vars, {"n": 3}, None, rng=rng)
+    assert str(d) == "(a - 2 x)ᵀ / u^2 - 4 (aᵀ x) xᵀ / u^3  where u = xᵀ x + 1"

@@ -151,8 +151,9 @@ def _row_scaled(term: Expr) -> tuple[Expr, Expr] | None:
     scaled by the vector r; else None."""
     scalars, chain = matmul_chain(term)
     first = chain[0] if chain and term.shape.is_matrix else None
-    if _diagonal_weights(first) is not None:
-        return _diagonal_weights(first), b.mul(*scalars, *chain[1:])
+    if _diagonal_weights(first) is not None:  # (not c diag(r) alone: c I + u vᵀ distributed
+        # in a product, chains.py, would be gathered here again)
+        return (_diagonal_weights(first), b.mul(*scalars, *chain[1:])) if chain[1:] else None
     if first is None or first.op != "hadamard":
         return None
     found = spreads(first.args)

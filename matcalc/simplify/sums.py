@@ -173,10 +173,20 @@ def expand_products(node: Expr) -> Expr | None:
 
 
 def _negative_powers(term: Expr) -> dict[Expr, Fraction]:
-    """base -> k for each factor base^(−k) (k > 0 a number) of a scalar term."""
+    """base -> k for each factor base^(−k) (k > 0 a number, base a scalar) of a scalar term
+    (not an entrywise power x.^−k of a vector inside an inner product)."""
     factors = term.args if term.op == "mul" else (term,)
     return {f.args[0]: -f.args[1].attr("value") for f in factors
-            if f.op == "pow" and f.args[1].op == "const" and f.args[1].attr("value") < 0}
+            if f.op == "pow" and f.args[0].is_scalar and f.args[1].op == "const"
+            and f.args[1].attr("value") < 0}
+
+
+def _summands(e: Expr) -> list[Expr]:
+    """e's terms, a number multiplied into a sum it scales: 2 (x² − x) is 2 x², −2 x."""
+    c, rest = b.split_coeff(e)
+    if rest.op == "add":
+        return [t for r in rest.args for t in _summands(b.scale(c, r))]
+    return [e]
 
 
 def common_denominator(node: Expr) -> Expr | None:
@@ -193,8 +203,8 @@ def common_denominator(node: Expr) -> Expr | None:
         top = b.const(max(ks))
         budget = [EXPANSION_STEPS]
         try:
-            numerator = b.add(*(_distributed(b.mul(t, b.power(base, top)), budget)
-                                for t in node.args))
+            numerator = b.add(*(t for term in node.args for t in _summands(
+                _distributed(b.mul(term, b.power(base, top)), budget))))
         except _TooLong:
             continue
         return b.mul(numerator, b.power(base, b.const(-max(ks))))
