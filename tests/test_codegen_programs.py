@@ -274,3 +274,10 @@ def test_tally():
     seeded = TALLIES["seeded"]
     assert seeded.programs and all(seeded.functions[b, "derivative"] for b in INSTALLED)
     print("".join(f"\n{suite}: {tally}" for suite, tally in TALLIES.items()))
+
+
+@pytest.mark.parametrize("seed", [670, 1082])
+def test_programs_the_slow_run_found(seed):
+    """Deeper programs whose code failed to build: a size only an unused variable gives
+    (x − x), and a row scaling gathered from a sum a product distributes back to it."""
+    _check([seed], lambda s: program_of_seed(s, max_depth=4), "deeper")

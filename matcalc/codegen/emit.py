@@ -59,6 +59,7 @@ class Emitter:
         self.used_sizes: set[str] = set()
         self.products = Products(self)
         self._memo: dict[Expr, Value] = {}
+        self._gathering: set[Expr] = set()  # sums whose row scaling is being taken out
         self.solves = Solves(self, roots)
         self._nodes = {n for root in roots for n in postorder(root)}
         self.formed = formed_products(roots)  # products formed whatever else is done
@@ -222,8 +223,12 @@ class Emitter:
 
     def _add(self, node):
         grouped = with_common_row_scale(node.args)
-        if grouped is not None:
-            return self._code(grouped)
+        if grouped is not None and node not in self._gathering:
+            self._gathering.add(node)  # (a product distributes it back to node: chains.py)
+            try:
+                return self._code(grouped)
+            finally:
+                self._gathering.discard(node)
         codes = self._broadcast(node.args)
         found = spreads(b.unexpanded(node.args))
         out = codes[0]

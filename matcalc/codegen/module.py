@@ -58,8 +58,20 @@ def parameter_variables(variables: dict[str, Expr], output: Output) -> dict[str,
     if output.takes is None:
         return dict(variables)
     roots = (*output.takes, *output.nodes, *output.checked)
-    used = {n for root in roots for n in postorder(root) if n.op == "var"}
-    return {name: node for name, node in variables.items() if node in used}
+    nodes = [n for root in roots for n in postorder(root)]
+    chosen = {name for name, node in variables.items() if node in set(nodes)}
+    have = set().union(*(_sizes(variables[name]) for name in chosen))
+    missing = set().union(*(_sizes(n) for n in nodes)) - have
+    for name, node in variables.items():  # (a size only an unused variable gives: x − x)
+        if name not in chosen and _sizes(node) & missing:
+            chosen.add(name)
+            missing -= _sizes(node)
+    return {name: node for name, node in variables.items() if name in chosen}
+
+
+def _sizes(node: Expr) -> set:
+    """The size symbols of node's shape."""
+    return {s for dim in (node.shape.rows, node.shape.cols) for s in dim.symbols}
 
 
 def backend_named(name: str) -> Backend:

@@ -179,8 +179,17 @@ def with_common_row_scale(terms: tuple[Expr, ...]) -> Expr | None:
     if common is None:
         return None
     inner = [s[1] for s in scaled if s is not None and s[0] is common]
+    if all(_outer_or_identity(t) for t in inner):  # (chains.py distributes diag(r) (c I +
+        return None                                #  Σ u vᵀ) again: no gathering it back)
     rest = [t for t, s in zip(terms, scaled) if s is None or s[0] is not common]
     return b.add(b.mul(b.diag(common), b.add(*inner)), *rest)
+
+
+def _outer_or_identity(term: Expr) -> bool:
+    """term is c u vᵀ or c I."""
+    chain = matmul_chain(term)[1]
+    return [f.op for f in chain] == ["identity"] or len(chain) == 2 and \
+        chain[0].shape.cols.is_one and chain[1].shape.rows.is_one
 
 
 def negative(u: Expr) -> bool:
